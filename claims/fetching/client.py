@@ -1,0 +1,467 @@
+"""The one fetch client: a polite, bounded HTTP GET that validates every redirect hop against the SSRF guard
+and connects only to the address it checked."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import socket
+import time
+import zlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from ipaddress import IPv4Network, IPv6Network
+from urllib.parse import urljoin
+
+import requests
+import urllib3
+from requests.adapters import HTTPAdapter
+
+from claims.fetching.errors import (
+    ChallengePage,
+    ConnectFailed,
+    ContentTypeRefused,
+    FetchError,
+    HTTPStatusError,
+    InvalidURL,
+    Timeout,
+    TooLarge,
+    TooManyRedirects,
+)
+from claims.fetching.safety import IPAddress, Resolver, check_host
+from claims.fetching.urls import validate_url
+
+DEFAULT_CONTENT_TYPES = (
+    "text/html",
+    "application/xhtml+xml",
+    "text/plain",
+    "application/pdf",
+    "application/json",
+)
+KEPT_HEADERS = (
+    "content-type",
+    "content-length",
+    "content-encoding",
+    "content-language",
+    "last-modified",
+    "etag",
+    "date",
+    "server",
+    "retry-after",
+    "location",
+    "cache-control",
+    "expires",
+    "link",
+    "x-robots-tag",
+)
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+CHALLENGE_STATUSES = (401, 403, 429, 503)
+REDIRECT_BODY_LIMIT = 64 * 1024
+ERROR_BODY_LIMIT = 512 * 1024
+CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """Everything a fetch may do; the Django side builds it from settings."""
+
+    user_agent: str = "FactDesk-Capture/1.0 (+https://example.org/bot)"
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0
+    max_bytes: int = 20 * 1024 * 1024
+    max_redirects: int = 10
+    allowed_content_types: tuple[str, ...] = DEFAULT_CONTENT_TYPES
+    allowed_networks: tuple[IPv4Network | IPv6Network, ...] = ()
+    resolver: Resolver = socket.getaddrinfo
+    verify_tls: bool | str = True
+    accept_language: str = "ar, en;q=0.8, *;q=0.5"
+
+
+@dataclass
+class Exchange:
+    """One HTTP request and its response as they went over the wire, for the WARC."""
+
+    url: str
+    method: str
+    request_headers: list[tuple[str, str]]
+    status: int
+    reason: str
+    http_version: str
+    response_headers: list[tuple[str, str]]
+    raw_body: bytes
+    peer_address: str
+    fetched_at: datetime
+    truncated: bool = False
+
+
+@dataclass
+class FetchResult:
+    requested_url: str
+    final_url: str
+    redirect_chain: list[tuple[str, int]]
+    status: int
+    headers: dict[str, str]
+    content_type: str
+    body: bytes
+    elapsed_ms: int
+    peer_address: str
+    exchanges: list[Exchange] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return len(self.body)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.body).hexdigest()
+
+    @property
+    def fetched_at(self) -> datetime:
+        return self.exchanges[-1].fetched_at
+
+
+class _PinnedAddressAdapter(HTTPAdapter):
+    """Resolves the host once per request, refuses unsafe answers, and connects to the checked IP while the
+    Host header, TLS SNI and certificate check keep using the host name (the technique of requests-hardened,
+    which lacks an allowlist of networks)."""
+
+    def __init__(self, policy: FetchPolicy):
+        super().__init__(max_retries=0)
+        self.policy = policy
+        self.peer_address: IPAddress | None = None
+
+    def build_connection_pool_key_attributes(self, request, verify, cert=None):
+        host_params, pool_kwargs = super().build_connection_pool_key_attributes(request, verify, cert)
+        host, port = host_params["host"], host_params["port"]
+        addresses = check_host(host, self.policy.resolver, self.policy.allowed_networks, port=port)
+        self.peer_address = addresses[0]
+        host_header = f"[{host}]" if ":" in host else host
+        request.headers["Host"] = f"{host_header}:{port}" if port is not None else host_header
+        if host_params["scheme"] == "https":
+            pool_kwargs["assert_hostname"] = host
+            pool_kwargs["server_hostname"] = host
+        ip = self.peer_address
+        host_params["host"] = f"[{ip}]" if ip.version == 6 else str(ip)
+        return host_params, pool_kwargs
+
+    def get_connection(self, url, proxies=None):
+        raise NotImplementedError("only get_connection_with_tls_context pins the checked address")
+
+
+def fetch(url: str, policy: FetchPolicy) -> FetchResult:
+    """GET `url` under `policy`, following redirects by hand so every hop passes the SSRF guard."""
+    started = time.monotonic()
+    deadline = started + policy.total_timeout
+    requested = validate_url(url)
+    current = requested
+    chain: list[tuple[str, int]] = []
+    exchanges: list[Exchange] = []
+    with requests.Session() as session:
+        session.trust_env = False  # proxies or .netrc from the environment must not bypass the guard
+        adapter = _PinnedAddressAdapter(policy)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        for _hop in range(policy.max_redirects + 1):
+            response = _send(session, current, policy, deadline)
+            with response:
+                peer = str(adapter.peer_address)
+                if response.status_code in REDIRECT_STATUSES and response.headers.get("location"):
+                    record = _read_capped(response, REDIRECT_BODY_LIMIT, deadline, policy)
+                    exchanges.append(_exchange(response, peer, *record))
+                    chain.append((current, response.status_code))
+                    current = _next_hop(current, response.headers["location"])
+                    continue
+                if response.status_code >= 300:
+                    raw, body, truncated = _read_capped(response, ERROR_BODY_LIMIT, deadline, policy)
+                    exchanges.append(_exchange(response, peer, raw, body, truncated))
+                    raise _status_error(response, body)
+                content_type = _check_content_type(response, policy)
+                _check_declared_length(response, policy)
+                raw, body = _read_body(response, policy.max_bytes, deadline, policy)
+                exchanges.append(_exchange(response, peer, raw, body, False))
+                return FetchResult(
+                    requested_url=requested,
+                    final_url=current,
+                    redirect_chain=chain,
+                    status=response.status_code,
+                    headers=_kept_headers(response),
+                    content_type=content_type or _sniff_content_type(body, policy),
+                    body=body,
+                    elapsed_ms=round((time.monotonic() - started) * 1000),
+                    peer_address=peer,
+                    exchanges=exchanges,
+                )
+    raise TooManyRedirects(
+        f"The address redirected more than {policy.max_redirects} times"
+        + (" in a loop" if len({u for u, _ in chain}) < len(chain) else "")
+        + "; the final page was not reached."
+    )
+
+
+def _send(session: requests.Session, url: str, policy: FetchPolicy, deadline: float) -> requests.Response:
+    remaining = _remaining(deadline, policy)
+    headers = {
+        "User-Agent": policy.user_agent,
+        "Accept": "text/html,application/xhtml+xml,application/pdf;q=0.9,text/plain;q=0.8,application/json;q=0.8,"
+        "*/*;q=0.1",
+        "Accept-Encoding": "gzip, deflate",
+        "Accept-Language": policy.accept_language,
+    }
+    timeout = (min(policy.connect_timeout, remaining), min(policy.read_timeout, remaining))
+    try:
+        return session.get(
+            url,
+            headers=headers,
+            timeout=timeout,
+            allow_redirects=False,
+            stream=True,
+            verify=policy.verify_tls,
+        )
+    except FetchError:
+        raise
+    except requests.exceptions.ConnectTimeout as exc:
+        raise Timeout(f"The server did not accept a connection within {timeout[0]:g} seconds.") from exc
+    except requests.exceptions.ReadTimeout as exc:
+        raise Timeout(f"The server did not answer within {timeout[1]:g} seconds.") from exc
+    except requests.exceptions.SSLError as exc:
+        raise ConnectFailed(
+            "The secure (HTTPS) connection failed: the site's certificate could not be verified.",
+            transient=False,
+        ) from exc
+    except (requests.exceptions.ConnectionError, urllib3.exceptions.HTTPError) as exc:
+        raise ConnectFailed("The server could not be reached or closed the connection.") from exc
+    except requests.exceptions.InvalidURL as exc:
+        raise InvalidURL(f"The address is malformed ({exc}).") from exc
+
+
+def _remaining(deadline: float, policy: FetchPolicy) -> float:
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise Timeout(
+            f"The fetch took longer than the {policy.total_timeout:g}-second limit and was stopped."
+        )
+    return remaining
+
+
+def _next_hop(current: str, location: str) -> str:
+    target = urljoin(current, location.strip())
+    try:
+        return validate_url(target)
+    except InvalidURL as exc:
+        raise InvalidURL(f"The page redirects to {target}, which cannot be followed: {exc.reason}") from exc
+
+
+def _check_content_type(response: requests.Response, policy: FetchPolicy) -> str:
+    header = response.headers.get("content-type", "")
+    media_type = header.split(";", 1)[0].strip().lower()
+    if media_type and media_type not in policy.allowed_content_types:
+        raise ContentTypeRefused(
+            f"The address serves {media_type}, which is not captured "
+            f"(allowed: {', '.join(policy.allowed_content_types)})."
+        )
+    return media_type
+
+
+def _sniff_content_type(body: bytes, policy: FetchPolicy) -> str:
+    head = body[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    guess = "application/pdf" if head.startswith(b"%pdf-") else "text/html" if head.startswith(b"<") else ""
+    if guess not in policy.allowed_content_types:
+        raise ContentTypeRefused(
+            "The server did not say what kind of file this is, and it does not look like a page."
+        )
+    return guess
+
+
+def _check_declared_length(response: requests.Response, policy: FetchPolicy) -> None:
+    declared = response.headers.get("content-length", "").strip()
+    if declared.isdigit() and int(declared) > policy.max_bytes:
+        raise TooLarge(
+            f"The file is {_megabytes(int(declared))}, more than the {_megabytes(policy.max_bytes)} limit."
+        )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_048_576:.1f} MB"
+
+
+class _Decoder:
+    """Undoes Content-Encoding while counting decompressed bytes, so a small gzip bomb stops at the cap."""
+
+    def __init__(self, encoding: str, limit: int):
+        encoding = encoding.strip().lower()
+        if encoding in ("gzip", "x-gzip"):
+            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self._zlib = zlib.decompressobj(zlib.MAX_WBITS)
+        elif encoding in ("", "identity"):
+            self._zlib = None
+        else:
+            raise ContentTypeRefused(
+                f"The server compressed the page with {encoding!r}, which we cannot read."
+            )
+        self._deflate = encoding == "deflate"
+        self.limit = limit
+        self.size = 0
+
+    def feed(self, data: bytes) -> bytes:
+        if self._zlib is None:
+            return self._count(data)
+        out = []
+        try:
+            while data:
+                piece = self._zlib.decompress(data, self.limit - self.size + 1)
+                out.append(self._count(piece))
+                data = self._zlib.unconsumed_tail
+        except zlib.error as exc:
+            if self._deflate and self.size == 0 and not out:
+                # Some servers send raw deflate without the zlib header the standard asks for.
+                self._zlib, self._deflate = zlib.decompressobj(-zlib.MAX_WBITS), False
+                return self.feed(data)
+            raise FetchError("The server sent a corrupt compressed response.", transient=True) from exc
+        return b"".join(out)
+
+    def _count(self, piece: bytes) -> bytes:
+        self.size += len(piece)
+        if self.size > self.limit:
+            raise TooLarge(
+                f"The content is larger than the {_megabytes(self.limit)} limit; reading was stopped."
+            )
+        return piece
+
+
+def _read_body(
+    response: requests.Response, limit: int, deadline: float, policy: FetchPolicy
+) -> tuple[bytes, bytes]:
+    """Stream the body, returning (bytes as received, decoded bytes); TooLarge as soon as either passes `limit`."""
+    decoder = _Decoder(response.headers.get("content-encoding", ""), limit)
+    raw_parts, body_parts, raw_size = [], [], 0
+    try:
+        while True:
+            _set_read_timeout(response, min(policy.read_timeout, _remaining(deadline, policy)))
+            chunk = response.raw.read(CHUNK, decode_content=False)
+            if not chunk:
+                break
+            raw_size += len(chunk)
+            if raw_size > limit:
+                raise TooLarge(
+                    f"The response is larger than the {_megabytes(limit)} limit; reading was stopped."
+                )
+            raw_parts.append(chunk)
+            body_parts.append(decoder.feed(chunk))
+    except urllib3.exceptions.ReadTimeoutError as exc:
+        _remaining(deadline, policy)
+        raise Timeout(
+            f"The server stopped sending data for more than {policy.read_timeout:g} seconds."
+        ) from exc
+    except (urllib3.exceptions.ProtocolError, OSError) as exc:
+        raise ConnectFailed("The connection broke while the page was being downloaded.") from exc
+    return b"".join(raw_parts), b"".join(body_parts)
+
+
+def _set_read_timeout(response: requests.Response, seconds: float) -> None:
+    # The read timeout given to requests applies per socket read; tightening it before each read keeps the
+    # whole download inside the total deadline.
+    sock = getattr(getattr(response.raw, "connection", None), "sock", None)
+    if sock is not None:
+        sock.settimeout(seconds)
+
+
+def _read_capped(response, limit: int, deadline: float, policy: FetchPolicy) -> tuple[bytes, bytes, bool]:
+    """Read a redirect or error body for the record; past `limit` keep what was read and mark it truncated."""
+    try:
+        raw, body = _read_body(response, limit, deadline, policy)
+        return raw, body, False
+    except (TooLarge, ContentTypeRefused, ConnectFailed, Timeout):
+        _remaining(deadline, policy)
+        return b"", b"", True
+
+
+def _exchange(response: requests.Response, peer: str, raw: bytes, body: bytes, truncated: bool) -> Exchange:
+    version = {10: "HTTP/1.0", 11: "HTTP/1.1", 20: "HTTP/2"}.get(response.raw.version, "HTTP/1.1")
+    return Exchange(
+        url=response.url,
+        method=response.request.method,
+        request_headers=list(response.request.headers.items()),
+        status=response.status_code,
+        reason=response.reason or "",
+        http_version=version,
+        response_headers=list(response.raw.headers.items()),
+        raw_body=raw,
+        peer_address=peer,
+        fetched_at=datetime.now(UTC),
+        truncated=truncated,
+    )
+
+
+def _kept_headers(response: requests.Response) -> dict[str, str]:
+    return {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers}
+
+
+def _status_error(response: requests.Response, body: bytes) -> FetchError:
+    status = response.status_code
+    retry_after = parse_retry_after(response.headers.get("retry-after"))
+    if status in CHALLENGE_STATUSES or status >= 500:
+        reason = _challenge_reason(status, response.headers.get("content-type"), body)
+        if reason:
+            return ChallengePage(reason, status=status, retry_after=retry_after)
+    return HTTPStatusError(_status_reason(status), status=status, retry_after=retry_after)
+
+
+def _challenge_reason(status: int, content_type: str | None, body: bytes) -> str | None:
+    from claims.fetching.decode import decode_html
+    from claims.fetching.extract import detect_challenge, visible_text
+
+    if not body:
+        return None
+    html, _encoding = decode_html(body, content_type)
+    return detect_challenge(status, html, visible_text(html))
+
+
+def _status_reason(status: int) -> str:
+    if status == 404:
+        return "The page was not found (HTTP 404): it may have been moved or deleted."
+    if status == 410:
+        return "The site says the page was removed for good (HTTP 410)."
+    if status in (401, 403):
+        return f"The site refused access to the page (HTTP {status})."
+    if status == 429:
+        return "The site asked us to slow down (HTTP 429); we will try again later."
+    if status >= 500:
+        return f"The site had a server error (HTTP {status}); it may work later."
+    if status in (304, 300) or 300 <= status < 400:
+        return f"The site answered with an unexpected redirect status (HTTP {status}) and no usable address."
+    return f"The site answered with an error (HTTP {status})."
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header given as seconds or as an HTTP date; None if absent or bad."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def retry_delay(
+    attempt: int,
+    error: FetchError,
+    base: float = 2.0,
+    cap: float = 600.0,
+    rng=random,
+    max_retry_after: float = 6 * 3600.0,
+) -> float:
+    """Seconds before retry number `attempt` (1 for the first retry): exponential backoff with full jitter,
+    never shorter than the server's Retry-After (itself bounded by `max_retry_after`)."""
+    delay = rng.uniform(0, min(cap, base * 2 ** max(attempt - 1, 0)))
+    if error.retry_after is not None:
+        delay = max(delay, min(error.retry_after, max_retry_after))
+    return delay

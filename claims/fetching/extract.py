@@ -1,0 +1,188 @@
+"""What a captured page says: metadata and main text (trafilatura, htmldate, pypdf), and bot-wall detection."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import htmldate
+import lxml.html
+import py3langid
+import pypdf
+import trafilatura
+from lxml.etree import ParserError
+
+from claims.fetching.errors import UnreadableContent
+
+MAX_PDF_PAGES = 500
+SHORT_PAGE_CHARS = 1500
+EMPTY_SHELL_CHARS = 200
+
+
+@dataclass
+class Extracted:
+    title: str = ""
+    author: str = ""
+    published: date | None = None  # original publication date
+    updated: date | None = None  # last modification, only when the page shows one besides the original
+    description: str = ""
+    sitename: str = ""
+    language: str = ""
+    text: str = ""
+
+
+def extract(html: str, url: str) -> Extracted:
+    """Metadata and main text of an HTML page; the main text drops navigation, ads and comments."""
+    doc = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=True, favor_precision=True
+    )
+    text = (doc.text or "") if doc else ""
+    published = _find_date(html, url, original=True)
+    updated = _find_date(html, url, original=False)
+    sitename = (doc.sitename or "") if doc else ""
+    return Extracted(
+        title=_clean_title((doc.title or "") if doc else "", sitename),
+        author=(doc.author or "") if doc else "",
+        published=published,
+        updated=updated if updated and published and updated > published else None,
+        description=(doc.description or "") if doc else "",
+        sitename=sitename,
+        language=_language(html, text),
+        text=text,
+    )
+
+
+def _find_date(html: str, url: str, *, original: bool) -> date | None:
+    found = htmldate.find_date(html, url=url, original_date=original, extensive_search=True)
+    return date.fromisoformat(found) if found else None
+
+
+def _clean_title(title: str, sitename: str) -> str:
+    """Drop a trailing " | Site name" that many pages append to their headline."""
+    title = title.strip()
+    if sitename:
+        for separator in (" | ", " - ", " – ", " — ", " :: "):
+            head, sep, tail = title.rpartition(separator)
+            if sep and head and _same_site(tail, sitename):
+                return head.strip()
+    return title
+
+
+def _same_site(tail: str, sitename: str) -> bool:
+    tail, sitename = tail.strip().lower(), sitename.strip().lower()
+    return bool(tail) and (tail in sitename or sitename in tail)
+
+
+def _language(html: str, text: str) -> str:
+    """Language of the main text; the page's `lang` attribute only when there is too little text to tell
+    (site templates often keep a default lang="en" on Arabic articles)."""
+    if len(text) >= 200:
+        return py3langid.classify(text)[0]
+    match = re.search(r"<html[^>]*\blang\s*=\s*[\"']?([a-zA-Z]{2,3})", html[:5000], re.IGNORECASE)
+    if match:
+        return match.group(1).lower()
+    return py3langid.classify(text)[0] if text.strip() else ""
+
+
+def extract_pdf(body: bytes) -> Extracted:
+    """Title and author from the PDF's metadata, dates from its creation/modification stamps, text per page."""
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(body))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise UnreadableContent("The PDF is password-protected, so its text could not be read.")
+        meta = reader.metadata or {}
+        pages = [page.extract_text() or "" for page in reader.pages[:MAX_PDF_PAGES]]
+    except pypdf.errors.PyPdfError as exc:
+        raise UnreadableContent("The PDF file is damaged and could not be read.") from exc
+    text = "\n\n".join(page.strip() for page in pages if page.strip())
+    created = _pdf_date(meta, "creation_date")
+    modified = _pdf_date(meta, "modification_date")
+    return Extracted(
+        title=str(getattr(meta, "title", None) or "").strip(),
+        author=str(getattr(meta, "author", None) or "").strip(),
+        published=created,
+        updated=modified if modified and created and modified > created else None,
+        language=py3langid.classify(text)[0] if len(text) >= 50 else "",
+        text=text,
+    )
+
+
+def _pdf_date(meta, name: str) -> date | None:
+    try:
+        value = getattr(meta, name, None)
+    except ValueError:  # malformed date strings are common in real PDFs
+        return None
+    return value.date() if value else None
+
+
+def visible_text(html: str) -> str:
+    """The text a reader would see, scripts and styles removed, blanks collapsed."""
+    try:
+        root = lxml.html.fromstring(html)
+    except (ParserError, ValueError):
+        return ""
+    for node in root.xpath("//script|//style|//noscript|//template"):
+        node.drop_tree()
+    return " ".join(root.text_content().split())
+
+
+# (marker in the lower-cased HTML, reason shown to the desk); the first match wins.
+CHALLENGE_MARKERS = (
+    ("cf-chl", 'Cloudflare\'s bot check ("checking your browser") answered instead of the page.'),
+    ("challenge-platform", 'Cloudflare\'s bot check ("checking your browser") answered instead of the page.'),
+    ("captcha-delivery.com", "The site's bot protection (DataDome) showed a CAPTCHA instead of the page."),
+    ("datadome", "The site's bot protection (DataDome) blocked the fetch."),
+    ("px-captcha", "The site's bot protection (PerimeterX / HUMAN) showed a CAPTCHA instead of the page."),
+    ("perimeterx", "The site's bot protection (PerimeterX / HUMAN) blocked the fetch."),
+    ("_incapsula_resource", "The site's bot protection (Imperva Incapsula) blocked the fetch."),
+    ("ddos-guard", "The site's bot protection (DDoS-Guard) blocked the fetch."),
+    ("awswaf", "The site's bot protection (AWS WAF) showed a challenge instead of the page."),
+    ("checking your browser", 'The site showed a "checking your browser" bot check instead of the page.'),
+    ("checking if the site connection is secure", "The site showed a bot check instead of the page."),
+    (
+        "verify you are human",
+        "The site asked to verify we are human (a bot check) instead of showing the page.",
+    ),
+    (
+        "enable javascript and cookies",
+        "The site asked to enable JavaScript and cookies: a bot check, not the page.",
+    ),
+    ("please enable cookies", "The site asked to enable cookies: a bot check, not the page."),
+    ("are you a robot", "The site asked whether we are a robot (a bot check) instead of showing the page."),
+    ("g-recaptcha", "The site showed a CAPTCHA (a test for robots) instead of the page."),
+    ("h-captcha", "The site showed a CAPTCHA (a test for robots) instead of the page."),
+    ("hcaptcha.com", "The site showed a CAPTCHA (a test for robots) instead of the page."),
+    ("captcha", "The site showed a CAPTCHA (a test for robots) instead of the page."),
+)
+BLOCKED_STATUSES = (401, 403, 429, 503)
+
+
+def detect_challenge(status: int, html: str, text: str) -> str | None:
+    """Why this response is a bot wall rather than the source, or None.
+
+    `text` is the page's main or visible text. Markers count only on short pages or blocking statuses,
+    because real articles embed CAPTCHA widgets in their comment forms.
+    """
+    lowered = html.lower()
+    shown = visible_text(html) if len(text) < SHORT_PAGE_CHARS else text
+    blocked = status in BLOCKED_STATUSES
+    if blocked or len(shown) < SHORT_PAGE_CHARS:
+        for marker, reason in CHALLENGE_MARKERS:
+            if marker in lowered:
+                return reason
+    if blocked and re.search(r"access denied|access to this page has been denied|request blocked", lowered):
+        return f'The site denied access to automated visitors (HTTP {status}, "Access denied").'
+    if 200 <= status < 300 and _is_empty_shell(lowered, text, shown):
+        return (
+            "The page is an empty shell: almost no text, only scripts, so nothing of the source was captured."
+        )
+    return None
+
+
+def _is_empty_shell(lowered_html: str, text: str, shown: str) -> bool:
+    if len(text.strip()) >= EMPTY_SHELL_CHARS or len(shown) >= EMPTY_SHELL_CHARS:
+        return False
+    scripts = re.findall(r"<script\b.*?</script>", lowered_html, re.DOTALL)
+    return len(scripts) >= 1 and sum(len(s) for s in scripts) > 10 * max(len(shown), 50)

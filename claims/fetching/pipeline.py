@@ -1,0 +1,40 @@
+"""One capture of a source: fetch, decode, extract, refuse bot walls, archive. The Celery task stores the
+outcome; nothing here touches the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from claims.fetching.archive import write_warc
+from claims.fetching.client import FetchPolicy, FetchResult, fetch
+from claims.fetching.decode import decode_html
+from claims.fetching.errors import ChallengePage
+from claims.fetching.extract import Extracted, detect_challenge, extract, extract_pdf
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+@dataclass
+class Capture:
+    result: FetchResult
+    extracted: Extracted
+    encoding: str | None  # codec the text was decoded with; None for PDFs
+    warc: bytes
+
+
+def capture(url: str, policy: FetchPolicy) -> Capture:
+    """Fetch `url` and read it; raises a FetchError subclass (ChallengePage for bot walls) on failure."""
+    result = fetch(url, policy)
+    encoding = None
+    if result.content_type == "application/pdf":
+        extracted = extract_pdf(result.body)
+    else:
+        text, encoding = decode_html(result.body, result.headers.get("content-type"))
+        if result.content_type in HTML_TYPES:
+            extracted = extract(text, result.final_url)
+            reason = detect_challenge(result.status, text, extracted.text)
+            if reason:
+                raise ChallengePage(reason, status=result.status)
+        else:
+            extracted = Extracted(text=text)
+    return Capture(result=result, extracted=extracted, encoding=encoding, warc=write_warc(result))

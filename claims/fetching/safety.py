@@ -1,0 +1,137 @@
+"""SSRF guard: decide whether an address is on the public internet before we connect to it."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Callable, Iterable
+
+from claims.fetching.errors import DNSFailure, UnsafeDestination
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+Resolver = Callable[..., list]
+
+CGNAT = ipaddress.ip_network("100.64.0.0/10")
+NAT64_WELL_KNOWN = ipaddress.ip_network("64:ff9b::/96")
+
+
+def classify_address(ip: IPAddress, allowed_networks: Iterable[IPNetwork] = ()) -> str | None:
+    """Return why `ip` must not be fetched, in plain words, or None when it is a public address.
+
+    Addresses inside `allowed_networks` (the FETCH_ALLOWED_NETWORKS setting) are always allowed; IPv6 forms
+    that carry an IPv4 address (mapped, NAT64, 6to4) are judged by the address they carry.
+    """
+    allowed_networks = tuple(allowed_networks)
+    if _is_allowed(ip, allowed_networks):
+        return None
+    if ip.version == 6:
+        embedded = _embedded_ipv4(ip)
+        if embedded is not None:
+            inner = classify_address(embedded, allowed_networks)
+            return f"{inner} (written as IPv6)" if inner else None
+        if ip.teredo:
+            return "a Teredo tunnel address"
+        if ip.sixtofour is not None:
+            return "a 6to4 tunnel address"
+    return _plain_reason(ip)
+
+
+def _plain_reason(ip: IPAddress) -> str | None:
+    checks = (
+        (ip.is_unspecified, "the unspecified address"),
+        (ip.is_loopback, "a loopback address (this machine)"),
+        (ip.is_link_local, "a link-local (cloud metadata) address"),
+        (ip.is_multicast, "a multicast address"),
+        (ip.version == 4 and ip == ipaddress.IPv4Address("255.255.255.255"), "the broadcast address"),
+        (ip.version == 4 and ip in CGNAT, "a carrier-grade NAT (100.64/10) address"),
+        (ip.version == 6 and ip.is_site_local, "a site-local address"),
+        (
+            ip.version == 6 and ip in ipaddress.ip_network("fc00::/7"),
+            "a private network address (unique local)",
+        ),
+        (ip.is_private, "a private network address"),
+        (ip.is_reserved, "a reserved address"),
+        (not ip.is_global, "an address that is not on the public internet"),
+    )
+    return next((reason for unsafe, reason in checks if unsafe), None)
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip in NAT64_WELL_KNOWN:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if ip.sixtofour is not None and classify_address(ip.sixtofour) is not None:
+        return ip.sixtofour
+    return None
+
+
+def _is_allowed(ip: IPAddress, allowed_networks: tuple[IPNetwork, ...]) -> bool:
+    return any(ip.version == net.version and ip in net for net in allowed_networks)
+
+
+def parse_allowed_networks(value: str) -> tuple[IPNetwork, ...]:
+    """Parse the FETCH_ALLOWED_NETWORKS setting ("10.1.0.0/16, 127.0.0.1/32"); raise ValueError naming
+    the bad entry."""
+    networks = []
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(item, strict=True))
+        except ValueError as exc:
+            raise ValueError(
+                f"FETCH_ALLOWED_NETWORKS: {item!r} is not a network in CIDR form ({exc})"
+            ) from exc
+    return tuple(networks)
+
+
+def check_host(
+    host: str,
+    resolver: Resolver = socket.getaddrinfo,
+    allowed_networks: Iterable[IPNetwork] = (),
+    *,
+    port: int | None = None,
+) -> list[IPAddress]:
+    """Resolve `host` once and return its addresses, refusing (UnsafeDestination) if ANY of them is unsafe.
+
+    The caller must connect to one of the returned addresses and never resolve the name again, so a DNS
+    answer that changes between check and connect (DNS rebinding) cannot redirect the connection.
+    """
+    allowed_networks = tuple(allowed_networks)
+    addresses = _resolve(host.strip("[]"), port, resolver)
+    for ip in addresses:
+        reason = classify_address(ip, allowed_networks)
+        if reason:
+            shown = host if host.strip("[]") == str(ip) else f"{host} ({ip})"
+            raise UnsafeDestination(
+                f"The address {shown} is {reason}; fetching it could reach an internal system, so it is refused."
+            )
+    return addresses
+
+
+def _resolve(host: str, port: int | None, resolver: Resolver) -> list[IPAddress]:
+    try:
+        return [ipaddress.ip_address(host)]
+    except ValueError:
+        pass
+    try:
+        infos = resolver(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        transient = exc.errno in (socket.EAI_AGAIN, getattr(socket, "EAI_SYSTEM", None))
+        raise DNSFailure(
+            f"The site name {host} could not be looked up; check the address for a typo.", transient=transient
+        ) from exc
+    except UnicodeError as exc:
+        raise DNSFailure(f"The site name {host} is not a valid domain name.", transient=False) from exc
+    addresses: list[IPAddress] = []
+    for family, _type, _proto, _canon, sockaddr in infos:
+        if family not in (socket.AF_INET, socket.AF_INET6):
+            continue
+        ip = ipaddress.ip_address(sockaddr[0].split("%", 1)[0])
+        if ip not in addresses:
+            addresses.append(ip)
+    if not addresses:
+        raise DNSFailure(f"The site name {host} has no internet address.", transient=False)
+    return addresses

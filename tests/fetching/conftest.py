@@ -1,0 +1,104 @@
+"""A real HTTP server on 127.0.0.1 with routes each test configures, and a fetch policy allowed to reach it."""
+
+from __future__ import annotations
+
+import ipaddress
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from claims.fetching.client import FetchPolicy
+
+
+@dataclass
+class Route:
+    status: int = 200
+    body: bytes = b""
+    headers: list[tuple[str, str]] = field(default_factory=lambda: [("Content-Type", "text/html; charset=utf-8")])
+    delay: float = 0.0  # seconds before the status line
+    chunks: list[bytes] | None = None  # sent with chunked transfer encoding, `chunk_delay` apart
+    chunk_delay: float = 0.0
+    declare_length: bool = True  # False: no Content-Length, the body ends when the connection closes
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):  # noqa: N802 (http.server's naming)
+        self.server.seen.append((self.path, dict(self.headers)))
+        route = self.server.routes.get(self.path) or Route(status=404, body=b"<p>no such route</p>")
+        try:
+            self._answer(route)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client stopped reading on purpose (size cap, timeout)
+
+    def _answer(self, route: Route):
+        time.sleep(route.delay)
+        self.send_response(route.status)
+        for name, value in route.headers:
+            self.send_header(name, value)
+        if route.chunks is not None:
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for chunk in route.chunks:
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                self.wfile.flush()
+                time.sleep(route.chunk_delay)
+            self.wfile.write(b"0\r\n\r\n")
+            return
+        if route.declare_length:
+            self.send_header("Content-Length", str(len(route.body)))
+        else:
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        self.end_headers()
+        self.wfile.write(route.body)
+
+    def log_message(self, *args):
+        pass
+
+
+class LocalServer:
+    def __init__(self):
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.httpd.daemon_threads = True
+        self.httpd.routes = {}
+        self.httpd.seen = []
+        self.port = self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def route(self, path: str, **kwargs) -> str:
+        self.httpd.routes[path] = Route(**kwargs)
+        return self.url(path)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    @property
+    def seen(self) -> list[tuple[str, dict]]:
+        return self.httpd.seen
+
+
+@pytest.fixture
+def server():
+    local = LocalServer()
+    local.thread.start()
+    yield local
+    local.httpd.shutdown()
+    local.httpd.server_close()
+
+
+@pytest.fixture
+def policy() -> FetchPolicy:
+    return FetchPolicy(
+        user_agent="FactDesk-Capture/1.0 (+https://example.org/bot)",
+        connect_timeout=2.0,
+        read_timeout=2.0,
+        total_timeout=10.0,
+        max_bytes=1_000_000,
+        max_redirects=5,
+        allowed_networks=(ipaddress.ip_network("127.0.0.1/32"),),
+    )
