@@ -340,7 +340,7 @@ def _read_body(
     try:
         while True:
             _set_read_timeout(response, min(policy.read_timeout, _remaining(deadline, policy)))
-            chunk = response.raw.read(CHUNK, decode_content=False)
+            chunk = response.raw.read1(CHUNK, decode_content=False)
             if not chunk:
                 break
             raw_size += len(chunk)

@@ -61,21 +61,28 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # clients that hang up mid-answer are what several tests are about
+
+
 class LocalServer:
-    def __init__(self):
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self.httpd.daemon_threads = True
+    def __init__(self, host: str = "127.0.0.1"):
+        self.host = host
+        self.httpd = _QuietServer((host, 0), _Handler)
         self.httpd.routes = {}
         self.httpd.seen = []
         self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
 
     def route(self, path: str, **kwargs) -> str:
         self.httpd.routes[path] = Route(**kwargs)
         return self.url(path)
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"http://{self.host}:{self.port}{path}"
 
     @property
     def seen(self) -> list[tuple[str, dict]]:
@@ -85,6 +92,16 @@ class LocalServer:
 @pytest.fixture
 def server():
     local = LocalServer()
+    local.thread.start()
+    yield local
+    local.httpd.shutdown()
+    local.httpd.server_close()
+
+
+@pytest.fixture
+def internal_server():
+    """A server on 127.0.0.2, standing in for an internal service the fetcher must never reach."""
+    local = LocalServer("127.0.0.2")
     local.thread.start()
     yield local
     local.httpd.shutdown()

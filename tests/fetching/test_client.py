@@ -1,0 +1,199 @@
+"""The fetch client against real local HTTP servers: politeness, limits, redirects and the SSRF guard."""
+
+import dataclasses
+import gzip
+import socket
+
+import pytest
+
+from claims.fetching.client import fetch
+from claims.fetching.errors import (
+    ChallengePage,
+    ContentTypeRefused,
+    HTTPStatusError,
+    InvalidURL,
+    Timeout,
+    TooLarge,
+    TooManyRedirects,
+    UnsafeDestination,
+)
+
+PAGE = b"<html><head><title>A page</title></head><body><p>Hello</p></body></html>"
+
+
+def test_page_is_fetched_with_a_user_agent_naming_the_product(server, policy):
+    url = server.route("/page", body=PAGE)
+    result = fetch(url, policy)
+    assert (result.status, result.body, result.content_type) == (200, PAGE, "text/html")
+    assert result.final_url == url and result.redirect_chain == []
+    assert result.peer_address == "127.0.0.1"
+    assert server.seen[0][1]["User-Agent"].startswith("FactDesk-Capture/1.0")
+    assert result.headers["content-type"] == "text/html; charset=utf-8"
+
+
+def test_redirect_chain_is_followed_and_recorded(server, policy):
+    server.route("/old", status=301, headers=[("Location", "/moved")])
+    server.route("/moved", status=302, headers=[("Location", server.url("/new"))])
+    server.route("/new", body=PAGE)
+    result = fetch(server.url("/old"), policy)
+    assert result.final_url == server.url("/new")
+    assert result.redirect_chain == [(server.url("/old"), 301), (server.url("/moved"), 302)]
+    assert [exchange.status for exchange in result.exchanges] == [301, 302, 200]
+
+
+def test_redirect_to_an_internal_address_is_refused_at_that_hop(server, internal_server, policy):
+    internal_server.route("/admin", body=b"secret")
+    server.route("/start", status=302, headers=[("Location", internal_server.url("/admin"))])
+    with pytest.raises(UnsafeDestination) as caught:
+        fetch(server.url("/start"), policy)
+    assert "127.0.0.2" in caught.value.reason and "loopback" in caught.value.reason
+    assert internal_server.seen == []
+
+
+def test_internal_ipv6_loopback_is_refused(policy):
+    with pytest.raises(UnsafeDestination):
+        fetch("http://[::1]:8080/", policy)
+
+
+def test_redirect_to_a_file_url_is_refused(server, policy):
+    server.route("/start", status=302, headers=[("Location", "file:///etc/passwd")])
+    with pytest.raises(InvalidURL, match="redirects to file:///etc/passwd"):
+        fetch(server.url("/start"), policy)
+
+
+def test_credentials_in_the_address_are_refused_before_any_request(server, policy):
+    with pytest.raises(InvalidURL, match="password"):
+        fetch(f"http://user:pw@127.0.0.1:{server.port}/", policy)
+    assert server.seen == []
+
+
+def test_file_url_is_refused(policy):
+    with pytest.raises(InvalidURL):
+        fetch("file:///etc/passwd", policy)
+
+
+def test_too_many_redirects_stop_the_fetch(server, policy):
+    server.route("/loop", status=302, headers=[("Location", "/loop")])
+    with pytest.raises(TooManyRedirects, match="in a loop"):
+        fetch(server.url("/loop"), policy)
+    assert len(server.seen) == policy.max_redirects + 1
+
+
+def test_not_found_is_not_worth_retrying(server, policy):
+    with pytest.raises(HTTPStatusError) as caught:
+        fetch(server.url("/missing"), policy)
+    assert (caught.value.status, caught.value.transient) == (404, False)
+    assert "not found" in caught.value.reason
+
+
+def test_server_error_is_worth_retrying(server, policy):
+    url = server.route("/broken", status=500, body=b"<p>Internal Server Error</p>")
+    with pytest.raises(HTTPStatusError) as caught:
+        fetch(url, policy)
+    assert (caught.value.status, caught.value.transient) == (500, True)
+
+
+def test_rate_limit_carries_the_retry_after_delay(server, policy):
+    url = server.route("/busy", status=429, headers=[("Retry-After", "120")], body=b"slow down")
+    with pytest.raises(HTTPStatusError) as caught:
+        fetch(url, policy)
+    assert caught.value.transient and caught.value.retry_after == 120.0
+
+
+def test_slow_server_hits_the_read_timeout(server, policy):
+    url = server.route("/slow", body=PAGE, delay=1.5)
+    with pytest.raises(Timeout) as caught:
+        fetch(url, dataclasses.replace(policy, read_timeout=0.3))
+    assert caught.value.transient
+
+
+def test_trickling_body_is_stopped_at_the_total_deadline(server, policy):
+    url = server.route("/trickle", chunks=[b"<p>x</p>"] * 20, chunk_delay=0.2)
+    with pytest.raises(Timeout, match="limit"):
+        fetch(url, dataclasses.replace(policy, read_timeout=2.0, total_timeout=0.8))
+
+
+def test_declared_size_over_the_cap_is_refused_before_reading(server, policy):
+    url = server.route("/huge", body=b"x" * 2000)
+    with pytest.raises(TooLarge, match="limit"):
+        fetch(url, dataclasses.replace(policy, max_bytes=1000))
+
+
+def test_undeclared_size_over_the_cap_is_stopped_while_streaming(server, policy):
+    url = server.route("/huge", body=b"x" * 500_000, declare_length=False)
+    with pytest.raises(TooLarge, match="reading was stopped"):
+        fetch(url, dataclasses.replace(policy, max_bytes=100_000))
+
+
+def test_chunked_body_over_the_cap_is_stopped_while_streaming(server, policy):
+    url = server.route("/chunks", chunks=[b"x" * 50_000] * 10)
+    with pytest.raises(TooLarge):
+        fetch(url, dataclasses.replace(policy, max_bytes=120_000))
+
+
+def test_gzip_bomb_stops_at_the_cap_on_decompressed_size(server, policy):
+    bomb = gzip.compress(b"\0" * 20_000_000)
+    assert len(bomb) < policy.max_bytes
+    url = server.route("/bomb", body=bomb, headers=[("Content-Type", "text/html"), ("Content-Encoding", "gzip")])
+    with pytest.raises(TooLarge):
+        fetch(url, policy)
+
+
+def test_gzipped_page_is_decoded_and_kept_compressed_for_the_archive(server, policy):
+    packed = gzip.compress(PAGE)
+    url = server.route("/gz", body=packed, headers=[("Content-Type", "text/html"), ("Content-Encoding", "gzip")])
+    result = fetch(url, policy)
+    assert result.body == PAGE
+    assert result.exchanges[-1].raw_body == packed
+
+
+def test_image_is_refused_by_content_type(server, policy):
+    url = server.route("/photo.png", body=b"\x89PNG\r\n", headers=[("Content-Type", "image/png")])
+    with pytest.raises(ContentTypeRefused, match="image/png"):
+        fetch(url, policy)
+
+
+def test_cloudflare_challenge_is_a_challenge_not_an_http_error(server, policy):
+    html = (
+        b"<html><head><title>Just a moment...</title></head><body><h1>Checking your browser before "
+        b"accessing the site.</h1><script src='/cdn-cgi/challenge-platform/h/b/orchestrate/jsch/v1'></script>"
+        b"</body></html>"
+    )
+    url = server.route("/article", status=503, body=html)
+    with pytest.raises(ChallengePage) as caught:
+        fetch(url, policy)
+    assert caught.value.status == 503 and "bot check" in caught.value.reason
+
+
+def fixed_resolver(*answers):
+    """Resolves every name to the next address in `answers` (the last one repeats), counting calls."""
+    calls = []
+
+    def resolve(host, port, *args, **kwargs):
+        calls.append(host)
+        address = answers[min(len(calls), len(answers)) - 1]
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    resolve.calls = calls
+    return resolve
+
+
+def test_dns_rebinding_cannot_move_the_connection_after_the_check(server, policy):
+    server.route("/page", body=PAGE)
+    resolver = fixed_resolver("127.0.0.1", "127.0.0.2")  # a second lookup would answer an internal address
+    result = fetch(f"http://rebind.test:{server.port}/page", dataclasses.replace(policy, resolver=resolver))
+    assert result.status == 200 and result.peer_address == "127.0.0.1"
+    assert resolver.calls == ["rebind.test"]
+    assert server.seen[0][1]["Host"] == f"rebind.test:{server.port}"
+
+
+def test_each_redirect_hop_is_resolved_once_and_checked(server, internal_server, policy):
+    internal_server.route("/next", body=b"secret")
+    server.route("/first", status=302, headers=[("Location", f"http://rebind.test:{server.port}/next")])
+    server.route("/next", body=PAGE)
+    resolver = fixed_resolver("127.0.0.1", "127.0.0.2")
+    with pytest.raises(UnsafeDestination):
+        fetch(f"http://rebind.test:{server.port}/first", dataclasses.replace(policy, resolver=resolver))
+    assert resolver.calls == ["rebind.test", "rebind.test"]
+    assert [path for path, _headers in server.seen] == ["/first"]
+    assert internal_server.seen == []
