@@ -24,9 +24,7 @@ def write_warc(result: FetchResult) -> bytes:
     for exchange in result.exchanges:
         request = _request_record(writer, exchange)
         response = _response_record(writer, exchange)
-        request.rec_headers.add_header(
-            "WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID")
-        )
+        request.rec_headers.add_header("WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID"))
         writer.write_record(response)
         writer.write_record(request)
     return buffer.getvalue()
@@ -70,8 +68,7 @@ def _as_transmitted(exchange: Exchange) -> tuple[list[tuple[str, str]], bytes]:
     """urllib3 hands us the body with any chunked framing removed; put one chunk's framing back so the
     record stays consistent with its Transfer-Encoding header and replays correctly."""
     chunked = any(
-        name.lower() == "transfer-encoding" and "chunked" in value.lower()
-        for name, value in exchange.response_headers
+        name.lower() == "transfer-encoding" and "chunked" in value.lower() for name, value in exchange.response_headers
     )
     body = exchange.raw_body
     if chunked:

@@ -239,9 +239,7 @@ def _send(session: requests.Session, url: str, policy: FetchPolicy, deadline: fl
 def _remaining(deadline: float, policy: FetchPolicy) -> float:
     remaining = deadline - time.monotonic()
     if remaining <= 0:
-        raise Timeout(
-            f"The fetch took longer than the {policy.total_timeout:g}-second limit and was stopped."
-        )
+        raise Timeout(f"The fetch took longer than the {policy.total_timeout:g}-second limit and was stopped.")
     return remaining
 
 
@@ -268,18 +266,14 @@ def _sniff_content_type(body: bytes, policy: FetchPolicy) -> str:
     head = body[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     guess = "application/pdf" if head.startswith(b"%pdf-") else "text/html" if head.startswith(b"<") else ""
     if guess not in policy.allowed_content_types:
-        raise ContentTypeRefused(
-            "The server did not say what kind of file this is, and it does not look like a page."
-        )
+        raise ContentTypeRefused("The server did not say what kind of file this is, and it does not look like a page.")
     return guess
 
 
 def _check_declared_length(response: requests.Response, policy: FetchPolicy) -> None:
     declared = response.headers.get("content-length", "").strip()
     if declared.isdigit() and int(declared) > policy.max_bytes:
-        raise TooLarge(
-            f"The file is {_megabytes(int(declared))}, more than the {_megabytes(policy.max_bytes)} limit."
-        )
+        raise TooLarge(f"The file is {_megabytes(int(declared))}, more than the {_megabytes(policy.max_bytes)} limit.")
 
 
 def _megabytes(size: int) -> str:
@@ -298,9 +292,7 @@ class _Decoder:
         elif encoding in ("", "identity"):
             self._zlib = None
         else:
-            raise ContentTypeRefused(
-                f"The server compressed the page with {encoding!r}, which we cannot read."
-            )
+            raise ContentTypeRefused(f"The server compressed the page with {encoding!r}, which we cannot read.")
         self._deflate = encoding == "deflate"
         self.limit = limit
         self.size = 0
@@ -325,15 +317,11 @@ class _Decoder:
     def _count(self, piece: bytes) -> bytes:
         self.size += len(piece)
         if self.size > self.limit:
-            raise TooLarge(
-                f"The content is larger than the {_megabytes(self.limit)} limit; reading was stopped."
-            )
+            raise TooLarge(f"The content is larger than the {_megabytes(self.limit)} limit; reading was stopped.")
         return piece
 
 
-def _read_body(
-    response: requests.Response, limit: int, deadline: float, policy: FetchPolicy
-) -> tuple[bytes, bytes]:
+def _read_body(response: requests.Response, limit: int, deadline: float, policy: FetchPolicy) -> tuple[bytes, bytes]:
     """Stream the body, returning (bytes as received, decoded bytes); TooLarge as soon as either passes `limit`."""
     decoder = _Decoder(response.headers.get("content-encoding", ""), limit)
     raw_parts, body_parts, raw_size = [], [], 0
@@ -345,16 +333,12 @@ def _read_body(
                 break
             raw_size += len(chunk)
             if raw_size > limit:
-                raise TooLarge(
-                    f"The response is larger than the {_megabytes(limit)} limit; reading was stopped."
-                )
+                raise TooLarge(f"The response is larger than the {_megabytes(limit)} limit; reading was stopped.")
             raw_parts.append(chunk)
             body_parts.append(decoder.feed(chunk))
     except urllib3.exceptions.ReadTimeoutError as exc:
         _remaining(deadline, policy)
-        raise Timeout(
-            f"The server stopped sending data for more than {policy.read_timeout:g} seconds."
-        ) from exc
+        raise Timeout(f"The server stopped sending data for more than {policy.read_timeout:g} seconds.") from exc
     except (urllib3.exceptions.ProtocolError, OSError) as exc:
         raise ConnectFailed("The connection broke while the page was being downloaded.") from exc
     return b"".join(raw_parts), b"".join(body_parts)

@@ -35,9 +35,7 @@ class Extracted:
 
 def extract(html: str, url: str) -> Extracted:
     """Metadata and main text of an HTML page; the main text drops navigation, ads and comments."""
-    doc = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=True, favor_precision=True
-    )
+    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False, include_tables=True)
     text = (doc.text or "") if doc else ""
     published = _find_date(html, url, original=True)
     updated = _find_date(html, url, original=False)
@@ -175,9 +173,7 @@ def detect_challenge(status: int, html: str, text: str) -> str | None:
     if blocked and re.search(r"access denied|access to this page has been denied|request blocked", lowered):
         return f'The site denied access to automated visitors (HTTP {status}, "Access denied").'
     if 200 <= status < 300 and _is_empty_shell(lowered, text, shown):
-        return (
-            "The page is an empty shell: almost no text, only scripts, so nothing of the source was captured."
-        )
+        return "The page is an empty shell: almost no text, only scripts, so nothing of the source was captured."
     return None
 
 

@@ -81,9 +81,7 @@ def parse_allowed_networks(value: str) -> tuple[IPNetwork, ...]:
         try:
             networks.append(ipaddress.ip_network(item, strict=True))
         except ValueError as exc:
-            raise ValueError(
-                f"FETCH_ALLOWED_NETWORKS: {item!r} is not a network in CIDR form ({exc})"
-            ) from exc
+            raise ValueError(f"FETCH_ALLOWED_NETWORKS: {item!r} is not a network in CIDR form ({exc})") from exc
     return tuple(networks)
 
 

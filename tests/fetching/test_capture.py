@@ -62,8 +62,6 @@ def test_plain_text_is_captured_as_is(server, policy):
     assert capture(url, policy).extracted.text == ARABIC
 
 
-
-
 def make_pdf(text: str, title: str, author: str) -> bytes:
     stream = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
     objects = [

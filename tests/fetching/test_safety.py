@@ -42,7 +42,9 @@ def test_internal_addresses_are_refused_with_a_plain_reason(address, words):
     assert reason is not None and words in reason
 
 
-@pytest.mark.parametrize("address", ["93.184.216.34", "8.8.8.8", "2606:4700::1111", "::ffff:8.8.8.8", "64:ff9b::808:808"])
+@pytest.mark.parametrize(
+    "address", ["93.184.216.34", "8.8.8.8", "2606:4700::1111", "::ffff:8.8.8.8", "64:ff9b::808:808"]
+)
 def test_public_addresses_are_allowed(address):
     assert classify_address(ipaddress.ip_address(address)) is None
 
