@@ -45,21 +45,22 @@ class Selector:
     end: int
 
     def to_dict(self) -> dict[str, str | int]:
-        return {"exact": self.exact, "prefix": self.prefix, "suffix": self.suffix, "start": self.start,
-                "end": self.end}
+        return {"exact": self.exact, "prefix": self.prefix, "suffix": self.suffix, "start": self.start, "end": self.end}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> Selector:
         missing = [key for key in ("exact", "prefix", "suffix", "start", "end") if key not in data]
         if missing:
-            raise AnchorError(f"The selector is missing {', '.join(missing)}; give exact, prefix, suffix, "
-                              "start and end.")
+            raise AnchorError(
+                f"The selector is missing {', '.join(missing)}; give exact, prefix, suffix, start and end."
+            )
         for key in ("exact", "prefix", "suffix"):
             if not isinstance(data[key], str):
                 raise AnchorError(f"The selector's {key} must be text.")
         _check_whole_numbers(data["start"], data["end"])
-        return cls(exact=data["exact"], prefix=data["prefix"], suffix=data["suffix"], start=data["start"],
-                   end=data["end"])
+        return cls(
+            exact=data["exact"], prefix=data["prefix"], suffix=data["suffix"], start=data["start"], end=data["end"]
+        )
 
 
 @dataclass(frozen=True)
@@ -78,11 +79,14 @@ class AnchorError(ValueError):
 class QuoteNotFound(AnchorError):
     def __init__(self, *, context_given: bool = False) -> None:
         if context_given:
-            message = ("The quote appears in the article, but not with the given text before or after it; "
-                       "check the prefix and suffix, or leave them out.")
+            message = (
+                "The quote appears in the article, but not with the given text before or after it; "
+                "check the prefix and suffix, or leave them out."
+            )
         else:
-            message = ("The quote does not appear in the article; copy it again from the article's text, "
-                       "exactly as written.")
+            message = (
+                "The quote does not appear in the article; copy it again from the article's text, exactly as written."
+            )
         super().__init__(message)
 
 
@@ -90,24 +94,30 @@ class QuoteAmbiguous(AnchorError):
     def __init__(self, positions: Sequence[int]) -> None:
         self.positions = tuple(positions)
         self.count = len(self.positions)
-        super().__init__(f"The quote appears {self.count} times in the article; add a prefix or suffix "
-                         "(text just before or after it) to say which one.")
+        super().__init__(
+            f"The quote appears {self.count} times in the article; add a prefix or suffix "
+            "(text just before or after it) to say which one."
+        )
 
 
 class PositionsOutOfRange(AnchorError):
     def __init__(self, start: int, end: int, length: int) -> None:
         self.start, self.end, self.length = start, end, length
-        super().__init__(f"The positions {start} to {end} are not a span of the article, which is {length} "
-                         f"characters long; give a start of at least 0 and an end after it, at most {length}.")
+        super().__init__(
+            f"The positions {start} to {end} are not a span of the article, which is {length} "
+            f"characters long; give a start of at least 0 and an end after it, at most {length}."
+        )
 
 
 class SelectorMismatch(AnchorError):
     def __init__(self, part: str, start: int, end: int, found: str) -> None:
         self.part = part
         shown = found if len(found) <= 40 else found[:39] + "…"
-        super().__init__(f"The {part} does not match the article's text at positions {start} to {end} "
-                         f"(the article has “{shown}” there); send the quote or the positions alone, "
-                         "or correct one of them.")
+        super().__init__(
+            f"The {part} does not match the article's text at positions {start} to {end} "
+            f"(the article has “{shown}” there); send the quote or the positions alone, "
+            "or correct one of them."
+        )
 
 
 class EmptySelection(AnchorError):
@@ -124,8 +134,16 @@ def describe(text: str, start: int, end: int, context: int = DEFAULT_CONTEXT) ->
     return _describe(text, start, end, context)
 
 
-def resolve(text: str, *, exact: str | None = None, prefix: str | None = None, suffix: str | None = None,
-            start: int | None = None, end: int | None = None, context: int = DEFAULT_CONTEXT) -> Selector:
+def resolve(
+    text: str,
+    *,
+    exact: str | None = None,
+    prefix: str | None = None,
+    suffix: str | None = None,
+    start: int | None = None,
+    end: int | None = None,
+    context: int = DEFAULT_CONTEXT,
+) -> Selector:
     """Complete a partial selector: a quote (prefix and suffix narrow it down), positions, or both.
 
     Raises an AnchorError subclass whose message tells the user what to fix.
@@ -137,8 +155,9 @@ def resolve(text: str, *, exact: str | None = None, prefix: str | None = None, s
     if start is not None:
         return _resolve_positions(text, exact, prefix, suffix, start, end, context)
     if exact is None:
-        raise EmptySelection("Nothing is selected; give the quote, or the start and end positions, of the "
-                             "claim's text.")
+        raise EmptySelection(
+            "Nothing is selected; give the quote, or the start and end positions, of the claim's text."
+        )
     occurrences = _occurrences(text, exact)
     matches = [p for p in occurrences if _context_fits(text, p, p + len(exact), prefix or "", suffix or "")]
     if not matches:
@@ -148,8 +167,9 @@ def resolve(text: str, *, exact: str | None = None, prefix: str | None = None, s
     return _describe(text, matches[0], matches[0] + len(exact), context)
 
 
-def reanchor(selector: Selector, text: str, *, threshold: float = DEFAULT_THRESHOLD,
-             context: int = DEFAULT_CONTEXT) -> Anchoring:
+def reanchor(
+    selector: Selector, text: str, *, threshold: float = DEFAULT_THRESHOLD, context: int = DEFAULT_CONTEXT
+) -> Anchoring:
     """Find the selector's span in a new revision of the text, exactly, approximately, or not at all.
 
     An exact result always holds the quote's very text; a fuzzy one holds text at least `threshold`
@@ -158,8 +178,9 @@ def reanchor(selector: Selector, text: str, *, threshold: float = DEFAULT_THRESH
     return _Anchorer(text, threshold, context).anchor(selector, selector.start)
 
 
-def reanchor_all(selectors: Sequence[Selector], text: str, *, threshold: float = DEFAULT_THRESHOLD,
-                 context: int = DEFAULT_CONTEXT) -> list[Anchoring]:
+def reanchor_all(
+    selectors: Sequence[Selector], text: str, *, threshold: float = DEFAULT_THRESHOLD, context: int = DEFAULT_CONTEXT
+) -> list[Anchoring]:
     """`reanchor` for every selector of one article, in the order given.
 
     Selectors are visited in their old text order, and each expects its span shifted as far as the previous
@@ -193,13 +214,17 @@ def utf16_to_codepoint(text: str, offset: int) -> int:
         if offset <= unit:
             break
         if offset == unit + 1:
-            raise ValueError(f"Offset {offset} falls between the two halves of the character "
-                             f"“{match.group()}”; move it before or after that character.")
+            raise ValueError(
+                f"Offset {offset} falls between the two halves of the character "
+                f"“{match.group()}”; move it before or after that character."
+            )
         astral_before += 1
     codepoint = offset - astral_before
     if codepoint > len(text):
-        raise ValueError(f"Offset {offset} is outside the text, which is "
-                         f"{codepoint_to_utf16(text, len(text))} UTF-16 code units long.")
+        raise ValueError(
+            f"Offset {offset} is outside the text, which is "
+            f"{codepoint_to_utf16(text, len(text))} UTF-16 code units long."
+        )
     return codepoint
 
 
@@ -224,20 +249,24 @@ class _Anchorer:
         quote = selector.exact
         _require_words(quote)
         for position in dict.fromkeys((expected, selector.start)):
-            if position >= 0 and _context_fits(self.text, position, position + len(quote), selector.prefix,
-                                               selector.suffix, quote):
+            if position >= 0 and _context_fits(
+                self.text, position, position + len(quote), selector.prefix, selector.suffix, quote
+            ):
                 return self._found(quote, position, position + len(quote), 1.0)
         occurrences = self.occurrences(quote)
         if len(occurrences) == 1:
             return self._found(quote, occurrences[0], occurrences[0] + len(quote), 1.0)
         if occurrences:
-            best = self._best(selector, expected, ((p, p + len(quote)) for p in occurrences))
-            return self._accept(quote, best)
-        lo, hi = self._window(expected, len(quote))
-        best = self._best(selector, expected, self._approximate(quote, lo, hi))
+            return self._accept(quote, self._best(selector, expected, ((p, p + len(quote)) for p in occurrences)))
+        return self._accept(quote, self._fuzzy(selector, expected))
+
+    def _fuzzy(self, selector: Selector, expected: int) -> _Candidate | None:
+        """The best approximate match near where the span is expected, or failing that, in the whole text."""
+        lo, hi = self._window(expected, len(selector.exact))
+        best = self._best(selector, expected, self._approximate(selector.exact, lo, hi))
         if (best is None or best.confidence < self.threshold) and (lo, hi) != (0, len(self.text)):
-            best = self._best(selector, expected, self._whole_text_candidates(selector), best)
-        return self._accept(quote, best)
+            best = self._best(selector, expected, self._whole_text_candidates(selector.exact), best)
+        return best
 
     def occurrences(self, quote: str) -> list[int]:
         if quote not in self._occurrences:
@@ -253,8 +282,9 @@ class _Anchorer:
         selector = _describe(self.text, start, end, self.context)
         return Anchoring(selector, "exact" if selector.exact == quote else "fuzzy", confidence)
 
-    def _best(self, selector: Selector, expected: int, spans: Iterable[tuple[int, int]],
-              best: _Candidate | None = None) -> _Candidate | None:
+    def _best(
+        self, selector: Selector, expected: int, spans: Iterable[tuple[int, int]], best: _Candidate | None = None
+    ) -> _Candidate | None:
         for start, end in spans:
             candidate = self._score(selector, expected, start, end)
             if candidate is not None and (best is None or candidate.rank > best.rank):
@@ -274,10 +304,10 @@ class _Anchorer:
         """How well the text around a candidate matches the selector's prefix and suffix, from 0 to 1."""
         similarities = []
         if selector.prefix:
-            before = self.text[max(0, start - len(selector.prefix)):start]
+            before = self.text[max(0, start - len(selector.prefix)) : start]
             similarities.append(Levenshtein.normalized_similarity(selector.prefix, before))
         if selector.suffix:
-            after = self.text[end:end + len(selector.suffix)]
+            after = self.text[end : end + len(selector.suffix)]
             similarities.append(Levenshtein.normalized_similarity(selector.suffix, after))
         return sum(similarities) / len(similarities) if similarities else 1.0
 
@@ -296,29 +326,30 @@ class _Anchorer:
                 if start < end and Levenshtein.distance(quote, self.text[start:end], score_cutoff=errors) <= errors:
                     yield start, end
 
-    def _whole_text_candidates(self, selector: Selector) -> Iterable[tuple[int, int]]:
-        """Approximate matches near the best regions rapidfuzz finds for the quote, alone and in context."""
-        quote = selector.exact
-        slack = _max_errors(len(quote), self.threshold) + _REGION_PAD
-        regions = set()
-        for needle in dict.fromkeys((quote, selector.prefix + quote + selector.suffix)):
-            alignment = fuzz.partial_ratio_alignment(needle, self.text)
-            if alignment is not None:
-                regions.add((max(0, alignment.dest_start - slack),
-                             min(len(self.text), alignment.dest_end + slack)))
-        for lo, hi in regions:
+    def _whole_text_candidates(self, quote: str) -> Iterable[tuple[int, int]]:
+        """Approximate matches around the region of the whole text that rapidfuzz finds most like the quote."""
+        alignment = fuzz.partial_ratio_alignment(quote, self.text, score_cutoff=_region_cutoff(self.threshold))
+        if alignment is not None:
+            slack = _max_errors(len(quote), self.threshold) + _REGION_PAD
+            lo, hi = max(0, alignment.dest_start - slack), min(len(self.text), alignment.dest_end + slack)
             yield from self._approximate(quote, lo, hi)
 
 
 def _describe(text: str, start: int, end: int, context: int) -> Selector:
     if context < 0:
         raise ValueError("The context length cannot be negative.")
-    return Selector(exact=text[start:end], prefix=text[max(0, start - context):start],
-                    suffix=text[end:end + context], start=start, end=end)
+    return Selector(
+        exact=text[start:end],
+        prefix=text[max(0, start - context) : start],
+        suffix=text[end : end + context],
+        start=start,
+        end=end,
+    )
 
 
-def _resolve_positions(text: str, exact: str | None, prefix: str | None, suffix: str | None, start: int,
-                       end: int, context: int) -> Selector:
+def _resolve_positions(
+    text: str, exact: str | None, prefix: str | None, suffix: str | None, start: int, end: int, context: int
+) -> Selector:
     selector = describe(text, start, end, context)
     if exact is not None and exact != selector.exact:
         raise SelectorMismatch("quote", start, end, selector.exact)
@@ -332,8 +363,9 @@ def _resolve_positions(text: str, exact: str | None, prefix: str | None, suffix:
 def _check_whole_numbers(start: object, end: object) -> None:
     for value in (start, end):
         if isinstance(value, bool) or not isinstance(value, int):
-            raise AnchorError("The start and end positions must be whole numbers (code points from the start "
-                              "of the article's text).")
+            raise AnchorError(
+                "The start and end positions must be whole numbers (code points from the start of the article's text)."
+            )
 
 
 def _require_words(quote: str) -> None:
@@ -353,8 +385,11 @@ def _occurrences(text: str, quote: str) -> list[int]:
 
 def _context_fits(text: str, start: int, end: int, prefix: str, suffix: str, quote: str | None = None) -> bool:
     """Whether text[start:end] (optionally equal to quote) sits right after prefix and right before suffix."""
-    return ((quote is None or text.startswith(quote, start)) and text.endswith(prefix, 0, start)
-            and text.startswith(suffix, end))
+    return (
+        (quote is None or text.startswith(quote, start))
+        and text.endswith(prefix, 0, start)
+        and text.startswith(suffix, end)
+    )
 
 
 def _max_errors(length: int, threshold: float) -> int:
@@ -362,6 +397,15 @@ def _max_errors(length: int, threshold: float) -> int:
     reach the threshold, since confidence never exceeds quote similarity, 1 - errors / (length + errors)."""
     reachable = int((1 - threshold) * length / threshold + 1e-9)
     return min(length // 2, reachable)
+
+
+def _region_cutoff(threshold: float) -> float:
+    """The lowest rapidfuzz partial_ratio a match reaching the threshold can have.
+
+    A match within d edits of a quote of length m lies within 1.5 * d indel operations of some window of
+    length m, and reaching the threshold allows d up to (1 - threshold) / threshold * m.
+    """
+    return max(0.0, 100 * (1 - 1.5 * (1 - threshold) / threshold))
 
 
 def _match_ends(pattern: str, text: str, max_errors: int) -> list[tuple[int, int]]:

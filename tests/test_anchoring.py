@@ -44,9 +44,9 @@ BEFORE_TROOPS = "وعقب هذه الزيارة"
 def test_a_quote_alone_is_completed_with_its_positions_and_surrounding_text():
     selector = resolve(ARTICLE, exact=TROOPS)
 
-    assert ARTICLE[selector.start:selector.end] == TROOPS
-    assert selector.prefix == ARTICLE[selector.start - 32:selector.start]
-    assert selector.suffix == ARTICLE[selector.end:selector.end + 32]
+    assert ARTICLE[selector.start : selector.end] == TROOPS
+    assert selector.prefix == ARTICLE[selector.start - 32 : selector.start]
+    assert selector.suffix == ARTICLE[selector.end : selector.end + 32]
 
 
 def test_positions_alone_are_completed_with_the_quote():
@@ -109,7 +109,7 @@ def test_a_prefix_picks_one_of_the_mentions():
 def test_a_suffix_picks_one_of_the_mentions():
     selector = resolve(ARTICLE, exact="حفتر", suffix=" ووفرت له")
 
-    assert ARTICLE[selector.end:].startswith(" ووفرت له")
+    assert ARTICLE[selector.end :].startswith(" ووفرت له")
 
 
 def test_a_quote_not_in_the_article_is_not_found():
@@ -165,8 +165,13 @@ def test_context_is_cut_short_at_the_edges_of_the_text():
 def test_a_selector_survives_a_round_trip_through_a_dict():
     selector = resolve(ARTICLE, exact=TROOPS)
 
-    assert selector.to_dict() == {"exact": TROOPS, "prefix": selector.prefix, "suffix": selector.suffix,
-                                  "start": selector.start, "end": selector.end}
+    assert selector.to_dict() == {
+        "exact": TROOPS,
+        "prefix": selector.prefix,
+        "suffix": selector.suffix,
+        "start": selector.start,
+        "end": selector.end,
+    }
     assert Selector.from_dict(selector.to_dict()) == selector
 
 
@@ -190,7 +195,7 @@ def test_a_paragraph_inserted_before_the_claim_moves_it_exactly():
     assert anchoring.method == "exact"
     assert anchoring.confidence == 1.0
     assert anchoring.selector.start == selector.start + len(NEW_PARAGRAPH)
-    assert revised[anchoring.selector.start:anchoring.selector.end] == TROOPS
+    assert revised[anchoring.selector.start : anchoring.selector.end] == TROOPS
 
 
 def test_a_word_changed_inside_the_claim_is_found_fuzzily():
@@ -229,7 +234,7 @@ def test_a_repeated_name_follows_its_own_mention_when_text_is_inserted_before_it
     anchoring = reanchor(selector, revised)
 
     assert anchoring.method == "exact"
-    assert revised[anchoring.selector.end:].startswith(" ووفرت له")
+    assert revised[anchoring.selector.end :].startswith(" ووفرت له")
 
 
 def test_a_raised_threshold_orphans_a_fuzzy_match():
