@@ -414,7 +414,7 @@ def _status_reason(status: int) -> str:
         return "The site asked us to slow down (HTTP 429); we will try again later."
     if status >= 500:
         return f"The site had a server error (HTTP {status}); it may work later."
-    if status in (304, 300) or 300 <= status < 400:
+    if 300 <= status < 400:
         return f"The site answered with an unexpected redirect status (HTTP {status}) and no usable address."
     return f"The site answered with an error (HTTP {status})."
 
