@@ -187,14 +187,15 @@ def reanchor_all(
     one's moved, so after an edit near the start most spans are confirmed in place without a search.
     """
     anchorer = _Anchorer(text, threshold, context)
-    results: list[Anchoring] = [None] * len(selectors)  # type: ignore[list-item]
+    anchorings: dict[int, Anchoring] = {}
     shift = 0
     for index in sorted(range(len(selectors)), key=lambda i: selectors[i].start):
         selector = selectors[index]
-        results[index] = anchorer.anchor(selector, selector.start + shift)
-        if results[index].selector is not None:
-            shift = results[index].selector.start - selector.start
-    return results
+        anchoring = anchorer.anchor(selector, selector.start + shift)
+        if anchoring.selector is not None:
+            shift = anchoring.selector.start - selector.start
+        anchorings[index] = anchoring
+    return [anchorings[index] for index in range(len(selectors))]
 
 
 def codepoint_to_utf16(text: str, offset: int) -> int:

@@ -237,6 +237,18 @@ def test_a_repeated_name_follows_its_own_mention_when_text_is_inserted_before_it
     assert revised[anchoring.selector.end :].startswith(" ووفرت له")
 
 
+def test_a_reworded_claim_moved_far_down_the_article_is_still_found():
+    filler = "".join(f"Paragraph {n} of the wire copy, unrelated to the claim.\n\n" for n in range(200))
+    selector = resolve(ARTICLE + filler, exact=TROOPS)
+    moved = ARTICLE.replace(TROOPS, "") + filler + ARTICLE.replace("بحوالي ألفين،", "بحوالي ألفي،")
+
+    anchoring = reanchor(selector, moved)
+
+    assert anchoring.method == "fuzzy"
+    assert anchoring.selector.exact == "ويقدر عددهم بحوالي ألفي"
+    assert anchoring.selector.start > len(ARTICLE) + len(filler)
+
+
 def test_a_raised_threshold_orphans_a_fuzzy_match():
     selector = resolve(ARTICLE, exact=TROOPS)
     revised = ARTICLE.replace("بحوالي ألفين،", "بحوالي ألفي،")
