@@ -1,0 +1,53 @@
+# Two commands do all the set-up: `make run` (a working desk with the demo) and `make test` (the whole suite).
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PORT
+
+# Python >= 3.12: python3.13, python3.12, python3, or a pyenv-installed one.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$(pyenv root 2>/dev/null)/versions/3.1[2-9]*/bin/python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	echo $$p; break; fi; done)
+
+.PHONY: run test lint format venv migrate demo check-deploy bench clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or newer is needed (python3.13, python3.12 or python3); install one and retry." >&2; exit 1; fi
+	@echo "Creating $(VENV) with $(PYTHON) ($$($(PYTHON) --version))"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+venv: $(BIN)/.installed
+
+run: venv
+	@mkdir -p data
+	@DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
+	@DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_demo
+	@DEBUG=$${DEBUG:-1} $(BIN)/python manage.py demo_logins --address http://127.0.0.1:$(PORT)/
+	@DEBUG=$${DEBUG:-1} exec $(BIN)/honcho start -f Procfile
+
+# The suite runs on PostgreSQL and Redis when they answer on their standard local ports (or DATABASE_URL and
+# REDIS_URL say where), and on SQLite with the filesystem broker otherwise.
+test: venv lint
+	@set -e; \
+	if [ -z "$$DATABASE_URL" ] && $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
+		export DATABASE_URL=postgres://postgres@127.0.0.1:5432/test; fi; \
+	if [ -z "$$REDIS_URL" ] && $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 6379), 1)" 2>/dev/null; then \
+		export REDIS_URL=redis://127.0.0.1:6379/0; fi; \
+	echo "make test: database $${DATABASE_URL:-sqlite (data/)} · broker $${REDIS_URL:-filesystem (data/broker)}"; \
+	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	@$(BIN)/ruff check .
+
+format: venv
+	@$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+bench: venv
+	@for b in bench/*.py; do echo "== $$b"; DEBUG=1 $(BIN)/python $$b; done
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .ruff_cache

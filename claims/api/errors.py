@@ -1,0 +1,25 @@
+"""Map service exceptions to HTTP answers with plain, field-level messages (never a 500 for bad input)."""
+
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from claims.services.articles import ArticleInvalid
+from claims.services.claims import ClaimInvalid, ClaimLocked, StaleVersion
+from claims.services.sources import SourceInvalid
+from claims.workflow import TransitionRefused
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, ClaimInvalid | ArticleInvalid | SourceInvalid):
+        return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, TransitionRefused):
+        return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, StaleVersion):
+        from claims.api.serializers import ClaimSerializer
+
+        current = ClaimSerializer(exc.current, context=context).data
+        return Response({"detail": str(exc), "current": current}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, ClaimLocked):
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    return drf_exception_handler(exc, context)

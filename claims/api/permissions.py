@@ -1,0 +1,33 @@
+"""API permissions by role. Desk endpoints need a desk member (editor, reviewer or admin); writes follow roles."""
+
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from claims.services.roles import roles_of
+from claims.workflow import Role
+
+
+class IsDeskMember(BasePermission):
+    message = "Sign in as a desk member (editor, reviewer or admin) or send 'Authorization: Token <key>'."
+
+    def has_permission(self, request, view):
+        return bool(roles_of(request.user))
+
+
+class IsEditorOrReadOnly(IsDeskMember):
+    """Any desk member reads; editors, reviewers and admins write (every role can edit drafts)."""
+
+    def has_permission(self, request, view):
+        roles = roles_of(request.user)
+        if not roles:
+            return False
+        return request.method in SAFE_METHODS or bool(roles & {Role.EDITOR, Role.REVIEWER, Role.ADMIN})
+
+
+class IsAdminRoleOrReadOnly(IsDeskMember):
+    message = "Only an admin may change or delete this."
+
+    def has_permission(self, request, view):
+        roles = roles_of(request.user)
+        if not roles:
+            return False
+        return request.method in SAFE_METHODS or Role.ADMIN in roles

@@ -1,0 +1,159 @@
+"""Serializers: translate between JSON and the services' arguments; business rules live in the services."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from claims.models import Article, ArticleRevision, Attendee, Capture, Claim, ClaimEvent, Entity, Evidence, Source
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False,
+                                 help_text="Text of the current revision. PATCH with a new text adds a revision.")
+    revision = serializers.IntegerField(source="revision_number", read_only=True)
+    language = serializers.CharField(required=False, allow_blank=True, max_length=12)
+    direction = serializers.ChoiceField(choices=Article.Direction.choices, required=False)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+    class Meta:
+        model = Article
+        fields = ["id", "title", "url", "publisher", "language", "direction", "published_at", "text", "revision",
+                  "import_state", "import_error", "created_at", "updated_at"]
+        read_only_fields = ["import_state", "import_error", "created_at", "updated_at"]
+
+    def validate(self, attrs):
+        if self.instance is None and not (attrs.get("text") or "").strip() and not attrs.get("url"):
+            raise serializers.ValidationError({"text": "Give the article's text, or only its url to fetch it."})
+        return attrs
+
+
+class ArticleRevisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ArticleRevision
+        fields = ["id", "number", "text", "sha256", "origin", "created_by", "created_at"]
+
+
+class SelectorSerializer(serializers.Serializer):
+    exact = serializers.CharField(required=False, trim_whitespace=False)
+    prefix = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    suffix = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    start = serializers.IntegerField(required=False, min_value=0, help_text="Unicode code points.")
+    end = serializers.IntegerField(required=False, min_value=0, help_text="Unicode code points, exclusive.")
+
+    def validate(self, attrs):
+        if not attrs.get("exact") and (attrs.get("start") is None or attrs.get("end") is None):
+            raise serializers.ValidationError("Give the quoted text (exact, with optional prefix/suffix) "
+                                              "or both start and end positions.")
+        return attrs
+
+
+class AttendeeSerializer(serializers.ModelSerializer):
+    entity = serializers.PrimaryKeyRelatedField(queryset=Entity.objects.all())
+    name = serializers.CharField(required=False, allow_blank=True)
+    entity_name = serializers.CharField(source="entity.name", read_only=True)
+
+    class Meta:
+        model = Attendee
+        fields = ["entity", "entity_name", "name", "role", "status", "evidence_note"]
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    selector = SelectorSerializer()
+    details = serializers.JSONField(required=False, help_text="The kind's structured fields; meetings list attendees.")
+    public_url = serializers.SerializerMethodField()
+    version = serializers.IntegerField(required=False, help_text="Required on PATCH/PUT: the version you read.")
+    revision = serializers.IntegerField(source="revision.number", read_only=True)
+
+    class Meta:
+        model = Claim
+        fields = ["id", "article", "revision", "selector", "statement", "statement_language", "statement_en", "kind",
+                  "claimant", "claimant_entity", "claimed_on", "details", "entities", "status", "verdict",
+                  "rationale", "public_url", "version", "anchor", "anchor_confidence", "created_at", "updated_at"]
+        read_only_fields = ["status", "verdict", "rationale", "anchor", "anchor_confidence", "created_at",
+                            "updated_at"]
+        extra_kwargs = {"entities": {"required": False}, "statement_language": {"required": False}}
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_public_url(self, claim):
+        url = claim.public_url
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if url and request else url
+
+    def to_representation(self, claim):
+        data = super().to_representation(claim)
+        data["selector"] = claim.selector
+        details = dict(claim.details)
+        if claim.kind == Claim.Kind.MEETING:
+            details["attendees"] = [
+                {"entity": a.entity_id, "name": a.name or a.entity.name, "role": a.role, "status": a.status,
+                 "entity_name": a.entity.name, "evidence_note": a.evidence_note}
+                for a in claim.attendees.all()
+            ]
+        data["details"] = details
+        return data
+
+
+class CaptureSerializer(serializers.ModelSerializer):
+    error = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Capture
+        fields = ["id", "source", "state", "trigger", "attempts", "requested_url", "final_url", "redirect_chain",
+                  "http_status", "content_type", "size", "title", "author", "published_at", "modified_at",
+                  "language", "sha256", "error", "error_class", "fetched_at", "queued_at", "duration_ms", "changed",
+                  "gone"]
+
+    def get_error(self, capture) -> str | None:
+        return capture.error or None
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    latest_capture = CaptureSerializer(read_only=True)
+
+    class Meta:
+        model = Source
+        fields = ["id", "url", "original_url", "kind", "publisher", "title", "note", "health", "latest_capture",
+                  "created_at"]
+        read_only_fields = ["original_url", "health", "created_at"]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    estimate = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "claim", "source", "stance", "passage", "note", "estimate", "estimate_value",
+                  "estimate_lower", "estimate_upper", "estimate_approximate", "estimate_unit", "passage_found",
+                  "passage_start", "passage_end", "passage_score", "created_at"]
+        read_only_fields = ["passage_found", "passage_start", "passage_end", "passage_score", "created_at"]
+
+    def get_estimate(self, evidence) -> dict | None:
+        if not evidence.has_estimate:
+            return None
+        as_num = lambda d: None if d is None else (int(d) if d == d.to_integral_value() else float(d))  # noqa: E731
+        return {"value": as_num(evidence.estimate_value), "lower": as_num(evidence.estimate_lower),
+                "upper": as_num(evidence.estimate_upper), "approximate": evidence.estimate_approximate,
+                "unit": evidence.estimate_unit}
+
+
+class EntitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Entity
+        fields = ["id", "kind", "name", "names", "aliases", "wikidata", "description"]
+
+
+class ClaimEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+
+    class Meta:
+        model = ClaimEvent
+        fields = ["id", "at", "actor", "action", "from_status", "to_status", "from_verdict", "to_verdict", "changes",
+                  "comment"]
+
+
+class TransitionSerializer(serializers.Serializer):
+    to = serializers.CharField()
+    verdict = serializers.CharField(required=False, allow_blank=True)
+    rationale = serializers.CharField(required=False, allow_blank=True)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(required=False)

@@ -1,0 +1,183 @@
+"""API views: thin shells over the services and the models' QuerySets."""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from claims.api import serializers as s
+from claims.api.permissions import IsEditorOrReadOnly
+from claims.models import Article, Attendee, Capture, Claim, Entity, Evidence, Source
+from claims.services import articles as article_services
+from claims.services import claims as claim_services
+from claims.services import sources as source_services
+from claims.services.workflow import transition_claim
+
+
+def claim_queryset():
+    return Claim.objects.select_related("revision").prefetch_related(
+        "entities", Prefetch("attendees", queryset=Attendee.objects.select_related("entity"))
+    )
+
+
+class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                     mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.ArticleSerializer
+    permission_classes = [IsEditorOrReadOnly]
+    queryset = Article.objects.select_related("current_revision").order_by("-created_at", "-id")
+    filterset_fields = ["language", "direction", "import_state"]
+    ordering_fields = ["created_at", "published_at", "title"]
+
+    @extend_schema(responses={201: s.ArticleSerializer, 202: s.ArticleSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        article = article_services.create_article(by=request.user, **data)
+        code = status.HTTP_201_CREATED if article.current_revision_id else status.HTTP_202_ACCEPTED
+        return Response(self.get_serializer(article).data, status=code)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        text = data.pop("text", None)
+        article = serializer.save() if data else serializer.instance
+        if text is not None and text != article.text:
+            article_services.add_revision(article=article, text=text, by=self.request.user)
+            article.refresh_from_db()
+
+    @extend_schema(responses=s.ArticleRevisionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def revisions(self, request, pk=None):
+        article = self.get_object()
+        page = self.paginate_queryset(article.revisions.order_by("number"))
+        return self.get_paginated_response(s.ArticleRevisionSerializer(page, many=True).data)
+
+
+class ClaimViewSet(viewsets.ModelViewSet):
+    serializer_class = s.ClaimSerializer
+    permission_classes = [IsEditorOrReadOnly]
+    filterset_fields = ["article", "status", "verdict", "kind", "anchor"]
+    ordering_fields = ["created_at", "updated_at", "start"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return claim_queryset().order_by("article_id", "start", "id")
+
+    @staticmethod
+    def _split(data: dict) -> dict:
+        details = dict(data.get("details") or {})
+        attendees = details.pop("attendees", None)
+        kwargs = {k: v for k, v in data.items() if k not in ("selector", "details", "version", "entities", "article")}
+        if "details" in data:
+            kwargs["details"] = details
+        if attendees is not None:
+            kwargs["attendees"] = attendees
+        if "entities" in data:
+            kwargs["entities"] = data["entities"]
+        return kwargs
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        claim = claim_services.create_claim(article=data["article"], by=request.user, selector=data["selector"],
+                                            **self._split(data))
+        return Response(self.get_serializer(claim_queryset().get(pk=claim.pk)).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        claim = self.get_object()
+        serializer = self.get_serializer(claim, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if "version" not in data:
+            raise ValidationError({"version": "Send the version you read; it guards against lost updates."})
+        claim_services.update_claim(claim_id=claim.pk, by=request.user, version=data["version"],
+                                    selector=data.get("selector"), correction=request.data.get("correction", ""),
+                                    **self._split(data))
+        return Response(self.get_serializer(claim_queryset().get(pk=claim.pk)).data)
+
+    def destroy(self, request, *args, **kwargs):
+        claim = self.get_object()
+        version = request.query_params.get("version") or request.data.get("version")
+        if not str(version or "").isdigit():
+            raise ValidationError({"version": "Send ?version=N, the version you read, to delete a claim."})
+        claim_services.delete_claim(claim=claim, by=request.user, version=int(version))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=s.TransitionSerializer, responses={200: s.ClaimSerializer,
+                                                               400: OpenApiResponse(description="Refused, with why")})
+    @action(detail=True, methods=["post"])
+    def transitions(self, request, pk=None):
+        claim = self.get_object()
+        body = s.TransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        transition_claim(claim=claim, by=request.user, **body.validated_data)
+        return Response(self.get_serializer(claim_queryset().get(pk=claim.pk)).data)
+
+    @extend_schema(responses=s.ClaimEventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        claim = self.get_object()
+        page = self.paginate_queryset(claim.events.select_related("actor").order_by("at", "id"))
+        return self.get_paginated_response(s.ClaimEventSerializer(page, many=True).data)
+
+
+class EntityViewSet(viewsets.ModelViewSet):
+    serializer_class = s.EntitySerializer
+    permission_classes = [IsEditorOrReadOnly]
+    queryset = Entity.objects.order_by("name", "id")
+    filterset_fields = ["kind", "wikidata"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+
+class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                    viewsets.GenericViewSet):
+    serializer_class = s.SourceSerializer
+    permission_classes = [IsEditorOrReadOnly]
+    queryset = Source.objects.select_related("latest_capture").order_by("-created_at", "-id")
+    filterset_fields = ["kind", "health"]
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        source, created = source_services.find_or_create_source(by=request.user, **serializer.validated_data)
+        return Response(self.get_serializer(source).data, status=status.HTTP_201_CREATED if created else 200)
+
+    @extend_schema(responses=s.CaptureSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def captures(self, request, pk=None):
+        source = self.get_object()
+        page = self.paginate_queryset(Capture.objects.filter(source=source).order_by("-queued_at", "-id"))
+        return self.get_paginated_response(s.CaptureSerializer(page, many=True).data)
+
+
+class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                      viewsets.GenericViewSet):
+    serializer_class = s.EvidenceSerializer
+    permission_classes = [IsEditorOrReadOnly]
+    queryset = Evidence.objects.select_related("source").order_by("claim_id", "id")
+    filterset_fields = ["claim", "source", "stance", "passage_found"]
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        evidence = source_services.add_evidence(claim=data.pop("claim"), source=data.pop("source"), by=request.user,
+                                                correction=request.data.get("correction", ""), **data)
+        return Response(self.get_serializer(evidence).data, status=status.HTTP_201_CREATED)
+
+
+class PublicClaimViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published claims only; no authentication needed."""
+
+    serializer_class = s.ClaimSerializer
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    filterset_fields = ["verdict", "kind", "article"]
+
+    def get_queryset(self):
+        return claim_queryset().published().order_by("-published_at", "-id")
+

@@ -1,0 +1,1 @@
+"""The desk: server-rendered pages behind login for editors, reviewers and admins."""

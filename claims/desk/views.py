@@ -1,0 +1,82 @@
+"""Desk pages: the article list, the reading view with every claim highlighted, claim and source details."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+
+from claims.desk.access import desk_member_required
+from claims.highlight import segments
+from claims.models import Article, Attendee, Capture, Claim, Evidence, Source
+
+
+@desk_member_required
+def home(request):
+    counts = dict(Claim.objects.values_list("status").annotate(n=Count("id")).order_by())
+    mine = Claim.objects.filter(Q(created_by=request.user) | Q(last_editor=request.user)).exclude(
+        status__in=["published", "corrected", "retracted"]).select_related("article")[:20]
+    awaiting = Claim.objects.filter(status="in_review").select_related("article")[:20]
+    articles = Article.objects.annotate(n_claims=Count("claims"))[:10]
+    return render(request, "desk/home.html", {
+        "counts": counts, "mine": mine, "awaiting": awaiting, "articles": articles,
+    })
+
+
+@desk_member_required
+def article_list(request):
+    articles = Article.objects.select_related("current_revision").annotate(n_claims=Count("claims"))
+    page = Paginator(articles, 50).get_page(request.GET.get("page"))
+    return render(request, "desk/article_list.html", {"page": page})
+
+
+@desk_member_required
+def article_detail(request, pk):
+    """The reading view: the article as readers see it, every claim's span highlighted, claims in text order."""
+    article = get_object_or_404(Article.objects.select_related("current_revision"), pk=pk)
+    claims = list(article.claims.filter(revision=article.current_revision_id).order_by("start", "end"))
+    orphans = list(article.claims.exclude(revision=article.current_revision_id))
+    parts = segments(article.text, [(c.pk, c.start, c.end) for c in claims])
+    return render(request, "desk/article_detail.html", {
+        "article": article, "claims": claims, "orphans": orphans, "segments": parts,
+    })
+
+
+@desk_member_required
+def claim_list(request):
+    claims = Claim.objects.select_related("article")
+    filters = {k: request.GET[k] for k in ("status", "verdict", "kind", "article") if request.GET.get(k)}
+    claims = claims.filter(**filters).order_by("-updated_at", "-id")
+    page = Paginator(claims, 50).get_page(request.GET.get("page"))
+    return render(request, "desk/claim_list.html", {
+        "page": page, "filters": filters, "statuses": Claim.Status.choices, "kinds": Claim.Kind.choices,
+        "verdicts": Claim.Verdict.choices,
+    })
+
+
+@desk_member_required
+def claim_detail(request, pk):
+    claim = get_object_or_404(
+        Claim.objects.select_related("article", "revision", "created_by", "last_editor", "claimant_entity")
+        .prefetch_related(
+            "entities",
+            Prefetch("attendees", queryset=Attendee.objects.select_related("entity")),
+            Prefetch("evidence", queryset=Evidence.objects.select_related("source", "source__latest_capture")),
+        ),
+        pk=pk,
+    )
+    events = claim.events.select_related("actor").order_by("at", "id")
+    context_text = claim.revision.text
+    before = context_text[max(0, claim.start - 160):claim.start]
+    after = context_text[claim.end:claim.end + 160]
+    return render(request, "desk/claim_detail.html", {
+        "claim": claim, "events": events, "before": before, "after": after,
+        "details": sorted(claim.details.items()),
+    })
+
+
+@desk_member_required
+def source_detail(request, pk):
+    source = get_object_or_404(Source.objects.select_related("latest_capture"), pk=pk)
+    captures = Capture.objects.filter(source=source).order_by("-queued_at", "-id").defer("text")[:50]
+    evidence = source.evidence.select_related("claim")
+    return render(request, "desk/source_detail.html", {"source": source, "captures": captures,
+                                                      "evidence": evidence})

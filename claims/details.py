@@ -1,0 +1,172 @@
+"""The structured fields of each claim kind, validated in plain Python (the Claim.details JSON).
+
+Why a validated JSON field rather than typed columns or a table per kind: see docs/data-model.md. Every write
+(desk form, API, demo loader, ClaimReview import) passes through ``clean_details``; it returns a normalized copy
+or raises ``DetailsError`` whose ``errors`` map each field to a plain message the form shows beside that field.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from claims.dates import parse_partial_date
+
+CHANNELS = ("in_person", "video", "phone", "written", "unknown")
+
+
+class DetailsError(ValueError):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str  # text, number, bool, date, period, channel, names
+    label: str
+    help: str = ""
+
+
+FIELDS: dict[str, tuple[Field, ...]] = {
+    "quantity": (
+        Field("subject", "text", "What is counted"),
+        Field("value", "number", "Value"),
+        Field("lower", "number", "Lower bound"),
+        Field("upper", "number", "Upper bound"),
+        Field("unit", "text", "Unit", "e.g. fighters, dollars, percent"),
+        Field("approximate", "bool", "Approximate", "The text hedges: about, nearly, حوالي"),
+        Field("as_of", "period", "As of", "A date (2019, 2019-04, 2019-04-04) or a period (2018/2020)"),
+        Field("place", "text", "Place"),
+    ),
+    "meeting": (
+        Field("date", "period", "Date or period", "2018, 2018-11, 2018-11-07 or 2016/2020"),
+        Field("place", "text", "Place"),
+        Field("channel", "channel", "Channel"),
+        Field("topic", "text", "Topic"),
+    ),
+    "event": (
+        Field("what", "text", "What happened"),
+        Field("date", "period", "When", "A date with its precision, or a period"),
+        Field("date_text", "text", "When, as written", "e.g. الأربعاء, resolved against the article's date"),
+        Field("place", "text", "Where"),
+        Field("who", "names", "Who", "Names, one per line"),
+    ),
+    "quote": (
+        Field("speaker", "text", "Speaker"),
+        Field("words", "text", "Words"),
+        Field("date", "period", "When"),
+        Field("place", "text", "Where"),
+    ),
+    "other": (Field("note", "text", "Note"),),
+    "opinion": (Field("holder", "text", "Whose opinion"),),
+}
+
+
+def clean_details(kind: str, details: dict | None) -> dict:
+    """Validate ``details`` for ``kind`` and return a normalized copy without empty values."""
+    if kind not in FIELDS:
+        raise DetailsError({"kind": f"Unknown kind {kind!r}; use one of {', '.join(FIELDS)}."})
+    if details is None:
+        return {}
+    if not isinstance(details, dict):
+        raise DetailsError({"details": "Details must be an object of field names and values."})
+    fields = {f.name: f for f in FIELDS[kind]}
+    errors: dict[str, str] = {}
+    cleaned: dict = {}
+    for name, raw in details.items():
+        if name == "attendees" and kind == "meeting":
+            continue  # attendees are rows of their own (Attendee), written by the attendee service
+        field = fields.get(name)
+        if field is None:
+            errors[name] = f"Not a field of a {kind} claim (allowed: {', '.join(fields)})."
+            continue
+        try:
+            value = _clean_value(field, raw)
+        except ValueError as exc:
+            errors[name] = str(exc)
+            continue
+        if value not in (None, "", []):
+            cleaned[name] = value
+    if kind == "quantity" and not errors:
+        _check_quantity(cleaned, errors)
+    if errors:
+        raise DetailsError(errors)
+    return cleaned
+
+
+def _clean_value(field: Field, raw):
+    if raw is None:
+        return None
+    if field.type == "text":
+        if not isinstance(raw, str):
+            raise ValueError("Enter text.")
+        return raw.strip()
+    if field.type == "number":
+        return _number(raw)
+    if field.type == "bool":
+        if isinstance(raw, bool):
+            return raw
+        if raw in ("true", "on", "1", 1):
+            return True
+        if raw in ("false", "off", "0", 0, ""):
+            return False
+        raise ValueError("Enter true or false.")
+    if field.type in ("date", "period"):
+        return _period(raw) if field.type == "period" else str(parse_partial_date(str(raw).strip()))
+    if field.type == "channel":
+        if raw not in CHANNELS:
+            raise ValueError(f"Choose one of: {', '.join(CHANNELS)}.")
+        return raw
+    if field.type == "names":
+        if isinstance(raw, str):
+            raw = raw.splitlines()
+        if not isinstance(raw, list) or not all(isinstance(n, str) for n in raw):
+            raise ValueError("Enter a list of names.")
+        return [n.strip() for n in raw if n.strip()]
+    raise AssertionError(field.type)
+
+
+def _number(raw) -> int | float:
+    if isinstance(raw, bool):
+        raise ValueError("Enter a number.")
+    if isinstance(raw, str):
+        raw = raw.strip().replace(",", "").replace("٬", "")
+        if raw == "":
+            return None
+    try:
+        number = Decimal(str(raw))
+    except InvalidOperation:
+        raise ValueError("Enter a number, e.g. 2000 or 1.5.") from None
+    if not number.is_finite():
+        raise ValueError("Enter a finite number.")
+    if number < 0:
+        raise ValueError("Enter a number that is not negative.")
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _period(raw) -> str:
+    text = str(raw).strip()
+    if not text:
+        return ""
+    parts = text.split("/")
+    if len(parts) > 2:
+        raise ValueError("Enter a date, or a period as start/end (e.g. 2018/2020).")
+    dates = [parse_partial_date(p.strip()) for p in parts]
+    if len(dates) == 2 and _sort_key(dates[1]) < _sort_key(dates[0]):
+        raise ValueError("The period ends before it starts.")
+    return "/".join(str(d) for d in dates)
+
+
+def _sort_key(date) -> tuple[int, int, int]:
+    return (date.year, date.month or 1, date.day or 1)
+
+
+def _check_quantity(cleaned: dict, errors: dict[str, str]) -> None:
+    lower, upper = cleaned.get("lower"), cleaned.get("upper")
+    if lower is not None and upper is not None and lower > upper:
+        errors["upper"] = "The upper bound is below the lower bound."
+    value = cleaned.get("value")
+    if value is not None and lower is not None and value < lower:
+        errors["value"] = "The value is below the lower bound."
+    if value is not None and upper is not None and value > upper:
+        errors["value"] = "The value is above the upper bound."

@@ -1,0 +1,22 @@
+"""The desk's domain, split by aggregate: articles, entities, claims, sources and evidence, history, pages."""
+
+from .articles import Article, ArticleRevision
+from .claims import Attendee, Claim, ClaimLink
+from .entities import Entity
+from .history import ClaimEvent
+from .pages import Page
+from .sources import Capture, Evidence, Source
+
+__all__ = [
+    "Article",
+    "ArticleRevision",
+    "Attendee",
+    "Capture",
+    "Claim",
+    "ClaimEvent",
+    "ClaimLink",
+    "Entity",
+    "Evidence",
+    "Page",
+    "Source",
+]

@@ -1,0 +1,89 @@
+"""Articles and their immutable text revisions: the text a claim points into never changes under it."""
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+class Article(models.Model):
+    class Direction(models.TextChoices):
+        RTL = "rtl", "Right to left"
+        LTR = "ltr", "Left to right"
+
+    class ImportState(models.TextChoices):
+        READY = "ready", "Ready"
+        FETCHING = "fetching", "Fetching"
+        FAILED = "failed", "Fetch failed"
+
+    title = models.CharField(max_length=500)
+    publisher = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=2000, blank=True)
+    language = models.CharField(max_length=12, default="ar", help_text="ISO 639-1 code, e.g. ar, en.")
+    direction = models.CharField(max_length=3, choices=Direction.choices, default=Direction.RTL)
+    published_at = models.DateField(null=True, blank=True, help_text="Publication date; resolves relative dates.")
+    import_state = models.CharField(max_length=10, choices=ImportState.choices, default=ImportState.READY)
+    import_error = models.TextField(blank=True)
+    current_revision = models.ForeignKey(
+        "ArticleRevision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(direction__in=["rtl", "ltr"]), name="article_direction_valid"),
+            models.CheckConstraint(
+                condition=models.Q(import_state__in=["ready", "fetching", "failed"]), name="article_import_state_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("desk:article", args=[self.pk])
+
+    @property
+    def text(self) -> str:
+        return self.current_revision.text if self.current_revision_id else ""
+
+    @property
+    def revision_number(self) -> int:
+        return self.current_revision.number if self.current_revision_id else 0
+
+
+class ArticleRevision(models.Model):
+    class Origin(models.TextChoices):
+        PASTE = "paste", "Pasted"
+        UPLOAD = "upload", "Uploaded file"
+        URL = "url", "Fetched from URL"
+        EDIT = "edit", "Edited"
+        DEMO = "demo", "Demo loader"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    text = models.TextField()
+    sha256 = models.CharField(max_length=64, editable=False)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.PASTE)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["article", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="revision_number_unique_per_article"),
+            models.CheckConstraint(condition=models.Q(number__gte=1), name="revision_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.article} r{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ValueError("Article revisions are immutable; create the next revision instead.")
+        self.sha256 = hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        super().save(*args, **kwargs)

@@ -1,0 +1,200 @@
+"""Claims: one checkable assertion anchored in an article revision, with its kind's details and attendees."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+
+from claims import workflow
+from claims.workflow import PUBLIC_STATUSES, VERDICTS
+
+KINDS = ["quantity", "meeting", "event", "quote", "other", "opinion"]
+STATUSES = [s.value for s in workflow.Status]
+PUBLIC = [s.value for s in PUBLIC_STATUSES]
+
+
+class ClaimQuerySet(models.QuerySet):
+    def published(self):
+        """The only way public pages, feeds, the sitemap, search and the public API read claims."""
+        return self.filter(status__in=PUBLIC)
+
+
+class Claim(models.Model):
+    class Kind(models.TextChoices):
+        QUANTITY = "quantity", "Quantity"
+        MEETING = "meeting", "Meeting"
+        EVENT = "event", "Event"
+        QUOTE = "quote", "Quote / statement"
+        OTHER = "other", "Other"
+        OPINION = "opinion", "Opinion (not checkable)"
+
+    class Anchor(models.TextChoices):
+        EXACT = "exact", "Exact"
+        FUZZY = "fuzzy", "Fuzzy (check it)"
+        ORPHANED = "orphaned", "Orphaned (text no longer found)"
+
+    Status = models.TextChoices("Status", [(s.value, workflow.STATUS_LABELS[s][0]) for s in workflow.Status])
+    Verdict = models.TextChoices("Verdict", [(v.id, v.label_en) for v in VERDICTS.values()])
+
+    article = models.ForeignKey("Article", on_delete=models.PROTECT, related_name="claims")
+    revision = models.ForeignKey(
+        "ArticleRevision", on_delete=models.PROTECT, related_name="claims",
+        help_text="The revision the selector was last resolved against.",
+    )
+    # W3C Web Annotation selectors. Positions are Unicode code points of revision.text, not UTF-16 units.
+    exact = models.TextField()
+    prefix = models.CharField(max_length=200, blank=True)
+    suffix = models.CharField(max_length=200, blank=True)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    anchor = models.CharField(max_length=8, choices=Anchor.choices, default=Anchor.EXACT)
+    anchor_confidence = models.FloatField(default=1.0)
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OTHER)
+    statement = models.TextField(help_text="The editor's neutral restatement of the claim.")
+    statement_language = models.CharField(max_length=12, default="ar")
+    statement_en = models.TextField(blank=True, help_text="Optional English restatement.")
+    claimant = models.CharField(max_length=300, blank=True, help_text="Who asserts it, as the article puts it.")
+    claimant_entity = models.ForeignKey(
+        "Entity", null=True, blank=True, on_delete=models.SET_NULL, related_name="claims_made"
+    )
+    claimed_on = models.CharField(
+        max_length=10, blank=True, help_text="When the claim was made: YYYY, YYYY-MM or YYYY-MM-DD."
+    )
+    details = models.JSONField(default=dict, blank=True, help_text="The kind's structured fields (claims.details).")
+    entities = models.ManyToManyField("Entity", blank=True, related_name="claims")
+
+    status = models.CharField(max_length=12, choices=Status.choices, default="draft")
+    verdict = models.CharField(max_length=16, choices=Verdict.choices, blank=True)
+    rationale = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic lock: every write names the version it read.")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Last substantive editor; four eyes means someone else publishes.",
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    #: Normalized statement, quote and claimant (claims.arabic.normalize) for search and matching.
+    search_text = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "start", "id"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="claim_status_published"),
+            models.Index(fields=["article", "start"], name="claim_article_start"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="claim_span_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=KINDS), name="claim_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=STATUSES), name="claim_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(verdict="") | models.Q(verdict__in=list(VERDICTS)), name="claim_verdict_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(anchor__in=["exact", "fuzzy", "orphaned"]), name="claim_anchor_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=PUBLIC) | ~models.Q(verdict=""),
+                name="claim_public_has_verdict",
+            ),
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="claim_version_positive"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.statement[:60]}"
+
+    def get_absolute_url(self):
+        return reverse("desk:claim", args=[self.pk])
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.statement_en or self.statement, allow_unicode=True)[:80] or "claim"
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
+
+    @property
+    def public_url(self) -> str | None:
+        if not self.is_public:
+            return None
+        return reverse("public:claim", args=[self.pk, self.slug])
+
+    @property
+    def verdict_info(self):
+        return VERDICTS.get(self.verdict)
+
+    @property
+    def selector(self) -> dict:
+        return {"exact": self.exact, "prefix": self.prefix, "suffix": self.suffix, "start": self.start, "end": self.end}
+
+
+class Attendee(models.Model):
+    """A participant of a meeting claim, with an attendance status of its own."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed"
+        DISPUTED = "disputed", "Disputed"
+        UNVERIFIED = "unverified", "Unverified"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="attendees")
+    entity = models.ForeignKey("Entity", on_delete=models.PROTECT, related_name="attendances")
+    name = models.CharField(max_length=300, blank=True, help_text="As the article names them, if different.")
+    role = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.UNVERIFIED)
+    evidence = models.ForeignKey("Evidence", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    evidence_note = models.TextField(blank=True, help_text="Why this attendance status: what shows it.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["claim", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "entity"], name="attendee_once_per_meeting"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["confirmed", "disputed", "unverified"]), name="attendee_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.entity} ({self.status})"
+
+
+class ClaimLink(models.Model):
+    """Two claims that assert the same thing: suggested by matching, confirmed or dismissed by an editor."""
+
+    class State(models.TextChoices):
+        SUGGESTED = "suggested", "Suggested"
+        CONFIRMED = "confirmed", "Same claim"
+        DISMISSED = "dismissed", "Dismissed"
+
+    from_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="links_out")
+    to_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="links_in")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.SUGGESTED)
+    score = models.FloatField(default=0.0)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["from_claim", "to_claim"], name="claim_link_unique"),
+            models.CheckConstraint(condition=models.Q(from_claim__lt=models.F("to_claim")), name="claim_link_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(state__in=["suggested", "confirmed", "dismissed"]), name="claim_link_state_valid"
+            ),
+            models.CheckConstraint(condition=models.Q(score__gte=0) & models.Q(score__lte=1), name="claim_link_score"),
+        ]
+
+    def __str__(self):
+        return f"{self.from_claim_id} ~ {self.to_claim_id} ({self.state})"

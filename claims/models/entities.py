@@ -1,0 +1,56 @@
+"""People, organisations, places and things that claims and attendees point at."""
+
+from django.db import models
+from django.urls import reverse
+
+from claims.arabic import normalize
+
+
+class Entity(models.Model):
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANISATION = "organisation", "Organisation"
+        PLACE = "place", "Place"
+        THING = "thing", "Thing"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PERSON)
+    name = models.CharField(max_length=300, help_text="Display name in the desk's main language.")
+    names = models.JSONField(default=dict, blank=True, help_text='Names by language, e.g. {"ar": "…", "en": "…"}.')
+    aliases = models.JSONField(default=list, blank=True, help_text="Other spellings, transliterations, forms.")
+    wikidata = models.CharField(max_length=20, blank=True, help_text="Wikidata id, e.g. Q123.")
+    description = models.TextField(blank=True)
+    #: Every name and alias, normalized (claims.arabic.normalize), for search and autocomplete.
+    search_text = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "entities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wikidata"], condition=~models.Q(wikidata=""), name="entity_wikidata_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["person", "organisation", "place", "thing"]), name="entity_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(wikidata="") | models.Q(wikidata__regex=r"^Q[0-9]+$"), name="entity_wikidata_format"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_text = normalize(" | ".join(self.all_names()))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("public:entity", args=[self.pk])
+
+    def all_names(self) -> list[str]:
+        seen = [self.name, *self.names.values(), *self.aliases]
+        return list(dict.fromkeys(n for n in seen if n))
+
+    def name_in(self, language: str) -> str:
+        return self.names.get(language) or self.name

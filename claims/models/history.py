@@ -1,0 +1,62 @@
+"""The append-only history of a claim: every status, verdict and substantive change, who, when, why."""
+
+from django.conf import settings
+from django.db import models
+
+
+class AppendOnlyError(Exception):
+    """History rows are written once; nothing may change or delete them."""
+
+
+class ClaimEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Claim history is append-only.")
+
+    def delete(self):
+        raise AppendOnlyError("Claim history is append-only.")
+
+    def public(self):
+        return self.filter(action__in=["transition", "correction"])
+
+
+class ClaimEvent(models.Model):
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        EDITED = "edited", "Edited"
+        TRANSITION = "transition", "Status change"
+        CORRECTION = "correction", "Correction"
+        EVIDENCE = "evidence", "Evidence changed"
+        ATTENDEE = "attendee", "Attendees changed"
+        REANCHORED = "reanchored", "Re-anchored"
+        DELETED = "deleted", "Deleted"
+
+    # No database foreign key: the history of a deleted draft outlives it.
+    claim = models.ForeignKey(
+        "Claim", on_delete=models.DO_NOTHING, db_constraint=False, related_name="events"
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=12, choices=Action.choices)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    from_verdict = models.CharField(max_length=16, blank=True)
+    to_verdict = models.CharField(max_length=16, blank=True)
+    changes = models.JSONField(default=dict, blank=True, help_text='{"field": [before, after]}')
+    comment = models.TextField(blank=True)
+
+    objects = ClaimEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["claim", "at", "id"]
+        get_latest_by = "at"
+
+    def __str__(self):
+        return f"{self.claim_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Claim history is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Claim history is append-only.")

@@ -1,0 +1,181 @@
+"""Sources, their captures (what a fetch got) and the evidence linking a claim to a source."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+STANCES = ["supports", "contradicts", "context"]
+CAPTURE_STATES = ["queued", "fetching", "done", "failed"]
+PASSAGE_STATES = ["unchecked", "found", "approximate", "not_found"]
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        NEWS = "news", "News"
+        OFFICIAL = "official", "Official statement"
+        REPORT = "report", "Report"
+        DATASET = "dataset", "Dataset"
+        SOCIAL = "social", "Social post"
+        MEDIA = "media", "Photo / video"
+        INTERVIEW = "interview", "Interview"
+        OTHER = "other", "Other"
+
+    class Health(models.TextChoices):
+        UNKNOWN = "unknown", "Not captured yet"
+        OK = "ok", "Live"
+        CHANGED = "changed", "Changed since the previous capture"
+        GONE = "gone", "Gone (link rot)"
+        FAILED = "failed", "Capture failed"
+        OFFLINE = "offline", "Offline document"
+
+    url = models.URLField(max_length=2000, blank=True, help_text="Normalized URL; one source per URL.")
+    original_url = models.URLField(max_length=2000, blank=True, help_text="The URL as the editor pasted it.")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NEWS)
+    publisher = models.CharField(max_length=200, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    document = models.FileField(upload_to="documents/%Y/%m/", blank=True, help_text="An offline document.")
+    note = models.TextField(blank=True, help_text="For offline sources: what it is, where it is kept.")
+    health = models.CharField(max_length=8, choices=Health.choices, default=Health.UNKNOWN)
+    latest_capture = models.ForeignKey("Capture", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["url"], condition=~models.Q(url=""), name="source_url_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(url="") | ~models.Q(title="") | ~models.Q(note="") | ~models.Q(document=""),
+                name="source_has_url_or_description",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or self.url or self.note[:60]
+
+    def get_absolute_url(self):
+        return reverse("desk:source", args=[self.pk])
+
+    @property
+    def is_offline(self) -> bool:
+        return not self.url
+
+
+class Capture(models.Model):
+    """One fetch of a source. The job's state lives here; Celery is only the transport."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        FETCHING = "fetching", "Fetching"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="captures")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
+    trigger = models.CharField(max_length=20, default="new", help_text="new, manual, schedule or sweeper.")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    requested_url = models.URLField(max_length=2000)
+    final_url = models.URLField(max_length=2000, blank=True)
+    redirect_chain = models.JSONField(default=list, blank=True)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    content_type = models.CharField(max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    title = models.CharField(max_length=1000, blank=True)
+    author = models.CharField(max_length=500, blank=True)
+    published_at = models.DateField(null=True, blank=True, help_text="Original publication date.")
+    modified_at = models.DateField(null=True, blank=True, help_text="Last update date, when the page has one.")
+    description = models.TextField(blank=True)
+    language = models.CharField(max_length=12, blank=True)
+    text = models.TextField(blank=True)
+    warc = models.FileField(upload_to="warc/%Y/%m/", blank=True)
+    body_file = models.FileField(upload_to="bodies/%Y/%m/", blank=True, help_text="The raw file (PDFs).")
+    error_class = models.CharField(max_length=100, blank=True)
+    error = models.TextField(blank=True)
+    changed = models.BooleanField(default=False, help_text="Content differs from the previous successful capture.")
+    gone = models.BooleanField(default=False, help_text="The page is gone: 404/410, DNS failure, persistent 5xx.")
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    queued_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-queued_at", "-id"]
+        get_latest_by = "queued_at"
+        indexes = [models.Index(fields=["state", "queued_at"], name="capture_state_queued")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(state__in=CAPTURE_STATES), name="capture_state_valid"),
+            # Never fetch one source twice at once: at most one capture in flight per source.
+            models.UniqueConstraint(
+                fields=["source"], condition=models.Q(state__in=["queued", "fetching"]), name="capture_one_in_flight"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.requested_url} @ {self.queued_at:%Y-%m-%d %H:%M} ({self.state})"
+
+
+class Evidence(models.Model):
+    """A claim ↔ source link: the stance, the passage that matters, and for quantities the source's estimate."""
+
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports", "Supports"
+        CONTRADICTS = "contradicts", "Contradicts"
+        CONTEXT = "context", "Context"
+
+    class PassageState(models.TextChoices):
+        UNCHECKED = "unchecked", "Not checked yet"
+        FOUND = "found", "Found in the capture"
+        APPROXIMATE = "approximate", "Found approximately"
+        NOT_FOUND = "not_found", "Not found in the capture"
+
+    claim = models.ForeignKey("Claim", on_delete=models.CASCADE, related_name="evidence")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="evidence")
+    stance = models.CharField(max_length=12, choices=Stance.choices, default=Stance.SUPPORTS)
+    passage = models.TextField(blank=True, help_text="The passage of the source that matters, as quoted.")
+    passage_language = models.CharField(max_length=12, blank=True)
+    note = models.TextField(blank=True)
+    estimate_value = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
+    estimate_lower = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
+    estimate_upper = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
+    estimate_approximate = models.BooleanField(default=False)
+    estimate_unit = models.CharField(max_length=100, blank=True)
+    passage_found = models.CharField(max_length=12, choices=PassageState.choices, default=PassageState.UNCHECKED)
+    passage_start = models.PositiveIntegerField(null=True, blank=True)
+    passage_end = models.PositiveIntegerField(null=True, blank=True)
+    passage_score = models.FloatField(null=True, blank=True)
+    checked_capture = models.ForeignKey(Capture, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["claim", "id"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "source"], name="evidence_once_per_claim_source"),
+            models.CheckConstraint(condition=models.Q(stance__in=STANCES), name="evidence_stance_valid"),
+            models.CheckConstraint(condition=models.Q(passage_found__in=PASSAGE_STATES), name="evidence_passage_valid"),
+            models.CheckConstraint(
+                condition=(models.Q(estimate_value__isnull=True) | models.Q(estimate_value__gte=0))
+                & (models.Q(estimate_lower__isnull=True) | models.Q(estimate_lower__gte=0))
+                & (models.Q(estimate_upper__isnull=True) | models.Q(estimate_upper__gte=0)),
+                name="evidence_estimate_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(estimate_lower__isnull=True)
+                | models.Q(estimate_upper__isnull=True)
+                | models.Q(estimate_lower__lte=models.F("estimate_upper")),
+                name="evidence_estimate_range_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source} {self.stance} claim #{self.claim_id}"
+
+    @property
+    def has_estimate(self) -> bool:
+        return any(v is not None for v in (self.estimate_value, self.estimate_lower, self.estimate_upper))

@@ -1,0 +1,1 @@
+"""Public pages: what readers, search engines and partner desks see. Only published claims, ever."""

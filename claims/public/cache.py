@@ -1,0 +1,26 @@
+"""Cache keys for public pages. A generation number per claim (and one for lists) makes invalidation one write."""
+
+from django.core.cache import cache
+
+LISTS_KEY = "public:gen:lists"
+
+
+def claim_generation(claim_id: int) -> int:
+    return cache.get_or_set(f"public:gen:claim:{claim_id}", 1, timeout=None)
+
+
+def lists_generation() -> int:
+    return cache.get_or_set(LISTS_KEY, 1, timeout=None)
+
+
+def _bump(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 2, timeout=None)
+
+
+def invalidate_claim(claim_id: int) -> None:
+    """Drop cached pages showing this claim, and the lists (home, feed, sitemap, entity and article pages)."""
+    _bump(f"public:gen:claim:{claim_id}")
+    _bump(LISTS_KEY)

@@ -1,0 +1,114 @@
+"""Creating articles, adding text revisions, and re-anchoring their claims when the text changes."""
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+
+from claims import anchoring
+from claims.arabic import detect_language, direction_for
+from claims.models import Article, ArticleRevision, Claim
+from claims.services.history import record_event
+
+log = logging.getLogger(__name__)
+
+#: Above this many claims, re-anchoring after a new revision runs as a Celery job instead of in the request.
+REANCHOR_INLINE_MAX_CLAIMS = getattr(settings, "REANCHOR_INLINE_MAX_CLAIMS", 200)
+
+
+class ArticleInvalid(ValueError):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def clean_text(text: str) -> str:
+    """Article text as stored: Unicode line ends unified, no NULs; everything else kept byte for byte."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+
+
+@transaction.atomic
+def create_article(*, title: str, text: str = "", url: str = "", publisher: str = "", language: str = "",
+                   direction: str = "", published_at=None, origin: str = ArticleRevision.Origin.PASTE,
+                   by=None) -> Article:
+    """Create an article with its first revision; with only a URL it waits in 'fetching' for the capture job."""
+    text = clean_text(text or "")
+    if not text.strip() and not url:
+        raise ArticleInvalid({"text": "Paste the article's text, upload a file, or give its URL."})
+    if not title.strip():
+        title = text.strip().split("\n", 1)[0][:200] if text.strip() else url
+    language = language or (detect_language(text) if text.strip() else "")
+    article = Article.objects.create(
+        title=title.strip()[:500], url=url, publisher=publisher, language=language or "und",
+        direction=direction or direction_for(language or "und"), published_at=published_at,
+        import_state=Article.ImportState.READY if text.strip() else Article.ImportState.FETCHING, created_by=by,
+    )
+    if text.strip():
+        _add_revision_row(article=article, text=text, origin=origin, by=by)
+    else:
+        from claims.services.sources import queue_article_fetch
+
+        queue_article_fetch(article=article)
+    return article
+
+
+def _add_revision_row(*, article: Article, text: str, origin: str, by) -> ArticleRevision:
+    number = (article.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    revision = ArticleRevision.objects.create(article=article, number=number, text=text, origin=origin, created_by=by)
+    article.current_revision = revision
+    article.import_state = Article.ImportState.READY
+    article.import_error = ""
+    article.save(update_fields=["current_revision", "import_state", "import_error", "updated_at"])
+    return revision
+
+
+@transaction.atomic
+def add_revision(*, article: Article, text: str, by=None, origin: str = ArticleRevision.Origin.EDIT) -> ArticleRevision:
+    """Store a changed text as the next revision and re-anchor the article's claims to it.
+
+    The previous revision is kept untouched; claims move to the new one exactly, fuzzily (flagged), or are
+    marked orphaned for the editor, never silently moved. Large articles re-anchor in a Celery job.
+    """
+    text = clean_text(text)
+    if not text.strip():
+        raise ArticleInvalid({"text": "The new text is empty; an article's text cannot be removed."})
+    # Lock the article row: two editors saving new texts at once get consecutive revision numbers.
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if article.current_revision_id and article.current_revision.text == text:
+        return article.current_revision
+    revision = _add_revision_row(article=article, text=text, origin=origin, by=by)
+    if article.claims.count() > REANCHOR_INLINE_MAX_CLAIMS:
+        from claims.tasks import reanchor_article
+
+        transaction.on_commit(lambda: reanchor_article.delay(article.pk, revision.pk))
+    else:
+        reanchor_claims(revision=revision, by=by)
+    return revision
+
+
+def reanchor_claims(*, revision: ArticleRevision, by=None) -> dict[str, int]:
+    """Re-anchor every claim of the revision's article that still points at an older revision."""
+    claims = list(Claim.objects.filter(article_id=revision.article_id).exclude(revision=revision))
+    selectors = [anchoring.Selector(c.exact, c.prefix, c.suffix, c.start, c.end) for c in claims]
+    results = anchoring.reanchor_all(selectors, revision.text)
+    counts = {"exact": 0, "fuzzy": 0, "orphaned": 0}
+    for claim, result in zip(claims, results, strict=True):
+        counts[result.method] += 1
+        before = {"start": claim.start, "end": claim.end, "anchor": claim.anchor}
+        claim.anchor = result.method
+        claim.anchor_confidence = result.confidence
+        if result.selector is not None:
+            # An orphaned claim keeps pointing at the revision its quote is in, for the editor to fix.
+            claim.revision = revision
+            sel = result.selector
+            claim.exact, claim.prefix, claim.suffix, claim.start, claim.end = (
+                sel.exact, sel.prefix, sel.suffix, sel.start, sel.end,
+            )
+        claim.save(update_fields=["revision", "anchor", "anchor_confidence", "exact", "prefix", "suffix", "start",
+                                  "end", "updated_at"])
+        after = {"start": claim.start, "end": claim.end, "anchor": claim.anchor}
+        record_event(claim=claim, actor=by, action="reanchored", changes={
+            k: [before[k], after[k]] for k in after if before[k] != after[k]
+        } | {"revision": [None, revision.number]}, comment=f"confidence {result.confidence:.2f}")
+    log.info("re-anchored article %s to r%s: %s", revision.article_id, revision.number, counts)
+    return counts

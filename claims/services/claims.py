@@ -1,0 +1,205 @@
+"""Creating, editing and deleting claims: selector resolution, per-kind details, attendees, optimistic locking."""
+
+from django.db import transaction
+from django.db.models import F
+
+from claims import anchoring
+from claims.arabic import normalize
+from claims.dates import parse_partial_date
+from claims.details import DetailsError, clean_details
+from claims.models import Attendee, Claim, Entity
+from claims.services.history import diff, record_event
+from claims.workflow import PUBLIC_STATUSES
+
+#: Fields whose change is substantive: it makes the editor the claim's last editor (four eyes) and is history.
+SUBSTANTIVE = ("statement", "statement_language", "statement_en", "kind", "claimant", "claimant_entity_id",
+               "claimed_on", "details", "exact", "start", "end")
+
+
+class ClaimInvalid(ValueError):
+    """Bad input for a claim; ``errors`` maps a field name to a plain message for that field."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class StaleVersion(Exception):
+    """The claim changed since the editor read it; ``current`` is the claim as it is now."""
+
+    def __init__(self, current: Claim, version: int):
+        super().__init__(
+            f"This claim was changed by someone else (you edited version {version}, it is now at version "
+            f"{current.version}). Review their changes and apply yours again."
+        )
+        self.current = current
+
+
+class ClaimLocked(Exception):
+    """A published claim changes only through a correction."""
+
+
+def resolve_selector(text: str, selector: dict) -> anchoring.Selector:
+    try:
+        return anchoring.resolve(
+            text,
+            exact=selector.get("exact") or None,
+            prefix=selector.get("prefix") or None,
+            suffix=selector.get("suffix") or None,
+            start=selector.get("start"),
+            end=selector.get("end"),
+        )
+    except anchoring.AnchorError as exc:
+        raise ClaimInvalid({"selector": str(exc)}) from exc
+
+
+def _clean_fields(fields: dict) -> dict:
+    errors = {}
+    if "statement" in fields and not (fields["statement"] or "").strip():
+        errors["statement"] = "Write the claim as a neutral statement."
+    if fields.get("claimed_on"):
+        try:
+            fields["claimed_on"] = str(parse_partial_date(fields["claimed_on"]))
+        except ValueError as exc:
+            errors["claimed_on"] = str(exc)
+    if "kind" in fields or "details" in fields:
+        try:
+            fields["details"] = clean_details(fields["kind"], fields.get("details"))
+        except DetailsError as exc:
+            errors.update({f"details.{k}" if k != "kind" else k: v for k, v in exc.errors.items()})
+    if errors:
+        raise ClaimInvalid(errors)
+    return fields
+
+
+def _search_text(claim: Claim) -> str:
+    return normalize(" ".join([claim.statement, claim.statement_en, claim.exact, claim.claimant]))
+
+
+@transaction.atomic
+def create_claim(*, article, by, selector: dict, statement: str, kind: str = "other", statement_language: str = "",
+                 statement_en: str = "", claimant: str = "", claimant_entity=None, claimed_on: str = "",
+                 details: dict | None = None, attendees: list[dict] | None = None,
+                 entities: list[Entity] | None = None) -> Claim:
+    if article.current_revision_id is None:
+        raise ClaimInvalid({"article": "The article has no text yet (it is still being fetched)."})
+    revision = article.current_revision
+    sel = resolve_selector(revision.text, selector or {})
+    fields = _clean_fields({"statement": statement, "kind": kind, "details": details, "claimed_on": claimed_on})
+    claim = Claim(
+        article=article, revision=revision, exact=sel.exact, prefix=sel.prefix, suffix=sel.suffix,
+        start=sel.start, end=sel.end, kind=kind, statement=statement.strip(),
+        statement_language=statement_language or article.language, statement_en=statement_en.strip(),
+        claimant=claimant.strip(), claimant_entity=claimant_entity, claimed_on=fields["claimed_on"],
+        details=fields["details"], created_by=by, last_editor=by,
+    )
+    claim.search_text = _search_text(claim)
+    claim.save()
+    if entities:
+        claim.entities.set(entities)
+    if attendees:
+        _write_attendees(claim, attendees)
+    record_event(claim=claim, actor=by, action="created", to_status=claim.status,
+                 changes={"statement": [None, claim.statement], "kind": [None, kind]})
+    return claim
+
+
+def _snapshot(claim: Claim) -> dict:
+    return {f: getattr(claim, f) for f in SUBSTANTIVE}
+
+
+@transaction.atomic
+def update_claim(*, claim_id: int, by, version: int, selector: dict | None = None,
+                 attendees: list[dict] | None = None, entities: list[Entity] | None = None,
+                 correction: str = "", **fields) -> Claim:
+    """Apply an editor's changes to the claim they read at ``version``; raise StaleVersion if it moved on.
+
+    A published claim changes only with a ``correction`` note (what changed and why), which is public.
+    """
+    # Row lock: of two editors saving the same version at once, the second waits here and then sees the bump.
+    claim = Claim.objects.select_for_update().select_related("revision").get(pk=claim_id)
+    if claim.version != version:
+        raise StaleVersion(claim, version)
+    if claim.status in PUBLIC_STATUSES and not correction.strip():
+        raise ClaimLocked("This claim is published: change it through a correction that says what changed and why.")
+    before = _snapshot(claim)
+    fields.setdefault("kind", claim.kind)
+    if "details" not in fields and fields["kind"] != claim.kind:
+        fields["details"] = {}
+    elif "details" not in fields:
+        fields["details"] = claim.details
+    fields = _clean_fields(fields)
+    for name, value in fields.items():
+        setattr(claim, name, value.strip() if isinstance(value, str) and name != "exact" else value)
+    if selector:
+        sel = resolve_selector(claim.article.current_revision.text, selector)
+        claim.revision = claim.article.current_revision
+        claim.exact, claim.prefix, claim.suffix, claim.start, claim.end = (
+            sel.exact, sel.prefix, sel.suffix, sel.start, sel.end)
+        claim.anchor, claim.anchor_confidence = Claim.Anchor.EXACT, 1.0
+    if entities is not None:
+        claim.entities.set(entities)
+    attendee_changes = _write_attendees(claim, attendees) if attendees is not None else {}
+    changes = diff(before, _snapshot(claim)) | attendee_changes
+    if not changes:
+        return claim
+    claim.last_editor = by
+    claim.search_text = _search_text(claim)
+    claim.version = F("version") + 1
+    claim.save()
+    claim.refresh_from_db()
+    if claim.status in PUBLIC_STATUSES:
+        from claims.services.workflow import record_correction
+
+        record_correction(claim=claim, by=by, changes=changes, comment=correction)
+    else:
+        record_event(claim=claim, actor=by, action="edited", changes=changes)
+    return claim
+
+
+@transaction.atomic
+def delete_claim(*, claim: Claim, by, version: int) -> None:
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    if claim.version != version:
+        raise StaleVersion(claim, version)
+    if claim.status in PUBLIC_STATUSES:
+        raise ClaimLocked("A published claim is never deleted: retract it instead, so readers see what happened.")
+    record_event(claim=claim, actor=by, action="deleted", from_status=claim.status,
+                 changes={"statement": [claim.statement, None]})
+    claim.delete()
+
+
+def _write_attendees(claim: Claim, attendees: list[dict]) -> dict:
+    """Replace a meeting's attendees; returns the history diff. Each item: entity (id or Entity), role, status…"""
+    if claim.kind != Claim.Kind.MEETING and attendees:
+        raise ClaimInvalid({"attendees": "Only a meeting claim has attendees."})
+    before = {a.entity_id: (a.role, a.status) for a in claim.attendees.all()}
+    rows, errors, seen = [], {}, set()
+    for i, item in enumerate(attendees):
+        entity = item.get("entity")
+        if isinstance(entity, int | str) and str(entity).isdigit():
+            entity = Entity.objects.filter(pk=int(entity)).first()
+        if not isinstance(entity, Entity):
+            errors[f"attendees.{i}.entity"] = "Choose an entity (or create it) for every attendee."
+            continue
+        if entity.pk in seen:
+            errors[f"attendees.{i}.entity"] = f"{entity} is listed twice."
+            continue
+        seen.add(entity.pk)
+        status = item.get("status") or Attendee.Status.UNVERIFIED
+        if status not in Attendee.Status.values:
+            errors[f"attendees.{i}.status"] = f"Use one of: {', '.join(Attendee.Status.values)}."
+            continue
+        rows.append(Attendee(claim=claim, entity=entity, name=(item.get("name") or "").strip(),
+                             role=(item.get("role") or "").strip(), status=status,
+                             evidence_note=(item.get("evidence_note") or "").strip(), order=i))
+    if errors:
+        raise ClaimInvalid(errors)
+    claim.attendees.all().delete()
+    Attendee.objects.bulk_create(rows)
+    claim.entities.add(*[r.entity for r in rows])
+    after = {r.entity_id: (r.role, r.status) for r in rows}
+    if before == after:
+        return {}
+    return {"attendees": [[f"{k}:{v[0]}:{v[1]}" for k, v in before.items()],
+                          [f"{k}:{v[0]}:{v[1]}" for k, v in after.items()]]}

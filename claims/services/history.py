@@ -1,0 +1,33 @@
+"""Writing the append-only claim history; the only place ClaimEvent rows are created."""
+
+from claims.models import ClaimEvent
+
+
+def record_event(*, claim, actor, action: str, changes: dict | None = None, comment: str = "",
+                 from_status: str = "", to_status: str = "", from_verdict: str = "", to_verdict: str = ""):
+    return ClaimEvent.objects.create(
+        claim=claim,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        changes=_jsonable(changes or {}),
+        comment=comment,
+        from_status=from_status,
+        to_status=to_status,
+        from_verdict=from_verdict,
+        to_verdict=to_verdict,
+    )
+
+
+def diff(before: dict, after: dict) -> dict:
+    """``{field: [before, after]}`` for the fields whose value changed."""
+    return {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)

@@ -1,0 +1,165 @@
+"""Sources and evidence: one source per normalized URL, evidence linking claims to it, capture requests."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from claims.fetching.urls import InvalidURL, normalize_url, validate_url
+from claims.models import Capture, Claim, Evidence, Source
+from claims.services.history import record_event
+from claims.workflow import PUBLIC_STATUSES
+
+
+class SourceInvalid(ValueError):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def find_or_create_source(*, url: str = "", by=None, kind: str = "news", publisher: str = "", title: str = "",
+                          note: str = "", document=None, capture: bool = True) -> tuple[Source, bool]:
+    """Return the one source for this URL (created and queued for capture if new), or a new offline source."""
+    if url:
+        try:
+            normalized = normalize_url(validate_url(url.strip()))
+        except InvalidURL as exc:
+            raise SourceInvalid({"url": str(exc)}) from exc
+        existing = Source.objects.filter(url=normalized).first()
+        if existing:
+            return existing, False
+        try:
+            with transaction.atomic():
+                source = Source.objects.create(url=normalized, original_url=url.strip(), kind=kind,
+                                               publisher=publisher, title=title, note=note, created_by=by)
+        except IntegrityError:  # another editor added the same URL a moment ago: use theirs
+            return Source.objects.get(url=normalized), False
+        if capture:
+            queue_capture(source=source, trigger="new")
+        return source, True
+    if not (title.strip() or note.strip() or document):
+        raise SourceInvalid({"url": "Give a URL, or describe the offline source (title, note or a file)."})
+    source = Source.objects.create(kind=kind, publisher=publisher, title=title, note=note, created_by=by,
+                                   health=Source.Health.OFFLINE, **({"document": document} if document else {}))
+    return source, True
+
+
+def queue_capture(*, source: Source, trigger: str = "manual") -> Capture | None:
+    """Queue a capture of ``source`` unless one is already queued or running (then return that one)."""
+    if source.is_offline:
+        return None
+    in_flight = source.captures.filter(state__in=["queued", "fetching"]).first()
+    if in_flight:
+        return in_flight
+    try:
+        with transaction.atomic():
+            capture = Capture.objects.create(source=source, requested_url=source.url, trigger=trigger)
+    except IntegrityError:  # the in-flight uniqueness constraint: someone queued it a moment ago
+        return source.captures.filter(state__in=["queued", "fetching"]).first()
+    from claims.tasks import capture_source
+
+    transaction.on_commit(lambda: capture_source.delay(capture.pk))
+    return capture
+
+
+def queue_article_fetch(*, article) -> None:
+    from claims.tasks import fetch_article
+
+    transaction.on_commit(lambda: fetch_article.delay(article.pk))
+
+
+def _decimal(value, field: str, errors: dict) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value).replace(",", ""))
+    except InvalidOperation:
+        errors[field] = "Enter a number, e.g. 2000."
+        return None
+    if not number.is_finite() or number < 0:
+        errors[field] = "Enter a number that is not negative."
+        return None
+    return number
+
+
+def clean_estimate(data: dict) -> dict:
+    errors: dict[str, str] = {}
+    out = {f: _decimal(data.get(f), f, errors) for f in ("estimate_value", "estimate_lower", "estimate_upper")}
+    if not errors and out["estimate_lower"] is not None and out["estimate_upper"] is not None:
+        if out["estimate_lower"] > out["estimate_upper"]:
+            errors["estimate_upper"] = "The upper bound is below the lower bound."
+    if errors:
+        raise SourceInvalid(errors)
+    out["estimate_approximate"] = bool(data.get("estimate_approximate"))
+    out["estimate_unit"] = (data.get("estimate_unit") or "").strip()
+    return out
+
+
+@transaction.atomic
+def add_evidence(*, claim: Claim, source: Source, by, stance: str = "supports", passage: str = "",
+                 note: str = "", correction: str = "", **estimate) -> Evidence:
+    if stance not in Evidence.Stance.values:
+        raise SourceInvalid({"stance": f"Use one of: {', '.join(Evidence.Stance.values)}."})
+    if claim.status in PUBLIC_STATUSES and not correction.strip():
+        raise SourceInvalid({"claim": "This claim is published: adding evidence is a correction; say why."})
+    if Evidence.objects.filter(claim=claim, source=source).exists():
+        raise SourceInvalid({"source": "This source is already evidence for this claim; edit that evidence."})
+    fields = clean_estimate(estimate)
+    evidence = Evidence.objects.create(claim=claim, source=source, stance=stance, passage=passage.strip(),
+                                       note=note.strip(), created_by=by, **fields)
+    changes = {"evidence": [None, f"{source} ({stance})"]}
+    _claim_touched(claim, by, changes, correction)
+    if passage.strip() and source.latest_capture_id:
+        from claims.tasks import check_evidence_passage
+
+        transaction.on_commit(lambda: check_evidence_passage.delay(evidence.pk))
+    return evidence
+
+
+@transaction.atomic
+def update_evidence(*, evidence: Evidence, by, correction: str = "", **changes) -> Evidence:
+    claim = evidence.claim
+    if claim.status in PUBLIC_STATUSES and not correction.strip():
+        raise SourceInvalid({"claim": "This claim is published: changing its evidence is a correction; say why."})
+    if "stance" in changes and changes["stance"] not in Evidence.Stance.values:
+        raise SourceInvalid({"stance": f"Use one of: {', '.join(Evidence.Stance.values)}."})
+    estimate_keys = {"estimate_value", "estimate_lower", "estimate_upper", "estimate_approximate", "estimate_unit"}
+    if estimate_keys & changes.keys():
+        current = {k: getattr(evidence, k) for k in estimate_keys}
+        changes.update(clean_estimate(current | {k: v for k, v in changes.items() if k in estimate_keys}))
+    before = {k: str(getattr(evidence, k)) for k in changes}
+    for name, value in changes.items():
+        setattr(evidence, name, value)
+    if "passage" in changes:
+        evidence.passage_found = Evidence.PassageState.UNCHECKED
+    evidence.save()
+    diff = {f"evidence.{k}": [before[k], str(v)] for k, v in changes.items() if before[k] != str(v)}
+    if diff:
+        _claim_touched(claim, by, diff, correction)
+    if "passage" in changes and evidence.passage and evidence.source.latest_capture_id:
+        from claims.tasks import check_evidence_passage
+
+        transaction.on_commit(lambda: check_evidence_passage.delay(evidence.pk))
+    return evidence
+
+
+@transaction.atomic
+def remove_evidence(*, evidence: Evidence, by, correction: str = "") -> None:
+    claim = evidence.claim
+    if claim.status in PUBLIC_STATUSES and not correction.strip():
+        raise SourceInvalid({"claim": "This claim is published: removing evidence is a correction; say why."})
+    _claim_touched(claim, by, {"evidence": [f"{evidence.source} ({evidence.stance})", None]}, correction)
+    evidence.delete()
+
+
+def _claim_touched(claim: Claim, by, changes: dict, correction: str) -> None:
+    """Evidence is part of a claim's substance: bump its version, record history, correct it if published."""
+    Claim.objects.filter(pk=claim.pk).update(last_editor=by, version=F("version") + 1, updated_at=timezone.now())
+    claim.refresh_from_db()
+    if claim.status in PUBLIC_STATUSES:
+        from claims.services.workflow import record_correction
+
+        record_correction(claim=claim, by=by, changes=changes, comment=correction)
+    else:
+        record_event(claim=claim, actor=by, action="evidence", changes=changes)

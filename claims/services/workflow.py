@@ -1,0 +1,91 @@
+"""The one place a claim's status or verdict changes: checks the state machine, writes history, stamps dates."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from claims import workflow
+from claims.models import Claim
+from claims.services.claims import StaleVersion
+from claims.services.history import record_event
+from claims.services.roles import actor_for
+from claims.workflow import Status, TransitionRefused
+
+__all__ = ["TransitionRefused", "transition_claim", "record_correction", "set_verdict"]
+
+
+@transaction.atomic
+def transition_claim(*, claim: Claim, to: str, by, verdict: str | None = None, rationale: str | None = None,
+                     comment: str = "", version: int | None = None) -> Claim:
+    """Move ``claim`` to status ``to`` as user ``by``; raise TransitionRefused with the reason if not allowed."""
+    # Lock: a reviewer publishing and an editor editing at once are serialized; the loser sees the new state.
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    if version is not None and claim.version != version:
+        raise StaleVersion(claim, version)
+    try:
+        target = Status(to)
+    except ValueError:
+        raise TransitionRefused(f"Unknown status {to!r}; use one of: {', '.join(s.value for s in Status)}.") from None
+    new_verdict = claim.verdict if verdict is None else verdict
+    new_rationale = claim.rationale if rationale is None else rationale
+    state = workflow.ClaimState(
+        status=Status(claim.status), verdict=new_verdict, rationale=new_rationale, kind=claim.kind,
+        evidence_count=claim.evidence.count(), last_editor_id=claim.last_editor_id,
+    )
+    workflow.check_transition(state, target, actor_for(by), verdict=new_verdict, rationale=new_rationale,
+                              comment=comment)
+    from_status, from_verdict = claim.status, claim.verdict
+    verdict_changed = (new_verdict, new_rationale) != (claim.verdict, claim.rationale)
+    claim.status, claim.verdict, claim.rationale = target.value, new_verdict, new_rationale
+    if target == Status.PUBLISHED and claim.published_at is None:
+        claim.published_at = timezone.now()
+    if verdict_changed and target in (Status.IN_REVIEW, Status.CORRECTED):
+        claim.last_editor = by  # proposing or correcting a verdict is substantive: someone else must approve
+    claim.version += 1
+    claim.save(update_fields=["status", "verdict", "rationale", "published_at", "last_editor", "version",
+                              "updated_at"])
+    action = "correction" if target == Status.CORRECTED else "transition"
+    changes = {"rationale": [None, new_rationale]} if verdict_changed and new_rationale else {}
+    record_event(claim=claim, actor=by, action=action, from_status=from_status, to_status=target.value,
+                 from_verdict=from_verdict, to_verdict=new_verdict, comment=comment, changes=changes)
+    _after_public_change(claim)
+    return claim
+
+
+@transaction.atomic
+def set_verdict(*, claim: Claim, by, verdict: str, rationale: str, version: int | None = None) -> Claim:
+    """Record a proposed verdict on an unpublished claim without moving it (published ones: ``correct``)."""
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    if version is not None and claim.version != version:
+        raise StaleVersion(claim, version)
+    if claim.status in workflow.PUBLIC_STATUSES:
+        raise TransitionRefused("A published verdict changes only through a correction.")
+    if verdict:
+        workflow.check_verdict(verdict, rationale, kind=claim.kind)
+    if (verdict, rationale) == (claim.verdict, claim.rationale):
+        return claim
+    from_verdict = claim.verdict
+    claim.verdict, claim.rationale, claim.last_editor = verdict, rationale, by
+    claim.version += 1
+    claim.save(update_fields=["verdict", "rationale", "last_editor", "version", "updated_at"])
+    record_event(claim=claim, actor=by, action="edited", from_verdict=from_verdict, to_verdict=verdict,
+                 changes={"rationale": [None, rationale]})
+    return claim
+
+
+def record_correction(*, claim: Claim, by, changes: dict, comment: str) -> None:
+    """A published claim's fields changed (claims service): mark it corrected, publicly, with the note."""
+    from_status = claim.status
+    if claim.status == Status.PUBLISHED:
+        claim.status = Status.CORRECTED.value
+        claim.save(update_fields=["status", "updated_at"])
+    record_event(claim=claim, actor=by, action="correction", from_status=from_status, to_status=claim.status,
+                 from_verdict=claim.verdict, to_verdict=claim.verdict, changes=changes, comment=comment)
+    _after_public_change(claim)
+
+
+def _after_public_change(claim: Claim) -> None:
+    """Public pages cache by claim; drop the cached copies once the change is committed."""
+    if claim.status in workflow.PUBLIC_STATUSES:
+        from claims.public.cache import invalidate_claim
+
+        transaction.on_commit(lambda: invalidate_claim(claim.pk))

@@ -1,0 +1,207 @@
+"""The verification workflow as one explicit state machine: statuses, verdicts, who may move a claim where.
+
+Plain Python (no Django, no ORM): the workflow service in ``claims/services/workflow.py`` loads a claim, builds a
+``ClaimState`` and an ``Actor``, asks ``check_transition`` and then writes. Every rule of the desk's process lives
+here, so the desk, the API and the admin cannot disagree.
+"""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    RESEARCHING = "researching"
+    IN_REVIEW = "in_review"
+    PUBLISHED = "published"
+    CORRECTED = "corrected"
+    RETRACTED = "retracted"
+
+
+STATUS_LABELS = {
+    Status.DRAFT: ("Draft", "مسودة"),
+    Status.RESEARCHING: ("Researching", "قيد البحث"),
+    Status.IN_REVIEW: ("In review", "قيد المراجعة"),
+    Status.PUBLISHED: ("Published", "منشور"),
+    Status.CORRECTED: ("Corrected", "مصحَّح"),
+    Status.RETRACTED: ("Retracted", "مسحوب"),
+}
+
+#: Statuses a reader may see. A retracted claim stays visible, marked as retracted, so nothing vanishes.
+PUBLIC_STATUSES = frozenset({Status.PUBLISHED, Status.CORRECTED, Status.RETRACTED})
+
+
+class Role(StrEnum):
+    EDITOR = "editor"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    id: str
+    label_en: str
+    label_ar: str
+    definition_en: str
+    definition_ar: str
+    #: ClaimReview ratingValue on a 1 (worst) to 5 (best) scale; None where no truth rating applies.
+    rating: int | None
+    #: Okabe-Ito colour-blind-safe palette, always shown together with ``symbol`` and the label.
+    colour: str
+    symbol: str
+
+    def label(self, language: str) -> str:
+        return self.label_ar if language == "ar" else self.label_en
+
+    def definition(self, language: str) -> str:
+        return self.definition_ar if language == "ar" else self.definition_en
+
+
+BEST_RATING = 5
+WORST_RATING = 1
+
+VERDICTS: dict[str, Verdict] = {
+    v.id: v
+    for v in (
+        Verdict(
+            "accurate", "Accurate", "صحيح",
+            "The claim is correct and nothing significant is missing.",
+            "الادعاء صحيح ولا ينقصه شيء جوهري.",
+            5, "#009E73", "✓",
+        ),
+        Verdict(
+            "mostly_accurate", "Mostly accurate", "صحيح في معظمه",
+            "The claim is correct but needs clarification or misses a detail.",
+            "الادعاء صحيح لكنه يحتاج إلى توضيح أو ينقصه تفصيل.",
+            4, "#56B4E9", "≈",
+        ),
+        Verdict(
+            "unproven", "Unproven", "غير مثبت",
+            "The available evidence neither confirms nor refutes the claim.",
+            "الأدلة المتاحة لا تؤكد الادعاء ولا تنفيه.",
+            3, "#999999", "?",
+        ),
+        Verdict(
+            "misleading", "Misleading", "مضلل",
+            "The claim contains some truth but leaves a false impression.",
+            "في الادعاء جزء من الحقيقة لكنه يترك انطباعاً خاطئاً.",
+            2, "#E69F00", "!",
+        ),
+        Verdict(
+            "false", "False", "خاطئ",
+            "The claim is wrong.",
+            "الادعاء غير صحيح.",
+            1, "#D55E00", "✗",
+        ),
+        Verdict(
+            "not_checkable", "Not checkable", "غير قابل للتحقق",
+            "An opinion, a prediction or an assertion that no evidence could settle.",
+            "رأي أو توقع أو ادعاء لا يمكن لأي دليل أن يحسمه.",
+            None, "#CC79A7", "—",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: int
+    roles: frozenset[Role]
+
+    def has(self, role: Role) -> bool:
+        return role in self.roles or Role.ADMIN in self.roles
+
+
+@dataclass(frozen=True)
+class ClaimState:
+    status: Status
+    verdict: str
+    rationale: str
+    kind: str
+    evidence_count: int
+    #: The user who last changed the claim's substance; four eyes means someone else publishes it.
+    last_editor_id: int | None
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: frozenset[Status]
+    target: Status
+    name: str
+    role: Role
+    needs_verdict: bool = False
+    needs_evidence: bool = False
+    needs_comment: bool = False
+    four_eyes: bool = False
+    description: str = field(default="", compare=False)
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(frozenset({Status.DRAFT}), Status.RESEARCHING, "start research", Role.EDITOR,
+               description="Any desk member starts researching a draft."),
+    Transition(frozenset({Status.RESEARCHING}), Status.DRAFT, "back to draft", Role.EDITOR,
+               description="Park a claim that is not worth researching yet."),
+    Transition(frozenset({Status.DRAFT, Status.RESEARCHING}), Status.IN_REVIEW, "propose verdict", Role.EDITOR,
+               needs_verdict=True, needs_evidence=True,
+               description="Needs a verdict with a rationale and, unless it is an opinion, evidence."),
+    Transition(frozenset({Status.IN_REVIEW}), Status.RESEARCHING, "send back", Role.REVIEWER, needs_comment=True,
+               description="A reviewer returns the claim with a comment saying what is missing."),
+    Transition(frozenset({Status.IN_REVIEW}), Status.PUBLISHED, "publish", Role.REVIEWER,
+               needs_verdict=True, needs_evidence=True, four_eyes=True,
+               description="A reviewer other than the claim's last editor approves and publishes."),
+    Transition(frozenset({Status.PUBLISHED, Status.CORRECTED}), Status.CORRECTED, "correct", Role.REVIEWER,
+               needs_verdict=True, needs_comment=True,
+               description="A published claim changes; the correction note says what and why, publicly."),
+    Transition(frozenset({Status.PUBLISHED, Status.CORRECTED}), Status.RETRACTED, "retract", Role.REVIEWER,
+               needs_comment=True,
+               description="Withdraw a published verdict; the page stays online, marked retracted."),
+)
+
+
+class TransitionRefused(ValueError):
+    """A transition the rules do not allow; the message says why in plain words."""
+
+
+def transitions_from(status: Status) -> list[Transition]:
+    return [t for t in TRANSITIONS if status in t.source]
+
+
+def find_transition(status: Status, target: Status) -> Transition:
+    for t in transitions_from(status):
+        if t.target == target:
+            return t
+    allowed = ", ".join(t.target.value for t in transitions_from(status)) or "none"
+    raise TransitionRefused(
+        f"A claim that is {status.value} cannot move to {target.value}. From {status.value} it can go to: {allowed}."
+    )
+
+
+def check_transition(
+    state: ClaimState, target: Status, actor: Actor, *, verdict: str, rationale: str, comment: str
+) -> Transition:
+    """Return the transition if ``actor`` may move a claim in ``state`` to ``target``; raise TransitionRefused."""
+    transition = find_transition(state.status, target)
+    if not actor.has(transition.role):
+        raise TransitionRefused(f"Only a {transition.role.value} may {transition.name} a claim.")
+    if transition.needs_verdict:
+        check_verdict(verdict, rationale, kind=state.kind)
+    if transition.needs_evidence and state.kind != "opinion" and state.evidence_count == 0:
+        raise TransitionRefused("Attach at least one piece of evidence before proposing or publishing a verdict.")
+    if transition.needs_comment and not comment.strip():
+        raise TransitionRefused(f"Say why in a comment to {transition.name} a claim.")
+    if transition.four_eyes and state.last_editor_id == actor.id:
+        raise TransitionRefused(
+            "Four eyes: you were the last to edit this claim, so another reviewer must publish it."
+        )
+    return transition
+
+
+def check_verdict(verdict: str, rationale: str, *, kind: str) -> None:
+    if not verdict:
+        raise TransitionRefused("Choose a verdict first.")
+    if verdict not in VERDICTS:
+        raise TransitionRefused(f"Unknown verdict {verdict!r}; use one of: {', '.join(VERDICTS)}.")
+    if kind == "opinion" and verdict != "not_checkable":
+        raise TransitionRefused("An opinion is not checkable: its verdict must be 'not_checkable'.")
+    if not rationale.strip():
+        raise TransitionRefused("A verdict needs a written rationale.")

@@ -1,0 +1,28 @@
+"""URLs: the desk under /desk/, the API under /api/, the admin, health checks, and the public site at the root.
+
+Public pages carry the interface language in the URL: English at /, Arabic under /ar/.
+"""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from claims import health
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("desk/", include("claims.desk.urls")),
+    path("api/v1/", include("claims.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+urlpatterns += i18n_patterns(path("", include("claims.public.urls")), prefix_default_language=False)
+
+if settings.DEBUG:
+    urlpatterns.insert(0, path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))

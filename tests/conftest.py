@@ -1,0 +1,72 @@
+"""Fixtures shared by the whole suite: users by role, API clients, the demo desk, a real Celery worker."""
+
+import pytest
+from django.core.management import call_command
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(username="ed", role="editor")
+
+
+@pytest.fixture
+def second_editor(db):
+    return UserFactory(username="ed2", role="editor")
+
+
+@pytest.fixture
+def reviewer(db):
+    return UserFactory(username="rev", role="reviewer")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="boss", role="admin")
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, but in no desk group."""
+    return UserFactory(username="nobody")
+
+
+def _api_client(user):
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def api(editor):
+    return _api_client(editor)
+
+
+@pytest.fixture
+def api_as():
+    return _api_client
+
+
+@pytest.fixture
+def demo(db, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    call_command("load_demo", password="demo-pass-123", verbosity=0)
+    from claims.models import Article
+
+    return Article.objects.get()
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker thread consuming from the configured broker (Redis in CI)."""
+    from celery.contrib.testing.worker import start_worker
+
+    from project.celery import app
+
+    with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=30) as worker:
+        yield worker

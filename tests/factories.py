@@ -1,0 +1,95 @@
+"""factory_boy factories for the desk's data; users come with a desk role."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from claims.models import Article, ArticleRevision, Claim, Entity, Evidence, Source
+from claims.services.roles import ensure_role_groups
+from claims.workflow import Role
+
+DEFAULT_TEXT = (
+    "عام 2018 زار حفتر موسكو والتقى وزير الدفاع سيرغي شويغو ورئيس الأركان فاليري غراسيموف.\n"
+    "وعقب هذه الزيارة، كشفت تقارير موثوقة عن وجود جنود مرتزقة روس ويقدر عددهم بحوالي ألفين.\n"
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "pass-word-123")
+
+    @factory.post_generation
+    def role(user, create, extracted, **kwargs):
+        if create and extracted:
+            user.groups.add(ensure_role_groups()[Role(extracted)])
+        if create:
+            user.save()
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"مقال رقم {n}")
+    language = "ar"
+    direction = "rtl"
+
+    @factory.post_generation
+    def text(article, create, extracted, **kwargs):
+        if not create:
+            return
+        revision = ArticleRevision.objects.create(article=article, number=1, text=extracted or DEFAULT_TEXT)
+        article.current_revision = revision
+        article.save(update_fields=["current_revision"])
+
+
+class EntityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Entity
+
+    kind = "person"
+    name = factory.Sequence(lambda n: f"Person {n}")
+    names = factory.LazyAttribute(lambda e: {"en": e.name})
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    """A claim over the first occurrence of ``quote`` (default: the article's first 20 code points)."""
+
+    class Meta:
+        model = Claim
+        exclude = ("quote",)
+
+    article = factory.SubFactory(ArticleFactory)
+    revision = factory.LazyAttribute(lambda c: c.article.current_revision)
+    quote = None
+    start = factory.LazyAttribute(lambda c: c.revision.text.index(c.quote) if c.quote else 0)
+    end = factory.LazyAttribute(lambda c: c.start + (len(c.quote) if c.quote else 20))
+    exact = factory.LazyAttribute(lambda c: c.revision.text[c.start:c.end])
+    kind = "other"
+    statement = factory.Sequence(lambda n: f"Claim statement {n}")
+    statement_language = "en"
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    url = factory.Sequence(lambda n: f"https://news.example.org/story/{n}")
+    original_url = factory.LazyAttribute(lambda s: s.url)
+    kind = "news"
+    title = factory.Sequence(lambda n: f"Story {n}")
+
+
+class EvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Evidence
+
+    claim = factory.SubFactory(ClaimFactory)
+    source = factory.SubFactory(SourceFactory)
+    stance = "supports"
