@@ -1,0 +1,41 @@
+"""Arabic (and English) text handling for search, claim matching and quantity suggestions: the one
+normalization, word keys and spelling-variant matching, number parsing, language detection.
+"""
+
+from claims.arabic.language import detect_language, direction_for
+from claims.arabic.normalization import normalize, normalize_with_map, original_span
+from claims.arabic.number_words import number_to_arabic_words, number_to_english_words
+from claims.arabic.numbers import Quantity, find_quantities, parse_quantity
+from claims.arabic.words import (
+    Token,
+    find_similar,
+    scan,
+    search_key,
+    similar_words,
+    skeleton,
+    strip_clitics,
+    text_similarity,
+    tokens,
+)
+
+__all__ = [
+    "Quantity",
+    "Token",
+    "detect_language",
+    "direction_for",
+    "find_quantities",
+    "find_similar",
+    "normalize",
+    "normalize_with_map",
+    "number_to_arabic_words",
+    "number_to_english_words",
+    "original_span",
+    "parse_quantity",
+    "scan",
+    "search_key",
+    "similar_words",
+    "skeleton",
+    "strip_clitics",
+    "text_similarity",
+    "tokens",
+]

@@ -1,0 +1,188 @@
+"""Words of normalized text and how loosely two spellings may be called the same word.
+
+Three levels, strictest first:
+
+1. `search_key` / `tokens`: the normalized word (`normalize`): diacritics, alef and hamza forms, ة/ه, ى/ي,
+   digits and Latin case no longer matter. `الإتصال` and `الاتصال` share this key.
+2. `strip_clitics`: also the word without the conjunctions and prepositions Arabic writes onto it
+   (و ف ب ل ك) and the article ال, so `وحفتر` and `لحفتر` reach `حفتر`. It gives every plausible reading,
+   including wrong ones (`بوتين` also yields `وتين`); index them all, query with the plain key.
+3. `skeleton`: the consonant outline, dropping ء and the long vowels ا و ي after the first letter (Latin: the
+   vowels, and doubled letters), so `ميليشيات`/`مليشيات` and `السوفيتي`/`السوفييتي` share it. Too loose to
+   decide alone (`قال`, `قيل` and `قول` share it too): use it to fetch candidates, then `similar_words`.
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import cache
+from typing import NamedTuple
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from claims.arabic.normalization import normalize_with_map, original_span
+
+_ARABIC_LETTER_RE = re.compile(r"[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f]")
+_LONG_VOWELS = frozenset("اوي")
+_LATIN_VOWELS = frozenset("aeiouy")
+_CLITIC_LETTERS = frozenset("وفبلك")
+# Conjunction, then preposition, then article; ل + ال is written لل. Shortest first, so longer stems come first.
+_CLITIC_PREFIXES = sorted(
+    {
+        conjunction + ("لل" if preposition == "ل" and article else preposition + article)
+        for conjunction in ("", "و", "ف")
+        for preposition in ("", "ب", "ل", "ك")
+        for article in ("", "ال")
+    }
+    - {""},
+    key=len,
+)
+
+
+class Token(NamedTuple):
+    """One word, number or punctuation mark: its normalized text and its span [start, end) in the original."""
+
+    text: str
+    kind: str  # "word", "number" or "symbol"
+    start: int
+    end: int
+
+
+def scan(text: str) -> list[Token]:
+    """Split `text` into normalized tokens that remember where they stand in `text` (code points).
+
+    Digits are split from letters, so `ب2000` gives `ب` and `2000`; combining marks of scripts other than
+    Arabic and Latin stay inside their word.
+    """
+    normalized, mapping = normalize_with_map(text)
+    found = []
+    for match in _token_re().finditer(normalized):
+        start, end = original_span(text, mapping, *match.span())
+        found.append(Token(match.group(), match.lastgroup, start, end))
+    return found
+
+
+@cache
+def _token_re() -> re.Pattern:
+    """Numbers, words (letters with their combining marks, e.g. Devanagari vowel signs), punctuation."""
+    return re.compile(
+        rf"(?P<number>[0-9]+(?:[.,][0-9]+)*)|(?P<word>[^\W\d_](?:[^\W\d_]|[{_mark_ranges()}])*)"
+        r"|(?P<symbol>[^\w\s])"
+    )
+
+
+def _mark_ranges() -> str:
+    ranges: list[list[int]] = []
+    for code in range(0x30000):
+        if unicodedata.category(chr(code)).startswith("M"):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    return "".join(f"{re.escape(chr(low))}-{re.escape(chr(high))}" for low, high in ranges)
+
+
+def tokens(text: str) -> list[str]:
+    """The search keys of the words and numbers of `text`, in order."""
+    return [token.text for token in scan(text) if token.kind != "symbol"]
+
+
+def search_key(word: str) -> str:
+    """The strict key of one word (level 1): its normalized form without spaces or punctuation."""
+    return "".join(tokens(word))
+
+
+def strip_clitics(word: str) -> list[str]:
+    """The key of `word`, then its readings without prefixed و/ف, ب/ل/ك and ال (level 2), longest first.
+
+    A reading is kept only when at least three letters remain, so short words are left whole.
+    """
+    key = search_key(word)
+    readings = [key[len(prefix) :] for prefix in _CLITIC_PREFIXES if key.startswith(prefix)]
+    return [key] + [reading for reading in dict.fromkeys(readings) if len(reading) >= 3 and reading != key]
+
+
+def skeleton(word: str) -> str:
+    """The loose key of one word (level 3): consonant outline for candidate lookup, never for a verdict."""
+    key = search_key(word)
+    if not key:
+        return key
+    is_arabic = bool(_ARABIC_LETTER_RE.match(key))
+    vowels = _LONG_VOWELS if is_arabic else _LATIN_VOWELS
+    outline = [key[0]]
+    for char in key[1:]:
+        if char == "ء" or char in vowels or char == outline[-1]:
+            continue
+        outline.append(char)
+    return "".join(outline)
+
+
+def similar_words(a: str, b: str) -> bool:
+    """Whether `a` and `b` are spelling variants of one word.
+
+    True when their keys are equal, or when they share a skeleton, are at least four letters long and differ
+    by at most one edit per four letters (`ميليشيات`/`مليشيات`, `السوفيتي`/`السوفييتي`, `Shoigu`/`Shoygu`),
+    which keeps short words such as `قال` and `قيل` apart.
+    """
+    key_a, key_b = search_key(a), search_key(b)
+    if key_a == key_b:
+        return True
+    shortest = min(len(key_a), len(key_b))
+    if shortest < 4 or skeleton(key_a) != skeleton(key_b):
+        return False
+    return Levenshtein.distance(key_a, key_b) <= max(1, shortest // 4)
+
+
+def find_similar(word: str, vocabulary: Iterable[str], limit: int = 10) -> list[str]:
+    """The words of `vocabulary` that are spelling variants of `word`, closest first."""
+    key = search_key(word)
+    candidates = process.extract(
+        key, list(vocabulary), scorer=fuzz.ratio, processor=search_key, limit=None, score_cutoff=60
+    )
+    return [candidate for candidate, _, _ in candidates if similar_words(key, candidate)][:limit]
+
+
+def text_similarity(a: str, b: str) -> float:
+    """How alike two texts are in wording, 0 to 1, insensitive to spelling variants and word order.
+
+    Compares the skeletons of the words without clitics, so "the same claim in other words" scores high
+    and unrelated texts low; a search backend should still confirm with a human.
+    """
+    words_a = " ".join(sorted(skeleton(strip_clitics(word)[-1]) for word in tokens(a)))
+    words_b = " ".join(sorted(skeleton(strip_clitics(word)[-1]) for word in tokens(b)))
+    if not words_a or not words_b:
+        return 0.0
+    return fuzz.token_set_ratio(words_a, words_b) / 100
+
+
+def phrase_table(entries: Iterable[tuple[str, object]]) -> list[tuple[tuple[str, ...], object]]:
+    """Prepare (phrase, value) pairs for `match_phrase`: phrases as tuples of search keys, longest first."""
+    table = [(tuple(token.text for token in scan(phrase)), value) for phrase, value in entries]
+    return sorted(table, key=lambda entry: -len(entry[0]))
+
+
+def match_phrase(
+    found: Sequence[Token], index: int, table: list[tuple[tuple[str, ...], object]], *, definite: bool = False
+):
+    """The value and end index of the longest phrase of `table` starting at `found[index]`, or None.
+
+    The first word may carry up to two clitic letters (و ف ب ل ك), as in `بحوالي` or `والأربعاء`, and with
+    `definite` also the article (`المقاتلين` for `مقاتلين`).
+    """
+    if index >= len(found):
+        return None
+    first = found[index].text
+    first_readings = strip_clitics(first) if definite else ()
+    for keys, value in table:
+        end = index + len(keys)
+        if end > len(found) or not (_ends_with_clitics(first, keys[0]) or keys[0] in first_readings):
+            continue
+        if all(found[index + offset].text == key for offset, key in enumerate(keys[1:], start=1)):
+            return value, end
+    return None
+
+
+def _ends_with_clitics(text: str, key: str) -> bool:
+    prefix = text[: len(text) - len(key)]
+    return text.endswith(key) and len(prefix) <= 2 and all(char in _CLITIC_LETTERS for char in prefix)
