@@ -23,7 +23,8 @@ def home(request):
 
 @desk_member_required
 def article_list(request):
-    articles = Article.objects.select_related("current_revision").annotate(n_claims=Count("claims"))
+    articles = Article.objects.select_related("current_revision").annotate(n_claims=Count("claims")).order_by(
+        "-created_at", "-id")
     page = Paginator(articles, 50).get_page(request.GET.get("page"))
     return render(request, "desk/article_list.html", {"page": page})
 
