@@ -1,0 +1,66 @@
+"""Settings come from the environment, with embedded defaults and loud failures on bad values."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PROBE = (
+    "import json, django; from django.conf import settings; django.setup(); "
+    "print(json.dumps({'db': settings.DATABASES['default']['ENGINE'], 'name': str(settings.DATABASES['default']['NAME']),"
+    " 'broker': settings.CELERY_BROKER_URL, 'cache': settings.CACHES['default']['BACKEND'],"
+    " 'ssl_redirect': settings.SECURE_SSL_REDIRECT, 'secure_cookies': settings.SESSION_COOKIE_SECURE,"
+    " 'networks': [str(n) for n in settings.FETCH_ALLOWED_NETWORKS]}))"
+)
+
+
+def probe(tmp_path, **env):
+    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY"}}
+    base.update({"DJANGO_SETTINGS_MODULE": "project.settings", "DATA_DIR": str(tmp_path)}, **env)
+    return subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=base, capture_output=True, text=True,
+                          timeout=60)
+
+
+def test_defaults_need_no_services(tmp_path):
+    result = probe(tmp_path, DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    got = json.loads(result.stdout)
+    assert got["db"] == "django.db.backends.sqlite3"
+    assert got["name"] == str(tmp_path / "db.sqlite3")
+    assert got["broker"] == "filesystem://"
+    assert got["cache"].endswith("LocMemCache")
+
+
+def test_database_and_redis_urls_switch_backends(tmp_path):
+    result = probe(tmp_path, DEBUG="1", DATABASE_URL="postgres://u@db.example:5432/desk",
+                   REDIS_URL="redis://cache.example:6379/2")
+    got = json.loads(result.stdout)
+    assert got["db"] == "django.db.backends.postgresql"
+    assert got["broker"] == "redis://cache.example:6379/2"
+    assert got["cache"] == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_production_refuses_to_start_without_secret_key(tmp_path):
+    result = probe(tmp_path, DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_defaults_are_secure(tmp_path):
+    result = probe(tmp_path, DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="desk.example.org")
+    got = json.loads(result.stdout)
+    assert got["ssl_redirect"] is True and got["secure_cookies"] is True
+
+
+def test_bad_network_list_names_the_variable(tmp_path):
+    result = probe(tmp_path, DEBUG="1", FETCH_ALLOWED_NETWORKS="10.0.0.0/8,not-a-network")
+    assert result.returncode != 0
+    assert "FETCH_ALLOWED_NETWORKS" in result.stderr
+
+
+def test_allowed_networks_are_parsed(tmp_path):
+    result = probe(tmp_path, DEBUG="1", FETCH_ALLOWED_NETWORKS="127.0.0.1/32, 10.1.0.0/16")
+    assert json.loads(result.stdout)["networks"] == ["127.0.0.1/32", "10.1.0.0/16"]
