@@ -13,6 +13,8 @@ from claims.arabic.calendar_words import (
     AMBIGUOUS_WEEKDAYS,
     MONTH_TABLE,
     WEEKDAY_TABLE,
+    YEAR_CONTEXT,
+    YEAR_SUFFIXES,
 )
 from claims.arabic.words import Token, match_phrase, phrase_table, scan
 
@@ -103,6 +105,7 @@ _MARKERS_AFTER = phrase_table(
 )
 _MARKERS_BEFORE = phrase_table([("last", _PAST), ("next", _NEXT), ("this", _CURRENT)])
 _MONTH_LEADS = phrase_table([("شهر", True), ("month of", True)])  # "the month of": what follows is a month
+_PREPOSITIONS = phrase_table((word, True) for word in ["في", "منذ", "خلال", "حتى", "مطلع", "أواخر", "in", "since", "during", "until", "by"])
 
 _DAY_WORDS = phrase_table(
     [("أول أمس", -2), ("أول من أمس", -2), ("أمس الأول", -2), ("بعد غد", 2)]
@@ -137,36 +140,6 @@ _PERIOD_WORDS = phrase_table(
         for marker, offset in (("last", -1), ("this", 0), ("next", 1))
     ]
 )
-_YEAR_CONTEXT = phrase_table(
-    (word, True)
-    for word in [
-        "عام",
-        "العام",
-        "سنة",
-        "السنة",
-        "عامي",
-        "الفترة",
-        "فترة",
-        "منذ",
-        "في",
-        "خلال",
-        "أواخر",
-        "أوائل",
-        "منتصف",
-        "بداية",
-        "نهاية",
-        "مطلع",
-        "in",
-        "since",
-        "year",
-        "during",
-        "until",
-        "late",
-        "early",
-        "mid",
-    ]
-)
-_YEAR_SUFFIXES = {"م", "ه", "ad", "bc", "bce", "ce"}
 _ORDINAL_SUFFIXES = {"st", "nd", "rd", "th"}
 _OF_YEAR = phrase_table(
     [("من العام الماضي", -1), ("من العام الجاري", 0), ("من العام الحالي", 0), ("من هذا العام", 0)]
@@ -280,7 +253,7 @@ def _month_at(found, index, reference, text):
     if named is None:
         return None
     month, position, ambiguous = named
-    ambiguous = ambiguous and lead is None
+    ambiguous = ambiguous and lead is None and not (index and match_phrase(found, index - 1, _PREPOSITIONS))
     position = _skip_second_name(found, position, text)
     if day is None and _is_day(found, position):
         day, position = int(found[position].text), _skip_ordinal(found, position + 1)
@@ -361,7 +334,7 @@ def _iso_at(found, index, reference, text):
 
 
 def _year_at(found, index, reference, text):
-    context = match_phrase(found, index, _YEAR_CONTEXT)
+    context = match_phrase(found, index, YEAR_CONTEXT)
     if context is not None:
         position = context[1]
     elif len(found) == 1 or _follows_year_range(found, index):
@@ -371,7 +344,7 @@ def _year_at(found, index, reference, text):
     if not _is_year(found, position):
         return None
     end = position + 1
-    if end < len(found) and found[end].text in _YEAR_SUFFIXES:
+    if end < len(found) and found[end].text in YEAR_SUFFIXES:
         end += 1
     return PartialDate(int(found[position].text)), False, position, end
 
@@ -382,7 +355,7 @@ def _follows_year_range(found, index):
         index >= 3
         and found[index - 1].text == "-"
         and _is_year(found, index - 2)
-        and match_phrase(found, index - 3, _YEAR_CONTEXT) is not None
+        and match_phrase(found, index - 3, YEAR_CONTEXT) is not None
     )
 
 

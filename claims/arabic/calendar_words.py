@@ -39,6 +39,40 @@ WEEKDAY_TABLE = phrase_table(
 )
 AMBIGUOUS_WEEKDAYS = {"الاثنين"}  # also "the two"
 
+# Words after which a four-digit number is a year, not a count (عام 2018, في 2017, أواخر 2015, since 1983), and
+# the era marks written after a year (م, هـ).
+YEAR_CONTEXT = phrase_table(
+    (word, True)
+    for word in [
+        "عام",
+        "العام",
+        "سنة",
+        "السنة",
+        "عامي",
+        "الفترة",
+        "فترة",
+        "منذ",
+        "في",
+        "خلال",
+        "أواخر",
+        "أوائل",
+        "منتصف",
+        "بداية",
+        "نهاية",
+        "مطلع",
+        "حتى",
+        "in",
+        "since",
+        "year",
+        "during",
+        "until",
+        "late",
+        "early",
+        "mid",
+    ]
+)
+YEAR_SUFFIXES = {"م", "ه", "ad", "bc", "bce", "ce"}
+
 
 def month_number(word: str) -> int | None:
     """The month a single month name stands for (يناير, نيسان, April), or None."""

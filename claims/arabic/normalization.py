@@ -4,6 +4,7 @@ Never applied to stored text: it builds comparison keys, and `normalize_with_map
 key back to the span of the original text, in code points.
 """
 
+import bisect
 import unicodedata
 from functools import cache, lru_cache
 
@@ -148,7 +149,9 @@ def original_span(text: str, mapping: list[int], start: int, end: int) -> tuple[
     if not 0 <= start < end <= len(mapping):
         raise ValueError(f"span {start}-{end} is not inside a normalized text of length {len(mapping)}")
     original_start = mapping[start]
-    original_end = mapping[end] if end < len(mapping) else len(text)
+    # The next normalized character from a later original one; characters of one expansion (ﷲ → الله) share it.
+    following = bisect.bisect_right(mapping, mapping[end - 1])
+    original_end = mapping[following] if following < len(mapping) else len(text)
     while original_end > original_start + 1 and _is_trailing_filler(text[original_end - 1]):
         original_end -= 1
     return original_start, original_end
