@@ -27,7 +27,7 @@ run: venv
 	@DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	@DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_demo
 	@DEBUG=$${DEBUG:-1} $(BIN)/python manage.py demo_logins --address http://127.0.0.1:$(PORT)/
-	@DEBUG=$${DEBUG:-1} exec $(BIN)/honcho start -f Procfile
+	@PATH="$(CURDIR)/$(BIN):$$PATH" DEBUG=$${DEBUG:-1} exec $(BIN)/honcho start -f Procfile
 
 # The suite runs on PostgreSQL and Redis when they answer on their standard local ports (or DATABASE_URL and
 # REDIS_URL say where), and on SQLite with the filesystem broker otherwise.
