@@ -105,7 +105,9 @@ _MARKERS_AFTER = phrase_table(
 )
 _MARKERS_BEFORE = phrase_table([("last", _PAST), ("next", _NEXT), ("this", _CURRENT)])
 _MONTH_LEADS = phrase_table([("شهر", True), ("month of", True)])  # "the month of": what follows is a month
-_PREPOSITIONS = phrase_table((word, True) for word in ["في", "منذ", "خلال", "حتى", "مطلع", "أواخر", "in", "since", "during", "until", "by"])
+_PREPOSITIONS = phrase_table(
+    (word, True) for word in ["في", "منذ", "خلال", "حتى", "مطلع", "أواخر", "in", "since", "during", "until", "by"]
+)
 
 _DAY_WORDS = phrase_table(
     [("أول أمس", -2), ("أول من أمس", -2), ("أمس الأول", -2), ("بعد غد", 2)]

@@ -12,11 +12,14 @@ from claims.arabic.words import Token, strip_clitics
 
 @dataclass(frozen=True)
 class Reading:
+    """A token read as part of a number."""
+
     lexeme: Lexeme | None
     conjoined: bool = False  # written with و: "and" in Arabic number words (خمسة وعشرون)
 
 
 def read_token(token: Token) -> Reading:
+    """What `token` means as part of a number: digits, a number word (possibly with clitics), or nothing."""
     if token.kind == "number":
         value = _digits_value(token.text)
         return Reading(Lexeme("digits", value, "") if value is not None else None)
@@ -73,7 +76,7 @@ class NumberPhrase:
     lexemes: list[Lexeme] = field(default_factory=list)
 
 
-def number_at(found, readings, position) -> NumberPhrase | None:
+def number_at(found: list[Token], readings: list[Reading], position: int) -> NumberPhrase | None:
     """The number phrase starting at `found[position]`, or None."""
     if position >= len(found) or readings[position].lexeme is None:
         return None
@@ -120,7 +123,7 @@ class _ExactReader:
     once each; scale words (thousand, million, billion) close a group and must come in falling order.
     """
 
-    def __init__(self, found, readings, start):
+    def __init__(self, found: list[Token], readings: list[Reading], start: int):
         self.found, self.readings, self.start = found, readings, start
         self.total = Decimal(0)
         self.group = Decimal(0)
@@ -148,8 +151,7 @@ class _ExactReader:
         reading = self.readings[position]
         lexeme = reading.lexeme
         if self.lexemes and self._is_english_joiner(position):
-            following = self._step_after_joiner(position + 1)
-            return following
+            return self._step_after_joiner(position + 1)
         if lexeme is None or (self.lang and lexeme.lang and lexeme.lang != self.lang):
             return None
         first = not self.lexemes
@@ -161,7 +163,7 @@ class _ExactReader:
         handler = getattr(self, f"_take_{lexeme.kind}", None)
         if handler is None:
             return None
-        end = handler(lexeme, position, first)
+        end = handler(reading, position, first)
         if end is not None:
             self.lexemes.append(lexeme)
             self.lang = self.lang or lexeme.lang
@@ -188,20 +190,18 @@ class _ExactReader:
         lexeme = self.readings[position].lexeme
         if lexeme is None or lexeme.lang != "en" or lexeme.kind not in ("unit", "ten"):
             return None
-        saved_end = self.end
-        end = self._step(position)
-        if end is None:
-            self.end = saved_end
-        return end
+        return self._step(position)
 
-    def _take_digits(self, lexeme, position, first):
+    def _take_digits(self, reading: Reading, position: int, first: bool) -> int | None:
+        lexeme = reading.lexeme
         if not first:
             return None
         self.group = lexeme.value
         self.slots = {"hundreds", "tens", "units"}
         return position + 1
 
-    def _take_unit(self, lexeme, position, first):
+    def _take_unit(self, reading: Reading, position: int, first: bool) -> int | None:
+        lexeme = reading.lexeme
         if "units" in self.slots or (self.lang == "en" and self.slots and "tens" in self.slots and lexeme.value >= 10):
             return None
         next_lexeme = self.readings[position + 1].lexeme if position + 1 < len(self.found) else None
@@ -225,27 +225,29 @@ class _ExactReader:
             self.slots.add("tens")
         return position + 1
 
-    def _take_ten(self, lexeme, position, first):
+    def _take_ten(self, reading: Reading, position: int, first: bool) -> int | None:
+        lexeme = reading.lexeme
         if "tens" in self.slots or (self.lang == "en" and "units" in self.slots):
             return None
         self.group += lexeme.value
         self.slots.add("tens")
         return position + 1
 
-    def _take_hundred(self, lexeme, position, first):
+    def _take_hundred(self, reading: Reading, position: int, first: bool) -> int | None:
         """Arabic hundreds: a value of their own (خمسمائة), or a unit times مائة (ثلاث مائة)."""
+        lexeme = reading.lexeme
         if not self.slots:
             self.group = lexeme.value
             self.slots = {"hundreds"}
             return position + 1
         written_apart = self.slots == {"units"} and 3 <= self.group <= 9 and lexeme.value == 100
-        if written_apart and not self.readings[position].conjoined:
+        if written_apart and not reading.conjoined:
             self.group *= 100
             self.slots = {"hundreds"}
             return position + 1
         return None
 
-    def _take_times_hundred(self, lexeme, position, first):
+    def _take_times_hundred(self, reading: Reading, position: int, first: bool) -> int | None:
         """English "hundred" multiplies what comes before: "two hundred", "a hundred"."""
         if not 1 <= self.group <= 9 or "hundreds" in self.slots or "tens" in self.slots:
             return None
@@ -253,7 +255,7 @@ class _ExactReader:
         self.slots = {"hundreds"}
         return position + 1
 
-    def _take_article(self, lexeme, position, first):
+    def _take_article(self, reading: Reading, position: int, first: bool) -> int | None:
         following = self.readings[position + 1].lexeme if position + 1 < len(self.found) else None
         if not first or following is None or following.kind not in ("times_hundred", "scale", "dozen"):
             return None
@@ -261,19 +263,20 @@ class _ExactReader:
         self.slots = {"units"}
         return position + 1
 
-    def _take_dozen(self, lexeme, position, first):
+    def _take_dozen(self, reading: Reading, position: int, first: bool) -> int | None:
         if not 1 <= self.group <= 99 or self.total:
             return None
         self.group *= 12
         self.slots = {"hundreds", "tens", "units"}
         return position + 1
 
-    def _take_scale(self, lexeme, position, first):
+    def _take_scale(self, reading: Reading, position: int, first: bool) -> int | None:
+        lexeme = reading.lexeme
         if self.last_scale is not None and lexeme.value >= self.last_scale:
             return None
         if self.group:
             count = self.group
-        elif first or (self.lang == "ar" and self.readings[position].conjoined):
+        elif first or (self.lang == "ar" and reading.conjoined):
             if lexeme.lang == "en":
                 return None  # "thousand" alone is not a number in English
             count = Decimal(2) if lexeme.form == "two" else Decimal(1)
@@ -286,8 +289,9 @@ class _ExactReader:
         self.largest_scale = self.largest_scale or lexeme.value
         return position + 1
 
-    def _take_half(self, lexeme, position, first):
+    def _take_half(self, reading: Reading, position: int, first: bool) -> int | None:
         """مليون ونصف: one and a half million."""
+        lexeme = reading.lexeme
         if self.last_scale is None or self.group:
             return None
         self.total += self.last_scale * lexeme.value

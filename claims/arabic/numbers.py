@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from claims.arabic.calendar_words import YEAR_CONTEXT, YEAR_SUFFIXES, is_month_name
-from claims.arabic.number_phrases import NumberPhrase, number_at, read_token
+from claims.arabic.number_phrases import NumberPhrase, Reading, number_at, read_token
 from claims.arabic.words import Token, match_phrase, phrase_table, scan
 
 
@@ -110,14 +110,13 @@ def _find(text: str, strict: bool) -> list[Quantity]:
     return quantities
 
 
-def _quantity_at(text, found, readings, index, strict):
+def _quantity_at(text: str, found: list[Token], readings: list[Reading], index: int, strict: bool):
     """(Quantity or None to skip, next index) for a quantity phrase starting at `index`, or None."""
     hedge = match_phrase(found, index, _HEDGES_BEFORE)
     position = hedge[1] if hedge else index
     opener = match_phrase(found, position, _RANGE_OPENERS)
-    if opener:
-        position = opener[1]
-    position, currency = _skip_prefix_symbols(found, position)
+    number_start = opener[1] if opener else position
+    position, currency = _skip_prefix_symbols(found, number_start)
     first = number_at(found, readings, position)
     if first is None:
         return None
@@ -131,7 +130,9 @@ def _quantity_at(text, found, readings, index, strict):
     if after:
         end = after[1]
     kind = (hedge or after or (None,))[0]
-    start, stop = found[index].start, found[end - 1].end
+    # من and بين belong to the phrase only when a range follows them: "من 200 إلى 300", not "من 200".
+    first_token = index if hedge or (opener and second) else number_start
+    start, stop = found[first_token].start, found[end - 1].end
     quantity = _quantity(first, second, kind, unit, text[start:stop], start, stop)
     return quantity, end
 

@@ -15,7 +15,7 @@ Three levels, strictest first:
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -88,19 +88,21 @@ def tokens(text: str) -> list[str]:
     return [token.text for token in scan(text) if token.kind != "symbol"]
 
 
+@lru_cache(maxsize=65536)
 def search_key(word: str) -> str:
     """The strict key of one word (level 1): its normalized form without spaces or punctuation."""
     return "".join(tokens(word))
 
 
-def strip_clitics(word: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def strip_clitics(word: str) -> tuple[str, ...]:
     """The key of `word`, then its readings without prefixed و/ف, ب/ل/ك and ال (level 2), longest first.
 
     A reading is kept only when at least three letters remain, so short words are left whole.
     """
     key = search_key(word)
     readings = [key[len(prefix) :] for prefix in _CLITIC_PREFIXES if key.startswith(prefix)]
-    return [key] + [reading for reading in dict.fromkeys(readings) if len(reading) >= 3 and reading != key]
+    return (key, *(reading for reading in dict.fromkeys(readings) if len(reading) >= 3 and reading != key))
 
 
 def skeleton(word: str) -> str:
@@ -156,15 +158,21 @@ def text_similarity(a: str, b: str) -> float:
     return fuzz.token_set_ratio(words_a, words_b) / 100
 
 
-def phrase_table(entries: Iterable[tuple[str, object]]) -> list[tuple[tuple[str, ...], object]]:
-    """Prepare (phrase, value) pairs for `match_phrase`: phrases as tuples of search keys, longest first."""
-    table = [(tuple(token.text for token in scan(phrase)), value) for phrase, value in entries]
-    return sorted(table, key=lambda entry: -len(entry[0]))
+PhraseTable = dict[str, list[tuple[tuple[str, ...], object]]]
 
 
-def match_phrase(
-    found: Sequence[Token], index: int, table: list[tuple[tuple[str, ...], object]], *, definite: bool = False
-):
+def phrase_table(entries: Iterable[tuple[str, object]]) -> PhraseTable:
+    """Prepare (phrase, value) pairs for `match_phrase`: phrases as search keys, by first word, longest first."""
+    table: PhraseTable = {}
+    for phrase, value in entries:
+        keys = tuple(token.text for token in scan(phrase))
+        table.setdefault(keys[0], []).append((keys, value))
+    for candidates in table.values():
+        candidates.sort(key=lambda entry: -len(entry[0]))
+    return table
+
+
+def match_phrase(found: Sequence[Token], index: int, table: PhraseTable, *, definite: bool = False):
     """The value and end index of the longest phrase of `table` starting at `found[index]`, or None.
 
     The first word may carry up to two clitic letters (و ف ب ل ك), as in `بحوالي` or `والأربعاء`, and with
@@ -173,16 +181,19 @@ def match_phrase(
     if index >= len(found):
         return None
     first = found[index].text
-    first_readings = strip_clitics(first) if definite else ()
-    for keys, value in table:
-        end = index + len(keys)
-        if end > len(found) or not (_ends_with_clitics(first, keys[0]) or keys[0] in first_readings):
-            continue
-        if all(found[index + offset].text == key for offset, key in enumerate(keys[1:], start=1)):
-            return value, end
-    return None
-
-
-def _ends_with_clitics(text: str, key: str) -> bool:
-    prefix = text[: len(text) - len(key)]
-    return text.endswith(key) and len(prefix) <= 2 and all(char in _CLITIC_LETTERS for char in prefix)
+    stems = [first]
+    for cut in (1, 2):
+        if len(first) > cut and all(char in _CLITIC_LETTERS for char in first[:cut]):
+            stems.append(first[cut:])
+    if definite:
+        stems.extend(strip_clitics(first))
+    best = None
+    for stem in dict.fromkeys(stems):
+        for keys, value in table.get(stem, ()):
+            end = index + len(keys)
+            if best is not None and end <= best[1]:
+                break
+            if end <= len(found) and all(found[index + k].text == key for k, key in enumerate(keys[1:], start=1)):
+                best = (value, end)
+                break
+    return best
