@@ -244,7 +244,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
+# HSTS preload is a one-way door (browsers hard-code the host); it is the operator's explicit choice, so its
+# reminder is silenced unless they opted in.
+SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[] if SECURE_HSTS_PRELOAD else ["security.W021"])
 
 LOG_FORMAT = env.str("LOG_FORMAT", default="text")
 if LOG_FORMAT not in {"text", "json"}:

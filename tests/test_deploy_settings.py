@@ -1,0 +1,19 @@
+"""Production settings pass Django's deployment checklist."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_check_deploy_passes_with_production_settings(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    env.update({
+        "DEBUG": "0", "SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
+        "ALLOWED_HOSTS": "desk.example.org", "DATA_DIR": str(tmp_path), "BEHIND_TLS_PROXY": "1",
+    })
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
