@@ -4,7 +4,17 @@ which the admin actions below call, so four eyes and the history hold in the adm
 from django.contrib import admin, messages
 
 from claims.models import (
-    Article, ArticleRevision, Attendee, Capture, Claim, ClaimEvent, ClaimLink, Entity, Evidence, Page, Source,
+    Article,
+    ArticleRevision,
+    Attendee,
+    Capture,
+    Claim,
+    ClaimEvent,
+    ClaimLink,
+    Entity,
+    Evidence,
+    Page,
+    Source,
 )
 from claims.services.workflow import TransitionRefused, transition_claim
 

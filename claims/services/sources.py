@@ -86,9 +86,9 @@ def _decimal(value, field: str, errors: dict) -> Decimal | None:
 def clean_estimate(data: dict) -> dict:
     errors: dict[str, str] = {}
     out = {f: _decimal(data.get(f), f, errors) for f in ("estimate_value", "estimate_lower", "estimate_upper")}
-    if not errors and out["estimate_lower"] is not None and out["estimate_upper"] is not None:
-        if out["estimate_lower"] > out["estimate_upper"]:
-            errors["estimate_upper"] = "The upper bound is below the lower bound."
+    lower, upper = out["estimate_lower"], out["estimate_upper"]
+    if not errors and lower is not None and upper is not None and lower > upper:
+        errors["estimate_upper"] = "The upper bound is below the lower bound."
     if errors:
         raise SourceInvalid(errors)
     out["estimate_approximate"] = bool(data.get("estimate_approximate"))
