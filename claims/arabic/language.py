@@ -6,38 +6,10 @@ from functools import cache
 
 # The languages a desk is likely to meet; a short list keeps py3langid from guessing exotic neighbours
 # (Moroccan and Egyptian Arabic are folded into Arabic).
-CANDIDATE_LANGUAGES = [
-    "ar",
-    "ary",
-    "arz",
-    "en",
-    "fr",
-    "es",
-    "de",
-    "it",
-    "pt",
-    "nl",
-    "ru",
-    "uk",
-    "pl",
-    "tr",
-    "fa",
-    "ur",
-    "ps",
-    "ku",
-    "he",
-    "hi",
-    "bn",
-    "zh",
-    "ja",
-    "ko",
-    "id",
-    "ms",
-    "sw",
-    "am",
-    "so",
-    "ha",
-]
+CANDIDATE_LANGUAGES = (
+    "ar", "ary", "arz", "en", "fr", "es", "de", "it", "pt", "nl", "ru", "uk", "pl", "tr", "fa", "ur", "ps", "ku",
+    "he", "hi", "bn", "zh", "ja", "ko", "id", "ms", "sw", "am", "so", "ha",
+)  # fmt: skip
 _FOLDED = {"ary": "ar", "arz": "ar"}
 UNDETERMINED = "und"  # BCP 47 "undetermined", valid in a lang attribute
 
@@ -46,9 +18,12 @@ _RTL_SCRIPTS = {"arab", "hebr", "syrc", "thaa", "nkoo", "adlm", "rohg", "samr", 
 
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _ARABIC_SCRIPT_RE = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
-# Letters that Persian, Urdu, Pashto or Kurdish use and Arabic does not (پ چ ژ گ ک ی ٹ ڈ ڑ ں ے ۆ ێ ...).
+# Letters that Persian, Urdu, Pashto or Kurdish use and Arabic does not.
 _NON_ARABIC_LETTER_RE = re.compile(
-    r"[\u067e\u0686\u0698\u06af\u06a9\u06cc\u0679\u0688\u0691\u06ba\u06d2\u06c6\u06ce\u06b5\u0695\u06bc\u0681\u0685\u0689\u0693\u0696\u069a\u06ab\u06bc]"
+    "[\u067e\u0686\u0698\u06af\u06a9\u06cc"  # Persian: پ چ ژ گ ک ی
+    "\u0679\u0688\u0691\u06ba\u06d2"  # Urdu: ٹ ڈ ڑ ں ے
+    "\u0681\u0685\u0689\u0693\u0696\u069a\u06ab\u06bc"  # Pashto: ځ څ ډ ړ ږ ښ ګ ڼ
+    "\u06c6\u06ce\u06b5\u0695]"  # Kurdish: ۆ ێ ڵ ڕ
 )
 _identifier_lock = threading.Lock()
 
