@@ -9,6 +9,7 @@ from claims import anchoring
 from claims.arabic import detect_language, direction_for
 from claims.models import Article, ArticleRevision, Claim
 from claims.services.history import record_event
+from claims.services.queueing import enqueue_after_commit
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ def add_revision(*, article: Article, text: str, by=None, origin: str = ArticleR
     if article.claims.count() > REANCHOR_INLINE_MAX_CLAIMS:
         from claims.tasks import reanchor_article
 
-        transaction.on_commit(lambda: reanchor_article.delay(article.pk, revision.pk))
+        enqueue_after_commit(reanchor_article, article.pk, revision.pk)
     else:
         reanchor_claims(revision=revision, by=by)
     return revision

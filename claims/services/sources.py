@@ -9,6 +9,7 @@ from django.utils import timezone
 from claims.fetching.urls import InvalidURL, normalize_url, validate_url
 from claims.models import Capture, Claim, Evidence, Source
 from claims.services.history import record_event
+from claims.services.queueing import enqueue_after_commit
 from claims.workflow import PUBLIC_STATUSES
 
 
@@ -59,14 +60,14 @@ def queue_capture(*, source: Source, trigger: str = "manual") -> Capture | None:
         return source.captures.filter(state__in=["queued", "fetching"]).first()
     from claims.tasks import capture_source
 
-    transaction.on_commit(lambda: capture_source.delay(capture.pk))
+    enqueue_after_commit(capture_source, capture.pk)
     return capture
 
 
 def queue_article_fetch(*, article) -> None:
     from claims.tasks import fetch_article
 
-    transaction.on_commit(lambda: fetch_article.delay(article.pk))
+    enqueue_after_commit(fetch_article, article.pk)
 
 
 def _decimal(value, field: str, errors: dict) -> Decimal | None:
@@ -113,7 +114,7 @@ def add_evidence(*, claim: Claim, source: Source, by, stance: str = "supports", 
     if passage.strip() and source.latest_capture_id:
         from claims.tasks import check_evidence_passage
 
-        transaction.on_commit(lambda: check_evidence_passage.delay(evidence.pk))
+        enqueue_after_commit(check_evidence_passage, evidence.pk)
     return evidence
 
 
@@ -140,7 +141,7 @@ def update_evidence(*, evidence: Evidence, by, correction: str = "", **changes) 
     if "passage" in changes and evidence.passage and evidence.source.latest_capture_id:
         from claims.tasks import check_evidence_passage
 
-        transaction.on_commit(lambda: check_evidence_passage.delay(evidence.pk))
+        enqueue_after_commit(check_evidence_passage, evidence.pk)
     return evidence
 
 
