@@ -23,22 +23,57 @@ def reanchor_article(article_id: int, revision_id: int) -> dict:
     return reanchor_claims(revision=revision)
 
 
-@shared_task(acks_late=True)
-def capture_source(capture_id: int) -> None:
-    from claims.services.captures import run_capture
+def _capture_limits() -> tuple[float, float]:
+    from claims.services.captures import capture_time_limits
 
-    run_capture(capture_id=capture_id)
-
-
-@shared_task(acks_late=True)
-def fetch_article(article_id: int) -> None:
-    from claims.services.captures import import_article_from_url
-
-    import_article_from_url(article_id=article_id)
+    return capture_time_limits()
 
 
-@shared_task(acks_late=True)
+_SOFT, _HARD = _capture_limits()
+
+
+# Capture jobs are safe to run twice (the Capture row is claimed by compare-and-swap), so the message is
+# acknowledged only after the run and handed back to the broker if the worker process dies mid-capture.
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None, soft_time_limit=_SOFT,
+             time_limit=_HARD)
+def capture_source(self, capture_id: int) -> None:
+    from claims.services.captures import RetryLater, run_capture
+
+    try:
+        run_capture(capture_id=capture_id)
+    except RetryLater as exc:
+        # Backoff with jitter, never sooner than the server's Retry-After; the attempt budget lives in the row.
+        raise self.retry(countdown=exc.delay, exc=exc) from exc
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None, soft_time_limit=_SOFT,
+             time_limit=_HARD)
+def fetch_article(self, article_id: int) -> None:
+    from claims.services.captures import RetryLater, import_article_from_url
+
+    try:
+        import_article_from_url(article_id=article_id)
+    except RetryLater as exc:
+        raise self.retry(countdown=exc.delay, exc=exc) from exc
+
+
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
 def check_evidence_passage(evidence_id: int) -> None:
     from claims.services.captures import check_passage
 
     check_passage(evidence_id=evidence_id)
+
+
+# Periodic jobs run from beat; a run lost with its worker is simply done by the next one, so no acks_late.
+@shared_task(soft_time_limit=120, time_limit=180)
+def sweep_captures() -> int:
+    from claims.services.captures import sweep_stuck_captures
+
+    return sweep_stuck_captures()
+
+
+@shared_task(soft_time_limit=120, time_limit=180)
+def schedule_recaptures() -> int:
+    from claims.services.captures import schedule_recaptures as schedule
+
+    return schedule()

@@ -163,6 +163,15 @@ FETCH_POLITENESS_DELAY = env.float("FETCH_POLITENESS_DELAY", default=1.0)
 RECAPTURE_RECENT_HOURS = env.int("RECAPTURE_RECENT_HOURS", default=6)
 RECAPTURE_HOURS = env.int("RECAPTURE_HOURS", default=72)
 
+# Beat: re-send lost capture jobs every minute, queue due re-captures every five (claims/services/captures.py).
+CELERY_BEAT_SCHEDULE = {
+    "sweep-stuck-captures": {"task": "claims.tasks.sweep_captures", "schedule": env.float("SWEEP_SECONDS", default=60.0)},
+    "schedule-recaptures": {
+        "task": "claims.tasks.schedule_recaptures",
+        "schedule": env.float("RECAPTURE_SCHEDULE_SECONDS", default=300.0),
+    },
+}
+
 # Auth and the desk.
 LOGIN_URL = "desk:login"
 LOGIN_REDIRECT_URL = "desk:home"

@@ -1,0 +1,342 @@
+"""The capture jobs behind the Celery tasks: claim a queued capture, fetch it politely through the pure fetch
+core, store what came back (or why not), check evidence passages, and keep sources under watch.
+
+The job's state lives in the Capture row. A worker claims it with a conditional update (queued -> fetching with
+a lease); a lease that ran out means the worker died, and the next run may claim it again. Every later write is
+fenced by the attempt number it claimed, so a late worker cannot overwrite the one that took over.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from claims.fetching import pipeline
+from claims.fetching.client import FetchPolicy, retry_delay
+from claims.fetching.errors import DNSFailure, FetchError, HTTPStatusError, Timeout
+from claims.fetching.passages import find_passage
+from claims.models import Article, ArticleRevision, Capture, Evidence, Source
+from claims.services.host_slots import HostBusy, host_slot
+from claims.services.queueing import send_task
+
+log = logging.getLogger(__name__)
+
+GONE_STATUSES = (404, 410)
+#: A queued capture with no lease is re-sent by the sweeper once it has waited this long (the broker lost it).
+QUEUED_GRACE = timedelta(minutes=5)
+RECENT_SOURCE = timedelta(days=14)
+SCHEDULE_BATCH = 500
+
+
+class RetryLater(Exception):
+    """The job should run again in `delay` seconds (a transient fetch error, or the host is busy)."""
+
+    def __init__(self, delay: float, reason: str):
+        super().__init__(reason)
+        self.delay = delay
+        self.reason = reason
+
+
+def fetch_policy() -> FetchPolicy:
+    return FetchPolicy(
+        user_agent=settings.FETCH_USER_AGENT,
+        connect_timeout=settings.FETCH_CONNECT_TIMEOUT,
+        read_timeout=settings.FETCH_READ_TIMEOUT,
+        total_timeout=settings.FETCH_TOTAL_TIMEOUT,
+        max_bytes=settings.FETCH_MAX_BYTES,
+        max_redirects=settings.FETCH_MAX_REDIRECTS,
+        allowed_networks=tuple(settings.FETCH_ALLOWED_NETWORKS),
+    )
+
+
+def lease_duration() -> timedelta:
+    """Longer than the task's hard time limit: past it, the worker holding the capture is surely gone."""
+    return timedelta(seconds=capture_time_limits()[1] + 30)
+
+
+def capture_time_limits() -> tuple[float, float]:
+    """(soft, hard) Celery time limits of one capture: the fetch deadline plus room to wait for the host,
+    extract and store."""
+    soft = settings.FETCH_TOTAL_TIMEOUT + 30
+    return soft, soft + 30
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+# Capturing a source.
+
+def run_capture(*, capture_id: int) -> Capture | None:
+    """Run one capture job to its end; None when there is nothing to do (done, or another worker holds it).
+
+    Raises RetryLater when the job should run again later; the row is then back in "queued".
+    """
+    capture = Capture.objects.select_related("source").filter(pk=capture_id).first()
+    if capture is None or not _claimable(capture, timezone.now()):
+        return None
+    try:
+        with host_slot(_host(capture.requested_url)):
+            if not _claim(capture):
+                return None
+            try:
+                outcome = pipeline.capture(capture.requested_url, fetch_policy())
+            except FetchError as exc:
+                return _record_failure(capture, exc)
+            except SoftTimeLimitExceeded:
+                return _record_failure(capture, Timeout("The capture took too long and was stopped."))
+    except HostBusy as exc:
+        raise RetryLater(exc.delay, str(exc)) from exc
+    return _record_success(capture, outcome)
+
+
+def _claimable(capture: Capture, now) -> bool:
+    """Queued jobs are always worth a try (the compare-and-swap settles races); fetching ones only once the
+    lease of the worker holding them ran out."""
+    if capture.state == Capture.State.QUEUED:
+        return True
+    return capture.state == Capture.State.FETCHING and capture.lease_expires_at is not None \
+        and capture.lease_expires_at <= now
+
+
+def _claim(capture: Capture) -> bool:
+    """Compare and swap: queued -> fetching, or re-claim a fetching capture whose lease ran out."""
+    now = timezone.now()
+    claimable = Q(state=Capture.State.QUEUED) | Q(state=Capture.State.FETCHING, lease_expires_at__lte=now)
+    won = Capture.objects.filter(claimable, pk=capture.pk, attempts=capture.attempts).update(
+        state=Capture.State.FETCHING, attempts=F("attempts") + 1, lease_expires_at=now + lease_duration(),
+        started_at=now,
+    )
+    if won:
+        capture.refresh_from_db()
+    return bool(won)
+
+
+def _fenced(capture: Capture):
+    """The row as long as this worker still holds it (same attempt, still fetching)."""
+    return Capture.objects.filter(pk=capture.pk, state=Capture.State.FETCHING, attempts=capture.attempts)
+
+
+def _record_failure(capture: Capture, error: FetchError) -> Capture | None:
+    now = timezone.now()
+    status = getattr(error, "status", None)
+    fields = {"error_class": type(error).__name__, "error": error.reason, "http_status": status}
+    if error.transient and capture.attempts < settings.FETCH_MAX_ATTEMPTS:
+        delay = retry_delay(capture.attempts, error)
+        # Back to queued with a lease covering the wait, so the sweeper leaves the retry to the broker.
+        _fenced(capture).update(state=Capture.State.QUEUED, lease_expires_at=now + timedelta(seconds=delay + 60),
+                                **fields)
+        raise RetryLater(delay, error.reason)
+    gone = _is_gone(error)
+    with transaction.atomic():
+        if not _fenced(capture).update(state=Capture.State.FAILED, gone=gone, fetched_at=now,
+                                       lease_expires_at=None, duration_ms=_elapsed_ms(capture, now), **fields):
+            return None
+        health = Source.Health.GONE if gone else Source.Health.FAILED
+        Source.objects.filter(pk=capture.source_id).update(health=health, latest_capture=capture,
+                                                           next_check_at=_next_check(capture.source, None))
+    capture.refresh_from_db()
+    return capture
+
+
+def _is_gone(error: FetchError) -> bool:
+    """Link rot: the site says the page is gone, the name no longer resolves, or it kept failing with 5xx."""
+    if isinstance(error, HTTPStatusError):
+        return error.status in GONE_STATUSES or error.status >= 500
+    return isinstance(error, DNSFailure)
+
+
+def _elapsed_ms(capture: Capture, now) -> int | None:
+    return round((now - capture.started_at).total_seconds() * 1000) if capture.started_at else None
+
+
+def _record_success(capture: Capture, outcome: pipeline.Capture) -> Capture | None:
+    result, extracted = outcome.result, outcome.extracted
+    now = timezone.now()
+    previous = capture.source.captures.filter(state=Capture.State.DONE).exclude(pk=capture.pk).order_by(
+        "-fetched_at", "-id").first()
+    changed = previous is not None and previous.sha256 != result.sha256
+    storage_name = f"capture-{capture.pk}-{capture.attempts}"
+    capture.warc.save(f"{storage_name}.warc.gz", ContentFile(outcome.warc), save=False)
+    if result.content_type == "application/pdf":
+        capture.body_file.save(f"{storage_name}.pdf", ContentFile(result.body), save=False)
+    fields = {
+        "state": Capture.State.DONE, "final_url": result.final_url,
+        "redirect_chain": [[url, status] for url, status in result.redirect_chain], "http_status": result.status,
+        "headers": result.headers, "content_type": result.content_type, "size": result.size,
+        "sha256": result.sha256, "title": extracted.title[:1000], "author": extracted.author[:500],
+        "published_at": extracted.published, "modified_at": extracted.updated,
+        "description": extracted.description, "language": extracted.language[:12], "text": extracted.text,
+        "warc": capture.warc.name, "body_file": capture.body_file.name or "", "error_class": "", "error": "",
+        "changed": changed, "gone": False, "duration_ms": result.elapsed_ms, "fetched_at": now,
+        "lease_expires_at": None,
+    }
+    with transaction.atomic():
+        if not _fenced(capture).update(**fields):
+            _discard_files(capture)
+            return None
+        capture.refresh_from_db()
+        source_fields = {"health": Source.Health.CHANGED if changed else Source.Health.OK,
+                         "latest_capture": capture, "next_check_at": _next_check(capture.source, capture)}
+        if not capture.source.title and capture.title:
+            source_fields["title"] = capture.title[:500]
+        Source.objects.filter(pk=capture.source_id).update(**source_fields)
+    for evidence in Evidence.objects.filter(source_id=capture.source_id).exclude(passage=""):
+        _check_against(evidence, capture)
+    return capture
+
+
+def _discard_files(capture: Capture) -> None:
+    for field in (capture.warc, capture.body_file):
+        if field.name:
+            field.storage.delete(field.name)
+
+
+def _next_check(source: Source, capture: Capture | None):
+    """Recent sources (published or added in the last two weeks) are re-checked more often: they change most."""
+    now = timezone.now()
+    published = capture.published_at if capture else None
+    recent = source.created_at >= now - RECENT_SOURCE or (
+        published is not None and published >= (now - RECENT_SOURCE).date())
+    hours = settings.RECAPTURE_RECENT_HOURS if recent else settings.RECAPTURE_HOURS
+    return now + timedelta(hours=hours)
+
+
+# Passage checks.
+
+def check_passage(*, evidence_id: int) -> Evidence | None:
+    """Search the evidence passage in the source's latest successful capture and record where it is."""
+    evidence = Evidence.objects.filter(pk=evidence_id).first()
+    if evidence is None or not evidence.passage:
+        return evidence
+    capture = evidence.source.captures.filter(state=Capture.State.DONE).order_by("-fetched_at", "-id").first()
+    if capture is None:
+        return evidence
+    return _check_against(evidence, capture)
+
+
+def _check_against(evidence: Evidence, capture: Capture) -> Evidence:
+    match = find_passage(evidence.passage, capture.text)
+    fields = {"passage_found": match.state, "passage_start": match.start, "passage_end": match.end,
+              "passage_score": match.score if match.state != "not_found" else None, "checked_capture": capture}
+    # A concurrent edit of the passage resets it to unchecked and queues its own check: only write if unchanged.
+    Evidence.objects.filter(pk=evidence.pk, passage=evidence.passage).update(**fields)
+    for name, value in fields.items():
+        setattr(evidence, name, value)
+    return evidence
+
+
+# Importing an article by URL.
+
+def import_article_from_url(*, article_id: int) -> Article | None:
+    """Fetch an article waiting in 'fetching' through the same pipeline and store its text as the first
+    revision; on a final failure the article is marked failed with the reason in plain words."""
+    from claims.arabic import detect_language, direction_for
+    from claims.services.articles import add_revision
+
+    article = Article.objects.filter(pk=article_id, import_state=Article.ImportState.FETCHING).first()
+    if article is None or not article.url:
+        return article
+    attempt = _import_attempt(article)
+    try:
+        with host_slot(_host(article.url)):
+            outcome = pipeline.capture(article.url, fetch_policy())
+    except HostBusy as exc:
+        raise RetryLater(exc.delay, str(exc)) from exc
+    except FetchError as exc:
+        if exc.transient and attempt < settings.FETCH_MAX_ATTEMPTS:
+            Article.objects.filter(pk=article.pk).update(import_error=f"Attempt {attempt}: {exc.reason}")
+            raise RetryLater(retry_delay(attempt, exc), exc.reason) from exc
+        return _import_failed(article, exc.reason)
+    extracted = outcome.extracted
+    if not extracted.text.strip():
+        return _import_failed(article, "The page was fetched, but no article text could be found in it.")
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        if article.import_state != Article.ImportState.FETCHING:
+            return article
+        language = extracted.language or detect_language(extracted.text)
+        updates = {"language": language, "direction": direction_for(language)}
+        if extracted.title and article.title in ("", article.url):
+            updates["title"] = extracted.title[:500]
+        if extracted.published and not article.published_at:
+            updates["published_at"] = extracted.published
+        Article.objects.filter(pk=article.pk).update(**updates)
+        add_revision(article=article, text=extracted.text, by=article.created_by, origin=ArticleRevision.Origin.URL)
+    article.refresh_from_db()
+    return article
+
+
+def _import_attempt(article: Article) -> int:
+    """Attempts so far, kept in the import_error note ("Attempt N: ...") so a retry knows where it is."""
+    note = article.import_error
+    if note.startswith("Attempt ") and ":" in note:
+        number = note[len("Attempt "):note.index(":")]
+        if number.isdigit():
+            return int(number) + 1
+    return 1
+
+
+def _import_failed(article: Article, reason: str) -> Article:
+    Article.objects.filter(pk=article.pk, import_state=Article.ImportState.FETCHING).update(
+        import_state=Article.ImportState.FAILED, import_error=reason)
+    article.refresh_from_db()
+    return article
+
+
+# Watching.
+
+def sweep_stuck_captures() -> int:
+    """Re-send captures the broker lost (queued for long, e.g. Redis was down) or whose worker died (a fetching
+    lease that ran out), and article imports stuck in 'fetching'. Duplicate messages are harmless: only one
+    run can claim a capture."""
+    from claims.tasks import capture_source, fetch_article
+
+    now = timezone.now()
+    lost = Q(state=Capture.State.QUEUED) & (
+        Q(lease_expires_at__isnull=True, queued_at__lte=now - QUEUED_GRACE) | Q(lease_expires_at__lte=now))
+    dead = Q(state=Capture.State.FETCHING, lease_expires_at__lte=now)
+    ids = list(Capture.objects.filter(lost | dead).values_list("pk", flat=True)[:SCHEDULE_BATCH])
+    # Give the re-sent queued jobs a grace period before the next sweep sends them again.
+    Capture.objects.filter(pk__in=ids, state=Capture.State.QUEUED).update(lease_expires_at=now + QUEUED_GRACE)
+    for capture_id in ids:
+        send_task(capture_source, capture_id)
+    stale_imports = Article.objects.filter(import_state=Article.ImportState.FETCHING,
+                                           updated_at__lte=now - QUEUED_GRACE)
+    for article_id in stale_imports.values_list("pk", flat=True)[:SCHEDULE_BATCH]:
+        Article.objects.filter(pk=article_id).update(updated_at=now)
+        send_task(fetch_article, article_id)
+    if ids:
+        log.info("sweeper re-queued %d captures", len(ids))
+    return len(ids)
+
+
+def schedule_recaptures() -> int:
+    """Queue a re-capture of every source whose next check is due; never deletes an earlier capture."""
+    from claims.services.sources import queue_capture
+
+    now = timezone.now()
+    due = Source.objects.exclude(url="").filter(next_check_at__lte=now).order_by("next_check_at")
+    queued = 0
+    for source in due[:SCHEDULE_BATCH]:
+        with transaction.atomic():
+            if queue_capture(source=source, trigger="schedule"):
+                queued += 1
+            # Pushed forward now so the next beat does not queue it again before this capture ends.
+            Source.objects.filter(pk=source.pk).update(next_check_at=now + lease_duration())
+    return queued
+
+
+def recapture(*, source: Source) -> Capture | None:
+    """Capture a source again now (the desk's and the API's button)."""
+    from claims.services.sources import queue_capture
+
+    return queue_capture(source=source, trigger="manual")
