@@ -103,13 +103,21 @@ VERDICTS: dict[str, Verdict] = {
 }
 
 
+#: Roles include the ones below them: a reviewer can do all an editor can, an admin all a reviewer can.
+ROLE_INCLUDES: dict[Role, frozenset[Role]] = {
+    Role.EDITOR: frozenset({Role.EDITOR}),
+    Role.REVIEWER: frozenset({Role.REVIEWER, Role.EDITOR}),
+    Role.ADMIN: frozenset(Role),
+}
+
+
 @dataclass(frozen=True)
 class Actor:
     id: int
     roles: frozenset[Role]
 
     def has(self, role: Role) -> bool:
-        return role in self.roles or Role.ADMIN in self.roles
+        return any(role in ROLE_INCLUDES[own] for own in self.roles)
 
 
 @dataclass(frozen=True)
@@ -166,6 +174,11 @@ def transitions_from(status: Status) -> list[Transition]:
     return [t for t in TRANSITIONS if status in t.source]
 
 
+def transitions_for(status: Status, actor: Actor) -> list[Transition]:
+    """The transitions from ``status`` that ``actor``'s roles allow (the desk offers only these)."""
+    return [t for t in transitions_from(status) if actor.has(t.role)]
+
+
 def find_transition(status: Status, target: Status) -> Transition:
     for t in transitions_from(status):
         if t.target == target:
@@ -181,19 +194,37 @@ def check_transition(
 ) -> Transition:
     """Return the transition if ``actor`` may move a claim in ``state`` to ``target``; raise TransitionRefused."""
     transition = find_transition(state.status, target)
-    if not actor.has(transition.role):
-        raise TransitionRefused(f"Only a {transition.role.value} may {transition.name} a claim.")
+    blocked = blocked_reason(state, transition, actor)
+    if blocked:
+        raise TransitionRefused(blocked)
     if transition.needs_verdict:
         check_verdict(verdict, rationale, kind=state.kind)
-    if transition.needs_evidence and state.kind != "opinion" and state.evidence_count == 0:
-        raise TransitionRefused("Attach at least one piece of evidence before proposing or publishing a verdict.")
     if transition.needs_comment and not comment.strip():
         raise TransitionRefused(f"Say why in a comment to {transition.name} a claim.")
-    if transition.four_eyes and state.last_editor_id == actor.id:
-        raise TransitionRefused(
-            "Four eyes: you were the last to edit this claim, so another reviewer must publish it."
-        )
     return transition
+
+
+def blocked_reason(state: ClaimState, transition: Transition, actor: Actor) -> str:
+    """Why ``actor`` cannot make ``transition`` whatever they type into the form ('' if nothing blocks it).
+
+    The desk shows this next to the form before anyone submits it; ``check_transition`` raises it.
+    """
+    if not actor.has(transition.role):
+        return f"Only a {transition.role.value} may {transition.name} a claim."
+    if transition.needs_evidence and state.kind != "opinion" and state.evidence_count == 0:
+        return "Attach at least one piece of evidence before proposing or publishing a verdict."
+    if transition.four_eyes and state.last_editor_id == actor.id:
+        return "Four eyes: you were the last to edit this claim, so another reviewer must publish it."
+    return ""
+
+
+def check_correction(actor: Actor, comment: str) -> None:
+    """A published claim's fields or evidence change only as a reviewer's correction with a public note."""
+    correct = next(t for t in TRANSITIONS if t.target == Status.CORRECTED)
+    if not actor.has(correct.role):
+        raise TransitionRefused(f"Only a {correct.role.value} may correct a published claim.")
+    if not comment.strip():
+        raise TransitionRefused("Say what changed and why: the correction note is shown on the public page.")
 
 
 def check_verdict(verdict: str, rationale: str, *, kind: str) -> None:

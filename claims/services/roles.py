@@ -39,12 +39,16 @@ def is_desk_member(user) -> bool:
     return bool(roles_of(user))
 
 
-def ensure_role_groups() -> dict[Role, Group]:
-    """Create the three groups with their permissions; safe to run any number of times."""
+def ensure_role_groups(*, group_model=Group, permission_model=Permission) -> dict[Role, Group]:
+    """Create the three groups with their permissions; safe to run any number of times.
+
+    A data migration passes its historical ``Group`` and ``Permission`` models.
+    """
     groups = {}
     for role, name in ROLE_GROUPS.items():
-        group, _ = Group.objects.get_or_create(name=name)
+        group, _ = group_model.objects.get_or_create(name=name)
         codenames = _EDITOR_PERMS + (_ADMIN_EXTRA if role == Role.ADMIN else [])
-        group.permissions.set(Permission.objects.filter(content_type__app_label="claims", codename__in=codenames))
+        group.permissions.set(permission_model.objects.filter(content_type__app_label="claims",
+                                                              codename__in=codenames))
         groups[role] = group
     return groups
