@@ -7,6 +7,9 @@ from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
 
+# Local HTTP servers and fetch settings for the capture tests.
+pytest_plugins = ["tests.capturing"]
+
 
 @pytest.fixture
 def editor(db):

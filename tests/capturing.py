@@ -1,0 +1,50 @@
+"""Helpers for the capture job tests: settings that let the fetcher reach only 127.0.0.1, and queued captures."""
+
+from __future__ import annotations
+
+import gzip
+from ipaddress import ip_network
+
+import pytest
+
+from claims.models import Capture, Source
+from tests.httpserver import LocalServer, Route, internal_server, server  # noqa: F401 (fixtures and helpers)
+
+ARABIC = "كشفت تقارير موثوقة عن وجود جنود مرتزقة روس تابعين لمجموعة فاغنر الأمنية في ليبيا ويقدر عددهم بحوالي ألفين"
+HEADLINE = "بوتين يستنسخ في ليبيا بشار أسد جديد"
+
+
+@pytest.fixture
+def fetch_settings(settings, tmp_path):
+    settings.FETCH_ALLOWED_NETWORKS = (ip_network("127.0.0.1/32"),)
+    settings.FETCH_POLITENESS_DELAY = 0.0
+    settings.FETCH_PER_HOST_CONCURRENCY = 8
+    settings.FETCH_CONNECT_TIMEOUT = 2.0
+    settings.FETCH_READ_TIMEOUT = 1.0
+    settings.FETCH_TOTAL_TIMEOUT = 5.0
+    settings.FETCH_MAX_BYTES = 200_000
+    settings.FETCH_MAX_ATTEMPTS = 3
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings
+
+
+def arabic_page(extra: str = "", title: str = HEADLINE) -> str:
+    paragraphs = "".join(f"<p>{ARABIC}، وهذا ما قاله المراسل في الفقرة رقم {n}.</p>" for n in range(8))
+    return (f'<html lang="ar" dir="rtl"><head><title>{title}</title></head>'
+            f"<body><article><h1>{title}</h1>{paragraphs}{extra}</article></body></html>")
+
+
+def english_page(body: str, title: str = "Report on Libya") -> bytes:
+    paragraphs = "".join(f"<p>{body} Paragraph {n} of the report adds some more words about it.</p>" for n in range(6))
+    return f"<html lang='en'><head><title>{title}</title></head><body><article><h1>{title}</h1>{paragraphs}" \
+           f"</article></body></html>".encode()
+
+
+def queued_capture(url: str, **source_fields) -> Capture:
+    source = Source.objects.create(url=url, original_url=url, **source_fields)
+    return Capture.objects.create(source=source, requested_url=url)
+
+
+def gzip_bomb(size: int) -> bytes:
+    return gzip.compress(b"<p>" + b"a" * size + b"</p>", compresslevel=9)
+
