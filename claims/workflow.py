@@ -142,27 +142,34 @@ class Transition:
     needs_comment: bool = False
     four_eyes: bool = False
     description: str = field(default="", compare=False)
+    #: The desk's button for this transition.
+    label: str = field(default="", compare=False)
 
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(frozenset({Status.DRAFT}), Status.RESEARCHING, "start research", Role.EDITOR,
-               description="Any desk member starts researching a draft."),
+               description="Any desk member starts researching a draft.", label="Start research"),
     Transition(frozenset({Status.RESEARCHING}), Status.DRAFT, "back to draft", Role.EDITOR,
-               description="Park a claim that is not worth researching yet."),
+               description="Park a claim that is not worth researching yet.", label="Back to draft"),
     Transition(frozenset({Status.DRAFT, Status.RESEARCHING}), Status.IN_REVIEW, "propose verdict", Role.EDITOR,
                needs_verdict=True, needs_evidence=True,
-               description="Needs a verdict with a rationale and, unless it is an opinion, evidence."),
+               description="Needs a verdict with a rationale and, unless it is an opinion, evidence.",
+               label="Propose verdict for review"),
     Transition(frozenset({Status.IN_REVIEW}), Status.RESEARCHING, "send back", Role.REVIEWER, needs_comment=True,
-               description="A reviewer returns the claim with a comment saying what is missing."),
+               description="A reviewer returns the claim with a comment saying what is missing.",
+               label="Send back with comment"),
     Transition(frozenset({Status.IN_REVIEW}), Status.PUBLISHED, "publish", Role.REVIEWER,
                needs_verdict=True, needs_evidence=True, four_eyes=True,
-               description="A reviewer other than the claim's last editor approves and publishes."),
+               description="A reviewer other than the claim's last editor approves and publishes.",
+               label="Approve & publish"),
     Transition(frozenset({Status.PUBLISHED, Status.CORRECTED}), Status.CORRECTED, "correct", Role.REVIEWER,
                needs_verdict=True, needs_comment=True,
-               description="A published claim changes; the correction note says what and why, publicly."),
+               description="A published claim changes; the correction note says what and why, publicly.",
+               label="Correct the verdict"),
     Transition(frozenset({Status.PUBLISHED, Status.CORRECTED}), Status.RETRACTED, "retract", Role.REVIEWER,
                needs_comment=True,
-               description="Withdraw a published verdict; the page stays online, marked retracted."),
+               description="Withdraw a published verdict; the page stays online, marked retracted.",
+               label="Retract"),
 )
 
 

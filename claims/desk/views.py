@@ -1,24 +1,12 @@
 """Desk pages: the article list, the reading view with every claim highlighted, claim and source details."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from claims.desk.access import desk_member_required
 from claims.highlight import segments
 from claims.models import Article, Attendee, Capture, Claim, Evidence, Source
-
-
-@desk_member_required
-def home(request):
-    counts = dict(Claim.objects.values_list("status").annotate(n=Count("id")).order_by())
-    mine = Claim.objects.filter(Q(created_by=request.user) | Q(last_editor=request.user)).exclude(
-        status__in=["published", "corrected", "retracted"]).select_related("article")[:20]
-    awaiting = Claim.objects.filter(status="in_review").select_related("article")[:20]
-    articles = Article.objects.annotate(n_claims=Count("claims"))[:10]
-    return render(request, "desk/home.html", {
-        "counts": counts, "mine": mine, "awaiting": awaiting, "articles": articles,
-    })
 
 
 @desk_member_required

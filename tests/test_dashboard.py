@@ -1,0 +1,89 @@
+"""The desk dashboard: queues for me, for review, sent back and shaky sources, with counts and filters."""
+
+import pytest
+from django.urls import reverse
+
+from claims.models import Claim, Source
+from claims.services.workflow import transition_claim
+from tests.factories import ClaimFactory, EntityFactory, EvidenceFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _dashboard(client, user, **params):
+    client.force_login(user)
+    return client.get(reverse("desk:home"), params)
+
+
+def _ready_for_review(claim, by):
+    EvidenceFactory(claim=claim)
+    return transition_claim(claim=claim, to="in_review", by=by, verdict="false", rationale="The record says so.")
+
+
+def test_mine_lists_my_unpublished_claims_only(client, editor, second_editor):
+    mine = ClaimFactory(created_by=editor, last_editor=editor)
+    ClaimFactory(created_by=second_editor, last_editor=second_editor)
+    response = _dashboard(client, editor)
+    assert list(response.context["mine"]) == [mine]
+    assert response.context["counts"]["mine"] == 1
+
+
+def test_awaiting_review_lists_claims_in_review(client, editor, reviewer):
+    claim = _ready_for_review(ClaimFactory(created_by=editor, last_editor=editor), editor)
+    ClaimFactory()
+    response = _dashboard(client, reviewer)
+    assert [c.pk for c in response.context["awaiting"]] == [claim.pk]
+    assert response.context["counts"]["awaiting"] == 1
+
+
+def test_sent_back_lists_claims_returned_by_a_reviewer_with_the_comment(client, editor, reviewer):
+    claim = _ready_for_review(ClaimFactory(created_by=editor, last_editor=editor), editor)
+    transition_claim(claim=claim, to="researching", by=reviewer, comment="Find the ministry's own figure.")
+    started = transition_claim(claim=ClaimFactory(), to="researching", by=editor)
+    response = _dashboard(client, editor)
+    assert [c.pk for c in response.context["sent_back"]] == [claim.pk]
+    assert started.pk not in [c.pk for c in response.context["sent_back"]]
+    assert "Find the ministry&#x27;s own figure." in response.content.decode()
+
+
+def test_sources_gone_under_published_claims_are_listed(client, editor, reviewer):
+    claim = _ready_for_review(ClaimFactory(created_by=editor, last_editor=editor), editor)
+    transition_claim(claim=claim, to="published", by=reviewer)
+    Source.objects.filter(evidence__claim=claim).update(health=Source.Health.GONE)
+    unpublished = ClaimFactory()
+    EvidenceFactory(claim=unpublished, source=SourceFactory(health=Source.Health.CHANGED))
+    response = _dashboard(client, editor)
+    assert [ev.claim_id for ev in response.context["shaky"]] == [claim.pk]
+    assert response.context["counts"]["shaky"] == 1
+
+
+def test_filters_narrow_every_queue(client, editor):
+    ClaimFactory(created_by=editor, last_editor=editor, kind="quantity")
+    other = ClaimFactory(created_by=editor, last_editor=editor, kind="opinion")
+    response = _dashboard(client, editor, kind="opinion")
+    assert list(response.context["mine"]) == [other]
+
+
+def test_entity_filter_keeps_claims_about_that_entity(client, editor):
+    haftar = EntityFactory(name="Khalifa Haftar")
+    about = ClaimFactory(created_by=editor, last_editor=editor)
+    about.entities.add(haftar)
+    ClaimFactory(created_by=editor, last_editor=editor)
+    response = _dashboard(client, editor, entity=haftar.pk)
+    assert list(response.context["mine"]) == [about]
+
+
+def test_dashboard_queries_stay_bounded(client, demo, django_assert_max_num_queries):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="editor"))
+    for claim in Claim.objects.all()[:5]:
+        EvidenceFactory(claim=claim, source=SourceFactory(health=Source.Health.GONE))
+    # session, user, roles, counts, mine, awaiting, sent back, shaky sources, articles, entities
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("desk:home"))
+    assert response.status_code == 200
+
+
+def test_outsider_cannot_see_the_dashboard(client, outsider):
+    assert _dashboard(client, outsider).status_code == 403
