@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from claims.desk import views, workflow_views
+from claims.desk import extraction, sources, views, workflow_views
 
 app_name = "desk"
 
@@ -15,4 +15,19 @@ urlpatterns = [
     path("claims/<int:pk>/", views.claim_detail, name="claim"),
     path("claims/<int:pk>/transitions/", workflow_views.claim_transition, name="claim-transition"),
     path("sources/<int:pk>/", views.source_detail, name="source"),
+    path("claims/<int:pk>/sources/add/", sources.add_source, name="claim_add_source"),
+    path("claims/<int:pk>/sources/status/", sources.claim_sources_status, name="claim_sources_status"),
+    path("sources/<int:pk>/recapture/", sources.recapture_source, name="source_recapture"),
+    path("captures/<int:pk>/", sources.capture_detail, name="capture"),
+    path("captures/<int:pk>/archived/", sources.capture_archived, name="capture_archived"),
+    path("captures/<int:pk>/warc/", sources.capture_warc, name="capture_warc"),
+    path("articles/new/", extraction.article_new, name="article-new"),
+    path("articles/<int:pk>/edit/", extraction.article_edit, name="article-edit"),
+    path("articles/<int:pk>/claims/new/", extraction.claim_new, name="claim-new"),
+    path("articles/<int:pk>/suggest/", extraction.suggest, name="suggest"),
+    path("claims/<int:pk>/edit/", extraction.claim_edit, name="claim-edit"),
+    path("claims/<int:pk>/attendees/", extraction.claim_attendees, name="claim-attendees"),
+    path("claims/<int:pk>/delete/", extraction.claim_delete, name="claim-delete"),
+    path("entities/search/", extraction.entity_search, name="entity-search"),
+    path("entities/new/", extraction.entity_create, name="entity-create"),
 ]

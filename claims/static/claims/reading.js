@@ -1,0 +1,377 @@
+/* The desk's reading view and claim forms: highlights and the claims panel point at each other; a selection
+   (mouse or keyboard) opens the claim form with its positions in code points; suggestions; one fieldset per kind;
+   the attendee autocomplete. Plain script, no build step; every page works without it. */
+(function () {
+  "use strict";
+
+  function codePoints(s) { return Array.from(s).length; }
+
+  function csrfToken() {
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function getJSON(url) {
+    return fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}}).then(function (r) {
+      return r.json();
+    });
+  }
+
+  /* --- Claim forms: only the chosen kind's fields --------------------------------------------------------- */
+
+  function setUpKindPicker(form) {
+    var picker = form.querySelector("select[name=kind]");
+    if (!picker) return;
+    function show() {
+      form.querySelectorAll("fieldset.kind-fields").forEach(function (fs) {
+        fs.hidden = fs.dataset.kind !== picker.value;
+      });
+    }
+    picker.addEventListener("change", show);
+    show();
+  }
+
+  /* --- Attendees: autocomplete over entities, or create one on the spot ----------------------------------- */
+
+  function entityLabel(entity) {
+    var names = [entity.name];
+    Object.keys(entity.names || {}).forEach(function (lang) {
+      if (names.indexOf(entity.names[lang]) < 0) names.push(entity.names[lang]);
+    });
+    return names.join(" · ");
+  }
+
+  function setUpAttendees(editor) {
+    var input = editor.querySelector(".attendee-search");
+    var list = editor.querySelector(".attendee-options");
+    var status = editor.querySelector(".attendee-status");
+    var body = editor.querySelector(".attendee-rows tbody");
+    var template = editor.querySelector("template.attendee-row-template");
+    var options = [];
+    var active = -1;
+    var timer = null;
+
+    editor.querySelectorAll("tr.blank-row").forEach(function (row) { row.remove(); });
+    editor.querySelector(".autocomplete").hidden = false;
+
+    function close() {
+      list.hidden = true;
+      list.textContent = "";
+      options = [];
+      active = -1;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+    }
+
+    function addRow(entity) {
+      var taken = body.querySelector("input[name=attendee_entity][value='" + entity.id + "']");
+      if (taken) { status.textContent = entity.name + " is already listed."; close(); return; }
+      var row = template.content.firstElementChild.cloneNode(true);
+      row.querySelector("[name=attendee_entity]").value = entity.id;
+      row.querySelector("[name=attendee_label]").value = entity.name;
+      row.querySelector(".attendee-label").textContent = entityLabel(entity);
+      body.appendChild(row);
+      input.value = "";
+      close();
+      status.textContent = "Added " + entity.name + ".";
+    }
+
+    function create(name) {
+      var data = new FormData();
+      data.append("name", name);
+      data.append("kind", "person");
+      fetch(editor.dataset.create, {method: "POST", body: data, credentials: "same-origin",
+                                    headers: {"X-CSRFToken": csrfToken()}})
+        .then(function (r) {
+          return r.json().then(function (json) {
+            if (!r.ok) throw new Error(json.name || json.kind || "The entity could not be created.");
+            return json;
+          });
+        })
+        .then(addRow)
+        .catch(function (err) { status.textContent = err.message; });
+    }
+
+    function choose(index) {
+      var option = options[index];
+      if (!option) return;
+      if (option.entity) addRow(option.entity); else create(option.create);
+    }
+
+    function highlight(index) {
+      var items = list.querySelectorAll("[role=option]");
+      if (!items.length) return;
+      active = (index + items.length) % items.length;
+      items.forEach(function (li, i) { li.setAttribute("aria-selected", i === active ? "true" : "false"); });
+      input.setAttribute("aria-activedescendant", items[active].id);
+    }
+
+    function render(results, query) {
+      list.textContent = "";
+      options = results.map(function (e) { return {entity: e, text: entityLabel(e)}; });
+      options.push({create: query, text: "Create “" + query + "” as a new person"});
+      options.forEach(function (option, i) {
+        var li = document.createElement("li");
+        li.id = list.id + "-" + i;
+        li.setAttribute("role", "option");
+        li.dir = "auto";
+        li.textContent = option.text;
+        li.addEventListener("mousedown", function (ev) { ev.preventDefault(); choose(i); });
+        list.appendChild(li);
+      });
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+      highlight(0);
+    }
+
+    input.addEventListener("input", function () {
+      var query = input.value.trim();
+      clearTimeout(timer);
+      if (!query) { close(); return; }
+      timer = setTimeout(function () {
+        getJSON(editor.dataset.search + "?q=" + encodeURIComponent(query)).then(function (json) {
+          if (input.value.trim() === query) render(json.results, query);
+        });
+      }, 120);
+    });
+    input.addEventListener("keydown", function (ev) {
+      if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+        ev.preventDefault();
+        highlight(active + (ev.key === "ArrowDown" ? 1 : -1));
+      } else if (ev.key === "Enter") {
+        ev.preventDefault();  // never submit the claim form from the search box
+        choose(active);
+      } else if (ev.key === "Escape") {
+        close();
+      }
+    });
+    input.addEventListener("blur", function () { setTimeout(close, 150); });
+    body.addEventListener("click", function (ev) {
+      var button = ev.target.closest(".remove-attendee");
+      if (button) button.closest("tr").remove();
+    });
+  }
+
+  /* --- The reading view ------------------------------------------------------------------------------------ */
+
+  function setUpReading(text) {
+    var length = Number(text.dataset.length);
+    var chars = Array.from(text.textContent);
+    var tools = document.getElementById("extract-tools");
+    var button = document.getElementById("create-from-selection");
+    var status = document.getElementById("selection-status");
+    var find = document.getElementById("find-in-text");
+    var panel = document.getElementById("claim-form-panel");
+    var form = document.getElementById("claim-form");
+    var current = null;
+    var lastFind = null;
+
+    function spanLength(id) {
+      var item = document.getElementById("claim-" + id);
+      return item ? item.dataset.end - item.dataset.start : Infinity;
+    }
+
+    function focusClaim(id, from) {
+      document.querySelectorAll(".active[data-claims], .claims-in-order li.active").forEach(function (el) {
+        el.classList.remove("active");
+      });
+      var first = null;
+      text.querySelectorAll("mark[data-claims]").forEach(function (mark) {
+        if (mark.dataset.claims.split(" ").indexOf(id) >= 0) {
+          mark.classList.add("active");
+          first = first || mark;
+        }
+      });
+      var item = document.getElementById("claim-" + id);
+      if (item) item.classList.add("active");
+      if (from === "text" && item) {
+        item.scrollIntoView({block: "nearest"});
+        item.querySelector("a").focus({preventScroll: true});
+      } else if (from === "panel" && first) {
+        first.scrollIntoView({block: "nearest"});
+      }
+    }
+
+    text.addEventListener("click", function (ev) {
+      var mark = ev.target.closest("mark[data-claims]");
+      if (!mark || !window.getSelection().isCollapsed || text.isContentEditable) return;
+      // Of nested claims, the click means the innermost: the shortest span covering it.
+      var ids = mark.dataset.claims.split(" ").sort(function (a, b) { return spanLength(a) - spanLength(b); });
+      focusClaim(ids[0], "text");
+    });
+    document.querySelectorAll(".claims-in-order li[data-claim]").forEach(function (item) {
+      item.addEventListener("focusin", function () { focusClaim(item.dataset.claim, "panel"); });
+      item.addEventListener("click", function (ev) {
+        if (!ev.target.closest("a")) focusClaim(item.dataset.claim, "panel");
+      });
+    });
+
+    // A boundary of the DOM selection as a code point offset into the article's text. Segments carry their
+    // start in code points; inside one, the browser's offset counts UTF-16 units of its single text node.
+    function pointOf(node, offset) {
+      if (node.nodeType === Node.TEXT_NODE) {
+        var segment = node.parentElement.closest("[data-start]");
+        return Number(segment.dataset.start) + codePoints(node.data.slice(0, offset));
+      }
+      if (node === text) {
+        var child = text.childNodes[offset];
+        return child ? Number(child.dataset.start) : length;
+      }
+      var element = node.closest("[data-start]");
+      return Number(element.dataset.start) + (offset === 0 ? 0 : codePoints(element.textContent));
+    }
+
+    function readSelection() {
+      var selection = window.getSelection();
+      if (!selection.rangeCount || selection.isCollapsed) return null;
+      var range = selection.getRangeAt(0);
+      if (!range.intersectsNode(text)) return null;
+      var whole = document.createRange();
+      whole.selectNodeContents(text);
+      var start = whole.comparePoint(range.startContainer, range.startOffset) < 0 ? 0
+        : pointOf(range.startContainer, range.startOffset);
+      var end = whole.comparePoint(range.endContainer, range.endOffset) > 0 ? length
+        : pointOf(range.endContainer, range.endOffset);
+      // Drop the blanks a mouse drag picks up at either edge.
+      while (start < end && /\s/.test(chars[start])) start++;
+      while (end > start && /\s/.test(chars[end - 1])) end--;
+      if (end <= start) return null;
+      return {start: start, end: end, exact: chars.slice(start, end).join("")};
+    }
+
+    function showSelection() {
+      button.disabled = !current;
+      status.textContent = current
+        ? "Selected " + (current.end - current.start) + " characters (" + current.start + "–" + current.end + ")."
+        : "Select words in the article with the mouse, or find them with the keyboard.";
+    }
+
+    document.addEventListener("selectionchange", function () {
+      var selection = window.getSelection();
+      var inText = selection.anchorNode && text.contains(selection.anchorNode);
+      // A click in the panel collapses the selection elsewhere: keep the last one the editor made.
+      if (!selection.isCollapsed || inText) {
+        current = readSelection();
+        showSelection();
+      }
+    });
+
+    // Keyboard selection: the text takes a caret (it stays read-only), Shift+arrows select, Enter creates.
+    function caretMode(on) {
+      if (on) {
+        text.contentEditable = "true";
+        text.spellcheck = false;
+        text.setAttribute("aria-readonly", "true");
+        text.setAttribute("aria-label", "Article text: Shift+arrows select, Enter creates a claim, Escape leaves");
+      } else {
+        text.removeAttribute("contenteditable");
+        text.removeAttribute("aria-readonly");
+      }
+    }
+    text.addEventListener("beforeinput", function (ev) { ev.preventDefault(); });
+    text.addEventListener("keydown", function (ev) {
+      if (!text.isContentEditable) return;
+      if (ev.key === "Enter") {
+        ev.preventDefault();
+        if (current) openForm(current);
+      } else if (ev.key === "Escape") {
+        caretMode(false);
+        find.focus();
+      }
+    });
+
+    function selectUnits(from, to) {
+      // from/to are UTF-16 offsets into the whole text; find the segments' text nodes holding them.
+      var points = [];
+      var offset = 0;
+      Array.prototype.forEach.call(text.childNodes, function (segment) {
+        var node = segment.firstChild;
+        var size = segment.textContent.length;
+        [from, to].forEach(function (target, i) {
+          if (points[i] === undefined && target <= offset + size && node) points[i] = [node, target - offset];
+        });
+        offset += size;
+      });
+      var selection = window.getSelection();
+      selection.setBaseAndExtent(points[0][0], points[0][1], points[1][0], points[1][1]);
+    }
+
+    find.addEventListener("keydown", function (ev) {
+      if (ev.key !== "Enter") return;
+      ev.preventDefault();
+      var query = find.value.trim();
+      if (!query) return;
+      var whole = text.textContent;
+      var from = lastFind && lastFind.query === query ? lastFind.at + 1 : 0;
+      var at = whole.indexOf(query, from);
+      if (at < 0 && from > 0) at = whole.indexOf(query);
+      if (at < 0) { status.textContent = "“" + query + "” is not in the text."; return; }
+      lastFind = {query: query, at: at};
+      caretMode(true);
+      text.focus({preventScroll: true});
+      selectUnits(at, at + query.length);
+      window.getSelection().getRangeAt(0).startContainer.parentElement.scrollIntoView({block: "center"});
+    });
+
+    function setField(name, value) {
+      var field = form.elements[name];
+      if (!field || value === null || value === undefined) return;
+      if (field.type === "checkbox") field.checked = Boolean(value); else field.value = value;
+    }
+
+    function describeQuantity(q) {
+      var number = q.value !== null ? q.value : "[" + (q.lower === null ? "…" : q.lower) + "–" +
+        (q.upper === null ? "…" : q.upper) + "]";
+      return (q.approximate ? "≈ " : "") + number + (q.unit ? " " + q.unit : "");
+    }
+
+    function applySuggestions(s) {
+      var notes = [];
+      if (s.quantity) {
+        ["value", "lower", "upper", "unit", "approximate"].forEach(function (name) {
+          setField("quantity-" + name, s.quantity[name]);
+        });
+        notes.push("quantity " + describeQuantity(s.quantity));
+      }
+      if (s.date) {
+        ["meeting-date", "event-date", "quote-date"].forEach(function (name) { setField(name, s.date.value); });
+        setField("event-date_text", s.date.matched);
+        notes.push("date “" + s.date.matched + "” → " + s.date.value +
+                   (s.date.relative ? " (resolved against " + s.date.reference + ")" : ""));
+      }
+      panel.querySelector(".suggestion").textContent = notes.length
+        ? "Suggested from the selection: " + notes.join("; ") + "." : "";
+    }
+
+    function openForm(selection) {
+      form.reset();
+      form.querySelectorAll(".attendee-rows tbody tr").forEach(function (row) { row.remove(); });
+      form.querySelector("select[name=kind]").dispatchEvent(new Event("change"));
+      setField("start", selection.start);
+      setField("end", selection.end);
+      setField("exact", selection.exact);
+      panel.querySelector(".suggestion").textContent = "";
+      panel.hidden = false;
+      caretMode(false);
+      getJSON(form.dataset.suggest + "?start=" + selection.start + "&end=" + selection.end).then(applySuggestions);
+      panel.scrollIntoView({block: "start"});
+      form.querySelector("select[name=kind]").focus();
+    }
+
+    button.addEventListener("click", function () { if (current) openForm(current); });
+    document.getElementById("cancel-claim").hidden = false;
+    document.getElementById("cancel-claim").addEventListener("click", function () {
+      panel.hidden = true;
+      button.focus();
+    });
+    tools.hidden = false;
+
+    var hash = window.location.hash.match(/^#claim-(\d+)$/);
+    if (hash) focusClaim(hash[1], "panel");
+  }
+
+  document.querySelectorAll("form.claim-form").forEach(setUpKindPicker);
+  document.querySelectorAll(".attendees-editor").forEach(setUpAttendees);
+  var articleText = document.getElementById("article-text");
+  if (articleText && document.getElementById("claim-form-panel")) setUpReading(articleText);
+})();
