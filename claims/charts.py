@@ -1,0 +1,133 @@
+"""Lay out every source's estimate of a quantity on one number line, for a server-rendered SVG (no JS)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+Number = int | float | Decimal
+
+
+@dataclass(frozen=True)
+class Estimate:
+    label: str
+    value: Number | None = None
+    lower: Number | None = None
+    upper: Number | None = None
+    approximate: bool = False
+    stance: str = ""
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    text: str  # the estimate in words and digits, e.g. "≈ 2,000 (1,500–3,000)"
+    y: float
+    x: float | None  # the value's position; None when the source gives only a range
+    x1: float | None  # the range, when the source gives one (an open side runs to the chart's edge)
+    x2: float | None
+    open_low: bool
+    open_high: bool
+    approximate: bool
+    stance: str
+
+
+@dataclass(frozen=True)
+class Tick:
+    x: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    plot_left: int
+    plot_right: int
+    axis_y: float
+    rows: tuple[Row, ...]
+    ticks: tuple[Tick, ...]
+    unit: str
+
+
+def layout(estimates: list[Estimate], *, unit: str = "", width: int = 560, row_height: int = 30,
+           label_width: int = 190) -> Chart | None:
+    """Positions (in SVG user units) of each estimate's value and range on a shared axis with round ticks;
+    None when no estimate has a number."""
+    numbered = [e for e in estimates if _numbers(e)]
+    if not numbered:
+        return None
+    low, high = _domain([n for e in numbered for n in _numbers(e)])
+    ticks = _ticks(low, high)
+    low, high = min(low, ticks[0]), max(high, ticks[-1])
+    left, right = label_width, width - 24
+
+    def at(number: Number | None) -> float | None:
+        if number is None:
+            return None
+        return round(left + (float(number) - low) / (high - low) * (right - left), 1)
+
+    rows = []
+    for index, estimate in enumerate(numbered):
+        has_range = estimate.lower is not None or estimate.upper is not None
+        rows.append(Row(
+            label=estimate.label, text=describe(estimate), y=12 + index * row_height + row_height / 2,
+            x=at(estimate.value),
+            x1=at(estimate.lower) if estimate.lower is not None else (left if has_range else None),
+            x2=at(estimate.upper) if estimate.upper is not None else (right if has_range else None),
+            open_low=has_range and estimate.lower is None, open_high=has_range and estimate.upper is None,
+            approximate=estimate.approximate, stance=estimate.stance,
+        ))
+    axis_y = 12 + len(rows) * row_height + 6
+    return Chart(width=width, height=round(axis_y + 28), plot_left=left, plot_right=right, axis_y=axis_y,
+                 rows=tuple(rows), ticks=tuple(Tick(at(t), format_number(t)) for t in ticks), unit=unit)
+
+
+def describe(estimate: Estimate) -> str:
+    parts = []
+    if estimate.value is not None:
+        parts.append(("≈ " if estimate.approximate else "") + format_number(estimate.value))
+    if estimate.lower is not None or estimate.upper is not None:
+        low = format_number(estimate.lower) if estimate.lower is not None else "…"
+        high = format_number(estimate.upper) if estimate.upper is not None else "…"
+        span = f"{low}–{high}"
+        parts.append(f"({span})" if parts else ("≈ " if estimate.approximate else "") + span)
+    return " ".join(parts)
+
+
+def format_number(number: Number) -> str:
+    value = float(number)
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _numbers(estimate: Estimate) -> list[float]:
+    return [float(n) for n in (estimate.value, estimate.lower, estimate.upper) if n is not None]
+
+
+def _domain(numbers: list[float]) -> tuple[float, float]:
+    low, high = min(numbers), max(numbers)
+    if low >= 0 and low <= high / 2:
+        low = 0.0  # counts read best from zero unless they all sit far from it
+    if high == low:
+        pad = abs(high) * 0.1 or 1.0
+        low, high = (max(0.0, low - pad) if low >= 0 else low - pad), high + pad
+    return low, high
+
+
+def _ticks(low: float, high: float, wanted: int = 5) -> list[float]:
+    step = _nice_step((high - low) / wanted)
+    first = math.floor(low / step) * step
+    ticks, tick = [], first
+    while tick < high + step / 2:
+        ticks.append(round(tick, 10))
+        tick += step
+    return ticks
+
+
+def _nice_step(raw: float) -> float:
+    power = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 2.5, 5, 10):
+        if raw <= factor * power:
+            return factor * power
+    return 10 * power

@@ -1,0 +1,184 @@
+"""Desk pages for sources: add a source (URL or offline document) as evidence for a claim, re-capture it, follow
+its captures live, compare two captures' text, and read or download the archived copy."""
+
+from __future__ import annotations
+
+import difflib
+
+import nh3
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from claims.desk.access import desk_member_required, role_required
+from claims.fetching.archive import read_warc_response
+from claims.fetching.decode import decode_html
+from claims.models import Capture, Claim, Evidence, Source
+from claims.services.captures import recapture
+from claims.services.sources import SourceInvalid, add_evidence, find_or_create_source
+from claims.workflow import Role
+
+ESTIMATE_FIELDS = ("estimate_value", "estimate_lower", "estimate_upper", "estimate_unit", "estimate_approximate")
+#: What an archived page may keep: its structure and text, never scripts, styles, forms, frames or images
+#: (an image would make the reader's browser call the source).
+ARCHIVE_TAGS = {"a", "abbr", "article", "b", "blockquote", "br", "caption", "cite", "code", "dd", "div", "dl", "dt",
+                "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "i", "li", "main",
+                "mark", "ol", "p", "pre", "q", "s", "section", "small", "span", "strong", "sub", "sup", "table",
+                "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul"}
+ARCHIVE_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
+
+
+@role_required(Role.EDITOR)
+def add_source(request, pk):
+    """Add a source by URL (one source per normalized URL, reused across claims) or as an offline document, and
+    attach it to the claim as evidence with a stance, a passage and an estimate."""
+    claim = get_object_or_404(Claim, pk=pk)
+    form = {"stance": "supports"}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        form = request.POST.dict()
+        try:
+            source, _created = find_or_create_source(
+                url=form.get("url", ""), by=request.user, kind=form.get("kind") or "news",
+                publisher=form.get("publisher", ""), title=form.get("title", ""), note=form.get("note", ""),
+                document=request.FILES.get("document"))
+            add_evidence(claim=claim, source=source, by=request.user, stance=form.get("stance", "supports"),
+                         passage=form.get("passage", ""), note=form.get("evidence_note", ""),
+                         correction=form.get("correction", ""),
+                         **{f: form.get(f) for f in ESTIMATE_FIELDS if f in form})
+        except SourceInvalid as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, f"Added {source} as evidence.")
+            return redirect(reverse("desk:claim", args=[claim.pk]) + "#evidence")
+    return render(request, "desk/sources/add.html", {
+        "claim": claim, "form": form, "errors": errors, "stances": Evidence.Stance.choices,
+        "kinds": Source.Kind.choices,
+    }, status=400 if errors else 200)
+
+
+@require_POST
+@role_required(Role.EDITOR)
+def recapture_source(request, pk):
+    source = get_object_or_404(Source, pk=pk)
+    capture = recapture(source=source)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse(source_state(Source.objects.select_related("latest_capture").get(pk=pk), capture))
+    if capture is None:
+        messages.error(request, "An offline source cannot be captured.")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = source.get_absolute_url()
+    return redirect(back)
+
+
+@require_GET
+@desk_member_required
+def claim_sources_status(request, pk):
+    """The live state of every source of a claim, polled by captures.js while captures are in flight."""
+    claim = get_object_or_404(Claim, pk=pk)
+    evidence = claim.evidence.select_related("source", "source__latest_capture")
+    in_flight = dict(Capture.objects.filter(source__evidence__claim=claim, state__in=["queued", "fetching"])
+                     .values_list("source_id", "pk"))
+    items = []
+    for e in evidence:
+        capture = Capture.objects.get(pk=in_flight[e.source_id]) if e.source_id in in_flight else None
+        items.append(source_state(e.source, capture) | {
+            "evidence": e.pk, "passage_found": e.passage_found, "passage_label": e.get_passage_found_display(),
+            "passage_start": e.passage_start, "passage_end": e.passage_end, "passage_score": e.passage_score,
+        })
+    return JsonResponse({"claim": claim.pk, "sources": items,
+                         "busy": any(i["state"] in ("queued", "fetching") for i in items)})
+
+
+def source_state(source: Source, in_flight: Capture | None = None) -> dict:
+    """One of queued / fetching / done / failed / changed / gone / offline / unknown, with the reason in words."""
+    capture = in_flight or source.latest_capture
+    if source.is_offline:
+        state = "offline"
+    elif capture is None:
+        state = "unknown"
+    elif capture.state in ("queued", "fetching"):
+        state = capture.state
+    elif capture.state == "failed":
+        state = "gone" if capture.gone else "failed"
+    else:
+        state = "changed" if capture.changed else "done"
+    labels = {"queued": "Queued", "fetching": "Fetching…", "done": "Captured", "failed": "Capture failed",
+              "changed": "Changed since the previous capture", "gone": "Gone (link rot)",
+              "offline": "Offline document", "unknown": "Not captured yet"}
+    reason = capture.error if capture is not None and capture.state in ("failed", "queued") else ""
+    return {
+        "source": source.pk, "state": state, "label": labels[state], "reason": reason,
+        "capture": capture.pk if capture else None,
+        "capture_url": reverse("desk:capture", args=[capture.pk]) if capture else None,
+        "fetched_at": capture.fetched_at.isoformat() if capture and capture.fetched_at else None,
+        "attempts": capture.attempts if capture else 0,
+        "recapture_url": None if source.is_offline else reverse("desk:source_recapture", args=[source.pk]),
+    }
+
+
+@desk_member_required
+def capture_detail(request, pk):
+    capture = get_object_or_404(Capture.objects.select_related("source"), pk=pk)
+    previous = (Capture.objects.filter(source=capture.source, state="done", queued_at__lt=capture.queued_at)
+                .order_by("-queued_at", "-id").first())
+    diff = text_diff(previous.text, capture.text) if previous and capture.state == "done" else []
+    return render(request, "desk/sources/capture.html", {
+        "capture": capture, "source": capture.source, "previous": previous, "diff": diff,
+        "diff_changes": sum(1 for op, _ in diff if op != " "),
+    })
+
+
+def text_diff(before: str, after: str, context: int = 2) -> list[tuple[str, str]]:
+    """Changed lines between two captures' text with a little context: (" " | "-" | "+" | "…", line)."""
+    lines = []
+    for group in difflib.SequenceMatcher(None, before.splitlines(), after.splitlines(), autojunk=False) \
+            .get_grouped_opcodes(context):
+        if lines:
+            lines.append(("…", ""))
+        a, b = before.splitlines(), after.splitlines()
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                lines.extend((" ", line) for line in a[i1:i2])
+                continue
+            lines.extend(("-", line) for line in a[i1:i2])
+            lines.extend(("+", line) for line in b[j1:j2])
+    return lines
+
+
+@desk_member_required
+def capture_archived(request, pk):
+    """The archived response from the WARC, never as live HTML: plain text (?as=text) or sanitized by nh3 (no
+    scripts, styles, forms, frames or images) and served in a CSP sandbox."""
+    capture = get_object_or_404(Capture.objects.select_related("source"), pk=pk)
+    if not capture.warc:
+        raise Http404("This capture has no archived copy.")
+    with capture.warc.open("rb") as handle:
+        status, headers, body = read_warc_response(handle.read())
+    content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
+    if capture.content_type == "application/pdf" or request.GET.get("as") == "text":
+        text = capture.text if capture.content_type == "application/pdf" else decode_html(body, content_type)[0]
+        response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    else:
+        html, _codec = decode_html(body, content_type)
+        clean = nh3.clean(html, tags=ARCHIVE_TAGS, attributes={"a": {"href", "title"}, "*": {"lang", "dir"}},
+                          url_schemes={"http", "https"}, link_rel="noopener noreferrer nofollow",
+                          clean_content_tags={"script", "style", "noscript", "template", "iframe", "object"})
+        response = render(request, "desk/sources/archived.html", {"capture": capture, "html": clean,
+                                                                 "status": status})
+    response["Content-Security-Policy"] = ARCHIVE_CSP
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@desk_member_required
+def capture_warc(request, pk):
+    capture = get_object_or_404(Capture, pk=pk)
+    if not capture.warc:
+        raise Http404("This capture has no archived copy.")
+    return FileResponse(capture.warc.open("rb"), as_attachment=True, filename=f"capture-{capture.pk}.warc.gz",
+                        content_type="application/warc")
