@@ -15,6 +15,10 @@ class ClaimEventQuerySet(models.QuerySet):
     def delete(self):
         raise AppendOnlyError("Claim history is append-only.")
 
+    def bulk_update(self, objs, fields, batch_size=None):
+        # Django's bulk_update writes through an internal path that bypasses update() above.
+        raise AppendOnlyError("Claim history is append-only.")
+
     def public(self):
         return self.filter(action__in=["transition", "correction"])
 
