@@ -153,6 +153,34 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         page = self.paginate_queryset(Capture.objects.filter(source=source).order_by("-queued_at", "-id"))
         return self.get_paginated_response(s.CaptureSerializer(page, many=True).data)
 
+    @extend_schema(request=None, responses={202: s.CaptureSerializer, 400: OpenApiResponse(description="Offline")})
+    @action(detail=True, methods=["post"])
+    def recapture(self, request, pk=None):
+        """Capture the source again now; answers the capture in flight if one is already queued or running."""
+        from claims.services.captures import recapture
+
+        capture = recapture(source=self.get_object())
+        if capture is None:
+            raise ValidationError({"source": "An offline source cannot be captured."})
+        return Response(s.CaptureSerializer(capture).data, status=status.HTTP_202_ACCEPTED)
+
+
+class CaptureViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.CaptureSerializer
+    permission_classes = [IsEditorOrReadOnly]
+    queryset = Capture.objects.defer("text")
+
+    @extend_schema(responses={(200, "application/warc"): OpenApiResponse(description="The gzipped WARC file")})
+    @action(detail=True, methods=["get"])
+    def warc(self, request, pk=None):
+        from django.http import FileResponse, Http404
+
+        capture = self.get_object()
+        if not capture.warc:
+            raise Http404("This capture has no archived copy.")
+        return FileResponse(capture.warc.open("rb"), as_attachment=True, filename=f"capture-{capture.pk}.warc.gz",
+                            content_type="application/warc")
+
 
 class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                       viewsets.GenericViewSet):

@@ -31,7 +31,7 @@ ARCHIVE_TAGS = {"a", "abbr", "article", "b", "blockquote", "br", "caption", "cit
 ARCHIVE_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
 
 
-@role_required(Role.EDITOR)
+@role_required(Role.EDITOR, Role.REVIEWER)
 def add_source(request, pk):
     """Add a source by URL (one source per normalized URL, reused across claims) or as an offline document, and
     attach it to the claim as evidence with a stance, a passage and an estimate."""
@@ -61,7 +61,7 @@ def add_source(request, pk):
 
 
 @require_POST
-@role_required(Role.EDITOR)
+@role_required(Role.EDITOR, Role.REVIEWER)
 def recapture_source(request, pk):
     source = get_object_or_404(Source, pk=pk)
     capture = recapture(source=source)
