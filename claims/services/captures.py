@@ -161,8 +161,7 @@ def _elapsed_ms(capture: Capture, now) -> int | None:
 def _record_success(capture: Capture, outcome: pipeline.Capture) -> Capture | None:
     result, extracted = outcome.result, outcome.extracted
     now = timezone.now()
-    previous = capture.source.captures.filter(state=Capture.State.DONE).exclude(pk=capture.pk).order_by(
-        "-fetched_at", "-id").first()
+    previous = _latest_done(capture.source).exclude(pk=capture.pk).first()
     changed = previous is not None and previous.sha256 != result.sha256
     storage_name = f"capture-{capture.pk}-{capture.attempts}"
     capture.warc.save(f"{storage_name}.warc.gz", ContentFile(outcome.warc), save=False)
@@ -194,6 +193,10 @@ def _record_success(capture: Capture, outcome: pipeline.Capture) -> Capture | No
     return capture
 
 
+def _latest_done(source: Source):
+    return source.captures.filter(state=Capture.State.DONE).order_by(F("fetched_at").desc(nulls_last=True), "-id")
+
+
 def _discard_files(capture: Capture) -> None:
     for field in (capture.warc, capture.body_file):
         if field.name:
@@ -217,7 +220,7 @@ def check_passage(*, evidence_id: int) -> Evidence | None:
     evidence = Evidence.objects.filter(pk=evidence_id).first()
     if evidence is None or not evidence.passage:
         return evidence
-    capture = evidence.source.captures.filter(state=Capture.State.DONE).order_by("-fetched_at", "-id").first()
+    capture = _latest_done(evidence.source).first()
     if capture is None:
         return evidence
     return _check_against(evidence, capture)
