@@ -63,6 +63,8 @@ class ArticleRevision(models.Model):
         URL = "url", "Fetched from URL"
         EDIT = "edit", "Edited"
         DEMO = "demo", "Demo loader"
+        #: Another desk's ClaimReview: its claims are theirs, kept as researching drafts until we check them.
+        CLAIMREVIEW = "imported", "Imported ClaimReview"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
