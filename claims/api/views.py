@@ -50,7 +50,7 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 
     @extend_schema(responses=s.ArticleRevisionSerializer(many=True))
     @action(detail=True, methods=["get"])
-    def revisions(self, request, pk=None):
+    def revisions(self, request, pk=None, format=None):
         article = self.get_object()
         page = self.paginate_queryset(article.revisions.order_by("number"))
         return self.get_paginated_response(s.ArticleRevisionSerializer(page, many=True).data)
@@ -110,7 +110,7 @@ class ClaimViewSet(viewsets.ModelViewSet):
     @extend_schema(request=s.TransitionSerializer, responses={200: s.ClaimSerializer,
                                                                400: OpenApiResponse(description="Refused, with why")})
     @action(detail=True, methods=["post"])
-    def transitions(self, request, pk=None):
+    def transitions(self, request, pk=None, format=None):
         claim = self.get_object()
         body = s.TransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -119,7 +119,7 @@ class ClaimViewSet(viewsets.ModelViewSet):
 
     @extend_schema(responses=s.ClaimEventSerializer(many=True))
     @action(detail=True, methods=["get"])
-    def history(self, request, pk=None):
+    def history(self, request, pk=None, format=None):
         claim = self.get_object()
         page = self.paginate_queryset(claim.events.select_related("actor").order_by("at", "id"))
         return self.get_paginated_response(s.ClaimEventSerializer(page, many=True).data)
@@ -148,14 +148,14 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
     @extend_schema(responses=s.CaptureSerializer(many=True))
     @action(detail=True, methods=["get"])
-    def captures(self, request, pk=None):
+    def captures(self, request, pk=None, format=None):
         source = self.get_object()
         page = self.paginate_queryset(Capture.objects.filter(source=source).order_by("-queued_at", "-id"))
         return self.get_paginated_response(s.CaptureSerializer(page, many=True).data)
 
     @extend_schema(request=None, responses={202: s.CaptureSerializer, 400: OpenApiResponse(description="Offline")})
     @action(detail=True, methods=["post"])
-    def recapture(self, request, pk=None):
+    def recapture(self, request, pk=None, format=None):
         """Capture the source again now; answers the capture in flight if one is already queued or running."""
         from claims.services.captures import recapture
 
@@ -172,7 +172,7 @@ class CaptureViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(responses={(200, "application/warc"): OpenApiResponse(description="The gzipped WARC file")})
     @action(detail=True, methods=["get"])
-    def warc(self, request, pk=None):
+    def warc(self, request, pk=None, format=None):
         from django.http import FileResponse, Http404
 
         capture = self.get_object()
