@@ -9,6 +9,7 @@ from claims.dates import parse_partial_date
 from claims.details import DetailsError, clean_details
 from claims.models import Attendee, Claim, Entity
 from claims.services.history import diff, record_event
+from claims.services.matching import suggest_after_commit
 from claims.workflow import PUBLIC_STATUSES
 
 #: Fields whose change is substantive: it makes the editor the claim's last editor (four eyes) and is history.
@@ -101,6 +102,7 @@ def create_claim(*, article, by, selector: dict, statement: str, kind: str = "ot
         _write_attendees(claim, attendees)
     record_event(claim=claim, actor=by, action="created", to_status=claim.status,
                  changes={"statement": [None, claim.statement], "kind": [None, kind]})
+    suggest_after_commit(claim.pk)
     return claim
 
 
@@ -154,6 +156,7 @@ def update_claim(*, claim_id: int, by, version: int, selector: dict | None = Non
         record_correction(claim=claim, by=by, changes=changes, comment=correction)
     else:
         record_event(claim=claim, actor=by, action="edited", changes=changes)
+    suggest_after_commit(claim.pk)
     return claim
 
 

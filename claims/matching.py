@@ -1,0 +1,119 @@
+"""How likely two claims assert the same thing: wording (Arabic-normalized word keys and character trigrams),
+shared entities, numbers and dates. Pure Python; ``claims/services/matching.py`` finds candidates and stores
+suggestions, an editor decides.
+"""
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from claims.arabic import find_quantities, normalize, skeleton, strip_clitics, tokens
+
+#: Suggest a pair to the desk from this score up (chosen on the labelled set in docs/matching.md).
+SUGGEST_THRESHOLD = 0.35
+
+_YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+#: Words that say nothing about what a claim asserts; they would make every pair look alike.
+_STOP_SKELETONS = frozenset(skeleton(strip_clitics(w)[-1]) for w in (
+    "في", "من", "الى", "على", "عن", "مع", "ان", "أن", "إن", "هذا", "هذه", "التي", "الذي", "كان", "قد", "لا", "ما",
+    "و", "او", "ثم", "بين", "عام", "منذ", "the", "a", "an", "of", "in", "on", "to", "and", "or", "with", "that",
+    "is", "was", "by", "for", "at", "from",
+))
+
+
+@dataclass(frozen=True)
+class ClaimText:
+    """What matching needs from one claim; build it from a model instance or an imported record."""
+
+    text: str
+    entities: frozenset[int] = field(default_factory=frozenset)
+    #: Partial ISO dates or periods ("2018", "2018-11", "2016/2020") the claim is about or was made on.
+    dates: frozenset[str] = field(default_factory=frozenset)
+    #: Structured facts that two claims about one event share, e.g. {"place": "moscow", "channel": "video"}.
+    facts: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Match:
+    score: float
+    words: float
+    trigrams: float
+    entities: float | None
+    numbers: float | None
+    dates: float | None
+    conflicts: int
+
+
+def word_keys(text: str) -> frozenset[str]:
+    """Spelling-insensitive keys of the content words: clitics stripped, consonant outline."""
+    keys = (skeleton(strip_clitics(word)[-1]) for word in tokens(text))
+    return frozenset(key for key in keys if len(key) > 1 and key not in _STOP_SKELETONS)
+
+
+def trigrams(text: str) -> frozenset[str]:
+    """Character trigrams of each normalized word padded like pg_trgm, so scores agree with the database's."""
+    grams = set()
+    for word in tokens(normalize(text)):
+        padded = f"  {word} "
+        grams.update(padded[i:i + 3] for i in range(len(padded) - 2))
+    return frozenset(grams)
+
+
+def numbers(text: str) -> frozenset[Decimal]:
+    """The quantities of `text` other than years (years are compared as dates)."""
+    years = {Decimal(year) for year in _YEAR_RE.findall(text)}
+    found = {q.value if q.value is not None else q.lower for q in find_quantities(text)}
+    return frozenset(n for n in found if n is not None and n not in years)
+
+
+def year_spans(text: str, dates: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
+    """Year intervals the claim speaks of: each year in the text, each date or period ("2016/2020")."""
+    spans = [(int(year), int(year)) for year in _YEAR_RE.findall(text)]
+    for date in dates:
+        years = [int(part[:4]) for part in date.split("/") if part[:4].isdigit()]
+        if years:
+            spans.append((min(years), max(years)))
+    return spans
+
+
+def _dates_agree(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> float | None:
+    if not a or not b:
+        return None
+    return 1.0 if any(lo_a <= hi_b and lo_b <= hi_a for lo_a, hi_a in a for lo_b, hi_b in b) else 0.0
+
+
+def _conflicts(a: tuple, b: tuple) -> int:
+    facts_b = dict(b)
+    return sum(1 for key, value in a if key in facts_b and facts_b[key] != value)
+
+
+def jaccard(a: frozenset, b: frozenset) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _overlap(a: frozenset, b: frozenset) -> float:
+    """Share of the smaller set found in the other: a paraphrase often drops words, rarely adds them."""
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+def score(a: ClaimText, b: ClaimText) -> Match:
+    """A 0-1 score that two claims assert the same thing, with its parts for the desk to see."""
+    words = (jaccard(word_keys(a.text), word_keys(b.text)) + _overlap(word_keys(a.text), word_keys(b.text))) / 2
+    grams = jaccard(trigrams(a.text), trigrams(b.text))
+    entities = None
+    if a.entities and b.entities:
+        # One shared name (the article's subject) is weak evidence; two or more start to describe an event.
+        entities = jaccard(a.entities, b.entities) * min(1.0, len(a.entities & b.entities) / 2)
+    nums_a, nums_b = numbers(a.text), numbers(b.text)
+    nums = jaccard(nums_a, nums_b) if nums_a and nums_b else None
+    dates = _dates_agree(year_spans(a.text, a.dates), year_spans(b.text, b.dates))
+    parts = [(words, 0.4), (grams, 0.3)]
+    for value, weight in ((entities, 0.3), (nums, 0.15)):
+        if value is not None:
+            parts.append((value, weight))
+    total = sum(value * weight for value, weight in parts) / sum(weight for _, weight in parts)
+    conflicts = _conflicts(a.facts, b.facts)
+    # Different numbers, years, places or channels: most likely another event, even in the same words.
+    total *= 0.7 ** (conflicts + (nums == 0.0) + (dates == 0.0))
+    return Match(score=round(min(1.0, total), 4), words=round(words, 4), trigrams=round(grams, 4),
+                 entities=entities, numbers=nums, dates=dates, conflicts=conflicts)
