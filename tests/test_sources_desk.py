@@ -142,3 +142,10 @@ def test_api_recapture_on_demand(api, server, fetch_settings):
     assert response.status_code == 202 and response.json()["state"] == "queued"
     again = api.post(f"/api/v1/sources/{capture.source_id}/recapture/")
     assert again.json()["id"] == response.json()["id"]
+
+
+def test_source_page_links_each_capture_and_offers_a_new_capture(desk, server):
+    capture = run_capture(capture_id=queued_capture(server.route("/l", body=english_page("L."))).pk)
+    page = desk.get(capture.source.get_absolute_url()).content.decode()
+    assert reverse("desk:capture", args=[capture.pk]) in page
+    assert reverse("desk:source_recapture", args=[capture.source_id]) in page
