@@ -4,6 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from claims.details import CHANNELS, FIELDS
 from claims.models import Article, ArticleRevision, Attendee, Capture, Claim, ClaimEvent, Entity, Evidence, Source
 
 
@@ -57,9 +58,43 @@ class AttendeeSerializer(serializers.ModelSerializer):
         fields = ["entity", "entity_name", "name", "role", "status", "evidence_note"]
 
 
+_FIELD_TYPES = {
+    "text": {"type": "string"},
+    "number": {"oneOf": [{"type": "number"}, {"type": "string"}], "description": "A number or its digits."},
+    "bool": {"type": "boolean"},
+    "date": {"type": "string", "description": "YYYY, YYYY-MM or YYYY-MM-DD."},
+    "period": {"type": "string", "description": "A partial date (2018, 2018-11) or a period (2016/2020)."},
+    "channel": {"type": "string", "enum": list(CHANNELS)},
+    "names": {"type": "array", "items": {"type": "string"}},
+}
+_ATTENDEES = {"type": "array", "description": "Meeting participants, written as a whole list.", "items": {
+    "type": "object", "required": ["entity"], "properties": {
+        "entity": {"type": "integer"}, "name": {"type": "string"}, "role": {"type": "string"},
+        "status": {"type": "string", "enum": ["confirmed", "disputed", "unverified"]},
+        "evidence_note": {"type": "string"}, "entity_name": {"type": "string", "readOnly": True}}}}
+
+
+def _details_schema() -> dict:
+    """One object schema per claim kind (claims.details.FIELDS): the API documents what the desk validates."""
+    variants = []
+    for kind, fields in FIELDS.items():
+        properties = {field.name: {**_FIELD_TYPES[field.type], "title": field.label} for field in fields}
+        if kind == "meeting":
+            properties["attendees"] = _ATTENDEES
+        variants.append({"title": f"{kind} details", "type": "object", "properties": properties})
+    return {"anyOf": variants, "description": "The structured fields of the claim's kind; unknown fields are "
+            "refused with a 400 naming them."}
+
+
+@extend_schema_field(_details_schema())
+class DetailsField(serializers.JSONField):
+    pass
+
+
 class ClaimSerializer(serializers.ModelSerializer):
     selector = SelectorSerializer()
-    details = serializers.JSONField(required=False, help_text="The kind's structured fields; meetings list attendees.")
+    details = DetailsField(required=False, help_text="The kind's structured fields; meetings list attendees.")
+    imported = serializers.SerializerMethodField(help_text="Imported from another desk's ClaimReview.")
     public_url = serializers.SerializerMethodField()
     version = serializers.IntegerField(required=False, help_text="Required on PATCH/PUT: the version you read.")
     revision = serializers.IntegerField(source="revision.number", read_only=True)
@@ -68,7 +103,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         model = Claim
         fields = ["id", "article", "revision", "selector", "statement", "statement_language", "statement_en", "kind",
                   "claimant", "claimant_entity", "claimed_on", "details", "entities", "status", "verdict",
-                  "rationale", "public_url", "version", "anchor", "anchor_confidence", "created_at", "updated_at"]
+                  "rationale", "public_url", "imported", "version", "anchor", "anchor_confidence", "created_at", "updated_at"]
         read_only_fields = ["status", "verdict", "rationale", "anchor", "anchor_confidence", "created_at",
                             "updated_at"]
         extra_kwargs = {"entities": {"required": False}, "statement_language": {"required": False}}
@@ -78,6 +113,9 @@ class ClaimSerializer(serializers.ModelSerializer):
         url = claim.public_url
         request = self.context.get("request")
         return request.build_absolute_uri(url) if url and request else url
+
+    def get_imported(self, claim) -> bool:
+        return claim.revision.origin == ArticleRevision.Origin.CLAIMREVIEW
 
     def to_representation(self, claim):
         data = super().to_representation(claim)
@@ -157,3 +195,11 @@ class TransitionSerializer(serializers.Serializer):
     rationale = serializers.CharField(required=False, allow_blank=True)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     version = serializers.IntegerField(required=False)
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="Why the request was refused, in plain words.")
+
+
+class ConflictSerializer(ErrorSerializer):
+    current = ClaimSerializer(help_text="The claim as it is now: merge your change into it and send its version.")

@@ -1,6 +1,7 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from claims.api import views
+from claims.api import claimreview, matching, views
 
 app_name = "api"
 
@@ -12,5 +13,12 @@ router.register("sources", views.SourceViewSet, basename="source")
 router.register("captures", views.CaptureViewSet, basename="capture")
 router.register("evidence", views.EvidenceViewSet, basename="evidence")
 router.register("public/claims", views.PublicClaimViewSet, basename="public-claim")
+router.register("claim-links", matching.ClaimLinkViewSet, basename="claim-link")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("claimreview/import/", claimreview.ClaimReviewImportView.as_view(), name="claimreview-import"),
+    path("public/claimreview/", claimreview.PublicClaimReviewFeed.as_view(), name="public-claimreview"),
+    path("public/claims/<int:pk>/claimreview/", claimreview.PublicClaimReviewDetail.as_view(),
+         name="public-claim-claimreview"),
+    *router.urls,
+]

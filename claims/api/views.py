@@ -1,13 +1,15 @@
 """API views: thin shells over the services and the models' QuerySets."""
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from claims.api import filters as f
 from claims.api import serializers as s
 from claims.api.permissions import IsEditorOrReadOnly
 from claims.models import Article, Attendee, Capture, Claim, Entity, Evidence, Source
@@ -28,7 +30,7 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     serializer_class = s.ArticleSerializer
     permission_classes = [IsEditorOrReadOnly]
     queryset = Article.objects.select_related("current_revision").order_by("-created_at", "-id")
-    filterset_fields = ["language", "direction", "import_state"]
+    filterset_class = f.ArticleFilter
     ordering_fields = ["created_at", "published_at", "title"]
 
     @extend_schema(responses={201: s.ArticleSerializer, 202: s.ArticleSerializer})
@@ -56,11 +58,22 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         return self.get_paginated_response(s.ArticleRevisionSerializer(page, many=True).data)
 
 
+INVALID = OpenApiResponse(OpenApiTypes.OBJECT, description="Invalid input: each field name maps to its message(s).")
+STALE = OpenApiResponse(s.ConflictSerializer, description="Someone saved a newer version, or the claim is "
+                        "published and needs a correction note.")
+
+
+@extend_schema_view(
+    create=extend_schema(responses={201: s.ClaimSerializer, 400: INVALID}),
+    partial_update=extend_schema(responses={200: s.ClaimSerializer, 400: INVALID, 409: STALE}),
+    destroy=extend_schema(parameters=[OpenApiParameter("version", int, required=True)],
+                          responses={204: None, 400: INVALID, 409: STALE}),
+)
 class ClaimViewSet(viewsets.ModelViewSet):
     serializer_class = s.ClaimSerializer
     permission_classes = [IsEditorOrReadOnly]
-    filterset_fields = ["article", "status", "verdict", "kind", "anchor"]
-    ordering_fields = ["created_at", "updated_at", "start"]
+    filterset_class = f.ClaimFilter
+    ordering_fields = ["created_at", "updated_at", "published_at", "start", "status", "verdict"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
@@ -107,8 +120,9 @@ class ClaimViewSet(viewsets.ModelViewSet):
         claim_services.delete_claim(claim=claim, by=request.user, version=int(version))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=s.TransitionSerializer, responses={200: s.ClaimSerializer,
-                                                               400: OpenApiResponse(description="Refused, with why")})
+    @extend_schema(request=s.TransitionSerializer, responses={
+        200: s.ClaimSerializer, 400: OpenApiResponse(s.ErrorSerializer, description="Refused, with why"),
+        409: STALE})
     @action(detail=True, methods=["post"])
     def transitions(self, request, pk=None, format=None):
         claim = self.get_object()
@@ -129,7 +143,8 @@ class EntityViewSet(viewsets.ModelViewSet):
     serializer_class = s.EntitySerializer
     permission_classes = [IsEditorOrReadOnly]
     queryset = Entity.objects.order_by("name", "id")
-    filterset_fields = ["kind", "wikidata"]
+    filterset_class = f.EntityFilter
+    ordering_fields = ["name", "id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
 
@@ -138,7 +153,8 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     serializer_class = s.SourceSerializer
     permission_classes = [IsEditorOrReadOnly]
     queryset = Source.objects.select_related("latest_capture").order_by("-created_at", "-id")
-    filterset_fields = ["kind", "health"]
+    filterset_class = f.SourceFilter
+    ordering_fields = ["created_at", "health"]
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -183,11 +199,21 @@ class CaptureViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
 
 class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                      viewsets.GenericViewSet):
+                      mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
     serializer_class = s.EvidenceSerializer
     permission_classes = [IsEditorOrReadOnly]
-    queryset = Evidence.objects.select_related("source").order_by("claim_id", "id")
-    filterset_fields = ["claim", "source", "stance", "passage_found"]
+    queryset = Evidence.objects.select_related("source", "claim").order_by("claim_id", "id")
+    filterset_class = f.EvidenceFilter
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def perform_update(self, serializer):
+        changes = {k: v for k, v in serializer.validated_data.items() if k not in ("claim", "source")}
+        source_services.update_evidence(evidence=serializer.instance, by=self.request.user,
+                                        correction=self.request.data.get("correction", ""), **changes)
+
+    def perform_destroy(self, evidence):
+        correction = self.request.query_params.get("correction") or self.request.data.get("correction", "")
+        source_services.remove_evidence(evidence=evidence, by=self.request.user, correction=correction)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -204,7 +230,8 @@ class PublicClaimViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.ClaimSerializer
     permission_classes = [AllowAny]
     authentication_classes = []
-    filterset_fields = ["verdict", "kind", "article"]
+    filterset_class = f.PublicClaimFilter
+    ordering_fields = ["published_at"]
 
     def get_queryset(self):
         return claim_queryset().published().order_by("-published_at", "-id")

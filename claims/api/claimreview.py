@@ -1,0 +1,132 @@
+"""ClaimReview over the API: import another desk's records (file or JSON body), and the public JSON-LD feed."""
+
+import json
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from claims.api.permissions import IsEditorOrReadOnly
+from claims.claimreview_export import PublishedClaim, claimreview
+from claims.models import Claim
+from claims.services.claimreview import import_claimreview, outcome_counts, outcomes_as_dicts
+
+
+class RecordOutcomeSerializer(serializers.Serializer):
+    position = serializers.CharField(help_text="1-based position in the input; '3.2' is the 2nd review of record 3.")
+    outcome = serializers.ChoiceField(choices=["imported", "unchanged", "error"])
+    claim = serializers.IntegerField(allow_null=True)
+    review_url = serializers.CharField(allow_blank=True)
+    verdict = serializers.CharField(allow_blank=True, help_text="Our verdict id the rating maps to; '' if none.")
+    rating_text = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(allow_blank=True, help_text="Why an erroneous record was not imported.")
+
+
+class ImportReportSerializer(serializers.Serializer):
+    counts = inline_serializer("ImportCounts", {"imported": serializers.IntegerField(),
+                                                "unchanged": serializers.IntegerField(),
+                                                "error": serializers.IntegerField()})
+    records = RecordOutcomeSerializer(many=True)
+
+
+class ClaimReviewImportView(APIView):
+    """Import ClaimReview records: schema.org JSON-LD (one node, a list or an @graph) or a Fact Check Tools
+    ``claims:search`` response, as a JSON body or an uploaded JSON ``file``. Each record is reported."""
+
+    permission_classes = [IsEditorOrReadOnly]
+    parser_classes = [JSONParser, MultiPartParser]
+
+    @extend_schema(
+        request={"application/json": OpenApiTypes.OBJECT,
+                 "multipart/form-data": inline_serializer("ClaimReviewUpload", {"file": serializers.FileField()})},
+        responses={200: ImportReportSerializer,
+                   400: OpenApiResponse(inline_serializer("ImportRefused", {"detail": serializers.CharField()}),
+                                        description="The body or file is not JSON.")},
+    )
+    def post(self, request, format=None):
+        upload = request.FILES.get("file")
+        if upload is not None:
+            try:
+                data = json.loads(upload.read().decode("utf-8-sig"))
+            except (UnicodeDecodeError, ValueError) as exc:
+                raise ValidationError({"detail": f"The file is not UTF-8 JSON: {exc}"}) from exc
+        else:
+            data = request.data
+            if hasattr(data, "dict"):  # a form without a file
+                raise ValidationError({"detail": "Send a JSON body or a JSON file in the 'file' field."})
+        outcomes = import_claimreview(data=data, by=request.user)
+        return Response({"counts": outcome_counts(outcomes), "records": outcomes_as_dicts(outcomes)},
+                        status=status.HTTP_200_OK)
+
+
+def published_claim(claim: Claim) -> PublishedClaim:
+    return PublishedClaim(
+        url=settings.SITE_URL + claim.public_url, statement=claim.statement, verdict=claim.verdict,
+        language=claim.statement_language, published_at=claim.published_at.isoformat(),
+        updated_at=claim.updated_at.isoformat(), claimant=claim.claimant, claimed_on=claim.claimed_on,
+        appearance_url=claim.article.url, retracted=claim.status == Claim.Status.RETRACTED,
+    )
+
+
+def claimreview_of(claim: Claim) -> dict:
+    return claimreview(published_claim(claim), site_url=settings.SITE_URL, site_name=settings.SITE_NAME)
+
+
+CLAIMREVIEW_SCHEMA = {
+    "type": "object",
+    "description": "schema.org ClaimReview JSON-LD (https://schema.org/ClaimReview).",
+    "required": ["@context", "@type", "url", "claimReviewed", "datePublished", "author", "itemReviewed",
+                 "reviewRating"],
+    "properties": {
+        "@context": {"type": "string"}, "@type": {"type": "string", "enum": ["ClaimReview"]},
+        "url": {"type": "string", "format": "uri"}, "claimReviewed": {"type": "string"},
+        "datePublished": {"type": "string"}, "dateModified": {"type": "string"}, "inLanguage": {"type": "string"},
+        "author": {"type": "object"}, "itemReviewed": {"type": "object"},
+        "reviewRating": {"type": "object", "properties": {
+            "@type": {"type": "string"}, "alternateName": {"type": "string"},
+            "ratingValue": {"type": "integer"}, "bestRating": {"type": "integer"},
+            "worstRating": {"type": "integer"}}},
+    },
+}
+
+
+def _published():
+    return Claim.objects.published().select_related("article").order_by("-published_at", "-id")
+
+
+class PublicClaimReviewFeed(GenericAPIView):
+    """Every published claim as ClaimReview JSON-LD, newest first, paginated. No sign-in needed."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    filter_backends = []
+
+    def get_queryset(self):
+        return _published()
+
+    @extend_schema(responses={200: {"type": "object", "properties": {
+        "count": {"type": "integer"}, "next": {"type": "string", "format": "uri", "nullable": True},
+        "previous": {"type": "string", "format": "uri", "nullable": True},
+        "results": {"type": "array", "items": CLAIMREVIEW_SCHEMA}}}})
+    def get(self, request, format=None):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response([claimreview_of(claim) for claim in page])
+
+
+class PublicClaimReviewDetail(APIView):
+    """One published claim as ClaimReview JSON-LD, the same markup as its public page."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(responses={200: CLAIMREVIEW_SCHEMA, 404: OpenApiResponse(description="Not published")})
+    def get(self, request, pk, format=None):
+        return Response(claimreview_of(get_object_or_404(_published(), pk=pk)))

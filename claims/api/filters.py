@@ -1,0 +1,93 @@
+"""django-filter FilterSets for the API lists: what a newsroom tool asks for, in the desk's words."""
+
+import django_filters
+from django.db.models import Exists, OuterRef
+
+from claims.arabic import normalize
+from claims.models import Article, Claim, Entity, Evidence, Source
+
+
+class ClaimFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Claim.Status.choices)
+    verdict = django_filters.MultipleChoiceFilter(choices=Claim.Verdict.choices)
+    kind = django_filters.MultipleChoiceFilter(choices=Claim.Kind.choices)
+    entity = django_filters.ModelChoiceFilter(field_name="entities", queryset=Entity.objects.all(),
+                                              help_text="Claims naming this entity.")
+    claimant = django_filters.CharFilter(lookup_expr="icontains")
+    created = django_filters.IsoDateTimeFromToRangeFilter(field_name="created_at")
+    updated = django_filters.IsoDateTimeFromToRangeFilter(field_name="updated_at")
+    published = django_filters.IsoDateTimeFromToRangeFilter(field_name="published_at")
+    changed_sources = django_filters.BooleanFilter(
+        method="filter_changed_sources",
+        help_text="true: claims with evidence whose source changed, is gone or failed since it was cited.")
+    imported = django_filters.BooleanFilter(field_name="revision__origin", method="filter_imported",
+                                            help_text="true: claims imported from another desk's ClaimReview.")
+    search = django_filters.CharFilter(method="filter_search", help_text="Words of the statement, quote or "
+                                       "claimant; Arabic spelling variants match (normalized).")
+
+    class Meta:
+        model = Claim
+        fields = ["article", "status", "verdict", "kind", "anchor", "claimant_entity"]
+
+    def filter_changed_sources(self, queryset, name, value):
+        shaky = Evidence.objects.filter(claim=OuterRef("pk"), source__health__in=["changed", "gone", "failed"])
+        return queryset.filter(Exists(shaky)) if value else queryset.exclude(Exists(shaky))
+
+    def filter_imported(self, queryset, name, value):
+        from claims.services.claimreview import IMPORTED
+
+        return queryset.filter(revision__origin=IMPORTED) if value else queryset.exclude(revision__origin=IMPORTED)
+
+    def filter_search(self, queryset, name, value):
+        for word in normalize(value).split():
+            queryset = queryset.filter(search_text__contains=word)
+        return queryset
+
+
+class PublicClaimFilter(django_filters.FilterSet):
+    verdict = django_filters.MultipleChoiceFilter(choices=Claim.Verdict.choices)
+    kind = django_filters.MultipleChoiceFilter(choices=Claim.Kind.choices)
+    published = django_filters.IsoDateTimeFromToRangeFilter(field_name="published_at")
+
+    class Meta:
+        model = Claim
+        fields = ["article", "verdict", "kind"]
+
+
+class ArticleFilter(django_filters.FilterSet):
+    created = django_filters.IsoDateTimeFromToRangeFilter(field_name="created_at")
+    published = django_filters.DateFromToRangeFilter(field_name="published_at")
+    search = django_filters.CharFilter(field_name="title", lookup_expr="icontains")
+
+    class Meta:
+        model = Article
+        fields = ["language", "direction", "import_state", "publisher"]
+
+
+class SourceFilter(django_filters.FilterSet):
+    created = django_filters.IsoDateTimeFromToRangeFilter(field_name="created_at")
+    search = django_filters.CharFilter(method="filter_search")
+
+    class Meta:
+        model = Source
+        fields = ["kind", "health", "publisher"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(url__icontains=value) | queryset.filter(title__icontains=value)
+
+
+class EntityFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search", help_text="Name or alias, normalized.")
+
+    class Meta:
+        model = Entity
+        fields = ["kind", "wikidata"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(search_text__contains=normalize(value))
+
+
+class EvidenceFilter(django_filters.FilterSet):
+    class Meta:
+        model = Evidence
+        fields = ["claim", "source", "stance", "passage_found"]
