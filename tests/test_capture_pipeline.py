@@ -231,3 +231,20 @@ def test_article_import_failure_says_why(server):
     article = captures.import_article_from_url(article_id=article.pk)
     assert article.import_state == "failed" and "not found" in article.import_error
     assert article.current_revision_id is None
+
+
+def test_capture_that_keeps_killing_its_worker_fails_instead_of_looping(server, settings):
+    queued = queued_capture(server.route("/heavy", body=english_page("Heavy.")))
+    Capture.objects.filter(pk=queued.pk).update(state="fetching", attempts=settings.FETCH_MAX_ATTEMPTS,
+                                                lease_expires_at=timezone.now() - timedelta(seconds=1))
+    capture = run_capture(capture_id=queued.pk)
+    assert capture.state == "failed" and "stopped its worker" in capture.error
+    assert server.hits("/heavy") == 0
+
+
+def test_unexpected_processing_error_is_retried_not_left_fetching(server, monkeypatch):
+    queued = queued_capture(server.route("/odd", body=english_page("Odd.")))
+    monkeypatch.setattr(captures.pipeline, "capture", lambda *a, **k: 1 / 0)
+    with pytest.raises(RetryLater):
+        run_capture(capture_id=queued.pk)
+    assert Capture.objects.get(pk=queued.pk).state == "queued"

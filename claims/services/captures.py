@@ -83,6 +83,8 @@ def run_capture(*, capture_id: int) -> Capture | None:
     capture = Capture.objects.select_related("source").filter(pk=capture_id).first()
     if capture is None or not _claimable(capture, timezone.now()):
         return None
+    if capture.state == Capture.State.FETCHING and capture.attempts >= settings.FETCH_MAX_ATTEMPTS:
+        return _give_up(capture)
     try:
         with host_slot(_host(capture.requested_url)):
             if not _claim(capture):
@@ -93,6 +95,11 @@ def run_capture(*, capture_id: int) -> Capture | None:
                 return _record_failure(capture, exc)
             except SoftTimeLimitExceeded:
                 return _record_failure(capture, Timeout("The capture took too long and was stopped."))
+            except Exception:
+                # A page that trips a library bug must not stay "fetching" forever: retry, then fail it.
+                log.exception("capture %s of %s failed unexpectedly", capture.pk, capture.requested_url)
+                return _record_failure(capture, FetchError(
+                    "The page could not be processed because of an internal error.", transient=True))
     except HostBusy as exc:
         raise RetryLater(exc.delay, str(exc)) from exc
     return _record_success(capture, outcome)
@@ -123,6 +130,14 @@ def _claim(capture: Capture) -> bool:
 def _fenced(capture: Capture):
     """The row as long as this worker still holds it (same attempt, still fetching)."""
     return Capture.objects.filter(pk=capture.pk, state=Capture.State.FETCHING, attempts=capture.attempts)
+
+
+def _give_up(capture: Capture) -> Capture | None:
+    """Every attempt ended with the worker gone (killed, out of memory): fail the capture instead of looping."""
+    if not _claim(capture):
+        return None
+    return _record_failure(capture, FetchError(
+        "The capture stopped its worker every time it was tried (the page may be too heavy to process)."))
 
 
 def _record_failure(capture: Capture, error: FetchError) -> Capture | None:
