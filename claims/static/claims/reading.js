@@ -273,6 +273,7 @@
       if (!text.isContentEditable) return;
       if (ev.key === "Enter") {
         ev.preventDefault();
+        current = readSelection() || current;  // selectionchange may not have fired yet
         if (current) openForm(current);
       } else if (ev.key === "Escape") {
         caretMode(false);
