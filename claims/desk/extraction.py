@@ -52,7 +52,7 @@ class ArticleImportForm(forms.Form):
         limit = settings.ARTICLE_UPLOAD_MAX_BYTES
         if upload.size > limit:
             raise forms.ValidationError(
-                f"The file is {upload.size / 1_048_576:.1f} MB; the limit is {limit / 1_048_576:.1f} MB. "
+                f"The file is {_size(upload.size)}; the limit is {_size(limit)}. "
                 "Paste the article's text instead, or trim the file.")
         if not upload.name.lower().endswith((".txt", ".html", ".htm")):
             raise forms.ValidationError("Upload a .txt or .html file.")
@@ -66,6 +66,10 @@ class ArticleImportForm(forms.Form):
         if not given and not self.errors:
             raise forms.ValidationError("Paste the article's text, upload a file, or give its URL.")
         return data
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_048_576:.1f} MB" if n >= 1_048_576 else f"{n / 1024:.1f} KB"
 
 
 def read_uploaded_article(upload) -> tuple[str, str]:
