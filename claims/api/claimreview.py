@@ -18,6 +18,7 @@ from claims.api.permissions import IsEditorOrReadOnly
 from claims.claimreview_export import PublishedClaim, claimreview
 from claims.models import Claim
 from claims.services.claimreview import import_claimreview, outcome_counts, outcomes_as_dicts
+from claims.workflow import Status
 
 
 class RecordOutcomeSerializer(serializers.Serializer):
@@ -72,7 +73,7 @@ def published_claim(claim: Claim) -> PublishedClaim:
         url=settings.SITE_URL + claim.public_url, statement=claim.statement, verdict=claim.verdict,
         language=claim.statement_language, published_at=claim.published_at.isoformat(),
         updated_at=claim.updated_at.isoformat(), claimant=claim.claimant, claimed_on=claim.claimed_on,
-        appearance_url=claim.article.url, retracted=claim.status == Claim.Status.RETRACTED,
+        appearance_url=claim.article.url, retracted=claim.status == Status.RETRACTED,
     )
 
 

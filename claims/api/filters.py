@@ -5,11 +5,15 @@ from django.db.models import Exists, OuterRef
 
 from claims.arabic import normalize
 from claims.models import Article, Claim, Entity, Evidence, Source
+from claims.workflow import STATUS_LABELS, VERDICTS
+
+STATUS_CHOICES = [(status.value, labels[0]) for status, labels in STATUS_LABELS.items()]
+VERDICT_CHOICES = [(verdict.id, verdict.label_en) for verdict in VERDICTS.values()]
 
 
 class ClaimFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Claim.Status.choices)
-    verdict = django_filters.MultipleChoiceFilter(choices=Claim.Verdict.choices)
+    status = django_filters.MultipleChoiceFilter(choices=STATUS_CHOICES)
+    verdict = django_filters.MultipleChoiceFilter(choices=VERDICT_CHOICES)
     kind = django_filters.MultipleChoiceFilter(choices=Claim.Kind.choices)
     entity = django_filters.ModelChoiceFilter(field_name="entities", queryset=Entity.objects.all(),
                                               help_text="Claims naming this entity.")
@@ -45,7 +49,7 @@ class ClaimFilter(django_filters.FilterSet):
 
 
 class PublicClaimFilter(django_filters.FilterSet):
-    verdict = django_filters.MultipleChoiceFilter(choices=Claim.Verdict.choices)
+    verdict = django_filters.MultipleChoiceFilter(choices=VERDICT_CHOICES)
     kind = django_filters.MultipleChoiceFilter(choices=Claim.Kind.choices)
     published = django_filters.IsoDateTimeFromToRangeFilter(field_name="published_at")
 

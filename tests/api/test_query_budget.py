@@ -1,0 +1,38 @@
+"""Every list endpoint costs a constant number of queries whatever the page size."""
+
+import pytest
+
+from claims.models import Claim, ClaimLink, Evidence
+from claims.services.matching import suggest_similar
+from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory
+
+# Per list: session/token auth (1), role groups (1), count (1), page (1), plus one per prefetch.
+ENDPOINTS = {
+    "/api/v1/claims/": 6,  # + entities and attendees (with their entities) prefetches
+    "/api/v1/articles/": 4,
+    "/api/v1/entities/": 4,
+    "/api/v1/sources/": 4,
+    "/api/v1/evidence/": 4,
+    "/api/v1/claim-links/": 4,
+    "/api/v1/public/claims/": 4,  # no auth queries; + entities and attendees prefetches
+    "/api/v1/public/claimreview/": 2,
+}
+
+
+@pytest.fixture
+def big_desk(demo):
+    for n in range(60):
+        claim = ClaimFactory(article=demo, statement=f"ادعاء رقم {n}")
+        EvidenceFactory(claim=claim, source=SourceFactory())
+    for claim in Claim.objects.filter(pk__in=Claim.objects.order_by("pk").values("pk")[:13]):
+        suggest_similar(claim=claim)
+    assert Evidence.objects.count() > 50 and ClaimLink.objects.exists()
+
+
+@pytest.mark.parametrize("endpoint", list(ENDPOINTS))
+def test_a_list_page_costs_the_same_queries_at_5_and_50_rows(api, big_desk, endpoint,
+                                                              django_assert_max_num_queries):
+    for size in (5, 50):
+        with django_assert_max_num_queries(ENDPOINTS[endpoint]):
+            response = api.get(f"{endpoint}?page_size={size}")
+        assert response.status_code == 200, response.content
