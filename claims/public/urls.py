@@ -1,6 +1,9 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from claims.public import views
+from claims.public.feeds import ClaimsFeed
+from claims.public.sitemaps import SITEMAPS
 
 app_name = "public"
 
@@ -8,6 +11,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("claims/<int:pk>/<str:slug>/", views.claim_detail, name="claim"),
     path("claims/<int:pk>/", views.claim_detail, name="claim-short"),
+    path("claims/<int:pk>/sources/<int:source_pk>/archive/", views.archived_copy, name="archive"),
     path("entities/<int:pk>/", views.entity_detail, name="entity"),
     path("articles/<int:pk>/", views.article_detail, name="article"),
+    path("search/", views.search_view, name="search"),
+    path("feed.atom", ClaimsFeed(), name="feed"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("<slug:slug>/", views.page, name="page"),
 ]

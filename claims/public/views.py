@@ -1,50 +1,295 @@
-"""Public pages. Every read goes through Claim.objects.published(): nothing unpublished is ever shown."""
+"""Public pages. Every read goes through Claim.objects.published(): nothing unpublished is ever shown.
 
-from django.db.models import Prefetch
-from django.http import Http404
+Claim pages are rendered once per claim generation and language (``claims/public/cache.py``) and answer
+conditional requests with 304; every public page says how long a CDN may keep it.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+import nh3
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse, translate_url
+from django.utils import translation
+from django.utils.cache import patch_cache_control
+from django.utils.html import _json_script_escapes
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import condition, require_safe
 
+from claims.claimreview import claim_review
 from claims.highlight import segments
-from claims.models import Article, Attendee, Claim, Entity, Evidence
+from claims.models import Article, Attendee, Capture, Claim, ClaimLink, Entity, Evidence, Page
+from claims.public import cache as generations
+from claims.public.search import highlight, search
+from claims.workflow import VERDICTS, Status
+
+#: Seconds a CDN or browser may serve a page without asking, and may keep serving it stale while it revalidates.
+MAX_AGE = 300
+STALE_WHILE_REVALIDATE = 86400
+RELATED_LIMIT = 6
+#: The editable pages the IFCN code asks for, by URL slug.
+PAGE_SLUGS = ("about", "methodology", "corrections", "verdicts")
 
 
+def for_cdn(response: HttpResponse) -> HttpResponse:
+    patch_cache_control(response, public=True, max_age=MAX_AGE, stale_while_revalidate=STALE_WHILE_REVALIDATE)
+    return response
+
+
+def _lists_etag(request, *args, **kwargs) -> str:
+    # Home, entity, article and page lists change only when some claim's public face does.
+    seed = f"{generations.lists_generation()}|{translation.get_language()}|{request.get_full_path()}"
+    return hashlib.sha256(seed.encode()).hexdigest()
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def alternates(request) -> list[dict]:
+    """This page in every interface language, for the language switch and the hreflang links."""
+    current = translation.get_language()
+    return [{"code": code, "name": name, "url": absolute(translate_url(request.path, code)),
+             "path": translate_url(request.path, code), "current": code == current}
+            for code, name in settings.LANGUAGES]
+
+
+@require_safe
+@condition(etag_func=_lists_etag)
 def home(request):
+    # 1 query: the latest published claims with their articles.
     claims = Claim.objects.published().select_related("article").order_by("-published_at", "-id")[:30]
-    return render(request, "public/home.html", {"claims": claims})
+    return for_cdn(render(request, "public/home.html", {"claims": claims, "alternates": alternates(request)}))
 
 
-def claim_detail(request, pk, slug=None):
-    claim = get_object_or_404(
+# --- the claim page -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RenderedClaim:
+    html: str
+    last_modified: datetime
+    slug: str
+    etag: str
+
+
+def _claim_queryset():
+    done = Capture.objects.filter(state=Capture.State.DONE).only("id", "source_id", "fetched_at", "final_url")
+    return (
         Claim.objects.published()
-        .select_related("article", "revision")
+        .select_related("article", "revision", "claimant_entity")
         .prefetch_related(
             Prefetch("attendees", queryset=Attendee.objects.select_related("entity")),
-            Prefetch("evidence", queryset=Evidence.objects.select_related("source", "source__latest_capture")),
-        ),
-        pk=pk,
+            Prefetch("evidence", queryset=Evidence.objects.select_related("source").prefetch_related(
+                Prefetch("source__captures", queryset=done.order_by("-fetched_at", "-id"), to_attr="done_captures")
+            )),
+            "entities",
+        )
     )
-    if slug != claim.slug:
-        return redirect(claim.public_url, permanent=True)
+
+
+def _rendered_claim(request, pk: int) -> RenderedClaim:
+    """The claim page for this language, from the cache or rendered now; one per request (etag and date ask)."""
+    if getattr(request, "_rendered_claim", None) is None:
+        version = generations.claim_page_version(pk)
+        key = f"public:claim:{pk}:{translation.get_language()}:{version}"
+        entry = cache.get(key)
+        if entry is None:
+            entry = _render_claim(request, pk, etag=hashlib.sha256(key.encode()).hexdigest())
+            cache.set(key, entry, timeout=generations.PAGE_TIMEOUT)
+        request._rendered_claim = entry
+    return request._rendered_claim
+
+
+def _claim_etag(request, pk, slug=None):
+    entry = _rendered_claim(request, pk)
+    # A wrong slug is redirected by the view, never answered 304.
+    return entry.etag if slug == entry.slug else None
+
+
+def _claim_last_modified(request, pk, slug=None):
+    return _rendered_claim(request, pk).last_modified
+
+
+@require_safe
+@condition(etag_func=_claim_etag, last_modified_func=_claim_last_modified)
+def claim_detail(request, pk, slug=None):
+    entry = _rendered_claim(request, pk)
+    if slug != entry.slug:
+        return redirect(reverse("public:claim", args=[pk, entry.slug]), permanent=True)
+    return for_cdn(HttpResponse(entry.html))
+
+
+def _render_claim(request, pk: int, *, etag: str) -> RenderedClaim:
+    # Queries, whatever the number of evidence rows or attendees:
+    #   1 the claim with its article, revision and claimant entity; 2 attendees with their entities;
+    #   3 evidence with sources; 4 the sources' done captures; 5 the claim's entities;
+    #   6 the public timeline; 7 related claims.
+    claim = get_object_or_404(_claim_queryset(), pk=pk)
     text = claim.revision.text
-    events = claim.events.public().order_by("at", "id")
-    return render(request, "public/claim_detail.html", {
-        "claim": claim, "before": text[max(0, claim.start - 200):claim.start], "after": text[claim.end:claim.end + 200],
-        "events": events,
+    evidence = [_evidence_row(claim, e) for e in claim.evidence.all()]
+    language = translation.get_language()
+    context = {
+        "claim": claim,
+        "verdict": claim.verdict_info,
+        "verdict_label": claim.verdict_info.label(language),
+        "verdict_definition": claim.verdict_info.definition(language),
+        "before": text[max(0, claim.start - 240):claim.start],
+        "after": text[claim.end:claim.end + 240],
+        "evidence": evidence,
+        "evidence_rows": [row.evidence for row in evidence],
+        "events": list(claim.events.public().order_by("at", "id")),
+        "related": _related(claim),
+        "canonical": absolute(request.path),
+        "alternates": alternates(request),
+        "appearance_url": claim.article.url or absolute(reverse("public:article", args=[claim.article_id])),
+    }
+    context["jsonld"] = _jsonld(claim, context, language)
+    html = render_to_string("public/claim_detail.html", context, request=request)
+    last_modified = max([claim.updated_at, *(e.evidence.updated_at for e in evidence)])
+    return RenderedClaim(html=html, last_modified=last_modified, slug=claim.slug, etag=etag)
+
+
+@dataclass
+class EvidenceRow:
+    evidence: Evidence
+    archive_url: str
+    archived_at: datetime | None
+
+
+def _evidence_row(claim, evidence) -> EvidenceRow:
+    captures = evidence.source.done_captures
+    if not captures:
+        return EvidenceRow(evidence, "", None)
+    url = reverse("public:archive", args=[claim.pk, evidence.source_id])
+    return EvidenceRow(evidence, url, captures[0].fetched_at)
+
+
+def _related(claim) -> list:
+    """Published claims an editor confirmed as the same, then those sharing an entity, newest first."""
+    entity_ids = [e.pk for e in claim.entities.all()]
+    confirmed = ClaimLink.objects.filter(state=ClaimLink.State.CONFIRMED)
+    same = Q(pk__in=confirmed.filter(to_claim=claim).values("from_claim")) | Q(
+        pk__in=confirmed.filter(from_claim=claim).values("to_claim"))
+    shared = Q(pk__in=Claim.entities.through.objects.filter(entity_id__in=entity_ids).values("claim_id"))
+    is_same = Exists(confirmed.filter(Q(from_claim=claim, to_claim=OuterRef("pk")) |
+                                      Q(to_claim=claim, from_claim=OuterRef("pk"))))
+    return list(
+        Claim.objects.published().filter(same | shared).exclude(pk=claim.pk)
+        .annotate(same=is_same).order_by("-same", "-published_at", "-id")[:RELATED_LIMIT]
+    )
+
+
+def _jsonld(claim, context, language) -> str:
+    node = claim_review(
+        url=context["canonical"],
+        claim_reviewed=claim.statement,
+        verdict=claim.verdict,
+        language=language,
+        date_published=claim.published_at.date().isoformat() if claim.published_at else "",
+        date_modified=claim.updated_at.date().isoformat(),
+        site_name=settings.SITE_NAME,
+        site_url=settings.SITE_URL + "/",
+        claimant=claim.claimant,
+        claim_date=claim.claimed_on,
+        appearance_url=context["appearance_url"],
+        retracted=claim.status == Status.RETRACTED,
+    )
+    # Escaped like json_script: the JSON can never close the <script> element it sits in.
+    return mark_safe(json.dumps(node, ensure_ascii=False).translate(_json_script_escapes))  # noqa: S308
+
+
+@require_safe
+def archived_copy(request, pk, source_pk):
+    """The latest successful capture of a source a published claim cites, as plain escaped text."""
+    get_object_or_404(Evidence, claim__in=Claim.objects.published().filter(pk=pk), source_id=source_pk)
+    capture = (Capture.objects.filter(source_id=source_pk, state=Capture.State.DONE)
+               .select_related("source").order_by("-fetched_at", "-id").first())
+    if capture is None:
+        raise Http404("No archived copy yet.")
+    claim_url = reverse("public:claim-short", args=[pk])
+    response = render(request, "public/archived_copy.html", {
+        "capture": capture, "source": capture.source, "claim_url": claim_url, "alternates": alternates(request),
     })
+    response["X-Robots-Tag"] = "noindex"
+    return for_cdn(response)
 
 
+# --- entities, articles, pages ----------------------------------------------------------------------------------
+
+
+@require_safe
+@condition(etag_func=_lists_etag)
 def entity_detail(request, pk):
+    # 1 query: the entity; 2: the published claims about it or by it.
     entity = get_object_or_404(Entity, pk=pk)
-    claims = Claim.objects.published().filter(entities=entity).select_related("article").distinct()
-    if not claims and not entity.claims_made.published().exists():
+    claims = list(Claim.objects.published().filter(Q(entities=entity) | Q(claimant_entity=entity))
+                  .select_related("article").distinct().order_by("-published_at", "-id")[:100])
+    if not claims:
         raise Http404("No published claim mentions this entity.")
-    return render(request, "public/entity_detail.html", {"entity": entity, "claims": claims})
+    return for_cdn(render(request, "public/entity_detail.html", {
+        "entity": entity, "claims": claims, "alternates": alternates(request),
+        "entity_name": entity.name_in(translation.get_language()),
+    }))
 
 
+@require_safe
+@condition(etag_func=_lists_etag)
 def article_detail(request, pk):
+    # 1 query: the article with its current revision; 2: its published claims on that revision.
     article = get_object_or_404(Article.objects.select_related("current_revision"), pk=pk)
     claims = list(article.claims.published().filter(revision=article.current_revision_id).order_by("start"))
     if not claims:
         raise Http404("No published claim comes from this article.")
-    parts = segments(article.text, [(c.pk, c.start, c.end) for c in claims])
-    return render(request, "public/article_detail.html", {"article": article, "claims": claims, "segments": parts})
+    by_id = {c.pk: c for c in claims}
+    parts = [(seg, by_id[seg.claim_ids[0]] if seg.claim_ids else None)
+             for seg in segments(article.text, [(c.pk, c.start, c.end) for c in claims])]
+    return for_cdn(render(request, "public/article_detail.html", {
+        "article": article, "claims": claims, "parts": parts, "alternates": alternates(request),
+    }))
+
+
+@require_safe
+@condition(etag_func=_lists_etag)
+def page(request, slug):
+    """About, methodology, corrections policy and the verdict scale: editable in the admin, sanitized here."""
+    if slug not in PAGE_SLUGS:
+        raise Http404
+    language = translation.get_language()
+    found = {p.language: p for p in Page.objects.filter(slug=slug, language__in=[language, "en"])}
+    shown = found.get(language) or found.get("en")
+    if shown is None:
+        raise Http404
+    return for_cdn(render(request, "public/page.html", {
+        "page": shown, "body": mark_safe(nh3.clean(shown.body)),  # noqa: S308 (nh3 sanitized it) "slug": slug, "alternates": alternates(request),
+        "verdicts": [(v, v.label(language), v.definition(language)) for v in VERDICTS.values()],
+    }))
+
+
+@require_safe
+def search_view(request):
+    query = request.GET.get("q", "").strip()[:200]
+    results = search(query) if query else None
+    rows = []
+    if results:
+        rows = [(claim, highlight(claim.statement, query)) for claim in results.claims]
+    response = render(request, "public/search.html", {
+        "query": query, "results": results, "claim_rows": rows, "alternates": alternates(request),
+        "entity_rows": [(e, highlight(e.name, query)) for e in results.entities] if results else [],
+        "article_rows": [(a, highlight(a.title, query)) for a in results.articles] if results else [],
+    })
+    patch_cache_control(response, public=True, max_age=60)
+    return response
+
+
+def robots_txt(request):
+    lines = ["User-agent: *", "Disallow: /desk/", "Disallow: /admin/", "Disallow: /api/",
+             "Disallow: /search/", "Disallow: /ar/search/", f"Sitemap: {settings.SITE_URL}/sitemap.xml", ""]
+    return for_cdn(HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8"))

@@ -1,0 +1,60 @@
+"""Atom feed of published claims and their corrections, newest first: what aggregators and partner desks follow."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import Q
+from django.utils import translation
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+
+from claims.models import Claim, ClaimEvent
+from claims.models.claims import PUBLIC
+
+FEED_SIZE = 50
+
+
+class ClaimsFeed(Feed):
+    feed_type = Atom1Feed
+    title = _("Latest fact-checks and corrections")
+    subtitle = _("Claims we checked, with their verdicts, and every correction we made.")
+
+    def link(self):
+        return "/"
+
+    def feed_url(self):
+        return settings.SITE_URL + "/feed.atom"
+
+    def items(self):
+        """Publications and corrections of claims that are public now, as history events."""
+        public = Claim.objects.published()
+        return list(
+            ClaimEvent.objects.filter(claim__in=public)
+            .filter(Q(action="correction") | Q(action="transition", to_status__in=PUBLIC))
+            .select_related("claim").order_by("-at", "-id")[:FEED_SIZE]
+        )
+
+    def item_title(self, event):
+        verdict = event.claim.verdict_info
+        label = verdict.label(translation.get_language()) if verdict else ""
+        prefix = _("Correction") + ": " if event.action == "correction" else ""
+        return f"{prefix}{event.claim.statement} — {label}"
+
+    def item_description(self, event):
+        if event.action == "correction":
+            return event.comment
+        return event.claim.rationale
+
+    def item_link(self, event):
+        link = event.claim.public_url
+        return f"{link}#event-{event.pk}" if event.action == "correction" else link
+
+    def item_guid(self, event):
+        return f"{settings.SITE_URL}{event.claim.public_url}#event-{event.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, event):
+        return event.at
+
+    def item_updateddate(self, event):
+        return event.at

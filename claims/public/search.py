@@ -1,0 +1,99 @@
+"""Site search over published claims, their entities and articles, blind to Arabic diacritics, spelling variants
+and Latin case.
+
+Every word of the query must match a word of the stored ``search_text`` (``claims.arabic.normalize``d): equal
+keys first, spelling variants (``ميليشيات``/``مليشيات``) through ``claims.arabic.similar_words``. On PostgreSQL
+the candidates come from the pg_trgm GIN indexes; elsewhere from a plain scan, which a small desk affords.
+"""
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Q
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from claims.arabic import normalize, scan, search_key, similar_words, strip_clitics, tokens
+from claims.models import Article, Claim, Entity
+
+LIMIT = 30
+#: Word similarity from which PostgreSQL offers a candidate; similar_words then decides.
+TRIGRAM_THRESHOLD = 0.3
+
+
+@dataclass
+class Results:
+    claims: list
+    entities: list
+    articles: list
+
+    def __bool__(self) -> bool:
+        return bool(self.claims or self.entities or self.articles)
+
+
+def query_words(query: str) -> list[str]:
+    return list(dict.fromkeys(tokens(query)))[:8]
+
+
+def matches(words: list[str], search_text: str) -> bool:
+    """Whether every query word is a word (or a spelling variant of a word) of the normalized ``search_text``."""
+    # Each stored word also stands for its readings without clitics, so "حفتر" finds "وحفتر".
+    stored = {reading for word in tokens(search_text) for reading in strip_clitics(word)}
+    return all(word in stored or any(similar_words(word, other) for other in stored) for word in words)
+
+
+def search(query: str) -> Results:
+    words = query_words(query)
+    if not words:
+        return Results([], [], [])
+    claims = _find(Claim.objects.published(), words, "search_text")
+    entities = _find(Entity.objects.filter(Q(claims__in=Claim.objects.published()) |
+                                           Q(claims_made__in=Claim.objects.published())).distinct(),
+                     words, "search_text")
+    article_ids = Claim.objects.published().values("article_id")
+    articles = [a for a in Article.objects.filter(pk__in=article_ids).order_by("-published_at", "-id")[:500]
+                if matches(words, normalize(f"{a.title} {a.publisher}"))][:LIMIT]
+    return Results(claims=claims, entities=entities, articles=articles)
+
+
+def _find(queryset, words: list[str], field: str) -> list:
+    """Rows of ``queryset`` whose ``field`` matches every word, candidates narrowed by the database first."""
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramWordSimilarity
+
+        for index, word in enumerate(words):
+            name = f"_sim{index}"
+            # The word itself (substring, index-backed) or a close spelling (trigram word similarity).
+            queryset = queryset.annotate(**{name: TrigramWordSimilarity(word, field)}).filter(
+                Q(**{f"{field}__contains": word}) | Q(**{f"{name}__gte": TRIGRAM_THRESHOLD})
+            )
+        candidates = queryset[:LIMIT * 10]
+    else:
+        candidates = queryset.iterator(chunk_size=2000)
+    found = []
+    for row in candidates:
+        if matches(words, getattr(row, field)):
+            found.append(row)
+            if len(found) == LIMIT:
+                break
+    return found
+
+
+def highlight(text: str, query: str) -> SafeString:
+    """``text`` escaped, with every word that matches a query word wrapped in ``<mark>``.
+
+    Escapes each piece before marking, so nothing of ``text`` can ever become markup.
+    """
+    keys = {search_key(word) for word in query_words(query)}
+    if not keys:
+        return escape(text)
+    out, position = [], 0
+    for token in scan(text):
+        readings = strip_clitics(token.text) if token.kind == "word" else ()
+        if not any(similar_words(reading, key) for reading in readings for key in keys):
+            continue
+        out.append(escape(text[position:token.start]))
+        out.append(f"<mark>{escape(text[token.start:token.end])}</mark>")
+        position = token.end
+    out.append(escape(text[position:]))
+    return mark_safe("".join(out))  # noqa: S308 (every piece escaped above)

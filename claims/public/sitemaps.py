@@ -1,0 +1,53 @@
+"""sitemap.xml: every published claim page, in both interface languages, plus the articles and entities they name."""
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Q
+from django.urls import reverse
+
+from claims.models import Article, Claim, Entity
+
+
+class ClaimSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+    changefreq = "weekly"
+    limit = 20000
+
+    def items(self):
+        return Claim.objects.published().only("id", "statement", "statement_en", "status", "updated_at").order_by("id")
+
+    def location(self, claim):
+        return claim.public_url
+
+    def lastmod(self, claim):
+        return claim.updated_at
+
+
+class ArticleSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    changefreq = "monthly"
+
+    def items(self):
+        return Article.objects.filter(pk__in=Claim.objects.published().values("article_id")).order_by("id")
+
+    def location(self, article):
+        return reverse("public:article", args=[article.pk])
+
+
+class EntitySitemap(Sitemap):
+    i18n = True
+    alternates = True
+    changefreq = "weekly"
+
+    def items(self):
+        published = Claim.objects.published()
+        return Entity.objects.filter(Q(pk__in=published.values("entities")) |
+                                     Q(pk__in=published.values("claimant_entity"))).order_by("id")
+
+    def location(self, entity):
+        return reverse("public:entity", args=[entity.pk])
+
+
+SITEMAPS = {"claims": ClaimSitemap, "articles": ArticleSitemap, "entities": EntitySitemap}
