@@ -38,7 +38,8 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        article = article_services.create_article(by=request.user, **data)
+        # A URL-only POST may leave the title out: the fetched page names it.
+        article = article_services.create_article(by=request.user, **{"title": ""} | data)
         code = status.HTTP_201_CREATED if article.current_revision_id else status.HTTP_202_ACCEPTED
         return Response(self.get_serializer(article).data, status=code)
 
