@@ -59,9 +59,9 @@ def serve(port_out, delay: float) -> None:
     server.serve_forever()
 
 
-def capture_share(base: str, numbers: list[int], threads: int, stage: str) -> int:
+def capture_share(base: str, numbers: list[int], threads: int, stage: str) -> tuple[int, float]:
     """One worker process: capture (or only fetch) its share of the URLs, `threads` at a time; returns how many
-    came back with content."""
+    came back with content and the CPU seconds it used."""
     policy = FetchPolicy(allowed_networks=(ip_network("127.0.0.1/32"),), connect_timeout=10, read_timeout=10,
                          total_timeout=30)
 
@@ -69,8 +69,10 @@ def capture_share(base: str, numbers: list[int], threads: int, stage: str) -> in
         url = f"{base}{number}"
         return bool(fetch(url, policy).body if stage == "fetch" else capture(url, policy).extracted.text)
 
+    cpu = time.process_time()
     with ThreadPoolExecutor(max_workers=threads) as pool:
-        return sum(pool.map(one, numbers))
+        done = sum(pool.map(one, numbers))
+    return done, time.process_time() - cpu
 
 
 def warm_up(base: str) -> None:
@@ -87,6 +89,7 @@ def main() -> None:
                         help="capture: fetch, decode, extract, WARC (default); fetch: the HTTP client alone")
     args = parser.parse_args()
 
+    load = os.getloadavg()[0]
     context = multiprocessing.get_context("spawn")
     port = context.Queue()
     server = context.Process(target=serve, args=(port, args.delay), daemon=True)
@@ -97,14 +100,17 @@ def main() -> None:
     with context.Pool(args.processes) as pool:
         pool.map(warm_up, [base] * args.processes)  # imports and trafilatura's caches, outside the timing
         started = time.perf_counter()
-        with_text = sum(pool.starmap(capture_share, [(base, share, threads, args.stage) for share in shares]))
+        results = pool.starmap(capture_share, [(base, share, threads, args.stage) for share in shares])
         elapsed = time.perf_counter() - started
     server.terminate()
     concurrency = threads * args.processes
     bound = args.urls * args.delay / concurrency
+    with_text, cpu = sum(r[0] for r in results), sum(r[1] for r in results)
     assert with_text == args.urls, "every capture should have main text"
     print(f"{args.urls} URLs, stage {args.stage}, concurrency {concurrency} ({args.processes} processes × {threads} threads), "
           f"server delay {args.delay * 1000:.0f} ms, {os.cpu_count()} CPUs")
+    print(f"CPU used by the capturing processes: {cpu:.2f} s ({cpu / args.urls * 1000:.1f} ms per URL); "
+          f"load average before the run {load:.1f}")
     print(f"elapsed {elapsed:.2f} s, bound {bound:.2f} s, ratio {elapsed / bound:.2f} (goal ≤ 1.2)")
 
 
