@@ -1,0 +1,236 @@
+"""The permission matrix: every URL of the site × every kind of visitor, against an explicit table of rules.
+
+The list of URLs comes from the URL resolver, so a new endpoint without a rule in ``EXPECTED`` fails
+``test_every_url_has_a_permission_rule`` and tells the developer where to add one.
+"""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.urls import URLResolver, get_resolver
+from django.utils import timezone
+
+from claims.fetching.archive import write_warc
+from claims.fetching.client import Exchange, FetchResult
+from claims.models import Capture, Claim, ClaimLink, Entity, Page
+from tests.factories import EvidenceFactory, SourceFactory, UserFactory
+
+ROLES = ["anonymous", "outsider", "editor", "reviewer", "admin"]
+MEMBERS = {"editor", "reviewer", "admin"}
+DESK_LOGIN, ADMIN_LOGIN = "→ /desk/login/", "→ /admin/login/"
+
+# Answer classes. Each maps a visitor to the answers that are right for them.
+DESK = {"anonymous": {DESK_LOGIN}, "outsider": {403}, **dict.fromkeys(MEMBERS, {200})}
+API = {"anonymous": {401}, "outsider": {403}, **dict.fromkeys(MEMBERS, {200})}
+# POST-only endpoints are checked with an empty POST: members get a refusal or a redirect, never a 5xx.
+DESK_POST = {"anonymous": {DESK_LOGIN}, "outsider": {403}, **dict.fromkeys(MEMBERS, {200, 302, 400, 409}),
+             "method": "post"}
+API_POST = {"anonymous": {401}, "outsider": {403}, **dict.fromkeys(MEMBERS, {200, 201, 202, 400, 409}),
+            "method": "post"}
+OPEN = dict.fromkeys(ROLES, {200})
+STAFF = {**dict.fromkeys(["anonymous", "outsider", "editor", "reviewer"], {ADMIN_LOGIN}), "admin": {200}}
+
+
+def _with(rule: dict, **answers) -> dict:
+    return rule | {role: set(codes) for role, codes in answers.items()}
+
+
+EXPECTED = {
+    # The desk: signed-in members only; others are sent to log in (anonymous) or refused (no role).
+    "desk:login": OPEN,
+    "desk:logout": dict.fromkeys(ROLES, {405}),  # logging out is a POST
+    "desk:home": DESK,
+    "desk:articles": DESK,
+    "desk:article": DESK,
+    "desk:article-new": DESK,
+    "desk:article-edit": DESK,
+    "desk:claim-new": DESK,
+    "desk:suggest": DESK,
+    "desk:claims": DESK,
+    "desk:claim": DESK,
+    "desk:claim-edit": DESK_POST,
+    "desk:claim-attendees": DESK_POST,
+    "desk:claim-delete": DESK_POST,
+    "desk:claim-transition": DESK_POST,
+    "desk:claim_add_source": DESK_POST,
+    "desk:claim_sources_status": DESK,
+    "desk:source": DESK,
+    "desk:source_recapture": DESK_POST,
+    "desk:capture": DESK,
+    "desk:capture_archived": DESK,
+    "desk:capture_warc": DESK,
+    "desk:entity-search": DESK,
+    "desk:entity-create": DESK_POST,
+    # The API: token or session of a desk member; anonymous gets 401 (TokenAuthentication asks for a token).
+    "api:api-root": API,
+    "api:article-list": API,
+    "api:article-detail": API,
+    "api:article-revisions": API,
+    "api:claim-list": API,
+    "api:claim-detail": API,
+    "api:claim-history": API,
+    "api:claim-transitions": API_POST,
+    "api:entity-list": API,
+    "api:entity-detail": API,
+    "api:source-list": API,
+    "api:source-detail": API,
+    "api:source-captures": API,
+    "api:source-recapture": API_POST,
+    "api:capture-detail": API,
+    "api:capture-warc": API,
+    "api:evidence-list": API,
+    "api:evidence-detail": API,
+    "api:claim-link-list": API,
+    "api:claim-link-detail": API,
+    "api:claim-link-decision": API_POST,
+    "api:claimreview-import": _with(API, **dict.fromkeys(MEMBERS, {405})),  # a POST of a file; no GET
+    # Open to everyone: the public API, the schema and docs, health checks, the language switch.
+    "api:public-claim-list": OPEN,
+    "api:public-claim-detail": OPEN,
+    "api:public-claimreview": OPEN,
+    "api:public-claim-claimreview": OPEN,
+    "schema": OPEN,
+    "api-docs": OPEN,
+    "healthz": OPEN,
+    "readyz": _with(OPEN, **dict.fromkeys(ROLES, {200, 503})),  # 503 when a backing service is down
+    "set_language": dict.fromkeys(ROLES, {302}),
+    "media/<path:path>": dict.fromkeys(ROLES, {404}),  # DEBUG only; serves files, none by that name
+    # The admin: staff only, except its login page and its logout (a POST).
+    "admin:login": _with(OPEN, admin={302}),
+    "admin:logout": dict.fromkeys(ROLES, {302, 405}),  # ends only the visitor's own session
+    "admin/(?P<url>.*)$": _with(STAFF, admin={404}),  # the admin's catch-all: unknown pages
+    "public:claim-short": dict.fromkeys(ROLES, {301}),  # to the URL with the slug
+}
+#: URLs that exist only under some settings (media files are served by Django only with DEBUG on).
+CONDITIONAL = {"media/<path:path>"}
+NAMESPACE_RULES = {
+    "public": OPEN,  # the public site, English at / and Arabic under /ar/
+    "admin": STAFF,
+}
+#: Staff answers in the admin that are right despite not being 200: read-only history, redirects by design.
+ADMIN_STAFF_ANSWERS = {200, 302, 403}
+
+
+def _walk(patterns, route="", namespace=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = ":".join(filter(None, [namespace, p.namespace]))
+            yield from _walk(p.url_patterns, route + str(p.pattern), ns)
+        else:
+            full = route + str(p.pattern)
+            key = f"{namespace}:{p.name}" if namespace and p.name else (p.name or full)
+            yield key, namespace, full
+
+
+def all_urls():
+    return list(_walk(get_resolver().url_patterns))
+
+
+def rule_for(key: str, namespace: str) -> dict | None:
+    if key in EXPECTED:
+        return EXPECTED[key]
+    return NAMESPACE_RULES.get(namespace.split(":")[0])
+
+
+def test_every_url_has_a_permission_rule():
+    missing = sorted({key for key, namespace, _ in all_urls() if rule_for(key, namespace) is None})
+    assert not missing, (
+        f"These URLs have no permission rule: {missing}. Add each to EXPECTED in "
+        "tests/test_workflow_permissions.py with the answer every visitor should get."
+    )
+
+
+def test_every_rule_names_a_url_that_exists():
+    stale = set(EXPECTED) - {key for key, _, _ in all_urls()} - CONDITIONAL
+    assert not stale, f"Remove the rules for URLs that no longer exist: {sorted(stale)}"
+
+
+def _objects(demo):
+    claim = Claim.objects.published().order_by("id").first()
+    evidence = EvidenceFactory(claim=claim, source=SourceFactory())
+    capture = Capture.objects.create(source=evidence.source, state="done", requested_url=evidence.source.url,
+                                     http_status=200, text="…")
+    capture.warc.save("capture.warc.gz", ContentFile(_warc(evidence.source.url)))
+    first, second = Claim.objects.order_by("id")[:2]
+    link = ClaimLink.objects.create(from_claim=first, to_claim=second, score=0.8)
+    page = Page.objects.filter(language="en").first() or Page.objects.create(
+        slug="methodology", language="en", title="Methodology", body="<p>How we check.</p>")
+    return {
+        "page": page.slug, "claims": claim.pk, "claim-links": link.pk, "source_pk": evidence.source.pk, "articles": demo.pk, "sources": evidence.source.pk, "captures": capture.pk,
+        "entities": Entity.objects.order_by("id").first().pk, "evidence": evidence.pk,
+        "slug": claim.slug, "content_type_id": ContentType.objects.get_for_model(Claim).pk,
+        "object_id": claim.pk, "app_label": "claims", "url": "nothing-here/", "format": "json",
+        "path": "nothing-here.txt", "id": get_user_model().objects.order_by("id").first().pk,
+    }
+
+
+def _warc(url: str) -> bytes:
+    body = b"<html><body><p>Archived.</p></body></html>"
+    exchange = Exchange(url=url, method="GET", request_headers=[], status=200, reason="OK", http_version="1.1",
+                        response_headers=[("Content-Type", "text/html")], raw_body=body, peer_address="127.0.0.1",
+                        fetched_at=timezone.now())
+    return write_warc(FetchResult(requested_url=url, final_url=url, redirect_chain=[], status=200, headers={},
+                                  content_type="text/html", body=body, elapsed_ms=1, peer_address="127.0.0.1",
+                                  exchanges=[exchange]))
+
+
+_PARAM = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
+
+
+def _fill(route: str, objects: dict) -> str:
+    """A concrete path for ``route``: each parameter gets the id of a demo object named by the segment before it."""
+
+    def value(match):
+        name = match.group(1) or match.group(2)
+        if match.group(0).startswith("<drf_format_suffix"):
+            return "." + objects["format"]
+        if name == "slug" and not route[:match.start()].endswith(">/"):
+            return objects["page"]  # a page's own slug, not a claim's
+        if name != "pk":
+            return str(objects[name])
+        segment = route[:match.start()].rstrip("/").rsplit("/", 1)[-1].lstrip("^")
+        return str(objects[segment])
+
+    path = _PARAM.sub(value, route)
+    path = path.replace("^", "").replace("$", "").replace("\\.", ".").replace("/?", "")
+    return "/" + path
+
+
+def _visitor(role, client, demo):
+    client.raise_request_exception = False  # a crash is one wrong answer in the matrix, not the end of it
+    if role == "anonymous":
+        return client
+    user = UserFactory(username="outsider") if role == "outsider" else get_user_model().objects.get(username=role)
+    client.force_login(user)
+    return client
+
+
+def _answer(response):
+    if response.status_code == 302:
+        location = response["Location"]
+        for login in (DESK_LOGIN, ADMIN_LOGIN):
+            if location.startswith(login.removeprefix("→ ")):
+                return login
+    return response.status_code
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(role, client, demo):
+    objects = _objects(demo)
+    visitor = _visitor(role, client, demo)
+    wrong = []
+    for key, namespace, route in all_urls():
+        rule = rule_for(key, namespace)
+        if rule is None:
+            continue  # reported by test_every_url_has_a_permission_rule
+        path = _fill(route, objects)
+        answer = _answer(getattr(visitor, rule.get("method", "get"))(path))
+        allowed = rule[role]
+        if namespace == "admin" and role == "admin" and key not in EXPECTED:
+            allowed = ADMIN_STAFF_ANSWERS
+        if answer not in allowed:
+            wrong.append(f"{key} GET {path}: {answer}, expected one of {sorted(map(str, allowed))}")
+    assert not wrong, f"As {role}:\n" + "\n".join(wrong)
