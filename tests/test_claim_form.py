@@ -210,3 +210,17 @@ def test_delete_needs_the_current_version(desk, article, second_editor):
     assert desk.post(reverse("desk:claim-delete", args=[claim.pk]), {"version": 1}).status_code == 409
     assert desk.post(reverse("desk:claim-delete", args=[claim.pk]), {"version": 2}).status_code == 302
     assert not Claim.objects.exists()
+
+
+def test_stale_attendees_edit_compares_the_attendees(desk, article, second_editor):
+    from claims.services.claims import update_claim
+
+    claim = ClaimFactory(article=article, quote=QUOTE, kind="meeting")
+    lavrov = EntityFactory(name="Sergei Lavrov")
+    update_claim(claim_id=claim.pk, by=second_editor, version=1, attendees=[{"entity": lavrov.pk}])
+    response = desk.post(reverse("desk:claim-attendees", args=[claim.pk]), {
+        "version": 1, "attendee_entity": [""], "attendee_label": [""], "attendee_name": ["Sergei Shoigu"],
+        "attendee_role": [""], "attendee_status": ["unverified"]})
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "Sergei Shoigu" in page and "Sergei Lavrov" in page and ">kind<" not in page

@@ -340,9 +340,14 @@ def _conflict(request, claim: Claim, exc: claim_services.StaleVersion, action: s
     """Both versions side by side; the editor's values re-posted with the current version to apply them again."""
     current = exc.current
     yours = claim_input(request.POST)
-    rows = [(name, yours.get(name, ""), getattr(current, name)) for name in ("kind", *CLAIM_FIELDS)]
-    rows += [(f"details.{k}", yours["details"].get(k, ""), current.details.get(k, ""))
-             for k in dict.fromkeys([*yours["details"], *current.details])]
+    # Compare only what the editor's form sent: the attendees form sends no statement, the edit form no attendees.
+    rows = [(name, yours[name], getattr(current, name)) for name in ("kind", *CLAIM_FIELDS) if name in request.POST]
+    if "kind" in request.POST:
+        rows += [(f"details.{k}", yours["details"].get(k, ""), current.details.get(k, ""))
+                 for k in dict.fromkeys([*yours["details"], *current.details])]
+    if "attendee_entity" in request.POST:
+        mine = ", ".join(row["label"] or row["name"] for row in _posted_attendees(request.POST))
+        rows.append(("attendees", mine, ", ".join(a.entity.name for a in current.attendees.select_related("entity"))))
     rows = [(name, mine, theirs, str(mine) != str(theirs)) for name, mine, theirs in rows]
     hidden = [(k, v) for k in request.POST for v in request.POST.getlist(k)
               if k not in ("version", "csrfmiddlewaretoken")]

@@ -66,6 +66,23 @@ def test_meeting_claim_gets_three_attendees_from_the_autocomplete(editor_page, d
                          ("Sergei Shoigu", "", "unverified"), ("Valery Gerasimov", "", "unverified")]
 
 
+def test_attendee_missing_from_the_desk_is_created_on_the_spot(editor_page, demo):
+    page = editor_page
+    page.goto(demo.get_absolute_url())
+    drag_select(page, "زار حفتر موسكو")
+    page.click("#create-from-selection")
+    page.select_option("#id_kind", "meeting")
+    page.fill("#id_statement", "Haftar visited Moscow.")
+    search = page.locator(".claim-form-panel .attendee-search")
+    search.fill("Anatoly Newcomer")
+    expect(page.locator(".claim-form-panel [role=option]").last).to_contain_text("Create “Anatoly Newcomer”")
+    search.press("ArrowUp")  # from the first option, up wraps to the last: "Create …"
+    search.press("Enter")
+    expect(page.locator(".claim-form-panel .attendee-rows tbody tr").last).to_contain_text("Anatoly Newcomer")
+    claim = save_and_find_claim(page, demo)
+    assert [a.entity.name for a in claim.attendees.all()] == ["Anatoly Newcomer"]
+
+
 def tab_to(page, selector, limit=60):
     for _ in range(limit):
         page.keyboard.press("Tab")
