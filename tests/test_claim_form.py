@@ -224,3 +224,29 @@ def test_stale_attendees_edit_compares_the_attendees(desk, article, second_edito
     page = response.content.decode()
     assert response.status_code == 409
     assert "Sergei Shoigu" in page and "Sergei Lavrov" in page and ">kind<" not in page
+
+
+def test_form_page_shows_a_relative_weekday_resolved_against_the_article_date(desk):
+    article = ArticleFactory(text="رحب النواب، الأربعاء، بدعوة وقف إطلاق النار.", published_at="2020-01-11")
+    page = desk.get(reverse("desk:claim-new", args=[article.pk]), {"exact": "رحب النواب، الأربعاء"}).content.decode()
+    assert 'name="event-date" id="id_event-date" value="2020-01-08"' in page
+    assert 'name="event-date_text" id="id_event-date_text" value="الأربعاء"' in page
+    assert "→ 2020-01-08 (resolved against 2020-01-11)" in page
+
+
+def test_orphaned_claim_is_fixed_by_pointing_it_at_new_words(desk, article):
+    claim = ClaimFactory(article=article, quote=QUOTE, anchor="orphaned")
+    page = desk.get(reverse("desk:claim", args=[claim.pk])).content.decode()
+    assert '<details class="move-claim" open>' in page
+    desk.post(reverse("desk:claim-edit", args=[claim.pk]), {
+        "version": 1, "kind": "other", "statement": claim.statement, "exact": "سيرغي شويغو"})
+    claim.refresh_from_db()
+    assert (claim.anchor, claim.exact, claim.start) == ("exact", "سيرغي شويغو", article.text.index("سيرغي شويغو"))
+
+
+def test_moving_a_claim_to_words_not_in_the_text_is_shown_beside_the_quote(desk, article):
+    claim = ClaimFactory(article=article, quote=QUOTE)
+    response = desk.post(reverse("desk:claim-edit", args=[claim.pk]), {
+        "version": 1, "kind": "other", "statement": "x", "exact": "كلمات غير موجودة"})
+    assert response.status_code == 400
+    assert "copy it again" in response.content.decode()

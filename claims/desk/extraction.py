@@ -369,7 +369,9 @@ def claim_edit(request, pk):
         messages.error(request, "The form did not say which version you edited; reload the claim and try again.")
         return redirect(reverse("desk:claim", args=[pk]))
     try:
-        claim_services.update_claim(claim_id=claim.pk, by=request.user, version=version,
+        # New quoted words move the claim (how an editor fixes an orphaned claim); none leave its span alone.
+        selector = _posted_selector(request.POST) if request.POST.get("exact", "").strip() else None
+        claim_services.update_claim(claim_id=claim.pk, by=request.user, version=version, selector=selector,
                                     correction=request.POST.get("correction", ""), **claim_input(request.POST))
     except claim_services.StaleVersion as exc:
         return _conflict(request, claim, exc, reverse("desk:claim-edit", args=[pk]))
