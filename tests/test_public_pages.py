@@ -5,6 +5,7 @@ from django.utils import translation
 from django.utils.html import escape
 
 from claims.models import Claim, Page
+from tests.public_helpers import fresh_cache  # noqa: F401 (autouse)
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,51 @@
+"""The Atom feed and the sitemap are valid XML and list exactly the published claims."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from claims.services.history import record_event
+from tests.public_helpers import fresh_cache, make_claim, url  # noqa: F401 (fresh_cache is autouse)
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+UNPUBLISHED = ["draft", "researching", "in_review"]
+
+
+@pytest.fixture
+def claims():
+    public = [make_claim(status=s, statement=f"Public {s}") for s in ("published", "corrected", "retracted")]
+    hidden = [make_claim(status=s, verdict="", statement=f"Hidden {s}") for s in UNPUBLISHED]
+    for claim in public + hidden:
+        record_event(claim=claim, actor=None, action="transition", from_status="in_review", to_status=claim.status)
+    return public, hidden
+
+
+def test_feed_is_atom_listing_exactly_the_published_claims(client, claims):
+    public, hidden = claims
+    response = client.get("/feed.atom")
+    assert response["Content-Type"].startswith("application/atom+xml")
+    root = ET.fromstring(response.content)
+    links = {link.get("href") for entry in root.iter(f"{ATOM}entry") for link in entry.iter(f"{ATOM}link")}
+    assert {link.split("://", 1)[1].split("/", 1)[1] for link in links} == {url(c).lstrip("/") for c in public}
+
+
+def test_feed_lists_corrections_with_their_note(client, claims):
+    claim = claims[0][1]
+    record_event(claim=claim, actor=None, action="correction", from_status="published", to_status="corrected",
+                 comment="We had the wrong year.")
+    root = ET.fromstring(client.get("/feed.atom").content)
+    summaries = [e.findtext(f"{ATOM}summary") for e in root.iter(f"{ATOM}entry")]
+    assert "We had the wrong year." in summaries
+
+
+def test_sitemap_is_valid_xml_listing_exactly_the_published_claims_in_both_languages(client, claims):
+    public, hidden = claims
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    locations = {loc.text.split("://", 1)[1].split("/", 1)[1] for loc in root.iter(f"{SITEMAP}loc")}
+    claim_locations = {loc for loc in locations if "claims/" in loc}
+    expected = {url(c, lang).lstrip("/") for c in public for lang in ("en", "ar")}
+    assert claim_locations == expected
+    assert f"articles/{public[0].article_id}/" in locations
