@@ -87,3 +87,10 @@ def test_dashboard_queries_stay_bounded(client, demo, django_assert_max_num_quer
 
 def test_outsider_cannot_see_the_dashboard(client, outsider):
     assert _dashboard(client, outsider).status_code == 403
+
+
+def test_status_filter_offers_the_stored_status_values(client, editor, reviewer):
+    claim = _ready_for_review(ClaimFactory(created_by=editor, last_editor=editor), editor)
+    response = _dashboard(client, reviewer, status="in_review")
+    assert '<option value="in_review" selected>In review</option>' in response.content.decode()
+    assert [c.pk for c in response.context["awaiting"]] == [claim.pk]
