@@ -164,6 +164,8 @@ RECAPTURE_RECENT_HOURS = env.int("RECAPTURE_RECENT_HOURS", default=6)
 RECAPTURE_HOURS = env.int("RECAPTURE_HOURS", default=72)
 
 # Beat: re-send lost capture jobs every minute, queue due re-captures every five (claims/services/captures.py).
+# The sweeper re-sends a capture still queued after this long (its message was lost, e.g. Redis restarted).
+SWEEP_QUEUED_GRACE_SECONDS = env.float("SWEEP_QUEUED_GRACE_SECONDS", default=300.0)
 CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-captures": {"task": "claims.tasks.sweep_captures", "schedule": env.float("SWEEP_SECONDS", default=60.0)},
     "schedule-recaptures": {
@@ -218,7 +220,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "claims.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "claims.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",

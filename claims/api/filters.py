@@ -1,11 +1,40 @@
 """django-filter FilterSets for the API lists: what a newsroom tool asks for, in the desk's words."""
 
+from datetime import timedelta
+
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
+from django_filters.fields import IsoDateTimeField, RangeField
+from django_filters.widgets import DateRangeWidget
 
 from claims.arabic import normalize
 from claims.models import Article, Claim, Entity, Evidence, Source
 from claims.workflow import STATUS_LABELS, VERDICTS
+
+
+class RealIsoDateTimeField(IsoDateTimeField):
+    """ISO 8601 with a UTC offset the database accepts: real offsets stay within ±14 hours."""
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        if parsed is not None and parsed.utcoffset() is not None and abs(parsed.utcoffset()) > timedelta(hours=14):
+            raise ValidationError("Give a UTC offset between -14:00 and +14:00.", code="invalid")
+        return parsed
+
+
+class IsoDateTimeRangeField(RangeField):
+    widget = DateRangeWidget
+
+    def __init__(self, *args, **kwargs):
+        super().__init__((RealIsoDateTimeField(), RealIsoDateTimeField()), *args, **kwargs)
+
+
+class DateTimeRangeFilter(django_filters.IsoDateTimeFromToRangeFilter):
+    """?<name>_after=...&<name>_before=... in ISO 8601."""
+
+    field_class = IsoDateTimeRangeField
+
 
 STATUS_CHOICES = [(status.value, labels[0]) for status, labels in STATUS_LABELS.items()]
 VERDICT_CHOICES = [(verdict.id, verdict.label_en) for verdict in VERDICTS.values()]
@@ -18,9 +47,9 @@ class ClaimFilter(django_filters.FilterSet):
     entity = django_filters.ModelChoiceFilter(field_name="entities", queryset=Entity.objects.all(),
                                               help_text="Claims naming this entity.")
     claimant = django_filters.CharFilter(lookup_expr="icontains")
-    created = django_filters.IsoDateTimeFromToRangeFilter(field_name="created_at")
-    updated = django_filters.IsoDateTimeFromToRangeFilter(field_name="updated_at")
-    published = django_filters.IsoDateTimeFromToRangeFilter(field_name="published_at")
+    created = DateTimeRangeFilter(field_name="created_at")
+    updated = DateTimeRangeFilter(field_name="updated_at")
+    published = DateTimeRangeFilter(field_name="published_at")
     changed_sources = django_filters.BooleanFilter(
         method="filter_changed_sources",
         help_text="true: claims with evidence whose source changed, is gone or failed since it was cited.")
@@ -51,7 +80,7 @@ class ClaimFilter(django_filters.FilterSet):
 class PublicClaimFilter(django_filters.FilterSet):
     verdict = django_filters.MultipleChoiceFilter(choices=VERDICT_CHOICES)
     kind = django_filters.MultipleChoiceFilter(choices=Claim.Kind.choices)
-    published = django_filters.IsoDateTimeFromToRangeFilter(field_name="published_at")
+    published = DateTimeRangeFilter(field_name="published_at")
 
     class Meta:
         model = Claim
@@ -59,7 +88,7 @@ class PublicClaimFilter(django_filters.FilterSet):
 
 
 class ArticleFilter(django_filters.FilterSet):
-    created = django_filters.IsoDateTimeFromToRangeFilter(field_name="created_at")
+    created = DateTimeRangeFilter(field_name="created_at")
     published = django_filters.DateFromToRangeFilter(field_name="published_at")
     search = django_filters.CharFilter(field_name="title", lookup_expr="icontains")
 
@@ -69,7 +98,7 @@ class ArticleFilter(django_filters.FilterSet):
 
 
 class SourceFilter(django_filters.FilterSet):
-    created = django_filters.IsoDateTimeFromToRangeFilter(field_name="created_at")
+    created = DateTimeRangeFilter(field_name="created_at")
     search = django_filters.CharFilter(method="filter_search")
 
     class Meta:

@@ -15,7 +15,8 @@ from claims.services.matching import decide_link
 class ClaimLinkSerializer(serializers.ModelSerializer):
     from_statement = serializers.CharField(source="from_claim.statement", read_only=True)
     to_statement = serializers.CharField(source="to_claim.statement", read_only=True)
-    decided_by = serializers.CharField(source="decided_by.username", default=None, read_only=True)
+    decided_by = serializers.CharField(source="decided_by.username", default=None, read_only=True,
+                                       allow_null=True)
 
     class Meta:
         model = ClaimLink

@@ -1,11 +1,11 @@
 """Serializers: translate between JSON and the services' arguments; business rules live in the services."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from claims.details import CHANNELS, FIELDS
 from claims.models import Article, ArticleRevision, Attendee, Capture, Claim, ClaimEvent, Entity, Evidence, Source
+from claims.workflow import STATUS_LABELS, VERDICTS
 
 
 class ArticleSerializer(serializers.ModelSerializer):
@@ -91,8 +91,15 @@ class DetailsField(serializers.JSONField):
     pass
 
 
+#: From the workflow, not from the model's choices: the API names statuses and verdicts by their stored ids.
+STATUS_CHOICES = [(status.value, labels[0]) for status, labels in STATUS_LABELS.items()]
+VERDICT_CHOICES = [("", "No verdict yet")] + [(verdict.id, verdict.label_en) for verdict in VERDICTS.values()]
+
+
 class ClaimSerializer(serializers.ModelSerializer):
     selector = SelectorSerializer()
+    status = serializers.ChoiceField(choices=STATUS_CHOICES, read_only=True)
+    verdict = serializers.ChoiceField(choices=VERDICT_CHOICES, read_only=True)
     details = DetailsField(required=False, help_text="The kind's structured fields; meetings list attendees.")
     imported = serializers.SerializerMethodField(help_text="Imported from another desk's ClaimReview.")
     public_url = serializers.SerializerMethodField()
@@ -108,7 +115,7 @@ class ClaimSerializer(serializers.ModelSerializer):
                             "updated_at"]
         extra_kwargs = {"entities": {"required": False}, "statement_language": {"required": False}}
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_public_url(self, claim):
         url = claim.public_url
         request = self.context.get("request")
@@ -146,7 +153,11 @@ class CaptureSerializer(serializers.ModelSerializer):
 
 
 class SourceSerializer(serializers.ModelSerializer):
-    latest_capture = CaptureSerializer(read_only=True)
+    # Text, not URI, in the schema: an offline source has no URL ("").
+    url = serializers.CharField(required=False, allow_blank=True, max_length=2000,
+                                help_text="The source's URL, normalized; one source per URL. Blank: offline.")
+    original_url = serializers.CharField(read_only=True, help_text="The URL as the editor pasted it.")
+    latest_capture = CaptureSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Source
@@ -175,9 +186,20 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 
 class EntitySerializer(serializers.ModelSerializer):
+    names = serializers.DictField(child=serializers.CharField(max_length=300), required=False,
+                                  help_text='Names by language code, e.g. {"ar": "حفتر", "en": "Haftar"}.')
+    aliases = serializers.ListField(child=serializers.CharField(max_length=300), required=False)
+    wikidata = serializers.RegexField(r"^Q[0-9]+$", max_length=20, required=False, allow_blank=True,
+                                      help_text="Wikidata id, e.g. Q123.")
     class Meta:
         model = Entity
         fields = ["id", "kind", "name", "names", "aliases", "wikidata", "description"]
+
+    def validate_wikidata(self, value):
+        others = Entity.objects.filter(wikidata=value).exclude(pk=getattr(self.instance, "pk", None))
+        if value and others.exists():
+            raise serializers.ValidationError("Another entity already has this Wikidata id.")
+        return value
 
 
 class ClaimEventSerializer(serializers.ModelSerializer):

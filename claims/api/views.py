@@ -52,7 +52,7 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
             article.refresh_from_db()
 
     @extend_schema(responses=s.ArticleRevisionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def revisions(self, request, pk=None, format=None):
         article = self.get_object()
         page = self.paginate_queryset(article.revisions.order_by("number"))
@@ -133,7 +133,7 @@ class ClaimViewSet(viewsets.ModelViewSet):
         return Response(self.get_serializer(claim_queryset().get(pk=claim.pk)).data)
 
     @extend_schema(responses=s.ClaimEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def history(self, request, pk=None, format=None):
         claim = self.get_object()
         page = self.paginate_queryset(claim.events.select_related("actor").order_by("at", "id"))
@@ -164,7 +164,7 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         return Response(self.get_serializer(source).data, status=status.HTTP_201_CREATED if created else 200)
 
     @extend_schema(responses=s.CaptureSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def captures(self, request, pk=None, format=None):
         source = self.get_object()
         page = self.paginate_queryset(Capture.objects.filter(source=source).order_by("-queued_at", "-id"))
