@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from claims.desk import extraction, sources, views, workflow_views
+from claims.desk import extraction, matching, sources, views, workflow_views
 
 app_name = "desk"
 
@@ -30,4 +30,6 @@ urlpatterns = [
     path("claims/<int:pk>/delete/", extraction.claim_delete, name="claim-delete"),
     path("entities/search/", extraction.entity_search, name="entity-search"),
     path("entities/new/", extraction.entity_create, name="entity-create"),
+    path("claims/<int:pk>/similar/", matching.find_similar, name="claim-similar-find"),
+    path("claims/<int:pk>/similar/<int:link_pk>/", matching.decide_similar, name="claim-similar-decide"),
 ]
