@@ -18,7 +18,7 @@ def _make_filesystem_broker_folders(sender, **kwargs):
     """The embedded broker (no REDIS_URL) keeps its queue in folders that must exist before the first message."""
     options = sender.conf.broker_transport_options or {}
     if str(sender.conf.broker_url).startswith("filesystem://"):
-        for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
             if options.get(key):
                 Path(options[key]).mkdir(parents=True, exist_ok=True)
 

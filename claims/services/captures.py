@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 GONE_STATUSES = (404, 410)
 #: A queued capture with no lease is re-sent by the sweeper once it has waited this long (the broker lost it).
-QUEUED_GRACE = timedelta(minutes=5)
+QUEUED_GRACE = timedelta(seconds=settings.SWEEP_QUEUED_GRACE_SECONDS)
 RECENT_SOURCE = timedelta(days=14)
 SCHEDULE_BATCH = 500
 
