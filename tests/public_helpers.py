@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.utils import timezone, translation
 
 from claims.arabic import normalize
+from claims.public.cache import forget_local_pages
 from tests.factories import ClaimFactory
 
 
@@ -29,5 +30,7 @@ def url(claim, language="en") -> str:
 def fresh_cache():
     """Rendered pages are cached by claim id and ids repeat across test databases: start every test empty."""
     cache.clear()
+    forget_local_pages()
     yield
     cache.clear()
+    forget_local_pages()

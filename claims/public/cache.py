@@ -1,4 +1,13 @@
-"""Cache keys for public pages. A generation number per claim (and one for lists) makes invalidation one write."""
+"""Cache keys for public pages. A generation number per claim (and one for lists) makes invalidation one write.
+
+Rendered claim pages live in the shared cache and, in front of it, in a small per-process memory: their keys
+carry the generations, so a changed claim gets a new key and an old copy is never served; asking the shared
+cache for the generations stays one round trip per request.
+"""
+
+import threading
+import time
+from collections import OrderedDict
 
 from django.core.cache import cache
 
@@ -35,3 +44,41 @@ def invalidate_claim(claim_id: int) -> None:
     """Drop cached pages showing this claim, and the lists (home, feed, sitemap, entity and article pages)."""
     _bump(f"public:gen:claim:{claim_id}")
     _bump(LISTS_KEY)
+
+
+#: Rendered pages each web process keeps in memory (about 15 KB each).
+LOCAL_PAGES = 1000
+_local: OrderedDict[str, tuple[float, object]] = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def get_page(key: str):
+    """The page stored under ``key``: from this process's memory, else from the shared cache; None if absent."""
+    with _local_lock:
+        found = _local.get(key)
+        if found is not None and found[0] > time.monotonic():
+            _local.move_to_end(key)
+            return found[1]
+    entry = cache.get(key)
+    if entry is not None:
+        _remember(key, entry)
+    return entry
+
+
+def set_page(key: str, entry) -> None:
+    cache.set(key, entry, timeout=PAGE_TIMEOUT)
+    _remember(key, entry)
+
+
+def _remember(key: str, entry) -> None:
+    with _local_lock:
+        _local[key] = (time.monotonic() + PAGE_TIMEOUT, entry)
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_PAGES:
+            _local.popitem(last=False)
+
+
+def forget_local_pages() -> None:
+    """Empty this process's memory of pages (tests reuse claim ids across databases)."""
+    with _local_lock:
+        _local.clear()

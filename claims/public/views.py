@@ -11,7 +11,6 @@ from datetime import datetime
 
 import nh3
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -100,10 +99,10 @@ def _rendered_claim(request, pk: int) -> RenderedClaim:
     if getattr(request, "_rendered_claim", None) is None:
         version = generations.claim_page_version(pk)
         key = f"public:claim:{pk}:{translation.get_language()}:{version}"
-        entry = cache.get(key)
+        entry = generations.get_page(key)
         if entry is None:
             entry = _render_claim(request, pk, etag=hashlib.sha256(key.encode()).hexdigest())
-            cache.set(key, entry, timeout=generations.PAGE_TIMEOUT)
+            generations.set_page(key, entry)
         request._rendered_claim = entry
     return request._rendered_claim
 

@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.utils import translation
 
 from claims.models import Claim
+from claims.public.cache import forget_local_pages
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 WIDTHS = {"": (1280, 900), "-phone": (390, 844)}
@@ -16,6 +17,7 @@ WIDTHS = {"": (1280, 900), "-phone": (390, 844)}
 @pytest.fixture
 def claim_page(browser, live_server, transactional_db, demo):
     cache.clear()
+    forget_local_pages()
     claim = (Claim.objects.published().annotate(n=Count("evidence")).order_by("-n", "pk").first())
     with translation.override("en"):
         path = claim.public_url
