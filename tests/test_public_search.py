@@ -56,3 +56,14 @@ def test_search_results_escape_the_text_before_marking(client):
 def test_highlight_never_lets_markup_through(text, query):
     marked = str(highlight(text, query)).replace("<mark>", "").replace("</mark>", "")
     assert "<" not in marked and ">" not in marked
+
+
+def test_postgresql_has_trigram_indexes_on_the_search_text(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("trigram indexes exist only on PostgreSQL; elsewhere search scans")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%%gin_trgm_ops%%'")
+        names = {row[0] for row in cursor.fetchall()}
+    assert {"claim_search_trgm", "entity_search_trgm"} <= names

@@ -17,8 +17,6 @@ from claims.arabic import normalize, scan, search_key, similar_words, strip_clit
 from claims.models import Article, Claim, Entity
 
 LIMIT = 30
-#: Word similarity from which PostgreSQL offers a candidate; similar_words then decides.
-TRIGRAM_THRESHOLD = 0.3
 
 
 @dataclass
@@ -59,14 +57,10 @@ def search(query: str) -> Results:
 def _find(queryset, words: list[str], field: str) -> list:
     """Rows of ``queryset`` whose ``field`` matches every word, candidates narrowed by the database first."""
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import TrigramWordSimilarity
-
-        for index, word in enumerate(words):
-            name = f"_sim{index}"
-            # The word itself (substring, index-backed) or a close spelling (trigram word similarity).
-            queryset = queryset.annotate(**{name: TrigramWordSimilarity(word, field)}).filter(
-                Q(**{f"{field}__contains": word}) | Q(**{f"{name}__gte": TRIGRAM_THRESHOLD})
-            )
+        for word in words:
+            # The word itself or a close spelling: LIKE and pg_trgm's word-similarity operator (<%), both
+            # answered from the GIN trigram index (migration 0006).
+            queryset = queryset.filter(Q(**{f"{field}__contains": word}) | Q(**{f"{field}__trigram_word_similar": word}))
         candidates = queryset[:LIMIT * 10]
     else:
         candidates = queryset.iterator(chunk_size=2000)
