@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from claims.api.permissions import IsEditorOrReadOnly
-from claims.claimreview_export import PublishedClaim, claimreview
+from claims.claimreview import claim_review
 from claims.models import Claim
 from claims.services.claimreview import import_claimreview, outcome_counts, outcomes_as_dicts
 from claims.workflow import Status
@@ -68,17 +68,16 @@ class ClaimReviewImportView(APIView):
                         status=status.HTTP_200_OK)
 
 
-def published_claim(claim: Claim) -> PublishedClaim:
-    return PublishedClaim(
-        url=settings.SITE_URL + claim.public_url, statement=claim.statement, verdict=claim.verdict,
-        language=claim.statement_language, published_at=claim.published_at.isoformat(),
-        updated_at=claim.updated_at.isoformat(), claimant=claim.claimant, claimed_on=claim.claimed_on,
+def claimreview_of(claim: Claim) -> dict:
+    """The same ClaimReview node as the claim's public page (``claims.claimreview``), in its statement's language."""
+    return claim_review(
+        url=settings.SITE_URL + claim.public_url, claim_reviewed=claim.statement, verdict=claim.verdict,
+        language=claim.statement_language,
+        date_published=claim.published_at.date().isoformat() if claim.published_at else "",
+        date_modified=claim.updated_at.date().isoformat(), site_name=settings.SITE_NAME,
+        site_url=settings.SITE_URL + "/", claimant=claim.claimant, claim_date=claim.claimed_on,
         appearance_url=claim.article.url, retracted=claim.status == Status.RETRACTED,
     )
-
-
-def claimreview_of(claim: Claim) -> dict:
-    return claimreview(published_claim(claim), site_url=settings.SITE_URL, site_name=settings.SITE_NAME)
 
 
 CLAIMREVIEW_SCHEMA = {
