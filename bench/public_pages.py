@@ -179,8 +179,11 @@ def main() -> None:
         cwd=ROOT, env=os.environ.copy())
     try:
         wait_until_up(port)
+        began = time.perf_counter()
         for path in claim_paths:  # warm-up: each sampled page rendered once into the cache
             _get(port, path)
+        print(f"first visits (rendered, one client): {(time.perf_counter() - began) / len(claim_paths) * 1000:.1f} ms "
+              f"per page over {len(claim_paths):,} claims")
         hammer(port, ["/bench/minimal/"], 2, args.threads)
         load = os.getloadavg()[0]
         results = {}

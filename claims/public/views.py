@@ -175,13 +175,16 @@ def _related(claim) -> list:
     """Published claims an editor confirmed as the same, then those sharing an entity, newest first."""
     entity_ids = [e.pk for e in claim.entities.all()]
     confirmed = ClaimLink.objects.filter(state=ClaimLink.State.CONFIRMED)
-    same = Q(pk__in=confirmed.filter(to_claim=claim).values("from_claim")) | Q(
-        pk__in=confirmed.filter(from_claim=claim).values("to_claim"))
-    shared = Q(pk__in=Claim.entities.through.objects.filter(entity_id__in=entity_ids).values("claim_id"))
+    # One id list (a UNION) rather than OR-ed subqueries, which PostgreSQL answers by scanning every claim.
+    candidates = (
+        confirmed.filter(to_claim=claim).values_list("from_claim", flat=True)
+        .union(confirmed.filter(from_claim=claim).values_list("to_claim", flat=True),
+               Claim.entities.through.objects.filter(entity_id__in=entity_ids).values_list("claim_id", flat=True))
+    )
     is_same = Exists(confirmed.filter(Q(from_claim=claim, to_claim=OuterRef("pk")) |
                                       Q(to_claim=claim, from_claim=OuterRef("pk"))))
     return list(
-        Claim.objects.published().filter(same | shared).exclude(pk=claim.pk)
+        Claim.objects.published().filter(pk__in=candidates).exclude(pk=claim.pk)
         .annotate(same=is_same).order_by("-same", "-published_at", "-id")[:RELATED_LIMIT]
     )
 
