@@ -115,7 +115,6 @@ REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_DIR = DATA_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
     CACHES = {
         "default": {
@@ -128,7 +127,6 @@ if REDIS_URL:
     }
 else:
     CELERY_BROKER_URL = "filesystem://"
-    CELERY_RESULT_BACKEND = None
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
@@ -141,7 +139,11 @@ else:
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ALWAYS_EAGER = False
-CELERY_TASK_IGNORE_RESULT = not REDIS_URL
+# No result store: job state lives in the database (Capture.state and friends), so nothing waits on a result,
+# and a Redis outage cannot stall the web in the result backend's reconnect loop.
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = False  # opted into per task, only where a task is safe to run twice
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
