@@ -10,7 +10,7 @@ from claims.workflow import PUBLIC_STATUSES, VERDICTS
 
 KINDS = ["quantity", "meeting", "event", "quote", "other", "opinion"]
 STATUSES = [s.value for s in workflow.Status]
-PUBLIC = [s.value for s in PUBLIC_STATUSES]
+PUBLIC = sorted(s.value for s in PUBLIC_STATUSES)  # sorted: a set's order varies per process
 
 
 class ClaimQuerySet(models.QuerySet):
