@@ -62,3 +62,16 @@ def test_claim_page_chart_is_plain_svg_with_every_source():
     html = Template("{% load estimates %}{% estimates_chart claim %}").render(Context({"claim": claim}))
     assert html.count("<circle") == 1 and "<svg" in html and "<script" not in html
     assert "≈ 2,000" in html and "800–1,200" in html and "fighters" in html
+
+
+def test_chart_coordinates_stay_numbers_in_the_arabic_interface(client, demo):
+    """Arabic formats decimals with a comma; SVG coordinates written that way ("328,4") break the chart."""
+    import re
+
+    from claims.models import Claim
+
+    claim = Claim.objects.get(kind="quantity")
+    html = client.get("/ar" + claim.public_url).content.decode()
+    svg = html[html.index("<svg"):html.index("</svg>")]
+    coordinates = re.findall(r'\b(?:x|y|x1|x2|y1|y2|cx|cy)="([^"]*)"', svg)
+    assert coordinates and all(re.fullmatch(r"-?\d+(\.\d+)?", c) for c in coordinates), coordinates
