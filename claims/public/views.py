@@ -270,7 +270,9 @@ def page(request, slug):
     if shown is None:
         raise Http404
     return for_cdn(render(request, "public/page.html", {
-        "page": shown, "body": mark_safe(nh3.clean(shown.body)),  # noqa: S308 (nh3 sanitized it) "slug": slug, "alternates": alternates(request),
+        "page": shown,
+        "body": mark_safe(nh3.clean(shown.body)),  # noqa: S308 (nh3 sanitized it)
+        "slug": slug, "alternates": alternates(request),
         "verdicts": [(v, v.label(language), v.definition(language)) for v in VERDICTS.values()],
     }))
 
