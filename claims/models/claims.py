@@ -90,6 +90,10 @@ class Claim(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="claim_status_published"),
             models.Index(fields=["article", "start"], name="claim_article_start"),
+            # Public lists (home, public API, feed) read newest first across all public statuses; without this
+            # each request sorted every public claim (~100 ms at 100,000 claims).
+            models.Index(fields=["-published_at", "-id"], condition=models.Q(status__in=PUBLIC),
+                         name="claim_public_recent"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="claim_span_not_empty"),
