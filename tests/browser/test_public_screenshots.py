@@ -1,5 +1,6 @@
 """A reader's view of a claim page in Arabic and English, desktop and phone, screenshotted into docs/."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,9 @@ def test_claim_page_reads_in_both_directions_on_desktop_and_phone(browser, live_
     assert page.locator(".verdict-name").inner_text().strip() == verdict
     # Nothing wider than the screen: a phone reader never scrolls sideways.
     assert page.evaluate("document.documentElement.scrollWidth") <= width
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"public-claim-{language}{suffix}.png", full_page=True)
+    shot = page.screenshot(full_page=True)
+    assert shot.startswith(b"\x89PNG")
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":  # refresh docs/ on purpose, never as a side effect of CI
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        (SCREENSHOTS / f"public-claim-{language}{suffix}.png").write_bytes(shot)
     context.close()
