@@ -20,19 +20,12 @@ from claims.services.sources import queue_capture
 from claims.tasks import capture_source
 from tests.capturing import ARABIC, HEADLINE, Route, arabic_page, english_page, gzip_bomb
 from tests.fetching.test_capture import make_pdf
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
 
-
-def wait_for(predicate, timeout=40):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 @pytest.fixture

@@ -1,23 +1,15 @@
 """The worker path through a real broker: a task queued by the web side runs in a worker and changes the data."""
 
-import time
 
 import pytest
 
 from claims.models import Claim
 from claims.services.articles import add_revision
 from tests.factories import ArticleFactory, ClaimFactory
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.worker
 
-
-def wait_for(predicate, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_reanchoring_runs_in_a_worker_through_the_broker(celery_worker, settings, monkeypatch):
