@@ -80,13 +80,12 @@ def recapture_source(request, pk):
 def claim_sources_status(request, pk):
     """The live state of every source of a claim, polled by captures.js while captures are in flight."""
     claim = get_object_or_404(Claim, pk=pk)
-    evidence = claim.evidence.select_related("source", "source__latest_capture")
-    in_flight = dict(Capture.objects.filter(source__evidence__claim=claim, state__in=["queued", "fetching"])
-                     .values_list("source_id", "pk"))
+    evidence = claim.evidence.select_related("source", "source__latest_capture").order_by("id")
+    in_flight = {c.source_id: c for c in Capture.objects.filter(source__evidence__claim=claim,
+                                                                state__in=["queued", "fetching"]).defer("text")}
     items = []
     for e in evidence:
-        capture = Capture.objects.get(pk=in_flight[e.source_id]) if e.source_id in in_flight else None
-        items.append(source_state(e.source, capture) | {
+        items.append(source_state(e.source, in_flight.get(e.source_id)) | {
             "evidence": e.pk, "passage_found": e.passage_found, "passage_label": e.get_passage_found_display(),
             "passage_start": e.passage_start, "passage_end": e.passage_end, "passage_score": e.passage_score,
         })

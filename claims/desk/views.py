@@ -8,6 +8,10 @@ from claims.desk.access import desk_member_required
 from claims.highlight import segments
 from claims.models import Article, Attendee, Capture, Claim, Evidence, Source
 
+#: Each evidence row shows its source's queued or running capture: one query for all rows, not one per row.
+IN_FLIGHT = Prefetch("source__captures", queryset=Capture.objects.filter(state__in=["queued", "fetching"]),
+                     to_attr="in_flight_captures")
+
 
 @desk_member_required
 def article_list(request):
@@ -48,7 +52,8 @@ def claim_detail(request, pk):
         .prefetch_related(
             "entities",
             Prefetch("attendees", queryset=Attendee.objects.select_related("entity")),
-            Prefetch("evidence", queryset=Evidence.objects.select_related("source", "source__latest_capture")),
+            Prefetch("evidence", queryset=Evidence.objects.select_related("source", "source__latest_capture")
+                     .order_by("id").prefetch_related(IN_FLIGHT)),
         ),
         pk=pk,
     )

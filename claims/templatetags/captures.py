@@ -10,5 +10,10 @@ register = template.Library()
 
 @register.filter
 def capture_state(source):
-    in_flight = source.captures.filter(state__in=["queued", "fetching"]).first() if not source.is_offline else None
+    if source.is_offline:
+        in_flight = None
+    elif hasattr(source, "in_flight_captures"):  # prefetched by the claim page (claims.desk.views.IN_FLIGHT)
+        in_flight = next(iter(source.in_flight_captures), None)
+    else:
+        in_flight = source.captures.filter(state__in=["queued", "fetching"]).first()
     return source_state(source, in_flight)

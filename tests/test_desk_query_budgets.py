@@ -1,0 +1,88 @@
+"""Query budgets of the desk's busiest pages: each page costs the same number of queries with few or many claims,
+evidence rows, attendees and captures (measured at two sizes against one bound)."""
+
+import pytest
+from django.urls import reverse
+
+from claims.models import Attendee, Capture
+from tests.factories import ArticleFactory, ClaimFactory, EntityFactory, EvidenceFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+SIZES = (2, 12)
+
+
+def _captured(source, n_done: int = 1, in_flight: bool = False) -> None:
+    for i in range(n_done):
+        capture = Capture.objects.create(source=source, requested_url=source.url, state="done", text=f"v{i}",
+                                         changed=i > 0)
+        source.latest_capture = capture
+    source.save(update_fields=["latest_capture"])
+    if in_flight:
+        Capture.objects.create(source=source, requested_url=source.url, state="queued")
+
+
+def claim_with(n: int):
+    claim = ClaimFactory(kind="meeting")
+    for i in range(n):
+        Attendee.objects.create(claim=claim, entity=EntityFactory(), role=f"role {i}", order=i)
+        source = SourceFactory(publisher=f"Publisher {i}")
+        _captured(source, in_flight=i % 2 == 0)
+        EvidenceFactory(claim=claim, source=source, passage=f"passage {i}", estimate_value=i + 1)
+        claim.entities.add(EntityFactory())
+    return claim
+
+
+def article_with(n: int):
+    article = ArticleFactory()
+    for i in range(n):
+        ClaimFactory(article=article, kind="quantity" if i % 2 else "meeting")
+    return article
+
+
+def source_with(n: int):
+    source = SourceFactory()
+    _captured(source, n_done=n, in_flight=True)
+    for _ in range(n):
+        EvidenceFactory(source=source)
+    return source
+
+
+def claims_list_with(n: int):
+    for _ in range(n):
+        ClaimFactory()
+    return None
+
+
+#: Each page: (build data of a size, its URL, the bound, the queries it makes). Every desk request starts with the
+#: same three: the session, the signed-in user, and the user's roles (their groups).
+PAGES = {
+    "reading view": (article_with, lambda a: reverse("desk:article", args=[a.pk]), 6,
+                     "session, user, roles, the article with its current revision, the claims on that revision, "
+                     "the orphaned claims"),
+    "claim page": (claim_with, lambda c: reverse("desk:claim", args=[c.pk]), 10,
+                   "session, user, roles, the claim with its article, revision, editors and claimant, its entities, "
+                   "its attendees with their entities, its evidence with sources and latest captures, the captures "
+                   "in flight for those sources, the similar-claim links, the history"),
+    "claims list": (claims_list_with, lambda _: reverse("desk:claims"), 5,
+                    "session, user, roles, the count for the pager, one page of claims with their articles"),
+    "source page": (source_with, lambda s: reverse("desk:source", args=[s.pk]), 6,
+                    "session, user, roles, the source with its latest capture, its captures, the evidence citing it "
+                    "with the claims"),
+    "sources status": (claim_with, lambda c: reverse("desk:claim_sources_status", args=[c.pk]), 6,
+                       "session, user, roles, the claim, the captures in flight for its sources, its evidence "
+                       "with sources and latest captures"),
+}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_desk_page_costs_the_same_queries_with_few_or_many_rows(name, client, editor,
+                                                                django_assert_max_num_queries):
+    client.force_login(editor)
+    build, url, bound, _queries = PAGES[name]
+    counts = []
+    for size in SIZES:
+        path = url(build(size))
+        with django_assert_max_num_queries(bound) as captured:
+            assert client.get(path).status_code == 200
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1], f"{name}: {counts[0]} queries at {SIZES[0]} rows, {counts[1]} at {SIZES[1]}"
