@@ -59,6 +59,8 @@ EXPECTED = {
     "desk:claim_sources_status": DESK,
     "desk:source": DESK,
     "desk:source_recapture": DESK_POST,
+    "desk:evidence_edit": DESK_POST,
+    "desk:evidence_remove": DESK_POST,
     "desk:capture": DESK,
     "desk:capture_archived": DESK,
     "desk:capture_warc": DESK,

@@ -1,5 +1,5 @@
-"""Desk pages for sources: add a source (URL or offline document) as evidence for a claim, re-capture it, follow
-its captures live, compare two captures' text, and read or download the archived copy."""
+"""Desk pages for sources: add a source (URL or offline document) as evidence for a claim, edit or remove that
+evidence, re-capture a source, follow its captures live, compare two captures' text, read or download the archive."""
 
 from __future__ import annotations
 
@@ -18,8 +18,15 @@ from claims.fetching.archive import read_warc_response
 from claims.fetching.decode import decode_html
 from claims.models import Capture, Claim, Evidence, Source
 from claims.services.captures import recapture
-from claims.services.sources import SourceInvalid, add_evidence, find_or_create_source
-from claims.workflow import Role
+from claims.services.sources import (
+    SourceInvalid,
+    add_evidence,
+    clean_estimate,
+    find_or_create_source,
+    remove_evidence,
+    update_evidence,
+)
+from claims.workflow import Role, TransitionRefused
 
 ESTIMATE_FIELDS = ("estimate_value", "estimate_lower", "estimate_upper", "estimate_unit", "estimate_approximate")
 #: What an archived page may keep: its structure and text, never scripts, styles, forms, frames or images
@@ -51,6 +58,8 @@ def add_source(request, pk):
                          **{f: form.get(f) for f in ESTIMATE_FIELDS if f in form})
         except SourceInvalid as exc:
             errors = exc.errors
+        except TransitionRefused as exc:  # adding evidence to a published claim is a reviewer's correction
+            errors = {"claim": str(exc)}
         else:
             messages.success(request, f"Added {source} as evidence.")
             return redirect(reverse("desk:claim", args=[claim.pk]) + "#evidence")
@@ -58,6 +67,67 @@ def add_source(request, pk):
         "claim": claim, "form": form, "errors": errors, "stances": Evidence.Stance.choices,
         "kinds": Source.Kind.choices,
     }, status=400 if errors else 200)
+
+
+def evidence_changes(evidence: Evidence, post) -> dict:
+    """The fields an evidence form changed, as ``update_evidence`` takes them; a field the form did not send is
+    left alone, and an estimate counts as changed only when its number differs (2000 is 2000.00)."""
+    changes = {}
+    for name in ("stance", "passage", "note"):
+        if name in post and post[name].strip() != getattr(evidence, name):
+            changes[name] = post[name].strip()
+    if "estimate_value" in post:  # the form carries the estimate fields; an unticked box sends nothing
+        estimate = clean_estimate({f: post.get(f) for f in ESTIMATE_FIELDS})
+        changes |= {f: v for f, v in estimate.items() if v != getattr(evidence, f)}
+    return changes
+
+
+def _evidence_page(request, evidence, *, values=None, errors=None, remove_errors=None):
+    failed = errors or remove_errors
+    return render(request, "desk/sources/evidence_edit.html", {
+        "evidence": evidence, "claim": evidence.claim, "values": values, "errors": errors or {},
+        "remove_errors": remove_errors or {},
+    }, status=400 if failed else 200)
+
+
+@role_required(Role.EDITOR, Role.REVIEWER)
+def edit_evidence(request, pk):
+    """Change an evidence row's stance, passage, note or estimate; a published claim's evidence changes only with a
+    correction note, and the service's refusal is shown beside the form."""
+    evidence = get_object_or_404(Evidence.objects.select_related("claim", "source"), pk=pk)
+    if request.method != "POST":
+        return _evidence_page(request, evidence)
+    try:
+        changes = evidence_changes(evidence, request.POST)
+        if changes:
+            update_evidence(evidence=evidence, by=request.user, correction=request.POST.get("correction", ""),
+                            **changes)
+    except SourceInvalid as exc:
+        evidence.refresh_from_db()  # the service may have set fields before refusing; show the stored row
+        return _evidence_page(request, evidence, values=request.POST, errors=exc.errors)
+    except TransitionRefused as exc:  # a correction of a published claim is a reviewer's to make
+        evidence.refresh_from_db()
+        return _evidence_page(request, evidence, values=request.POST, errors={"claim": str(exc)})
+    if changes:
+        messages.success(request, f"Evidence from {evidence.source} saved.")
+    else:
+        messages.info(request, "Nothing changed in that evidence.")
+    return redirect(reverse("desk:claim", args=[evidence.claim_id]) + f"#evidence-{evidence.pk}")
+
+
+@require_POST
+@role_required(Role.EDITOR, Role.REVIEWER)
+def remove_evidence_view(request, pk):
+    """Unlink a source from a claim (the source and its captures stay); a published claim needs a correction note."""
+    evidence = get_object_or_404(Evidence.objects.select_related("claim", "source"), pk=pk)
+    try:
+        remove_evidence(evidence=evidence, by=request.user, correction=request.POST.get("correction", ""))
+    except SourceInvalid as exc:
+        return _evidence_page(request, evidence, remove_errors=exc.errors)
+    except TransitionRefused as exc:
+        return _evidence_page(request, evidence, remove_errors={"claim": str(exc)})
+    messages.success(request, f"{evidence.source} is no longer evidence for this claim.")
+    return redirect(reverse("desk:claim", args=[evidence.claim_id]) + "#evidence")
 
 
 @require_POST

@@ -70,6 +70,9 @@ def queue_article_fetch(*, article) -> None:
     enqueue_after_commit(fetch_article, article.pk)
 
 
+ESTIMATE_LIMIT = Decimal(10) ** 18
+
+
 def _decimal(value, field: str, errors: dict) -> Decimal | None:
     if value in (None, ""):
         return None
@@ -80,6 +83,9 @@ def _decimal(value, field: str, errors: dict) -> Decimal | None:
         return None
     if not number.is_finite() or number < 0:
         errors[field] = "Enter a number that is not negative."
+        return None
+    if number >= ESTIMATE_LIMIT:  # the column holds 18 digits before the decimal point; more would be a 500
+        errors[field] = "Enter a number below a billion billion."
         return None
     return number
 
@@ -132,8 +138,9 @@ def update_evidence(*, evidence: Evidence, by, correction: str = "", **changes) 
     before = {k: str(getattr(evidence, k)) for k in changes}
     for name, value in changes.items():
         setattr(evidence, name, value)
-    if "passage" in changes:
+    if "passage" in changes:  # where the old passage was found says nothing about the new one
         evidence.passage_found = Evidence.PassageState.UNCHECKED
+        evidence.passage_start = evidence.passage_end = evidence.passage_score = evidence.checked_capture = None
     evidence.save()
     diff = {f"evidence.{k}": [before[k], str(v)] for k, v in changes.items() if before[k] != str(v)}
     if diff:
