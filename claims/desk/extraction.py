@@ -27,6 +27,7 @@ from claims.fetching.extract import extract, visible_text
 from claims.models import Article, ArticleRevision, Attendee, Claim, Entity
 from claims.services import articles as article_services
 from claims.services import claims as claim_services
+from claims.workflow import TransitionRefused
 
 ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
 KIND_LABELS = dict(Claim.Kind.choices)
@@ -371,17 +372,22 @@ def claim_edit(request, pk):
     try:
         # New quoted words move the claim (how an editor fixes an orphaned claim); none leave its span alone.
         selector = _posted_selector(request.POST) if request.POST.get("exact", "").strip() else None
+        data = claim_input(request.POST)
+        leaves_meeting = claim.kind == Claim.Kind.MEETING and data["kind"] != Claim.Kind.MEETING
+        dropped = claim.attendees.count() if leaves_meeting else 0
         claim_services.update_claim(claim_id=claim.pk, by=request.user, version=version, selector=selector,
-                                    correction=request.POST.get("correction", ""), **claim_input(request.POST))
+                                    correction=request.POST.get("correction", ""), **data)
     except claim_services.StaleVersion as exc:
         return _conflict(request, claim, exc, reverse("desk:claim-edit", args=[pk]))
     except claim_services.ClaimInvalid as exc:
         form = claim_form_context(claim=claim, post=request.POST, errors=exc.errors)
         return render(request, "desk/extraction/claim_edit.html", {"claim": claim, "form": form}, status=400)
-    except claim_services.ClaimLocked as exc:
+    except (claim_services.ClaimLocked, TransitionRefused) as exc:  # a correction is a reviewer's to make
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Claim saved.")
+        messages.success(request, "Claim saved." if not dropped else
+                         f"Claim saved. Only a meeting has attendees: its {dropped} attendee(s) were removed "
+                         "(the history lists them).")
     return redirect(reverse("desk:claim", args=[pk]))
 
 
@@ -397,7 +403,7 @@ def claim_attendees(request, pk):
                                         attendees=_attendees_for_service(request.POST))
     except claim_services.StaleVersion as exc:
         return _conflict(request, claim, exc, reverse("desk:claim-attendees", args=[pk]))
-    except (claim_services.ClaimInvalid, claim_services.ClaimLocked) as exc:
+    except (claim_services.ClaimInvalid, claim_services.ClaimLocked, TransitionRefused) as exc:
         messages.error(request, "; ".join(exc.errors.values()) if hasattr(exc, "errors") else str(exc))
     else:
         messages.success(request, "Attendees saved.")

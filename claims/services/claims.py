@@ -116,7 +116,8 @@ def update_claim(*, claim_id: int, by, version: int, selector: dict | None = Non
                  correction: str = "", **fields) -> Claim:
     """Apply an editor's changes to the claim they read at ``version``; raise StaleVersion if it moved on.
 
-    A published claim changes only with a ``correction`` note (what changed and why), which is public.
+    A published claim changes only with a ``correction`` note (what changed and why), which is public. A meeting
+    changed to another kind loses its attendees; the history records who they were.
     """
     # Row lock: of two editors saving the same version at once, the second waits here and then sees the bump.
     claim = Claim.objects.select_for_update().select_related("revision").get(pk=claim_id)
@@ -141,6 +142,9 @@ def update_claim(*, claim_id: int, by, version: int, selector: dict | None = Non
         claim.anchor, claim.anchor_confidence = Claim.Anchor.EXACT, 1.0
     if entities is not None:
         claim.entities.set(entities)
+    if attendees is None and before["kind"] == Claim.Kind.MEETING and claim.kind != Claim.Kind.MEETING:
+        # Only a meeting has attendees: a claim that stops being one loses them, and its history says so.
+        attendees = []
     attendee_changes = _write_attendees(claim, attendees) if attendees is not None else {}
     changes = diff(before, _snapshot(claim)) | attendee_changes
     if not changes:
