@@ -61,6 +61,8 @@ EXPECTED = {
     "desk:source_recapture": DESK_POST,
     "desk:evidence_edit": DESK_POST,
     "desk:evidence_remove": DESK_POST,
+    "desk:claim-similar-find": DESK_POST,
+    "desk:claim-similar-decide": DESK_POST,
     "desk:capture": DESK,
     "desk:capture_archived": DESK,
     "desk:capture_warc": DESK,
@@ -156,12 +158,16 @@ def _objects(demo):
     capture = Capture.objects.create(source=evidence.source, state="done", requested_url=evidence.source.url,
                                      http_status=200, text="…")
     capture.warc.save("capture.warc.gz", ContentFile(_warc(evidence.source.url)))
-    first, second = Claim.objects.order_by("id")[:2]
-    link = ClaimLink.objects.create(from_claim=first, to_claim=second, score=0.8)
+    # The link involves the claim the desk URLs name, so /claims/<pk>/similar/<link_pk>/ finds it; confirmed, so
+    # "look for similar claims" (walked before it) keeps it.
+    other = Claim.objects.exclude(pk=claim.pk).order_by("id").first()
+    first, second = sorted([claim, other], key=lambda c: c.pk)
+    link = ClaimLink.objects.create(from_claim=first, to_claim=second, score=0.8, state="confirmed")
     page = Page.objects.filter(language="en").first() or Page.objects.create(
         slug="methodology", language="en", title="Methodology", body="<p>How we check.</p>")
     return {
         "page": page.slug, "claims": claim.pk, "claim-links": link.pk, "source_pk": evidence.source.pk, "articles": demo.pk, "sources": evidence.source.pk, "captures": capture.pk,
+        "link_pk": link.pk,
         "entities": Entity.objects.order_by("id").first().pk, "evidence": evidence.pk,
         "slug": claim.slug, "content_type_id": ContentType.objects.get_for_model(Claim).pk,
         "object_id": claim.pk, "app_label": "claims", "url": "nothing-here/", "format": "json",
