@@ -153,3 +153,12 @@ def test_outsider_cannot_edit_or_remove_evidence(client, outsider, evidence):
     assert edit(client, evidence, stance="context").status_code == 403
     assert client.post(reverse("desk:evidence_remove", args=[evidence.pk])).status_code == 403
     assert Evidence.objects.get().stance == "supports"
+
+
+def test_estimate_fields_are_offered_for_quantity_claims_only(desk):
+    other = EvidenceFactory(claim=make_claim(status="draft", verdict="", kind="event"), stance="context")
+    page = desk.get(reverse("desk:claim", args=[other.claim_id])).content.decode()
+    assert reverse("desk:evidence_edit", args=[other.pk]) in page and 'name="estimate_value"' not in page
+    desk.post(reverse("desk:evidence_edit", args=[other.pk]), {"stance": "supports", "passage": "", "note": ""})
+    other.refresh_from_db()
+    assert other.stance == "supports" and other.estimate_value is None
