@@ -162,3 +162,9 @@ def test_estimate_fields_are_offered_for_quantity_claims_only(desk):
     desk.post(reverse("desk:evidence_edit", args=[other.pk]), {"stance": "supports", "passage": "", "note": ""})
     other.refresh_from_db()
     assert other.stance == "supports" and other.estimate_value is None
+
+
+def test_panel_shows_figures_as_typed_not_at_the_columns_scale(desk, evidence):
+    Evidence.objects.filter(pk=evidence.pk).update(estimate_lower=Decimal("1500.50"), estimate_upper=None)
+    page = desk.get(reverse("desk:claim", args=[evidence.claim_id])).content.decode()
+    assert "≈ 2000 [1500.5–…]" in page and "2000.00" not in page

@@ -1,4 +1,5 @@
-"""{{ evidence|evidence_values }} and {% evidence_stances %}: what the evidence edit form shows for a row."""
+"""{{ evidence|evidence_values }}, {% evidence_stances %} and {{ number|plain_number }}: what the evidence panel and
+its edit form show for a row."""
 
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ from claims.models import Evidence
 register = template.Library()
 
 
+@register.filter(name="plain_number")
 def _number(value: Decimal | None) -> str:
     """2000.00 reads as 2000, 2.50 as 2.5: the editor typed a number, not a column's scale."""
     return "" if value is None else f"{value.normalize():f}"
