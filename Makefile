@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$(pyenv root 2>/dev/nu
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	echo $$p; break; fi; done)
 
-.PHONY: run test lint format venv migrate demo check-deploy bench clean
+.PHONY: run test lint format venv migrate demo check-deploy bench bench-scale clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or newer is needed (python3.13, python3.12 or python3); install one and retry." >&2; exit 1; fi
@@ -48,6 +48,11 @@ format: venv
 
 bench: venv
 	@for b in bench/*.py; do echo "== $$b"; DEBUG=1 $(BIN)/python $$b; done
+
+# Load on gunicorn at 100,000 claims and bad input at scale (docs/benchmarks.md); minutes, not part of `make test`.
+bench-scale: venv
+	$(BIN)/python bench/load.py --profile 40
+	$(BIN)/python bench/bad_input.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache
