@@ -12,10 +12,12 @@ Uses its own PostgreSQL database (``bench_scale_input``) and Redis database 10. 
 """
 
 import argparse
+import atexit
 import json
 import os
 import queue
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -407,7 +409,8 @@ def main() -> None:
     if {"article", "hosts"} & set(args.parts):
         seed.create_database(DATABASE, fresh=True)  # history rows cannot be deleted: start from an empty one
         os.environ["REDIS_URL"] = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/10")
-        os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="bench-media-")
+        os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="bench-media-")  # the captures' WARC files
+        atexit.register(shutil.rmtree, os.environ["MEDIA_ROOT"], ignore_errors=True)
         seed.setup_django(DATABASE)
         from django.conf import settings
         from django.core.management import call_command
