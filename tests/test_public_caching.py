@@ -113,3 +113,33 @@ def test_list_pages_cost_a_constant_number_of_queries(client, path, django_asser
     # home: 1 claims with articles; article: 1 article, 2 its claims; entity: 1 entity, 2 its claims.
     with django_assert_max_num_queries(2):
         assert client.get(address).status_code == 200
+
+
+def test_home_is_rendered_once_per_lists_generation(client, django_assert_num_queries):
+    from claims.public.cache import invalidate_claim
+
+    first_claim = make_claim()
+    client.get("/")
+    with django_assert_num_queries(0):  # served from the page cache
+        assert first_claim.statement in client.get("/").content.decode()
+    second = make_claim()
+    invalidate_claim(second.pk)  # what the workflow service does on publication
+    assert second.statement in client.get("/").content.decode()
+
+
+def test_public_pages_never_carry_a_desk_users_messages(client, editor):
+    """A cached public page is shared by every reader: one editor's pending message must not be baked in."""
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    client.force_login(editor)
+    storage = CookieStorage(RequestFactory().get("/"))
+    storage.add(constants.SUCCESS, "Private note for the editor")
+    response = HttpResponse()
+    storage.update(response)
+    client.cookies[storage.cookie_name] = response.cookies[storage.cookie_name].value
+    make_claim()
+    assert "Private note" not in client.get("/").content.decode()
+    assert "Private note" in client.get("/desk/").content.decode()  # it was pending all along

@@ -63,9 +63,16 @@ def alternates(request) -> list[dict]:
 @require_safe
 @condition(etag_func=_lists_etag)
 def home(request):
-    # 1 query: the latest published claims with their articles.
-    claims = Claim.objects.published().select_related("article").order_by("-published_at", "-id")[:30]
-    return for_cdn(render(request, "public/home.html", {"claims": claims, "alternates": alternates(request)}))
+    """Rendered once per lists generation and language; until a claim's public face changes, 0 queries."""
+    key = f"public:page:home:{_lists_etag(request)}"
+    html = generations.get_page(key)
+    if html is None:
+        # 1 query: the latest published claims with their articles.
+        claims = Claim.objects.published().select_related("article").order_by("-published_at", "-id")[:30]
+        html = render_to_string("public/home.html", {"claims": claims, "alternates": alternates(request)},
+                                request=request)
+        generations.set_page(key, html)
+    return for_cdn(HttpResponse(html))
 
 
 # --- the claim page -------------------------------------------------------------------------------------------
