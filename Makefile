@@ -46,8 +46,9 @@ lint: venv
 format: venv
 	@$(BIN)/ruff format . && $(BIN)/ruff check --fix .
 
+# The quick benchmarks (bench/seed.py and bench/public_*.py are their helpers, not benchmarks).
 bench: venv
-	@for b in bench/*.py; do echo "== $$b"; DEBUG=1 $(BIN)/python $$b; done
+	@for b in anchoring fetch api public_pages matching_eval; do echo "== bench/$$b.py"; DEBUG=1 $(BIN)/python bench/$$b.py; done
 
 # Load on gunicorn at 100,000 claims and bad input at scale (docs/benchmarks.md); minutes, not part of `make test`.
 bench-scale: venv
