@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
 from rapidfuzz import fuzz
 
-from claims.arabic.normalization import normalize_with_map
+from claims.arabic.normalization import normalize_with_map, original_span
 
 DEFAULT_THRESHOLD = 85.0
 
@@ -30,20 +29,9 @@ def find_passage(passage: str, text: str, threshold: float = DEFAULT_THRESHOLD) 
         return PassageMatch("not_found")
     at = haystack.find(needle)
     if at >= 0:
-        return PassageMatch("found", *_original_span(text, origin, at, at + len(needle)), score=100.0)
+        return PassageMatch("found", *original_span(text, origin, at, at + len(needle)), score=100.0)
     alignment = fuzz.partial_ratio_alignment(needle, haystack, score_cutoff=threshold)
     if alignment is None or alignment.dest_end <= alignment.dest_start:
         return PassageMatch("not_found")
-    start, end = _original_span(text, origin, alignment.dest_start, alignment.dest_end)
+    start, end = original_span(text, origin, alignment.dest_start, alignment.dest_end)
     return PassageMatch("approximate", start, end, score=round(alignment.score, 1))
-
-
-def _original_span(text: str, origin: list[int], start: int, end: int) -> tuple[int, int]:
-    """Map a normalized [start, end) back to the original text, keeping marks that follow the last letter
-    (a shadda or a fatha belongs to the quoted word)."""
-    original_end = origin[end - 1] + 1
-    while original_end < len(text) and (
-        unicodedata.category(text[original_end]) == "Mn" or text[original_end] == "\u0640"
-    ):
-        original_end += 1
-    return origin[start], original_end
