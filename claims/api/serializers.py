@@ -1,7 +1,13 @@
 """Serializers: translate between JSON and the services' arguments; business rules live in the services."""
 
+from functools import cached_property
+from urllib.parse import quote
+
+from django.urls import reverse
+from django.utils.http import RFC3986_SUBDELIMS
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.relations import PKOnlyObject
 
 from claims.details import CHANNELS, FIELDS
 from claims.models import Article, ArticleRevision, Attendee, Capture, Claim, ClaimEvent, Entity, Evidence, Source
@@ -96,6 +102,12 @@ STATUS_CHOICES = [(status.value, labels[0]) for status, labels in STATUS_LABELS.
 VERDICT_CHOICES = [("", "No verdict yet")] + [(verdict.id, verdict.label_en) for verdict in VERDICTS.values()]
 
 
+def prefetched(claim: Claim, relation: str) -> list:
+    """The claim's ``relation`` as claim_queryset() prefetched it (to ``listed_<relation>``), else queried."""
+    found = getattr(claim, f"listed_{relation}", None)
+    return found if found is not None else list(getattr(claim, relation).all())
+
+
 class ClaimSerializer(serializers.ModelSerializer):
     selector = SelectorSerializer()
     status = serializers.ChoiceField(choices=STATUS_CHOICES, read_only=True)
@@ -117,25 +129,67 @@ class ClaimSerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_public_url(self, claim):
-        url = claim.public_url
+        if not claim.is_public:
+            return None
+        # What reverse("public:claim", args=[pk, slug]) answers (it quotes the whole path the same way), made
+        # from a prefix reversed once per list instead of a URL resolution per claim.
+        return self._claim_url_prefix + quote(f"{claim.pk}/{claim.slug}/", safe=RFC3986_SUBDELIMS + "/~:@")
+
+    @cached_property
+    def _claim_url_prefix(self) -> str:
+        sample = reverse("public:claim", args=[0, "x"])
+        assert sample.endswith("/0/x/"), sample
+        prefix = sample.removesuffix("0/x/")
         request = self.context.get("request")
-        return request.build_absolute_uri(url) if url and request else url
+        return request.build_absolute_uri(prefix) if request else prefix
 
     def get_imported(self, claim) -> bool:
         return claim.revision.origin == ArticleRevision.Origin.CLAIMREVIEW
 
     def to_representation(self, claim):
-        data = super().to_representation(claim)
-        data["selector"] = claim.selector
+        # ModelSerializer's generic walk (a lookup chain per field, the nested selector and details built and then
+        # replaced) cost ~0.8 ms a claim on a list page; the readers below give the same dict in the same order.
+        return {name: read(claim) for name, read in self._readers}
+
+    @cached_property
+    def _readers(self) -> list:
+        special = {
+            "selector": lambda claim: claim.selector,
+            "details": self._details,
+            "entities": lambda claim: [entity.pk for entity in prefetched(claim, "entities")],
+            "public_url": self.get_public_url,
+            "imported": self.get_imported,
+        }
+        return [(field.field_name, special.get(field.field_name) or _reader(field)) for field in self._readable_fields]
+
+    def _details(self, claim) -> dict:
         details = dict(claim.details)
         if claim.kind == Claim.Kind.MEETING:
             details["attendees"] = [
                 {"entity": a.entity_id, "name": a.name or a.entity.name, "role": a.role, "status": a.status,
                  "entity_name": a.entity.name, "evidence_note": a.evidence_note}
-                for a in claim.attendees.all()
+                for a in prefetched(claim, "attendees")
             ]
-        data["details"] = details
-        return data
+        return details
+
+
+def _reader(field):
+    """How Serializer.to_representation reads ``field`` from an instance; a plain attribute without the lookups."""
+    if len(field.source_attrs) == 1 and not isinstance(field, serializers.RelatedField | serializers.ManyRelatedField):
+        attribute, represent = field.source, field.to_representation
+
+        def read_attribute(instance):
+            value = getattr(instance, attribute)
+            return None if value is None else represent(value)
+
+        return read_attribute
+
+    def read(instance):
+        value = field.get_attribute(instance)
+        found = value.pk if isinstance(value, PKOnlyObject) else value
+        return None if found is None else field.to_representation(value)
+
+    return read
 
 
 class CaptureSerializer(serializers.ModelSerializer):

@@ -20,8 +20,15 @@ from claims.services.workflow import transition_claim
 
 
 def claim_queryset():
-    return Claim.objects.select_related("revision").prefetch_related(
-        "entities", Prefetch("attendees", queryset=Attendee.objects.select_related("entity"))
+    """Claims with what ClaimSerializer shows: the revision's number and origin (not its text, which can be a
+    megabyte per claim), and the entities and attendees as plain lists (``listed_*``): a prefetch cache would
+    build a related manager and a filtered queryset per claim."""
+    return (
+        Claim.objects.select_related("revision").defer("search_text", "revision__text")
+        .prefetch_related(
+            Prefetch("entities", queryset=Entity.objects.only("id"), to_attr="listed_entities"),
+            Prefetch("attendees", queryset=Attendee.objects.select_related("entity"), to_attr="listed_attendees"),
+        )
     )
 
 
