@@ -16,6 +16,7 @@ from claims.models import (
     Page,
     Source,
 )
+from claims.services.entities import delete_entities, update_entity
 from claims.services.workflow import TransitionRefused, transition_claim
 
 
@@ -147,6 +148,16 @@ class EntityAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "wikidata")
     list_filter = ("kind",)
     search_fields = ("name", "search_text", "wikidata")
+
+    # Through the service: public pages and lists show entities' names and must drop their cached copies.
+    def save_model(self, request, obj, form, change):
+        update_entity(entity=obj)
+
+    def delete_model(self, request, obj):
+        delete_entities(entities=[obj])
+
+    def delete_queryset(self, request, queryset):
+        delete_entities(entities=queryset)
 
 
 class CaptureInline(admin.TabularInline):

@@ -1,20 +1,30 @@
 """API views: thin shells over the services and the models' QuerySets."""
 
+import hashlib
+from urllib.parse import urlencode
+
 from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.utils import translation
+from django.utils.cache import get_conditional_response
+from django.utils.http import quote_etag
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from claims.api import filters as f
 from claims.api import serializers as s
 from claims.api.permissions import IsEditorOrReadOnly
 from claims.models import Article, Attendee, Capture, Claim, Entity, Evidence, Source
+from claims.public import cache as generations
 from claims.services import articles as article_services
 from claims.services import claims as claim_services
+from claims.services import entities as entity_services
 from claims.services import sources as source_services
 from claims.services.workflow import transition_claim
 
@@ -155,6 +165,9 @@ class EntityViewSet(viewsets.ModelViewSet):
     ordering_fields = ["name", "id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
+    def perform_update(self, serializer):
+        entity_services.update_entity(entity=serializer.instance, **serializer.validated_data)
+
 
 class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                     viewsets.GenericViewSet):
@@ -232,8 +245,16 @@ class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         return Response(self.get_serializer(evidence).data, status=status.HTTP_201_CREATED)
 
 
+#: Seconds a serialized public list page is kept; the lists generation in its key is what keeps it fresh.
+PUBLIC_LIST_TIMEOUT = 300
+
+
 class PublicClaimViewSet(viewsets.ReadOnlyModelViewSet):
     """Published claims only; no authentication needed."""
+
+    # (Not in the docstring, which is the OpenAPI description.) List pages are cached serialized, under the lists
+    # generation (claims/public/cache.py) that every change to a published claim bumps, and answer a matching
+    # If-None-Match with 304.
 
     serializer_class = s.ClaimSerializer
     permission_classes = [AllowAny]
@@ -243,4 +264,42 @@ class PublicClaimViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return claim_queryset().published().order_by("-published_at", "-id")
+
+    def list(self, request, *args, **kwargs):
+        key = public_list_key(request)
+        if key is None:  # the browsable API: rendered for one reader
+            return super().list(request, *args, **kwargs)
+        etag = quote_etag(hashlib.sha256(key.encode()).hexdigest())
+        not_modified = get_conditional_response(request, etag=etag)
+        if not_modified is not None:
+            not_modified["ETag"] = etag
+            return not_modified
+        cached = generations.get_page(key, timeout=PUBLIC_LIST_TIMEOUT)
+        if cached is None:
+            response = super().list(request, *args, **kwargs)
+            response.accepted_renderer = request.accepted_renderer
+            response.accepted_media_type = request.accepted_media_type
+            response.renderer_context = self.get_renderer_context()
+            response.render()
+            cached = (response["Content-Type"], response.content)
+            generations.set_page(key, cached, timeout=PUBLIC_LIST_TIMEOUT)
+        response = HttpResponse(cached[1], content_type=cached[0])
+        response["ETag"] = etag
+        return response
+
+
+def public_list_key(request) -> str | None:
+    """The cache key of a public list page: everything its bytes depend on, or None when it is not cached.
+
+    The query is normalized (parameters sorted by name, each name's values in their order): the filters read it
+    that way, and the next/previous links are rebuilt from it sorted, so reordered parameters share one entry.
+    """
+    if not isinstance(request.accepted_renderer, JSONRenderer):
+        return None
+    query = urlencode(sorted(request.query_params.lists(), key=lambda item: item[0]), doseq=True)
+    # The scheme and host make the absolute URLs; the media type carries the indentation a client may ask for;
+    # the language would prefix public_url (/ar/) should the API ever be served in another than the default.
+    seed = "|".join([request.build_absolute_uri(request.path), translation.get_language() or "",
+                     request.accepted_media_type, query])
+    return f"public:api:claims:{generations.lists_generation()}:{hashlib.sha256(seed.encode()).hexdigest()}"
 

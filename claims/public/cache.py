@@ -46,14 +46,25 @@ def invalidate_claim(claim_id: int) -> None:
     _bump(LISTS_KEY)
 
 
-#: Rendered pages each web process keeps in memory (about 15 KB each).
+def invalidate_lists() -> None:
+    """Drop every cached public page and list: for a change many claims show, such as an entity's new name.
+
+    Claim pages carry the lists generation in their keys too, so they are dropped as well.
+    """
+    _bump(LISTS_KEY)
+
+
+#: Rendered pages each web process keeps in memory (about 15 KB each; a public API list page of 50, ~60 KB).
 LOCAL_PAGES = 1000
 _local: OrderedDict[str, tuple[float, object]] = OrderedDict()
 _local_lock = threading.Lock()
 
 
-def get_page(key: str):
-    """The page stored under ``key``: from this process's memory, else from the shared cache; None if absent."""
+def get_page(key: str, timeout: int = PAGE_TIMEOUT):
+    """The page stored under ``key``: from this process's memory, else from the shared cache; None if absent.
+
+    ``timeout``: how long this process keeps a page found in the shared cache (the one it was stored with).
+    """
     with _local_lock:
         found = _local.get(key)
         if found is not None and found[0] > time.monotonic():
@@ -61,18 +72,18 @@ def get_page(key: str):
             return found[1]
     entry = cache.get(key)
     if entry is not None:
-        _remember(key, entry)
+        _remember(key, entry, timeout)
     return entry
 
 
-def set_page(key: str, entry) -> None:
-    cache.set(key, entry, timeout=PAGE_TIMEOUT)
-    _remember(key, entry)
+def set_page(key: str, entry, timeout: int = PAGE_TIMEOUT) -> None:
+    cache.set(key, entry, timeout=timeout)
+    _remember(key, entry, timeout)
 
 
-def _remember(key: str, entry) -> None:
+def _remember(key: str, entry, timeout: int = PAGE_TIMEOUT) -> None:
     with _local_lock:
-        _local[key] = (time.monotonic() + PAGE_TIMEOUT, entry)
+        _local[key] = (time.monotonic() + timeout, entry)
         _local.move_to_end(key)
         while len(_local) > LOCAL_PAGES:
             _local.popitem(last=False)

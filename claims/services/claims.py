@@ -148,6 +148,12 @@ def update_claim(*, claim_id: int, by, version: int, selector: dict | None = Non
     attendee_changes = _write_attendees(claim, attendees) if attendees is not None else {}
     changes = diff(before, _snapshot(claim)) | attendee_changes
     if not changes:
+        if claim.status in PUBLIC_STATUSES and (entities is not None or attendees is not None):
+            # The history records neither the entity list nor attendees' names and notes, but public pages and
+            # the public API show them: they may have changed.
+            from claims.public.cache import invalidate_claim
+
+            transaction.on_commit(lambda: invalidate_claim(claim.pk))
         return claim
     claim.last_editor = by
     claim.search_text = _search_text(claim)
