@@ -248,3 +248,47 @@ def test_unexpected_processing_error_is_retried_not_left_fetching(server, monkey
     with pytest.raises(RetryLater):
         run_capture(capture_id=queued.pk)
     assert Capture.objects.get(pk=queued.pk).state == "queued"
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_unreachable_limiter_leaves_the_capture_queued_for_a_retry(server, settings):
+    settings.REDIS_URL = f"redis://127.0.0.1:{_closed_port()}/0"  # Redis is down
+    url = server.route("/page", body=english_page("Haftar visited Moscow."))
+    capture = queued_capture(url)
+    with pytest.raises(RetryLater) as retry:
+        run_capture(capture_id=capture.pk)
+    assert "unreachable" in retry.value.reason and retry.value.delay > 0
+    capture.refresh_from_db()
+    assert (capture.state, capture.attempts) == ("queued", 0)
+    assert server.seen == []  # nothing fetched without the per-host limit
+
+
+def test_a_fetch_finished_while_redis_went_away_is_still_recorded(server, settings, monkeypatch):
+    if not settings.REDIS_URL:
+        pytest.skip("needs REDIS_URL")
+    from claims.fetching import pipeline
+    from claims.services import host_slots
+
+    url = server.route("/page", body=english_page("Haftar visited Moscow."))
+    real_capture = pipeline.capture
+
+    def capture_then_lose_redis(*args, **kwargs):
+        outcome = real_capture(*args, **kwargs)
+        import redis
+
+        host_slots._backend().client = redis.Redis.from_url(f"redis://127.0.0.1:{_closed_port()}/0")
+        return outcome
+
+    monkeypatch.setattr(pipeline, "capture", capture_then_lose_redis)
+    try:
+        capture = run_capture(capture_id=queued_capture(url).pk)
+    finally:
+        host_slots._redis.clear()
+    assert capture.state == "done" and capture.title == "Report on Libya"

@@ -24,7 +24,7 @@ from claims.fetching.client import FetchPolicy, retry_delay
 from claims.fetching.errors import DNSFailure, FetchError, HTTPStatusError, Timeout
 from claims.fetching.passages import find_passage
 from claims.models import Article, ArticleRevision, Capture, Evidence, Source
-from claims.services.host_slots import HostBusy, host_slot
+from claims.services.host_slots import HostBusy, SlotsUnavailable, host_slot
 from claims.services.queueing import send_task
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,8 @@ GONE_STATUSES = (404, 410)
 QUEUED_GRACE = timedelta(seconds=settings.SWEEP_QUEUED_GRACE_SECONDS)
 RECENT_SOURCE = timedelta(days=14)
 SCHEDULE_BATCH = 500
+#: When Redis (the per-host limiter) cannot be reached, try again after this long.
+SLOTS_RETRY_SECONDS = 10.0
 
 
 class RetryLater(Exception):
@@ -102,6 +104,10 @@ def run_capture(*, capture_id: int) -> Capture | None:
                     "The page could not be processed because of an internal error.", transient=True))
     except HostBusy as exc:
         raise RetryLater(exc.delay, str(exc)) from exc
+    except SlotsUnavailable as exc:
+        # Not claimed yet, so the row is still queued: the retry, or the sweeper if the broker is down too,
+        # brings it back.
+        raise RetryLater(SLOTS_RETRY_SECONDS, str(exc)) from exc
     return _record_success(capture, outcome)
 
 
@@ -269,6 +275,8 @@ def import_article_from_url(*, article_id: int) -> Article | None:
             outcome = pipeline.capture(article.url, fetch_policy())
     except HostBusy as exc:
         raise RetryLater(exc.delay, str(exc)) from exc
+    except SlotsUnavailable as exc:
+        raise RetryLater(SLOTS_RETRY_SECONDS, str(exc)) from exc
     except FetchError as exc:
         if exc.transient and attempt < settings.FETCH_MAX_ATTEMPTS:
             Article.objects.filter(pk=article.pk).update(import_error=f"Attempt {attempt}: {exc.reason}")

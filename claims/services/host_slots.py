@@ -4,6 +4,7 @@ filesystem broker, one machine) the limit is kept inside the worker process."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import uuid
@@ -11,6 +12,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
+
+log = logging.getLogger(__name__)
 
 KEY_PREFIX = "fetch:host:"
 
@@ -44,6 +47,10 @@ class HostBusy(Exception):
         self.delay = delay
 
 
+class SlotsUnavailable(Exception):
+    """The shared limiter (Redis) cannot be reached, so nobody can tell whether the host is free: try later."""
+
+
 @dataclass
 class Limits:
     concurrency: int
@@ -65,17 +72,26 @@ class _RedisSlots:
     def __init__(self, url: str):
         import redis
 
-        self.client = redis.Redis.from_url(url)
+        self.errors = redis.RedisError
+        # Bounded waits: a Redis that hangs must not hold a capture past its time limit.
+        self.client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
         self.script = self.client.register_script(_ACQUIRE)
 
     def try_acquire(self, host: str, token: str, limits: Limits) -> float:
         keys = [f"{KEY_PREFIX}{host}:slots", f"{KEY_PREFIX}{host}:next"]
         args = [int(time.time() * 1000), token, limits.concurrency, int(limits.slot_seconds * 1000),
                 int(limits.delay * 1000)]
-        return int(self.script(keys=keys, args=args)) / 1000
+        try:
+            return int(self.script(keys=keys, args=args)) / 1000
+        except self.errors as exc:
+            raise SlotsUnavailable(f"the per-host fetch limiter (Redis) is unreachable: {exc}") from exc
 
     def release(self, host: str, token: str) -> None:
-        self.client.zrem(f"{KEY_PREFIX}{host}:slots", token)
+        try:
+            self.client.zrem(f"{KEY_PREFIX}{host}:slots", token)
+        except self.errors as exc:
+            # The fetch is done; its result must not be lost for this. The slot frees itself when its lease ends.
+            log.warning("could not release a fetch slot of %s (it frees itself in time): %s", host, exc)
 
 
 class _LocalSlots:
@@ -119,7 +135,8 @@ def _backend():
 
 @contextmanager
 def host_slot(host: str, limits: Limits | None = None):
-    """Hold one of the host's fetch slots for the block; raises HostBusy when none frees up within max_wait."""
+    """Hold one of the host's fetch slots for the block; raises HostBusy when none frees up within max_wait,
+    SlotsUnavailable when the shared limiter cannot be reached."""
     limits = limits or limits_from_settings()
     backend, token = _backend(), uuid.uuid4().hex
     deadline = time.monotonic() + limits.max_wait
