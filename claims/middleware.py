@@ -16,6 +16,7 @@ class RequestIdMiddleware:
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
         rid = incoming if incoming.isascii() and 0 < len(incoming) <= 64 else uuid.uuid4().hex
+        request.request_id = rid
         token = request_id_var.set(rid)
         try:
             response = self.get_response(request)
@@ -27,5 +28,9 @@ class RequestIdMiddleware:
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record):
-        record.request_id = request_id_var.get()
+        rid = request_id_var.get()
+        if rid == "-":
+            # Django logs 4xx/5xx answers ("Not Found: /x") after the middleware returned, naming the request.
+            rid = getattr(getattr(record, "request", None), "request_id", "-")
+        record.request_id = rid
         return True

@@ -1,0 +1,116 @@
+"""Processes for the scale-out and shutdown tests: a private redis-server, and web, worker and beat processes
+started the way the Procfile starts them, against the test PostgreSQL database."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def connects(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), 0.5).close()
+        return True
+    except OSError:
+        return False
+
+
+def wait_until(predicate, timeout: float, message) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(message() if callable(message) else message)
+
+
+class Redis:
+    """A private redis-server, so a test may restart it without touching anyone else's."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.proc = None
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_until(lambda: connects(self.port), 10, "redis-server did not start")
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+
+class Cluster:
+    """Child processes sharing one environment; each logs to its own file under ``logs``."""
+
+    def __init__(self, redis: Redis, logs: Path, **extra_env: str):
+        db = settings.DATABASES["default"]
+        self.redis = redis
+        self.logs = logs
+        self.env = {
+            **os.environ,
+            "DEBUG": "1",
+            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+            "REDIS_URL": redis.url,
+            "DATA_DIR": str(logs),
+            "FETCH_ALLOWED_NETWORKS": "127.0.0.1/32",
+            "FETCH_POLITENESS_DELAY": "0",
+            "PYTHONUNBUFFERED": "1",
+            **extra_env,
+        }
+        self.env.pop("TEST_DATABASE_NAME", None)
+        self.env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        self.procs: dict[str, subprocess.Popen] = {}
+
+    def spawn(self, name: str, *args: str) -> subprocess.Popen:
+        with open(self.logs / f"{name}.log", "w") as log:  # the child keeps its own copy of the descriptor
+            proc = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
+        self.procs[name] = proc
+        return proc
+
+    def web(self, name: str, port: int) -> subprocess.Popen:
+        return self.spawn(name, sys.executable, "-m", "gunicorn", "project.wsgi", "--bind", f"127.0.0.1:{port}",
+                          "--workers", "1", "--threads", "4")
+
+    def worker(self, name: str, queues: str, concurrency: int) -> subprocess.Popen:
+        """A Celery worker with the Procfile's (prefork) pool on the given queues."""
+        return self.spawn(name, sys.executable, "-m", "celery", "-A", "project", "worker", "-Q", queues,
+                          "--concurrency", str(concurrency), "-n", f"{name}@%h", "--loglevel", "INFO")
+
+    def beat(self) -> subprocess.Popen:
+        return self.spawn("beat", sys.executable, "-m", "celery", "-A", "project", "beat", "--loglevel", "INFO",
+                          "--schedule", str(self.logs / "beat-schedule"))
+
+    def log(self, name: str) -> str:
+        return (self.logs / f"{name}.log").read_text(errors="replace")
+
+    def stop(self) -> None:
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in self.procs.values():
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(10)
