@@ -166,6 +166,8 @@ FETCH_CONNECT_TIMEOUT = env.float("FETCH_CONNECT_TIMEOUT", default=5.0)
 FETCH_READ_TIMEOUT = env.float("FETCH_READ_TIMEOUT", default=15.0)
 FETCH_TOTAL_TIMEOUT = env.float("FETCH_TOTAL_TIMEOUT", default=45.0)
 FETCH_MAX_BYTES = env.int("FETCH_MAX_BYTES", default=15 * 1024 * 1024)
+# Characters of HTML read for a capture's text and metadata; longer pages are slimmed, then cut (the WARC keeps all).
+FETCH_EXTRACT_MAX_CHARS = env.int("FETCH_EXTRACT_MAX_CHARS", default=2_000_000)
 FETCH_MAX_REDIRECTS = env.int("FETCH_MAX_REDIRECTS", default=8)
 FETCH_MAX_ATTEMPTS = env.int("FETCH_MAX_ATTEMPTS", default=4)
 FETCH_PER_HOST_CONCURRENCY = env.int("FETCH_PER_HOST_CONCURRENCY", default=2)

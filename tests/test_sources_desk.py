@@ -149,3 +149,13 @@ def test_source_page_links_each_capture_and_offers_a_new_capture(desk, server):
     page = desk.get(capture.source.get_absolute_url()).content.decode()
     assert reverse("desk:capture", args=[capture.pk]) in page
     assert reverse("desk:source_recapture", args=[capture.source_id]) in page
+
+
+def test_a_capture_too_long_to_read_whole_says_so(desk, server, fetch_settings):
+    fetch_settings.FETCH_EXTRACT_MAX_CHARS = 5_000
+    fetch_settings.FETCH_MAX_BYTES = 2_000_000
+    url = server.route("/long", body=english_page("Haftar met the minister in Moscow. " * 40) * 5)
+    capture = run_capture(capture_id=queued_capture(url).pk)
+    assert capture.state == "done" and capture.text_truncated and capture.size > 5_000
+    page = desk.get(reverse("desk:capture", args=[capture.pk])).content.decode()
+    assert "too long to read whole" in page

@@ -71,6 +71,7 @@ class FetchPolicy:
     read_timeout: float = 20.0
     total_timeout: float = 60.0
     max_bytes: int = 20 * 1024 * 1024
+    extract_max_chars: int = 2_000_000  # HTML read for text and metadata (claims.fetching.extract.slim_html)
     max_redirects: int = 10
     allowed_content_types: tuple[str, ...] = DEFAULT_CONTENT_TYPES
     allowed_networks: tuple[IPv4Network | IPv6Network, ...] = ()

@@ -19,6 +19,13 @@ from claims.fetching.errors import UnreadableContent
 MAX_PDF_PAGES = 500
 SHORT_PAGE_CHARS = 1500
 EMPTY_SHELL_CHARS = 200
+#: trafilatura and htmldate build whole lxml trees: about 25 bytes of memory per character of HTML. A page longer
+#: than this loses its scripts, styles and inline images before extraction, and is cut to it if still too long
+#: (the WARC keeps the whole body). News articles are far below it.
+EXTRACT_MAX_CHARS = 2_000_000
+
+_BULK = re.compile(r"<(script|style|noscript|svg|template)\b([^>]*)>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_DATA_URI = re.compile(r"""(["'])data:[^"']{200,}\1""", re.IGNORECASE)
 
 
 @dataclass
@@ -31,10 +38,28 @@ class Extracted:
     sitename: str = ""
     language: str = ""
     text: str = ""
+    truncated: bool = False  # the page was too long to read whole: its text stops before the page's end
 
 
-def extract(html: str, url: str) -> Extracted:
+def slim_html(html: str, max_chars: int = EXTRACT_MAX_CHARS) -> tuple[str, bool]:
+    """``html`` small enough to parse: scripts (but JSON-LD metadata), styles, inline SVG and data: URIs dropped
+    from a page over ``max_chars``, then cut at a tag before the limit. Returns it and whether it was cut."""
+    if len(html) <= max_chars:
+        return html, False
+
+    def bulk(match: re.Match) -> str:
+        return match.group(0) if "ld+json" in match.group(2).lower() else ""
+
+    html = _DATA_URI.sub('""', _BULK.sub(bulk, html))
+    if len(html) <= max_chars:
+        return html, False
+    cut = html.rfind("<", 0, max_chars)
+    return html[:cut if cut > 0 else max_chars], True
+
+
+def extract(html: str, url: str, *, max_chars: int = EXTRACT_MAX_CHARS) -> Extracted:
     """Metadata and main text of an HTML page; the main text drops navigation, ads and comments."""
+    html, truncated = slim_html(html, max_chars)
     doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False, include_tables=True)
     text = (doc.text or "") if doc else ""
     published = _find_date(html, url, original=True)
@@ -49,6 +74,7 @@ def extract(html: str, url: str) -> Extracted:
         sitename=sitename,
         language=_language(html, text),
         text=text,
+        truncated=truncated,
     )
 
 
@@ -157,14 +183,14 @@ CHALLENGE_MARKERS = (
 BLOCKED_STATUSES = (401, 403, 429, 503)
 
 
-def detect_challenge(status: int, html: str, text: str) -> str | None:
+def detect_challenge(status: int, html: str, text: str, *, max_chars: int = EXTRACT_MAX_CHARS) -> str | None:
     """Why this response is a bot wall rather than the source, or None.
 
     `text` is the page's main or visible text. Markers count only on short pages or blocking statuses,
     because real articles embed CAPTCHA widgets in their comment forms.
     """
     lowered = html.lower()
-    shown = visible_text(html) if len(text) < SHORT_PAGE_CHARS else text
+    shown = visible_text(slim_html(html, max_chars)[0]) if len(text) < SHORT_PAGE_CHARS else text
     blocked = status in BLOCKED_STATUSES
     if blocked or len(shown) < SHORT_PAGE_CHARS:
         for marker, reason in CHALLENGE_MARKERS:

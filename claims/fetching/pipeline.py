@@ -31,8 +31,8 @@ def capture(url: str, policy: FetchPolicy) -> Capture:
     else:
         text, encoding = decode_html(result.body, result.headers.get("content-type"))
         if result.content_type in HTML_TYPES:
-            extracted = extract(text, result.final_url)
-            reason = detect_challenge(result.status, text, extracted.text)
+            extracted = extract(text, result.final_url, max_chars=policy.extract_max_chars)
+            reason = detect_challenge(result.status, text, extracted.text, max_chars=policy.extract_max_chars)
             if reason:
                 raise ChallengePage(reason, status=result.status)
         else:

@@ -91,6 +91,8 @@ class Capture(models.Model):
     description = models.TextField(blank=True)
     language = models.CharField(max_length=12, blank=True)
     text = models.TextField(blank=True)
+    text_truncated = models.BooleanField(
+        default=False, help_text="The page was too long to read whole: the text stops early; the WARC has it all.")
     warc = models.FileField(upload_to="warc/%Y/%m/", blank=True)
     body_file = models.FileField(upload_to="bodies/%Y/%m/", blank=True, help_text="The raw file (PDFs).")
     error_class = models.CharField(max_length=100, blank=True)

@@ -54,6 +54,7 @@ def fetch_policy() -> FetchPolicy:
         read_timeout=settings.FETCH_READ_TIMEOUT,
         total_timeout=settings.FETCH_TOTAL_TIMEOUT,
         max_bytes=settings.FETCH_MAX_BYTES,
+        extract_max_chars=settings.FETCH_EXTRACT_MAX_CHARS,
         max_redirects=settings.FETCH_MAX_REDIRECTS,
         allowed_networks=tuple(settings.FETCH_ALLOWED_NETWORKS),
     )
@@ -195,6 +196,7 @@ def _record_success(capture: Capture, outcome: pipeline.Capture) -> Capture | No
         "sha256": result.sha256, "title": extracted.title[:1000], "author": extracted.author[:500],
         "published_at": extracted.published, "modified_at": extracted.updated,
         "description": extracted.description, "language": extracted.language[:12], "text": extracted.text,
+        "text_truncated": extracted.truncated,
         "warc": capture.warc.name, "body_file": capture.body_file.name or "", "error_class": "", "error": "",
         "changed": changed, "gone": False, "duration_ms": result.elapsed_ms, "fetched_at": now,
         "lease_expires_at": None,
