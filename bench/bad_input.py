@@ -151,7 +151,7 @@ def reading_view_and_reanchor(rounds: int) -> None:
     print(f"re-anchoring 2,000 claims: {counts}; {moved} on the new revision")
     print(f"  str.find of every quote: {find_all * 1000:.1f} ms (baseline)")
     print(f"  anchoring.reanchor_all (pure): {pure * 1000:.1f} ms, ratio {pure / find_all:.1f}")
-    print(f"  reanchor_article job (one UPDATE and one history row per claim): {job * 1000:.0f} ms, "
+    print(f"  reanchor_article job (batched UPDATEs and history rows, one transaction): {job * 1000:.0f} ms, "
           f"ratio {job / find_all:.0f}")
     view(big)
     after = median_time(lambda: view(big), rounds)

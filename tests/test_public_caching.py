@@ -143,3 +143,17 @@ def test_public_pages_never_carry_a_desk_users_messages(client, editor):
     make_claim()
     assert "Private note" not in client.get("/").content.decode()
     assert "Private note" in client.get("/desk/").content.decode()  # it was pending all along
+
+
+def test_an_article_edit_shows_on_the_claim_page_at_once(client, editor, django_capture_on_commit_callbacks):
+    from claims.services.articles import add_revision
+
+    claim = make_claim()
+    address = url(claim)
+    before = client.get(address)
+    assert "freshly added words" not in before.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        add_revision(article=claim.article, text="Some freshly added words. " + claim.article.text, by=editor)
+    after = client.get(address)
+    assert "freshly added words" in after.content.decode()  # the quote's context, from the new revision
+    assert after["ETag"] != before["ETag"]
