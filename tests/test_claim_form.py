@@ -69,6 +69,19 @@ def test_bad_detail_value_is_shown_next_to_its_field(desk, article):
     assert "Enter a number" in page
 
 
+def test_failed_save_from_the_reading_panel_reopens_the_panel_with_the_errors(desk, article):
+    start = article.text.index(QUOTE)
+    response = new_claim(desk, article, kind="quantity", exact=QUOTE, start=start, end=start + len(QUOTE),
+                         statement="Some two thousand fighters.", **{"from": "reading", "quantity-value": "about two"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="article-text"' in page  # the reading view, not the standalone form page
+    assert 'id="claim-form-panel" aria-labelledby' in page  # open: not hidden
+    assert 'name="quantity-value" id="id_quantity-value" value="about two"' in page and "Enter a number" in page
+    assert "Some two thousand fighters." in page and f'name="start" id="id_start" value="{start}"' in page
+    assert not Claim.objects.exists()
+
+
 def test_empty_statement_is_refused_beside_the_statement(desk, article):
     response = new_claim(desk, article, exact=QUOTE, statement="  ")
     assert response.status_code == 400

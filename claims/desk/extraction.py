@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from claims.arabic import normalize, parse_quantity
 from claims.dates import resolve_relative_date
 from claims.desk.access import desk_member_required
+from claims.desk.views import render_reading_view
 from claims.details import CHANNELS, FIELDS
 from claims.fetching.decode import decode_html
 from claims.fetching.extract import extract, visible_text
@@ -324,6 +325,11 @@ def claim_new(request, pk):
             claim = claim_services.create_claim(article=article, by=request.user,
                                                 selector=_posted_selector(request.POST), attendees=attendees, **data)
     except claim_services.ClaimInvalid as exc:
+        if request.POST.get("from") == "reading":
+            # Posted from the reading view's panel: reopen it there, with the errors beside the fields.
+            form = claim_form_context(post=request.POST, errors=exc.errors,
+                                      selection=_selection_from(article, request.POST))
+            return render_reading_view(request, article, panel_form=form, status=400)
         return _render_claim_form(request, article, post=request.POST, errors=exc.errors,
                                   selection=_selection_from(article, request.POST), status=400)
     messages.success(request, f"Claim #{claim.pk} created.")

@@ -25,12 +25,17 @@ def article_list(request):
 def article_detail(request, pk):
     """The reading view: the article as readers see it, every claim's span highlighted, claims in text order."""
     article = get_object_or_404(Article.objects.select_related("current_revision"), pk=pk)
+    return render_reading_view(request, article)
+
+
+def render_reading_view(request, article, *, panel_form=None, status=200):
+    """The reading view; with ``panel_form`` (a claim form the panel posted, with its errors) the panel is open."""
     claims = list(article.claims.filter(revision=article.current_revision_id).order_by("start", "end"))
     orphans = list(article.claims.exclude(revision=article.current_revision_id))
     parts = segments(article.text, [(c.pk, c.start, c.end) for c in claims])
     return render(request, "desk/article_detail.html", {
-        "article": article, "claims": claims, "orphans": orphans, "segments": parts,
-    })
+        "article": article, "claims": claims, "orphans": orphans, "segments": parts, "panel_form": panel_form,
+    }, status=status)
 
 
 @desk_member_required

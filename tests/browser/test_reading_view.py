@@ -45,6 +45,24 @@ def test_mouse_selection_creates_a_quantity_claim_with_the_suggested_value(edito
     assert claim.details == {"value": 2000, "approximate": True, "unit": "fighters"}
 
 
+def test_a_refused_save_reopens_the_panel_with_the_error_and_then_saves(editor_page, demo):
+    page = editor_page
+    page.goto(demo.get_absolute_url())
+    drag_select(page, QUOTE)
+    page.click("#create-from-selection")
+    page.select_option("#id_kind", "quantity")
+    page.fill("#id_statement", "يقدر عدد مرتزقة فاغنر في ليبيا بنحو ألفين.")
+    page.fill("#id_quantity-value", "about two")
+    page.click("#save-claim")
+    panel = page.locator("#claim-form-panel")
+    expect(panel).to_be_visible()
+    expect(panel.locator(".field-error").first).to_contain_text("Enter a number")
+    expect(page.locator("#id_statement")).to_have_value("يقدر عدد مرتزقة فاغنر في ليبيا بنحو ألفين.")
+    page.fill("#id_quantity-value", "2000")
+    claim = save_and_find_claim(page, demo)
+    assert (claim.exact, claim.details["value"]) == (QUOTE, 2000)
+
+
 def test_meeting_claim_gets_three_attendees_from_the_autocomplete(editor_page, demo):
     page = editor_page
     page.goto(demo.get_absolute_url())
