@@ -6,7 +6,9 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from django.conf import settings
@@ -35,6 +37,32 @@ def wait_until(predicate, timeout: float, message) -> None:
             return
         time.sleep(0.2)
     raise AssertionError(message() if callable(message) else message)
+
+
+class _Pages(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 (http.server's naming)
+        self.server.seen.append(self.path)
+        time.sleep(self.server.slow if self.path.startswith("/slow") else self.server.delay)
+        body = f"<html><head><title>Page {self.path}</title></head><body><article><p>The page {self.path}. " \
+               f"{'Words of the story. ' * 40}</p></article></body></html>".encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def page_server(delay: float = 0.0, slow: float = 0.0) -> ThreadingHTTPServer:
+    """A local news site, running: every page answers after ``delay`` seconds, pages under /slow after ``slow``;
+    ``seen`` lists the paths asked for."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
+    server.daemon_threads = True
+    server.seen, server.delay, server.slow = [], delay, slow
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 class Redis:

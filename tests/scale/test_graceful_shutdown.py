@@ -4,10 +4,7 @@ broker for the next worker."""
 
 import shutil
 import signal
-import threading
-import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.conf import settings
@@ -15,37 +12,18 @@ from django.conf import settings
 from claims.models import Capture
 from project.celery import app
 from tests.factories import SourceFactory
-from tests.scale.cluster import Cluster, Redis, wait_until
+from tests.scale.cluster import Cluster, Redis, page_server, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.worker]
 
 SLOW_SECONDS = 4
 
 
-class Pages(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 (http.server's naming)
-        self.server.seen.append(self.path)
-        if self.path.startswith("/slow"):
-            time.sleep(SLOW_SECONDS)
-        body = f"<html><head><title>Page {self.path}</title></head><body><article><p>The page {self.path}. " \
-               f"{'Words of the story. ' * 40}</p></article></body></html>".encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def setup(transactional_db, tmp_path):
     if not settings.IS_POSTGRES or not shutil.which("redis-server"):
         pytest.skip("the shutdown test needs PostgreSQL and redis-server")
-    pages = ThreadingHTTPServer(("127.0.0.1", 0), Pages)
-    pages.seen = []
-    threading.Thread(target=pages.serve_forever, daemon=True).start()
+    pages = page_server(slow=SLOW_SECONDS)
     redis = Redis()
     redis.start()
     cluster = Cluster(redis, tmp_path, FETCH_PER_HOST_CONCURRENCY="4", FETCH_TOTAL_TIMEOUT="20",

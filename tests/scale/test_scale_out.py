@@ -10,9 +10,6 @@ the web keeps answering throughout.
 import os
 import shutil
 import signal
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
@@ -22,34 +19,18 @@ from rest_framework.authtoken.models import Token
 
 from claims.models import Capture, Source
 from tests.factories import UserFactory
-from tests.scale.cluster import Cluster, Redis, connects, free_port, wait_until
+from tests.scale.cluster import Cluster, Redis, connects, free_port, page_server, wait_until
 
 N_SOURCES = 200
 
 pytestmark = [pytest.mark.slow, pytest.mark.worker]
 
 
-class SlowPages(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 (http.server's naming)
-        time.sleep(0.05)
-        body = f"<html><head><title>Story {self.path}</title></head><body><article><p>Report number {self.path}. " \
-               f"{'Words of the story. ' * 40}</p></article></body></html>".encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def cluster(transactional_db, tmp_path):
     if not settings.IS_POSTGRES or not shutil.which("redis-server"):
         pytest.skip("the scale-out test needs PostgreSQL and redis-server")
-    pages = ThreadingHTTPServer(("127.0.0.1", 0), SlowPages)
-    threading.Thread(target=pages.serve_forever, daemon=True).start()
+    pages = page_server(delay=0.05)
     redis = Redis()
     redis.start()
     cluster = Cluster(
