@@ -127,6 +127,18 @@ def test_home_is_rendered_once_per_lists_generation(client, django_assert_num_qu
     assert second.statement in client.get("/").content.decode()
 
 
+def test_a_cached_home_asks_the_shared_cache_for_the_generation_once(client, monkeypatch):
+    from claims.public import cache as generations
+
+    make_claim()
+    client.get("/")
+    asked = []
+    real = generations.lists_generation
+    monkeypatch.setattr(generations, "lists_generation", lambda: asked.append(1) or real())
+    assert client.get("/").status_code == 200
+    assert len(asked) == 1
+
+
 def test_public_pages_never_carry_a_desk_users_messages(client, editor):
     """A cached public page is shared by every reader: one editor's pending message must not be baked in."""
     from django.contrib.messages import constants

@@ -43,9 +43,12 @@ def for_cdn(response: HttpResponse) -> HttpResponse:
 
 
 def _lists_etag(request, *args, **kwargs) -> str:
-    # Home, entity, article and page lists change only when some claim's public face does.
-    seed = f"{generations.lists_generation()}|{translation.get_language()}|{request.get_full_path()}"
-    return hashlib.sha256(seed.encode()).hexdigest()
+    # Home, entity, article and page lists change only when some claim's public face does. Asked once per
+    # request: the conditional-request check and the view both need it.
+    if getattr(request, "_lists_etag", None) is None:
+        seed = f"{generations.lists_generation()}|{translation.get_language()}|{request.get_full_path()}"
+        request._lists_etag = hashlib.sha256(seed.encode()).hexdigest()
+    return request._lists_etag
 
 
 def absolute(path: str) -> str:
