@@ -6,8 +6,8 @@ or raises ``DetailsError`` whose ``errors`` map each field to a plain message th
 """
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
+from claims.arabic.typed_numbers import parse_typed_number
 from claims.dates import parse_partial_date
 
 CHANNELS = ("in_person", "video", "phone", "written", "unknown")
@@ -126,21 +126,10 @@ def _clean_value(field: Field, raw):
     raise AssertionError(field.type)
 
 
-def _number(raw) -> int | float:
-    if isinstance(raw, bool):
-        raise ValueError("Enter a number.")
-    if isinstance(raw, str):
-        raw = raw.strip().replace(",", "").replace("٬", "")
-        if raw == "":
-            return None
-    try:
-        number = Decimal(str(raw))
-    except InvalidOperation:
-        raise ValueError("Enter a number, e.g. 2000 or 1.5.") from None
-    if not number.is_finite():
-        raise ValueError("Enter a finite number.")
-    if number < 0:
-        raise ValueError("Enter a number that is not negative.")
+def _number(raw) -> int | float | None:
+    if isinstance(raw, str) and not raw.strip():
+        return None
+    number = parse_typed_number(raw)
     return int(number) if number == number.to_integral_value() else float(number)
 
 

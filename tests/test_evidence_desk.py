@@ -168,3 +168,10 @@ def test_panel_shows_figures_as_typed_not_at_the_columns_scale(desk, evidence):
     Evidence.objects.filter(pk=evidence.pk).update(estimate_lower=Decimal("1500.50"), estimate_upper=None)
     page = desk.get(reverse("desk:claim", args=[evidence.claim_id])).content.decode()
     assert "≈ 2000 [1500.5–…]" in page and "2000.00" not in page
+
+
+def test_an_estimate_typed_in_arabic_digits_and_separators_is_read(desk, evidence):
+    response = edit(desk, evidence, estimate_value="٢٬٠٠٠", estimate_lower="١٬٥٠٠٫٥", estimate_upper="2 500")
+    assert response.status_code == 302
+    evidence.refresh_from_db()
+    assert (evidence.estimate_value, evidence.estimate_lower, evidence.estimate_upper) == (2000, Decimal("1500.5"), 2500)

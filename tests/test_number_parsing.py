@@ -12,6 +12,7 @@ from claims.arabic import (
     number_to_english_words,
     parse_quantity,
 )
+from claims.arabic.typed_numbers import parse_typed_number
 
 numbers = st.integers(min_value=1, max_value=999_999_999)
 ARABIC_INDIC = str.maketrans("0123456789,", "٠١٢٣٤٥٦٧٨٩٬")
@@ -224,3 +225,28 @@ def test_several_quantities_come_in_text_order_with_their_spans():
 def test_writing_numbers_out_rejects_zero():
     with pytest.raises(ValueError, match="outside"):
         number_to_arabic_words(0)
+
+
+# --- Numbers typed into fields (claim details, evidence estimates) --------------------------------------------
+
+@given(st.integers(min_value=0, max_value=10**15), st.integers(min_value=0, max_value=99),
+       st.sampled_from([(",", ".", None), ("٬", "٫", ARABIC_INDIC), (" ", ".", None), ("\u202f", "٫", PERSIAN)]))
+def test_a_typed_number_reads_back_in_any_digits_and_separators(whole, cents, style):
+    group, point, digits = style
+    typed = f"{whole:,}".replace(",", group) + f"{point}{cents:02d}"
+    if digits:
+        typed = typed.translate(digits)
+    assert parse_typed_number(typed) == Decimal(f"{whole}.{cents:02d}")
+
+
+@pytest.mark.parametrize("typed", ["two thousand", "ألفين", "1e5", "2-3", "", "1.2.3", True])
+def test_words_and_odd_shapes_are_refused_with_what_to_type(typed):
+    with pytest.raises(ValueError, match="Enter a number, e.g. 2000"):
+        parse_typed_number(typed)
+
+
+@pytest.mark.parametrize("typed, message", [("-3", "not negative"), (float("inf"), "finite"),
+                                            (float("nan"), "finite")])
+def test_negative_and_infinite_numbers_are_refused(typed, message):
+    with pytest.raises(ValueError, match=message):
+        parse_typed_number(typed)

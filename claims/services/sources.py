@@ -1,11 +1,12 @@
 """Sources and evidence: one source per normalized URL, evidence linking claims to it, capture requests."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from claims.arabic.typed_numbers import parse_typed_number
 from claims.fetching.urls import InvalidURL, normalize_url, validate_url
 from claims.models import Capture, Claim, Evidence, Source
 from claims.services.history import record_event
@@ -74,15 +75,12 @@ ESTIMATE_LIMIT = Decimal(10) ** 18
 
 
 def _decimal(value, field: str, errors: dict) -> Decimal | None:
-    if value in (None, ""):
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
-        number = Decimal(str(value).replace(",", ""))
-    except InvalidOperation:
-        errors[field] = "Enter a number, e.g. 2000."
-        return None
-    if not number.is_finite() or number < 0:
-        errors[field] = "Enter a number that is not negative."
+        number = parse_typed_number(value)
+    except ValueError as exc:
+        errors[field] = str(exc)
         return None
     if number >= ESTIMATE_LIMIT:  # the column holds 18 digits before the decimal point; more would be a 500
         errors[field] = "Enter a number below a billion billion."
