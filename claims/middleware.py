@@ -34,3 +34,21 @@ class RequestIdFilter(logging.Filter):
             rid = getattr(getattr(record, "request", None), "request_id", "-")
         record.request_id = rid
         return True
+
+
+class HealthCheckMiddleware:
+    """Answer /healthz and /readyz before the host check and the HTTPS redirect: a load balancer probes each web
+    process by its address over plain HTTP, and must get the health, not a 400 or a redirect. First in the stack.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from claims import health
+
+        if request.path_info == "/healthz":
+            return health.healthz(request)
+        if request.path_info == "/readyz":
+            return health.readyz(request)
+        return self.get_response(request)
