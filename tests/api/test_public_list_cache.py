@@ -161,6 +161,16 @@ def test_a_new_attendee_note_or_entity_list_shows_at_once(client, reviewer, on_c
     assert client.get(LIST).json()["results"][0]["entities"] == [other.pk]
 
 
+def test_claims_re_anchored_to_an_article_s_new_text_show_at_once(client, api, on_commit):
+    claim = make_claim()
+    start = client.get(LIST).json()["results"][0]["selector"]["start"]
+    with on_commit():
+        response = api.patch(f"/api/v1/articles/{claim.article_id}/", {"text": "A new first line.\n" + claim.article.text})
+    assert response.status_code == 200
+    shown = client.get(LIST).json()["results"][0]
+    assert shown["selector"]["start"] == start + len("A new first line.\n") and shown["revision"] == 2
+
+
 def test_an_entity_renamed_through_the_api_shows_at_once_in_attendees(client, api, on_commit):
     claim = meeting()
     entity = claim.attendees.first().entity
