@@ -140,6 +140,7 @@ def update_claim(*, claim_id: int, by, version: int, selector: dict | None = Non
         claim.exact, claim.prefix, claim.suffix, claim.start, claim.end = (
             sel.exact, sel.prefix, sel.suffix, sel.start, sel.end)
         claim.anchor, claim.anchor_confidence = Claim.Anchor.EXACT, 1.0
+    entities_before = _entity_names(claim)
     if entities is not None:
         claim.entities.set(entities)
     if attendees is None and before["kind"] == Claim.Kind.MEETING and claim.kind != Claim.Kind.MEETING:
@@ -147,13 +148,11 @@ def update_claim(*, claim_id: int, by, version: int, selector: dict | None = Non
         attendees = []
     attendee_changes = _write_attendees(claim, attendees) if attendees is not None else {}
     changes = diff(before, _snapshot(claim)) | attendee_changes
+    entities_after = _entity_names(claim)
+    if entities_after != entities_before:
+        # Public pages show who a claim is about: a published claim's list changes by a correction, like any field.
+        changes["entities"] = [entities_before, entities_after]
     if not changes:
-        if claim.status in PUBLIC_STATUSES and (entities is not None or attendees is not None):
-            # The history records neither the entity list nor attendees' names and notes, but public pages and
-            # the public API show them: they may have changed.
-            from claims.public.cache import invalidate_claim
-
-            transaction.on_commit(lambda: invalidate_claim(claim.pk))
         return claim
     claim.last_editor = by
     claim.search_text = _search_text(claim)
@@ -186,7 +185,7 @@ def _write_attendees(claim: Claim, attendees: list[dict]) -> dict:
     """Replace a meeting's attendees; returns the history diff. Each item: entity (id or Entity), role, status…"""
     if claim.kind != Claim.Kind.MEETING and attendees:
         raise ClaimInvalid({"attendees": "Only a meeting claim has attendees."})
-    before = {a.entity_id: (a.role, a.status) for a in claim.attendees.all()}
+    before = {a.entity_id: (a.role, a.status, a.name, a.evidence_note) for a in claim.attendees.all()}
     rows, errors, seen = [], {}, set()
     for i, item in enumerate(attendees):
         entity = item.get("entity")
@@ -211,8 +210,17 @@ def _write_attendees(claim: Claim, attendees: list[dict]) -> dict:
     claim.attendees.all().delete()
     Attendee.objects.bulk_create(rows)
     claim.entities.add(*[r.entity for r in rows])
-    after = {r.entity_id: (r.role, r.status) for r in rows}
+    after = {r.entity_id: (r.role, r.status, r.name, r.evidence_note) for r in rows}
     if before == after:
         return {}
-    return {"attendees": [[f"{k}:{v[0]}:{v[1]}" for k, v in before.items()],
-                          [f"{k}:{v[0]}:{v[1]}" for k, v in after.items()]]}
+    return {"attendees": [[_attendee_line(k, v) for k, v in before.items()],
+                          [_attendee_line(k, v) for k, v in after.items()]]}
+
+
+def _attendee_line(entity_id: int, values: tuple) -> str:
+    """entity:role:status, then the name as written and the evidence note when there are any."""
+    return ":".join([str(entity_id), *values]).rstrip(":")
+
+
+def _entity_names(claim: Claim) -> list[str]:
+    return sorted(claim.entities.values_list("name", flat=True))

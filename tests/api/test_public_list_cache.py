@@ -154,11 +154,16 @@ def test_a_new_attendee_note_or_entity_list_shows_at_once(client, reviewer, on_c
                      correction="Cited the minutes.")
     shown = client.get(LIST).json()["results"][0]
     assert {a["evidence_note"] for a in shown["details"]["attendees"]} == {"new note"}
+    claim.refresh_from_db()
     other = EntityFactory()
     with on_commit():
         update_claim(claim_id=claim.pk, by=reviewer, version=claim.version, entities=[other],
                      correction="Named the right person.")
     assert client.get(LIST).json()["results"][0]["entities"] == [other.pk]
+    # Both are public corrections, each with its note and what changed.
+    corrections = list(claim.events.filter(action="correction").order_by("at", "id"))
+    assert [c.comment for c in corrections] == ["Cited the minutes.", "Named the right person."]
+    assert "attendees" in corrections[0].changes and "entities" in corrections[1].changes
 
 
 def test_claims_re_anchored_to_an_article_s_new_text_show_at_once(client, api, on_commit):
