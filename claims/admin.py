@@ -196,10 +196,21 @@ class CaptureAdmin(admin.ModelAdmin):
 
 @admin.register(Evidence)
 class EvidenceAdmin(admin.ModelAdmin):
+    """Read-only: evidence is added and edited on the desk's claim page, through the services, where a change to
+    a published claim becomes a public correction with its note and the cached pages are dropped."""
+
     list_display = ("claim", "source", "stance", "passage_found", "estimate_value")
     list_filter = ("stance", "passage_found")
-    raw_id_fields = ("claim",)
-    autocomplete_fields = ("source",)
+    search_fields = ("passage", "note", "source__url", "claim__statement")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Page)

@@ -175,3 +175,15 @@ def test_an_estimate_typed_in_arabic_digits_and_separators_is_read(desk, evidenc
     assert response.status_code == 302
     evidence.refresh_from_db()
     assert (evidence.estimate_value, evidence.estimate_lower, evidence.estimate_upper) == (2000, Decimal("1500.5"), 2500)
+
+
+def test_the_admin_shows_evidence_but_leaves_changes_to_the_desk(client, django_user_model, published_evidence):
+    client.force_login(django_user_model.objects.create_superuser("chief", "chief@example.org", "pass-word-123"))
+    change = reverse("admin:claims_evidence_change", args=[published_evidence.pk])
+    page = client.get(change)
+    assert page.status_code == 200 and published_evidence.passage in page.content.decode()
+    assert client.post(change, {"stance": "contradicts", "passage": "rewritten"}).status_code == 403
+    assert client.post(reverse("admin:claims_evidence_delete", args=[published_evidence.pk]),
+                       {"post": "yes"}).status_code == 403
+    published_evidence.refresh_from_db()
+    assert published_evidence.passage != "rewritten" and published_evidence.stance == "supports"
