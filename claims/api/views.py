@@ -16,6 +16,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
 
 from claims.api import filters as f
 from claims.api import serializers as s
@@ -259,6 +260,8 @@ class PublicClaimViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.ClaimSerializer
     permission_classes = [AllowAny]
     authentication_classes = []
+    # Every caller is anonymous here: the per-user throttle would count each request a second time by address.
+    throttle_classes = [AnonRateThrottle]
     filterset_class = f.PublicClaimFilter
     ordering_fields = ["published_at"]
 

@@ -198,3 +198,13 @@ def test_the_anonymous_throttle_still_applies_to_cached_pages(client, monkeypatc
     monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/minute"})
     make_claim()
     assert [client.get(LIST).status_code for _ in range(4)] == [200, 200, 200, 429]
+
+
+def test_public_reads_are_counted_once_per_request(client, monkeypatch):
+    """Only the anonymous rate applies: a lower per-user rate (for signed-in desk members) never cuts readers off."""
+    from rest_framework.throttling import UserRateThrottle
+
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "5/minute"})
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "2/minute"})
+    make_claim()
+    assert [client.get(LIST).status_code for _ in range(6)] == [200] * 5 + [429]
