@@ -151,7 +151,7 @@ def test_source_page_links_each_capture_and_offers_a_new_capture(desk, server):
     assert reverse("desk:source_recapture", args=[capture.source_id]) in page
 
 
-def test_a_capture_too_long_to_read_whole_says_so(desk, server, fetch_settings):
+def test_a_capture_too_long_to_read_whole_says_so(desk, api, server, fetch_settings):
     fetch_settings.FETCH_EXTRACT_MAX_CHARS = 5_000
     fetch_settings.FETCH_MAX_BYTES = 2_000_000
     url = server.route("/long", body=english_page("Haftar met the minister in Moscow. " * 40) * 5)
@@ -159,3 +159,4 @@ def test_a_capture_too_long_to_read_whole_says_so(desk, server, fetch_settings):
     assert capture.state == "done" and capture.text_truncated and capture.size > 5_000
     page = desk.get(reverse("desk:capture", args=[capture.pk])).content.decode()
     assert "too long to read whole" in page
+    assert api.get(f"/api/v1/captures/{capture.pk}/").json()["text_truncated"] is True

@@ -206,7 +206,7 @@ class CaptureSerializer(serializers.ModelSerializer):
         fields = ["id", "source", "state", "trigger", "attempts", "requested_url", "final_url", "redirect_chain",
                   "http_status", "content_type", "size", "title", "author", "published_at", "modified_at",
                   "language", "sha256", "error", "error_class", "fetched_at", "queued_at", "duration_ms", "changed",
-                  "gone"]
+                  "gone", "text_truncated"]
 
     def get_error(self, capture) -> str | None:
         return capture.error or None
