@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from claims.models import Article, Claim
+from claims.services.articles import add_revision
 from tests.factories import ArticleFactory, ClaimFactory
 
 ARABIC = "زار حفتر موسكو عام 2018 والتقى وزير الدفاع سيرغي شويغو. ويقدر عددهم بحوالي ألفين.\n"
@@ -153,3 +154,21 @@ def test_emptying_the_text_is_refused_beside_the_text(desk):
 def test_import_pages_need_a_desk_member(client, outsider):
     client.force_login(outsider)
     assert client.get(reverse("desk:article-new")).status_code == 403
+
+
+def test_re_anchoring_many_claims_writes_every_one_in_batches(editor, monkeypatch):
+    monkeypatch.setattr("claims.services.articles.REANCHOR_BATCH", 7)
+    lines = [f"السطر رقم {n}: قال المصدر إن العدد بلغ {n * 10} مقاتلا." for n in range(40)]
+    article = ArticleFactory(text="\n".join(lines))
+    claims = [ClaimFactory(article=article, quote=line) for line in lines]
+    new_text = "مقدمة أضافها المحرر.\n" + "\n".join(lines[:20]) + "\nسطر في الوسط.\n" + "\n".join(lines[20:])
+    revision = add_revision(article=article, text=new_text, by=editor)
+    for claim, line in zip(claims, lines, strict=True):
+        before = claim.updated_at
+        claim.refresh_from_db()
+        assert (claim.revision_id, claim.anchor, claim.anchor_confidence) == (revision.pk, "exact", 1.0)
+        assert new_text[claim.start:claim.end] == claim.exact == line
+        assert new_text[:claim.start].endswith(claim.prefix) and new_text[claim.end:].startswith(claim.suffix)
+        assert claim.updated_at > before
+        event = claim.events.get(action="reanchored")
+        assert event.changes["revision"] == [None, 2] and event.actor == editor

@@ -3,7 +3,7 @@
 import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from claims import anchoring
@@ -121,7 +121,7 @@ def reanchor_claims(*, revision: ArticleRevision, by=None) -> dict[str, int]:
             k: [before[k], after[k]] for k in after if before[k] != after[k]
         } | {"revision": [None, revision.number]}, comment=f"confidence {result.confidence:.2f}"))
     with transaction.atomic():
-        Claim.objects.bulk_update(claims, REANCHOR_FIELDS, batch_size=REANCHOR_BATCH)
+        _write_anchors(claims)
         ClaimEvent.objects.bulk_create(events, batch_size=REANCHOR_BATCH)
         if any(claim.is_public for claim in claims):
             # Public claim and article pages quote the text in context: none may keep the old one.
@@ -130,3 +130,20 @@ def reanchor_claims(*, revision: ArticleRevision, by=None) -> dict[str, int]:
             transaction.on_commit(invalidate_lists)
     log.info("re-anchored article %s to r%s: %s", revision.article_id, revision.number, counts)
     return counts
+
+
+def _write_anchors(claims: list[Claim]) -> None:
+    """One parametrized UPDATE per claim, sent as a batch (psycopg pipelines ``executemany``): Django's
+    ``bulk_update`` spent seconds in Python building CASE expressions for 2,000 claims."""
+    if not claims:
+        return
+    fields = [Claim._meta.get_field(name) for name in REANCHOR_FIELDS]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    # Only the model's own table and column names are formatted in; every value is a parameter.
+    sql = f"UPDATE {quote(Claim._meta.db_table)} SET {assignments} WHERE {quote(Claim._meta.pk.column)} = %s"  # noqa: S608
+    rows = [[field.get_db_prep_save(getattr(claim, field.attname), connection) for field in fields] + [claim.pk]
+            for claim in claims]
+    with connection.cursor() as cursor:
+        for first in range(0, len(rows), REANCHOR_BATCH):
+            cursor.executemany(sql, rows[first:first + REANCHOR_BATCH])
