@@ -41,8 +41,14 @@ def wait_until(predicate, timeout: float, message) -> None:
 
 class _Pages(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 (http.server's naming)
-        self.server.seen.append(self.path)
-        time.sleep(self.server.slow if self.path.startswith("/slow") else self.server.delay)
+        server = self.server
+        with server.lock:
+            server.seen.append(self.path)
+            server.current += 1
+            server.highest = max(server.highest, server.current)
+        time.sleep(server.slow if self.path.startswith("/slow") else server.delay)
+        with server.lock:
+            server.current -= 1
         body = f"<html><head><title>Page {self.path}</title></head><body><article><p>The page {self.path}. " \
                f"{'Words of the story. ' * 40}</p></article></body></html>".encode()
         self.send_response(200)
@@ -57,10 +63,11 @@ class _Pages(BaseHTTPRequestHandler):
 
 def page_server(delay: float = 0.0, slow: float = 0.0) -> ThreadingHTTPServer:
     """A local news site, running: every page answers after ``delay`` seconds, pages under /slow after ``slow``;
-    ``seen`` lists the paths asked for."""
+    ``seen`` lists the paths asked for, ``highest`` the most requests it was answering at once."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
     server.daemon_threads = True
     server.seen, server.delay, server.slow = [], delay, slow
+    server.lock, server.current, server.highest = threading.Lock(), 0, 0
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
