@@ -30,7 +30,7 @@ def test_defaults_need_no_services(tmp_path):
     got = json.loads(result.stdout)
     assert got["db"] == "django.db.backends.sqlite3"
     assert got["name"] == str(tmp_path / "db.sqlite3")
-    assert got["broker"] == "filesystem://"
+    assert got["broker"] == "filesystem://localhost//"
     assert got["cache"].endswith("LocMemCache")
 
 
