@@ -24,7 +24,7 @@ EMPTY_SHELL_CHARS = 200
 #: (the WARC keeps the whole body). News articles are far below it.
 EXTRACT_MAX_CHARS = 2_000_000
 
-_BULK = re.compile(r"<(script|style|noscript|svg|template)\b([^>]*)>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_BULK_OPEN = re.compile(r"<(script|style|noscript|svg|template)\b", re.IGNORECASE)
 _DATA_URI = re.compile(r"""(["'])data:[^"']{200,}\1""", re.IGNORECASE)
 
 
@@ -46,15 +46,37 @@ def slim_html(html: str, max_chars: int = EXTRACT_MAX_CHARS) -> tuple[str, bool]
     from a page over ``max_chars``, then cut at a tag before the limit. Returns it and whether it was cut."""
     if len(html) <= max_chars:
         return html, False
-
-    def bulk(match: re.Match) -> str:
-        return match.group(0) if "ld+json" in match.group(2).lower() else ""
-
-    html = _DATA_URI.sub('""', _BULK.sub(bulk, html))
+    html = _DATA_URI.sub('""', _drop_bulk(html))
     if len(html) <= max_chars:
         return html, False
     cut = html.rfind("<", 0, max_chars)
     return html[:cut if cut > 0 else max_chars], True
+
+
+def _drop_bulk(html: str) -> str:
+    """``html`` without its script (JSON-LD kept), style, noscript, svg and template elements. An element never
+    closed is left as it is. One pass, whatever the page: hostile pages of unclosed tags must not make it
+    quadratic (each missing closing tag is looked for once)."""
+    lower = html.lower()
+    kept, position, unclosed = [], 0, set()
+    while (opening := _BULK_OPEN.search(html, position)) is not None:
+        name = opening.group(1).lower()
+        tag_end = lower.find(">", opening.end())
+        if tag_end < 0:
+            break
+        closing = -1 if name in unclosed else lower.find(f"</{name}", tag_end)
+        if closing < 0:
+            unclosed.add(name)
+            kept.append(html[position:tag_end + 1])
+            position = tag_end + 1
+            continue
+        end = lower.find(">", closing) + 1 or len(html)
+        kept.append(html[position:opening.start()])
+        if "ld+json" in lower[opening.end():tag_end]:
+            kept.append(html[opening.start():end])
+        position = end
+    kept.append(html[position:])
+    return "".join(kept)
 
 
 def extract(html: str, url: str, *, max_chars: int = EXTRACT_MAX_CHARS) -> Extracted:
@@ -206,5 +228,17 @@ def detect_challenge(status: int, html: str, text: str, *, max_chars: int = EXTR
 def _is_empty_shell(lowered_html: str, text: str, shown: str) -> bool:
     if len(text.strip()) >= EMPTY_SHELL_CHARS or len(shown) >= EMPTY_SHELL_CHARS:
         return False
-    scripts = re.findall(r"<script\b.*?</script>", lowered_html, re.DOTALL)
-    return len(scripts) >= 1 and sum(len(s) for s in scripts) > 10 * max(len(shown), 50)
+    count, size = _scripts(lowered_html)
+    return count >= 1 and size > 10 * max(len(shown), 50)
+
+
+def _scripts(lowered_html: str) -> tuple[int, int]:
+    """How many closed script elements the page has, and their length; one pass (no regex backtracking over a
+    page of unclosed tags)."""
+    count = size = position = 0
+    while (start := lowered_html.find("<script", position)) >= 0:
+        end = lowered_html.find("</script>", start)
+        if end < 0:
+            break
+        count, size, position = count + 1, size + end + len("</script>") - start, end + len("</script>")
+    return count, size

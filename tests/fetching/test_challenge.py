@@ -37,3 +37,11 @@ def test_article_with_a_captcha_in_its_comment_form_is_not_a_challenge():
 def test_ordinary_not_found_page_is_not_a_challenge():
     html = "<h1>Not found</h1><p>The page you asked for does not exist.</p>"
     assert detect_challenge(404, html, visible_text(html)) is None
+
+
+def test_a_page_of_unclosed_script_tags_is_judged_in_one_pass():
+    # A regex with a lazy .*? rescanned to the end of the page for every unclosed tag: 300,000 of them hung a worker.
+    hostile = "<html><body>" + "<script>" * 300_000 + "</body></html>"
+    assert detect_challenge(200, hostile, "") is None
+    shell = "<html><body><div id=app></div>" + "<script>var a=1;</script>" * 200 + "</body></html>"
+    assert "empty shell" in detect_challenge(200, shell, "")
