@@ -120,11 +120,8 @@ class ClaimAdmin(admin.ModelAdmin):
         return super().has_change_permission(request, obj)
 
 
-@admin.register(ClaimEvent)
-class ClaimEventAdmin(admin.ModelAdmin):
-    list_display = ("claim", "at", "actor", "action", "from_status", "to_status", "to_verdict")
-    list_filter = ("action", "to_status")
-    search_fields = ("comment",)
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown in the back office, changed only through the services (or never, for history)."""
 
     def has_add_permission(self, request):
         return False
@@ -134,6 +131,13 @@ class ClaimEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ClaimEvent)
+class ClaimEventAdmin(ReadOnlyAdmin):
+    list_display = ("claim", "at", "actor", "action", "from_status", "to_status", "to_verdict")
+    list_filter = ("action", "to_status")
+    search_fields = ("comment",)
 
 
 @admin.register(ClaimLink)
@@ -195,22 +199,13 @@ class CaptureAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(ReadOnlyAdmin):
     """Read-only: evidence is added and edited on the desk's claim page, through the services, where a change to
     a published claim becomes a public correction with its note and the cached pages are dropped."""
 
     list_display = ("claim", "source", "stance", "passage_found", "estimate_value")
     list_filter = ("stance", "passage_found")
     search_fields = ("passage", "note", "source__url", "claim__statement")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Page)

@@ -2,17 +2,15 @@
 it finishes the capture it is running, takes no new one, and exits cleanly; what is still queued waits in the
 broker for the next worker."""
 
-import shutil
 import signal
 import uuid
 
 import pytest
-from django.conf import settings
 
 from claims.models import Capture
 from project.celery import app
 from tests.factories import SourceFactory
-from tests.scale.cluster import Cluster, Redis, page_server, wait_until
+from tests.scale.cluster import page_server, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.worker]
 
@@ -20,17 +18,10 @@ SLOW_SECONDS = 4
 
 
 @pytest.fixture
-def setup(transactional_db, tmp_path):
-    if not settings.IS_POSTGRES or not shutil.which("redis-server"):
-        pytest.skip("the shutdown test needs PostgreSQL and redis-server")
+def setup(start_cluster):
     pages = page_server(slow=SLOW_SECONDS)
-    redis = Redis()
-    redis.start()
-    cluster = Cluster(redis, tmp_path, FETCH_PER_HOST_CONCURRENCY="4", FETCH_TOTAL_TIMEOUT="20",
-                      FETCH_READ_TIMEOUT="15")
+    cluster = start_cluster(FETCH_PER_HOST_CONCURRENCY="4", FETCH_TOTAL_TIMEOUT="20", FETCH_READ_TIMEOUT="15")
     yield pages, cluster
-    cluster.stop()
-    redis.stop()
     pages.shutdown()
 
 

@@ -2,20 +2,18 @@
 from a Celery worker with the task's id."""
 
 import json
-import shutil
 import subprocess
 import sys
 import uuid
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from claims.models import Capture
 from project.celery import app
 from tests.factories import SourceFactory
-from tests.scale.cluster import ROOT, Cluster, Redis, wait_until
+from tests.scale.cluster import ROOT, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.worker]
 
@@ -26,15 +24,8 @@ def json_lines(text: str) -> list[dict]:
 
 
 @pytest.fixture
-def cluster(transactional_db, tmp_path):
-    if not settings.IS_POSTGRES or not shutil.which("redis-server"):
-        pytest.skip("needs PostgreSQL and redis-server")
-    redis = Redis()
-    redis.start()
-    cluster = Cluster(redis, tmp_path, LOG_FORMAT="json")
-    yield cluster
-    cluster.stop()
-    redis.stop()
+def cluster(start_cluster):
+    return start_cluster(LOG_FORMAT="json")
 
 
 def test_web_log_lines_are_json_with_the_request_id(cluster):

@@ -2,16 +2,14 @@
 steps (migrate, collectstatic) run first, gunicorn started as the Procfile starts it."""
 
 import json
-import shutil
 import subprocess
 import sys
 
 import pytest
 import requests
-from django.conf import settings
 
 from tests.factories import UserFactory
-from tests.scale.cluster import ROOT, Cluster, Redis, connects, free_port, wait_until
+from tests.scale.cluster import ROOT, connects, free_port, wait_until
 
 pytestmark = [pytest.mark.slow]
 
@@ -19,12 +17,8 @@ HOST = "desk.example.org"
 
 
 @pytest.fixture
-def web(transactional_db, tmp_path):
-    if not settings.IS_POSTGRES or not shutil.which("redis-server"):
-        pytest.skip("needs PostgreSQL and redis-server")
-    redis = Redis()
-    redis.start()
-    cluster = Cluster(redis, tmp_path, DEBUG="0", SECRET_KEY="a-long-random-production-secret-" + "x" * 40,
+def web(start_cluster, tmp_path):
+    cluster = start_cluster(DEBUG="0", SECRET_KEY="a-long-random-production-secret-" + "x" * 40,
                       ALLOWED_HOSTS=HOST, CSRF_TRUSTED_ORIGINS=f"https://{HOST}", SITE_URL=f"https://{HOST}",
                       BEHIND_TLS_PROXY="1", LOG_FORMAT="json")
     for step in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
@@ -34,9 +28,7 @@ def web(transactional_db, tmp_path):
     cluster.spawn("web", sys.executable, "-m", "gunicorn", "project.wsgi", "--bind", f"127.0.0.1:{port}",
                   "--workers", "1", "--threads", "4", "--graceful-timeout", "30")
     wait_until(lambda: connects(port), 30, lambda: cluster.log("web"))
-    yield f"http://127.0.0.1:{port}", cluster, tmp_path
-    cluster.stop()
-    redis.stop()
+    return f"http://127.0.0.1:{port}", cluster, tmp_path
 
 
 def get(base, path, *, https=True, host=HOST, **kwargs):

@@ -1,15 +1,13 @@
 """Beat re-checks many due sources of one host through several capture worker processes, and the host never sees
 more requests at once than the per-host limit, shared by every worker through Redis."""
 
-import shutil
 from collections import Counter
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from claims.models import Capture, Source
-from tests.scale.cluster import Cluster, Redis, page_server, wait_until
+from tests.scale.cluster import page_server, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.worker]
 
@@ -18,18 +16,12 @@ LIMIT = 2
 
 
 @pytest.fixture
-def cluster(transactional_db, tmp_path):
-    if not settings.IS_POSTGRES or not shutil.which("redis-server"):
-        pytest.skip("needs PostgreSQL and redis-server")
+def cluster(start_cluster):
     pages = page_server(delay=0.03)
-    redis = Redis()
-    redis.start()
-    cluster = Cluster(redis, tmp_path, FETCH_PER_HOST_CONCURRENCY=str(LIMIT), FETCH_POLITENESS_DELAY="0",
-                      RECAPTURE_SCHEDULE_SECONDS="1", SWEEP_SECONDS="3600")
+    cluster = start_cluster(FETCH_PER_HOST_CONCURRENCY=str(LIMIT), FETCH_POLITENESS_DELAY="0",
+                            RECAPTURE_SCHEDULE_SECONDS="1", SWEEP_SECONDS="3600")
     cluster.pages = pages
     yield cluster
-    cluster.stop()
-    redis.stop()
     pages.shutdown()
 
 

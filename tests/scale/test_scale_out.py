@@ -8,18 +8,16 @@ the web keeps answering throughout.
 """
 
 import os
-import shutil
 import signal
 
 import pytest
 import requests
-from django.conf import settings
 from django.db.models import Count
 from rest_framework.authtoken.models import Token
 
 from claims.models import Capture, Source
 from tests.factories import UserFactory
-from tests.scale.cluster import Cluster, Redis, connects, free_port, page_server, wait_until
+from tests.scale.cluster import connects, free_port, page_server, wait_until
 
 N_SOURCES = 200
 
@@ -27,14 +25,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.worker]
 
 
 @pytest.fixture
-def cluster(transactional_db, tmp_path):
-    if not settings.IS_POSTGRES or not shutil.which("redis-server"):
-        pytest.skip("the scale-out test needs PostgreSQL and redis-server")
+def cluster(start_cluster):
     pages = page_server(delay=0.05)
-    redis = Redis()
-    redis.start()
-    cluster = Cluster(
-        redis, tmp_path,
+    cluster = start_cluster(
         FETCH_PER_HOST_CONCURRENCY="16",
         CELERY_VISIBILITY_TIMEOUT="5",
         # Short limits so a killed worker's lease runs out, and lost messages are re-sent, within the test.
@@ -57,8 +50,6 @@ def cluster(transactional_db, tmp_path):
     cluster.pages = pages
     cluster.web_ports = web_ports
     yield cluster
-    cluster.stop()
-    redis.stop()
     pages.shutdown()
 
 
