@@ -43,7 +43,7 @@ def _bump(key: str) -> None:
 def invalidate_claim(claim_id: int) -> None:
     """Drop cached pages showing this claim, and the lists (home, feed, sitemap, entity and article pages)."""
     _bump(f"public:gen:claim:{claim_id}")
-    _bump(LISTS_KEY)
+    invalidate_lists()
 
 
 def invalidate_lists() -> None:

@@ -140,7 +140,9 @@ def update_claim(*, claim_id: int, by, version: int, selector: dict | None = Non
         claim.exact, claim.prefix, claim.suffix, claim.start, claim.end = (
             sel.exact, sel.prefix, sel.suffix, sel.start, sel.end)
         claim.anchor, claim.anchor_confidence = Claim.Anchor.EXACT, 1.0
-    entities_before = _entity_names(claim)
+    # The entity list changes only by these two (attendees are added to it); otherwise it is not read at all.
+    touches_entities = entities is not None or attendees is not None
+    entities_before = _entities(claim) if touches_entities else None
     if entities is not None:
         claim.entities.set(entities)
     if attendees is None and before["kind"] == Claim.Kind.MEETING and claim.kind != Claim.Kind.MEETING:
@@ -148,10 +150,9 @@ def update_claim(*, claim_id: int, by, version: int, selector: dict | None = Non
         attendees = []
     attendee_changes = _write_attendees(claim, attendees) if attendees is not None else {}
     changes = diff(before, _snapshot(claim)) | attendee_changes
-    entities_after = _entity_names(claim)
-    if entities_after != entities_before:
+    if touches_entities and (entities_after := _entities(claim)) != entities_before:
         # Public pages show who a claim is about: a published claim's list changes by a correction, like any field.
-        changes["entities"] = [entities_before, entities_after]
+        changes["entities"] = [[name for _pk, name in entities_before], [name for _pk, name in entities_after]]
     if not changes:
         return claim
     claim.last_editor = by
@@ -219,8 +220,10 @@ def _write_attendees(claim: Claim, attendees: list[dict]) -> dict:
 
 def _attendee_line(entity_id: int, values: tuple) -> str:
     """entity:role:status, then the name as written and the evidence note when there are any."""
-    return ":".join([str(entity_id), *values]).rstrip(":")
+    role, status, name, note = values
+    return ":".join([str(entity_id), role, status, *([name, note] if note else [name] if name else [])])
 
 
-def _entity_names(claim: Claim) -> list[str]:
-    return sorted(claim.entities.values_list("name", flat=True))
+def _entities(claim: Claim) -> list[tuple[int, str]]:
+    """The claim's entities as (id, name) in name order: compared by id, shown in the history by name."""
+    return sorted(claim.entities.values_list("id", "name"), key=lambda entity: (entity[1], entity[0]))

@@ -35,7 +35,6 @@ def actor_for(user) -> Actor:
     return Actor(id=user.pk, roles=roles_of(user))
 
 
-
 def ensure_role_groups(*, group_model=Group, permission_model=Permission) -> dict[Role, Group]:
     """Create the three groups with their permissions; safe to run any number of times.
 
