@@ -211,8 +211,20 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "static")))
-MEDIA_URL = "/media/"
+# Stored files (WARCs, original PDFs, uploaded documents) are reached only through claims.files.stored_file,
+# which checks who may see each one: MEDIA_URL is that view's prefix, so a FileField's .url links to it.
+MEDIA_URL = "/files/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(DATA_DIR / "media")))
+#: Who sends a stored file's bytes once the view allowed it: Django itself (empty), or the web server, told by an
+#: X-Accel-Redirect header (nginx) to FILES_ACCEL_PREFIX + the file's name, or by X-Sendfile (Apache, lighttpd)
+#: to the file's path.
+FILES_SENDFILE = env.str("FILES_SENDFILE", default="").lower()
+if FILES_SENDFILE not in {"", "x-accel-redirect", "x-sendfile"}:
+    raise ImproperlyConfigured("FILES_SENDFILE must be empty, 'x-accel-redirect' or 'x-sendfile'.")
+FILES_ACCEL_PREFIX = env.str("FILES_ACCEL_PREFIX", default="/protected-files/")
+if not (FILES_ACCEL_PREFIX.startswith("/") and FILES_ACCEL_PREFIX.endswith("/")):
+    raise ImproperlyConfigured("FILES_ACCEL_PREFIX must start and end with '/', e.g. /protected-files/.")
+DOCUMENT_UPLOAD_MAX_BYTES = env.int("DOCUMENT_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

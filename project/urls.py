@@ -3,14 +3,12 @@
 Public pages carry the interface language in the URL: English at /, Arabic under /ar/.
 """
 
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from claims import health
+from claims import files, health
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -21,8 +19,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Every stored file, for whoever may see it (MEDIA_URL points here); never Django's static file server.
+    path("files/<path:name>", files.stored_file, name="stored-file"),
 ]
 urlpatterns += i18n_patterns(path("", include("claims.public.urls")), prefix_default_language=False)
-
-if settings.DEBUG:
-    urlpatterns.insert(0, path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))

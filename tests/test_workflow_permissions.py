@@ -101,15 +101,17 @@ EXPECTED = {
     "healthz": OPEN,
     "readyz": _with(OPEN, **dict.fromkeys(ROLES, {200, 503})),  # 503 when a backing service is down
     "set_language": dict.fromkeys(ROLES, {302}),
-    "media/<path:path>": dict.fromkeys(ROLES, {404}),  # DEBUG only; serves files, none by that name
+    # A stored file: the one named here is the archived copy a published claim's page shows, so anyone's.
+    # Who else gets which file is tests/test_stored_files.py.
+    "stored-file": OPEN,
     # The admin: staff only, except its login page and its logout (a POST).
     "admin:login": _with(OPEN, admin={302}),
     "admin:logout": dict.fromkeys(ROLES, {302, 405}),  # ends only the visitor's own session
     "admin/(?P<url>.*)$": _with(STAFF, admin={404}),  # the admin's catch-all: unknown pages
     "public:claim-short": dict.fromkeys(ROLES, {301}),  # to the URL with the slug
 }
-#: URLs that exist only under some settings (media files are served by Django only with DEBUG on).
-CONDITIONAL = {"media/<path:path>"}
+#: URLs that exist only under some settings.
+CONDITIONAL: set[str] = set()
 NAMESPACE_RULES = {
     "public": OPEN,  # the public site, English at / and Arabic under /ar/
     "admin": STAFF,
@@ -172,6 +174,7 @@ def _objects(demo):
         "slug": claim.slug, "content_type_id": ContentType.objects.get_for_model(Claim).pk,
         "object_id": claim.pk, "app_label": "claims", "url": "nothing-here/", "format": "json",
         "path": "nothing-here.txt", "id": get_user_model().objects.order_by("id").first().pk,
+        "name": capture.warc.name,
     }
 
 

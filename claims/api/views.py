@@ -4,7 +4,7 @@ import hashlib
 from urllib.parse import urlencode
 
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
@@ -21,6 +21,7 @@ from rest_framework.throttling import AnonRateThrottle
 from claims.api import filters as f
 from claims.api import serializers as s
 from claims.api.permissions import IsEditorOrReadOnly
+from claims.files import content_type_of, download_name, file_response
 from claims.models import Article, Attendee, Capture, Claim, Entity, Evidence, Source
 from claims.public import cache as generations
 from claims.services import articles as article_services
@@ -211,13 +212,11 @@ class CaptureViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @extend_schema(responses={(200, "application/warc"): OpenApiResponse(description="The gzipped WARC file")})
     @action(detail=True, methods=["get"])
     def warc(self, request, pk=None, format=None):
-        from django.http import FileResponse, Http404
-
         capture = self.get_object()
         if not capture.warc:
             raise Http404("This capture has no archived copy.")
-        return FileResponse(capture.warc.open("rb"), as_attachment=True, filename=f"capture-{capture.pk}.warc.gz",
-                            content_type="application/warc")
+        return file_response(capture.warc, filename=download_name(capture, capture.warc),
+                             content_type=content_type_of(capture, capture.warc))
 
 
 class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,

@@ -7,7 +7,7 @@ import difflib
 
 import nh3
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from claims.desk.access import desk_member_required, role_required
 from claims.fetching.archive import read_warc_response
 from claims.fetching.decode import decode_html
+from claims.files import content_type_of, download_name, file_response
 from claims.models import Capture, Claim, Evidence, Source
 from claims.services.captures import recapture
 from claims.services.sources import (
@@ -246,8 +247,9 @@ def capture_archived(request, pk):
 
 @desk_member_required
 def capture_warc(request, pk):
+    """The WARC by capture id, for desk members: sent like every stored file (claims.files)."""
     capture = get_object_or_404(Capture, pk=pk)
     if not capture.warc:
         raise Http404("This capture has no archived copy.")
-    return FileResponse(capture.warc.open("rb"), as_attachment=True, filename=f"capture-{capture.pk}.warc.gz",
-                        content_type="application/warc")
+    return file_response(capture.warc, filename=download_name(capture, capture.warc),
+                         content_type=content_type_of(capture, capture.warc))

@@ -1,12 +1,34 @@
 """Sources, their captures (what a fetch got) and the evidence linking a claim to a source."""
 
+import secrets
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 STANCES = ["supports", "contradicts", "context"]
 CAPTURE_STATES = ["queued", "fetching", "done", "failed"]
 PASSAGE_STATES = ["unchecked", "found", "approximate", "not_found"]
+
+
+def unguessable_name(folder: str, extension: str) -> str:
+    """A stored file's name: 128 random bits, never an id or the uploader's file name, so a name cannot be
+    guessed even where a web server were to expose the media folder. The folder says which field owns it."""
+    return f"{folder}/{timezone.now():%Y/%m}/{secrets.token_hex(16)}{extension}"
+
+
+def document_name(instance, filename: str) -> str:
+    return unguessable_name("documents", PurePosixPath(filename).suffix.lower())
+
+
+def warc_name(instance, filename: str) -> str:
+    return unguessable_name("warc", ".warc.gz")
+
+
+def body_name(instance, filename: str) -> str:
+    return unguessable_name("bodies", PurePosixPath(filename).suffix.lower())
 
 
 class Source(models.Model):
@@ -33,7 +55,7 @@ class Source(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NEWS)
     publisher = models.CharField(max_length=200, blank=True)
     title = models.CharField(max_length=500, blank=True)
-    document = models.FileField(upload_to="documents/%Y/%m/", blank=True, help_text="An offline document.")
+    document = models.FileField(upload_to=document_name, blank=True, db_index=True, help_text="An offline document.")
     note = models.TextField(blank=True, help_text="For offline sources: what it is, where it is kept.")
     health = models.CharField(max_length=8, choices=Health.choices, default=Health.UNKNOWN)
     latest_capture = models.ForeignKey("Capture", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -60,6 +82,18 @@ class Source(models.Model):
     @property
     def is_offline(self) -> bool:
         return not self.url
+
+
+class CaptureQuerySet(models.QuerySet):
+    def public(self):
+        """The captures a reader may see: for each source a published claim cites, its latest successful
+        capture, the one its archived-copy page shows. Everything else is the desk's."""
+        from claims.models.claims import Claim
+
+        latest = (Capture.objects.filter(source=models.OuterRef("source"), state=Capture.State.DONE)
+                  .order_by(models.F("fetched_at").desc(nulls_last=True), "-id").values("pk")[:1])
+        cited = Evidence.objects.filter(source=models.OuterRef("source"), claim__in=Claim.objects.published())
+        return self.filter(state=Capture.State.DONE, pk=models.Subquery(latest)).filter(models.Exists(cited))
 
 
 class Capture(models.Model):
@@ -93,8 +127,8 @@ class Capture(models.Model):
     text = models.TextField(blank=True)
     text_truncated = models.BooleanField(
         default=False, help_text="The page was too long to read whole: the text stops early; the WARC has it all.")
-    warc = models.FileField(upload_to="warc/%Y/%m/", blank=True)
-    body_file = models.FileField(upload_to="bodies/%Y/%m/", blank=True, help_text="The raw file (PDFs).")
+    warc = models.FileField(upload_to=warc_name, blank=True, db_index=True)
+    body_file = models.FileField(upload_to=body_name, blank=True, db_index=True, help_text="The raw file (PDFs).")
     error_class = models.CharField(max_length=100, blank=True)
     error = models.TextField(blank=True)
     changed = models.BooleanField(default=False, help_text="Content differs from the previous successful capture.")
@@ -103,6 +137,8 @@ class Capture(models.Model):
     queued_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     fetched_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CaptureQuerySet.as_manager()
 
     class Meta:
         ordering = ["-queued_at", "-id"]

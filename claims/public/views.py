@@ -220,10 +220,10 @@ def _jsonld(claim, context, language) -> str:
 
 @require_safe
 def archived_copy(request, pk, source_pk):
-    """The latest successful capture of a source a published claim cites, as plain escaped text."""
+    """The latest successful capture of a source a published claim cites, as plain escaped text, with its WARC
+    and original file to download (the only stored files a reader may fetch: Capture.objects.public())."""
     get_object_or_404(Evidence, claim__in=Claim.objects.published().filter(pk=pk), source_id=source_pk)
-    capture = (Capture.objects.filter(source_id=source_pk, state=Capture.State.DONE)
-               .select_related("source").order_by("-fetched_at", "-id").first())
+    capture = Capture.objects.public().filter(source_id=source_pk).select_related("source").first()
     if capture is None:
         raise Http404("No archived copy yet.")
     claim_url = reverse("public:claim-short", args=[pk])

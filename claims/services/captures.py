@@ -185,10 +185,11 @@ def _record_success(capture: Capture, outcome: pipeline.Capture) -> Capture | No
     now = timezone.now()
     previous = _latest_done(capture.source).exclude(pk=capture.pk).first()
     changed = previous is not None and previous.sha256 != result.sha256
-    storage_name = f"capture-{capture.pk}-{capture.attempts}"
-    capture.warc.save(f"{storage_name}.warc.gz", ContentFile(outcome.warc), save=False)
+    # The fields' upload_to gives each file a random name (claims/models/sources.py): these names only carry
+    # the extension.
+    capture.warc.save("capture.warc.gz", ContentFile(outcome.warc), save=False)
     if result.content_type == "application/pdf":
-        capture.body_file.save(f"{storage_name}.pdf", ContentFile(result.body), save=False)
+        capture.body_file.save("capture.pdf", ContentFile(result.body), save=False)
     fields = {
         "state": Capture.State.DONE, "final_url": result.final_url,
         "redirect_chain": [[url, status] for url, status in result.redirect_chain], "http_status": result.status,

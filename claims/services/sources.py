@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -11,6 +12,7 @@ from claims.fetching.urls import InvalidURL, normalize_url, validate_url
 from claims.models import Capture, Claim, Evidence, Source
 from claims.services.history import record_event
 from claims.services.queueing import enqueue_after_commit
+from claims.uploads import UploadRefused, check_document
 from claims.workflow import PUBLIC_STATUSES
 
 
@@ -42,6 +44,15 @@ def find_or_create_source(*, url: str = "", by=None, kind: str = "news", publish
         return source, True
     if not (title.strip() or note.strip() or document):
         raise SourceInvalid({"url": "Give a URL, or describe the offline source (title, note or a file)."})
+    if document:
+        try:
+            kind_of_file = check_document(name=document.name, size=document.size, stream=document,
+                                          max_bytes=settings.DOCUMENT_UPLOAD_MAX_BYTES)
+        except UploadRefused as exc:
+            raise SourceInvalid({"document": str(exc)}) from exc
+        # Stored under the allowlisted extension (upload_to draws the rest of the name at random), so it is
+        # served with the allowlisted content type whatever the uploader called it.
+        document.name = "document" + kind_of_file.extension
     source = Source.objects.create(kind=kind, publisher=publisher, title=title, note=note, created_by=by,
                                    health=Source.Health.OFFLINE, **({"document": document} if document else {}))
     return source, True
