@@ -64,3 +64,13 @@ def test_bad_network_list_names_the_variable(tmp_path):
 def test_allowed_networks_are_parsed(tmp_path):
     result = probe(tmp_path, DEBUG="1", FETCH_ALLOWED_NETWORKS="127.0.0.1/32, 10.1.0.0/16")
     assert json.loads(result.stdout)["networks"] == ["127.0.0.1/32", "10.1.0.0/16"]
+
+
+def test_an_unknown_way_of_sending_files_names_the_variable(tmp_path):
+    result = probe(tmp_path, DEBUG="1", FILES_SENDFILE="x-lighttpd-send-file")
+    assert result.returncode != 0 and "FILES_SENDFILE" in result.stderr
+
+
+def test_an_accel_prefix_without_slashes_names_the_variable(tmp_path):
+    result = probe(tmp_path, DEBUG="1", FILES_SENDFILE="x-accel-redirect", FILES_ACCEL_PREFIX="protected")
+    assert result.returncode != 0 and "FILES_ACCEL_PREFIX" in result.stderr
