@@ -1,7 +1,9 @@
 """The back office. Status and verdict are read-only here: they change only through the workflow service,
 which the admin actions below call, so four eyes and the history hold in the admin too."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.files.uploadedfile import UploadedFile
 
 from claims.models import (
     Article,
@@ -17,6 +19,7 @@ from claims.models import (
     Source,
 )
 from claims.services.entities import delete_entities, update_entity
+from claims.services.sources import SourceInvalid, accept_document
 from claims.services.workflow import TransitionRefused, transition_claim
 
 
@@ -176,8 +179,20 @@ class CaptureInline(admin.TabularInline):
         return False
 
 
+class SourceAdminForm(forms.ModelForm):
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        if isinstance(document, UploadedFile):  # a new upload; the stored file was checked when it came in
+            try:
+                accept_document(document)
+            except SourceInvalid as exc:
+                raise forms.ValidationError(exc.errors["document"]) from exc
+        return document
+
+
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    form = SourceAdminForm
     list_display = ("__str__", "kind", "publisher", "health", "next_check_at", "created_at")
     list_filter = ("kind", "health")
     search_fields = ("url", "title", "publisher", "note")

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
@@ -39,8 +39,11 @@ def stored_file(request, name):
     if not public and not roles_of(request.user):
         return _not_found(request)
     file = getattr(owner, field)
-    return file_response(file, filename=download_name(owner, file), content_type=content_type_of(owner, file),
-                         public=public)
+    try:
+        return file_response(file, filename=download_name(owner, file), content_type=content_type_of(owner, file),
+                             public=public)
+    except Http404:
+        return _not_found(request)
 
 
 def _owner(name: str):
@@ -82,7 +85,11 @@ def file_response(file: FieldFile, *, filename: str, content_type: str, public: 
         response = HttpResponse(content_type=content_type)
         response["X-Sendfile"] = file.path
     else:
-        response = FileResponse(file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+        try:
+            handle = file.open("rb")
+        except FileNotFoundError as exc:  # the row outlived its file (a restored database, a lost volume)
+            raise Http404("The file is missing from storage.") from exc
+        response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = SANDBOX_CSP

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from claims.models import Evidence, Source
 from claims.uploads import UploadRefused, check_document
-from tests.factories import ClaimFactory
+from tests.factories import ClaimFactory, UserFactory
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -159,3 +159,17 @@ def test_a_file_over_the_size_limit_is_refused_and_the_form_kept(desk, settings)
 def test_refusals_are_translated_to_arabic():
     with translation.override("ar"), pytest.raises(UploadRefused, match="لا تُحفظ ملفات من هذا النوع"):
         check("page.html", b"<p>x</p>")
+
+
+@pytest.mark.django_db
+def test_the_admin_applies_the_same_allowlist(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    add = reverse("admin:claims_source_add")
+    form = {"kind": "report", "title": "Ministry letter", "url": "", "original_url": "", "publisher": "", "note": "",
+            "captures-TOTAL_FORMS": "0", "captures-INITIAL_FORMS": "0"}  # the captures inline's management form
+    refused = client.post(add, {**form, "document": SimpleUploadedFile("page.html", b"<script>x()</script>")})
+    assert refused.status_code == 200 and "are not kept. Upload a PDF, an image" in refused.content.decode()
+    assert not Source.objects.exists()
+    kept = client.post(add, {**form, "document": SimpleUploadedFile("letter.pdf", PDF)})
+    assert kept.status_code == 302 and Source.objects.get().document.name.endswith(".pdf")

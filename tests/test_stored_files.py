@@ -231,3 +231,10 @@ def test_the_migration_gives_files_stored_with_old_names_random_ones(django_capt
         migration.rename_stored_files(apps, None)
     capture.refresh_from_db()
     assert capture.warc.name == renamed  # a second run leaves random names alone
+
+
+def test_a_file_missing_from_storage_is_not_found_not_an_error(client, editor):
+    capture = cited_capture(status="draft")
+    default_storage.delete(capture.warc.name)
+    client.force_login(editor)
+    assert client.get(capture.warc.url).status_code == 404

@@ -45,17 +45,22 @@ def find_or_create_source(*, url: str = "", by=None, kind: str = "news", publish
     if not (title.strip() or note.strip() or document):
         raise SourceInvalid({"url": "Give a URL, or describe the offline source (title, note or a file)."})
     if document:
-        try:
-            kind_of_file = check_document(name=document.name, size=document.size, stream=document,
-                                          max_bytes=settings.DOCUMENT_UPLOAD_MAX_BYTES)
-        except UploadRefused as exc:
-            raise SourceInvalid({"document": str(exc)}) from exc
-        # Stored under the allowlisted extension (upload_to draws the rest of the name at random), so it is
-        # served with the allowlisted content type whatever the uploader called it.
-        document.name = "document" + kind_of_file.extension
+        accept_document(document)
     source = Source.objects.create(kind=kind, publisher=publisher, title=title, note=note, created_by=by,
                                    health=Source.Health.OFFLINE, **({"document": document} if document else {}))
     return source, True
+
+
+def accept_document(document) -> None:
+    """Check an uploaded offline document against the allowlist and the size limit (SourceInvalid says why), and
+    name it by its allowlisted extension: upload_to draws the rest of the name at random, and the file is served
+    with the allowlisted content type whatever the uploader called it."""
+    try:
+        kind_of_file = check_document(name=document.name, size=document.size, stream=document,
+                                      max_bytes=settings.DOCUMENT_UPLOAD_MAX_BYTES)
+    except UploadRefused as exc:
+        raise SourceInvalid({"document": str(exc)}) from exc
+    document.name = "document" + kind_of_file.extension
 
 
 def queue_capture(*, source: Source, trigger: str = "manual") -> Capture | None:
