@@ -13,6 +13,7 @@ from claims.services.captures import RetryLater, run_capture
 from tests.capturing import ARABIC, HEADLINE, Route, arabic_page, english_page, queued_capture
 from tests.factories import ClaimFactory, UserFactory
 from tests.fetching.test_capture import make_pdf
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +85,15 @@ def test_persistent_server_error_marks_the_source_gone(server, settings):
     capture = run_capture(capture_id=queued.pk)
     assert (capture.state, capture.gone, capture.attempts) == ("failed", True, 2)
     assert Source.objects.get(pk=queued.source_id).health == "gone"
+
+
+def test_server_trickling_its_headers_fails_at_the_total_deadline(server, settings):
+    settings.FETCH_TOTAL_TIMEOUT, settings.FETCH_MAX_ATTEMPTS = 1.0, 1
+    url = server.route("/drip", body=english_page("Slow."), header_byte_delay=0.4)  # ~30 s of headers
+    capture = run_capture(capture_id=queued_capture(url).pk)
+    assert (capture.state, capture.error_class) == ("failed", "Timeout")
+    assert "took longer than the 1-second limit" in capture.error
+    assert wait_for(lambda: server.httpd.hung_up == ["/drip"], timeout=20)
 
 
 def test_too_many_requests_waits_at_least_retry_after(server):

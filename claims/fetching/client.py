@@ -18,6 +18,7 @@ import requests
 import urllib3
 from requests.adapters import HTTPAdapter
 
+from claims.fetching.deadline import WATCHED_POOL_CLASSES, Deadline
 from claims.fetching.errors import (
     ChallengePage,
     ConnectFailed,
@@ -128,10 +129,20 @@ class _PinnedAddressAdapter(HTTPAdapter):
     Host header, TLS SNI and certificate check keep using the host name (the technique of requests-hardened,
     which lacks an allowlist of networks)."""
 
-    def __init__(self, policy: FetchPolicy):
+    def __init__(self, policy: FetchPolicy, deadline: Deadline):
         super().__init__(max_retries=0)
         self.policy = policy
+        self.deadline = deadline
         self.peer_address: IPAddress | None = None
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = WATCHED_POOL_CLASSES
+
+    def get_connection_with_tls_context(self, request, verify, proxies=None, cert=None):
+        pool = super().get_connection_with_tls_context(request, verify, proxies, cert)
+        pool.conn_kw["deadline"] = self.deadline  # every connection of this fetch is cut when its time is up
+        return pool
 
     def build_connection_pool_key_attributes(self, request, verify, cert=None):
         host_params, pool_kwargs = super().build_connection_pool_key_attributes(request, verify, cert)
@@ -154,14 +165,13 @@ class _PinnedAddressAdapter(HTTPAdapter):
 def fetch(url: str, policy: FetchPolicy) -> FetchResult:
     """GET `url` under `policy`, following redirects by hand so every hop passes the SSRF guard."""
     started = time.monotonic()
-    deadline = started + policy.total_timeout
     requested = validate_url(url)
     current = requested
     chain: list[tuple[str, int]] = []
     exchanges: list[Exchange] = []
-    with requests.Session() as session:
+    with Deadline(policy.total_timeout) as deadline, requests.Session() as session:
         session.trust_env = False  # proxies or .netrc from the environment must not bypass the guard
-        adapter = _PinnedAddressAdapter(policy)
+        adapter = _PinnedAddressAdapter(policy, deadline)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         for _hop in range(policy.max_redirects + 1):
@@ -201,8 +211,24 @@ def fetch(url: str, policy: FetchPolicy) -> FetchResult:
     )
 
 
-def _send(session: requests.Session, url: str, policy: FetchPolicy, deadline: float) -> requests.Response:
-    remaining = _remaining(deadline, policy)
+def _send(session: requests.Session, url: str, policy: FetchPolicy, deadline: Deadline) -> requests.Response:
+    remaining = deadline.remaining()
+    timeout = (min(policy.connect_timeout, remaining), min(policy.read_timeout, remaining))
+    try:
+        response = _get(session, url, policy, timeout)
+    except FetchError:
+        # A connection cut by the deadline fails as whatever the cut looked like (no status line, a broken
+        # header); the deadline is the reason to give.
+        deadline.check()
+        raise
+    if deadline.expired:
+        # Headers cut short by the deadline can still parse as a response: never use it.
+        response.close()
+        deadline.check()
+    return response
+
+
+def _get(session: requests.Session, url: str, policy: FetchPolicy, timeout: tuple[float, float]) -> requests.Response:
     headers = {
         "User-Agent": policy.user_agent,
         "Accept": "text/html,application/xhtml+xml,application/pdf;q=0.9,text/plain;q=0.8,application/json;q=0.8,"
@@ -210,7 +236,6 @@ def _send(session: requests.Session, url: str, policy: FetchPolicy, deadline: fl
         "Accept-Encoding": "gzip, deflate",
         "Accept-Language": policy.accept_language,
     }
-    timeout = (min(policy.connect_timeout, remaining), min(policy.read_timeout, remaining))
     try:
         return session.get(
             url,
@@ -235,13 +260,6 @@ def _send(session: requests.Session, url: str, policy: FetchPolicy, deadline: fl
         raise ConnectFailed("The server could not be reached or closed the connection.") from exc
     except requests.exceptions.InvalidURL as exc:
         raise InvalidURL(f"The address is malformed ({exc}).") from exc
-
-
-def _remaining(deadline: float, policy: FetchPolicy) -> float:
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
-        raise Timeout(f"The fetch took longer than the {policy.total_timeout:g}-second limit and was stopped.")
-    return remaining
 
 
 def _next_hop(current: str, location: str) -> str:
@@ -322,13 +340,15 @@ class _Decoder:
         return piece
 
 
-def _read_body(response: requests.Response, limit: int, deadline: float, policy: FetchPolicy) -> tuple[bytes, bytes]:
+def _read_body(
+    response: requests.Response, limit: int, deadline: Deadline, policy: FetchPolicy
+) -> tuple[bytes, bytes]:
     """Stream the body, returning (bytes as received, decoded bytes); TooLarge as soon as either passes `limit`."""
     decoder = _Decoder(response.headers.get("content-encoding", ""), limit)
     raw_parts, body_parts, raw_size = [], [], 0
     try:
         while True:
-            _set_read_timeout(response, min(policy.read_timeout, _remaining(deadline, policy)))
+            _set_read_timeout(response, min(policy.read_timeout, deadline.remaining()))
             chunk = response.raw.read1(CHUNK, decode_content=False)
             if not chunk:
                 break
@@ -338,10 +358,13 @@ def _read_body(response: requests.Response, limit: int, deadline: float, policy:
             raw_parts.append(chunk)
             body_parts.append(decoder.feed(chunk))
     except urllib3.exceptions.ReadTimeoutError as exc:
-        _remaining(deadline, policy)
+        deadline.check()
         raise Timeout(f"The server stopped sending data for more than {policy.read_timeout:g} seconds.") from exc
     except (urllib3.exceptions.ProtocolError, OSError) as exc:
+        deadline.check()
         raise ConnectFailed("The connection broke while the page was being downloaded.") from exc
+    # A connection the deadline shut down ends like a body without Content-Length: it is not the whole page.
+    deadline.check()
     return b"".join(raw_parts), b"".join(body_parts)
 
 
@@ -353,13 +376,13 @@ def _set_read_timeout(response: requests.Response, seconds: float) -> None:
         sock.settimeout(seconds)
 
 
-def _read_capped(response, limit: int, deadline: float, policy: FetchPolicy) -> tuple[bytes, bytes, bool]:
+def _read_capped(response, limit: int, deadline: Deadline, policy: FetchPolicy) -> tuple[bytes, bytes, bool]:
     """Read a redirect or error body for the record; past `limit` keep what was read and mark it truncated."""
     try:
         raw, body = _read_body(response, limit, deadline, policy)
         return raw, body, False
     except (TooLarge, ContentTypeRefused, ConnectFailed, Timeout):
-        _remaining(deadline, policy)
+        deadline.check()
         return b"", b"", True
 
 

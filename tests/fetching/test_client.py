@@ -17,6 +17,7 @@ from claims.fetching.errors import (
     TooManyRedirects,
     UnsafeDestination,
 )
+from tests.waiting import wait_for
 
 PAGE = b"<html><head><title>A page</title></head><body><p>Hello</p></body></html>"
 
@@ -111,6 +112,25 @@ def test_trickling_body_is_stopped_at_the_total_deadline(server, policy):
     url = server.route("/trickle", chunks=[b"<p>x</p>"] * 20, chunk_delay=0.2)
     with pytest.raises(Timeout, match="limit"):
         fetch(url, dataclasses.replace(policy, read_timeout=2.0, total_timeout=0.8))
+
+
+def test_trickling_headers_are_cut_off_at_the_total_deadline(server, policy):
+    # About 75 header bytes, one every 0.4 s: 30 s to send, far past the 1 s deadline, and each byte comes well
+    # inside the read timeout, so only the total deadline can stop it.
+    url = server.route("/drip", body=PAGE, header_byte_delay=0.4)
+    with pytest.raises(Timeout, match="longer than the 1-second limit"):
+        fetch(url, dataclasses.replace(policy, read_timeout=5.0, total_timeout=1.0))
+    assert wait_for(lambda: server.httpd.hung_up == ["/drip"], timeout=20)
+    assert server.httpd.answered == []
+
+
+def test_trickling_headers_after_a_redirect_are_cut_off_at_the_total_deadline(server, policy):
+    server.route("/start", status=302, headers=[("Location", "/drip")])
+    server.route("/drip", body=PAGE, header_byte_delay=0.4)
+    with pytest.raises(Timeout, match="longer than the 1-second limit"):
+        fetch(server.url("/start"), dataclasses.replace(policy, read_timeout=5.0, total_timeout=1.0))
+    assert wait_for(lambda: server.httpd.hung_up == ["/drip"], timeout=20)
+    assert server.httpd.answered == ["/start"]
 
 
 def test_declared_size_over_the_cap_is_refused_before_reading(server, policy):
