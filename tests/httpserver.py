@@ -7,8 +7,25 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
+
+
+def _ephemeral_ports() -> range:
+    """The ports the kernel picks from for port 0, where every test server listens. The fetcher fetches only
+    80 and 443 unless told otherwise, so the tests allow this range, which leaves out the well-known ports of the
+    services beside them (Redis 6379, PostgreSQL 5432)."""
+    try:
+        low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    except (OSError, ValueError):
+        low, high = 1024, 65535
+    return range(low, high + 1)
+
+
+SERVER_PORTS = _ephemeral_ports()
+#: SERVER_PORTS as FETCH_ALLOWED_PORTS, for worker processes started by the tests.
+SERVER_PORTS_SETTING = f"{SERVER_PORTS.start}-{SERVER_PORTS.stop - 1}"
 
 
 @dataclass

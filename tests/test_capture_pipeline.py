@@ -57,6 +57,61 @@ def test_redirect_to_an_internal_address_is_refused_and_not_retried(server, inte
     assert internal_server.seen == []
 
 
+def test_a_service_on_a_port_that_is_not_a_web_port_is_never_sent_a_request(server, settings):
+    settings.FETCH_ALLOWED_PORTS = ()
+    capture = run_capture(capture_id=queued_capture(server.route("/", body=b"+PONG\r\n")).pk)
+    assert (capture.state, capture.error_class, capture.attempts) == ("failed", "UnsafeDestination", 1)
+    assert f"port {server.port}" in capture.error
+    assert server.seen == []
+
+
+def test_refused_redirect_is_recorded_in_the_chain_and_named_in_the_error(server, internal_server):
+    internal = internal_server.route("/admin", body=b"secret")
+    url = server.route("/go", status=302, headers=[("Location", internal)])
+    capture = run_capture(capture_id=queued_capture(url).pk)
+    assert capture.error.startswith(f"The redirect to {internal} was refused because the address 127.0.0.2 is a "
+                                    "loopback address")
+    assert capture.redirect_chain[0] == [url, 302]
+    assert capture.redirect_chain[1][:2] == [internal, None] and "loopback" in capture.redirect_chain[1][2]
+
+
+def _stored_files(settings) -> list:
+    return [path for path in settings.MEDIA_ROOT.rglob("*") if path.is_file()] if settings.MEDIA_ROOT.exists() else []
+
+
+def test_redirect_to_an_address_too_long_to_keep_fails_at_once_and_archives_nothing(server, settings):
+    long_path = "/" + "a" * 2100
+    server.route(long_path, body=english_page("Far away."))
+    url = server.route("/go", status=302, headers=[("Location", long_path)])
+    capture = run_capture(capture_id=queued_capture(url).pk)
+    assert (capture.state, capture.error_class, capture.attempts) == ("failed", "InvalidURL", 1)
+    assert "longer than the 2,000 a capture can keep" in capture.error
+    assert capture.redirect_chain[-1][:2] == [server.url(long_path), None]
+    assert capture.lease_expires_at is None and not capture.warc
+    assert _stored_files(settings) == []
+
+
+def test_a_capture_that_cannot_be_stored_is_retried_and_leaves_no_archive(server, settings, monkeypatch):
+    # Whatever the database refuses (here a final address past its column, had the client let one through),
+    # the capture must not stay "fetching" until its lease runs out, nor leave its WARC behind.
+    url = server.route("/page", body=english_page("Haftar visited Moscow."))
+    real_capture = captures.pipeline.capture
+
+    def capture_with_an_overlong_final_url(*args, **kwargs):
+        outcome = real_capture(*args, **kwargs)
+        outcome.result.final_url = url + "?" + "a" * 2100
+        return outcome
+
+    monkeypatch.setattr(captures.pipeline, "capture", capture_with_an_overlong_final_url)
+    queued = queued_capture(url)
+    with pytest.raises(RetryLater):
+        run_capture(capture_id=queued.pk)
+    capture = Capture.objects.get(pk=queued.pk)
+    assert (capture.state, capture.attempts, capture.warc.name) == ("queued", 1, "")
+    assert "could not be stored" in capture.error
+    assert _stored_files(settings) == []
+
+
 def test_missing_page_is_link_rot_without_retry(server):
     url = server.url("/nowhere")
     capture = run_capture(capture_id=queued_capture(url).pk)

@@ -13,7 +13,8 @@ PROBE = (
     "print(json.dumps({'db': settings.DATABASES['default']['ENGINE'], 'name': str(settings.DATABASES['default']['NAME']),"
     " 'broker': settings.CELERY_BROKER_URL, 'cache': settings.CACHES['default']['BACKEND'],"
     " 'ssl_redirect': settings.SECURE_SSL_REDIRECT, 'secure_cookies': settings.SESSION_COOKIE_SECURE,"
-    " 'networks': [str(n) for n in settings.FETCH_ALLOWED_NETWORKS]}))"
+    " 'networks': [str(n) for n in settings.FETCH_ALLOWED_NETWORKS],"
+    " 'ports': [[r.start, r.stop - 1] for r in settings.FETCH_ALLOWED_PORTS]}))"
 )
 
 
@@ -64,3 +65,14 @@ def test_bad_network_list_names_the_variable(tmp_path):
 def test_allowed_networks_are_parsed(tmp_path):
     result = probe(tmp_path, DEBUG="1", FETCH_ALLOWED_NETWORKS="127.0.0.1/32, 10.1.0.0/16")
     assert json.loads(result.stdout)["networks"] == ["127.0.0.1/32", "10.1.0.0/16"]
+
+
+def test_bad_port_list_names_the_variable(tmp_path):
+    result = probe(tmp_path, DEBUG="1", FETCH_ALLOWED_PORTS="8080,redis")
+    assert result.returncode != 0
+    assert "FETCH_ALLOWED_PORTS: 'redis'" in result.stderr
+
+
+def test_allowed_ports_are_parsed(tmp_path):
+    result = probe(tmp_path, DEBUG="1", FETCH_ALLOWED_PORTS="8080, 9000-9099")
+    assert json.loads(result.stdout)["ports"] == [[8080, 8080], [9000, 9099]]

@@ -3,6 +3,7 @@ and connects only to the address it checked."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import random
 import socket
@@ -29,8 +30,9 @@ from claims.fetching.errors import (
     Timeout,
     TooLarge,
     TooManyRedirects,
+    UnsafeDestination,
 )
-from claims.fetching.safety import IPAddress, Resolver, check_host
+from claims.fetching.safety import IPAddress, Resolver, check_host, check_port
 from claims.fetching.urls import validate_url
 
 DEFAULT_CONTENT_TYPES = (
@@ -56,10 +58,12 @@ KEPT_HEADERS = (
     "link",
     "x-robots-tag",
 )
+DEFAULT_PORTS = {"http": 80, "https": 443}
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 CHALLENGE_STATUSES = (401, 403, 429, 503)
 REDIRECT_BODY_LIMIT = 64 * 1024
 ERROR_BODY_LIMIT = 512 * 1024
+SHOWN_URL_CHARS = 200  # of an address quoted in an error message
 CHUNK = 64 * 1024
 
 
@@ -74,11 +78,17 @@ class FetchPolicy:
     max_bytes: int = 20 * 1024 * 1024
     extract_max_chars: int = 2_000_000  # HTML read for text and metadata (claims.fetching.extract.slim_html)
     max_redirects: int = 10
+    max_url_length: int = 2000  # of a redirect target: the capture's final address must fit its column
     allowed_content_types: tuple[str, ...] = DEFAULT_CONTENT_TYPES
     allowed_networks: tuple[IPv4Network | IPv6Network, ...] = ()
+    allowed_ports: tuple[range, ...] = ()  # beyond the web ports 80 and 443 (safety.WEB_PORTS)
     resolver: Resolver = socket.getaddrinfo
     verify_tls: bool | str = True
     accept_language: str = "ar, en;q=0.8, *;q=0.5"
+
+
+#: (url, status) for a redirect followed; (url, None, reason) for a redirect target the guard refused.
+RedirectHop = tuple[str, int] | tuple[str, None, str]
 
 
 @dataclass
@@ -102,7 +112,7 @@ class Exchange:
 class FetchResult:
     requested_url: str
     final_url: str
-    redirect_chain: list[tuple[str, int]]
+    redirect_chain: list[RedirectHop]
     status: int
     headers: dict[str, str]
     content_type: str
@@ -148,6 +158,7 @@ class _PinnedAddressAdapter(HTTPAdapter):
         host_params, pool_kwargs = super().build_connection_pool_key_attributes(request, verify, cert)
         host, port = host_params["host"], host_params["port"]
         addresses = check_host(host, self.policy.resolver, self.policy.allowed_networks, port=port)
+        check_port(port or DEFAULT_PORTS[host_params["scheme"]], self.policy.allowed_ports)
         self.peer_address = addresses[0]
         host_header = f"[{host}]" if ":" in host else host
         request.headers["Host"] = f"{host_header}:{port}" if port is not None else host_header
@@ -163,11 +174,23 @@ class _PinnedAddressAdapter(HTTPAdapter):
 
 
 def fetch(url: str, policy: FetchPolicy) -> FetchResult:
-    """GET `url` under `policy`, following redirects by hand so every hop passes the SSRF guard."""
+    """GET `url` under `policy`, following redirects by hand so every hop passes the SSRF guard.
+
+    A FetchError raised here carries `redirect_chain`: the redirects followed before it, and the target refused
+    if the guard refused one.
+    """
+    chain: list[RedirectHop] = []
+    try:
+        return _follow(url, policy, chain)
+    except FetchError as exc:
+        exc.redirect_chain = chain
+        raise
+
+
+def _follow(url: str, policy: FetchPolicy, chain: list[RedirectHop]) -> FetchResult:
     started = time.monotonic()
     requested = validate_url(url)
     current = requested
-    chain: list[tuple[str, int]] = []
     exchanges: list[Exchange] = []
     with Deadline(policy.total_timeout) as deadline, requests.Session() as session:
         session.trust_env = False  # proxies or .netrc from the environment must not bypass the guard
@@ -175,14 +198,17 @@ def fetch(url: str, policy: FetchPolicy) -> FetchResult:
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         for _hop in range(policy.max_redirects + 1):
-            response = _send(session, current, policy, deadline)
+            with _refusal_of(current if chain else None, chain):
+                response = _send(session, current, policy, deadline)
             with response:
                 peer = str(adapter.peer_address)
                 if response.status_code in REDIRECT_STATUSES and response.headers.get("location"):
                     record = _read_capped(response, REDIRECT_BODY_LIMIT, deadline, policy)
                     exchanges.append(_exchange(response, peer, *record))
                     chain.append((current, response.status_code))
-                    current = _next_hop(current, response.headers["location"])
+                    target = urljoin(current, response.headers["location"].strip())
+                    with _refusal_of(target, chain):
+                        current = _check_redirect_target(target, policy)
                     continue
                 if response.status_code >= 300:
                     raw, body, truncated = _read_capped(response, ERROR_BODY_LIMIT, deadline, policy)
@@ -206,9 +232,39 @@ def fetch(url: str, policy: FetchPolicy) -> FetchResult:
                 )
     raise TooManyRedirects(
         f"The address redirected more than {policy.max_redirects} times"
-        + (" in a loop" if len({u for u, _ in chain}) < len(chain) else "")
+        + (" in a loop" if len({hop[0] for hop in chain}) < len(chain) else "")
         + "; the final page was not reached."
     )
+
+
+def _check_redirect_target(target: str, policy: FetchPolicy) -> str:
+    url = validate_url(target)
+    if len(url) > policy.max_url_length:
+        # Kept whole or not at all: a shortened address is another page, and the capture's final address
+        # (a column of max_url_length characters) must be the page that was captured.
+        raise InvalidURL(
+            f"The address is {len(url):,} characters long, longer than the {policy.max_url_length:,} "
+            "a capture can keep."
+        )
+    return url
+
+
+@contextlib.contextmanager
+def _refusal_of(target: str | None, chain: list[RedirectHop]):
+    """The guard refusing a redirect target is the redirect's refusal: record the target and its reason in the
+    chain, and say which redirect it was. `target` None: the first address, whose refusal is plain."""
+    try:
+        yield
+    except (InvalidURL, UnsafeDestination) as exc:
+        if target is None:
+            raise
+        chain.append((target, None, exc.reason))
+        reason = exc.reason[:1].lower() + exc.reason[1:] if exc.reason[1:2].islower() else exc.reason
+        raise type(exc)(f"The redirect to {_shown(target)} was refused because {reason}") from exc
+
+
+def _shown(url: str) -> str:
+    return url if len(url) <= SHOWN_URL_CHARS else f"{url[:SHOWN_URL_CHARS]}… ({len(url):,} characters)"
 
 
 def _send(session: requests.Session, url: str, policy: FetchPolicy, deadline: Deadline) -> requests.Response:
@@ -260,14 +316,6 @@ def _get(session: requests.Session, url: str, policy: FetchPolicy, timeout: tupl
         raise ConnectFailed("The server could not be reached or closed the connection.") from exc
     except requests.exceptions.InvalidURL as exc:
         raise InvalidURL(f"The address is malformed ({exc}).") from exc
-
-
-def _next_hop(current: str, location: str) -> str:
-    target = urljoin(current, location.strip())
-    try:
-        return validate_url(target)
-    except InvalidURL as exc:
-        raise InvalidURL(f"The page redirects to {target}, which cannot be followed: {exc.reason}") from exc
 
 
 def _check_content_type(response: requests.Response, policy: FetchPolicy) -> str:

@@ -48,6 +48,8 @@ def test_redirect_to_an_internal_address_is_refused_at_that_hop(server, internal
     with pytest.raises(UnsafeDestination) as caught:
         fetch(server.url("/start"), policy)
     assert "127.0.0.2" in caught.value.reason and "loopback" in caught.value.reason
+    assert caught.value.reason.startswith(f"The redirect to {internal_server.url('/admin')} was refused because the "
+                                          "address 127.0.0.2 is a loopback address")
     assert internal_server.seen == []
 
 
@@ -56,10 +58,60 @@ def test_internal_ipv6_loopback_is_refused(policy):
         fetch("http://[::1]:8080/", policy)
 
 
+def test_a_port_that_is_not_a_web_port_is_refused_before_connecting(server, policy):
+    url = server.route("/page", body=PAGE)
+    with pytest.raises(UnsafeDestination, match=f"port {server.port}, which is not a web port") as caught:
+        fetch(url, dataclasses.replace(policy, allowed_ports=()))
+    assert not caught.value.transient
+    assert server.seen == []
+
+
+def test_a_port_allowed_explicitly_is_fetched(server, policy):
+    url = server.route("/page", body=PAGE)
+    result = fetch(url, dataclasses.replace(policy, allowed_ports=(range(server.port, server.port + 1),)))
+    assert result.body == PAGE
+
+
 def test_redirect_to_a_file_url_is_refused(server, policy):
     server.route("/start", status=302, headers=[("Location", "file:///etc/passwd")])
-    with pytest.raises(InvalidURL, match="redirects to file:///etc/passwd"):
+    with pytest.raises(InvalidURL, match="The redirect to file:///etc/passwd was refused because only http://"):
         fetch(server.url("/start"), policy)
+
+
+def test_refused_redirect_target_is_recorded_in_the_chain_with_its_reason(server, policy):
+    server.route("/start", status=301, headers=[("Location", "/next")])
+    server.route("/next", status=302, headers=[("Location", "http://127.0.0.1:6379/")])
+    with pytest.raises(UnsafeDestination) as caught:
+        fetch(server.url("/start"), dataclasses.replace(policy, allowed_ports=(range(server.port, server.port + 1),)))
+    reason = "the address uses port 6379, which is not a web port (80 or 443)"
+    assert caught.value.reason.startswith(f"The redirect to http://127.0.0.1:6379/ was refused because {reason}")
+    assert caught.value.redirect_chain == [
+        (server.url("/start"), 301),
+        (server.url("/next"), 302),
+        ("http://127.0.0.1:6379/", None, f"T{reason[1:]}; fetching it could reach another kind of service, so it is "
+                                         "refused."),
+    ]
+
+
+def test_a_failure_after_redirects_carries_the_redirects_followed(server, policy):
+    server.route("/start", status=302, headers=[("Location", "/missing")])
+    with pytest.raises(HTTPStatusError) as caught:
+        fetch(server.url("/start"), policy)
+    assert caught.value.redirect_chain == [(server.url("/start"), 302)]
+
+
+def test_redirect_to_an_address_too_long_to_keep_is_refused_before_fetching_it(server, policy):
+    long_path = "/" + "a" * 2100
+    server.route(long_path, body=PAGE)
+    server.route("/start", status=302, headers=[("Location", long_path)])
+    with pytest.raises(InvalidURL) as caught:
+        fetch(server.url("/start"), policy)
+    target = server.url(long_path)
+    assert caught.value.reason.startswith(f"The redirect to {target[:200]}… ({len(target):,} characters) was refused"
+                                          f" because the address is {len(target):,} characters long, longer than the"
+                                          " 2,000 a capture can keep.")
+    assert caught.value.redirect_chain[-1][:2] == (target, None)
+    assert server.hits(long_path) == 0
 
 
 def test_credentials_in_the_address_are_refused_before_any_request(server, policy):
