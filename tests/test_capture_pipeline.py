@@ -12,7 +12,7 @@ from claims.services import captures
 from claims.services.captures import RetryLater, run_capture
 from tests.capturing import ARABIC, HEADLINE, Route, arabic_page, english_page, queued_capture
 from tests.factories import ClaimFactory, UserFactory
-from tests.fetching.test_capture import make_pdf
+from tests.fetching.test_capture import make_pdf, make_png
 from tests.waiting import wait_for
 
 pytestmark = pytest.mark.django_db
@@ -175,6 +175,14 @@ def test_pdf_capture_keeps_the_file(server):
     assert (capture.title, capture.author, capture.text) == ("Libya report", "Desk Research",
                                                             "Haftar visited Moscow in 2018")
     assert str(capture.published_at) == "2020-01-15" and str(capture.modified_at) == "2020-01-20"
+
+
+def test_image_served_as_a_page_fails_with_its_reason_and_stores_no_text(server, settings):
+    url = server.route("/photo", body=make_png(), headers=[("Content-Type", "text/html; charset=utf-8")])
+    capture = run_capture(capture_id=queued_capture(url).pk)
+    assert (capture.state, capture.error_class, capture.attempts) == ("failed", "ContentTypeRefused", 1)
+    assert "says it serves text/html, but it sent binary data" in capture.error
+    assert (capture.text, capture.title, capture.warc.name) == ("", "", "")
 
 
 def test_changed_page_makes_a_new_capture_and_keeps_the_old_one(server):

@@ -33,6 +33,7 @@ from claims.fetching.errors import (
     UnsafeDestination,
 )
 from claims.fetching.safety import IPAddress, Resolver, check_host, check_port
+from claims.fetching.sniff import content_type, declared_type
 from claims.fetching.urls import validate_url
 
 DEFAULT_CONTENT_TYPES = (
@@ -214,7 +215,7 @@ def _follow(url: str, policy: FetchPolicy, chain: list[RedirectHop]) -> FetchRes
                     raw, body, truncated = _read_capped(response, ERROR_BODY_LIMIT, deadline, policy)
                     exchanges.append(_exchange(response, peer, raw, body, truncated))
                     raise _status_error(response, body)
-                content_type = _check_content_type(response, policy)
+                declared = declared_type(response.headers.get("content-type"), policy.allowed_content_types)
                 _check_declared_length(response, policy)
                 raw, body = _read_body(response, policy.max_bytes, deadline, policy)
                 exchanges.append(_exchange(response, peer, raw, body, False))
@@ -224,7 +225,7 @@ def _follow(url: str, policy: FetchPolicy, chain: list[RedirectHop]) -> FetchRes
                     redirect_chain=chain,
                     status=response.status_code,
                     headers=_kept_headers(response),
-                    content_type=content_type or _sniff_content_type(body, policy),
+                    content_type=content_type(declared, body, policy.allowed_content_types),
                     body=body,
                     elapsed_ms=round((time.monotonic() - started) * 1000),
                     peer_address=peer,
@@ -316,25 +317,6 @@ def _get(session: requests.Session, url: str, policy: FetchPolicy, timeout: tupl
         raise ConnectFailed("The server could not be reached or closed the connection.") from exc
     except requests.exceptions.InvalidURL as exc:
         raise InvalidURL(f"The address is malformed ({exc}).") from exc
-
-
-def _check_content_type(response: requests.Response, policy: FetchPolicy) -> str:
-    header = response.headers.get("content-type", "")
-    media_type = header.split(";", 1)[0].strip().lower()
-    if media_type and media_type not in policy.allowed_content_types:
-        raise ContentTypeRefused(
-            f"The address serves {media_type}, which is not captured "
-            f"(allowed: {', '.join(policy.allowed_content_types)})."
-        )
-    return media_type
-
-
-def _sniff_content_type(body: bytes, policy: FetchPolicy) -> str:
-    head = body[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    guess = "application/pdf" if head.startswith(b"%pdf-") else "text/html" if head.startswith(b"<") else ""
-    if guess not in policy.allowed_content_types:
-        raise ContentTypeRefused("The server did not say what kind of file this is, and it does not look like a page.")
-    return guess
 
 
 def _check_declared_length(response: requests.Response, policy: FetchPolicy) -> None:
