@@ -3,6 +3,8 @@
 import dataclasses
 import gzip
 import socket
+import threading
+import time
 
 import pytest
 
@@ -182,6 +184,41 @@ def test_trickling_headers_after_a_redirect_are_cut_off_at_the_total_deadline(se
     with pytest.raises(Timeout, match="longer than the 1-second limit"):
         fetch(server.url("/start"), dataclasses.replace(policy, read_timeout=5.0, total_timeout=1.0))
     assert wait_for(lambda: (server.httpd.hung_up, server.httpd.answered) == (["/drip"], ["/start"]), timeout=20)
+
+
+@pytest.fixture
+def tls_trickler():
+    """A TCP server on 127.0.0.1 that answers a TLS hello with the header of a 16,000-byte record, then sends
+    its bytes one every 0.4 s: a handshake that would take over an hour, each byte well inside any socket timeout.
+    Yields (port, outcome), outcome["hung_up"] set when the client closed the connection."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    outcome = {}
+
+    def serve():
+        connection, _address = listener.accept()
+        with connection:
+            connection.recv(4096)  # the ClientHello
+            try:
+                connection.sendall(b"\x16\x03\x03\x3e\x80")
+                for _byte in range(100):  # 40 s at most, whatever happens
+                    connection.sendall(b"\x00")
+                    time.sleep(0.4)
+            except (BrokenPipeError, ConnectionResetError):
+                outcome["hung_up"] = True
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1], outcome
+    listener.close()
+
+
+def test_trickling_tls_handshake_is_cut_off_at_the_total_deadline(tls_trickler, policy):
+    # CPython's ssl module times the handshake as a whole (here by the connect timeout, capped by what is left of
+    # the deadline), and the deadline's timer would cut it too: either way it ends at the deadline.
+    port, outcome = tls_trickler
+    with pytest.raises(Timeout, match="longer than the 1-second limit"):
+        fetch(f"https://127.0.0.1:{port}/", dataclasses.replace(policy, read_timeout=5.0, total_timeout=1.0))
+    assert wait_for(lambda: outcome.get("hung_up"), timeout=20)
 
 
 def test_declared_size_over_the_cap_is_refused_before_reading(server, policy):
