@@ -370,9 +370,7 @@ class _Decoder:
         return piece
 
 
-def _read_body(
-    response: requests.Response, limit: int, deadline: Deadline, policy: FetchPolicy
-) -> tuple[bytes, bytes]:
+def _read_body(response: requests.Response, limit: int, deadline: Deadline, policy: FetchPolicy) -> tuple[bytes, bytes]:
     """Stream the body, returning (bytes as received, decoded bytes); TooLarge as soon as either passes `limit`."""
     decoder = _Decoder(response.headers.get("content-encoding", ""), limit)
     raw_parts, body_parts, raw_size = [], [], 0
