@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from claims.fetching.client import FetchPolicy, fetch  # noqa: E402
 from claims.fetching.pipeline import capture  # noqa: E402
 
+LOCAL_PORTS = (range(1024, 65536),)  # the local servers listen on port 0's pick; 80 and 443 are always allowed
 PARAGRAPH = ("كشفت تقارير موثوقة عن وجود جنود مرتزقة روس تابعين لمجموعة فاغنر الأمنية في ليبيا ويقدر عددهم "
              "بحوالي ألفين، وفق ما نقلته مصادر مطلعة على الملف. ")
 PAGE = (f'<html lang="ar"><head><meta charset="utf-8"><title>تقرير رقم %d</title></head><body><nav>الرئيسية</nav>'
@@ -62,7 +63,7 @@ def serve(port_out, delay: float) -> None:
 def capture_share(base: str, numbers: list[int], threads: int, stage: str) -> tuple[int, float]:
     """One worker process: capture (or only fetch) its share of the URLs, `threads` at a time; returns how many
     came back with content and the CPU seconds it used."""
-    policy = FetchPolicy(allowed_networks=(ip_network("127.0.0.1/32"),), connect_timeout=10, read_timeout=10,
+    policy = FetchPolicy(allowed_networks=(ip_network("127.0.0.1/32"),), allowed_ports=LOCAL_PORTS, connect_timeout=10, read_timeout=10,
                          total_timeout=30)
 
     def one(number: int) -> bool:
@@ -76,7 +77,7 @@ def capture_share(base: str, numbers: list[int], threads: int, stage: str) -> tu
 
 
 def warm_up(base: str) -> None:
-    capture(f"{base}0", FetchPolicy(allowed_networks=(ip_network("127.0.0.1/32"),)))
+    capture(f"{base}0", FetchPolicy(allowed_networks=(ip_network("127.0.0.1/32"),), allowed_ports=LOCAL_PORTS))
 
 
 def main() -> None:

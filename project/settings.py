@@ -11,6 +11,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from claims.fetching.safety import parse_allowed_ports
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -22,6 +24,15 @@ def _networks(name: str) -> tuple:
         return tuple(ipaddress.ip_network(cidr.strip(), strict=False) for cidr in env.list(name, default=[]) if cidr)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name}: {exc}") from exc
+
+
+def _ports(name: str) -> tuple:
+    """Parse a comma-separated list of ports and ranges ("8080, 9000-9099"), failing loudly with the variable's
+    name."""
+    try:
+        return parse_allowed_ports(env.str(name, default=""))
+    except ValueError as exc:
+        raise ImproperlyConfigured(str(exc)) from exc
 
 
 DEBUG = env.bool("DEBUG", default=False)
@@ -163,6 +174,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # Fetching sources (see docs/fetching.md).
 FETCH_ALLOWED_NETWORKS = _networks("FETCH_ALLOWED_NETWORKS")
+# Ports fetched besides 80 and 443 (a Redis or SMTP port must not receive our GETs); tests allow their servers'.
+FETCH_ALLOWED_PORTS = _ports("FETCH_ALLOWED_PORTS")
 FETCH_USER_AGENT = env.str("FETCH_USER_AGENT", default=f"FactDesk-Capture/1.0 (+{SITE_URL}/about/)")
 FETCH_CONNECT_TIMEOUT = env.float("FETCH_CONNECT_TIMEOUT", default=5.0)
 FETCH_READ_TIMEOUT = env.float("FETCH_READ_TIMEOUT", default=15.0)

@@ -1,4 +1,5 @@
-"""Helpers for the capture job tests: settings that let the fetcher reach only 127.0.0.1, and queued captures."""
+"""Helpers for the capture job tests: settings that let the fetcher reach only 127.0.0.1 on the test servers'
+ports, and queued captures."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ from ipaddress import ip_network
 import pytest
 
 from claims.models import Capture, Source
-from tests.httpserver import LocalServer, Route, internal_server, server  # noqa: F401 (fixtures and helpers)
+from tests.httpserver import (  # noqa: F401 (fixtures and helpers)
+    SERVER_PORTS,
+    SERVER_PORTS_SETTING,
+    LocalServer,
+    Route,
+    internal_server,
+    server,
+)
 
 ARABIC = "كشفت تقارير موثوقة عن وجود جنود مرتزقة روس تابعين لمجموعة فاغنر الأمنية في ليبيا ويقدر عددهم بحوالي ألفين"
 HEADLINE = "بوتين يستنسخ في ليبيا بشار أسد جديد"
@@ -17,6 +25,7 @@ HEADLINE = "بوتين يستنسخ في ليبيا بشار أسد جديد"
 @pytest.fixture
 def fetch_settings(settings, tmp_path):
     settings.FETCH_ALLOWED_NETWORKS = (ip_network("127.0.0.1/32"),)
+    settings.FETCH_ALLOWED_PORTS = (SERVER_PORTS,)
     settings.FETCH_POLITENESS_DELAY = 0.0
     settings.FETCH_PER_HOST_CONCURRENCY = 8
     settings.FETCH_CONNECT_TIMEOUT = 2.0

@@ -3,13 +3,29 @@ capture job tests), and one on 127.0.0.2 standing in for an internal service."""
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
+
+
+def _ephemeral_ports() -> range:
+    """The ports the kernel picks from for port 0, where every test server listens. The fetcher fetches only
+    80 and 443 unless told otherwise, so the tests allow this range, which leaves out the well-known ports of the
+    services beside them (Redis 6379, PostgreSQL 5432)."""
+    try:
+        low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    except (OSError, ValueError):
+        low, high = 1024, 65535
+    return range(low, high + 1)
+
+
+SERVER_PORTS = _ephemeral_ports()
+#: SERVER_PORTS as FETCH_ALLOWED_PORTS, for worker processes started by the tests.
+SERVER_PORTS_SETTING = f"{SERVER_PORTS.start}-{SERVER_PORTS.stop - 1}"
 
 
 @dataclass
@@ -21,6 +37,7 @@ class Route:
     chunks: list[bytes] | None = None  # sent with chunked transfer encoding, `chunk_delay` apart
     chunk_delay: float = 0.0
     declare_length: bool = True  # False: no Content-Length, the body ends when the connection closes
+    header_byte_delay: float = 0.0  # > 0: the status line and headers go out one byte at a time, this far apart
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -30,11 +47,19 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.seen.append((self.path, dict(self.headers)))
         route = self.server.next_route(self.path)
         # The client stops reading on purpose in several tests (size cap, timeout).
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+        try:
             self._answer(route)
+        except (BrokenPipeError, ConnectionResetError):
+            self.server.hung_up.append(self.path)
+            self.close_connection = True
+        else:
+            self.server.answered.append(self.path)
 
     def _answer(self, route: Route):
         time.sleep(route.delay)
+        if route.header_byte_delay:
+            self._trickle(route)
+            return
         self.send_response(route.status)
         for name, value in route.headers:
             self.send_header(name, value)
@@ -53,6 +78,17 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Connection", "close")
             self.close_connection = True
         self.end_headers()
+        self.wfile.write(route.body)
+
+    def _trickle(self, route: Route):
+        """The status line and headers one byte at a time, then the body (always with its length)."""
+        lines = [f"HTTP/1.1 {route.status} {self.responses[route.status][0]}"]
+        lines += [f"{name}: {value}" for name, value in route.headers]
+        lines += [f"Content-Length: {len(route.body)}", "", ""]
+        for byte in "\r\n".join(lines).encode("latin-1"):
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+            time.sleep(route.header_byte_delay)
         self.wfile.write(route.body)
 
     def log_message(self, *args):
@@ -82,6 +118,8 @@ class LocalServer:
         self.httpd.routes = {}
         self.httpd.lock = threading.Lock()
         self.httpd.seen = []
+        self.httpd.answered = []  # paths whose answer went out whole
+        self.httpd.hung_up = []  # paths whose client closed the connection before the answer was sent
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
 

@@ -12,7 +12,8 @@ from claims.services import captures
 from claims.services.captures import RetryLater, run_capture
 from tests.capturing import ARABIC, HEADLINE, Route, arabic_page, english_page, queued_capture
 from tests.factories import ClaimFactory, UserFactory
-from tests.fetching.test_capture import make_pdf
+from tests.fetching.test_capture import make_pdf, make_png
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +57,61 @@ def test_redirect_to_an_internal_address_is_refused_and_not_retried(server, inte
     assert internal_server.seen == []
 
 
+def test_a_service_on_a_port_that_is_not_a_web_port_is_never_sent_a_request(server, settings):
+    settings.FETCH_ALLOWED_PORTS = ()
+    capture = run_capture(capture_id=queued_capture(server.route("/", body=b"+PONG\r\n")).pk)
+    assert (capture.state, capture.error_class, capture.attempts) == ("failed", "UnsafeDestination", 1)
+    assert f"port {server.port}" in capture.error
+    assert server.seen == []
+
+
+def test_refused_redirect_is_recorded_in_the_chain_and_named_in_the_error(server, internal_server):
+    internal = internal_server.route("/admin", body=b"secret")
+    url = server.route("/go", status=302, headers=[("Location", internal)])
+    capture = run_capture(capture_id=queued_capture(url).pk)
+    assert capture.error.startswith(f"The redirect to {internal} was refused because the address 127.0.0.2 is a "
+                                    "loopback address")
+    assert capture.redirect_chain[0] == [url, 302]
+    assert capture.redirect_chain[1][:2] == [internal, None] and "loopback" in capture.redirect_chain[1][2]
+
+
+def _stored_files(settings) -> list:
+    return [path for path in settings.MEDIA_ROOT.rglob("*") if path.is_file()] if settings.MEDIA_ROOT.exists() else []
+
+
+def test_redirect_to_an_address_too_long_to_keep_fails_at_once_and_archives_nothing(server, settings):
+    long_path = "/" + "a" * 2100
+    server.route(long_path, body=english_page("Far away."))
+    url = server.route("/go", status=302, headers=[("Location", long_path)])
+    capture = run_capture(capture_id=queued_capture(url).pk)
+    assert (capture.state, capture.error_class, capture.attempts) == ("failed", "InvalidURL", 1)
+    assert "longer than the 2,000 a capture can keep" in capture.error
+    assert capture.redirect_chain[-1][:2] == [server.url(long_path), None]
+    assert capture.lease_expires_at is None and not capture.warc
+    assert _stored_files(settings) == []
+
+
+def test_a_capture_that_cannot_be_stored_is_retried_and_leaves_no_archive(server, settings, monkeypatch):
+    # Whatever the database refuses (here a final address past its column, had the client let one through),
+    # the capture must not stay "fetching" until its lease runs out, nor leave its WARC behind.
+    url = server.route("/page", body=english_page("Haftar visited Moscow."))
+    real_capture = captures.pipeline.capture
+
+    def capture_with_an_overlong_final_url(*args, **kwargs):
+        outcome = real_capture(*args, **kwargs)
+        outcome.result.final_url = url + "?" + "a" * 2100
+        return outcome
+
+    monkeypatch.setattr(captures.pipeline, "capture", capture_with_an_overlong_final_url)
+    queued = queued_capture(url)
+    with pytest.raises(RetryLater):
+        run_capture(capture_id=queued.pk)
+    capture = Capture.objects.get(pk=queued.pk)
+    assert (capture.state, capture.attempts, capture.warc.name) == ("queued", 1, "")
+    assert "could not be stored" in capture.error
+    assert _stored_files(settings) == []
+
+
 def test_missing_page_is_link_rot_without_retry(server):
     url = server.url("/nowhere")
     capture = run_capture(capture_id=queued_capture(url).pk)
@@ -86,6 +142,15 @@ def test_persistent_server_error_marks_the_source_gone(server, settings):
     assert Source.objects.get(pk=queued.source_id).health == "gone"
 
 
+def test_server_trickling_its_headers_fails_at_the_total_deadline(server, settings):
+    settings.FETCH_TOTAL_TIMEOUT, settings.FETCH_MAX_ATTEMPTS = 1.0, 1
+    url = server.route("/drip", body=english_page("Slow."), header_byte_delay=0.4)  # ~30 s of headers
+    capture = run_capture(capture_id=queued_capture(url).pk)
+    assert (capture.state, capture.error_class) == ("failed", "Timeout")
+    assert "took longer than the 1-second limit" in capture.error
+    assert wait_for(lambda: server.httpd.hung_up == ["/drip"], timeout=20)
+
+
 def test_too_many_requests_waits_at_least_retry_after(server):
     url = server.route("/busy", status=429, body=b"slow down", headers=[("Retry-After", "120")])
     with pytest.raises(RetryLater) as retry:
@@ -110,6 +175,14 @@ def test_pdf_capture_keeps_the_file(server):
     assert (capture.title, capture.author, capture.text) == ("Libya report", "Desk Research",
                                                             "Haftar visited Moscow in 2018")
     assert str(capture.published_at) == "2020-01-15" and str(capture.modified_at) == "2020-01-20"
+
+
+def test_image_served_as_a_page_fails_with_its_reason_and_stores_no_text(server, settings):
+    url = server.route("/photo", body=make_png(), headers=[("Content-Type", "text/html; charset=utf-8")])
+    capture = run_capture(capture_id=queued_capture(url).pk)
+    assert (capture.state, capture.error_class, capture.attempts) == ("failed", "ContentTypeRefused", 1)
+    assert "says it serves text/html, but it sent binary data" in capture.error
+    assert (capture.text, capture.title, capture.warc.name) == ("", "", "")
 
 
 def test_changed_page_makes_a_new_capture_and_keeps_the_old_one(server):

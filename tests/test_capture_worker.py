@@ -18,7 +18,7 @@ from claims.models import Capture, Source
 from claims.services.captures import recapture, sweep_stuck_captures
 from claims.services.sources import queue_capture
 from claims.tasks import capture_source
-from tests.capturing import ARABIC, HEADLINE, Route, arabic_page, english_page, gzip_bomb
+from tests.capturing import ARABIC, HEADLINE, SERVER_PORTS_SETTING, Route, arabic_page, english_page, gzip_bomb
 from tests.fetching.test_capture import make_pdf
 from tests.waiting import wait_for
 
@@ -149,6 +149,7 @@ def worker_processes(transactional_db, clean_broker, fetch_settings, settings):
         "REDIS_URL": settings.REDIS_URL,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "FETCH_ALLOWED_NETWORKS": "127.0.0.1/32",
+        "FETCH_ALLOWED_PORTS": SERVER_PORTS_SETTING,
         "FETCH_POLITENESS_DELAY": "0",
         "FETCH_PER_HOST_CONCURRENCY": "8",
         "FETCH_READ_TIMEOUT": "60",

@@ -13,7 +13,8 @@ PROBE = (
     "print(json.dumps({'db': settings.DATABASES['default']['ENGINE'], 'name': str(settings.DATABASES['default']['NAME']),"
     " 'broker': settings.CELERY_BROKER_URL, 'cache': settings.CACHES['default']['BACKEND'],"
     " 'ssl_redirect': settings.SECURE_SSL_REDIRECT, 'secure_cookies': settings.SESSION_COOKIE_SECURE,"
-    " 'networks': [str(n) for n in settings.FETCH_ALLOWED_NETWORKS]}))"
+    " 'networks': [str(n) for n in settings.FETCH_ALLOWED_NETWORKS],"
+    " 'ports': [[r.start, r.stop - 1] for r in settings.FETCH_ALLOWED_PORTS]}))"
 )
 
 
@@ -74,3 +75,14 @@ def test_an_unknown_way_of_sending_files_names_the_variable(tmp_path):
 def test_an_accel_prefix_without_slashes_names_the_variable(tmp_path):
     result = probe(tmp_path, DEBUG="1", FILES_SENDFILE="x-accel-redirect", FILES_ACCEL_PREFIX="protected")
     assert result.returncode != 0 and "FILES_ACCEL_PREFIX" in result.stderr
+
+
+def test_bad_port_list_names_the_variable(tmp_path):
+    result = probe(tmp_path, DEBUG="1", FETCH_ALLOWED_PORTS="8080,redis")
+    assert result.returncode != 0
+    assert "FETCH_ALLOWED_PORTS: 'redis'" in result.stderr
+
+
+def test_allowed_ports_are_parsed(tmp_path):
+    result = probe(tmp_path, DEBUG="1", FETCH_ALLOWED_PORTS="8080, 9000-9099")
+    assert json.loads(result.stdout)["ports"] == [[8080, 8080], [9000, 9099]]

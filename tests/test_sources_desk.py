@@ -109,6 +109,14 @@ def test_capture_page_shows_the_text_diff_with_the_previous_capture(desk, server
     assert 'class="diff-removed">- About 2,000' in page and 'class="diff-added">+ About 1,200' in page
 
 
+def test_capture_page_shows_a_refused_redirect_with_its_reason(desk, server):
+    url = server.route("/go", status=302, headers=[("Location", "file:///etc/passwd")])
+    capture = run_capture(capture_id=queued_capture(url).pk)
+    page = desk.get(reverse("desk:capture", args=[capture.pk])).content.decode()
+    assert f"302 {url}</li>" in page
+    assert '<span class="hop-refused">refused</span> file:///etc/passwd <small>(Only http:// and https://' in page
+
+
 def test_archived_copy_is_sanitized_and_sandboxed(desk, server):
     body = english_page("Real text.").replace(
         b"</article>", b"<script>alert(1)</script><img src='http://tracker.example/x.png'>"

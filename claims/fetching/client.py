@@ -3,6 +3,7 @@ and connects only to the address it checked."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import random
 import socket
@@ -18,6 +19,7 @@ import requests
 import urllib3
 from requests.adapters import HTTPAdapter
 
+from claims.fetching.deadline import WATCHED_POOL_CLASSES, Deadline
 from claims.fetching.errors import (
     ChallengePage,
     ConnectFailed,
@@ -28,8 +30,10 @@ from claims.fetching.errors import (
     Timeout,
     TooLarge,
     TooManyRedirects,
+    UnsafeDestination,
 )
-from claims.fetching.safety import IPAddress, Resolver, check_host
+from claims.fetching.safety import IPAddress, Resolver, check_host, check_port
+from claims.fetching.sniff import content_type, declared_type
 from claims.fetching.urls import validate_url
 
 DEFAULT_CONTENT_TYPES = (
@@ -55,10 +59,12 @@ KEPT_HEADERS = (
     "link",
     "x-robots-tag",
 )
+DEFAULT_PORTS = {"http": 80, "https": 443}
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 CHALLENGE_STATUSES = (401, 403, 429, 503)
 REDIRECT_BODY_LIMIT = 64 * 1024
 ERROR_BODY_LIMIT = 512 * 1024
+SHOWN_URL_CHARS = 200  # of an address quoted in an error message
 CHUNK = 64 * 1024
 
 
@@ -73,11 +79,17 @@ class FetchPolicy:
     max_bytes: int = 20 * 1024 * 1024
     extract_max_chars: int = 2_000_000  # HTML read for text and metadata (claims.fetching.extract.slim_html)
     max_redirects: int = 10
+    max_url_length: int = 2000  # of a redirect target: the capture's final address must fit its column
     allowed_content_types: tuple[str, ...] = DEFAULT_CONTENT_TYPES
     allowed_networks: tuple[IPv4Network | IPv6Network, ...] = ()
+    allowed_ports: tuple[range, ...] = ()  # beyond the web ports 80 and 443 (safety.WEB_PORTS)
     resolver: Resolver = socket.getaddrinfo
     verify_tls: bool | str = True
     accept_language: str = "ar, en;q=0.8, *;q=0.5"
+
+
+#: (url, status) for a redirect followed; (url, None, reason) for a redirect target the guard refused.
+RedirectHop = tuple[str, int] | tuple[str, None, str]
 
 
 @dataclass
@@ -101,7 +113,7 @@ class Exchange:
 class FetchResult:
     requested_url: str
     final_url: str
-    redirect_chain: list[tuple[str, int]]
+    redirect_chain: list[RedirectHop]
     status: int
     headers: dict[str, str]
     content_type: str
@@ -128,15 +140,26 @@ class _PinnedAddressAdapter(HTTPAdapter):
     Host header, TLS SNI and certificate check keep using the host name (the technique of requests-hardened,
     which lacks an allowlist of networks)."""
 
-    def __init__(self, policy: FetchPolicy):
+    def __init__(self, policy: FetchPolicy, deadline: Deadline):
         super().__init__(max_retries=0)
         self.policy = policy
+        self.deadline = deadline
         self.peer_address: IPAddress | None = None
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = WATCHED_POOL_CLASSES
+
+    def get_connection_with_tls_context(self, request, verify, proxies=None, cert=None):
+        pool = super().get_connection_with_tls_context(request, verify, proxies, cert)
+        pool.conn_kw["deadline"] = self.deadline  # every connection of this fetch is cut when its time is up
+        return pool
 
     def build_connection_pool_key_attributes(self, request, verify, cert=None):
         host_params, pool_kwargs = super().build_connection_pool_key_attributes(request, verify, cert)
         host, port = host_params["host"], host_params["port"]
         addresses = check_host(host, self.policy.resolver, self.policy.allowed_networks, port=port)
+        check_port(port or DEFAULT_PORTS[host_params["scheme"]], self.policy.allowed_ports)
         self.peer_address = addresses[0]
         host_header = f"[{host}]" if ":" in host else host
         request.headers["Host"] = f"{host_header}:{port}" if port is not None else host_header
@@ -152,33 +175,47 @@ class _PinnedAddressAdapter(HTTPAdapter):
 
 
 def fetch(url: str, policy: FetchPolicy) -> FetchResult:
-    """GET `url` under `policy`, following redirects by hand so every hop passes the SSRF guard."""
+    """GET `url` under `policy`, following redirects by hand so every hop passes the SSRF guard.
+
+    A FetchError raised here carries `redirect_chain`: the redirects followed before it, and the target refused
+    if the guard refused one.
+    """
+    chain: list[RedirectHop] = []
+    try:
+        return _follow(url, policy, chain)
+    except FetchError as exc:
+        exc.redirect_chain = chain
+        raise
+
+
+def _follow(url: str, policy: FetchPolicy, chain: list[RedirectHop]) -> FetchResult:
     started = time.monotonic()
-    deadline = started + policy.total_timeout
     requested = validate_url(url)
     current = requested
-    chain: list[tuple[str, int]] = []
     exchanges: list[Exchange] = []
-    with requests.Session() as session:
+    with Deadline(policy.total_timeout) as deadline, requests.Session() as session:
         session.trust_env = False  # proxies or .netrc from the environment must not bypass the guard
-        adapter = _PinnedAddressAdapter(policy)
+        adapter = _PinnedAddressAdapter(policy, deadline)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         for _hop in range(policy.max_redirects + 1):
-            response = _send(session, current, policy, deadline)
+            with _refusal_of(current if chain else None, chain):
+                response = _send(session, current, policy, deadline)
             with response:
                 peer = str(adapter.peer_address)
                 if response.status_code in REDIRECT_STATUSES and response.headers.get("location"):
                     record = _read_capped(response, REDIRECT_BODY_LIMIT, deadline, policy)
                     exchanges.append(_exchange(response, peer, *record))
                     chain.append((current, response.status_code))
-                    current = _next_hop(current, response.headers["location"])
+                    target = urljoin(current, response.headers["location"].strip())
+                    with _refusal_of(target, chain):
+                        current = _check_redirect_target(target, policy)
                     continue
                 if response.status_code >= 300:
                     raw, body, truncated = _read_capped(response, ERROR_BODY_LIMIT, deadline, policy)
                     exchanges.append(_exchange(response, peer, raw, body, truncated))
                     raise _status_error(response, body)
-                content_type = _check_content_type(response, policy)
+                declared = declared_type(response.headers.get("content-type"), policy.allowed_content_types)
                 _check_declared_length(response, policy)
                 raw, body = _read_body(response, policy.max_bytes, deadline, policy)
                 exchanges.append(_exchange(response, peer, raw, body, False))
@@ -188,7 +225,7 @@ def fetch(url: str, policy: FetchPolicy) -> FetchResult:
                     redirect_chain=chain,
                     status=response.status_code,
                     headers=_kept_headers(response),
-                    content_type=content_type or _sniff_content_type(body, policy),
+                    content_type=content_type(declared, body, policy.allowed_content_types),
                     body=body,
                     elapsed_ms=round((time.monotonic() - started) * 1000),
                     peer_address=peer,
@@ -196,13 +233,59 @@ def fetch(url: str, policy: FetchPolicy) -> FetchResult:
                 )
     raise TooManyRedirects(
         f"The address redirected more than {policy.max_redirects} times"
-        + (" in a loop" if len({u for u, _ in chain}) < len(chain) else "")
+        + (" in a loop" if len({hop[0] for hop in chain}) < len(chain) else "")
         + "; the final page was not reached."
     )
 
 
-def _send(session: requests.Session, url: str, policy: FetchPolicy, deadline: float) -> requests.Response:
-    remaining = _remaining(deadline, policy)
+def _check_redirect_target(target: str, policy: FetchPolicy) -> str:
+    url = validate_url(target)
+    if len(url) > policy.max_url_length:
+        # Kept whole or not at all: a shortened address is another page, and the capture's final address
+        # (a column of max_url_length characters) must be the page that was captured.
+        raise InvalidURL(
+            f"The address is {len(url):,} characters long, longer than the {policy.max_url_length:,} "
+            "a capture can keep."
+        )
+    return url
+
+
+@contextlib.contextmanager
+def _refusal_of(target: str | None, chain: list[RedirectHop]):
+    """The guard refusing a redirect target is the redirect's refusal: record the target and its reason in the
+    chain, and say which redirect it was. `target` None: the first address, whose refusal is plain."""
+    try:
+        yield
+    except (InvalidURL, UnsafeDestination) as exc:
+        if target is None:
+            raise
+        chain.append((target, None, exc.reason))
+        reason = exc.reason[:1].lower() + exc.reason[1:] if exc.reason[1:2].islower() else exc.reason
+        raise type(exc)(f"The redirect to {_shown(target)} was refused because {reason}") from exc
+
+
+def _shown(url: str) -> str:
+    return url if len(url) <= SHOWN_URL_CHARS else f"{url[:SHOWN_URL_CHARS]}… ({len(url):,} characters)"
+
+
+def _send(session: requests.Session, url: str, policy: FetchPolicy, deadline: Deadline) -> requests.Response:
+    remaining = deadline.remaining()
+    timeout = (min(policy.connect_timeout, remaining), min(policy.read_timeout, remaining))
+    try:
+        response = _get(session, url, policy, timeout)
+    except FetchError:
+        # A connection cut by the deadline fails as whatever the cut looked like (no status line, a broken
+        # header); the deadline is the reason to give.
+        deadline.check()
+        raise
+    if deadline.expired:
+        # Headers cut short by the deadline can still parse as a response: never use it.
+        response.close()
+        deadline.check()
+    return response
+
+
+def _get(session: requests.Session, url: str, policy: FetchPolicy, timeout: tuple[float, float]) -> requests.Response:
     headers = {
         "User-Agent": policy.user_agent,
         "Accept": "text/html,application/xhtml+xml,application/pdf;q=0.9,text/plain;q=0.8,application/json;q=0.8,"
@@ -210,7 +293,6 @@ def _send(session: requests.Session, url: str, policy: FetchPolicy, deadline: fl
         "Accept-Encoding": "gzip, deflate",
         "Accept-Language": policy.accept_language,
     }
-    timeout = (min(policy.connect_timeout, remaining), min(policy.read_timeout, remaining))
     try:
         return session.get(
             url,
@@ -235,40 +317,6 @@ def _send(session: requests.Session, url: str, policy: FetchPolicy, deadline: fl
         raise ConnectFailed("The server could not be reached or closed the connection.") from exc
     except requests.exceptions.InvalidURL as exc:
         raise InvalidURL(f"The address is malformed ({exc}).") from exc
-
-
-def _remaining(deadline: float, policy: FetchPolicy) -> float:
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
-        raise Timeout(f"The fetch took longer than the {policy.total_timeout:g}-second limit and was stopped.")
-    return remaining
-
-
-def _next_hop(current: str, location: str) -> str:
-    target = urljoin(current, location.strip())
-    try:
-        return validate_url(target)
-    except InvalidURL as exc:
-        raise InvalidURL(f"The page redirects to {target}, which cannot be followed: {exc.reason}") from exc
-
-
-def _check_content_type(response: requests.Response, policy: FetchPolicy) -> str:
-    header = response.headers.get("content-type", "")
-    media_type = header.split(";", 1)[0].strip().lower()
-    if media_type and media_type not in policy.allowed_content_types:
-        raise ContentTypeRefused(
-            f"The address serves {media_type}, which is not captured "
-            f"(allowed: {', '.join(policy.allowed_content_types)})."
-        )
-    return media_type
-
-
-def _sniff_content_type(body: bytes, policy: FetchPolicy) -> str:
-    head = body[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    guess = "application/pdf" if head.startswith(b"%pdf-") else "text/html" if head.startswith(b"<") else ""
-    if guess not in policy.allowed_content_types:
-        raise ContentTypeRefused("The server did not say what kind of file this is, and it does not look like a page.")
-    return guess
 
 
 def _check_declared_length(response: requests.Response, policy: FetchPolicy) -> None:
@@ -322,13 +370,13 @@ class _Decoder:
         return piece
 
 
-def _read_body(response: requests.Response, limit: int, deadline: float, policy: FetchPolicy) -> tuple[bytes, bytes]:
+def _read_body(response: requests.Response, limit: int, deadline: Deadline, policy: FetchPolicy) -> tuple[bytes, bytes]:
     """Stream the body, returning (bytes as received, decoded bytes); TooLarge as soon as either passes `limit`."""
     decoder = _Decoder(response.headers.get("content-encoding", ""), limit)
     raw_parts, body_parts, raw_size = [], [], 0
     try:
         while True:
-            _set_read_timeout(response, min(policy.read_timeout, _remaining(deadline, policy)))
+            _set_read_timeout(response, min(policy.read_timeout, deadline.remaining()))
             chunk = response.raw.read1(CHUNK, decode_content=False)
             if not chunk:
                 break
@@ -338,10 +386,13 @@ def _read_body(response: requests.Response, limit: int, deadline: float, policy:
             raw_parts.append(chunk)
             body_parts.append(decoder.feed(chunk))
     except urllib3.exceptions.ReadTimeoutError as exc:
-        _remaining(deadline, policy)
+        deadline.check()
         raise Timeout(f"The server stopped sending data for more than {policy.read_timeout:g} seconds.") from exc
     except (urllib3.exceptions.ProtocolError, OSError) as exc:
+        deadline.check()
         raise ConnectFailed("The connection broke while the page was being downloaded.") from exc
+    # A connection the deadline shut down ends like a body without Content-Length: it is not the whole page.
+    deadline.check()
     return b"".join(raw_parts), b"".join(body_parts)
 
 
@@ -353,13 +404,13 @@ def _set_read_timeout(response: requests.Response, seconds: float) -> None:
         sock.settimeout(seconds)
 
 
-def _read_capped(response, limit: int, deadline: float, policy: FetchPolicy) -> tuple[bytes, bytes, bool]:
+def _read_capped(response, limit: int, deadline: Deadline, policy: FetchPolicy) -> tuple[bytes, bytes, bool]:
     """Read a redirect or error body for the record; past `limit` keep what was read and mark it truncated."""
     try:
         raw, body = _read_body(response, limit, deadline, policy)
         return raw, body, False
     except (TooLarge, ContentTypeRefused, ConnectFailed, Timeout):
-        _remaining(deadline, policy)
+        deadline.check()
         return b"", b"", True
 
 

@@ -12,6 +12,9 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 Resolver = Callable[..., list]
 
+#: The ports of the web, always fetched; any other needs FETCH_ALLOWED_PORTS. 8080 and 8443 are left out on
+#: purpose: they are where admin consoles, proxies and development servers listen, not where news is published.
+WEB_PORTS = (80, 443)
 CGNAT = ipaddress.ip_network("100.64.0.0/10")
 NAT64_WELL_KNOWN = ipaddress.ip_network("64:ff9b::/96")
 
@@ -83,6 +86,36 @@ def parse_allowed_networks(value: str) -> tuple[IPNetwork, ...]:
         except ValueError as exc:
             raise ValueError(f"FETCH_ALLOWED_NETWORKS: {item!r} is not a network in CIDR form ({exc})") from exc
     return tuple(networks)
+
+
+def parse_allowed_ports(value: str) -> tuple[range, ...]:
+    """Parse the FETCH_ALLOWED_PORTS setting ("8080, 8443, 9000-9099"); raise ValueError naming the bad entry."""
+    ports = []
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        low, _dash, high = item.partition("-")
+        low, high = low.strip(), (high.strip() if _dash else low.strip())
+        if not (low.isdigit() and high.isdigit() and 1 <= int(low) <= int(high) <= 65535):
+            raise ValueError(
+                f"FETCH_ALLOWED_PORTS: {item!r} is not a port (1-65535) or a range of ports such as 9000-9099"
+            )
+        ports.append(range(int(low), int(high) + 1))
+    return tuple(ports)
+
+
+def check_port(port: int, allowed_ports: Iterable[range] = ()) -> None:
+    """Refuse (UnsafeDestination) a port that is neither a web port nor allowed by FETCH_ALLOWED_PORTS.
+
+    The address guard decides which machines may be reached; this decides which services on them. A GET sent to
+    a Redis, an SMTP or a database port of an allowed (or public) machine is refused before any connection.
+    """
+    if port in WEB_PORTS or any(port in ports for ports in allowed_ports):
+        return
+    raise UnsafeDestination(
+        f"The address uses port {port}, which is not a web port (80 or 443); fetching it could reach another kind "
+        "of service, so it is refused."
+    )
 
 
 def check_host(

@@ -56,7 +56,9 @@ def fetch_policy() -> FetchPolicy:
         max_bytes=settings.FETCH_MAX_BYTES,
         extract_max_chars=settings.FETCH_EXTRACT_MAX_CHARS,
         max_redirects=settings.FETCH_MAX_REDIRECTS,
+        max_url_length=Capture._meta.get_field("final_url").max_length,
         allowed_networks=tuple(settings.FETCH_ALLOWED_NETWORKS),
+        allowed_ports=tuple(settings.FETCH_ALLOWED_PORTS),
     )
 
 
@@ -109,7 +111,13 @@ def run_capture(*, capture_id: int) -> Capture | None:
         # Not claimed yet, so the row is still queued: the retry, or the sweeper if the broker is down too,
         # brings it back.
         raise RetryLater(SLOTS_RETRY_SECONDS, str(exc)) from exc
-    return _record_success(capture, outcome)
+    try:
+        return _record_success(capture, outcome)
+    except Exception:
+        # Stored files are gone already (_record_success); the row must not wait "fetching" for its lease.
+        log.exception("capture %s of %s could not be stored", capture.pk, capture.requested_url)
+        return _record_failure(capture, FetchError(
+            "The page was fetched but could not be stored because of an internal error.", transient=True))
 
 
 def _claimable(capture: Capture, now) -> bool:
@@ -150,7 +158,8 @@ def _give_up(capture: Capture) -> Capture | None:
 def _record_failure(capture: Capture, error: FetchError) -> Capture | None:
     now = timezone.now()
     status = getattr(error, "status", None)
-    fields = {"error_class": type(error).__name__, "error": error.reason, "http_status": status}
+    fields = {"error_class": type(error).__name__, "error": error.reason, "http_status": status,
+              "redirect_chain": [list(hop) for hop in error.redirect_chain]}
     if error.transient and capture.attempts < settings.FETCH_MAX_ATTEMPTS:
         delay = retry_delay(capture.attempts, error)
         # Back to queued with a lease covering the wait, so the sweeper leaves the retry to the broker.
@@ -181,40 +190,47 @@ def _elapsed_ms(capture: Capture, now) -> int | None:
 
 
 def _record_success(capture: Capture, outcome: pipeline.Capture) -> Capture | None:
-    result, extracted = outcome.result, outcome.extracted
-    now = timezone.now()
     previous = _latest_done(capture.source).exclude(pk=capture.pk).first()
-    changed = previous is not None and previous.sha256 != result.sha256
+    changed = previous is not None and previous.sha256 != outcome.result.sha256
     # The fields' upload_to gives each file a random name (claims/models/sources.py): these names only carry
     # the extension.
-    capture.warc.save("capture.warc.gz", ContentFile(outcome.warc), save=False)
-    if result.content_type == "application/pdf":
-        capture.body_file.save("capture.pdf", ContentFile(result.body), save=False)
-    fields = {
+    try:
+        capture.warc.save("capture.warc.gz", ContentFile(outcome.warc), save=False)
+        if outcome.result.content_type == "application/pdf":
+            capture.body_file.save("capture.pdf", ContentFile(outcome.result.body), save=False)
+        with transaction.atomic():
+            if not _fenced(capture).update(**_success_fields(capture, outcome, changed)):
+                _discard_files(capture)
+                return None
+            capture.refresh_from_db()
+            source_fields = {"health": Source.Health.CHANGED if changed else Source.Health.OK,
+                             "latest_capture": capture, "next_check_at": _next_check(capture.source, capture)}
+            if not capture.source.title and capture.title:
+                source_fields["title"] = capture.title[:500]
+            Source.objects.filter(pk=capture.source_id).update(**source_fields)
+    except Exception:
+        # Nothing was written (the transaction rolled back), so no row will ever name these files.
+        _discard_files(capture)
+        raise
+    for evidence in Evidence.objects.filter(source_id=capture.source_id).exclude(passage=""):
+        _check_against(evidence, capture)
+    return capture
+
+
+def _success_fields(capture: Capture, outcome: pipeline.Capture, changed: bool) -> dict:
+    result, extracted = outcome.result, outcome.extracted
+    return {
         "state": Capture.State.DONE, "final_url": result.final_url,
-        "redirect_chain": [[url, status] for url, status in result.redirect_chain], "http_status": result.status,
+        "redirect_chain": [list(hop) for hop in result.redirect_chain], "http_status": result.status,
         "headers": result.headers, "content_type": result.content_type, "size": result.size,
         "sha256": result.sha256, "title": extracted.title[:1000], "author": extracted.author[:500],
         "published_at": extracted.published, "modified_at": extracted.updated,
         "description": extracted.description, "language": extracted.language[:12], "text": extracted.text,
         "text_truncated": extracted.truncated,
         "warc": capture.warc.name, "body_file": capture.body_file.name or "", "error_class": "", "error": "",
-        "changed": changed, "gone": False, "duration_ms": result.elapsed_ms, "fetched_at": now,
+        "changed": changed, "gone": False, "duration_ms": result.elapsed_ms, "fetched_at": timezone.now(),
         "lease_expires_at": None,
     }
-    with transaction.atomic():
-        if not _fenced(capture).update(**fields):
-            _discard_files(capture)
-            return None
-        capture.refresh_from_db()
-        source_fields = {"health": Source.Health.CHANGED if changed else Source.Health.OK,
-                         "latest_capture": capture, "next_check_at": _next_check(capture.source, capture)}
-        if not capture.source.title and capture.title:
-            source_fields["title"] = capture.title[:500]
-        Source.objects.filter(pk=capture.source_id).update(**source_fields)
-    for evidence in Evidence.objects.filter(source_id=capture.source_id).exclude(passage=""):
-        _check_against(evidence, capture)
-    return capture
 
 
 def _latest_done(source: Source):

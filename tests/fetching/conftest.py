@@ -1,5 +1,5 @@
 """The fetch-core tests' fixtures: the local servers (tests/httpserver.py) and a fetch policy allowed to reach
-127.0.0.1 only."""
+127.0.0.1 only, on the ports test servers get."""
 
 from __future__ import annotations
 
@@ -8,7 +8,13 @@ import ipaddress
 import pytest
 
 from claims.fetching.client import FetchPolicy
-from tests.httpserver import LocalServer, Route, internal_server, server  # noqa: F401 (fixtures and helpers)
+from tests.httpserver import (  # noqa: F401 (fixtures and helpers)
+    SERVER_PORTS,
+    LocalServer,
+    Route,
+    internal_server,
+    server,
+)
 
 
 @pytest.fixture
@@ -21,4 +27,5 @@ def policy() -> FetchPolicy:
         max_bytes=1_000_000,
         max_redirects=5,
         allowed_networks=(ipaddress.ip_network("127.0.0.1/32"),),
+        allowed_ports=(SERVER_PORTS,),
     )

@@ -1,9 +1,14 @@
 """The whole capture of a source from a local server: Arabic encodings, PDFs, bot walls and the WARC copy."""
 
+import io
+import struct
+import zipfile
+import zlib
+
 import pytest
 
 from claims.fetching.archive import read_warc_response
-from claims.fetching.errors import ChallengePage
+from claims.fetching.errors import ChallengePage, ContentTypeRefused
 from claims.fetching.pipeline import capture
 
 ARABIC = "كشفت تقارير موثوقة عن وجود جنود مرتزقة روس تابعين لمجموعة فاغنر الأمنية في ليبيا ويقدر عددهم بحوالي ألفين"
@@ -60,6 +65,52 @@ def test_archived_copy_holds_the_response_as_received(server, policy):
 def test_plain_text_is_captured_as_is(server, policy):
     url = server.route("/notes.txt", body=ARABIC.encode(), headers=[("Content-Type", "text/plain; charset=utf-8")])
     assert capture(url, policy).extracted.text == ARABIC
+
+
+@pytest.mark.parametrize("kind", ["png", "zip"])
+@pytest.mark.parametrize("declared", ["text/html; charset=utf-8", "text/html", "text/plain", "application/json"])
+def test_binary_file_labelled_as_text_is_refused_not_captured_as_garbage(server, policy, kind, declared):
+    body = make_png() if kind == "png" else make_zip()
+    url = server.route(f"/file.{kind}", body=body, headers=[("Content-Type", declared)])
+    media_type = declared.split(";")[0]
+    with pytest.raises(ContentTypeRefused, match=f"says it serves {media_type}, but it sent binary data") as caught:
+        capture(url, policy)
+    assert not caught.value.transient
+
+
+def test_pdf_labelled_as_a_page_is_read_as_the_pdf_it_is(server, policy):
+    pdf = make_pdf("Haftar visited Moscow in 2018", "Libya report", "Desk Research")
+    url = server.route("/report", body=pdf, headers=[("Content-Type", "text/html; charset=utf-8")])
+    result = capture(url, policy)
+    assert result.result.content_type == "application/pdf" and result.encoding is None
+    assert "Haftar visited Moscow in 2018" in result.extracted.text and result.extracted.title == "Libya report"
+
+
+def test_page_with_a_few_stray_control_characters_is_still_a_page(server, policy):
+    page = arabic_page().replace("</h1>", "\x0b</h1>\x1a").encode()
+    url = server.route("/ar", body=page)
+    assert ARABIC in capture(url, policy).extracted.text
+
+
+def test_utf16_page_with_a_byte_order_mark_is_not_mistaken_for_binary(server, policy):
+    url = server.route("/u16", body=arabic_page().encode("utf-16"), headers=[("Content-Type", "text/html")])
+    assert capture(url, policy).extracted.title == HEADLINE
+
+
+def make_png(width: int = 16, height: int = 16) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + bytes(range(width * 3)) for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def make_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("report.html", "<html><body>" + "<p>Haftar visited Moscow.</p>" * 50 + "</body></html>")
+    return buffer.getvalue()
 
 
 def make_pdf(text: str, title: str, author: str) -> bytes:

@@ -3,6 +3,8 @@
 import dataclasses
 import gzip
 import socket
+import threading
+import time
 
 import pytest
 
@@ -17,6 +19,7 @@ from claims.fetching.errors import (
     TooManyRedirects,
     UnsafeDestination,
 )
+from tests.waiting import wait_for
 
 PAGE = b"<html><head><title>A page</title></head><body><p>Hello</p></body></html>"
 
@@ -47,6 +50,8 @@ def test_redirect_to_an_internal_address_is_refused_at_that_hop(server, internal
     with pytest.raises(UnsafeDestination) as caught:
         fetch(server.url("/start"), policy)
     assert "127.0.0.2" in caught.value.reason and "loopback" in caught.value.reason
+    assert caught.value.reason.startswith(f"The redirect to {internal_server.url('/admin')} was refused because the "
+                                          "address 127.0.0.2 is a loopback address")
     assert internal_server.seen == []
 
 
@@ -55,10 +60,60 @@ def test_internal_ipv6_loopback_is_refused(policy):
         fetch("http://[::1]:8080/", policy)
 
 
+def test_a_port_that_is_not_a_web_port_is_refused_before_connecting(server, policy):
+    url = server.route("/page", body=PAGE)
+    with pytest.raises(UnsafeDestination, match=f"port {server.port}, which is not a web port") as caught:
+        fetch(url, dataclasses.replace(policy, allowed_ports=()))
+    assert not caught.value.transient
+    assert server.seen == []
+
+
+def test_a_port_allowed_explicitly_is_fetched(server, policy):
+    url = server.route("/page", body=PAGE)
+    result = fetch(url, dataclasses.replace(policy, allowed_ports=(range(server.port, server.port + 1),)))
+    assert result.body == PAGE
+
+
 def test_redirect_to_a_file_url_is_refused(server, policy):
     server.route("/start", status=302, headers=[("Location", "file:///etc/passwd")])
-    with pytest.raises(InvalidURL, match="redirects to file:///etc/passwd"):
+    with pytest.raises(InvalidURL, match="The redirect to file:///etc/passwd was refused because only http://"):
         fetch(server.url("/start"), policy)
+
+
+def test_refused_redirect_target_is_recorded_in_the_chain_with_its_reason(server, policy):
+    server.route("/start", status=301, headers=[("Location", "/next")])
+    server.route("/next", status=302, headers=[("Location", "http://127.0.0.1:6379/")])
+    with pytest.raises(UnsafeDestination) as caught:
+        fetch(server.url("/start"), dataclasses.replace(policy, allowed_ports=(range(server.port, server.port + 1),)))
+    reason = "the address uses port 6379, which is not a web port (80 or 443)"
+    assert caught.value.reason.startswith(f"The redirect to http://127.0.0.1:6379/ was refused because {reason}")
+    assert caught.value.redirect_chain == [
+        (server.url("/start"), 301),
+        (server.url("/next"), 302),
+        ("http://127.0.0.1:6379/", None, f"T{reason[1:]}; fetching it could reach another kind of service, so it is "
+                                         "refused."),
+    ]
+
+
+def test_a_failure_after_redirects_carries_the_redirects_followed(server, policy):
+    server.route("/start", status=302, headers=[("Location", "/missing")])
+    with pytest.raises(HTTPStatusError) as caught:
+        fetch(server.url("/start"), policy)
+    assert caught.value.redirect_chain == [(server.url("/start"), 302)]
+
+
+def test_redirect_to_an_address_too_long_to_keep_is_refused_before_fetching_it(server, policy):
+    long_path = "/" + "a" * 2100
+    server.route(long_path, body=PAGE)
+    server.route("/start", status=302, headers=[("Location", long_path)])
+    with pytest.raises(InvalidURL) as caught:
+        fetch(server.url("/start"), policy)
+    target = server.url(long_path)
+    assert caught.value.reason.startswith(f"The redirect to {target[:200]}… ({len(target):,} characters) was refused"
+                                          f" because the address is {len(target):,} characters long, longer than the"
+                                          " 2,000 a capture can keep.")
+    assert caught.value.redirect_chain[-1][:2] == (target, None)
+    assert server.hits(long_path) == 0
 
 
 def test_credentials_in_the_address_are_refused_before_any_request(server, policy):
@@ -111,6 +166,59 @@ def test_trickling_body_is_stopped_at_the_total_deadline(server, policy):
     url = server.route("/trickle", chunks=[b"<p>x</p>"] * 20, chunk_delay=0.2)
     with pytest.raises(Timeout, match="limit"):
         fetch(url, dataclasses.replace(policy, read_timeout=2.0, total_timeout=0.8))
+
+
+def test_trickling_headers_are_cut_off_at_the_total_deadline(server, policy):
+    # About 75 header bytes, one every 0.4 s: 30 s to send, far past the 1 s deadline, and each byte comes well
+    # inside the read timeout, so only the total deadline can stop it.
+    url = server.route("/drip", body=PAGE, header_byte_delay=0.4)
+    with pytest.raises(Timeout, match="longer than the 1-second limit"):
+        fetch(url, dataclasses.replace(policy, read_timeout=5.0, total_timeout=1.0))
+    assert wait_for(lambda: server.httpd.hung_up == ["/drip"], timeout=20)
+    assert server.httpd.answered == []
+
+
+def test_trickling_headers_after_a_redirect_are_cut_off_at_the_total_deadline(server, policy):
+    server.route("/start", status=302, headers=[("Location", "/drip")])
+    server.route("/drip", body=PAGE, header_byte_delay=0.4)
+    with pytest.raises(Timeout, match="longer than the 1-second limit"):
+        fetch(server.url("/start"), dataclasses.replace(policy, read_timeout=5.0, total_timeout=1.0))
+    assert wait_for(lambda: (server.httpd.hung_up, server.httpd.answered) == (["/drip"], ["/start"]), timeout=20)
+
+
+@pytest.fixture
+def tls_trickler():
+    """A TCP server on 127.0.0.1 that answers a TLS hello with the header of a 16,000-byte record, then sends
+    its bytes one every 0.4 s: a handshake that would take over an hour, each byte well inside any socket timeout.
+    Yields (port, outcome), outcome["hung_up"] set when the client closed the connection."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    outcome = {}
+
+    def serve():
+        connection, _address = listener.accept()
+        with connection:
+            connection.recv(4096)  # the ClientHello
+            try:
+                connection.sendall(b"\x16\x03\x03\x3e\x80")
+                for _byte in range(100):  # 40 s at most, whatever happens
+                    connection.sendall(b"\x00")
+                    time.sleep(0.4)
+            except (BrokenPipeError, ConnectionResetError):
+                outcome["hung_up"] = True
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1], outcome
+    listener.close()
+
+
+def test_trickling_tls_handshake_is_cut_off_at_the_total_deadline(tls_trickler, policy):
+    # CPython's ssl module times the handshake as a whole (here by the connect timeout, capped by what is left of
+    # the deadline), and the deadline's timer would cut it too: either way it ends at the deadline.
+    port, outcome = tls_trickler
+    with pytest.raises(Timeout, match="longer than the 1-second limit"):
+        fetch(f"https://127.0.0.1:{port}/", dataclasses.replace(policy, read_timeout=5.0, total_timeout=1.0))
+    assert wait_for(lambda: outcome.get("hung_up"), timeout=20)
 
 
 def test_declared_size_over_the_cap_is_refused_before_reading(server, policy):

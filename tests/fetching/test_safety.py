@@ -8,7 +8,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from claims.fetching.errors import DNSFailure, UnsafeDestination
-from claims.fetching.safety import check_host, classify_address, parse_allowed_networks
+from claims.fetching.safety import (
+    check_host,
+    check_port,
+    classify_address,
+    parse_allowed_networks,
+    parse_allowed_ports,
+)
 
 LOOPBACK_ONLY = (ipaddress.ip_network("127.0.0.1/32"),)
 
@@ -121,3 +127,27 @@ def test_allowed_networks_setting_is_parsed_and_bad_entries_named():
     assert parse_allowed_networks("") == ()
     with pytest.raises(ValueError, match="10.0.0.1/8"):
         parse_allowed_networks("10.0.0.1/8")
+
+
+def test_web_ports_are_always_allowed():
+    for port in (80, 443):
+        check_port(port)
+
+
+@pytest.mark.parametrize("port", [6379, 5432, 25, 22, 8080, 8443])
+def test_other_ports_are_refused_unless_allowed(port):
+    with pytest.raises(UnsafeDestination, match=f"port {port}, which is not a web port"):
+        check_port(port)
+    check_port(port, parse_allowed_ports(f"{port}"))
+
+
+def test_allowed_ports_setting_takes_ports_and_ranges_and_names_bad_entries():
+    allowed = parse_allowed_ports(" 8080, 9000-9099 ,")
+    assert allowed == (range(8080, 8081), range(9000, 9100))
+    check_port(9099, allowed)
+    with pytest.raises(UnsafeDestination):
+        check_port(9100, allowed)
+    assert parse_allowed_ports("") == ()
+    for bad in ("http", "0", "70000", "9099-9000", "-1", "80-"):
+        with pytest.raises(ValueError, match=f"FETCH_ALLOWED_PORTS: '{bad}'"):
+            parse_allowed_ports(bad)

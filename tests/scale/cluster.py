@@ -13,6 +13,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from tests.httpserver import SERVER_PORTS_SETTING
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -108,6 +110,7 @@ class Cluster:
             "REDIS_URL": redis.url,
             "DATA_DIR": str(logs),
             "FETCH_ALLOWED_NETWORKS": "127.0.0.1/32",
+            "FETCH_ALLOWED_PORTS": SERVER_PORTS_SETTING,
             "FETCH_POLITENESS_DELAY": "0",
             "PYTHONUNBUFFERED": "1",
             **extra_env,
