@@ -195,3 +195,19 @@ def test_a_change_committed_while_a_claim_page_first_renders_is_not_hidden_by_it
     assert "First reading." in client.get(url(claim)).content.decode()
     monkeypatch.setattr(views, "_render_claim", render)
     assert "Second reading." in client.get(url(claim)).content.decode()
+
+
+def commands_run(server) -> int:
+    stats = redis.Redis.from_url(server.url).info("commandstats")
+    # Not counted: this INFO and the handshake (HELLO, CLIENT SETINFO) of the connection that sends it.
+    handshake = ("cmdstat_info", "cmdstat_hello", "cmdstat_client")
+    return sum(row["calls"] for name, row in stats.items() if not name.startswith(handshake))
+
+
+@pytest.mark.parametrize("path", ["claim", "/"])
+def test_a_cached_page_costs_one_redis_command(client, cache_on, path):
+    address = url(make_claim()) if path == "claim" else path
+    client.get(address), client.get(address)
+    before = commands_run(cache_on)
+    assert client.get(address).status_code == 200
+    assert commands_run(cache_on) - before == 1  # the generations (MGET or GET); the page is in this process
