@@ -83,3 +83,19 @@ def celery_worker(transactional_db):
 
     with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=30) as worker:
         yield worker
+
+
+@pytest.fixture
+def private_redis():
+    """A running redis-server of this test's own, to stop and restart empty (``--save ""``); stopped after."""
+    import shutil
+
+    from tests.scale.cluster import Redis
+
+    if not shutil.which("redis-server"):
+        pytest.skip("needs redis-server")
+    redis = Redis()
+    redis.start()
+    yield redis
+    if redis.proc.poll() is None:
+        redis.stop()

@@ -269,7 +269,7 @@ class PublicClaimViewSet(viewsets.ReadOnlyModelViewSet):
 
     def list(self, request, *args, **kwargs):
         key = public_list_key(request)
-        if key is None:  # the browsable API: rendered for one reader
+        if key is None:  # the browsable API, rendered for one reader, or a lists generation nobody vouches for
             return super().list(request, *args, **kwargs)
         etag = quote_etag(hashlib.sha256(key.encode()).hexdigest())
         not_modified = get_conditional_response(request, etag=etag)
@@ -291,17 +291,21 @@ class PublicClaimViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 def public_list_key(request) -> str | None:
-    """The cache key of a public list page: everything its bytes depend on, or None when it is not cached.
+    """The cache key of a public list page: everything its bytes depend on, or None when it is not cached (the
+    browsable API, or the shared cache cannot vouch for the lists generation: Redis unreachable).
 
     The query is normalized (parameters sorted by name, each name's values in their order): the filters read it
     that way, and the next/previous links are rebuilt from it sorted, so reordered parameters share one entry.
     """
     if not isinstance(request.accepted_renderer, JSONRenderer):
         return None
+    generation = generations.lists_generation()
+    if generation is None:
+        return None
     query = urlencode(sorted(request.query_params.lists(), key=lambda item: item[0]), doseq=True)
     # The scheme and host make the absolute URLs; the media type carries the indentation a client may ask for;
     # the language would prefix public_url (/ar/) should the API ever be served in another than the default.
     seed = "|".join([request.build_absolute_uri(request.path), translation.get_language() or "",
                      request.accepted_media_type, query])
-    return f"public:api:claims:{generations.lists_generation()}:{hashlib.sha256(seed.encode()).hexdigest()}"
+    return f"public:api:claims:{generation}:{hashlib.sha256(seed.encode()).hexdigest()}"
 

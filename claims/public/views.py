@@ -1,7 +1,8 @@
 """Public pages. Every read goes through Claim.objects.published(): nothing unpublished is ever shown.
 
 Claim pages are rendered once per claim generation and language (``claims/public/cache.py``) and answer
-conditional requests with 304; every public page says how long a CDN may keep it.
+conditional requests with 304; every public page says how long a CDN may keep it. A page whose generations the
+shared cache cannot vouch for (Redis unreachable) is rendered from the database and not cached.
 """
 
 import hashlib
@@ -42,12 +43,14 @@ def for_cdn(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _lists_etag(request, *args, **kwargs) -> str:
+def _lists_etag(request, *args, **kwargs) -> str | None:
     # Home, entity, article and page lists change only when some claim's public face does. Asked once per
-    # request: the conditional-request check and the view both need it.
-    if getattr(request, "_lists_etag", None) is None:
-        seed = f"{generations.lists_generation()}|{translation.get_language()}|{request.get_full_path()}"
-        request._lists_etag = hashlib.sha256(seed.encode()).hexdigest()
+    # request: the conditional-request check and the view both need it. None (no ETag, no 304, no cached
+    # home) when the shared cache cannot vouch for the lists generation.
+    if not hasattr(request, "_lists_etag"):
+        generation = generations.lists_generation()
+        seed = f"{generation}|{translation.get_language()}|{request.get_full_path()}"
+        request._lists_etag = hashlib.sha256(seed.encode()).hexdigest() if generation else None
     return request._lists_etag
 
 
@@ -67,14 +70,16 @@ def alternates(request) -> list[dict]:
 @condition(etag_func=_lists_etag)
 def home(request):
     """Rendered once per lists generation and language; until a claim's public face changes, 0 queries."""
-    key = f"public:page:home:{_lists_etag(request)}"
-    html = generations.get_page(key)
+    etag = _lists_etag(request)
+    key = f"public:page:home:{etag}" if etag else None
+    html = generations.get_page(key) if key else None
     if html is None:
         # 1 query: the latest published claims with their articles.
         claims = Claim.objects.published().select_related("article").order_by("-published_at", "-id")[:30]
         html = render_to_string("public/home.html", {"claims": claims, "alternates": alternates(request)},
                                 request=request)
-        generations.set_page(key, html)
+        if key:
+            generations.set_page(key, html)
     return for_cdn(HttpResponse(html))
 
 
@@ -107,12 +112,15 @@ def _claim_queryset():
 def _rendered_claim(request, pk: int) -> RenderedClaim:
     """The claim page for this language, from the cache or rendered now; one per request (etag and date ask)."""
     if getattr(request, "_rendered_claim", None) is None:
-        version = generations.claim_page_version(pk)
-        key = f"public:claim:{pk}:{translation.get_language()}:{version}"
-        entry = generations.get_page(key)
+        language = translation.get_language()
+        found = generations.claim_page_generations(pk)
+        key = generations.claim_page_key(pk, language, found)
+        entry = generations.get_page(key) if key else None
         if entry is None:
-            entry = _render_claim(request, pk, etag=hashlib.sha256(key.encode()).hexdigest())
-            generations.set_page(key, entry)
+            entry = _render_claim(request, pk)  # a 404 for a claim that is not public: no generation started
+            key = key or generations.claim_page_key(pk, language, generations.start_claim_generation(pk, found))
+            if key:
+                generations.set_page(key, entry)
         request._rendered_claim = entry
     return request._rendered_claim
 
@@ -136,7 +144,7 @@ def claim_detail(request, pk, slug=None):
     return for_cdn(HttpResponse(entry.html))
 
 
-def _render_claim(request, pk: int, *, etag: str) -> RenderedClaim:
+def _render_claim(request, pk: int) -> RenderedClaim:
     # Queries, whatever the number of evidence rows or attendees:
     #   1 the claim with its article, revision and claimant entity; 2 attendees with their entities;
     #   3 evidence with sources; 4 the sources' done captures; 5 the claim's entities;
@@ -163,6 +171,8 @@ def _render_claim(request, pk: int, *, etag: str) -> RenderedClaim:
     context["jsonld"] = _jsonld(claim, context, language)
     html = render_to_string("public/claim_detail.html", context, request=request)
     last_modified = max([claim.updated_at, *(e.evidence.updated_at for e in evidence)])
+    # Of the bytes, not of the cache key: the same page keeps its ETag across a Redis restart or outage.
+    etag = hashlib.sha256(html.encode()).hexdigest()
     return RenderedClaim(html=html, last_modified=last_modified, slug=claim.slug, etag=etag)
 
 
