@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.cache import patch_cache_control
-from django.utils.html import _json_script_escapes
+from django.utils.html import _json_script_escapes, format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import condition, require_safe
 
@@ -296,6 +296,8 @@ def search_view(request):
         rows = [(claim, highlight(claim.statement, query)) for claim in results.claims]
     response = render(request, "public/search.html", {
         "query": query, "results": results, "claim_rows": rows, "alternates": alternates(request),
+        # The reader's words inside our sentence: isolated, so an Arabic query cannot reorder the English around it.
+        "query_isolated": format_html("<bdi>{}</bdi>", query),
         "entity_rows": [(e, highlight(e.name, query)) for e in results.entities] if results else [],
         "article_rows": [(a, highlight(a.title, query)) for a in results.articles] if results else [],
     })
