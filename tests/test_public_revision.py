@@ -191,3 +191,11 @@ def test_a_reviewers_correction_of_the_quote_is_what_readers_then_see(client, pu
     claim_page, article_page = _pages(client, published)
     for page in (claim_page, article_page):
         assert ">2,000 troops arrived at the base on Wednesday</mark>" in page
+
+
+def test_the_admin_shows_what_readers_see_but_cannot_change_it(client, published, admin_user):
+    client.force_login(admin_user)
+    article_form = client.get(f"/admin/claims/article/{published.article_id}/change/").content.decode()
+    claim_form = client.get(f"/admin/claims/claim/{published.pk}/change/").content.decode()
+    assert 'name="public_revision"' not in article_form
+    assert 'name="public_revision"' not in claim_form and 'name="public_selector"' not in claim_form
