@@ -14,7 +14,7 @@ from claims.models import Article, ArticleRevision, Claim, ClaimEvent
 from claims.services.history import build_event
 from claims.services.queueing import enqueue_after_commit
 from claims.services.roles import actor_for
-from claims.workflow import PUBLIC_STATUSES, Role, TransitionRefused
+from claims.workflow import Role, TransitionRefused
 
 log = logging.getLogger(__name__)
 
@@ -219,7 +219,7 @@ def accept_revision(*, article: Article, number: int, by) -> ArticleRevision:
     authors = set(article.revisions.filter(number__gt=public.number).values_list("created_by", flat=True))
     if by.pk in authors:
         raise RevisionRefused("You wrote a revision readers have not seen yet: another reviewer must accept it.")
-    published = article.claims.filter(status__in=[s.value for s in PUBLIC_STATUSES])
+    published = article.claims.published()
     behind = list(published.exclude(revision=latest).order_by("pk").values_list("pk", flat=True))
     if behind:
         listed = ", ".join(f"#{pk}" for pk in behind[:20])
