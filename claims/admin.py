@@ -40,7 +40,8 @@ class ArticleAdmin(admin.ModelAdmin):
     list_display = ("title", "publisher", "language", "direction", "published_at", "import_state", "created_at")
     list_filter = ("language", "direction", "import_state")
     search_fields = ("title", "publisher", "url")
-    readonly_fields = ("current_revision", "created_by", "created_at", "updated_at")
+    # The public revision moves only by a reviewer accepting one (services.articles.accept_revision).
+    readonly_fields = ("current_revision", "public_revision", "created_by", "created_at", "updated_at")
     inlines = [ArticleRevisionInline]
 
 
@@ -108,8 +109,8 @@ class ClaimAdmin(admin.ModelAdmin):
     search_fields = ("statement", "statement_en", "exact", "claimant", "search_text")
     autocomplete_fields = ("claimant_entity", "entities")
     readonly_fields = ("status", "verdict", "rationale", "version", "revision", "exact", "prefix", "suffix", "start",
-                       "end", "anchor", "anchor_confidence", "published_at", "created_by", "last_editor",
-                       "created_at", "updated_at")
+                       "end", "anchor", "anchor_confidence", "public_revision", "public_selector", "published_at",
+                       "created_by", "last_editor", "created_at", "updated_at")
     inlines = [AttendeeInline, EvidenceInline, ClaimEventInline]
     actions = [
         _transition_action("researching", "Start research / send back"),

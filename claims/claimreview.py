@@ -2,6 +2,7 @@
 recommends. Pure: plain values in, a dict ready for ``json.dumps`` out; the rating comes from ``claims.workflow``.
 """
 
+from claims.bidi import balance
 from claims.workflow import BEST_RATING, VERDICTS, WORST_RATING
 
 
@@ -42,7 +43,8 @@ def claim_review(
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": url,
-        "claimReviewed": claim_reviewed,
+        # Shown as plain text by search engines: a claim left with an open override reverses what they add after.
+        "claimReviewed": balance(claim_reviewed),
         "inLanguage": language,
         "datePublished": date_published,
         "author": {"@type": "Organization", "name": site_name, "url": site_url},
@@ -56,4 +58,4 @@ def claim_review(
 
 def _claimant(claimant: str) -> dict:
     # Google wants an author on the reviewed claim; an unnamed claimant is the article's, said as such.
-    return {"@type": "Person" if claimant else "Organization", "name": claimant or "Unattributed"}
+    return {"@type": "Person" if claimant else "Organization", "name": balance(claimant) or "Unattributed"}

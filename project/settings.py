@@ -280,6 +280,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The claim kinds appear in Claim and PublicClaim (the same claim, as readers see it): one named enum for both.
+    "ENUM_NAME_OVERRIDES": {"ClaimKindEnum": "claims.models.Claim.Kind"},
 }
 
 # Security: safe by default once DEBUG is off; the TLS-related ones can be relaxed behind a terminating proxy.

@@ -64,6 +64,7 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Claim
         exclude = ("quote",)
+        skip_postgeneration_save = True
 
     article = factory.SubFactory(ArticleFactory)
     revision = factory.LazyAttribute(lambda c: c.article.current_revision)
@@ -74,6 +75,16 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     kind = "other"
     statement = factory.Sequence(lambda n: f"Claim statement {n}")
     statement_language = "en"
+
+    @factory.post_generation
+    def public_anchor(claim, create, extracted, **kwargs):
+        """A claim made public here is seen by readers as the publishing service would show it: where it is."""
+        if not create or not claim.is_public or claim.public_revision_id:
+            return
+        claim.public_revision, claim.public_selector = claim.revision, claim.selector
+        claim.save(update_fields=["public_revision", "public_selector"])
+        Article.objects.filter(pk=claim.article_id, public_revision=None).update(public_revision=claim.revision)
+        claim.article.refresh_from_db(fields=["public_revision"])
 
 
 class SourceFactory(factory.django.DjangoModelFactory):

@@ -157,8 +157,9 @@ def test_public_pages_never_carry_a_desk_users_messages(client, editor):
     assert "Private note" in client.get("/desk/").content.decode()  # it was pending all along
 
 
-def test_an_article_edit_shows_on_the_claim_page_at_once(client, editor, django_capture_on_commit_callbacks):
-    from claims.services.articles import add_revision
+def test_an_article_edit_shows_on_the_claim_page_once_a_reviewer_accepts_it(client, editor, reviewer,
+                                                                           django_capture_on_commit_callbacks):
+    from claims.services.articles import accept_revision, add_revision
 
     claim = make_claim()
     address = url(claim)
@@ -166,6 +167,9 @@ def test_an_article_edit_shows_on_the_claim_page_at_once(client, editor, django_
     assert "freshly added words" not in before.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         add_revision(article=claim.article, text="Some freshly added words. " + claim.article.text, by=editor)
+    assert "freshly added words" not in client.get(address).content.decode()  # not reviewed yet
+    with django_capture_on_commit_callbacks(execute=True):
+        accept_revision(article=claim.article, number=2, by=reviewer)
     after = client.get(address)
-    assert "freshly added words" in after.content.decode()  # the quote's context, from the new revision
+    assert "freshly added words" in after.content.decode()  # the quote's context, from the accepted revision
     assert after["ETag"] != before["ETag"]

@@ -49,3 +49,17 @@ def test_sitemap_is_valid_xml_listing_exactly_the_published_claims_in_both_langu
     expected = {url(c, lang).lstrip("/") for c in public for lang in ("en", "ar")}
     assert claim_locations == expected
     assert f"articles/{public[0].article_id}/" in locations
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u2066"], ids=["RLO", "LRI"])
+def test_feed_entry_title_keeps_the_verdict_in_order_after_a_statement_ending_in_a_bidi_control(client, control):
+    from bidi import get_display
+
+    claim = make_claim(statement=f"Troops left the base{control}", verdict="false")
+    record_event(claim=claim, actor=None, action="transition", from_status="in_review", to_status="published")
+    root = ET.fromstring(client.get("/feed.atom").content)
+    title = next(root.iter(f"{ATOM}entry")).findtext(f"{ATOM}title")
+    # The statement is closed and isolated: the verdict after it reads forwards in any reader.
+    assert title == f"\u2068Troops left the base{control}{'\u202c' if control == '\u202e' else '\u2069'}\u2069 — False"
+    assert get_display(title, base_dir="L").endswith(" — False")
+    assert get_display(title, base_dir="R").startswith("False — ")

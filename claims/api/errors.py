@@ -4,7 +4,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from claims.services.articles import ArticleInvalid
+from claims.services.articles import ArticleInvalid, RevisionRefused
 from claims.services.claims import ClaimInvalid, ClaimLocked, StaleVersion
 from claims.services.sources import SourceInvalid
 from claims.workflow import TransitionRefused
@@ -13,7 +13,7 @@ from claims.workflow import TransitionRefused
 def exception_handler(exc, context):
     if isinstance(exc, ClaimInvalid | ArticleInvalid | SourceInvalid):
         return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, TransitionRefused):
+    if isinstance(exc, TransitionRefused | RevisionRefused):
         return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, StaleVersion):
         from claims.api.serializers import ClaimSerializer

@@ -21,17 +21,31 @@ class ArticleSerializer(serializers.ModelSerializer):
     language = serializers.CharField(required=False, allow_blank=True, max_length=12)
     direction = serializers.ChoiceField(choices=Article.Direction.choices, required=False)
     title = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    public_revision = serializers.SerializerMethodField(
+        help_text="The revision readers see (null until a claim is published); a newer `revision` awaits a "
+                  "reviewer's POST to accept-revision/.")
 
     class Meta:
         model = Article
         fields = ["id", "title", "url", "publisher", "language", "direction", "published_at", "text", "revision",
-                  "import_state", "import_error", "created_at", "updated_at"]
+                  "public_revision", "import_state", "import_error", "created_at", "updated_at"]
         read_only_fields = ["import_state", "import_error", "created_at", "updated_at"]
+
+    def get_public_revision(self, article) -> int | None:
+        if not article.public_revision_id:
+            return None
+        if hasattr(article, "public_number"):  # annotated by the API's queryset: no query per article
+            return article.public_number
+        return ArticleRevision.objects.filter(pk=article.public_revision_id).values_list("number", flat=True).first()
 
     def validate(self, attrs):
         if self.instance is None and not (attrs.get("text") or "").strip() and not attrs.get("url"):
             raise serializers.ValidationError({"text": "Give the article's text, or only its url to fetch it."})
         return attrs
+
+
+class AcceptRevisionSerializer(serializers.Serializer):
+    revision = serializers.IntegerField(min_value=1, help_text="The number of the revision you read: the latest.")
 
 
 class ArticleRevisionSerializer(serializers.ModelSerializer):
@@ -177,6 +191,17 @@ class ClaimSerializer(serializers.ModelSerializer):
                 for a in prefetched(claim, "attendees")
             ]
         return details
+
+
+class PublicClaimSerializer(ClaimSerializer):
+    """A published claim as readers see it: ``selector`` and ``revision`` are those a reviewer accepted, never the
+    desk's anchoring in a newer revision no reviewer has read."""
+
+    @cached_property
+    def _readers(self) -> list:
+        public = {"selector": lambda claim: claim.public_anchor[1],
+                  "revision": lambda claim: claim.public_anchor[0].number}
+        return [(name, public.get(name, read)) for name, read in ClaimSerializer._readers.func(self)]
 
 
 def _reader(field):

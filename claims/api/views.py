@@ -3,7 +3,7 @@
 import hashlib
 from urllib.parse import urlencode
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponse
 from django.utils import translation
 from django.utils.cache import get_conditional_response
@@ -48,7 +48,8 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
                      mixins.UpdateModelMixin, viewsets.GenericViewSet):
     serializer_class = s.ArticleSerializer
     permission_classes = [IsEditorOrReadOnly]
-    queryset = Article.objects.select_related("current_revision").order_by("-created_at", "-id")
+    queryset = (Article.objects.select_related("current_revision")
+                .annotate(public_number=F("public_revision__number")).order_by("-created_at", "-id"))
     filterset_class = f.ArticleFilter
     ordering_fields = ["created_at", "published_at", "title"]
 
@@ -69,6 +70,18 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         if text is not None and text != article.text:
             article_services.add_revision(article=article, text=text, by=self.request.user)
             article.refresh_from_db()
+
+    @extend_schema(request=s.AcceptRevisionSerializer, responses={
+        200: s.ArticleSerializer, 400: OpenApiResponse(s.ErrorSerializer, description="Refused, with why")})
+    @action(detail=True, methods=["post"], url_path="accept-revision")
+    def accept_revision(self, request, pk=None, format=None):
+        """A reviewer shows readers the latest revision: published claims then quote it (four eyes: not its
+        author)."""
+        article = self.get_object()
+        body = s.AcceptRevisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        article_services.accept_revision(article=article, number=body.validated_data["revision"], by=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=article.pk)).data)
 
     @extend_schema(responses=s.ArticleRevisionSerializer(many=True))
     @action(detail=True, methods=["get"], filter_backends=[])
@@ -256,7 +269,7 @@ class PublicClaimViewSet(viewsets.ReadOnlyModelViewSet):
     # generation (claims/public/cache.py) that every change to a published claim bumps, and answer a matching
     # If-None-Match with 304.
 
-    serializer_class = s.ClaimSerializer
+    serializer_class = s.PublicClaimSerializer
     permission_classes = [AllowAny]
     authentication_classes = []
     # Every caller is anonymous here: the per-user throttle would count each request a second time by address.
@@ -265,7 +278,8 @@ class PublicClaimViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["published_at"]
 
     def get_queryset(self):
-        return claim_queryset().published().order_by("-published_at", "-id")
+        return (claim_queryset().published().select_related("public_revision").defer("public_revision__text")
+                .order_by("-published_at", "-id"))
 
     def list(self, request, *args, **kwargs):
         key = public_list_key(request)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", workflow_views.dashboard, name="home"),
     path("articles/", views.article_list, name="articles"),
     path("articles/<int:pk>/", views.article_detail, name="article"),
+    path("articles/<int:pk>/accept-revision/", views.article_accept_revision, name="article-accept-revision"),
     path("claims/", views.claim_list, name="claims"),
     path("claims/<int:pk>/", views.claim_detail, name="claim"),
     path("claims/<int:pk>/transitions/", workflow_views.claim_transition, name="claim-transition"),

@@ -1,12 +1,17 @@
 """Desk pages: the article list, the reading view with every claim highlighted, claim and source details."""
 
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.db.models import Count, F, Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from claims.desk.access import desk_member_required
 from claims.highlight import segments
-from claims.models import Article, Attendee, Capture, Claim, Evidence, Source
+from claims.models import Article, ArticleRevision, Attendee, Capture, Claim, Evidence, Source
+from claims.services import articles as article_services
+from claims.services.roles import actor_for
+from claims.workflow import Role
 
 #: Each evidence row shows its source's queued or running capture: one query for all rows, not one per row.
 IN_FLIGHT = Prefetch("source__captures", queryset=Capture.objects.filter(state__in=["queued", "fetching"]),
@@ -24,7 +29,8 @@ def article_list(request):
 @desk_member_required
 def article_detail(request, pk):
     """The reading view: the article as readers see it, every claim's span highlighted, claims in text order."""
-    article = get_object_or_404(Article.objects.select_related("current_revision"), pk=pk)
+    article = get_object_or_404(Article.objects.select_related("current_revision")
+                                .annotate(public_number=F("public_revision__number")), pk=pk)
     return render_reading_view(request, article)
 
 
@@ -33,9 +39,31 @@ def render_reading_view(request, article, *, panel_form=None, status=200):
     claims = list(article.claims.filter(revision=article.current_revision_id).order_by("start", "end"))
     orphans = list(article.claims.exclude(revision=article.current_revision_id))
     parts = segments(article.text, [(c.pk, c.start, c.end) for c in claims])
+    public_number = None
+    if article.has_revision_under_review:
+        public_number = getattr(article, "public_number", None) or ArticleRevision.objects.filter(
+            pk=article.public_revision_id).values_list("number", flat=True).first()
     return render(request, "desk/article_detail.html", {
         "article": article, "claims": claims, "orphans": orphans, "segments": parts, "panel_form": panel_form,
+        "public_number": public_number, "can_accept": actor_for(request.user).has(Role.REVIEWER),
     }, status=status)
+
+
+@desk_member_required
+@require_POST
+def article_accept_revision(request, pk):
+    """A reviewer shows readers the revision they read; a refusal (four eyes, orphaned claims) is said as is."""
+    article = get_object_or_404(Article, pk=pk)
+    number = request.POST.get("revision", "")
+    try:
+        if not number.isdigit():
+            raise article_services.RevisionRefused("The form lost the revision it was for; reload the page.")
+        revision = article_services.accept_revision(article=article, number=int(number), by=request.user)
+    except article_services.RevisionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Readers now see revision r{revision.number}.")
+    return redirect(article.get_absolute_url())
 
 
 @desk_member_required

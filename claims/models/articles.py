@@ -28,6 +28,11 @@ class Article(models.Model):
     current_revision = models.ForeignKey(
         "ArticleRevision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    #: The revision readers see: set when a reviewer first publishes a claim on the article, moved forward only by
+    #: a reviewer accepting a newer one (claims.services.articles.accept_revision). Published claims quote it.
+    public_revision = models.ForeignKey(
+        "ArticleRevision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -54,6 +59,11 @@ class Article(models.Model):
     @property
     def revision_number(self) -> int:
         return self.current_revision.number if self.current_revision_id else 0
+
+    @property
+    def has_revision_under_review(self) -> bool:
+        """A newer text than the one readers see waits for a reviewer to accept it."""
+        return bool(self.public_revision_id) and self.current_revision_id != self.public_revision_id
 
 
 class ArticleRevision(models.Model):

@@ -50,6 +50,15 @@ class Claim(models.Model):
     end = models.PositiveIntegerField()
     anchor = models.CharField(max_length=8, choices=Anchor.choices, default=Anchor.EXACT)
     anchor_confidence = models.FloatField(default=1.0)
+    # What readers see of the claim in its article: the selector as a reviewer approved it, in the article's
+    # public revision. Re-anchoring moves the selector above to each new revision; these move only when a
+    # reviewer publishes or corrects the claim or accepts a revision (claims.services.articles).
+    public_revision = models.ForeignKey(
+        "ArticleRevision", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="The revision readers see this claim in.",
+    )
+    public_selector = models.JSONField(default=dict, blank=True,
+                                       help_text="The selector readers see, in public_revision's text.")
 
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OTHER)
     statement = models.TextField(help_text="The editor's neutral restatement of the claim.")
@@ -143,6 +152,17 @@ class Claim(models.Model):
     @property
     def selector(self) -> dict:
         return {"exact": self.exact, "prefix": self.prefix, "suffix": self.suffix, "start": self.start, "end": self.end}
+
+    @property
+    def public_anchor(self) -> tuple:
+        """(revision, selector) that public pages quote: the reviewed ones, never a newer unreviewed text.
+
+        A claim published before public revisions existed has them filled in by migration 0011; the fallback is
+        for a row some writer made without the services, so that a public page never fails on it.
+        """
+        if self.public_revision_id and self.public_selector:
+            return self.public_revision, self.public_selector
+        return self.revision, self.selector
 
 
 class Attendee(models.Model):

@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from claims.bidi import balance, isolate_plain
 from claims.models import Claim, ClaimEvent
 from claims.models.claims import PUBLIC
 
@@ -37,12 +38,13 @@ class ClaimsFeed(Feed):
         verdict = event.claim.verdict_info
         label = verdict.label(translation.get_language()) if verdict else ""
         prefix = _("Correction") + ": " if event.action == "correction" else ""
-        return f"{prefix}{event.claim.statement} — {label}"
+        # Plain text in every reader: a statement left with an open override would reverse the verdict after it.
+        return f"{prefix}{isolate_plain(event.claim.statement)} — {label}"
 
     def item_description(self, event):
         if event.action == "correction":
-            return event.comment
-        return event.claim.rationale
+            return balance(event.comment)
+        return balance(event.claim.rationale)
 
     def item_link(self, event):
         link = event.claim.public_url

@@ -12,14 +12,14 @@ from datetime import datetime
 
 import nh3
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.cache import patch_cache_control
-from django.utils.html import _json_script_escapes
+from django.utils.html import _json_script_escapes, format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import condition, require_safe
 
@@ -98,7 +98,7 @@ def _claim_queryset():
     done = Capture.objects.filter(state=Capture.State.DONE).only("id", "source_id", "fetched_at", "final_url")
     return (
         Claim.objects.published()
-        .select_related("article", "revision", "claimant_entity")
+        .select_related("article", "public_revision", "claimant_entity")
         .prefetch_related(
             Prefetch("attendees", queryset=Attendee.objects.select_related("entity")),
             Prefetch("evidence", queryset=Evidence.objects.select_related("source").prefetch_related(
@@ -146,11 +146,13 @@ def claim_detail(request, pk, slug=None):
 
 def _render_claim(request, pk: int) -> RenderedClaim:
     # Queries, whatever the number of evidence rows or attendees:
-    #   1 the claim with its article, revision and claimant entity; 2 attendees with their entities;
+    #   1 the claim with its article, public revision and claimant entity; 2 attendees with their entities;
     #   3 evidence with sources; 4 the sources' done captures; 5 the claim's entities;
     #   6 the public timeline; 7 related claims.
     claim = get_object_or_404(_claim_queryset(), pk=pk)
-    text = claim.revision.text
+    # The reviewed quote in the revision readers see, never a newer text no reviewer has read.
+    revision, selector = claim.public_anchor
+    text, start, end = revision.text, selector["start"], selector["end"]
     evidence = [_evidence_row(claim, e) for e in claim.evidence.all()]
     language = translation.get_language()
     context = {
@@ -158,8 +160,9 @@ def _render_claim(request, pk: int) -> RenderedClaim:
         "verdict": claim.verdict_info,
         "verdict_label": claim.verdict_info.label(language),
         "verdict_definition": claim.verdict_info.definition(language),
-        "before": text[max(0, claim.start - 240):claim.start],
-        "after": text[claim.end:claim.end + 240],
+        "before": text[max(0, start - 240):start],
+        "quote": selector["exact"],
+        "after": text[end:end + 240],
         "evidence": evidence,
         "evidence_rows": [row.evidence for row in evidence],
         "events": list(claim.events.public().order_by("at", "id")),
@@ -265,16 +268,23 @@ def entity_detail(request, pk):
 @require_safe
 @condition(etag_func=_lists_etag)
 def article_detail(request, pk):
-    # 1 query: the article with its current revision; 2: its published claims on that revision.
-    article = get_object_or_404(Article.objects.select_related("current_revision"), pk=pk)
-    claims = list(article.claims.published().filter(revision=article.current_revision_id).order_by("start"))
+    """The article in the revision readers see (the one a reviewer accepted), its published claims highlighted."""
+    # 1 query: the article with its public revision and the latest revision's number; 2: its published claims
+    # in the public revision.
+    article = get_object_or_404(
+        Article.objects.select_related("public_revision").annotate(latest_number=F("current_revision__number")),
+        pk=pk)
+    revision = article.public_revision
+    claims = list(article.claims.published().filter(public_revision=revision)) if revision else []
     if not claims:
         raise Http404("No published claim comes from this article.")
+    claims.sort(key=lambda c: (c.public_selector["start"], c.pk))  # in text order, where readers see them
     by_id = {c.pk: c for c in claims}
-    parts = [(seg, by_id[seg.claim_ids[0]] if seg.claim_ids else None)
-             for seg in segments(article.text, [(c.pk, c.start, c.end) for c in claims])]
+    spans = [(c.pk, c.public_selector["start"], c.public_selector["end"]) for c in claims]
+    parts = [(seg, by_id[seg.claim_ids[0]] if seg.claim_ids else None) for seg in segments(revision.text, spans)]
     return for_cdn(render(request, "public/article_detail.html", {
-        "article": article, "claims": claims, "parts": parts, "alternates": alternates(request),
+        "article": article, "revision": revision, "claims": claims, "parts": parts, "alternates": alternates(request),
+        "newer_under_review": article.latest_number > revision.number,
     }))
 
 
@@ -306,6 +316,8 @@ def search_view(request):
         rows = [(claim, highlight(claim.statement, query)) for claim in results.claims]
     response = render(request, "public/search.html", {
         "query": query, "results": results, "claim_rows": rows, "alternates": alternates(request),
+        # The reader's words inside our sentence: isolated, so an Arabic query cannot reorder the English around it.
+        "query_isolated": format_html("<bdi>{}</bdi>", query),
         "entity_rows": [(e, highlight(e.name, query)) for e in results.entities] if results else [],
         "article_rows": [(a, highlight(a.title, query)) for a in results.articles] if results else [],
     })

@@ -1,9 +1,11 @@
-"""Creating articles, adding text revisions, and re-anchoring their claims when the text changes."""
+"""Creating articles, adding text revisions, re-anchoring their claims when the text changes, and accepting a
+revision for readers: what a published claim quotes changes only when a reviewer has read the new text."""
 
 import logging
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from claims import anchoring
@@ -11,6 +13,8 @@ from claims.arabic import detect_language, direction_for
 from claims.models import Article, ArticleRevision, Claim, ClaimEvent
 from claims.services.history import build_event
 from claims.services.queueing import enqueue_after_commit
+from claims.services.roles import actor_for
+from claims.workflow import Role, TransitionRefused
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +24,10 @@ REANCHOR_INLINE_MAX_CLAIMS = getattr(settings, "REANCHOR_INLINE_MAX_CLAIMS", 200
 REANCHOR_BATCH = 500
 REANCHOR_FIELDS = ["revision", "anchor", "anchor_confidence", "exact", "prefix", "suffix", "start", "end",
                    "updated_at"]
+
+
+class RevisionRefused(ValueError):
+    """A revision cannot be accepted for readers; the message says why, for the reviewer."""
 
 
 class ArticleInvalid(ValueError):
@@ -83,6 +91,11 @@ def add_revision(*, article: Article, text: str, by=None, origin: str = ArticleR
     if article.current_revision_id and article.current_revision.text == text:
         return article.current_revision
     revision = _add_revision_row(article=article, text=text, origin=origin, by=by)
+    if article.public_revision_id:
+        # Readers keep the reviewed revision, but the public article page says a newer one is under review.
+        from claims.public.cache import invalidate_lists
+
+        transaction.on_commit(invalidate_lists)
     if article.claims.count() > REANCHOR_INLINE_MAX_CLAIMS:
         from claims.tasks import reanchor_article
 
@@ -124,7 +137,7 @@ def reanchor_claims(*, revision: ArticleRevision, by=None) -> dict[str, int]:
         _write_anchors(claims)
         ClaimEvent.objects.bulk_create(events, batch_size=REANCHOR_BATCH)
         if any(claim.is_public for claim in claims):
-            # Public claim and article pages quote the text in context: none may keep the old one.
+            # Readers keep the accepted revision's quote, but the public API lists each claim's anchor state.
             from claims.public.cache import invalidate_lists
 
             transaction.on_commit(invalidate_lists)
@@ -147,3 +160,84 @@ def _write_anchors(claims: list[Claim]) -> None:
     with connection.cursor() as cursor:
         for first in range(0, len(rows), REANCHOR_BATCH):
             cursor.executemany(sql, rows[first:first + REANCHOR_BATCH])
+
+
+# --- what readers see ---------------------------------------------------------------------------------------
+
+
+def approve_public_anchor(*, claim: Claim, going_public: bool) -> None:
+    """A reviewer publishes or corrects ``claim``: readers see it where it is anchored now, in the public revision.
+
+    The first claim published on an article makes its revision the one readers see. A claim anchored in another
+    revision than that one cannot go public (readers would find its quote nowhere): the reviewer first accepts
+    the newer revision, or the claim is re-anchored. A public claim corrected while its article has a newer,
+    unaccepted revision keeps the quote readers see until that revision is accepted. Called inside the
+    workflow's transaction, with the claim locked.
+    """
+    article = Article.objects.select_for_update().only("id", "public_revision").get(pk=claim.article_id)
+    if article.public_revision_id is None:
+        article.public_revision_id = claim.revision_id
+        article.save(update_fields=["public_revision"])
+    if claim.revision_id != article.public_revision_id:
+        if not going_public:
+            return
+        public = ArticleRevision.objects.only("number").get(pk=article.public_revision_id).number
+        if claim.revision.number > public:
+            raise TransitionRefused(
+                f"Readers see revision {public} of this article; this claim is in revision {claim.revision.number}, "
+                f"which no reviewer has accepted yet. Accept revision {claim.revision.number} for readers on the "
+                "article page first.")
+        raise TransitionRefused(
+            f"This claim's quote is not found in revision {public} of the article, the one readers see: "
+            "re-anchor it (edit its quote) first.")
+    claim.public_revision_id, claim.public_selector = claim.revision_id, claim.selector
+    Claim.objects.filter(pk=claim.pk).update(public_revision=claim.public_revision_id,
+                                             public_selector=claim.public_selector)
+
+
+@transaction.atomic
+def accept_revision(*, article: Article, number: int, by) -> ArticleRevision:
+    """Show readers revision ``number`` (the latest) of ``article``, its published claims re-anchored in it.
+
+    Four eyes: a reviewer who wrote any of the revisions readers have not seen yet cannot accept them. Every
+    published claim must already be anchored in the revision (not orphaned, its re-anchoring job finished).
+    """
+    # Lock the article: an editor saving yet another revision waits, so the one accepted is the one read.
+    article = Article.objects.select_for_update(of=("self",)).select_related("public_revision").get(pk=article.pk)
+    if not actor_for(by).has(Role.REVIEWER):
+        raise RevisionRefused("Only a reviewer may accept a revision for readers.")
+    public = article.public_revision
+    if public is None:
+        raise RevisionRefused("Readers see nothing of this article yet: the revision its first published claim "
+                              "is in becomes the one they see.")
+    latest = article.revisions.only("id", "number").order_by("-number").first()
+    if number <= public.number:
+        raise RevisionRefused(f"Readers already see revision {public.number}.")
+    if number != latest.number:
+        raise RevisionRefused(f"Revision {number} is not the latest; revision {latest.number} is. "
+                              f"Read and accept revision {latest.number}.")
+    authors = set(article.revisions.filter(number__gt=public.number).values_list("created_by", flat=True))
+    if by.pk in authors:
+        raise RevisionRefused("You wrote a revision readers have not seen yet: another reviewer must accept it.")
+    published = article.claims.published()
+    behind = list(published.exclude(revision=latest).order_by("pk").values_list("pk", flat=True))
+    if behind:
+        listed = ", ".join(f"#{pk}" for pk in behind[:20])
+        raise RevisionRefused(f"Published claims not yet anchored in revision {latest.number} (orphaned, or still "
+                              f"being re-anchored): {listed}. Fix their quotes first.")
+    events = [build_event(claim=claim, actor=by, action="reanchored",
+                          changes={"public_revision": [public.number, latest.number]},
+                          comment=f"Revision {latest.number} accepted for readers")
+              for claim in published.only("id")]
+    # One statement for every claim: each one's reviewed selector becomes the one it has now.
+    published.update(public_revision=latest, public_selector=JSONObject(
+        exact="exact", prefix="prefix", suffix="suffix", start="start", end="end"))
+    ClaimEvent.objects.bulk_create(events, batch_size=REANCHOR_BATCH)
+    article.public_revision = latest
+    article.save(update_fields=["public_revision", "updated_at"])
+    from claims.public.cache import invalidate_lists
+
+    # Every cached public page goes: claim pages quote the text, the article page shows it.
+    transaction.on_commit(invalidate_lists)
+    log.info("article %s: revision %s accepted for readers by %s", article.pk, latest.number, by.pk)
+    return latest

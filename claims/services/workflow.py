@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from claims import workflow
 from claims.models import Claim
+from claims.services.articles import approve_public_anchor
 from claims.services.claims import StaleVersion
 from claims.services.history import record_event
 from claims.services.roles import actor_for
@@ -69,6 +70,9 @@ def transition_claim(*, claim: Claim, to: str, by, verdict: str | None = None, r
     state = claim_state(claim, verdict=new_verdict, rationale=new_rationale)
     workflow.check_transition(state, target, actor_for(by), verdict=new_verdict, rationale=new_rationale,
                               comment=comment)
+    if target in (Status.PUBLISHED, Status.CORRECTED):
+        # A reviewer approves the claim as anchored now: that is the quote readers get.
+        approve_public_anchor(claim=claim, going_public=claim.status not in workflow.PUBLIC_STATUSES)
     from_status, from_verdict, from_rationale = claim.status, claim.verdict, claim.rationale
     verdict_changed = (new_verdict, new_rationale) != (from_verdict, from_rationale)
     claim.status, claim.verdict, claim.rationale = target.value, new_verdict, new_rationale
@@ -114,6 +118,7 @@ def record_correction(*, claim: Claim, by, changes: dict, comment: str) -> None:
     Called inside the caller's transaction after its save, so a refusal here rolls the change back.
     """
     workflow.check_correction(actor_for(by), comment)
+    approve_public_anchor(claim=claim, going_public=False)
     from_status = claim.status
     if claim.status == Status.PUBLISHED:
         claim.status = Status.CORRECTED.value

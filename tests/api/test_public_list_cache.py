@@ -10,7 +10,7 @@ from claims.services.claims import update_claim
 from claims.services.entities import update_entity
 from claims.services.sources import update_evidence
 from claims.services.workflow import transition_claim
-from tests.factories import ClaimFactory, EntityFactory, EvidenceFactory
+from tests.factories import ClaimFactory, EntityFactory, EvidenceFactory, UserFactory
 from tests.public_helpers import fresh_cache, make_claim  # noqa: F401 (fresh_cache is autouse)
 
 pytestmark = pytest.mark.django_db
@@ -166,12 +166,19 @@ def test_a_new_attendee_note_or_entity_list_shows_at_once(client, reviewer, on_c
     assert "attendees" in corrections[0].changes and "entities" in corrections[1].changes
 
 
-def test_claims_re_anchored_to_an_article_s_new_text_show_at_once(client, api, on_commit):
+def test_claims_re_anchored_to_an_article_s_new_text_show_at_once_when_a_reviewer_accepts_it(client, api, api_as,
+                                                                                           on_commit):
     claim = make_claim()
     start = client.get(LIST).json()["results"][0]["selector"]["start"]
     with on_commit():
         response = api.patch(f"/api/v1/articles/{claim.article_id}/", {"text": "A new first line.\n" + claim.article.text})
     assert response.status_code == 200
+    unreviewed = client.get(LIST).json()["results"][0]  # readers keep the reviewed revision
+    assert unreviewed["selector"]["start"] == start and unreviewed["revision"] == 1
+    with on_commit():
+        accepted = api_as(UserFactory(username="rev2", role="reviewer")).post(
+            f"/api/v1/articles/{claim.article_id}/accept-revision/", {"revision": 2})
+    assert accepted.status_code == 200
     shown = client.get(LIST).json()["results"][0]
     assert shown["selector"]["start"] == start + len("A new first line.\n") and shown["revision"] == 2
 
