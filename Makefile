@@ -4,13 +4,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
+# Settings read this file of the data directory (DATA_DIR, data/ by default): see `run` below.
+LOCAL_ENV := $(or $(DATA_DIR),data)/.env
 
 # Python >= 3.12: python3.13, python3.12, python3, or a pyenv-installed one.
 PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$(pyenv root 2>/dev/null)/versions/3.1[2-9]*/bin/python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	echo $$p; break; fi; done)
 
-.PHONY: run test lint format venv migrate demo check-deploy bench bench-scale clean
+.PHONY: run dev setup test lint format venv migrate demo check-deploy bench bench-scale clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or newer is needed (python3.13, python3.12 or python3); install one and retry." >&2; exit 1; fi
@@ -22,12 +24,27 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 venv: $(BIN)/.installed
 
-run: venv
-	@mkdir -p data
-	@DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
-	@DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_demo
-	@DEBUG=$${DEBUG:-1} $(BIN)/python manage.py demo_logins --address http://127.0.0.1:$(PORT)/
-	@PATH="$(CURDIR)/$(BIN):$$PATH" DEBUG=$${DEBUG:-1} exec $(BIN)/honcho start -f Procfile
+# `make run` serves the desk as a small real deployment would: DEBUG off, friendly error pages, a secret key made
+# once and kept in data/secret_key, static files collected into data/static. data/.env (LOCAL_DEPLOYMENT=1) is
+# read by settings, so every manage.py command works in a new shell too. `make dev` is the same desk with DEBUG on.
+run: export DEBUG := 0
+run: setup
+	@PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho start -f Procfile
+
+dev: export DEBUG := 1
+dev: setup
+	@PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho start -f Procfile
+
+$(LOCAL_ENV):
+	@mkdir -p $(dir $@)
+	@printf '%s\n' '# Written by make run; read by project/settings.py. Variables set in the environment win.' \
+		'LOCAL_DEPLOYMENT=1' > $@
+
+setup: venv $(LOCAL_ENV)
+	@$(BIN)/python manage.py migrate --noinput
+	@$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@$(BIN)/python manage.py load_demo
+	@$(BIN)/python manage.py demo_logins --address http://127.0.0.1:$(PORT)/
 
 # The suite runs on PostgreSQL and Redis when they answer on their standard local ports (or DATABASE_URL and
 # REDIS_URL say where), and on SQLite with the filesystem broker otherwise.

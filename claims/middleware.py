@@ -50,3 +50,59 @@ class HealthCheckMiddleware:
 
         view = {"/healthz": health.healthz, "/readyz": health.readyz}.get(request.path_info)
         return view(request) if view else self.get_response(request)
+
+
+class RequestTooLargeMiddleware:
+    """Answer 413 with the limit, in words, when a request's body is over limits.request_body_max_bytes().
+
+    Django raises RequestDataTooBig wherever request.POST is first read (the CSRF check, here), which would answer
+    a bare 400. Forms are parsed here, just after CsrfViewMiddleware read the CSRF cookie and before it checks the
+    token, so the 413 page can carry a working upload form; files in a multipart body are not counted, which is why
+    a text too large to paste can be uploaded. Other bodies (JSON) are refused by their declared length unread.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.core.exceptions import RequestDataTooBig
+
+        from claims import limits
+
+        if request.method in ("POST", "PUT", "PATCH"):
+            if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+                try:
+                    request.POST  # noqa: B018 -- parsing is the check; views read the parsed copy
+                except RequestDataTooBig:
+                    return _too_large(request, limits.request_body_max_bytes())
+            elif _declared_length(request) > limits.request_body_max_bytes():
+                return _too_large(request, limits.request_body_max_bytes())
+        return self.get_response(request)
+
+
+def _declared_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def _too_large(request, limit: int):
+    from django.http import JsonResponse
+    from django.shortcuts import render
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from claims import limits
+
+    size = _declared_length(request)
+    message = _("What you sent is %(size)s; a form or an API request may carry at most %(limit)s of text. "
+                "Longer texts are uploaded as a file.") % {"size": limits.human_size(size),
+                                                             "limit": limits.human_size(limit)}
+    if request.path_info.startswith("/api/") or "json" in request.headers.get("Accept", ""):
+        return JsonResponse({"detail": message, "limit_bytes": limit}, status=413)
+    article_new = reverse("desk:article-new")
+    return render(request, "413.html", {
+        "message": message, "upload_url": article_new if request.path_info == article_new else None,
+        "upload_limit": limits.human_size(limits.article_upload_max_bytes()),
+    }, status=413)

@@ -57,6 +57,14 @@ def fetch_article(self, article_id: int) -> None:
         raise self.retry(countdown=exc.delay, exc=exc) from exc
 
 
+# Scoring is bounded per claim (claims/services/matching.py) and safe to run twice: it refreshes the same links.
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
+def suggest_similar_claims(claim_id: int) -> int:
+    from claims.services.matching import run_similar
+
+    return len(run_similar(claim_id=claim_id))
+
+
 @shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
 def check_evidence_passage(evidence_id: int) -> None:
     from claims.services.captures import check_passage

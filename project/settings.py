@@ -6,10 +6,12 @@ processes. Each variable is documented in README.md; a malformed value stops sta
 """
 
 import ipaddress
+import os
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management.utils import get_random_secret_key
 
 from claims.fetching.safety import parse_allowed_ports
 
@@ -35,17 +37,59 @@ def _ports(name: str) -> tuple:
         raise ImproperlyConfigured(str(exc)) from exc
 
 
-DEBUG = env.bool("DEBUG", default=False)
+def _local_secret_key(path: Path) -> str:
+    """The key kept in ``path`` (mode 600), made on first use. Web, worker and beat start at once: the file is
+    linked into place whole, so the one that loses the race reads the winner's key."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as file:
+        file.write(get_random_secret_key())
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+    return path.read_text().strip()
+
+
 DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "data")))
+
+
+class _EnvFile(environ.Env):
+    """The variables of data/.env, read into a dict of their own: never copied into os.environ, where every
+    subprocess (a test's production probe, say) would inherit them."""
+
+    ENVIRON: dict = {}
+
+
+# `make run` writes data/.env (LOCAL_DEPLOYMENT=1), so a manage.py command typed in a new shell runs against the
+# same desk; variables set in the environment win over the file.
+if (DATA_DIR / ".env").is_file():
+    _EnvFile.read_env(DATA_DIR / ".env")
+    env.ENVIRON = {**_EnvFile.ENVIRON, **os.environ}
+
+DEBUG = env.bool("DEBUG", default=False)
+# One machine over plain HTTP on 127.0.0.1 (`make run`): DEBUG stays off, but the key is generated and kept under
+# data/, and the HTTPS-only defaults below are relaxed. Production never sets it and keeps every strict default.
+LOCAL_DEPLOYMENT = env.bool("LOCAL_DEPLOYMENT", default=False)
+_STRICT = not DEBUG and not LOCAL_DEPLOYMENT
 
 if DEBUG:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-never-use-in-production")
+elif env.str("SECRET_KEY", default=""):
+    SECRET_KEY = env.str("SECRET_KEY")
+elif LOCAL_DEPLOYMENT:
+    SECRET_KEY = _local_secret_key(DATA_DIR / "secret_key")
 else:
-    SECRET_KEY = env.str("SECRET_KEY", default="")
-    if not SECRET_KEY:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (DEBUG=1 allows a development key).")
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set when DEBUG is off (DEBUG=1 allows a development key; LOCAL_DEPLOYMENT=1, which "
+        "`make run` writes to data/.env, keeps a generated one in data/secret_key).")
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if not _STRICT else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env.str("SITE_NAME", default="Fact Desk")
@@ -78,6 +122,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Right after the CSRF middleware's cookie is read, before its token check reads the body.
+    "claims.middleware.RequestTooLargeMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -211,8 +257,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-ARTICLE_UPLOAD_MAX_BYTES = env.int("ARTICLE_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
+# Request limits (docs/limits.md lists every limit). An uploaded article file: HTML carries markup around its text.
+ARTICLE_UPLOAD_MAX_BYTES = env.int("ARTICLE_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# A request body without its files, forms and JSON alike. An article at its limit (claims.limits, 2,000,000
+# characters) fits however it is encoded: Arabic form-urlencoded, or JSON with \uXXXX escapes, takes 6 bytes a
+# character. Over it, claims.middleware.RequestTooLargeMiddleware answers 413 saying so.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=12 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
 LANGUAGE_CODE = "en"
@@ -284,13 +334,14 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"ClaimKindEnum": "claims.models.Claim.Kind"},
 }
 
-# Security: safe by default once DEBUG is off; the TLS-related ones can be relaxed behind a terminating proxy.
+# Security: safe by default once DEBUG is off; the TLS-related ones can be relaxed behind a terminating proxy, and
+# are off in the local deployment, which has no TLS (cookies marked Secure would never come back over plain HTTP).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_STRICT)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=_STRICT)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=_STRICT)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if _STRICT else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _STRICT
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"

@@ -63,6 +63,7 @@ EXPECTED = {
     "desk:evidence_edit": DESK_POST,
     "desk:evidence_remove": DESK_POST,
     "desk:claim-similar-find": DESK_POST,
+    "desk:claim-similar-panel": DESK,
     "desk:claim-similar-decide": DESK_POST,
     "desk:capture": DESK,
     "desk:capture_archived": DESK,

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.relations import PKOnlyObject
 
+from claims import limits
 from claims.details import CHANNELS, FIELDS
 from claims.models import Article, ArticleRevision, Attendee, Capture, Claim, ClaimEvent, Entity, Evidence, Source
 from claims.workflow import STATUS_LABELS, VERDICTS
@@ -16,7 +17,7 @@ from claims.workflow import STATUS_LABELS, VERDICTS
 
 class ArticleSerializer(serializers.ModelSerializer):
     text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False,
-                                 help_text="Text of the current revision. PATCH with a new text adds a revision.")
+                                 max_length=limits.ARTICLE_TEXT_MAX_CHARS, help_text="Text of the current revision. PATCH with a new text adds a revision.")
     revision = serializers.IntegerField(source="revision_number", read_only=True)
     language = serializers.CharField(required=False, allow_blank=True, max_length=12)
     direction = serializers.ChoiceField(choices=Article.Direction.choices, required=False)
@@ -55,9 +56,11 @@ class ArticleRevisionSerializer(serializers.ModelSerializer):
 
 
 class SelectorSerializer(serializers.Serializer):
-    exact = serializers.CharField(required=False, trim_whitespace=False)
-    prefix = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    suffix = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    exact = serializers.CharField(required=False, trim_whitespace=False, max_length=limits.CLAIM_QUOTE_MAX_CHARS)
+    prefix = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False,
+                                   max_length=limits.CLAIM_QUOTE_MAX_CHARS)
+    suffix = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False,
+                                   max_length=limits.CLAIM_QUOTE_MAX_CHARS)
     start = serializers.IntegerField(required=False, min_value=0, help_text="Unicode code points.")
     end = serializers.IntegerField(required=False, min_value=0, help_text="Unicode code points, exclusive.")
 
@@ -139,7 +142,9 @@ class ClaimSerializer(serializers.ModelSerializer):
                   "rationale", "public_url", "imported", "version", "anchor", "anchor_confidence", "created_at", "updated_at"]
         read_only_fields = ["status", "verdict", "rationale", "anchor", "anchor_confidence", "created_at",
                             "updated_at"]
-        extra_kwargs = {"entities": {"required": False}, "statement_language": {"required": False}}
+        extra_kwargs = {"entities": {"required": False}, "statement_language": {"required": False},
+                        "statement": {"max_length": limits.CLAIM_STATEMENT_MAX_CHARS},
+                        "statement_en": {"max_length": limits.CLAIM_STATEMENT_MAX_CHARS}}
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_public_url(self, claim):
@@ -260,6 +265,8 @@ class EvidenceSerializer(serializers.ModelSerializer):
                   "estimate_lower", "estimate_upper", "estimate_approximate", "estimate_unit", "passage_found",
                   "passage_start", "passage_end", "passage_score", "created_at"]
         read_only_fields = ["passage_found", "passage_start", "passage_end", "passage_score", "created_at"]
+        extra_kwargs = {"passage": {"max_length": limits.EVIDENCE_PASSAGE_MAX_CHARS},
+                        "note": {"max_length": limits.EVIDENCE_PASSAGE_MAX_CHARS}}
 
     def get_estimate(self, evidence) -> dict | None:
         if not evidence.has_estimate:
@@ -299,8 +306,8 @@ class ClaimEventSerializer(serializers.ModelSerializer):
 class TransitionSerializer(serializers.Serializer):
     to = serializers.CharField()
     verdict = serializers.CharField(required=False, allow_blank=True)
-    rationale = serializers.CharField(required=False, allow_blank=True)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    rationale = serializers.CharField(required=False, allow_blank=True, max_length=limits.RATIONALE_MAX_CHARS)
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.COMMENT_MAX_CHARS)
     version = serializers.IntegerField(required=False)
 
 

@@ -10,7 +10,6 @@ import re
 from collections import Counter
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import JsonResponse
@@ -18,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from claims import limits
 from claims.arabic import normalize, parse_quantity
 from claims.dates import resolve_relative_date
 from claims.desk.access import desk_member_required
@@ -51,10 +51,10 @@ class ArticleImportForm(forms.Form):
         upload = self.cleaned_data.get("file")
         if not upload:
             return None
-        limit = settings.ARTICLE_UPLOAD_MAX_BYTES
+        limit = limits.article_upload_max_bytes()
         if upload.size > limit:
             raise forms.ValidationError(
-                f"The file is {_size(upload.size)}; the limit is {_size(limit)}. "
+                f"The file is {limits.human_size(upload.size)}; the limit is {limits.human_size(limit)}. "
                 "Paste the article's text instead, or trim the file.")
         if not upload.name.lower().endswith((".txt", ".html", ".htm")):
             raise forms.ValidationError("Upload a .txt or .html file.")
@@ -68,10 +68,6 @@ class ArticleImportForm(forms.Form):
         if not given and not self.errors:
             raise forms.ValidationError("Paste the article's text, upload a file, or give its URL.")
         return data
-
-
-def _size(n: int) -> str:
-    return f"{n / 1_048_576:.1f} MB" if n >= 1_048_576 else f"{n / 1024:.1f} KB"
 
 
 def read_uploaded_article(upload) -> tuple[str, str]:
@@ -109,7 +105,13 @@ def article_new(request):
                 if article.import_state == Article.ImportState.FETCHING:
                     messages.info(request, "The article waits in 'fetching' until its text arrives from the URL.")
                 return redirect(article.get_absolute_url())
-    return render(request, "desk/article_form.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "desk/article_form.html", {"form": form, **_limits_context()},
+                  status=400 if form.errors else 200)
+
+
+def _limits_context() -> dict:
+    return {"max_chars": f"{limits.ARTICLE_TEXT_MAX_CHARS:,}", "max_chars_raw": limits.ARTICLE_TEXT_MAX_CHARS,
+            "upload_limit": limits.human_size(limits.article_upload_max_bytes())}
 
 
 class ArticleEditForm(forms.Form):

@@ -34,5 +34,6 @@ urlpatterns = [
     path("entities/search/", extraction.entity_search, name="entity-search"),
     path("entities/new/", extraction.entity_create, name="entity-create"),
     path("claims/<int:pk>/similar/", matching.find_similar, name="claim-similar-find"),
+    path("claims/<int:pk>/similar/panel/", matching.similar_panel, name="claim-similar-panel"),
     path("claims/<int:pk>/similar/<int:link_pk>/", matching.decide_similar, name="claim-similar-decide"),
 ]

@@ -89,6 +89,9 @@ class Claim(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     #: Normalized statement, quote and claimant (claims.arabic.normalize) for search and matching.
     search_text = models.TextField(blank=True, editable=False)
+    #: When similar-claims scoring was last queued for this claim, until a worker finishes it (then null): the
+    #: desk shows "looking for similar claims…" meanwhile.
+    similar_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
-from claims import anchoring
+from claims import anchoring, limits
 from claims.arabic import detect_language, direction_for
 from claims.models import Article, ArticleRevision, Claim, ClaimEvent
 from claims.services.history import build_event
@@ -37,7 +37,12 @@ class ArticleInvalid(ValueError):
 
 
 def clean_text(text: str) -> str:
-    """Article text as stored: Unicode line ends unified, no NULs; everything else kept byte for byte."""
+    """Article text as stored: Unicode line ends unified, no NULs; everything else kept byte for byte.
+
+    Raises ArticleInvalid over limits.ARTICLE_TEXT_MAX_CHARS, however the text came (paste, upload, fetch, API).
+    """
+    if message := limits.too_long(text, limits.ARTICLE_TEXT_MAX_CHARS):
+        raise ArticleInvalid({"text": message})
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
 
 

@@ -3,13 +3,13 @@
 from django.db import transaction
 from django.db.models import F
 
-from claims import anchoring
+from claims import anchoring, limits
 from claims.arabic import normalize
 from claims.dates import parse_partial_date
 from claims.details import DetailsError, clean_details
 from claims.models import Attendee, Claim, Entity
 from claims.services.history import diff, record_event
-from claims.services.matching import suggest_after_commit
+from claims.services.matching import queue_similar
 from claims.workflow import PUBLIC_STATUSES
 
 #: Fields whose change is substantive: it makes the editor the claim's last editor (four eyes) and is history.
@@ -40,7 +40,17 @@ class ClaimLocked(Exception):
     """A published claim changes only through a correction."""
 
 
+#: Each text field of a claim and its limit; the API serializers and the desk forms show the same numbers.
+FIELD_LIMITS = {"statement": limits.CLAIM_STATEMENT_MAX_CHARS, "statement_en": limits.CLAIM_STATEMENT_MAX_CHARS,
+                "claimant": limits.CLAIMANT_MAX_CHARS}
+SELECTOR_LIMITS = {"exact": limits.CLAIM_QUOTE_MAX_CHARS, "prefix": limits.CLAIM_QUOTE_MAX_CHARS,
+                   "suffix": limits.CLAIM_QUOTE_MAX_CHARS}
+
+
 def resolve_selector(text: str, selector: dict) -> anchoring.Selector:
+    # Checked before anchoring: searching an article for a pasted megabyte is the cost the limit avoids.
+    if errors := limits.check_lengths(selector, SELECTOR_LIMITS):
+        raise ClaimInvalid({"selector": errors.get("exact") or next(iter(errors.values()))})
     try:
         return anchoring.resolve(
             text,
@@ -55,7 +65,7 @@ def resolve_selector(text: str, selector: dict) -> anchoring.Selector:
 
 
 def _clean_fields(fields: dict) -> dict:
-    errors = {}
+    errors = limits.check_lengths(fields, FIELD_LIMITS)
     if "statement" in fields and not (fields["statement"] or "").strip():
         errors["statement"] = "Write the claim as a neutral statement."
     if fields.get("claimed_on"):
@@ -86,7 +96,8 @@ def create_claim(*, article, by, selector: dict, statement: str, kind: str = "ot
         raise ClaimInvalid({"article": "The article has no text yet (it is still being fetched)."})
     revision = article.current_revision
     sel = resolve_selector(revision.text, selector or {})
-    fields = _clean_fields({"statement": statement, "kind": kind, "details": details, "claimed_on": claimed_on})
+    fields = _clean_fields({"statement": statement, "statement_en": statement_en, "claimant": claimant, "kind": kind,
+                            "details": details, "claimed_on": claimed_on})
     claim = Claim(
         article=article, revision=revision, exact=sel.exact, prefix=sel.prefix, suffix=sel.suffix,
         start=sel.start, end=sel.end, kind=kind, statement=statement.strip(),
@@ -102,7 +113,7 @@ def create_claim(*, article, by, selector: dict, statement: str, kind: str = "ot
         _write_attendees(claim, attendees)
     record_event(claim=claim, actor=by, action="created", to_status=claim.status,
                  changes={"statement": [None, claim.statement], "kind": [None, kind]})
-    suggest_after_commit(claim.pk)
+    queue_similar(claim_id=claim.pk)
     return claim
 
 
@@ -166,7 +177,7 @@ def update_claim(*, claim_id: int, by, version: int, selector: dict | None = Non
         record_correction(claim=claim, by=by, changes=changes, comment=correction)
     else:
         record_event(claim=claim, actor=by, action="edited", changes=changes)
-    suggest_after_commit(claim.pk)
+    queue_similar(claim_id=claim.pk)
     return claim
 
 

@@ -1,13 +1,19 @@
 """Similar claims: find candidates for a claim, score them with ``claims.matching``, keep suggestions as
 ClaimLinks for an editor to confirm ("same claim") or dismiss. A decided link is never re-suggested.
+
+Scoring runs in a worker (``queue_similar``), never in the request that saved the claim: a 4 MB statement scored
+against its candidates once held a web request, and SQLite's write lock, for minutes. Its cost per claim is
+bounded: at most 2 × CANDIDATES candidates, each read to limits.MATCHING_TEXT_MAX_CHARS.
 """
 
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from claims import limits
 from claims.matching import SUGGEST_THRESHOLD, ClaimText, score
 from claims.models import Claim, ClaimLink
+from claims.services.queueing import enqueue_after_commit
 
 #: How many candidates each way (wording, shared entities) are scored in Python per claim: bounded work.
 CANDIDATES = 200
@@ -20,8 +26,9 @@ def claim_text(claim: Claim) -> ClaimText:
     dates = {str(details[key]) for key in ("date", "as_of", "period") if details.get(key)}
     facts = tuple((key, str(details[key]).strip().lower()) for key in ("place", "channel")
                   if details.get(key) and details[key] != "unknown")
-    return ClaimText(text=f"{claim.statement} {claim.exact}", entities=frozenset(e.pk for e in claim.entities.all()),
-                     dates=frozenset(dates), facts=facts)
+    cut = limits.MATCHING_TEXT_MAX_CHARS
+    return ClaimText(text=f"{claim.statement[:cut]} {claim.exact[:cut]}",
+                     entities=frozenset(e.pk for e in claim.entities.all()), dates=frozenset(dates), facts=facts)
 
 
 def has_trigram_extension() -> bool:
@@ -38,7 +45,8 @@ def candidate_claims(claim: Claim):
     if has_trigram_extension():
         from django.contrib.postgres.search import TrigramSimilarity
 
-        by_words = (others.annotate(similarity=TrigramSimilarity("search_text", claim.search_text))
+        words = claim.search_text[:2 * limits.MATCHING_TEXT_MAX_CHARS]
+        by_words = (others.annotate(similarity=TrigramSimilarity("search_text", words))
                     .filter(similarity__gte=TRIGRAM_FLOOR).order_by("-similarity"))
     else:
         by_words = others.order_by("-updated_at")
@@ -49,9 +57,12 @@ def candidate_claims(claim: Claim):
             .prefetch_related("entities"))
 
 
-@transaction.atomic
 def suggest_similar(*, claim: Claim) -> list[ClaimLink]:
-    """Store (or refresh) suggestions for `claim` scoring at least SUGGEST_THRESHOLD; drop stale ones."""
+    """Store (or refresh) suggestions for `claim` scoring at least SUGGEST_THRESHOLD; drop stale ones.
+
+    Scoring only reads; the links are written in one short transaction after it (on SQLite a transaction holds
+    the one write lock, which every desk write waits for).
+    """
     claim = Claim.objects.prefetch_related("entities").get(pk=claim.pk)
     mine = claim_text(claim)
     scores = {}
@@ -59,13 +70,20 @@ def suggest_similar(*, claim: Claim) -> list[ClaimLink]:
         match = score(mine, claim_text(other))
         if match.score >= SUGGEST_THRESHOLD:
             scores[other.pk] = match.score
-    existing = {(link.from_claim_id, link.to_claim_id): link for link in _links_of(claim.pk)}
+    with transaction.atomic():
+        return _store_links(claim.pk, scores)
+
+
+def _store_links(claim_id: int, scores: dict[int, float]) -> list[ClaimLink]:
+    existing = {(link.from_claim_id, link.to_claim_id): link for link in _links_of(claim_id).select_for_update()}
     kept = []
     for other_id, value in scores.items():
-        pair = tuple(sorted((claim.pk, other_id)))
+        pair = tuple(sorted((claim_id, other_id)))
         link = existing.pop(pair, None)
         if link is None:
-            link = ClaimLink.objects.create(from_claim_id=pair[0], to_claim_id=pair[1], score=value)
+            # get_or_create: the other claim's run may store the same pair at the same moment.
+            link, _ = ClaimLink.objects.get_or_create(from_claim_id=pair[0], to_claim_id=pair[1],
+                                                      defaults={"score": value})
         elif link.state == ClaimLink.State.SUGGESTED and link.score != value:
             link.score = value
             link.save(update_fields=["score"])
@@ -73,6 +91,28 @@ def suggest_similar(*, claim: Claim) -> list[ClaimLink]:
     stale = [link.pk for link in existing.values() if link.state == ClaimLink.State.SUGGESTED]
     ClaimLink.objects.filter(pk__in=stale).delete()
     return sorted(kept, key=lambda link: -link.score)
+
+
+def queue_similar(*, claim_id: int) -> None:
+    """Have a worker look for claims similar to this one once the current transaction commits (so a failure
+    never loses the edit, and the worker sees the saved text); the desk says "looking…" until it is done."""
+    Claim.objects.filter(pk=claim_id).update(similar_queued_at=timezone.now())
+    from claims.tasks import suggest_similar_claims
+
+    enqueue_after_commit(suggest_similar_claims, claim_id)
+
+
+def run_similar(*, claim_id: int) -> list[ClaimLink]:
+    """The worker's side of ``queue_similar``: score, store, and clear the "looking" mark it was queued under
+    (a newer request, queued while this one ran, keeps its mark for its own run)."""
+    row = Claim.objects.filter(pk=claim_id).values("similar_queued_at").first()
+    if row is None:
+        return []  # deleted since: nothing to look for
+    try:
+        return suggest_similar(claim=Claim(pk=claim_id))
+    finally:
+        # Even after a failure (it is logged): the desk then offers to look again instead of "looking…" forever.
+        Claim.objects.filter(pk=claim_id, similar_queued_at=row["similar_queued_at"]).update(similar_queued_at=None)
 
 
 def _links_of(claim_id: int):
@@ -96,8 +136,3 @@ def decide_link(*, link: ClaimLink, by, same: bool) -> ClaimLink:
     link.decided_by, link.decided_at = by, timezone.now()
     link.save(update_fields=["state", "decided_by", "decided_at"])
     return link
-
-
-def suggest_after_commit(claim_id: int) -> None:
-    """Score a created or edited claim once its transaction commits, so a failure never loses the edit."""
-    transaction.on_commit(lambda: suggest_similar(claim=Claim(pk=claim_id)), robust=True)

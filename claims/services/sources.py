@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from claims import limits
 from claims.arabic.typed_numbers import parse_typed_number
 from claims.fetching.urls import InvalidURL, normalize_url, validate_url
 from claims.models import Capture, Claim, Evidence, Source
@@ -117,9 +118,20 @@ def clean_estimate(data: dict) -> dict:
     return out
 
 
+#: A passage is searched for in every capture of its source: its length bounds that work.
+EVIDENCE_LIMITS = {"passage": limits.EVIDENCE_PASSAGE_MAX_CHARS, "note": limits.EVIDENCE_PASSAGE_MAX_CHARS,
+                   "correction": limits.COMMENT_MAX_CHARS}
+
+
+def _check_lengths(**texts) -> None:
+    if errors := limits.check_lengths(texts, EVIDENCE_LIMITS):
+        raise SourceInvalid(errors)
+
+
 @transaction.atomic
 def add_evidence(*, claim: Claim, source: Source, by, stance: str = "supports", passage: str = "",
                  note: str = "", correction: str = "", **estimate) -> Evidence:
+    _check_lengths(passage=passage, note=note, correction=correction)
     if stance not in Evidence.Stance.values:
         raise SourceInvalid({"stance": f"Use one of: {', '.join(Evidence.Stance.values)}."})
     if claim.status in PUBLIC_STATUSES and not correction.strip():
@@ -140,6 +152,7 @@ def add_evidence(*, claim: Claim, source: Source, by, stance: str = "supports", 
 
 @transaction.atomic
 def update_evidence(*, evidence: Evidence, by, correction: str = "", **changes) -> Evidence:
+    _check_lengths(passage=changes.get("passage"), note=changes.get("note"), correction=correction)
     claim = evidence.claim
     if claim.status in PUBLIC_STATUSES and not correction.strip():
         raise SourceInvalid({"claim": "This claim is published: changing its evidence is a correction; say why."})

@@ -4,8 +4,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from claims import workflow
+from claims import limits, workflow
 from claims.models import Claim
 from claims.services.articles import approve_public_anchor
 from claims.services.claims import StaleVersion
@@ -49,6 +50,13 @@ def transition_options(*, claim: Claim, user, evidence_count: int | None = None)
             for t in workflow.transitions_for(state.status, actor)]
 
 
+def _check_lengths(*, rationale: str | None, comment: str = "") -> None:
+    for text, limit, what in ((rationale, limits.RATIONALE_MAX_CHARS, _("The rationale")),
+                              (comment, limits.COMMENT_MAX_CHARS, _("The comment"))):
+        if message := limits.too_long(text, limit):
+            raise TransitionRefused(f"{what}: {message}")
+
+
 @transaction.atomic
 def transition_claim(*, claim: Claim, to: str, by, verdict: str | None = None, rationale: str | None = None,
                      comment: str = "", version: int | None = None) -> Claim:
@@ -58,6 +66,7 @@ def transition_claim(*, claim: Claim, to: str, by, verdict: str | None = None, r
     never publishes a verdict they have not seen.
     """
     # Lock: a reviewer publishing and an editor editing at once are serialized; the loser sees the new state.
+    _check_lengths(rationale=rationale, comment=comment)
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if version is not None and claim.version != version:
         raise StaleVersion(claim, version)
@@ -94,6 +103,7 @@ def transition_claim(*, claim: Claim, to: str, by, verdict: str | None = None, r
 @transaction.atomic
 def set_verdict(*, claim: Claim, by, verdict: str, rationale: str, version: int | None = None) -> Claim:
     """Record a proposed verdict on an unpublished claim without moving it (published ones: ``correct``)."""
+    _check_lengths(rationale=rationale)
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if version is not None and claim.version != version:
         raise StaleVersion(claim, version)
@@ -117,6 +127,7 @@ def record_correction(*, claim: Claim, by, changes: dict, comment: str) -> None:
 
     Called inside the caller's transaction after its save, so a refusal here rolls the change back.
     """
+    _check_lengths(rationale=None, comment=comment)
     workflow.check_correction(actor_for(by), comment)
     approve_public_anchor(claim=claim, going_public=False)
     from_status = claim.status

@@ -103,14 +103,16 @@ def test_similar_claims_are_listed_and_confirmed_through_the_api(api, demo):
     assert response.json()["state"] == "confirmed" and response.json()["decided_by"] == "ed"
 
 
-def test_creating_a_claim_through_the_api_suggests_similar_ones(api, demo, django_capture_on_commit_callbacks):
+def test_creating_a_claim_through_the_api_suggests_similar_ones(api, demo, celery_worker):
+    from tests.waiting import wait_for
+
     text = "زار حفتر موسكو عام 2018 والتقى وزير الدفاع الروسي سيرغي شويغو"
     article = ArticleFactory(text=text)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = api.post("/api/v1/claims/", {"article": article.pk, "selector": {"exact": text},
-                                                "statement": text, "kind": "meeting"}, format="json")
+    response = api.post("/api/v1/claims/", {"article": article.pk, "selector": {"exact": text},
+                                            "statement": text, "kind": "meeting"}, format="json")
     assert response.status_code == 201
-    assert ClaimLink.objects.filter(to_claim_id=response.json()["id"]).exists()
+    # Scored by the worker after the request committed, not inside it.
+    assert wait_for(lambda: ClaimLink.objects.filter(to_claim_id=response.json()["id"]).exists())
 
 
 def test_stale_claim_edit_is_a_409_with_the_current_claim(api, demo):

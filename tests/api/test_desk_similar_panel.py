@@ -17,12 +17,15 @@ def test_claim_page_lists_the_suggestion_with_its_score(client, editor, demo):
     assert f"#{link.to_claim_id} " in page and f"{link.score:.2f}" in page
 
 
-def test_look_for_similar_claims_button_stores_suggestions(client, editor, demo):
+def test_look_for_similar_claims_button_stores_suggestions(client, editor, demo, celery_worker):
+    from tests.waiting import wait_for
+
     claim = Claim.objects.filter(kind="meeting").order_by("pk").first()
     client.force_login(editor)
     response = client.post(f"/desk/claims/{claim.pk}/similar/")
     assert response.status_code == 302 and response.url.endswith("#similar")
-    assert ClaimLink.objects.count() == 1
+    # A worker scores it once the request has answered.
+    assert wait_for(lambda: ClaimLink.objects.count() == 1)
 
 
 def test_confirming_same_claim_from_the_desk(client, editor, demo):
