@@ -234,6 +234,12 @@ REST_FRAMEWORK = {
         "claims.api.filters.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
+    # DRF's own, with a nesting limit on JSON bodies.
+    "DEFAULT_PARSER_CLASSES": [
+        "claims.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "claims.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "claims.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
