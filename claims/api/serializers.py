@@ -94,7 +94,11 @@ def _details_schema() -> dict:
 
 @extend_schema_field(_details_schema())
 class DetailsField(serializers.JSONField):
-    pass
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("Give the details as an object of the kind's field names and values.")
+        return value
 
 
 #: From the workflow, not from the model's choices: the API names statuses and verdicts by their stored ids.
@@ -272,8 +276,9 @@ class ClaimEventSerializer(serializers.ModelSerializer):
 
 
 class TransitionSerializer(serializers.Serializer):
-    to = serializers.CharField()
-    verdict = serializers.CharField(required=False, allow_blank=True)
+    # Choices, so the schema lists the ids a client may send; the workflow decides which move is allowed.
+    to = serializers.ChoiceField(choices=STATUS_CHOICES)
+    verdict = serializers.ChoiceField(choices=VERDICT_CHOICES, required=False, allow_blank=True)
     rationale = serializers.CharField(required=False, allow_blank=True)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     version = serializers.IntegerField(required=False)
