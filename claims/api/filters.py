@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef
 from django_filters.fields import IsoDateTimeField, RangeField
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.widgets import DateRangeWidget
+from drf_spectacular.utils import extend_schema_field
 
 from claims.arabic import normalize
 from claims.models import Article, Claim, Entity, Evidence, Source
@@ -35,6 +36,7 @@ class FilterBackend(DjangoFilterBackend):
 MAX_ID = 2**63 - 1
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.NumberFilter):
     """A row's id: a whole number the database can compare. A NumberFilter takes any decimal (-2.5e258), which
     SQLite cannot bind (OverflowError) and which says nothing about a row."""
