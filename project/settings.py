@@ -257,6 +257,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Bodies documented as JSON only: a form encoding cannot carry the nested selector, details or names, so a
+    # client generated for it would fail (the API still reads forms, for the browsable API's HTML forms).
+    "PARSER_WHITELIST": ["claims.api.parsers.JSONParser"],
     # A claim's status and a transition's target are one set of ids: one component, under its existing name.
     "ENUM_NAME_OVERRIDES": {"StatusEnum": "claims.api.serializers.STATUS_CHOICES"},
     # Swagger UI served from this server (no CDN): the desk works offline.

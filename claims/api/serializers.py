@@ -10,6 +10,7 @@ from rest_framework import serializers
 from rest_framework.relations import PKOnlyObject
 
 from claims.details import CHANNELS, FIELDS
+from claims.fetching.urls import MAX_URL_LENGTH
 from claims.models import Article, ArticleRevision, Attendee, Capture, Claim, ClaimEvent, Entity, Evidence, Source
 from claims.workflow import STATUS_LABELS, VERDICTS
 
@@ -216,10 +217,18 @@ class CaptureSerializer(serializers.ModelSerializer):
         return capture.error or None
 
 
+@extend_schema_field({"oneOf": [
+    {"type": "string", "format": "uri", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://", "maxLength": MAX_URL_LENGTH},
+    {"type": "string", "maxLength": 0}]})
+class SourceURLField(serializers.CharField):
+    """A text field to the API (the service normalizes and checks the address, in words an editor understands),
+    documented as what it accepts: an http(s) URL, or blank for an offline source."""
+
+
 class SourceSerializer(serializers.ModelSerializer):
-    # Text, not URI, in the schema: an offline source has no URL ("").
-    url = serializers.CharField(required=False, allow_blank=True, max_length=2000,
-                                help_text="The source's URL, normalized; one source per URL. Blank: offline.")
+    url = SourceURLField(required=False, allow_blank=True, max_length=MAX_URL_LENGTH,
+                         help_text="The source's URL, normalized; one source per URL. Blank: an offline source, "
+                         "which needs a title or a note instead.")
     original_url = serializers.CharField(read_only=True, help_text="The URL as the editor pasted it.")
     latest_capture = CaptureSerializer(read_only=True, allow_null=True)
 
@@ -289,4 +298,6 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class ConflictSerializer(ErrorSerializer):
-    current = ClaimSerializer(help_text="The claim as it is now: merge your change into it and send its version.")
+    # Absent when the conflict is not a version but a published claim that changes only through a correction.
+    current = ClaimSerializer(required=False, help_text="When someone saved a newer version: the claim as it is "
+                              "now; merge your change into it and send its version.")
