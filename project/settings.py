@@ -309,6 +309,12 @@ REST_FRAMEWORK = {
         "claims.api.filters.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
+    # DRF's own, with a nesting limit on JSON bodies.
+    "DEFAULT_PARSER_CLASSES": [
+        "claims.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "claims.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "claims.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
@@ -326,12 +332,17 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Bodies documented as JSON only: a form encoding cannot carry the nested selector, details or names, so a
+    # client generated for it would fail (the API still reads forms, for the browsable API's HTML forms).
+    "PARSER_WHITELIST": ["claims.api.parsers.JSONParser"],
+    # One named enum for each set of ids that several components share: a claim's status and a transition's
+    # target; the claim kinds of Claim and PublicClaim (the same claim, as readers see it).
+    "ENUM_NAME_OVERRIDES": {"StatusEnum": "claims.api.serializers.STATUS_CHOICES",
+                            "ClaimKindEnum": "claims.models.Claim.Kind"},
     # Swagger UI served from this server (no CDN): the desk works offline.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # The claim kinds appear in Claim and PublicClaim (the same claim, as readers see it): one named enum for both.
-    "ENUM_NAME_OVERRIDES": {"ClaimKindEnum": "claims.models.Claim.Kind"},
 }
 
 # Security: safe by default once DEBUG is off; the TLS-related ones can be relaxed behind a terminating proxy, and

@@ -81,3 +81,52 @@ def test_an_edit_and_a_publication_of_the_same_version_do_not_both_land(transact
     stored = Claim.objects.get(pk=claim.pk)
     # Never a published claim whose wording the reviewer did not see.
     assert not (stored.status == "published" and stored.statement == "Reworded late.")
+
+
+def _after_both_read(monkeypatch, owner, name):
+    """Hold each of two requests at ``owner.name`` until both have reached it: both have read the same state."""
+    barrier = threading.Barrier(2)
+    original = getattr(owner, name)
+
+    def held(*args, **kwargs):
+        result = original(*args, **kwargs)
+        barrier.wait(timeout=10)
+        return result
+
+    monkeypatch.setattr(owner, name, held)
+
+
+def test_two_concurrent_deletes_of_one_claim_delete_it_once_and_the_other_gets_404(transactional_db, api_as,
+                                                                                     monkeypatch):
+    from claims.api.views import ClaimViewSet
+
+    editors = [UserFactory(username=f"ed-del-{i}", role="editor") for i in range(2)]
+    claim = ClaimFactory(created_by=editors[0], last_editor=editors[0])
+    _after_both_read(monkeypatch, ClaimViewSet, "get_object")  # both found the claim before either deletes it
+    url = f"/api/v1/claims/{claim.pk}/?version={claim.version}"
+
+    answers = _race(*[lambda e=e: api_as(e).delete(url) for e in editors])
+    assert sorted(a.status_code for a in answers) == [204, 404]
+    gone = next(a for a in answers if a.status_code == 404).json()
+    assert "deleted" in gone["detail"]
+    assert not Claim.objects.filter(pk=claim.pk).exists()
+    assert ClaimEvent.objects.filter(action="deleted").count() == 1
+
+
+def test_two_concurrent_identical_evidence_adds_add_it_once_and_the_other_gets_400(transactional_db, api_as,
+                                                                                    monkeypatch):
+    from claims.models import Evidence
+    from claims.services import sources
+    from tests.factories import SourceFactory
+
+    editors = [UserFactory(username=f"ed-ev-{i}", role="editor") for i in range(2)]
+    claim, source = ClaimFactory(created_by=editors[0], last_editor=editors[0]), SourceFactory()
+    # clean_estimate runs after the "already evidence?" check and before the insert: both pass the check.
+    _after_both_read(monkeypatch, sources, "clean_estimate")
+    body = {"claim": claim.pk, "source": source.pk, "stance": "supports"}
+
+    answers = _race(*[lambda e=e: api_as(e).post("/api/v1/evidence/", body, format="json") for e in editors])
+    assert sorted(a.status_code for a in answers) == [201, 400]
+    refused = next(a for a in answers if a.status_code == 400).json()
+    assert "already evidence" in refused["source"]
+    assert Evidence.objects.filter(claim=claim, source=source).count() == 1

@@ -168,3 +168,12 @@ def test_a_capture_too_long_to_read_whole_says_so(desk, api, server, fetch_setti
     page = desk.get(reverse("desk:capture", args=[capture.pk])).content.decode()
     assert "too long to read whole" in page
     assert api.get(f"/api/v1/captures/{capture.pk}/").json()["text_truncated"] is True
+
+
+def test_a_url_too_long_once_encoded_is_refused_with_the_address_kept(desk):
+    url = "https://news.example.org/" + "ع" * 1900  # 11,425 characters once percent-encoded: past the column
+    response = add_url(desk, ClaimFactory(), url)
+    assert response.status_code == 400
+    assert "the limit is 2000" in response.content.decode()
+    assert url in response.content.decode()  # what the editor typed stays in the form
+    assert not Source.objects.exists()

@@ -1,7 +1,5 @@
 """ClaimReview over the API: import another desk's records (file or JSON body), and the public JSON-LD feed."""
 
-import json
-
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -9,11 +7,12 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from claims.api.parsers import JSONParser, loads
 from claims.api.permissions import IsEditorOrReadOnly
 from claims.claimreview import claim_review
 from claims.models import Claim
@@ -56,7 +55,7 @@ class ClaimReviewImportView(APIView):
         upload = request.FILES.get("file")
         if upload is not None:
             try:
-                data = json.loads(upload.read().decode("utf-8-sig"))
+                data = loads(upload.read().decode("utf-8-sig"))
             except (UnicodeDecodeError, ValueError) as exc:
                 raise ValidationError({"detail": f"The file is not UTF-8 JSON: {exc}"}) from exc
         else:

@@ -5,7 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from claims.services.articles import ArticleInvalid, RevisionRefused
-from claims.services.claims import ClaimInvalid, ClaimLocked, StaleVersion
+from claims.services.claims import ClaimGone, ClaimInvalid, ClaimLocked, StaleVersion
 from claims.services.sources import SourceInvalid
 from claims.workflow import TransitionRefused
 
@@ -22,4 +22,6 @@ def exception_handler(exc, context):
         return Response({"detail": str(exc), "current": current}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, ClaimLocked):
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, ClaimGone):
+        return Response({"detail": str(exc)}, status=status.HTTP_404_NOT_FOUND)
     return drf_exception_handler(exc, context)

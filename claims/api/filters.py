@@ -3,11 +3,13 @@
 from datetime import timedelta
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django_filters.fields import IsoDateTimeField, RangeField
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.widgets import DateRangeWidget
+from drf_spectacular.utils import extend_schema_field
 
 from claims.arabic import normalize
 from claims.models import Article, Claim, Entity, Evidence, Source
@@ -28,6 +30,21 @@ class FilterBackend(DjangoFilterBackend):
         if request.query_params.keys() <= NOT_FILTERS:
             return queryset
         return super().filter_queryset(request, queryset, view)
+
+
+#: The largest id a row can have (a 64-bit primary key).
+MAX_ID = 2**63 - 1
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(django_filters.NumberFilter):
+    """A row's id: a whole number the database can compare. A NumberFilter takes any decimal (-2.5e258), which
+    SQLite cannot bind (OverflowError) and which says nothing about a row."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
 
 
 class RealIsoDateTimeField(IsoDateTimeField):
@@ -138,6 +155,14 @@ class EntityFilter(django_filters.FilterSet):
 
 
 class EvidenceFilter(django_filters.FilterSet):
+    # Declared: the generated filter looks up claim__exact, which Django reads as the claim's own field named
+    # ``exact`` (the quoted text), so ?claim=N matched nothing.
+    claim = django_filters.ModelChoiceFilter(queryset=Claim.objects.all(), method="filter_claim",
+                                             help_text="Evidence for this claim.")
+
     class Meta:
         model = Evidence
         fields = ["claim", "source", "stance", "passage_found"]
+
+    def filter_claim(self, queryset, name, value):
+        return queryset.filter(claim=value)

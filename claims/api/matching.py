@@ -7,6 +7,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from claims.api.filters import IdFilter
 from claims.api.permissions import IsEditorOrReadOnly
 from claims.models import ClaimLink
 from claims.services.matching import decide_link
@@ -29,7 +30,7 @@ class DecisionSerializer(serializers.Serializer):
 
 
 class ClaimLinkFilter(django_filters.FilterSet):
-    claim = django_filters.NumberFilter(method="filter_claim", help_text="Links on either side of this claim.")
+    claim = IdFilter(method="filter_claim", help_text="Links on either side of this claim.")
 
     class Meta:
         model = ClaimLink

@@ -11,6 +11,7 @@ from rest_framework.relations import PKOnlyObject
 
 from claims import limits
 from claims.details import CHANNELS, FIELDS
+from claims.fetching.urls import MAX_URL_LENGTH
 from claims.models import Article, ArticleRevision, Attendee, Capture, Claim, ClaimEvent, Entity, Evidence, Source
 from claims.workflow import STATUS_LABELS, VERDICTS
 
@@ -111,7 +112,11 @@ def _details_schema() -> dict:
 
 @extend_schema_field(_details_schema())
 class DetailsField(serializers.JSONField):
-    pass
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("Give the details as an object of the kind's field names and values.")
+        return value
 
 
 #: From the workflow, not from the model's choices: the API names statuses and verdicts by their stored ids.
@@ -242,10 +247,18 @@ class CaptureSerializer(serializers.ModelSerializer):
         return capture.error or None
 
 
+@extend_schema_field({"oneOf": [
+    {"type": "string", "format": "uri", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://", "maxLength": MAX_URL_LENGTH},
+    {"type": "string", "maxLength": 0}]})
+class SourceURLField(serializers.CharField):
+    """A text field to the API (the service normalizes and checks the address, in words an editor understands),
+    documented as what it accepts: an http(s) URL, or blank for an offline source."""
+
+
 class SourceSerializer(serializers.ModelSerializer):
-    # Text, not URI, in the schema: an offline source has no URL ("").
-    url = serializers.CharField(required=False, allow_blank=True, max_length=2000,
-                                help_text="The source's URL, normalized; one source per URL. Blank: offline.")
+    url = SourceURLField(required=False, allow_blank=True, max_length=MAX_URL_LENGTH,
+                         help_text="The source's URL, normalized; one source per URL. Blank: an offline source, "
+                         "which needs a title or a note instead.")
     original_url = serializers.CharField(read_only=True, help_text="The URL as the editor pasted it.")
     latest_capture = CaptureSerializer(read_only=True, allow_null=True)
 
@@ -304,8 +317,9 @@ class ClaimEventSerializer(serializers.ModelSerializer):
 
 
 class TransitionSerializer(serializers.Serializer):
-    to = serializers.CharField()
-    verdict = serializers.CharField(required=False, allow_blank=True)
+    # Choices, so the schema lists the ids a client may send; the workflow decides which move is allowed.
+    to = serializers.ChoiceField(choices=STATUS_CHOICES)
+    verdict = serializers.ChoiceField(choices=VERDICT_CHOICES, required=False, allow_blank=True)
     rationale = serializers.CharField(required=False, allow_blank=True, max_length=limits.RATIONALE_MAX_CHARS)
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.COMMENT_MAX_CHARS)
     version = serializers.IntegerField(required=False)
@@ -316,4 +330,6 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class ConflictSerializer(ErrorSerializer):
-    current = ClaimSerializer(help_text="The claim as it is now: merge your change into it and send its version.")
+    # Absent when the conflict is not a version but a published claim that changes only through a correction.
+    current = ClaimSerializer(required=False, help_text="When someone saved a newer version: the claim as it is "
+                              "now; merge your change into it and send its version.")

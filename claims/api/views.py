@@ -3,6 +3,7 @@
 import hashlib
 from urllib.parse import urlencode
 
+from django.db import transaction
 from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponse
 from django.utils import translation
@@ -52,6 +53,8 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
                 .annotate(public_number=F("public_revision__number")).order_by("-created_at", "-id"))
     filterset_class = f.ArticleFilter
     ordering_fields = ["created_at", "published_at", "title"]
+    # PATCH only, as documented: a PUT would demand every field and blank what it left out.
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     @extend_schema(responses={201: s.ArticleSerializer, 202: s.ArticleSerializer})
     def create(self, request, *args, **kwargs):
@@ -64,12 +67,13 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         return Response(self.get_serializer(article).data, status=code)
 
     def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        text = data.pop("text", None)
-        article = serializer.save() if data else serializer.instance
-        if text is not None and text != article.text:
-            article_services.add_revision(article=article, text=text, by=self.request.user)
-            article.refresh_from_db()
+        # The text is not a field of the article but its current revision's: saved apart, as a new revision.
+        text = serializer.validated_data.pop("text", None)
+        with transaction.atomic():  # a refused text (empty) keeps the other fields unchanged too
+            article = serializer.save() if serializer.validated_data else serializer.instance
+            if text is not None and text != article.text:
+                article_services.add_revision(article=article, text=text, by=self.request.user)
+                article.refresh_from_db()
 
     @extend_schema(request=s.AcceptRevisionSerializer, responses={
         200: s.ArticleSerializer, 400: OpenApiResponse(s.ErrorSerializer, description="Refused, with why")})

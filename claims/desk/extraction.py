@@ -429,6 +429,9 @@ def claim_delete(request, pk):
     except claim_services.ClaimLocked as exc:
         messages.error(request, str(exc))
         return redirect(reverse("desk:claim", args=[pk]))
+    except claim_services.ClaimGone as exc:  # what the editor asked for happened, by another hand
+        messages.info(request, str(exc))
+        return redirect(claim.article.get_absolute_url())
     messages.success(request, f"Claim #{pk} deleted.")
     return redirect(claim.article.get_absolute_url())
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from django.utils.translation import gettext as _
 from url_normalize import url_normalize
 
 from claims.fetching.errors import InvalidURL
@@ -40,6 +41,12 @@ TRACKING_PARAMS = frozenset(
 )
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
 ALLOWED_SCHEMES = ("http", "https")
+#: Longest URL a source, an article or a capture stores: their URL columns are this long (a test keeps them equal).
+MAX_URL_LENGTH = 2000
+#: DNS limits (RFC 1035): a host name is at most 253 characters, each dot-separated part at most 63, counted in
+#: the ASCII form that is looked up (an Arabic part is longer as xn--…).
+MAX_HOST_LENGTH = 253
+MAX_HOST_LABEL_LENGTH = 63
 
 
 def validate_url(url: str) -> str:
@@ -47,6 +54,9 @@ def validate_url(url: str) -> str:
     if not isinstance(url, str) or not url.strip():
         raise InvalidURL("The address is empty.")
     url = url.strip()
+    if len(url) > MAX_URL_LENGTH:
+        raise InvalidURL(_("This address is %(length)d characters long; the limit is %(limit)d.")
+                         % {"length": len(url), "limit": MAX_URL_LENGTH})
     if any(ch.isspace() or ord(ch) < 32 for ch in url):
         raise InvalidURL("The address contains spaces or control characters.")
     try:
@@ -65,15 +75,52 @@ def validate_url(url: str) -> str:
         raise InvalidURL("The address has no host name.")
     if port == 0:
         raise InvalidURL("The address uses port 0, which cannot be fetched.")
+    if ":" not in parts.hostname:  # an IPv6 literal has no labels
+        _check_host_name(parts.hostname)
     return url
+
+
+def _check_host_name(host: str) -> None:
+    labels = host.removesuffix(".").split(".")
+    if any(not label for label in labels):
+        raise InvalidURL(_("The host name has an empty part (two dots in a row)."))
+    ascii_labels = [_ascii_label(label) for label in labels]
+    longest = max(ascii_labels, key=len)
+    if len(longest) > MAX_HOST_LABEL_LENGTH:
+        raise InvalidURL(_("A part of the host name is %(length)d characters long; the limit is %(limit)d.")
+                         % {"length": len(longest), "limit": MAX_HOST_LABEL_LENGTH})
+    length = len(".".join(ascii_labels))
+    if length > MAX_HOST_LENGTH:
+        raise InvalidURL(_("The host name is %(length)d characters long; the limit is %(limit)d.")
+                         % {"length": length, "limit": MAX_HOST_LENGTH})
+
+
+def _ascii_label(label: str) -> str:
+    """The label as DNS sees it: itself if ASCII, else its punycode form (what the IDNA codecs produce)."""
+    if label.isascii():
+        return label
+    try:
+        return "xn--" + label.lower().encode("punycode").decode("ascii")
+    except UnicodeError as exc:
+        raise InvalidURL(_("The host name contains characters no internet name can hold.")) from exc
 
 
 def normalize_url(url: str) -> str:
     """Canonical form used to recognise the same source: lower-case scheme and host, no default port,
     no fragment, no tracking parameters, remaining query parameters sorted by name (stable for repeats)."""
-    normalized = url_normalize(validate_url(url))
+    try:
+        normalized = url_normalize(validate_url(url))
+    except UnicodeError as exc:  # idna refuses the host (a character IDNA 2008 disallows, a bad joiner)
+        raise InvalidURL(_("The host name contains characters no internet name can hold.")) from exc
     parts = urlsplit(normalized)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", _clean_query(parts.query), ""))
+    normalized = urlunsplit((parts.scheme, parts.netloc, parts.path or "/", _clean_query(parts.query), ""))
+    if len(normalized) > MAX_URL_LENGTH:
+        # Measured encoded: one Arabic letter is 6 characters once percent-encoded (%D8%B9), so a 1,900-letter
+        # address is 11,400 characters stored.
+        raise InvalidURL(_("This address is %(length)d characters long once encoded for the web; the limit is "
+                           "%(limit)d. Use a shorter address for this page.")
+                         % {"length": len(normalized), "limit": MAX_URL_LENGTH})
+    return normalized
 
 
 def _clean_query(query: str) -> str:

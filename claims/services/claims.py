@@ -47,6 +47,10 @@ SELECTOR_LIMITS = {"exact": limits.CLAIM_QUOTE_MAX_CHARS, "prefix": limits.CLAIM
                    "suffix": limits.CLAIM_QUOTE_MAX_CHARS}
 
 
+class ClaimGone(Exception):
+    """The claim was deleted after the editor loaded it (by a concurrent delete)."""
+
+
 def resolve_selector(text: str, selector: dict) -> anchoring.Selector:
     # Checked before anchoring: searching an article for a pasted megabyte is the cost the limit avoids.
     if errors := limits.check_lengths(selector, SELECTOR_LIMITS):
@@ -183,7 +187,10 @@ def update_claim(*, claim_id: int, by, version: int, selector: dict | None = Non
 
 @transaction.atomic
 def delete_claim(*, claim: Claim, by, version: int) -> None:
-    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    # Two deletes of one claim: the second waits on this lock, then finds no row.
+    claim = Claim.objects.select_for_update().filter(pk=claim.pk).first()
+    if claim is None:
+        raise ClaimGone("This claim was deleted a moment ago by someone else.")
     if claim.version != version:
         raise StaleVersion(claim, version)
     if claim.status in PUBLIC_STATUSES:
@@ -195,6 +202,8 @@ def delete_claim(*, claim: Claim, by, version: int) -> None:
 
 def _write_attendees(claim: Claim, attendees: list[dict]) -> dict:
     """Replace a meeting's attendees; returns the history diff. Each item: entity (id or Entity), role, status…"""
+    if not isinstance(attendees, list) or not all(isinstance(item, dict) for item in attendees):
+        raise ClaimInvalid({"attendees": "Give the attendees as a list of objects, each naming an entity."})
     if claim.kind != Claim.Kind.MEETING and attendees:
         raise ClaimInvalid({"attendees": "Only a meeting claim has attendees."})
     before = {a.entity_id: (a.role, a.status, a.name, a.evidence_note) for a in claim.attendees.all()}
@@ -210,8 +219,12 @@ def _write_attendees(claim: Claim, attendees: list[dict]) -> dict:
             errors[f"attendees.{i}.entity"] = f"{entity} is listed twice."
             continue
         seen.add(entity.pk)
+        not_text = [name for name in ("name", "role", "evidence_note") if not isinstance(item.get(name) or "", str)]
+        if not_text:
+            errors[f"attendees.{i}.{not_text[0]}"] = "Write this as text."
+            continue
         status = item.get("status") or Attendee.Status.UNVERIFIED
-        if status not in Attendee.Status.values:
+        if not isinstance(status, str) or status not in Attendee.Status.values:
             errors[f"attendees.{i}.status"] = f"Use one of: {', '.join(Attendee.Status.values)}."
             continue
         rows.append(Attendee(claim=claim, entity=entity, name=(item.get("name") or "").strip(),

@@ -89,6 +89,7 @@ def queue_article_fetch(*, article) -> None:
 
 
 ESTIMATE_LIMIT = Decimal(10) ** 18
+ALREADY_EVIDENCE = "This source is already evidence for this claim; edit that evidence."
 
 
 def _decimal(value, field: str, errors: dict) -> Decimal | None:
@@ -137,10 +138,14 @@ def add_evidence(*, claim: Claim, source: Source, by, stance: str = "supports", 
     if claim.status in PUBLIC_STATUSES and not correction.strip():
         raise SourceInvalid({"claim": "This claim is published: adding evidence is a correction; say why."})
     if Evidence.objects.filter(claim=claim, source=source).exists():
-        raise SourceInvalid({"source": "This source is already evidence for this claim; edit that evidence."})
+        raise SourceInvalid({"source": ALREADY_EVIDENCE})
     fields = clean_estimate(estimate)
-    evidence = Evidence.objects.create(claim=claim, source=source, stance=stance, passage=passage.strip(),
-                                       note=note.strip(), created_by=by, **fields)
+    try:
+        with transaction.atomic():
+            evidence = Evidence.objects.create(claim=claim, source=source, stance=stance, passage=passage.strip(),
+                                               note=note.strip(), created_by=by, **fields)
+    except IntegrityError:  # the same add, sent twice at once: the other one passed the check above first
+        raise SourceInvalid({"source": ALREADY_EVIDENCE}) from None
     changes = {"evidence": [None, f"{source} ({stance})"]}
     _claim_touched(claim, by, changes, correction)
     if passage.strip() and source.latest_capture_id:

@@ -48,3 +48,28 @@ def test_unfetchable_addresses_are_refused_with_a_clear_reason(url, words):
 def test_invalid_url_is_a_value_error_for_callers_that_validate_forms():
     with pytest.raises(ValueError):
         validate_url("javascript:alert(1)")
+
+
+def test_the_url_limit_is_the_length_of_every_url_column():
+    from claims.fetching.urls import MAX_URL_LENGTH
+    from claims.models import Article, Capture, Source
+
+    columns = [Source._meta.get_field("url"), Source._meta.get_field("original_url"), Article._meta.get_field("url"),
+               Capture._meta.get_field("requested_url"), Capture._meta.get_field("final_url")]
+    assert {column.max_length for column in columns} == {MAX_URL_LENGTH}
+
+
+def test_an_address_longer_than_the_limit_as_typed_is_refused():
+    with pytest.raises(InvalidURL, match="limit is 2000"):
+        validate_url("https://example.com/?q=" + "a" * 2000)
+
+
+@pytest.mark.parametrize("host", ["a" * 64 + ".example.org", ".".join(["a" * 60] * 5), "a..example.org",
+                                  "ع" * 60 + ".example.org"])
+def test_host_names_past_the_dns_limits_are_refused(host):
+    with pytest.raises(InvalidURL):
+        normalize_url(f"https://{host}/")
+
+
+def test_an_arabic_host_within_the_limits_is_kept():
+    assert normalize_url("https://موقع.example/").startswith("https://xn--")
