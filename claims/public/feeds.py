@@ -40,8 +40,9 @@ class ClaimsFeed(Feed):
         return f"{prefix}{event.claim.statement} — {label}"
 
     def item_description(self, event):
+        # The event's public note, never its comment: comments are the desk's internal conversation.
         if event.action == "correction":
-            return event.comment
+            return event.public_note
         return event.claim.rationale
 
     def item_link(self, event):

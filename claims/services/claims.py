@@ -95,6 +95,7 @@ def create_claim(*, article, by, selector: dict, statement: str, kind: str = "ot
         details=fields["details"], created_by=by, last_editor=by,
     )
     claim.search_text = _search_text(claim)
+    claim.mark_written(["statement", *(["statement_en"] if claim.statement_en else [])], by)
     claim.save()
     if entities:
         claim.entities.set(entities)
@@ -156,6 +157,7 @@ def update_claim(*, claim_id: int, by, version: int, selector: dict | None = Non
     if not changes:
         return claim
     claim.last_editor = by
+    claim.mark_written(changes, by)
     claim.search_text = _search_text(claim)
     claim.version = F("version") + 1
     claim.save()
@@ -163,7 +165,7 @@ def update_claim(*, claim_id: int, by, version: int, selector: dict | None = Non
     if claim.status in PUBLIC_STATUSES:
         from claims.services.workflow import record_correction
 
-        record_correction(claim=claim, by=by, changes=changes, comment=correction)
+        record_correction(claim=claim, by=by, changes=changes, public_note=correction)
     else:
         record_event(claim=claim, actor=by, action="edited", changes=changes)
     suggest_after_commit(claim.pk)
