@@ -81,6 +81,16 @@ def test_a_reviewer_who_last_wrote_the_statement_cannot_publish_it(editor, revie
         transition_claim(claim=claim, to="published", by=reviewer)
 
 
+def test_a_verdict_written_along_with_any_move_is_its_writers(editor, reviewer, second_reviewer):
+    claim = ClaimFactory(created_by=editor, last_editor=editor)
+    EvidenceFactory(claim=claim)
+    claim = transition_claim(claim=claim, to="researching", by=reviewer, verdict="accurate", rationale="Mine.")
+    claim = transition_claim(claim=claim, to="in_review", by=editor)
+    with pytest.raises(TransitionRefused, match="last wrote its verdict and rationale"):
+        transition_claim(claim=claim, to="published", by=reviewer)
+    assert transition_claim(claim=claim, to="published", by=second_reviewer).verdict == "accurate"
+
+
 def test_a_public_note_is_refused_on_a_transition_that_shows_none(editor):
     claim = ClaimFactory(created_by=editor, last_editor=editor)
     with pytest.raises(TransitionRefused, match="comment"):

@@ -115,8 +115,10 @@ def _transition(*, claim, to, by, verdict, rationale, comment, public_note, vers
         changed = [name for name in changed if name != "public_note"]
     if target == Status.PUBLISHED and claim.published_at is None:
         claim.published_at = timezone.now()
-    if changed and target in (Status.IN_REVIEW, Status.CORRECTED, Status.RETRACTED):
-        claim.last_editor = by  # proposing or correcting a verdict is substantive: someone else must approve
+    if changed:
+        # Writing a verdict, rationale or public note, on any move, is substantive: someone else must approve it.
+        # (A publication changes none of them: it raised PublicationRewritten above.)
+        claim.last_editor = by
         claim.mark_written(changed, by)
     claim.version += 1
     claim.save(update_fields=["status", "verdict", "rationale", "public_note", "public_text_authors",
