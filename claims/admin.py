@@ -75,7 +75,8 @@ class ClaimEventInline(admin.TabularInline):
     model = ClaimEvent
     extra = 0
     can_delete = False
-    fields = ("at", "actor", "action", "from_status", "to_status", "from_verdict", "to_verdict", "comment")
+    fields = ("at", "actor", "action", "from_status", "to_status", "from_verdict", "to_verdict", "comment",
+              "public_note")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -108,9 +109,9 @@ class ClaimAdmin(admin.ModelAdmin):
     list_filter = ("status", "verdict", "kind", "anchor")
     search_fields = ("statement", "statement_en", "exact", "claimant", "search_text")
     autocomplete_fields = ("claimant_entity", "entities")
-    readonly_fields = ("status", "verdict", "rationale", "version", "revision", "exact", "prefix", "suffix", "start",
-                       "end", "anchor", "anchor_confidence", "public_revision", "public_selector", "published_at",
-                       "created_by", "last_editor", "created_at", "updated_at")
+    readonly_fields = ("status", "verdict", "rationale", "public_note", "version", "revision", "exact", "prefix",
+                       "suffix", "start", "end", "anchor", "anchor_confidence", "public_revision", "public_selector",
+                       "published_at", "created_by", "last_editor", "created_at", "updated_at")
     inlines = [AttendeeInline, EvidenceInline, ClaimEventInline]
     actions = [
         _transition_action("researching", "Start research / send back"),
@@ -141,7 +142,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class ClaimEventAdmin(ReadOnlyAdmin):
     list_display = ("claim", "at", "actor", "action", "from_status", "to_status", "to_verdict")
     list_filter = ("action", "to_status")
-    search_fields = ("comment",)
+    search_fields = ("comment", "public_note")
 
 
 @admin.register(ClaimLink)

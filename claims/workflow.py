@@ -5,7 +5,8 @@ Plain Python (no Django, no ORM): the workflow service in ``claims/services/work
 here, so the desk, the API and the admin cannot disagree.
 """
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 
@@ -120,6 +121,17 @@ class Actor:
         return any(role in ROLE_INCLUDES[own] for own in self.roles)
 
 
+#: What a reader sees of a claim that a desk member writes in words, with how the desk names it. Four eyes: each
+#: was last written by someone other than the reviewer who publishes it (``Claim.public_text_authors`` keeps who).
+PUBLIC_TEXT = {
+    "statement": "statement",
+    "statement_en": "English statement",
+    "verdict": "verdict",
+    "rationale": "rationale",
+    "public_note": "public note",
+}
+
+
 @dataclass(frozen=True)
 class ClaimState:
     status: Status
@@ -129,6 +141,12 @@ class ClaimState:
     evidence_count: int
     #: The user who last changed the claim's substance; four eyes means someone else publishes it.
     last_editor_id: int | None
+    #: The public note proposed with the verdict, which the publication shows readers.
+    public_note: str = ""
+    #: Who last wrote each piece of PUBLIC_TEXT (field -> user id); a field nobody wrote is absent.
+    public_text_authors: Mapping[str, int] = field(default_factory=dict)
+    #: Display names of those authors and of the last editor, for the messages that say who may publish.
+    names: Mapping[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -140,6 +158,7 @@ class Transition:
     needs_verdict: bool = False
     needs_evidence: bool = False
     needs_comment: bool = False
+    needs_public_note: bool = False
     four_eyes: bool = False
     description: str = field(default="", compare=False)
     #: The desk's button for this transition.
@@ -160,21 +179,32 @@ TRANSITIONS: tuple[Transition, ...] = (
                label="Send back with comment"),
     Transition(frozenset({Status.IN_REVIEW}), Status.PUBLISHED, "publish", Role.REVIEWER,
                needs_verdict=True, needs_evidence=True, four_eyes=True,
-               description="A reviewer other than the claim's last editor approves and publishes.",
+               description="A reviewer who wrote none of its public text publishes exactly what was proposed. "
+                           "Changing the verdict, rationale or public note makes you their author: the claim then "
+                           "waits for another reviewer.",
                label="Approve & publish"),
     Transition(frozenset({Status.PUBLISHED, Status.CORRECTED}), Status.CORRECTED, "correct", Role.REVIEWER,
-               needs_verdict=True, needs_comment=True,
-               description="A published claim changes; the correction note says what and why, publicly.",
+               needs_verdict=True, needs_public_note=True,
+               description="A published claim changes; the public note says readers what changed and why.",
                label="Correct the verdict"),
     Transition(frozenset({Status.PUBLISHED, Status.CORRECTED}), Status.RETRACTED, "retract", Role.REVIEWER,
-               needs_comment=True,
-               description="Withdraw a published verdict; the page stays online, marked retracted.",
+               needs_public_note=True,
+               description="Withdraw a published verdict; the page stays online, marked retracted, with the "
+                           "public note saying why.",
                label="Retract"),
 )
 
 
 class TransitionRefused(ValueError):
     """A transition the rules do not allow; the message says why in plain words."""
+
+
+class PublicationRewritten(TransitionRefused):
+    """A reviewer publishing changed the public text: it becomes their proposal, and someone else publishes it."""
+
+    def __init__(self, rewrites: list[str], message: str):
+        super().__init__(message)
+        self.rewrites = rewrites
 
 
 def transitions_from(status: Status) -> list[Transition]:
@@ -197,21 +227,60 @@ def find_transition(status: Status, target: Status) -> Transition:
 
 
 def check_transition(
-    state: ClaimState, target: Status, actor: Actor, *, verdict: str, rationale: str, comment: str
+    state: ClaimState, target: Status, actor: Actor, *, verdict: str, rationale: str, comment: str,
+    public_note: str = "", public_note_sent: bool = False,
 ) -> Transition:
-    """Return the transition if ``actor`` may move a claim in ``state`` to ``target``; raise TransitionRefused."""
+    """Return the transition if ``actor`` may move a claim in ``state`` to ``target``; raise TransitionRefused.
+
+    ``verdict``, ``rationale`` and ``public_note`` are what the claim would carry after the move. A publication
+    that changes them raises PublicationRewritten: the caller keeps them as the actor's proposal instead.
+    """
     transition = find_transition(state.status, target)
-    blocked = blocked_reason(state, transition, actor)
+    rewrites = publication_rewrites(state, verdict=verdict, rationale=rationale,
+                                    public_note=public_note) if transition.four_eyes else []
+    blocked = blocked_reason(state, transition, actor, four_eyes=not rewrites)
     if blocked:
         raise TransitionRefused(blocked)
+    check_requirements(state, transition, verdict=verdict, rationale=rationale, comment=comment,
+                       public_note=public_note)
+    if public_note_sent and not (transition.needs_verdict or transition.needs_public_note):
+        raise TransitionRefused(f"A public note goes with a verdict, a correction or a retraction, not with "
+                                f"'{transition.name}'; write what the desk should know in the comment.")
+    if rewrites:
+        authors = dict(state.public_text_authors) | dict.fromkeys(rewrites, actor.id)
+        after = replace(state, public_text_authors=authors, last_editor_id=actor.id)
+        raise PublicationRewritten(
+            rewrites,
+            f"You changed its {_and([PUBLIC_TEXT[name] for name in rewrites])} while publishing, which makes you "
+            f"their author: your version is kept as the proposal and the claim waits in review. "
+            + four_eyes_reason(after, actor),
+        )
+    return transition
+
+
+def check_requirements(state: ClaimState, transition: Transition, *, verdict: str, rationale: str, comment: str,
+                       public_note: str) -> None:
+    """What the form must carry for ``transition``, whoever makes it."""
     if transition.needs_verdict:
         check_verdict(verdict, rationale, kind=state.kind)
     if transition.needs_comment and not comment.strip():
         raise TransitionRefused(f"Say why in a comment to {transition.name} a claim.")
-    return transition
+    if transition.needs_public_note and not public_note.strip():
+        raise TransitionRefused(f"Write the public note that tells readers why you {transition.name} this claim.")
 
 
-def blocked_reason(state: ClaimState, transition: Transition, actor: Actor) -> str:
+def publication_rewrites(state: ClaimState, *, verdict: str, rationale: str, public_note: str) -> list[str]:
+    """The public text a reviewer would change while publishing (PUBLIC_TEXT keys, in order).
+
+    Publishing publishes what was proposed: a reviewer who rewrites any of it becomes its author, so the claim
+    stays in review as their proposal and waits for another reviewer.
+    """
+    offered = {"verdict": verdict, "rationale": rationale, "public_note": public_note}
+    current = {"verdict": state.verdict, "rationale": state.rationale, "public_note": state.public_note}
+    return [name for name in offered if offered[name].strip() != current[name].strip()]
+
+
+def blocked_reason(state: ClaimState, transition: Transition, actor: Actor, *, four_eyes: bool = True) -> str:
     """Why ``actor`` cannot make ``transition`` whatever they type into the form ('' if nothing blocks it).
 
     The desk shows this next to the form before anyone submits it; ``check_transition`` raises it.
@@ -220,18 +289,42 @@ def blocked_reason(state: ClaimState, transition: Transition, actor: Actor) -> s
         return f"Only a {transition.role.value} may {transition.name} a claim."
     if transition.needs_evidence and state.kind != "opinion" and state.evidence_count == 0:
         return "Attach at least one piece of evidence before proposing or publishing a verdict."
-    if transition.four_eyes and state.last_editor_id == actor.id:
-        return "Four eyes: you were the last to edit this claim, so another reviewer must publish it."
+    if transition.four_eyes and four_eyes:
+        return four_eyes_reason(state, actor)
     return ""
 
 
-def check_correction(actor: Actor, comment: str) -> None:
+def four_eyes_reason(state: ClaimState, actor: Actor) -> str:
+    """Why ``actor`` may not publish: they last edited the claim or last wrote some of its public text ('' if not).
+
+    The message names who may publish instead: any reviewer who wrote none of it.
+    """
+    wrote = [label for name, label in PUBLIC_TEXT.items() if state.public_text_authors.get(name) == actor.id]
+    edited = state.last_editor_id == actor.id
+    if not wrote and not edited:
+        return ""
+    done = []
+    if edited:
+        done.append("were the last to edit this claim")
+    if wrote:
+        done.append(f"last wrote its {_and(wrote)}")
+    others = {state.public_text_authors[name] for name in PUBLIC_TEXT if state.public_text_authors.get(name)}
+    others = sorted(state.names.get(uid, f"user {uid}") for uid in (others | {state.last_editor_id}) - {actor.id, None})
+    return (f"Four eyes: you {' and '.join(done)}, so you cannot publish it. Another reviewer must publish it: "
+            f"any reviewer but {_and(['you', *others])}.")
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def check_correction(actor: Actor, public_note: str) -> None:
     """A published claim's fields or evidence change only as a reviewer's correction with a public note."""
     correct = next(t for t in TRANSITIONS if t.target == Status.CORRECTED)
     if not actor.has(correct.role):
         raise TransitionRefused(f"Only a {correct.role.value} may correct a published claim.")
-    if not comment.strip():
-        raise TransitionRefused("Say what changed and why: the correction note is shown on the public page.")
+    if not public_note.strip():
+        raise TransitionRefused("Say what changed and why: the correction's public note is shown on the public page.")
 
 
 def check_verdict(verdict: str, rationale: str, *, kind: str) -> None:

@@ -102,7 +102,7 @@ def test_reviewer_corrects_published_evidence_with_a_note(client, reviewer, publ
     claim.refresh_from_db()
     assert response.status_code == 302 and claim.status == "corrected"
     event = claim.events.get(action="correction")
-    assert event.comment == "The report is about another year." and "evidence.stance" in event.changes
+    assert event.public_note == "The report is about another year." and "evidence.stance" in event.changes
 
 
 def test_editor_cannot_correct_a_published_claim_and_is_told_why(desk, published_evidence):

@@ -35,10 +35,11 @@ def test_feed_is_atom_listing_exactly_the_published_claims(client, claims):
 def test_feed_lists_corrections_with_their_note(client, claims):
     claim = claims[0][1]
     record_event(claim=claim, actor=None, action="correction", from_status="published", to_status="corrected",
-                 comment="We had the wrong year.")
+                 public_note="We had the wrong year.", comment="Internal: the desk misread the report.")
     root = ET.fromstring(client.get("/feed.atom").content)
     summaries = [e.findtext(f"{ATOM}summary") for e in root.iter(f"{ATOM}entry")]
     assert "We had the wrong year." in summaries
+    assert not [s for s in summaries if s and "Internal" in s]
 
 
 def test_sitemap_is_valid_xml_listing_exactly_the_published_claims_in_both_languages(client, claims):

@@ -1,5 +1,7 @@
 """Nothing unpublished, anywhere: a claim in any unpublished state is unreachable anonymously."""
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from django.utils import translation
 
@@ -91,3 +93,112 @@ def test_a_claim_leaves_every_public_list_when_it_is_no_longer_public(client, wo
 def test_search_of_the_shared_words_finds_only_the_published_claim(client, world):
     body = client.get("/search/", {"q": "Common Person"}).content.decode()
     assert url(world["published"]) in body
+
+
+# Internal text, nowhere public. Each internal field gets its own marker, written through the services the desk
+# uses, and every public surface is scanned for every marker. A new internal field (say, the desk's comments on a
+# claim) joins INTERNAL_TEXT and the world below; a new public page, feed or export joins public_surfaces.
+
+#: Every text field the desk writes for itself, never for readers, with its marker.
+INTERNAL_TEXT = {
+    "event comment: start research": "qzxstartresearch",
+    "event comment: propose verdict": "qzxpropose",
+    "event comment: send back": "qzxsendback",
+    "event comment: publish": "qzxpublish",
+    "event comment: correct": "qzxcorrect",
+    "event comment: retract": "qzxretract",
+    "event comment: back to draft": "qzxbacktodraft",
+    "evidence note": "qzxevidencenote",
+    "source note": "qzxsourcenote",
+    "offline source note": "qzxofflinenote",
+}
+# Written for readers, so not in the list: the statement, rationale, public notes, evidence passages, attendees'
+# roles and evidence notes (the public page shows why each attendance is confirmed or disputed), entity names and
+# descriptions.
+
+
+@pytest.fixture
+def desk_world(editor, reviewer, second_reviewer):
+    """Three public claims (published, corrected, retracted) that went through the whole workflow with an internal
+    comment at each step, citing an archived source and an offline one, each with internal notes."""
+    from django.utils import timezone
+
+    from claims.models import Capture
+    from claims.services.sources import add_evidence, find_or_create_source
+    from claims.services.workflow import transition_claim
+    from tests.factories import ClaimFactory
+
+    mark = INTERNAL_TEXT
+    article = ArticleFactory()
+    entity = EntityFactory(name="Internal Person")
+    source, _ = find_or_create_source(url="https://news.example.org/internal-test", by=editor, capture=False,
+                                      title="A public source title", note=mark["source note"])
+    Capture.objects.create(source=source, requested_url=source.url, state="done", fetched_at=timezone.now(),
+                           text="archived text")
+    offline, _ = find_or_create_source(by=editor, kind="report", title="A report on paper",
+                                       note=mark["offline source note"])
+    claims = []
+    for n, fate in enumerate(["published", "corrected", "retracted"]):
+        claim = ClaimFactory(article=article, created_by=editor, last_editor=editor,
+                             statement=f"Internal Person said a thing {n}")
+        claim.entities.add(entity)
+        add_evidence(claim=claim, source=source, by=editor, passage="a public passage", note=mark["evidence note"])
+        add_evidence(claim=claim, source=offline, by=editor, note=mark["evidence note"])
+        claim = transition_claim(claim=claim, to="researching", by=editor, comment=mark["event comment: start research"])
+        claim = transition_claim(claim=claim, to="draft", by=editor, comment=mark["event comment: back to draft"])
+        claim = transition_claim(claim=claim, to="in_review", by=editor, verdict="false", rationale="Public reasons.",
+                                 public_note="Checked against two reports.",
+                                 comment=mark["event comment: propose verdict"])
+        claim = transition_claim(claim=claim, to="researching", by=reviewer, comment=mark["event comment: send back"])
+        claim = transition_claim(claim=claim, to="in_review", by=editor, comment=mark["event comment: propose verdict"])
+        claim = transition_claim(claim=claim, to="published", by=reviewer, comment=mark["event comment: publish"])
+        if fate == "corrected":
+            claim = transition_claim(claim=claim, to="corrected", by=second_reviewer, verdict="misleading",
+                                     rationale="Newer public reasons.", public_note="A later report gives context.",
+                                     comment=mark["event comment: correct"])
+        if fate == "retracted":
+            claim = transition_claim(claim=claim, to="retracted", by=second_reviewer,
+                                     public_note="The quote was invented.", comment=mark["event comment: retract"])
+        claims.append(claim)
+    return {"claims": claims, "article": article, "entity": entity, "source": source}
+
+
+@pytest.fixture
+def second_reviewer(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="rev2", role="reviewer")
+
+
+def public_surfaces(desk_world) -> list[str]:
+    """Every address a reader, a search engine or a partner desk can read, in both interface languages."""
+    pages = ["/", "/feed.atom", "/sitemap.xml", "/search/?q=Internal+Person", f"/articles/{desk_world['article'].pk}/",
+             f"/entities/{desk_world['entity'].pk}/", "/about/", "/verdicts/"]
+    pages += [f"/search/?q={marker}" for marker in INTERNAL_TEXT.values()]
+    api = ["/api/v1/public/claims/", "/api/v1/public/claimreview/"]
+    for claim in desk_world["claims"]:
+        pages += [url(claim), f"/claims/{claim.pk}/sources/{desk_world['source'].pk}/archive/"]
+        api += [f"/api/v1/public/claims/{claim.pk}/", f"/api/v1/public/claims/{claim.pk}/claimreview/"]
+    return pages + ["/ar" + page for page in pages] + api
+
+
+def test_no_internal_text_reaches_any_public_surface(client, desk_world):
+    claim_links = [f"/claims/{claim.pk}/" for claim in desk_world["claims"]]
+    for address in public_surfaces(desk_world):
+        response = client.get(address, follow=True)
+        assert response.status_code == 200, address
+        body = response.content.decode()
+        searched = parse_qs(urlsplit(address).query).get("q", [""])[0]
+        leaked = [field for field, marker in INTERNAL_TEXT.items() if marker in body and marker != searched]
+        assert not leaked, f"{address} shows {leaked}"
+        if searched in INTERNAL_TEXT.values():  # the search box repeats the words; no claim may match them
+            assert not [link for link in claim_links if link in body], address
+
+
+def test_the_public_timeline_shows_the_public_notes_in_the_readers_words(client, desk_world):
+    published, corrected, retracted = desk_world["claims"]
+    body = client.get(url(corrected)).content.decode()
+    assert "Checked against two reports." in body and "A later report gives context." in body
+    assert "Returned for more research" in body
+    assert "The quote was invented." in client.get(url(retracted)).content.decode()
+    assert "A later report gives context." in client.get("/feed.atom").content.decode()

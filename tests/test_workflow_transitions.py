@@ -22,9 +22,11 @@ def _ready(status: Status, **overrides) -> ClaimState:
     return ClaimState(**(fields | overrides))
 
 
-def _move(state, target, actor=ADMIN, comment="Checked.", verdict=None, rationale=None):
+def _move(state, target, actor=ADMIN, comment="Checked.", verdict=None, rationale=None, public_note="Why."):
+    public_note = state.public_note if target == Status.PUBLISHED else public_note  # publishing keeps the proposal
     return workflow.check_transition(state, target, actor, verdict=state.verdict if verdict is None else verdict,
-                                     rationale=state.rationale if rationale is None else rationale, comment=comment)
+                                     rationale=state.rationale if rationale is None else rationale, comment=comment,
+                                     public_note=public_note)
 
 
 @pytest.mark.parametrize(("source", "target"), sorted(LEGAL), ids=lambda s: s.value)
@@ -54,6 +56,13 @@ def test_each_transition_is_refused_to_a_role_below_its_own(transition):
 def test_transitions_that_need_a_comment_refuse_an_empty_one(transition):
     with pytest.raises(TransitionRefused, match="comment"):
         _move(_ready(next(iter(transition.source))), transition.target, comment="  ")
+
+
+@pytest.mark.parametrize("transition", [t for t in workflow.TRANSITIONS if t.needs_public_note],
+                         ids=lambda t: t.name)
+def test_corrections_and_retractions_refuse_an_empty_public_note(transition):
+    with pytest.raises(TransitionRefused, match="public note"):
+        _move(_ready(next(iter(transition.source))), transition.target, public_note="  ")
 
 
 def test_a_reviewer_can_do_what_an_editor_can():
@@ -139,9 +148,11 @@ def test_send_back_records_the_reviewers_comment(editor, reviewer):
 def test_correction_after_publication_is_a_public_event_and_marks_the_claim_corrected(editor, reviewer):
     claim = transition_claim(claim=_in_review(editor), to="published", by=reviewer)
     claim = transition_claim(claim=claim, to="corrected", by=reviewer, verdict="misleading",
-                             rationale="A later report gives context.", comment="New ministry report.")
+                             rationale="A later report gives context.", public_note="New ministry report.",
+                             comment="Checked with the ministry.")
     event = ClaimEvent.objects.public().filter(claim=claim).latest()
-    assert (event.action, event.comment, event.to_verdict) == ("correction", "New ministry report.", "misleading")
+    assert (event.action, event.public_note, event.to_verdict) == ("correction", "New ministry report.", "misleading")
+    assert event.comment == "Checked with the ministry."
     assert claim.status == "corrected" and claim in Claim.objects.published()
 
 
@@ -152,7 +163,7 @@ def test_editing_a_published_claim_is_recorded_as_a_correction(editor, reviewer)
                          correction="The statement misquoted the minister.")
     event = claim.events.latest()
     assert claim.status == "corrected"
-    assert (event.action, event.comment) == ("correction", "The statement misquoted the minister.")
+    assert (event.action, event.public_note) == ("correction", "The statement misquoted the minister.")
     assert event.changes["statement"][1] == "Fixed wording."
 
 
@@ -168,7 +179,7 @@ def test_an_editor_cannot_correct_a_published_claim(editor, reviewer):
 @pytest.mark.django_db
 def test_retraction_keeps_the_claim_public_as_retracted(editor, reviewer):
     claim = transition_claim(claim=_in_review(editor), to="published", by=reviewer)
-    claim = transition_claim(claim=claim, to="retracted", by=reviewer, comment="The quote was fabricated.")
+    claim = transition_claim(claim=claim, to="retracted", by=reviewer, public_note="The quote was fabricated.")
     assert claim.status == "retracted" and claim in Claim.objects.published()
     assert claim.public_url
 

@@ -144,9 +144,10 @@ class ClaimSerializer(serializers.ModelSerializer):
         model = Claim
         fields = ["id", "article", "revision", "selector", "statement", "statement_language", "statement_en", "kind",
                   "claimant", "claimant_entity", "claimed_on", "details", "entities", "status", "verdict",
-                  "rationale", "public_url", "imported", "version", "anchor", "anchor_confidence", "created_at", "updated_at"]
-        read_only_fields = ["status", "verdict", "rationale", "anchor", "anchor_confidence", "created_at",
-                            "updated_at"]
+                  "rationale", "public_note", "public_url", "imported", "version", "anchor", "anchor_confidence",
+                  "created_at", "updated_at"]
+        read_only_fields = ["status", "verdict", "rationale", "public_note", "anchor", "anchor_confidence",
+                            "created_at", "updated_at"]
         extra_kwargs = {"entities": {"required": False}, "statement_language": {"required": False},
                         "statement": {"max_length": limits.CLAIM_STATEMENT_MAX_CHARS},
                         "statement_en": {"max_length": limits.CLAIM_STATEMENT_MAX_CHARS}}
@@ -313,7 +314,7 @@ class ClaimEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = ClaimEvent
         fields = ["id", "at", "actor", "action", "from_status", "to_status", "from_verdict", "to_verdict", "changes",
-                  "comment"]
+                  "comment", "public_note"]
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -321,8 +322,20 @@ class TransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=STATUS_CHOICES)
     verdict = serializers.ChoiceField(choices=VERDICT_CHOICES, required=False, allow_blank=True)
     rationale = serializers.CharField(required=False, allow_blank=True, max_length=limits.RATIONALE_MAX_CHARS)
-    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.COMMENT_MAX_CHARS)
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.COMMENT_MAX_CHARS,
+                                    help_text="Internal, for the desk; never shown to readers.")
+    public_note = serializers.CharField(
+        required=False, allow_blank=True, max_length=limits.COMMENT_MAX_CHARS,
+        help_text="For readers: proposed with a verdict (to in_review) and shown with its publication; required to "
+                  "correct or retract. Left out, the claim's proposed note is kept.")
     version = serializers.IntegerField(required=False)
+
+    def validate(self, attrs):
+        # Before public notes existed, a correction's or retraction's comment was its public text: a client that
+        # still sends only a comment there keeps working, its comment taken as the public note.
+        if attrs.get("to") in ("corrected", "retracted") and "public_note" not in attrs:
+            attrs["public_note"], attrs["comment"] = attrs.get("comment", ""), ""
+        return attrs
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -29,7 +29,7 @@ from claims.services import articles as article_services
 from claims.services import claims as claim_services
 from claims.services import entities as entity_services
 from claims.services import sources as source_services
-from claims.services.workflow import transition_claim
+from claims.services.workflow import PublicationRewritten, transition_claim
 
 
 def claim_queryset():
@@ -159,13 +159,19 @@ class ClaimViewSet(viewsets.ModelViewSet):
 
     @extend_schema(request=s.TransitionSerializer, responses={
         200: s.ClaimSerializer, 400: OpenApiResponse(s.ErrorSerializer, description="Refused, with why"),
-        409: STALE})
+        409: OpenApiResponse(s.ConflictSerializer, description="Someone saved a newer version; or a publication "
+                             "changed the proposed verdict, rationale or public note, which are kept as your "
+                             "proposal for another reviewer to publish (the detail says who may)")})
     @action(detail=True, methods=["post"])
     def transitions(self, request, pk=None, format=None):
         claim = self.get_object()
         body = s.TransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        transition_claim(claim=claim, by=request.user, **body.validated_data)
+        try:
+            transition_claim(claim=claim, by=request.user, **body.validated_data)
+        except PublicationRewritten as exc:
+            current = self.get_serializer(claim_queryset().get(pk=claim.pk)).data
+            return Response({"detail": str(exc), "current": current}, status=status.HTTP_409_CONFLICT)
         return Response(self.get_serializer(claim_queryset().get(pk=claim.pk)).data)
 
     @extend_schema(responses=s.ClaimEventSerializer(many=True))

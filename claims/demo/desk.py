@@ -83,6 +83,7 @@ CLAIMS = [
         "verdict": "mostly_accurate",
         "rationale": "Estimates of Wagner personnel in Libya between 2019 and 2020 range from 800–1,200 (UN Panel of "
                      "Experts) to about 2,000 (US Africa Command). 'About two thousand' sits at the top of that range.",
+        "public_note": "Checked against the UN Panel of Experts' report and US Africa Command's statement.",
         "status": "published",
     },
     {
@@ -99,6 +100,7 @@ CLAIMS = [
         "verdict": "accurate",
         "rationale": "The Russian Ministry of Defence published the meeting of 7 November 2018 with photos; Gerasimov "
                      "is visible at the table.",
+        "public_note": "Checked against the Russian Ministry of Defence's account and photos of the meeting.",
         "status": "published",
     },
     {
@@ -154,6 +156,7 @@ CLAIMS = [
         "verdict": "accurate",
         "rationale": "Haftar toured the carrier off the Libyan coast on 11 January 2017, as Russian and Western media "
                      "reported at the time.",
+        "public_note": "Checked against news reports of the visit from January 2017.",
         "status": "published",
     },
     {
@@ -215,6 +218,7 @@ CLAIMS = [
         "evidence": [("un_tripoli", "supports", "", {})],
         "verdict": "accurate",
         "rationale": "The offensive on Tripoli began on 4 April 2019, during the UN Secretary-General's visit to Libya.",
+        "public_note": "Checked against the United Nations' account of April 2019.",
         "status": "published",
     },
     {
@@ -232,6 +236,7 @@ CLAIMS = [
         "verdict": "accurate",
         "rationale": "The joint statement of 8 January 2020 (a Wednesday) calls for a ceasefire from 00:00 on "
                      "12 January 2020.",
+        "public_note": "Checked against the text of the joint statement.",
         "status": "published",
     },
     {

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from claims.desk.access import desk_member_required
 from claims.models import Article, Claim, ClaimEvent, Entity, Evidence, Source
 from claims.services.claims import StaleVersion
-from claims.services.workflow import TransitionRefused, transition_claim, transition_options
+from claims.services.workflow import PublicationRewritten, TransitionRefused, transition_claim, transition_options
 from claims.workflow import PUBLIC_STATUSES, VERDICTS, Status
 
 #: Session key holding a refused transition until the claim page shows it next to its form.
@@ -24,13 +24,20 @@ def claim_transition(request, pk):
     """One form per transition posts here; a refusal goes back to the claim page, next to that form."""
     claim = get_object_or_404(Claim, pk=pk)
     target = request.POST.get("to", "")
-    fields = {name: request.POST.get(name, "") for name in ("verdict", "rationale", "comment")}
+    fields = {name: request.POST.get(name, "") for name in ("verdict", "rationale", "comment", "public_note")}
     version = request.POST.get("version", "")
     try:
         if not version.isdigit():
             raise TransitionRefused("The form lost the claim version it was based on; reload the page.")
+        # A form without a public note field (start research, send back) keeps the claim's proposed note.
+        public_note = fields["public_note"] if "public_note" in request.POST else None
         transition_claim(claim=claim, to=target, by=request.user, verdict=fields["verdict"] or None,
-                         rationale=fields["rationale"] or None, comment=fields["comment"], version=int(version))
+                         rationale=fields["rationale"] or None, comment=fields["comment"], public_note=public_note,
+                         version=int(version))
+    except PublicationRewritten as exc:
+        # Saved as the reviewer's proposal: the panel now shows who may publish it.
+        messages.warning(request, str(exc))
+        return redirect(claim.get_absolute_url() + "#workflow")
     except StaleVersion as exc:
         return _refused(request, claim, target, str(exc), fields)
     except TransitionRefused as exc:

@@ -77,6 +77,9 @@ class Claim(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default="draft")
     verdict = models.CharField(max_length=16, choices=Verdict.choices, blank=True)
     rationale = models.TextField(blank=True)
+    public_note = models.TextField(
+        blank=True, help_text="For readers: proposed with the verdict and shown with its publication; then the note "
+                              "of the latest correction or retraction.")
     version = models.PositiveIntegerField(default=1, help_text="Optimistic lock: every write names the version it read.")
 
     created_by = models.ForeignKey(
@@ -86,6 +89,9 @@ class Claim(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text="Last substantive editor; four eyes means someone else publishes.",
     )
+    public_text_authors = models.JSONField(
+        default=dict, blank=True, editable=False,
+        help_text="Who last wrote each piece of public text (claims.workflow.PUBLIC_TEXT): {field: user id}.")
     published_at = models.DateTimeField(null=True, blank=True)
     #: Normalized statement, quote and claimant (claims.arabic.normalize) for search and matching.
     search_text = models.TextField(blank=True, editable=False)
@@ -151,6 +157,13 @@ class Claim(models.Model):
     @property
     def verdict_info(self):
         return VERDICTS.get(self.verdict)
+
+    def mark_written(self, fields, by) -> None:
+        """Record ``by`` as the last writer of those of ``fields`` that readers see (``workflow.PUBLIC_TEXT``):
+        four eyes compares the publisher with them. The caller saves ``public_text_authors``."""
+        written = {name: by.pk for name in fields if name in workflow.PUBLIC_TEXT}
+        if written:
+            self.public_text_authors = {**self.public_text_authors, **written}
 
     @property
     def selector(self) -> dict:

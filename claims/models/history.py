@@ -20,6 +20,8 @@ class ClaimEventQuerySet(models.QuerySet):
         raise AppendOnlyError("Claim history is append-only.")
 
     def public(self):
+        """The events a claim's public timeline lists: status changes and corrections (shown with their
+        ``public_note`` only, never their ``comment``)."""
         return self.filter(action__in=["transition", "correction"])
 
 
@@ -46,7 +48,10 @@ class ClaimEvent(models.Model):
     from_verdict = models.CharField(max_length=16, blank=True)
     to_verdict = models.CharField(max_length=16, blank=True)
     changes = models.JSONField(default=dict, blank=True, help_text='{"field": [before, after]}')
+    #: The desk's internal remark; never shown to readers.
     comment = models.TextField(blank=True)
+    #: Written for readers (publication, correction, retraction): the only text of an event the public sees.
+    public_note = models.TextField(blank=True)
 
     objects = ClaimEventQuerySet.as_manager()
 

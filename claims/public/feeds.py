@@ -42,8 +42,9 @@ class ClaimsFeed(Feed):
         return f"{prefix}{isolate_plain(event.claim.statement)} — {label}"
 
     def item_description(self, event):
+        # The event's public note, never its comment: comments are the desk's internal conversation.
         if event.action == "correction":
-            return balance(event.comment)
+            return balance(event.public_note)
         return balance(event.claim.rationale)
 
     def item_link(self, event):

@@ -110,6 +110,7 @@ def create_claim(*, article, by, selector: dict, statement: str, kind: str = "ot
         details=fields["details"], created_by=by, last_editor=by,
     )
     claim.search_text = _search_text(claim)
+    claim.mark_written(["statement", *(["statement_en"] if claim.statement_en else [])], by)
     claim.save()
     if entities:
         claim.entities.set(entities)
@@ -171,6 +172,7 @@ def update_claim(*, claim_id: int, by, version: int, selector: dict | None = Non
     if not changes:
         return claim
     claim.last_editor = by
+    claim.mark_written(changes, by)
     claim.search_text = _search_text(claim)
     claim.version = F("version") + 1
     claim.save()
@@ -178,7 +180,7 @@ def update_claim(*, claim_id: int, by, version: int, selector: dict | None = Non
     if claim.status in PUBLIC_STATUSES:
         from claims.services.workflow import record_correction
 
-        record_correction(claim=claim, by=by, changes=changes, comment=correction)
+        record_correction(claim=claim, by=by, changes=changes, public_note=correction)
     else:
         record_event(claim=claim, actor=by, action="edited", changes=changes)
     queue_similar(claim_id=claim.pk)

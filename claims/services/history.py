@@ -4,16 +4,18 @@ from claims.models import ClaimEvent
 
 
 def record_event(*, claim, actor, action: str, changes: dict | None = None, comment: str = "",
-                 from_status: str = "", to_status: str = "", from_verdict: str = "", to_verdict: str = ""):
+                 public_note: str = "", from_status: str = "", to_status: str = "", from_verdict: str = "",
+                 to_verdict: str = ""):
     event = build_event(claim=claim, actor=actor, action=action, changes=changes, comment=comment,
-                        from_status=from_status, to_status=to_status, from_verdict=from_verdict,
-                        to_verdict=to_verdict)
+                        public_note=public_note, from_status=from_status, to_status=to_status,
+                        from_verdict=from_verdict, to_verdict=to_verdict)
     event.save()
     return event
 
 
 def build_event(*, claim, actor, action: str, changes: dict | None = None, comment: str = "",
-                from_status: str = "", to_status: str = "", from_verdict: str = "", to_verdict: str = ""):
+                public_note: str = "", from_status: str = "", to_status: str = "", from_verdict: str = "",
+                to_verdict: str = ""):
     """An unsaved history row, for writing many at once with ``bulk_create``."""
     return ClaimEvent(
         claim=claim,
@@ -21,6 +23,7 @@ def build_event(*, claim, actor, action: str, changes: dict | None = None, comme
         action=action,
         changes=_jsonable(changes or {}),
         comment=comment,
+        public_note=public_note,
         from_status=from_status,
         to_status=to_status,
         from_verdict=from_verdict,

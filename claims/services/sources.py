@@ -200,6 +200,6 @@ def _claim_touched(claim: Claim, by, changes: dict, correction: str) -> None:
     if claim.status in PUBLIC_STATUSES:
         from claims.services.workflow import record_correction
 
-        record_correction(claim=claim, by=by, changes=changes, comment=correction)
+        record_correction(claim=claim, by=by, changes=changes, public_note=correction)
     else:
         record_event(claim=claim, actor=by, action="evidence", changes=changes)

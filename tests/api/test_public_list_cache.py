@@ -53,7 +53,7 @@ def test_a_matching_etag_gets_304_until_the_lists_change(client, reviewer, on_co
     again = client.get(LIST, headers={"if-none-match": first["ETag"]})
     assert again.status_code == 304 and again["ETag"] == first["ETag"]
     with on_commit():
-        transition_claim(claim=claim, to="retracted", by=reviewer, comment="The source was fabricated.")
+        transition_claim(claim=claim, to="retracted", by=reviewer, public_note="The source was fabricated.")
     changed = client.get(LIST, headers={"if-none-match": first["ETag"]})
     assert changed.status_code == 200 and changed.json()["results"][0]["status"] == "retracted"
 
@@ -120,7 +120,7 @@ def test_a_correction_of_the_verdict_shows_at_once(client, reviewer, on_commit):
     assert client.get(LIST).json()["results"][0]["verdict"] == "false"
     with on_commit():
         transition_claim(claim=claim, to="corrected", by=reviewer, verdict="misleading",
-                         rationale="A second count was published.", comment="Newer figures.")
+                         rationale="A second count was published.", public_note="Newer figures.")
     shown = client.get(LIST).json()["results"][0]
     assert (shown["status"], shown["verdict"], shown["rationale"]) == (
         "corrected", "misleading", "A second count was published.")
@@ -162,7 +162,7 @@ def test_a_new_attendee_note_or_entity_list_shows_at_once(client, reviewer, on_c
     assert client.get(LIST).json()["results"][0]["entities"] == [other.pk]
     # Both are public corrections, each with its note and what changed.
     corrections = list(claim.events.filter(action="correction").order_by("at", "id"))
-    assert [c.comment for c in corrections] == ["Cited the minutes.", "Named the right person."]
+    assert [c.public_note for c in corrections] == ["Cited the minutes.", "Named the right person."]
     assert "attendees" in corrections[0].changes and "entities" in corrections[1].changes
 
 

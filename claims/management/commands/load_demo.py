@@ -110,8 +110,10 @@ class Command(BaseCommand):
         claim = transition_claim(claim=claim, to="researching", by=editor)
         if target == "researching":
             return
+        # The editor proposes the public note with the verdict; the reviewer publishes both as proposed (four eyes)
+        # and keeps their approval in the internal comment.
         claim = transition_claim(claim=claim, to="in_review", by=editor, verdict=spec["verdict"],
-                                 rationale=spec["rationale"])
+                                 rationale=spec["rationale"], public_note=spec.get("public_note", ""))
         if target == "in_review":
             return
         transition_claim(claim=claim, to="published", by=reviewer, comment="Approved: sources check out.")
