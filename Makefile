@@ -12,14 +12,16 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$(pyenv root 2>/dev/nu
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	echo $$p; break; fi; done)
 
-.PHONY: run dev setup test lint format venv migrate demo check-deploy bench bench-scale clean
+.PHONY: run dev setup test lint format venv lock migrate demo check-deploy bench bench-scale clean
 
-$(BIN)/.installed: requirements.txt requirements-dev.txt
+# The venv installs exactly what requirements.lock pins, every transitive dependency with its hashes;
+# requirements.txt and requirements-dev.txt hold only the direct pins `make lock` compiles it from.
+$(BIN)/.installed: requirements.lock requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or newer is needed (python3.13, python3.12 or python3); install one and retry." >&2; exit 1; fi
 	@echo "Creating $(VENV) with $(PYTHON) ($$($(PYTHON) --version))"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --upgrade pip
-	@$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	@touch $@
 
 venv: $(BIN)/.installed
@@ -45,6 +47,13 @@ setup: venv $(LOCAL_ENV)
 	@$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@$(BIN)/python manage.py load_demo
 	@$(BIN)/python manage.py demo_logins --address http://127.0.0.1:$(PORT)/
+
+# Recompile the lock after changing a pin in requirements*.txt (README.md, "Upgrading dependencies"); it keeps
+# the other pins unless LOCK_ARGS says `--upgrade` or `--upgrade-package NAME`. Options that name where this
+# machine's packages come from stay out of the file.
+lock: venv
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+		--no-emit-find-links --no-emit-trusted-host $(LOCK_ARGS) --output-file=requirements.lock requirements-dev.txt
 
 # The suite runs on PostgreSQL and Redis when they answer on their standard local ports (or DATABASE_URL and
 # REDIS_URL say where), and on SQLite with the filesystem broker otherwise.

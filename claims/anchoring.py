@@ -8,7 +8,7 @@ JavaScript strings; `utf16_to_codepoint` and `codepoint_to_utf16` convert at the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -43,24 +43,6 @@ class Selector:
     suffix: str
     start: int
     end: int
-
-    def to_dict(self) -> dict[str, str | int]:
-        return {"exact": self.exact, "prefix": self.prefix, "suffix": self.suffix, "start": self.start, "end": self.end}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, object]) -> Selector:
-        missing = [key for key in ("exact", "prefix", "suffix", "start", "end") if key not in data]
-        if missing:
-            raise AnchorError(
-                f"The selector is missing {', '.join(missing)}; give exact, prefix, suffix, start and end."
-            )
-        for key in ("exact", "prefix", "suffix"):
-            if not isinstance(data[key], str):
-                raise AnchorError(f"The selector's {key} must be text.")
-        _check_whole_numbers(data["start"], data["end"])
-        return cls(
-            exact=data["exact"], prefix=data["prefix"], suffix=data["suffix"], start=data["start"], end=data["end"]
-        )
 
 
 @dataclass(frozen=True)

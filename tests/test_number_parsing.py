@@ -3,15 +3,11 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from num2words import num2words
 
-from claims.arabic import (
-    find_quantities,
-    number_to_arabic_words,
-    number_to_english_words,
-    parse_quantity,
-)
+from claims.arabic import find_quantities, parse_quantity
 from claims.arabic.typed_numbers import parse_typed_number
 
 numbers = st.integers(min_value=1, max_value=999_999_999)
@@ -25,10 +21,42 @@ def only_quantity(text):
     return found
 
 
+def arabic_words(n):
+    """`n` in Arabic words by num2words, with و joined to the next word as Arabic is written (num2words
+    leaves a space after it)."""
+    return num2words(n, lang="ar").replace("و ", "و")
+
+
+def num2words_misspells_in_arabic(n):
+    """num2words 0.5.14 writes a count of thousands or millions like 101 as "مائة و ألف ألف" (101,000),
+    which is not Arabic; those numbers are checked with hand-written spellings below instead."""
+    return any(group > 100 and group % 100 == 1 for group in (n // 1000 % 1000, n // 10**6 % 1000))
+
+
+def english_words(n):
+    """`n` in English words by num2words, without the commas it puts between groups."""
+    return num2words(n, lang="en").replace(",", "")
+
+
 @settings(deadline=None)
 @given(numbers)
 def test_arabic_number_words_read_back_as_the_number(n):
-    words = number_to_arabic_words(n)
+    assume(not num2words_misspells_in_arabic(n))
+    words = arabic_words(n)
+    quantity = only_quantity(words)
+    assert (quantity.value, quantity.matched) == (n, words)
+
+
+@pytest.mark.parametrize(
+    ("words", "n"),
+    [
+        ("مائة وواحد ألف", 101_000),
+        ("تسعمائة وواحد مليون", 901_000_000),
+        ("أربعمائة وأربعة وثلاثون مليونا ومائة وواحد ألف وأربعون", 434_101_040),
+        ("مائتان وواحد مليون ومائتان وواحد ألف ومائتان وواحد", 201_201_201),
+    ],
+)
+def test_a_count_of_thousands_or_millions_ending_in_one_reads_back_as_the_number(words, n):
     quantity = only_quantity(words)
     assert (quantity.value, quantity.matched) == (n, words)
 
@@ -36,7 +64,7 @@ def test_arabic_number_words_read_back_as_the_number(n):
 @settings(deadline=None)
 @given(numbers)
 def test_english_number_words_read_back_as_the_number(n):
-    words = number_to_english_words(n)
+    words = english_words(n)
     quantity = only_quantity(words)
     assert (quantity.value, quantity.matched) == (n, words)
 
@@ -51,7 +79,8 @@ def test_digits_read_back_in_latin_arabic_indic_and_persian_digits(n):
 @settings(deadline=None)
 @given(numbers)
 def test_a_hedge_with_a_clitic_makes_any_number_approximate(n):
-    quantity = only_quantity(f"ويقدر عددهم بحوالي {number_to_arabic_words(n)}")
+    assume(not num2words_misspells_in_arabic(n))
+    quantity = only_quantity(f"ويقدر عددهم بحوالي {arabic_words(n)}")
     assert (quantity.value, quantity.approximate) == (n, True)
 
 
@@ -220,11 +249,6 @@ def test_several_quantities_come_in_text_order_with_their_spans():
     found = find_quantities(text)
     assert [(q.value, q.lower) for q in found] == [(12, None), (None, 20)]
     assert [text[q.start : q.end] for q in found] == ["12 شخصا", "أكثر من عشرين"]
-
-
-def test_writing_numbers_out_rejects_zero():
-    with pytest.raises(ValueError, match="outside"):
-        number_to_arabic_words(0)
 
 
 # --- Numbers typed into fields (claim details, evidence estimates) --------------------------------------------

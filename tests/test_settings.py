@@ -60,11 +60,17 @@ def test_bad_network_list_names_the_variable(tmp_path):
     result = probe(tmp_path, DEBUG="1", FETCH_ALLOWED_NETWORKS="10.0.0.0/8,not-a-network")
     assert result.returncode != 0
     assert "FETCH_ALLOWED_NETWORKS" in result.stderr
+    assert "not-a-network" in result.stderr
 
 
 def test_allowed_networks_are_parsed(tmp_path):
-    result = probe(tmp_path, DEBUG="1", FETCH_ALLOWED_NETWORKS="127.0.0.1/32, 10.1.0.0/16")
+    result = probe(tmp_path, DEBUG="1", FETCH_ALLOWED_NETWORKS=" 127.0.0.1/32, 10.1.0.0/16 ,")
     assert json.loads(result.stdout)["networks"] == ["127.0.0.1/32", "10.1.0.0/16"]
+
+
+def test_no_allowed_networks_by_default(tmp_path):
+    result = probe(tmp_path, DEBUG="1", FETCH_ALLOWED_NETWORKS="")
+    assert json.loads(result.stdout)["networks"] == []
 
 
 def test_an_unknown_way_of_sending_files_names_the_variable(tmp_path):

@@ -21,13 +21,3 @@ class IsEditorOrReadOnly(IsDeskMember):
         if not roles:
             return False
         return request.method in SAFE_METHODS or bool(roles & {Role.EDITOR, Role.REVIEWER, Role.ADMIN})
-
-
-class IsAdminRoleOrReadOnly(IsDeskMember):
-    message = "Only an admin may change or delete this."
-
-    def has_permission(self, request, view):
-        roles = roles_of(request.user)
-        if not roles:
-            return False
-        return request.method in SAFE_METHODS or Role.ADMIN in roles

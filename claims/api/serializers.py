@@ -12,7 +12,7 @@ from rest_framework.relations import PKOnlyObject
 from claims import limits
 from claims.details import CHANNELS, FIELDS
 from claims.fetching.urls import MAX_URL_LENGTH
-from claims.models import Article, ArticleRevision, Attendee, Capture, Claim, ClaimEvent, Entity, Evidence, Source
+from claims.models import Article, ArticleRevision, Capture, Claim, ClaimEvent, Entity, Evidence, Source
 from claims.workflow import STATUS_LABELS, VERDICTS
 
 
@@ -70,16 +70,6 @@ class SelectorSerializer(serializers.Serializer):
             raise serializers.ValidationError("Give the quoted text (exact, with optional prefix/suffix) "
                                               "or both start and end positions.")
         return attrs
-
-
-class AttendeeSerializer(serializers.ModelSerializer):
-    entity = serializers.PrimaryKeyRelatedField(queryset=Entity.objects.all())
-    name = serializers.CharField(required=False, allow_blank=True)
-    entity_name = serializers.CharField(source="entity.name", read_only=True)
-
-    class Meta:
-        model = Attendee
-        fields = ["entity", "entity_name", "name", "role", "status", "evidence_note"]
 
 
 _FIELD_TYPES = {

@@ -4,7 +4,6 @@ normalization, word keys and spelling-variant matching, number parsing, language
 
 from claims.arabic.language import detect_language, direction_for
 from claims.arabic.normalization import normalize, normalize_with_map, original_span
-from claims.arabic.number_words import number_to_arabic_words, number_to_english_words
 from claims.arabic.numbers import Quantity, find_quantities, parse_quantity
 from claims.arabic.words import (
     Token,
@@ -27,8 +26,6 @@ __all__ = [
     "find_similar",
     "normalize",
     "normalize_with_map",
-    "number_to_arabic_words",
-    "number_to_english_words",
     "original_span",
     "parse_quantity",
     "scan",

@@ -1,6 +1,6 @@
 """The words of the calendar in Arabic (both month series, and the Maghreb's) and English."""
 
-from claims.arabic.words import Token, match_phrase, phrase_table, scan
+from claims.arabic.words import Token, match_phrase, phrase_table
 
 _MONTHS = {
     1: "يناير كانون_الثاني جانفي January Jan",
@@ -72,13 +72,6 @@ YEAR_CONTEXT = phrase_table(
     ]
 )
 YEAR_SUFFIXES = {"م", "ه", "ad", "bc", "bce", "ce"}
-
-
-def month_number(word: str) -> int | None:
-    """The month a single month name stands for (يناير, نيسان, April), or None."""
-    found = scan(word)
-    hit = match_phrase(found, 0, MONTH_TABLE) if found else None
-    return hit[0] if hit and hit[1] == len(found) else None
 
 
 def is_month_name(found: list[Token], position: int) -> bool:

@@ -74,20 +74,6 @@ def _is_allowed(ip: IPAddress, allowed_networks: tuple[IPNetwork, ...]) -> bool:
     return any(ip.version == net.version and ip in net for net in allowed_networks)
 
 
-def parse_allowed_networks(value: str) -> tuple[IPNetwork, ...]:
-    """Parse the FETCH_ALLOWED_NETWORKS setting ("10.1.0.0/16, 127.0.0.1/32"); raise ValueError naming
-    the bad entry."""
-    networks = []
-    for item in (part.strip() for part in value.split(",")):
-        if not item:
-            continue
-        try:
-            networks.append(ipaddress.ip_network(item, strict=True))
-        except ValueError as exc:
-            raise ValueError(f"FETCH_ALLOWED_NETWORKS: {item!r} is not a network in CIDR form ({exc})") from exc
-    return tuple(networks)
-
-
 def parse_allowed_ports(value: str) -> tuple[range, ...]:
     """Parse the FETCH_ALLOWED_PORTS setting ("8080, 8443, 9000-9099"); raise ValueError naming the bad entry."""
     ports = []

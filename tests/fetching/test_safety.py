@@ -12,7 +12,6 @@ from claims.fetching.safety import (
     check_host,
     check_port,
     classify_address,
-    parse_allowed_networks,
     parse_allowed_ports,
 )
 
@@ -117,16 +116,6 @@ def test_unknown_host_is_a_dns_failure_not_worth_retrying():
     with pytest.raises(DNSFailure) as caught:
         check_host("no-such-site.example", nxdomain)
     assert not caught.value.transient
-
-
-def test_allowed_networks_setting_is_parsed_and_bad_entries_named():
-    assert parse_allowed_networks(" 127.0.0.1/32, 10.1.0.0/16 ,") == (
-        ipaddress.ip_network("127.0.0.1/32"),
-        ipaddress.ip_network("10.1.0.0/16"),
-    )
-    assert parse_allowed_networks("") == ()
-    with pytest.raises(ValueError, match="10.0.0.1/8"):
-        parse_allowed_networks("10.0.0.1/8")
 
 
 def test_web_ports_are_always_allowed():
