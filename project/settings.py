@@ -152,6 +152,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # When the broker connection drops, tasks already running finish (their results are rows in the database; an ack
 # that cannot be sent only means a harmless second run). Said outright: Celery 6 turns this default around.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# Celery's prefork pool, with a fault mended that left a worker unable to consume after a broker outage
+# (project/worker_pool.py; docs/deploy.md, "Broker outages").
+CELERY_WORKER_POOL = "project.worker_pool:TaskPool"
 # Workers log through LOGGING below like the web does (JSON when asked, with the task id), not Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
