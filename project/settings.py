@@ -155,6 +155,12 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # Celery's prefork pool, with a fault mended that left a worker unable to consume after a broker outage
 # (project/worker_pool.py; docs/deploy.md, "Broker outages").
 CELERY_WORKER_POOL = "project.worker_pool:TaskPool"
+# Worker liveness (project/liveness.py, docs/deploy.md): each worker touches WORKER_LIVENESS_DIR/<node name>.alive
+# every WORKER_LIVENESS_SECONDS while it makes progress; `manage.py check_worker` is the orchestrator's probe. A
+# worker with room for work stalls when messages wait WORKER_STALL_SECONDS untaken.
+WORKER_LIVENESS_DIR = Path(env.str("WORKER_LIVENESS_DIR", default=str(DATA_DIR / "workers")))
+WORKER_LIVENESS_SECONDS = env.float("WORKER_LIVENESS_SECONDS", default=10.0)
+WORKER_STALL_SECONDS = env.float("WORKER_STALL_SECONDS", default=60.0)
 # Workers log through LOGGING below like the web does (JSON when asked, with the task id), not Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
