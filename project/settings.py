@@ -155,6 +155,8 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # Celery's prefork pool, with a fault mended that left a worker unable to consume after a broker outage
 # (project/worker_pool.py; docs/deploy.md, "Broker outages").
 CELERY_WORKER_POOL = "project.worker_pool:TaskPool"
+# Celery's consumer, reconnecting even when closing the lost connection fails (project/worker_consumer.py).
+CELERY_WORKER_CONSUMER = "project.worker_consumer:Consumer"
 # Worker liveness (project/liveness.py, docs/deploy.md): each worker touches WORKER_LIVENESS_DIR/<node name>.alive
 # every WORKER_LIVENESS_SECONDS while it makes progress; `manage.py check_worker` is the orchestrator's probe. A
 # worker with room for work stalls when messages wait WORKER_STALL_SECONDS untaken.
