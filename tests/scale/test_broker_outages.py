@@ -68,7 +68,7 @@ def finished(log: str) -> int:
 
 def probe(cluster, nodename: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "manage.py", "check_worker", "--name", nodename], cwd=ROOT,
-                          env=cluster.env, capture_output=True, text=True, timeout=60)
+                          env=cluster.env, capture_output=True, text=True, timeout=180)
 
 
 def assert_consumes(cluster, name: str, *, since: int, outage: str) -> None:

@@ -22,7 +22,7 @@ NODE = f"probed@{socket.gethostname()}"
 
 def probe(cluster) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "manage.py", "check_worker", "--name", NODE], cwd=ROOT, env=cluster.env,
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=180)
 
 
 def celery(cluster, *command: str) -> str:

@@ -12,6 +12,8 @@ from project.liveness import liveness_file, seconds_since_alive
 
 
 class Command(BaseCommand):
+    # A probe runs often, under load: skip the system checks (they import every view).
+    requires_system_checks = []
     help = "Exit 0 if the named Celery worker showed progress recently, 1 if not (a liveness probe)."
 
     def add_arguments(self, parser):
