@@ -6,11 +6,15 @@ from pathlib import Path
 from celery import Celery
 from celery.signals import task_postrun, task_prerun
 
+from project.liveness import Liveness
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 
 app = Celery("factdesk")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Refreshes the file that `manage.py check_worker` (an orchestrator's liveness probe) reads.
+app.steps["consumer"].add(Liveness)
 
 
 @app.on_after_configure.connect

@@ -206,9 +206,22 @@ CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT",
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = False  # opted into per task, only where a task is safe to run twice
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-# When the broker connection drops, tasks already running finish (their results are rows in the database; an ack
-# that cannot be sent only means a harmless second run). Said outright: Celery 6 turns this default around.
-CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# When the broker connection drops, acks_late tasks still running are stopped and run again later (they are safe
+# to run twice; a capture's lease and the sweeper bring it back). Letting them finish was worse: with kombu 5.7 the
+# acknowledgement of a task that ends after the reconnect goes to the dead connection's channel and raises
+# AttributeError, which stops the worker ("Unrecoverable error"; tests/scale/test_broker_outages.py). Celery 6's default.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Celery's prefork pool, with a fault mended that left a worker unable to consume after a broker outage
+# (project/worker_pool.py; docs/deploy.md, "Broker outages").
+CELERY_WORKER_POOL = "project.worker_pool:TaskPool"
+# Celery's consumer, reconnecting even when closing the lost connection fails (project/worker_consumer.py).
+CELERY_WORKER_CONSUMER = "project.worker_consumer:Consumer"
+# Worker liveness (project/liveness.py, docs/deploy.md): each worker touches WORKER_LIVENESS_DIR/<node name>.alive
+# every WORKER_LIVENESS_SECONDS while it makes progress; `manage.py check_worker` is the orchestrator's probe. A
+# worker with room for work stalls when messages wait WORKER_STALL_SECONDS untaken.
+WORKER_LIVENESS_DIR = Path(env.str("WORKER_LIVENESS_DIR", default=str(DATA_DIR / "workers")))
+WORKER_LIVENESS_SECONDS = env.float("WORKER_LIVENESS_SECONDS", default=10.0)
+WORKER_STALL_SECONDS = env.float("WORKER_STALL_SECONDS", default=60.0)
 # Workers log through LOGGING below like the web does (JSON when asked, with the task id), not Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -1,0 +1,67 @@
+"""The workers' prefork pool: Celery's, with one fault of Celery 5.7 mended so a worker survives a broker outage.
+
+Pool processes send their results to the worker's event loop over pipes; a result longer than a pipe writes at once
+(a failure with a long traceback, which is what tasks write while Redis goes away) may arrive in parts, and the loop
+then keeps the half-read message in a generator registered as the pipe's reader. When the broker connection drops,
+``celery.worker.loops.asynloop`` resets the event loop (``hub.reset()``), dropping every reader with it, and after
+the reconnect the pool registers a fresh reader on each pipe. That reader takes the rest of the old message for a new
+one: it decodes garbage and the worker stops ("Unrecoverable error: UnicodeDecodeError"), or it waits for a body that
+never comes, holding that process's tasks. Either way the worker no longer consumes (seen in tests/scale after one
+Redis restart). Here the result reader records the pipes it left half read, and the pool, once registered again,
+hands each one back to its unfinished reader, as long as the same process still owns the pipe.
+"""
+
+from inspect import isgenerator
+
+from celery.concurrency import asynpool, prefork
+
+
+class _RecordingHub:
+    """The event loop as the result reader sees it: notes which pipes are left to an unfinished reader."""
+
+    def __init__(self, hub, unfinished: dict, owners: dict):
+        self._hub = hub
+        self._unfinished = unfinished
+        self._owners = owners
+
+    def add_reader(self, fd, callback, *args):
+        if isgenerator(callback):
+            self._unfinished[fd] = (callback, self._owners.get(fd))
+        else:
+            self._unfinished.pop(fd, None)
+        return self._hub.add_reader(fd, callback, *args)
+
+    def remove_reader(self, fd):
+        self._unfinished.pop(fd, None)
+        return self._hub.remove_reader(fd)
+
+
+class ResultHandler(asynpool.ResultHandler):
+    def register_with_event_loop(self, hub):
+        super().register_with_event_loop(hub)
+        if not hasattr(self, "unfinished"):
+            #: fd -> (the generator reading a message that arrived in part, the process whose pipe it reads)
+            self.unfinished = {}
+        self.handle_event = self._make_process_result(_RecordingHub(hub, self.unfinished, self.fileno_to_outq))
+
+    def resume_unfinished_reads(self, hub) -> None:
+        """Give each pipe left half read back to the reader that holds the start of its message."""
+        for fd, (reader, owner) in list(self.unfinished.items()):
+            if owner is not None and self.fileno_to_outq.get(fd) is owner:
+                hub.add_reader(fd, reader)
+            else:  # the process is gone, and the fd may belong to another one now
+                del self.unfinished[fd]
+
+
+class AsynPool(asynpool.AsynPool):
+    ResultHandler = ResultHandler
+
+    def register_with_event_loop(self, hub):
+        super().register_with_event_loop(hub)
+        self._result_handler.resume_unfinished_reads(hub)
+
+
+class TaskPool(prefork.TaskPool):
+    """The prefork pool (``worker_pool`` in settings), reading results safely across broker reconnects."""
+
+    Pool = AsynPool
