@@ -85,7 +85,7 @@ def test_redirect_to_an_address_too_long_to_keep_fails_at_once_and_archives_noth
     url = server.route("/go", status=302, headers=[("Location", long_path)])
     capture = run_capture(capture_id=queued_capture(url).pk)
     assert (capture.state, capture.error_class, capture.attempts) == ("failed", "InvalidURL", 1)
-    assert "longer than the 2,000 a capture can keep" in capture.error
+    assert "characters long; the limit is 2000." in capture.error
     assert capture.redirect_chain[-1][:2] == [server.url(long_path), None]
     assert capture.lease_expires_at is None and not capture.warc
     assert _stored_files(settings) == []

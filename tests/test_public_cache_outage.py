@@ -39,7 +39,7 @@ def restart_empty(server) -> None:
 
 def retract(claim, reviewer, on_commit):
     with on_commit(execute=True):
-        transition_claim(claim=claim, to="retracted", by=reviewer, comment="The source was fabricated.")
+        transition_claim(claim=claim, to="retracted", by=reviewer, public_note="The source was fabricated.")
 
 
 def shown(client, claim) -> tuple[bool, str]:

@@ -79,7 +79,6 @@ class FetchPolicy:
     max_bytes: int = 20 * 1024 * 1024
     extract_max_chars: int = 2_000_000  # HTML read for text and metadata (claims.fetching.extract.slim_html)
     max_redirects: int = 10
-    max_url_length: int = 2000  # of a redirect target: the capture's final address must fit its column
     allowed_content_types: tuple[str, ...] = DEFAULT_CONTENT_TYPES
     allowed_networks: tuple[IPv4Network | IPv6Network, ...] = ()
     allowed_ports: tuple[range, ...] = ()  # beyond the web ports 80 and 443 (safety.WEB_PORTS)
@@ -239,15 +238,9 @@ def _follow(url: str, policy: FetchPolicy, chain: list[RedirectHop]) -> FetchRes
 
 
 def _check_redirect_target(target: str, policy: FetchPolicy) -> str:
-    url = validate_url(target)
-    if len(url) > policy.max_url_length:
-        # Kept whole or not at all: a shortened address is another page, and the capture's final address
-        # (a column of max_url_length characters) must be the page that was captured.
-        raise InvalidURL(
-            f"The address is {len(url):,} characters long, longer than the {policy.max_url_length:,} "
-            "a capture can keep."
-        )
-    return url
+    # Kept whole or not at all (validate_url refuses an address longer than the URL columns): a shortened address
+    # is another page, and the capture's final address must be the page that was captured.
+    return validate_url(target)
 
 
 @contextlib.contextmanager

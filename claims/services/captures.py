@@ -56,7 +56,6 @@ def fetch_policy() -> FetchPolicy:
         max_bytes=settings.FETCH_MAX_BYTES,
         extract_max_chars=settings.FETCH_EXTRACT_MAX_CHARS,
         max_redirects=settings.FETCH_MAX_REDIRECTS,
-        max_url_length=Capture._meta.get_field("final_url").max_length,
         allowed_networks=tuple(settings.FETCH_ALLOWED_NETWORKS),
         allowed_ports=tuple(settings.FETCH_ALLOWED_PORTS),
     )

@@ -21,6 +21,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from claims.models import Article, Capture, Claim, ClaimLink, Entity, Evidence, Source
+from claims.services.matching import run_similar
 
 #: Examples per operation: enough to reach each parameter and body shape past the first refusals, bounded so one
 #: database's run takes about a minute on one core.
@@ -66,6 +67,10 @@ def fuzzed_desk(demo, editor, monkeypatch):
     tests the API's answers, not the broker, and 37 operations fuzzed under the real rates mostly got 429s."""
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "100000/minute", "user": "100000/minute"})
     monkeypatch.setattr("claims.services.queueing.send_task", lambda task, *args: None)
+    # Similar-claim suggestions come from a worker, and no task is sent here: make them as the worker would.
+    for claim in Claim.objects.all():
+        run_similar(claim_id=claim.pk)
+    assert ClaimLink.objects.exists()
     source = Source.objects.exclude(url="").first()
     Capture.objects.create(source=source, requested_url=source.url, state="done", http_status=200,
                            warc=ContentFile(gzip.compress(b"WARC/1.1\r\n\r\n"), name="fuzzed.warc.gz"))
