@@ -10,7 +10,8 @@ from project.liveness import Liveness
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 
-app = Celery("factdesk")
+# task_cls: requests whose late acknowledgement survives a lost broker connection (project/worker_request.py).
+app = Celery("factdesk", task_cls="project.worker_request:Task")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Refreshes the file that `manage.py check_worker` (an orchestrator's liveness probe) reads.
