@@ -68,6 +68,7 @@ test: venv lint
 
 lint: venv
 	@$(BIN)/ruff check .
+	@$(BIN)/ruff format --check .
 
 format: venv
 	@$(BIN)/ruff format . && $(BIN)/ruff check --fix .

@@ -46,9 +46,18 @@ def grow_to(total: int) -> None:
     batch = 5_000
     for start in range(have, total, batch):
         claims = Claim.objects.bulk_create(
-            Claim(article=article, revision=revision, exact=revision.text[n % 3000:n % 3000 + 40], start=n % 3000,
-                  end=n % 3000 + 40, kind="meeting" if n % 5 == 0 else "other", statement=f"ادعاء رقم {n}",
-                  status=statuses[n % 4], verdict="accurate" if n % 4 == 3 else "", search_text=f"ادعاء رقم {n}")
+            Claim(
+                article=article,
+                revision=revision,
+                exact=revision.text[n % 3000 : n % 3000 + 40],
+                start=n % 3000,
+                end=n % 3000 + 40,
+                kind="meeting" if n % 5 == 0 else "other",
+                statement=f"ادعاء رقم {n}",
+                status=statuses[n % 4],
+                verdict="accurate" if n % 4 == 3 else "",
+                search_text=f"ادعاء رقم {n}",
+            )
             for n in range(start, min(start + batch, total))
         )
         through = Claim.entities.through
@@ -57,7 +66,9 @@ def grow_to(total: int) -> None:
         )
         Attendee.objects.bulk_create(
             Attendee(claim=c, entity=entities[(c.pk + k) % len(entities)], order=k)
-            for c in claims if c.kind == "meeting" for k in (0, 1)
+            for c in claims
+            if c.kind == "meeting"
+            for k in (0, 1)
         )
 
 
@@ -113,8 +124,10 @@ def main() -> None:
             cursor.execute("ANALYZE")
         measure(client, 3, args.page_size)  # warm-up
         results[size] = measure(client, args.rounds, args.page_size)
-        print(f"{size:>8} claims: median {results[size][0] * 1000:.1f} ms per page of {args.page_size}, "
-              f"{results[size][1]} queries")
+        print(
+            f"{size:>8} claims: median {results[size][0] * 1000:.1f} ms per page of {args.page_size}, "
+            f"{results[size][1]} queries"
+        )
     ratio = results[args.large][0] / results[args.small][0]
     print(f"ratio {args.large}/{args.small}: {ratio:.2f} (goal ≤ 1.5)")
 

@@ -66,6 +66,7 @@ def count_queries(fn):
 
 # (a) A large article.
 
+
 def arabic_text(size: int) -> str:
     """`size` code points of Arabic paragraphs, each numbered so quotes taken from them are unique."""
     base = (ROOT / "claims" / "demo" / "haftar-russia.ar.txt").read_text(encoding="utf-8").split("\n")
@@ -89,9 +90,21 @@ def make_article(text: str, claims: int, user):
     for i in range(claims):
         start = i * step + 10
         sel = anchoring.describe(text, start, start + 60)
-        rows.append(Claim(article=article, revision=revision, exact=sel.exact, prefix=sel.prefix,
-                          suffix=sel.suffix, start=sel.start, end=sel.end, kind="other",
-                          statement=f"ادعاء {i}", statement_language="ar", created_by=user))
+        rows.append(
+            Claim(
+                article=article,
+                revision=revision,
+                exact=sel.exact,
+                prefix=sel.prefix,
+                suffix=sel.suffix,
+                start=sel.start,
+                end=sel.end,
+                kind="other",
+                statement=f"ادعاء {i}",
+                statement_language="ar",
+                created_by=user,
+            )
+        )
     Claim.objects.bulk_create(rows, batch_size=1_000)
     return article
 
@@ -119,8 +132,10 @@ def reading_view_and_reanchor(rounds: int) -> None:
         view(article)
         queries, size = count_queries(lambda a=article: len(view(a).content))
         results[name] = median_time(lambda a=article: view(a), rounds)
-        print(f"reading view {name}: median {results[name] * 1000:.1f} ms, {queries} queries, "
-              f"{size / 1024:,.0f} KB of HTML")
+        print(
+            f"reading view {name}: median {results[name] * 1000:.1f} ms, {queries} queries, "
+            f"{size / 1024:,.0f} KB of HTML"
+        )
     ratio = results["1 MB, 2,000 claims"] / results["10 KB, 10 claims"]
     print(f"  ratio large/small: {ratio:.1f} for 100x the text and 200x the claims")
 
@@ -138,8 +153,10 @@ def reading_view_and_reanchor(rounds: int) -> None:
         add_seconds = time.perf_counter() - began
     finally:
         article_services.enqueue_after_commit = original_enqueue
-    print(f"add_revision of the 1 MB article: {add_seconds * 1000:.0f} ms in the request "
-          f"(re-anchoring handed to a job: {bool(queued)})")
+    print(
+        f"add_revision of the 1 MB article: {add_seconds * 1000:.0f} ms in the request "
+        f"(re-anchoring handed to a job: {bool(queued)})"
+    )
     from claims import anchoring
     from claims.tasks import reanchor_article
 
@@ -152,21 +169,26 @@ def reading_view_and_reanchor(rounds: int) -> None:
     print(f"re-anchoring 2,000 claims: {counts}; {moved} on the new revision")
     print(f"  str.find of every quote: {find_all * 1000:.1f} ms (baseline)")
     print(f"  anchoring.reanchor_all (pure): {pure * 1000:.1f} ms, ratio {pure / find_all:.1f}")
-    print(f"  reanchor_article job (batched UPDATEs and history rows, one transaction): {job * 1000:.0f} ms, "
-          f"ratio {job / find_all:.0f}")
+    print(
+        f"  reanchor_article job (batched UPDATEs and history rows, one transaction): {job * 1000:.0f} ms, "
+        f"ratio {job / find_all:.0f}"
+    )
     view(big)
     after = median_time(lambda: view(big), rounds)
-    print(f"reading view after the edit: median {after * 1000:.1f} ms, ratio to the 10 KB article "
-          f"{after / results['10 KB, 10 claims']:.1f}")
+    print(
+        f"reading view after the edit: median {after * 1000:.1f} ms, ratio to the 10 KB article "
+        f"{after / results['10 KB, 10 claims']:.1f}"
+    )
 
 
 # (b) A source answering 100 MB.
+
 
 class BigHandler(BaseHTTPRequestHandler):
     """/big: 100 MB of HTML ended by closing the connection (no length declared); /declared: the same with
     Content-Length; /near: 14 MB, just under the cap; /small: 1 MB; /warm: 10 KB."""
 
-    chunk = (b"<p>" + "نص طويل جدا ".encode() * 500 + b"</p>\n")
+    chunk = b"<p>" + "نص طويل جدا ".encode() * 500 + b"</p>\n"
 
     def do_GET(self):
         total = {"/big": 100 * MB, "/declared": 100 * MB, "/near": 14 * MB, "/warm": 10 * 1024}.get(self.path, MB)
@@ -180,7 +202,7 @@ class BigHandler(BaseHTTPRequestHandler):
             self.wfile.write(head)
             sent = len(head)
             while sent < total:
-                piece = self.chunk[:total - sent]
+                piece = self.chunk[: total - sent]
                 self.wfile.write(piece)
                 sent += len(piece)
         except (BrokenPipeError, ConnectionResetError):
@@ -211,7 +233,9 @@ def capture_child(url: str) -> None:
     from claims.fetching import pipeline
     from claims.fetching.client import FetchPolicy
 
-    policy = FetchPolicy(allowed_networks=(ip_network("127.0.0.1/32"),), allowed_ports=LOCAL_PORTS, max_bytes=15 * MB, total_timeout=120)
+    policy = FetchPolicy(
+        allowed_networks=(ip_network("127.0.0.1/32"),), allowed_ports=LOCAL_PORTS, max_bytes=15 * MB, total_timeout=120
+    )
     pipeline.capture(url.rsplit("/", 1)[0] + "/warm", policy)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     began = time.perf_counter()
@@ -221,8 +245,17 @@ def capture_child(url: str) -> None:
     tracemalloc.start()  # a second capture, traced: the Python heap's share (tracing slows it, so it is not timed)
     _capture_outcome(pipeline, url, policy)
     peak = tracemalloc.get_traced_memory()[1]
-    print(json.dumps({"outcome": outcome, "rss_mb": after / 1024, "rss_growth_mb": (after - before) / 1024,
-                      "traced_peak_mb": peak / MB, "seconds": seconds}))
+    print(
+        json.dumps(
+            {
+                "outcome": outcome,
+                "rss_mb": after / 1024,
+                "rss_growth_mb": (after - before) / 1024,
+                "traced_peak_mb": peak / MB,
+                "seconds": seconds,
+            }
+        )
+    )
 
 
 def _capture_outcome(pipeline, url, policy) -> str:
@@ -238,24 +271,38 @@ def huge_source() -> None:
     process, port = start_server(BigHandler)
     try:
         rows = {}
-        for name, path in (("1 MB page", "/small"), ("14 MB page (under the cap)", "/near"),
-                           ("100 MB, no length", "/big"), ("100 MB, Content-Length", "/declared")):
-            out = subprocess.run([sys.executable, __file__, "--capture-child", f"http://127.0.0.1:{port}{path}"],
-                                 capture_output=True, text=True, check=True, cwd=ROOT).stdout
+        for name, path in (
+            ("1 MB page", "/small"),
+            ("14 MB page (under the cap)", "/near"),
+            ("100 MB, no length", "/big"),
+            ("100 MB, Content-Length", "/declared"),
+        ):
+            out = subprocess.run(
+                [sys.executable, __file__, "--capture-child", f"http://127.0.0.1:{port}{path}"],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=ROOT,
+            ).stdout
             rows[name] = json.loads(out.strip().splitlines()[-1])
         base = rows["1 MB page"]
-        print("| response | outcome | peak RSS | ratio to 1 MB page | growth over warm worker | Python heap peak "
-              "| seconds | ratio to 1 MB page |")
+        print(
+            "| response | outcome | peak RSS | ratio to 1 MB page | growth over warm worker | Python heap peak "
+            "| seconds | ratio to 1 MB page |"
+        )
         print("|---|---|---|---|---|---|---|---|")
         for name, r in rows.items():
-            print(f"| {name} | {r['outcome'][:90]} | {r['rss_mb']:.0f} MB | {r['rss_mb'] / base['rss_mb']:.2f} | "
-                  f"{r['rss_growth_mb']:.1f} MB | {r['traced_peak_mb']:.1f} MB | {r['seconds']:.2f} | "
-                  f"{r['seconds'] / base['seconds']:.2f} |")
+            print(
+                f"| {name} | {r['outcome'][:90]} | {r['rss_mb']:.0f} MB | {r['rss_mb'] / base['rss_mb']:.2f} | "
+                f"{r['rss_growth_mb']:.1f} MB | {r['traced_peak_mb']:.1f} MB | {r['seconds']:.2f} | "
+                f"{r['seconds'] / base['seconds']:.2f} |"
+            )
     finally:
         process.terminate()
 
 
 # (c) 10,000 sources on one host.
+
 
 class CountingHandler(BaseHTTPRequestHandler):
     """Answers every page after a short wait and counts the requests in flight; /stats reports the maximum,
@@ -266,8 +313,11 @@ class CountingHandler(BaseHTTPRequestHandler):
     highest = 0
     served = 0
     delay = 0.05
-    page = ("<html><head><title>مصدر</title></head><body><article><p>"
-            + "قال المتحدث إن نحو ألفي عنصر موجودون في البلاد. " * 40 + "</p></article></body></html>").encode()
+    page = (
+        "<html><head><title>مصدر</title></head><body><article><p>"
+        + "قال المتحدث إن نحو ألفي عنصر موجودون في البلاد. " * 40
+        + "</p></article></body></html>"
+    ).encode()
 
     def do_GET(self):
         cls = type(self)
@@ -357,8 +407,14 @@ def many_sources(count: int, threads: int, seconds: float) -> None:
     Capture.objects.all().delete()
     Source.objects.all().delete()
     Source.objects.bulk_create(
-        Source(url=f"http://127.0.0.1:{port}/story/{i}", original_url=f"http://127.0.0.1:{port}/story/{i}",
-               title=f"Story {i}", next_check_at="2020-01-01T00:00:00Z") for i in range(count))
+        Source(
+            url=f"http://127.0.0.1:{port}/story/{i}",
+            original_url=f"http://127.0.0.1:{port}/story/{i}",
+            title=f"Story {i}",
+            next_check_at="2020-01-01T00:00:00Z",
+        )
+        for i in range(count)
+    )
     sent: list[int] = []
     original_send = queueing.send_task
     queueing.send_task = lambda task, *args: sent.append(args[0])
@@ -370,12 +426,16 @@ def many_sources(count: int, threads: int, seconds: float) -> None:
         scheduling = time.perf_counter() - began
     finally:
         queueing.send_task = original_send
-    print(f"{count:,} due sources of one host: {len(sent):,} captures queued in {beats} beats "
-          f"({captures.SCHEDULE_BATCH} per beat), {scheduling / beats * 1000:.0f} ms per beat")
+    print(
+        f"{count:,} due sources of one host: {len(sent):,} captures queued in {beats} beats "
+        f"({captures.SCHEDULE_BATCH} per beat), {scheduling / beats * 1000:.0f} ms per beat"
+    )
 
     limit = settings.FETCH_PER_HOST_CONCURRENCY
-    for delay, label in ((0.0, "no politeness delay: the concurrency limit alone"),
-                         (settings.FETCH_POLITENESS_DELAY, "the default politeness delay")):
+    for delay, label in (
+        (0.0, "no politeness delay: the concurrency limit alone"),
+        (settings.FETCH_POLITENESS_DELAY, "the default politeness delay"),
+    ):
         settings.FETCH_POLITENESS_DELAY = delay
         start_served = stats(port, "/reset")["served"]
         done, busy, elapsed = run_workers(sent, threads, seconds)
@@ -384,18 +444,19 @@ def many_sources(count: int, threads: int, seconds: float) -> None:
         # The most requests the limits allow in `elapsed`: `limit` at a time, each held for the server's delay,
         # or (with a politeness delay) one start per delay, counting the first at time zero.
         allowed = limit * elapsed / CountingHandler.delay if not delay else elapsed / delay + 1
-        print(f"{label} ({delay:.1f} s): {threads} worker threads for {elapsed:.1f} s: {done:,} captures done, "
-              f"{busy:,} handed back as host busy; highest concurrent requests to the host {seen['highest']} "
-              f"(limit {limit}): {'holds' if seen['highest'] <= limit else 'BROKEN'}; {served} requests = "
-              f"{served / allowed:.2f} of the {allowed:.0f} the limits allow; load average {os.getloadavg()[0]:.1f}")
+        print(
+            f"{label} ({delay:.1f} s): {threads} worker threads for {elapsed:.1f} s: {done:,} captures done, "
+            f"{busy:,} handed back as host busy; highest concurrent requests to the host {seen['highest']} "
+            f"(limit {limit}): {'holds' if seen['highest'] <= limit else 'BROKEN'}; {served} requests = "
+            f"{served / allowed:.2f} of the {allowed:.0f} the limits allow; load average {os.getloadavg()[0]:.1f}"
+        )
         sent = list(Capture.objects.filter(state="queued").values_list("pk", flat=True))
     process.terminate()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("parts", nargs="*", default=["article", "huge", "hosts"],
-                        help="any of: article huge hosts")
+    parser.add_argument("parts", nargs="*", default=["article", "huge", "hosts"], help="any of: article huge hosts")
     parser.add_argument("--capture-child", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--sources", type=int, default=10_000)

@@ -24,11 +24,15 @@ from claims.fetching.client import FetchPolicy, fetch  # noqa: E402
 from claims.fetching.pipeline import capture  # noqa: E402
 
 LOCAL_PORTS = (range(1024, 65536),)  # the local servers listen on port 0's pick; 80 and 443 are always allowed
-PARAGRAPH = ("كشفت تقارير موثوقة عن وجود جنود مرتزقة روس تابعين لمجموعة فاغنر الأمنية في ليبيا ويقدر عددهم "
-             "بحوالي ألفين، وفق ما نقلته مصادر مطلعة على الملف. ")
-PAGE = (f'<html lang="ar"><head><meta charset="utf-8"><title>تقرير رقم %d</title></head><body><nav>الرئيسية</nav>'
-        f"<article><h1>تقرير رقم %d</h1>{''.join(f'<p>{PARAGRAPH * 3}</p>' for _ in range(6))}</article>"
-        f"<footer>جميع الحقوق محفوظة</footer></body></html>")
+PARAGRAPH = (
+    "كشفت تقارير موثوقة عن وجود جنود مرتزقة روس تابعين لمجموعة فاغنر الأمنية في ليبيا ويقدر عددهم "
+    "بحوالي ألفين، وفق ما نقلته مصادر مطلعة على الملف. "
+)
+PAGE = (
+    f'<html lang="ar"><head><meta charset="utf-8"><title>تقرير رقم %d</title></head><body><nav>الرئيسية</nav>'
+    f"<article><h1>تقرير رقم %d</h1>{''.join(f'<p>{PARAGRAPH * 3}</p>' for _ in range(6))}</article>"
+    f"<footer>جميع الحقوق محفوظة</footer></body></html>"
+)
 
 
 class SlowHandler(BaseHTTPRequestHandler):
@@ -63,8 +67,13 @@ def serve(port_out, delay: float) -> None:
 def capture_share(base: str, numbers: list[int], threads: int, stage: str) -> tuple[int, float]:
     """One worker process: capture (or only fetch) its share of the URLs, `threads` at a time; returns how many
     came back with content and the CPU seconds it used."""
-    policy = FetchPolicy(allowed_networks=(ip_network("127.0.0.1/32"),), allowed_ports=LOCAL_PORTS, connect_timeout=10, read_timeout=10,
-                         total_timeout=30)
+    policy = FetchPolicy(
+        allowed_networks=(ip_network("127.0.0.1/32"),),
+        allowed_ports=LOCAL_PORTS,
+        connect_timeout=10,
+        read_timeout=10,
+        total_timeout=30,
+    )
 
     def one(number: int) -> bool:
         url = f"{base}{number}"
@@ -86,8 +95,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--processes", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--delay", type=float, default=0.2, help="seconds the server waits before answering")
-    parser.add_argument("--stage", choices=["capture", "fetch"], default="capture",
-                        help="capture: fetch, decode, extract, WARC (default); fetch: the HTTP client alone")
+    parser.add_argument(
+        "--stage",
+        choices=["capture", "fetch"],
+        default="capture",
+        help="capture: fetch, decode, extract, WARC (default); fetch: the HTTP client alone",
+    )
     args = parser.parse_args()
 
     load = os.getloadavg()[0]
@@ -108,10 +121,14 @@ def main() -> None:
     bound = args.urls * args.delay / concurrency
     with_text, cpu = sum(r[0] for r in results), sum(r[1] for r in results)
     assert with_text == args.urls, "every capture should have main text"
-    print(f"{args.urls} URLs, stage {args.stage}, concurrency {concurrency} ({args.processes} processes × {threads} threads), "
-          f"server delay {args.delay * 1000:.0f} ms, {os.cpu_count()} CPUs")
-    print(f"CPU used by the capturing processes: {cpu:.2f} s ({cpu / args.urls * 1000:.1f} ms per URL); "
-          f"load average before the run {load:.1f}")
+    print(
+        f"{args.urls} URLs, stage {args.stage}, concurrency {concurrency} ({args.processes} processes × {threads} threads), "
+        f"server delay {args.delay * 1000:.0f} ms, {os.cpu_count()} CPUs"
+    )
+    print(
+        f"CPU used by the capturing processes: {cpu:.2f} s ({cpu / args.urls * 1000:.1f} ms per URL); "
+        f"load average before the run {load:.1f}"
+    )
     print(f"elapsed {elapsed:.2f} s, bound {bound:.2f} s, ratio {elapsed / bound:.2f} (goal ≤ 1.2)")
 
 

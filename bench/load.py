@@ -102,8 +102,21 @@ def run_wrk(port: int, paths: list[str], headers: dict, seconds: float, connecti
         script.write(WRK_SCRIPT % (lua_paths, lua_headers))
     try:
         out = subprocess.run(
-            ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", script.name,
-             f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True).stdout
+            [
+                "wrk",
+                "-t2",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--timeout",
+                "10s",
+                "-s",
+                script.name,
+                f"http://127.0.0.1:{port}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     finally:
         os.unlink(script.name)
     result = json.loads(out.strip().splitlines()[-1])
@@ -142,8 +155,16 @@ def run_threads(port: int, paths: list[str], headers: dict, seconds: float, conn
         thread.join()
     elapsed = time.perf_counter() - started
     cuts = statistics.quantiles(latencies, n=100)
-    return {"requests": len(latencies), "seconds": elapsed, "rate": len(latencies) / elapsed, "errors": 0,
-            "non2xx": failures[0], "p50": cuts[49] * 1000, "p95": cuts[94] * 1000, "p99": cuts[98] * 1000}
+    return {
+        "requests": len(latencies),
+        "seconds": elapsed,
+        "rate": len(latencies) / elapsed,
+        "errors": 0,
+        "non2xx": failures[0],
+        "p50": cuts[49] * 1000,
+        "p95": cuts[94] * 1000,
+        "p99": cuts[98] * 1000,
+    }
 
 
 def targets(sample: int, token: str) -> list[tuple[str, list[str], dict]]:
@@ -193,12 +214,21 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8, help="concurrent client connections")
     parser.add_argument("--seconds", type=int, default=10, help="per target")
     parser.add_argument("--sample", type=int, default=1_000, help="distinct claim pages requested")
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="rounds of every target, the minimal view included; each figure is the median round")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="rounds of every target, the minimal view included; each figure is the median round",
+    )
     parser.add_argument("--settle", type=float, default=3.0, help="seconds of quiet before each measurement")
     parser.add_argument("--client", choices=["wrk", "threads"], default="wrk" if shutil.which("wrk") else "threads")
-    parser.add_argument("--profile", type=int, default=0, metavar="N",
-                        help="profile N requests of the slowest target with cProfile afterwards")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="profile N requests of the slowest target with cProfile afterwards",
+    )
     args = parser.parse_args()
 
     seed.create_database(args.database)
@@ -216,9 +246,21 @@ def main() -> None:
     plan = targets(args.sample, token)
     port = free_port()
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "project.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.workers), "--threads", str(args.threads), "--log-level", "warning"],
-        cwd=ROOT, env=os.environ.copy())
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "project.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )
     load = run_threads if args.client == "threads" else run_wrk
     results = {}
     try:
@@ -229,8 +271,10 @@ def main() -> None:
                 status, body = get(port, path, headers)
                 if status != 200:
                     raise SystemExit(f"{path} answered {status}: {body[:200]!r}")
-        print(f"warm-up (first visits, one client): {time.perf_counter() - began:.1f} s for "
-              f"{sum(len(p) for _, p, _ in plan):,} paths")
+        print(
+            f"warm-up (first visits, one client): {time.perf_counter() - began:.1f} s for "
+            f"{sum(len(p) for _, p, _ in plan):,} paths"
+        )
         loads = [os.getloadavg()[0]]
         # Rounds, not one pass: on this virtual machine a heavy target slows whatever runs next for a few seconds,
         # so each target (and the minimal view) is measured in several positions and its median round kept.
@@ -249,14 +293,18 @@ def main() -> None:
     ceiling = results["minimal"]["rate"]
     from claims.models import Claim
 
-    print(f"\n{Claim.objects.count():,} claims; gunicorn {args.workers} workers x {args.threads} threads; "
-          f"client {args.client}, {args.connections} connections, {args.rounds} rounds of {args.seconds} s per "
-          f"target (minimal view: {', '.join(f'{r['rate']:.0f}' for r in runs['minimal'])} req/s); "
-          f"load average (1 min) {min(loads):.1f}-{max(loads):.1f} on {os.cpu_count()} CPUs")
+    print(
+        f"\n{Claim.objects.count():,} claims; gunicorn {args.workers} workers x {args.threads} threads; "
+        f"client {args.client}, {args.connections} connections, {args.rounds} rounds of {args.seconds} s per "
+        f"target (minimal view: {', '.join(f'{r["rate"]:.0f}' for r in runs['minimal'])} req/s); "
+        f"load average (1 min) {min(loads):.1f}-{max(loads):.1f} on {os.cpu_count()} CPUs"
+    )
     print("| target | req/s | p50 ms | p95 ms | p99 ms | errors | ratio to minimal |\n|---|---|---|---|---|---|---|")
     for name, r in results.items():
-        print(f"| {name} | {r['rate']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | "
-              f"{r['errors'] + r['non2xx']} | {r['rate'] / ceiling:.2f} |")
+        print(
+            f"| {name} | {r['rate']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | "
+            f"{r['errors'] + r['non2xx']} | {r['rate'] / ceiling:.2f} |"
+        )
     if args.profile:
         slowest = min((n for n, _, _ in plan), key=lambda n: results[n]["rate"])
         name, paths, headers = next(t for t in plan if t[0] == slowest)

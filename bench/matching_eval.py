@@ -30,8 +30,9 @@ def demo_items() -> dict[str, ClaimText]:
         dates = {str(details[k]) for k in ("date", "as_of", "period") if details.get(k)}
         facts = tuple((k, str(details[k]).lower()) for k in ("place", "channel") if details.get(k))
         entities = frozenset(hash(key) for key in claim.get("entities", []))
-        items[f"demo:{claim['key']}"] = ClaimText(f"{claim['statement']} {claim['exact']}", entities,
-                                                  frozenset(dates), facts)
+        items[f"demo:{claim['key']}"] = ClaimText(
+            f"{claim['statement']} {claim['exact']}", entities, frozenset(dates), facts
+        )
     return items
 
 

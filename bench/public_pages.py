@@ -59,10 +59,14 @@ def seed(claims: int) -> list[int]:
         now = timezone.now()
         entities = Entity.objects.bulk_create(
             Entity(name=f"شخص {i}", names={"en": f"Person {i}"}, search_text=normalize(f"شخص {i} person {i}"))
-            for i in range(200))
+            for i in range(200)
+        )
         sources = Source.objects.bulk_create(
-            Source(url=f"https://news.example.org/{i}", original_url=f"https://news.example.org/{i}",
-                   title=f"Story {i}") for i in range(500))
+            Source(
+                url=f"https://news.example.org/{i}", original_url=f"https://news.example.org/{i}", title=f"Story {i}"
+            )
+            for i in range(500)
+        )
         existing = Claim.objects.count()
         for batch_start in range(existing, claims, 5_000):
             size = min(5_000, claims - batch_start)
@@ -73,21 +77,41 @@ def seed(claims: int) -> list[int]:
             for i in range(batch_start, batch_start + size):
                 start = (i * 37) % (len(text) - 120)
                 statement = f"ادعاء رقم {i}: يوجد في ليبيا نحو ألفي مرتزق روسي"
-                rows.append(Claim(article=article, revision=revision, exact=text[start:start + 80],
-                                  start=start, end=start + 80, kind="quantity", statement=statement,
-                                  statement_en=f"Claim {i}: about 2,000 Russian mercenaries are in Libya",
-                                  claimant="تقارير موثوقة", status="published", verdict="mostly_accurate",
-                                  rationale="Estimates range from 800 to 2,000.", published_at=now,
-                                  search_text=normalize(statement)))
+                rows.append(
+                    Claim(
+                        article=article,
+                        revision=revision,
+                        exact=text[start : start + 80],
+                        start=start,
+                        end=start + 80,
+                        kind="quantity",
+                        statement=statement,
+                        statement_en=f"Claim {i}: about 2,000 Russian mercenaries are in Libya",
+                        claimant="تقارير موثوقة",
+                        status="published",
+                        verdict="mostly_accurate",
+                        rationale="Estimates range from 800 to 2,000.",
+                        published_at=now,
+                        search_text=normalize(statement),
+                    )
+                )
             made = Claim.objects.bulk_create(rows, batch_size=1_000)
             Claim.entities.through.objects.bulk_create(
-                Claim.entities.through(claim_id=c.pk, entity_id=entities[c.pk % len(entities)].pk) for c in made)
+                Claim.entities.through(claim_id=c.pk, entity_id=entities[c.pk % len(entities)].pk) for c in made
+            )
             Evidence.objects.bulk_create(
-                Evidence(claim=c, source=sources[(c.pk + k) % len(sources)], passage="about 2,000 personnel",
-                         estimate_value=2000 - 400 * k) for c in made for k in range(3))
+                Evidence(
+                    claim=c,
+                    source=sources[(c.pk + k) % len(sources)],
+                    passage="about 2,000 personnel",
+                    estimate_value=2000 - 400 * k,
+                )
+                for c in made
+                for k in range(3)
+            )
             ClaimEvent.objects.bulk_create(
-                ClaimEvent(claim=c, action="transition", from_status="in_review", to_status="published")
-                for c in made)
+                ClaimEvent(claim=c, action="transition", from_status="in_review", to_status="published") for c in made
+            )
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         print(f"seeded {claims - existing:,} claims in {time.perf_counter() - started:.1f} s")
@@ -160,8 +184,11 @@ def main() -> None:
     args = parser.parse_args()
 
     os.environ.update(environment(args))
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"CREATE DATABASE {args.database}"],
-                   capture_output=True, check=False)
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"CREATE DATABASE {args.database}"],
+        capture_output=True,
+        check=False,
+    )
     ids = seed(args.claims)
     from django.core.cache import cache
     from django.utils import translation
@@ -174,26 +201,42 @@ def main() -> None:
         claim_paths = [c.public_url for c in Claim.objects.filter(pk__in=sample)]
     port = free_port()
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "project.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.workers), "--log-level", "warning"],
-        cwd=ROOT, env=os.environ.copy())
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "project.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )
     try:
         wait_until_up(port)
         began = time.perf_counter()
         for path in claim_paths:  # warm-up: each sampled page rendered once into the cache
             _get(port, path)
-        print(f"first visits (rendered, one client): {(time.perf_counter() - began) / len(claim_paths) * 1000:.1f} ms "
-              f"per page over {len(claim_paths):,} claims")
+        print(
+            f"first visits (rendered, one client): {(time.perf_counter() - began) / len(claim_paths) * 1000:.1f} ms "
+            f"per page over {len(claim_paths):,} claims"
+        )
         hammer(port, ["/bench/minimal/"], 2, args.threads)
         load = os.getloadavg()[0]
         results = {}
         for name, paths in (("minimal view", ["/bench/minimal/"]), ("claim page", claim_paths)):
             rate, latencies = hammer(port, paths, args.seconds, args.threads)
             results[name] = rate
-            print(f"{name:>12}: {rate:8.1f} req/s  p50 {percentile(latencies, .5):6.1f} ms  "
-                  f"p99 {percentile(latencies, .99):6.1f} ms  ({len(latencies):,} requests)")
-        print(f"claims in database: {len(ids):,}; gunicorn workers: {args.workers}; client threads: {args.threads}; "
-              f"load average before: {load:.1f}")
+            print(
+                f"{name:>12}: {rate:8.1f} req/s  p50 {percentile(latencies, 0.5):6.1f} ms  "
+                f"p99 {percentile(latencies, 0.99):6.1f} ms  ({len(latencies):,} requests)"
+            )
+        print(
+            f"claims in database: {len(ids):,}; gunicorn workers: {args.workers}; client threads: {args.threads}; "
+            f"load average before: {load:.1f}"
+        )
         print(f"ratio claim page / minimal view: {results['claim page'] / results['minimal view']:.2f} (goal >= 0.6)")
     finally:
         server.terminate()

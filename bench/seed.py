@@ -61,10 +61,12 @@ def seed_claims(total: int) -> float:
     text = (ROOT / "claims" / "demo" / "haftar-russia.ar.txt").read_text(encoding="utf-8")
     entities = list(Entity.objects.order_by("pk")[:200]) or Entity.objects.bulk_create(
         Entity(name=f"شخص {i}", names={"en": f"Person {i}"}, search_text=normalize(f"شخص {i} person {i}"))
-        for i in range(200))
+        for i in range(200)
+    )
     sources = list(Source.objects.order_by("pk")[:500]) or Source.objects.bulk_create(
         Source(url=f"https://news.example.org/{i}", original_url=f"https://news.example.org/{i}", title=f"Story {i}")
-        for i in range(500))
+        for i in range(500)
+    )
     now = timezone.now()
     through = Claim.entities.through
     for batch_start in range(have, total, BATCH):
@@ -75,20 +77,42 @@ def seed_claims(total: int) -> float:
         for i in range(batch_start, min(batch_start + BATCH, total)):
             start = (i * 37) % (len(text) - 120)
             statement = f"ادعاء رقم {i}: يوجد في ليبيا نحو ألفي مرتزق روسي"
-            rows.append(Claim(
-                article=article, revision=revision, exact=text[start:start + 80], start=start, end=start + 80,
-                kind="quantity", statement=statement, statement_language="ar",
-                statement_en=f"Claim {i}: about 2,000 Russian mercenaries are in Libya", claimant="تقارير موثوقة",
-                status="published", verdict="mostly_accurate", rationale="Estimates range from 800 to 2,000.",
-                published_at=now, search_text=normalize(statement)))
+            rows.append(
+                Claim(
+                    article=article,
+                    revision=revision,
+                    exact=text[start : start + 80],
+                    start=start,
+                    end=start + 80,
+                    kind="quantity",
+                    statement=statement,
+                    statement_language="ar",
+                    statement_en=f"Claim {i}: about 2,000 Russian mercenaries are in Libya",
+                    claimant="تقارير موثوقة",
+                    status="published",
+                    verdict="mostly_accurate",
+                    rationale="Estimates range from 800 to 2,000.",
+                    published_at=now,
+                    search_text=normalize(statement),
+                )
+            )
         made = Claim.objects.bulk_create(rows, batch_size=1_000)
         through.objects.bulk_create(
-            through(claim_id=c.pk, entity_id=entities[(c.pk + k) % len(entities)].pk) for c in made for k in (0, 1))
+            through(claim_id=c.pk, entity_id=entities[(c.pk + k) % len(entities)].pk) for c in made for k in (0, 1)
+        )
         Evidence.objects.bulk_create(
-            Evidence(claim=c, source=sources[(c.pk + k) % len(sources)], passage="about 2,000 personnel",
-                     estimate_value=2000 - 400 * k) for c in made for k in range(3))
+            Evidence(
+                claim=c,
+                source=sources[(c.pk + k) % len(sources)],
+                passage="about 2,000 personnel",
+                estimate_value=2000 - 400 * k,
+            )
+            for c in made
+            for k in range(3)
+        )
         ClaimEvent.objects.bulk_create(
-            ClaimEvent(claim=c, action="transition", from_status="in_review", to_status="published") for c in made)
+            ClaimEvent(claim=c, action="transition", from_status="in_review", to_status="published") for c in made
+        )
     with connection.cursor() as cursor:
         # What autovacuum does after a bulk load: statistics, and the visibility map index-only scans need.
         cursor.execute("VACUUM ANALYZE")
@@ -102,8 +126,7 @@ def editor_token(username: str = "bench-editor") -> str:
 
     from tests.factories import UserFactory
 
-    user = get_user_model().objects.filter(username=username).first() or UserFactory(username=username,
-                                                                                     role="editor")
+    user = get_user_model().objects.filter(username=username).first() or UserFactory(username=username, role="editor")
     return Token.objects.get_or_create(user=user)[0].key
 
 

@@ -75,8 +75,17 @@ class ClaimEventInline(admin.TabularInline):
     model = ClaimEvent
     extra = 0
     can_delete = False
-    fields = ("at", "actor", "action", "from_status", "to_status", "from_verdict", "to_verdict", "comment",
-              "public_note")
+    fields = (
+        "at",
+        "actor",
+        "action",
+        "from_status",
+        "to_status",
+        "from_verdict",
+        "to_verdict",
+        "comment",
+        "public_note",
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -109,9 +118,28 @@ class ClaimAdmin(admin.ModelAdmin):
     list_filter = ("status", "verdict", "kind", "anchor")
     search_fields = ("statement", "statement_en", "exact", "claimant", "search_text")
     autocomplete_fields = ("claimant_entity", "entities")
-    readonly_fields = ("status", "verdict", "rationale", "public_note", "version", "revision", "exact", "prefix",
-                       "suffix", "start", "end", "anchor", "anchor_confidence", "public_revision", "public_selector",
-                       "published_at", "created_by", "last_editor", "created_at", "updated_at")
+    readonly_fields = (
+        "status",
+        "verdict",
+        "rationale",
+        "public_note",
+        "version",
+        "revision",
+        "exact",
+        "prefix",
+        "suffix",
+        "start",
+        "end",
+        "anchor",
+        "anchor_confidence",
+        "public_revision",
+        "public_selector",
+        "published_at",
+        "created_by",
+        "last_editor",
+        "created_at",
+        "updated_at",
+    )
     inlines = [AttendeeInline, EvidenceInline, ClaimEventInline]
     actions = [
         _transition_action("researching", "Start research / send back"),

@@ -68,8 +68,15 @@ class ResilientRedisCache(RedisCache):
         return self._quietly("incr", None, super().incr, key, delta, version)
 
     def get_or_set(self, key, default, timeout=None, version=None):
-        return self._quietly("get_or_set", default() if callable(default) else default, super().get_or_set, key,
-                             default, timeout, version)
+        return self._quietly(
+            "get_or_set",
+            default() if callable(default) else default,
+            super().get_or_set,
+            key,
+            default,
+            timeout,
+            version,
+        )
 
     def has_key(self, key, version=None):
         return self._quietly("has_key", False, super().has_key, key, version)

@@ -51,8 +51,9 @@ class Chart:
     unit: str
 
 
-def layout(estimates: list[Estimate], *, unit: str = "", width: int = 560, row_height: int = 30,
-           label_width: int = 190) -> Chart | None:
+def layout(
+    estimates: list[Estimate], *, unit: str = "", width: int = 560, row_height: int = 30, label_width: int = 190
+) -> Chart | None:
     """Positions (in SVG user units) of each estimate's value and range on a shared axis with round ticks;
     None when no estimate has a number."""
     numbered = [e for e in estimates if _numbers(e)]
@@ -71,17 +72,31 @@ def layout(estimates: list[Estimate], *, unit: str = "", width: int = 560, row_h
     rows = []
     for index, estimate in enumerate(numbered):
         has_range = estimate.lower is not None or estimate.upper is not None
-        rows.append(Row(
-            label=estimate.label, text=describe(estimate), y=12 + index * row_height + row_height / 2,
-            x=at(estimate.value),
-            x1=at(estimate.lower) if estimate.lower is not None else (left if has_range else None),
-            x2=at(estimate.upper) if estimate.upper is not None else (right if has_range else None),
-            open_low=has_range and estimate.lower is None, open_high=has_range and estimate.upper is None,
-            approximate=estimate.approximate, stance=estimate.stance,
-        ))
+        rows.append(
+            Row(
+                label=estimate.label,
+                text=describe(estimate),
+                y=12 + index * row_height + row_height / 2,
+                x=at(estimate.value),
+                x1=at(estimate.lower) if estimate.lower is not None else (left if has_range else None),
+                x2=at(estimate.upper) if estimate.upper is not None else (right if has_range else None),
+                open_low=has_range and estimate.lower is None,
+                open_high=has_range and estimate.upper is None,
+                approximate=estimate.approximate,
+                stance=estimate.stance,
+            )
+        )
     axis_y = 12 + len(rows) * row_height + 6
-    return Chart(width=width, height=round(axis_y + 28), plot_left=left, plot_right=right, axis_y=axis_y,
-                 rows=tuple(rows), ticks=tuple(Tick(at(t), format_number(t)) for t in ticks), unit=unit)
+    return Chart(
+        width=width,
+        height=round(axis_y + 28),
+        plot_left=left,
+        plot_right=right,
+        axis_y=axis_y,
+        rows=tuple(rows),
+        ticks=tuple(Tick(at(t), format_number(t)) for t in ticks),
+        unit=unit,
+    )
 
 
 def describe(estimate: Estimate) -> str:

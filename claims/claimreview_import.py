@@ -16,33 +16,87 @@ from claims.dates import parse_partial_date
 #: "mixed"; "clarification" means correct but needing context, which is our "mostly accurate".
 RATING_VERDICTS: dict[str, str] = {
     # Arabic
-    "صحيح": "accurate", "حقيقي": "accurate", "دقيق": "accurate",
-    "صحيح في معظمه": "mostly_accurate", "صحيح الى حد كبير": "mostly_accurate", "توضيح": "mostly_accurate",
-    "غير مثبت": "unproven", "غير مؤكد": "unproven", "لا دليل": "unproven",
-    "مضلل": "misleading", "تضليل": "misleading", "مضلله": "misleading", "صحيح جزييا": "misleading",
-    "صحيح جزيي": "misleading", "نصف حقيقي": "misleading", "غير صحيح جزييا": "misleading",
-    "غير صحيح جزيي": "misleading", "زايف جزييا": "misleading", "زايف جزيي": "misleading", "خطا جزيي": "misleading",
-    "خطا جزييا": "misleading", "سياق ناقص": "misleading", "ينقصه السياق": "misleading", "معدل": "misleading",
-    "اثاره": "misleading", "مبالغ فيه": "misleading",
-    "زايف": "false", "خطا": "false", "خاطي": "false", "كاذب": "false", "خبر كاذب": "false", "غير صحيح": "false",
-    "مفبرك": "false", "مش حقيقي": "false", "غير حقيقي": "false", "اشاعه": "false", "شايعه": "false",
-    "ملفق": "false", "وليده ذكاء اصطناعي": "false", "مزيف": "false",
-    "ساخر": "not_checkable", "راي": "not_checkable",
+    "صحيح": "accurate",
+    "حقيقي": "accurate",
+    "دقيق": "accurate",
+    "صحيح في معظمه": "mostly_accurate",
+    "صحيح الى حد كبير": "mostly_accurate",
+    "توضيح": "mostly_accurate",
+    "غير مثبت": "unproven",
+    "غير مؤكد": "unproven",
+    "لا دليل": "unproven",
+    "مضلل": "misleading",
+    "تضليل": "misleading",
+    "مضلله": "misleading",
+    "صحيح جزييا": "misleading",
+    "صحيح جزيي": "misleading",
+    "نصف حقيقي": "misleading",
+    "غير صحيح جزييا": "misleading",
+    "غير صحيح جزيي": "misleading",
+    "زايف جزييا": "misleading",
+    "زايف جزيي": "misleading",
+    "خطا جزيي": "misleading",
+    "خطا جزييا": "misleading",
+    "سياق ناقص": "misleading",
+    "ينقصه السياق": "misleading",
+    "معدل": "misleading",
+    "اثاره": "misleading",
+    "مبالغ فيه": "misleading",
+    "زايف": "false",
+    "خطا": "false",
+    "خاطي": "false",
+    "كاذب": "false",
+    "خبر كاذب": "false",
+    "غير صحيح": "false",
+    "مفبرك": "false",
+    "مش حقيقي": "false",
+    "غير حقيقي": "false",
+    "اشاعه": "false",
+    "شايعه": "false",
+    "ملفق": "false",
+    "وليده ذكاء اصطناعي": "false",
+    "مزيف": "false",
+    "ساخر": "not_checkable",
+    "راي": "not_checkable",
     # English
-    "true": "accurate", "correct": "accurate", "accurate": "accurate",
-    "mostly true": "mostly_accurate", "mostly accurate": "mostly_accurate", "mostly correct": "mostly_accurate",
+    "true": "accurate",
+    "correct": "accurate",
+    "accurate": "accurate",
+    "mostly true": "mostly_accurate",
+    "mostly accurate": "mostly_accurate",
+    "mostly correct": "mostly_accurate",
     "clarification": "mostly_accurate",
-    "unproven": "unproven", "unverified": "unproven", "unsupported": "unproven", "no evidence": "unproven",
-    "misleading": "misleading", "partly false": "misleading", "partly true": "misleading", "half true": "misleading",
-    "mixture": "misleading", "mixed": "misleading", "missing context": "misleading", "lacks context": "misleading",
-    "out of context": "misleading", "exaggerated": "misleading", "altered": "misleading",
-    "excitement": "misleading", "mostly false": "misleading",
-    "false": "false", "fake": "false", "incorrect": "false", "wrong": "false", "fabricated": "false",
-    "hoax": "false", "pants on fire": "false", "baseless": "false", "satire": "not_checkable",
+    "unproven": "unproven",
+    "unverified": "unproven",
+    "unsupported": "unproven",
+    "no evidence": "unproven",
+    "misleading": "misleading",
+    "partly false": "misleading",
+    "partly true": "misleading",
+    "half true": "misleading",
+    "mixture": "misleading",
+    "mixed": "misleading",
+    "missing context": "misleading",
+    "lacks context": "misleading",
+    "out of context": "misleading",
+    "exaggerated": "misleading",
+    "altered": "misleading",
+    "excitement": "misleading",
+    "mostly false": "misleading",
+    "false": "false",
+    "fake": "false",
+    "incorrect": "false",
+    "wrong": "false",
+    "fabricated": "false",
+    "hoax": "false",
+    "pants on fire": "false",
+    "baseless": "false",
+    "satire": "not_checkable",
     "opinion": "not_checkable",
 }
-_LABELS_BY_LENGTH = sorted(((tuple(label.split()), verdict) for label, verdict in RATING_VERDICTS.items()),
-                           key=lambda item: -len(item[0]))
+_LABELS_BY_LENGTH = sorted(
+    ((tuple(label.split()), verdict) for label, verdict in RATING_VERDICTS.items()), key=lambda item: -len(item[0])
+)
 #: A long rating (a paragraph) is searched for a label only this far in: the verdict sentence comes first.
 _PARAGRAPH_WORDS = 12
 
@@ -96,7 +150,7 @@ def rating_to_verdict(rating_text: str) -> str:
         return exact or ""
     for start in range(min(len(words), _PARAGRAPH_WORDS)):
         for label, verdict in _LABELS_BY_LENGTH:
-            if tuple(words[start:start + len(label)]) == label:
+            if tuple(words[start : start + len(label)]) == label:
                 return verdict
     return ""
 
@@ -129,8 +183,11 @@ def _items(data) -> Iterator[tuple[str, object]]:
     if isinstance(data, dict) and isinstance(data.get("claims"), list):  # a claims:search response
         data = data["claims"]
     elif isinstance(data, dict) and isinstance(data.get("@graph"), list):
-        data = [node for node in data["@graph"] if not isinstance(node, dict) or _is_claimreview(node)
-                or _is_google_claim(node)]
+        data = [
+            node
+            for node in data["@graph"]
+            if not isinstance(node, dict) or _is_claimreview(node) or _is_google_claim(node)
+        ]
     if not isinstance(data, list):
         data = [data]
     for index, item in enumerate(data, start=1):

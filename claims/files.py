@@ -40,8 +40,9 @@ def stored_file(request, name):
         return _not_found(request)
     file = getattr(owner, field)
     try:
-        return file_response(file, filename=download_name(owner, file), content_type=content_type_of(owner, file),
-                             public=public)
+        return file_response(
+            file, filename=download_name(owner, file), content_type=content_type_of(owner, file), public=public
+        )
     except Http404:
         return _not_found(request)
 

@@ -50,5 +50,6 @@ def readyz(request):
     executor = MigrationExecutor(connection)
     pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     status = 200 if not pending else 503
-    return JsonResponse({"status": "ok" if not pending else "migrations pending", "pending": len(pending)},
-                        status=status)
+    return JsonResponse(
+        {"status": "ok" if not pending else "migrations pending", "pending": len(pending)}, status=status
+    )

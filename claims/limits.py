@@ -47,7 +47,9 @@ def too_long(value: str, limit: int) -> str | None:
     if value is None or len(value) <= limit:
         return None
     return _("This text is %(length)s characters long; the limit is %(limit)s. Shorten it and send it again.") % {
-        "length": f"{len(value):,}", "limit": f"{limit:,}"}
+        "length": f"{len(value):,}",
+        "limit": f"{limit:,}",
+    }
 
 
 def check_lengths(values: dict, limits: dict) -> dict[str, str]:

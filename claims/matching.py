@@ -14,11 +14,51 @@ SUGGEST_THRESHOLD = 0.35
 
 _YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 #: Words that say nothing about what a claim asserts; they would make every pair look alike.
-_STOP_SKELETONS = frozenset(skeleton(strip_clitics(w)[-1]) for w in (
-    "في", "من", "الى", "على", "عن", "مع", "ان", "أن", "إن", "هذا", "هذه", "التي", "الذي", "كان", "قد", "لا", "ما",
-    "و", "او", "ثم", "بين", "عام", "منذ", "the", "a", "an", "of", "in", "on", "to", "and", "or", "with", "that",
-    "is", "was", "by", "for", "at", "from",
-))
+_STOP_SKELETONS = frozenset(
+    skeleton(strip_clitics(w)[-1])
+    for w in (
+        "في",
+        "من",
+        "الى",
+        "على",
+        "عن",
+        "مع",
+        "ان",
+        "أن",
+        "إن",
+        "هذا",
+        "هذه",
+        "التي",
+        "الذي",
+        "كان",
+        "قد",
+        "لا",
+        "ما",
+        "و",
+        "او",
+        "ثم",
+        "بين",
+        "عام",
+        "منذ",
+        "the",
+        "a",
+        "an",
+        "of",
+        "in",
+        "on",
+        "to",
+        "and",
+        "or",
+        "with",
+        "that",
+        "is",
+        "was",
+        "by",
+        "for",
+        "at",
+        "from",
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -55,7 +95,7 @@ def trigrams(text: str) -> frozenset[str]:
     grams = set()
     for word in tokens(normalize(text)):
         padded = f"  {word} "
-        grams.update(padded[i:i + 3] for i in range(len(padded) - 2))
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
     return frozenset(grams)
 
 
@@ -115,5 +155,12 @@ def score(a: ClaimText, b: ClaimText) -> Match:
     conflicts = _conflicts(a.facts, b.facts)
     # Different numbers, years, places or channels: most likely another event, even in the same words.
     total *= 0.7 ** (conflicts + (nums == 0.0) + (dates == 0.0))
-    return Match(score=round(min(1.0, total), 4), words=round(words, 4), trigrams=round(grams, 4),
-                 entities=entities, numbers=nums, dates=dates, conflicts=conflicts)
+    return Match(
+        score=round(min(1.0, total), 4),
+        words=round(words, 4),
+        trigrams=round(grams, 4),
+        entities=entities,
+        numbers=nums,
+        dates=dates,
+        conflicts=conflicts,
+    )

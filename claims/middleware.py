@@ -96,13 +96,20 @@ def _too_large(request, limit: int):
     from claims import limits
 
     size = _declared_length(request)
-    message = _("What you sent is %(size)s; a form or an API request may carry at most %(limit)s of text. "
-                "Longer texts are uploaded as a file.") % {"size": limits.human_size(size),
-                                                             "limit": limits.human_size(limit)}
+    message = _(
+        "What you sent is %(size)s; a form or an API request may carry at most %(limit)s of text. "
+        "Longer texts are uploaded as a file."
+    ) % {"size": limits.human_size(size), "limit": limits.human_size(limit)}
     if request.path_info.startswith("/api/") or "json" in request.headers.get("Accept", ""):
         return JsonResponse({"detail": message, "limit_bytes": limit}, status=413)
     article_new = reverse("desk:article-new")
-    return render(request, "413.html", {
-        "message": message, "upload_url": article_new if request.path_info == article_new else None,
-        "upload_limit": limits.human_size(limits.article_upload_max_bytes()),
-    }, status=413)
+    return render(
+        request,
+        "413.html",
+        {
+            "message": message,
+            "upload_url": article_new if request.path_info == article_new else None,
+            "upload_limit": limits.human_size(limits.article_upload_max_bytes()),
+        },
+        status=413,
+    )

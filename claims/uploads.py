@@ -34,31 +34,36 @@ class DocumentType:
     text: bool = False
 
 
-ALLOWED = {t.extension: t for t in (
-    DocumentType(".pdf", "application/pdf"),
-    DocumentType(".jpg", "image/jpeg"),
-    DocumentType(".jpeg", "image/jpeg"),
-    DocumentType(".png", "image/png"),
-    DocumentType(".gif", "image/gif"),
-    DocumentType(".webp", "image/webp"),
-    DocumentType(".tif", "image/tiff"),
-    DocumentType(".tiff", "image/tiff"),
-    DocumentType(".heic", "image/heic"),
-    DocumentType(".txt", "text/plain", text=True),
-    DocumentType(".csv", "text/csv", text=True),
-    DocumentType(".rtf", "application/rtf"),
-    DocumentType(".doc", "application/msword", ole=True),
-    DocumentType(".xls", "application/vnd.ms-excel", ole=True),
-    DocumentType(".ppt", "application/vnd.ms-powerpoint", ole=True),
-    DocumentType(".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                 package_dir="word/"),
-    DocumentType(".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", package_dir="xl/"),
-    DocumentType(".pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                 package_dir="ppt/"),
-    DocumentType(".odt", "application/vnd.oasis.opendocument.text"),
-    DocumentType(".ods", "application/vnd.oasis.opendocument.spreadsheet"),
-    DocumentType(".odp", "application/vnd.oasis.opendocument.presentation"),
-)}
+ALLOWED = {
+    t.extension: t
+    for t in (
+        DocumentType(".pdf", "application/pdf"),
+        DocumentType(".jpg", "image/jpeg"),
+        DocumentType(".jpeg", "image/jpeg"),
+        DocumentType(".png", "image/png"),
+        DocumentType(".gif", "image/gif"),
+        DocumentType(".webp", "image/webp"),
+        DocumentType(".tif", "image/tiff"),
+        DocumentType(".tiff", "image/tiff"),
+        DocumentType(".heic", "image/heic"),
+        DocumentType(".txt", "text/plain", text=True),
+        DocumentType(".csv", "text/csv", text=True),
+        DocumentType(".rtf", "application/rtf"),
+        DocumentType(".doc", "application/msword", ole=True),
+        DocumentType(".xls", "application/vnd.ms-excel", ole=True),
+        DocumentType(".ppt", "application/vnd.ms-powerpoint", ole=True),
+        DocumentType(
+            ".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", package_dir="word/"
+        ),
+        DocumentType(".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", package_dir="xl/"),
+        DocumentType(
+            ".pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation", package_dir="ppt/"
+        ),
+        DocumentType(".odt", "application/vnd.oasis.opendocument.text"),
+        DocumentType(".ods", "application/vnd.oasis.opendocument.spreadsheet"),
+        DocumentType(".odp", "application/vnd.oasis.opendocument.presentation"),
+    )
+}
 
 
 class UploadRefused(ValueError):
@@ -66,8 +71,10 @@ class UploadRefused(ValueError):
 
 
 def accepted_types() -> str:
-    return _("a PDF, an image (JPEG, PNG, GIF, WebP, TIFF, HEIC), plain text (.txt, .csv) or an office document "
-             "(Word, Excel, PowerPoint, OpenDocument, RTF)")
+    return _(
+        "a PDF, an image (JPEG, PNG, GIF, WebP, TIFF, HEIC), plain text (.txt, .csv) or an office document "
+        "(Word, Excel, PowerPoint, OpenDocument, RTF)"
+    )
 
 
 def extension_of(name: str) -> str:
@@ -79,20 +86,26 @@ def check_document(*, name: str, size: int, stream: BinaryIO, max_bytes: int) ->
     """The allowlisted type of an uploaded document, or UploadRefused. ``stream`` is read from its start and
     left at its start."""
     if size > max_bytes:
-        raise UploadRefused(_("The file is %(size)s; the limit is %(limit)s. Upload a smaller file.")
-                            % {"size": human_size(size), "limit": human_size(max_bytes)})
+        raise UploadRefused(
+            _("The file is %(size)s; the limit is %(limit)s. Upload a smaller file.")
+            % {"size": human_size(size), "limit": human_size(max_bytes)}
+        )
     extension = extension_of(name)
     expected = ALLOWED.get(extension)
     if expected is None:
-        raise UploadRefused(_("Files of this type (%(extension)s) are not kept. Upload %(types)s.")
-                            % {"extension": extension or _("no extension"), "types": accepted_types()})
+        raise UploadRefused(
+            _("Files of this type (%(extension)s) are not kept. Upload %(types)s.")
+            % {"extension": extension or _("no extension"), "types": accepted_types()}
+        )
     stream.seek(0)
     head = stream.read(HEAD_BYTES)
     matches = _matches(expected, head, stream)
     stream.seek(0)
     if not matches:
-        raise UploadRefused(_("This file's contents are not what its name (%(extension)s) says. Upload %(types)s.")
-                            % {"extension": extension, "types": accepted_types()})
+        raise UploadRefused(
+            _("This file's contents are not what its name (%(extension)s) says. Upload %(types)s.")
+            % {"extension": extension, "types": accepted_types()}
+        )
     return expected
 
 

@@ -65,40 +65,64 @@ VERDICTS: dict[str, Verdict] = {
     v.id: v
     for v in (
         Verdict(
-            "accurate", "Accurate", "صحيح",
+            "accurate",
+            "Accurate",
+            "صحيح",
             "The claim is correct and nothing significant is missing.",
             "الادعاء صحيح ولا ينقصه شيء جوهري.",
-            5, "#009E73", "✓",
+            5,
+            "#009E73",
+            "✓",
         ),
         Verdict(
-            "mostly_accurate", "Mostly accurate", "صحيح في معظمه",
+            "mostly_accurate",
+            "Mostly accurate",
+            "صحيح في معظمه",
             "The claim is correct but needs clarification or misses a detail.",
             "الادعاء صحيح لكنه يحتاج إلى توضيح أو ينقصه تفصيل.",
-            4, "#56B4E9", "≈",
+            4,
+            "#56B4E9",
+            "≈",
         ),
         Verdict(
-            "unproven", "Unproven", "غير مثبت",
+            "unproven",
+            "Unproven",
+            "غير مثبت",
             "The available evidence neither confirms nor refutes the claim.",
             "الأدلة المتاحة لا تؤكد الادعاء ولا تنفيه.",
-            3, "#999999", "?",
+            3,
+            "#999999",
+            "?",
         ),
         Verdict(
-            "misleading", "Misleading", "مضلل",
+            "misleading",
+            "Misleading",
+            "مضلل",
             "The claim contains some truth but leaves a false impression.",
             "في الادعاء جزء من الحقيقة لكنه يترك انطباعاً خاطئاً.",
-            2, "#E69F00", "!",
+            2,
+            "#E69F00",
+            "!",
         ),
         Verdict(
-            "false", "False", "خاطئ",
+            "false",
+            "False",
+            "خاطئ",
             "The claim is wrong.",
             "الادعاء غير صحيح.",
-            1, "#D55E00", "✗",
+            1,
+            "#D55E00",
+            "✗",
         ),
         Verdict(
-            "not_checkable", "Not checkable", "غير قابل للتحقق",
+            "not_checkable",
+            "Not checkable",
+            "غير قابل للتحقق",
             "An opinion, a prediction or an assertion that no evidence could settle.",
             "رأي أو توقع أو ادعاء لا يمكن لأي دليل أن يحسمه.",
-            None, "#CC79A7", "—",
+            None,
+            "#CC79A7",
+            "—",
         ),
     )
 }
@@ -166,32 +190,74 @@ class Transition:
 
 
 TRANSITIONS: tuple[Transition, ...] = (
-    Transition(frozenset({Status.DRAFT}), Status.RESEARCHING, "start research", Role.EDITOR,
-               description="Any desk member starts researching a draft.", label="Start research"),
-    Transition(frozenset({Status.RESEARCHING}), Status.DRAFT, "back to draft", Role.EDITOR,
-               description="Park a claim that is not worth researching yet.", label="Back to draft"),
-    Transition(frozenset({Status.DRAFT, Status.RESEARCHING}), Status.IN_REVIEW, "propose verdict", Role.EDITOR,
-               needs_verdict=True, needs_evidence=True,
-               description="Needs a verdict with a rationale and, unless it is an opinion, evidence.",
-               label="Propose verdict for review"),
-    Transition(frozenset({Status.IN_REVIEW}), Status.RESEARCHING, "send back", Role.REVIEWER, needs_comment=True,
-               description="A reviewer returns the claim with a comment saying what is missing.",
-               label="Send back with comment"),
-    Transition(frozenset({Status.IN_REVIEW}), Status.PUBLISHED, "publish", Role.REVIEWER,
-               needs_verdict=True, needs_evidence=True, four_eyes=True,
-               description="A reviewer who wrote none of its public text publishes exactly what was proposed. "
-                           "Changing the verdict, rationale or public note makes you their author: the claim then "
-                           "waits for another reviewer.",
-               label="Approve & publish"),
-    Transition(frozenset({Status.PUBLISHED, Status.CORRECTED}), Status.CORRECTED, "correct", Role.REVIEWER,
-               needs_verdict=True, needs_public_note=True,
-               description="A published claim changes; the public note says readers what changed and why.",
-               label="Correct the verdict"),
-    Transition(frozenset({Status.PUBLISHED, Status.CORRECTED}), Status.RETRACTED, "retract", Role.REVIEWER,
-               needs_public_note=True,
-               description="Withdraw a published verdict; the page stays online, marked retracted, with the "
-                           "public note saying why.",
-               label="Retract"),
+    Transition(
+        frozenset({Status.DRAFT}),
+        Status.RESEARCHING,
+        "start research",
+        Role.EDITOR,
+        description="Any desk member starts researching a draft.",
+        label="Start research",
+    ),
+    Transition(
+        frozenset({Status.RESEARCHING}),
+        Status.DRAFT,
+        "back to draft",
+        Role.EDITOR,
+        description="Park a claim that is not worth researching yet.",
+        label="Back to draft",
+    ),
+    Transition(
+        frozenset({Status.DRAFT, Status.RESEARCHING}),
+        Status.IN_REVIEW,
+        "propose verdict",
+        Role.EDITOR,
+        needs_verdict=True,
+        needs_evidence=True,
+        description="Needs a verdict with a rationale and, unless it is an opinion, evidence.",
+        label="Propose verdict for review",
+    ),
+    Transition(
+        frozenset({Status.IN_REVIEW}),
+        Status.RESEARCHING,
+        "send back",
+        Role.REVIEWER,
+        needs_comment=True,
+        description="A reviewer returns the claim with a comment saying what is missing.",
+        label="Send back with comment",
+    ),
+    Transition(
+        frozenset({Status.IN_REVIEW}),
+        Status.PUBLISHED,
+        "publish",
+        Role.REVIEWER,
+        needs_verdict=True,
+        needs_evidence=True,
+        four_eyes=True,
+        description="A reviewer who wrote none of its public text publishes exactly what was proposed. "
+        "Changing the verdict, rationale or public note makes you their author: the claim then "
+        "waits for another reviewer.",
+        label="Approve & publish",
+    ),
+    Transition(
+        frozenset({Status.PUBLISHED, Status.CORRECTED}),
+        Status.CORRECTED,
+        "correct",
+        Role.REVIEWER,
+        needs_verdict=True,
+        needs_public_note=True,
+        description="A published claim changes; the public note says readers what changed and why.",
+        label="Correct the verdict",
+    ),
+    Transition(
+        frozenset({Status.PUBLISHED, Status.CORRECTED}),
+        Status.RETRACTED,
+        "retract",
+        Role.REVIEWER,
+        needs_public_note=True,
+        description="Withdraw a published verdict; the page stays online, marked retracted, with the "
+        "public note saying why.",
+        label="Retract",
+    ),
 )
 
 
@@ -227,8 +293,15 @@ def find_transition(status: Status, target: Status) -> Transition:
 
 
 def check_transition(
-    state: ClaimState, target: Status, actor: Actor, *, verdict: str, rationale: str, comment: str,
-    public_note: str = "", public_note_sent: bool = False,
+    state: ClaimState,
+    target: Status,
+    actor: Actor,
+    *,
+    verdict: str,
+    rationale: str,
+    comment: str,
+    public_note: str = "",
+    public_note_sent: bool = False,
 ) -> Transition:
     """Return the transition if ``actor`` may move a claim in ``state`` to ``target``; raise TransitionRefused.
 
@@ -236,16 +309,22 @@ def check_transition(
     that changes them raises PublicationRewritten: the caller keeps them as the actor's proposal instead.
     """
     transition = find_transition(state.status, target)
-    rewrites = publication_rewrites(state, verdict=verdict, rationale=rationale,
-                                    public_note=public_note) if transition.four_eyes else []
+    rewrites = (
+        publication_rewrites(state, verdict=verdict, rationale=rationale, public_note=public_note)
+        if transition.four_eyes
+        else []
+    )
     blocked = blocked_reason(state, transition, actor, four_eyes=not rewrites)
     if blocked:
         raise TransitionRefused(blocked)
-    check_requirements(state, transition, verdict=verdict, rationale=rationale, comment=comment,
-                       public_note=public_note)
+    check_requirements(
+        state, transition, verdict=verdict, rationale=rationale, comment=comment, public_note=public_note
+    )
     if public_note_sent and not (transition.needs_verdict or transition.needs_public_note):
-        raise TransitionRefused(f"A public note goes with a verdict, a correction or a retraction, not with "
-                                f"'{transition.name}'; write what the desk should know in the comment.")
+        raise TransitionRefused(
+            f"A public note goes with a verdict, a correction or a retraction, not with "
+            f"'{transition.name}'; write what the desk should know in the comment."
+        )
     if rewrites:
         authors = dict(state.public_text_authors) | dict.fromkeys(rewrites, actor.id)
         after = replace(state, public_text_authors=authors, last_editor_id=actor.id)
@@ -258,8 +337,9 @@ def check_transition(
     return transition
 
 
-def check_requirements(state: ClaimState, transition: Transition, *, verdict: str, rationale: str, comment: str,
-                       public_note: str) -> None:
+def check_requirements(
+    state: ClaimState, transition: Transition, *, verdict: str, rationale: str, comment: str, public_note: str
+) -> None:
     """What the form must carry for ``transition``, whoever makes it."""
     if transition.needs_verdict:
         check_verdict(verdict, rationale, kind=state.kind)
@@ -310,8 +390,10 @@ def four_eyes_reason(state: ClaimState, actor: Actor) -> str:
         done.append(f"last wrote its {_and(wrote)}")
     others = {state.public_text_authors[name] for name in PUBLIC_TEXT if state.public_text_authors.get(name)}
     others = sorted(state.names.get(uid, f"user {uid}") for uid in (others | {state.last_editor_id}) - {actor.id, None})
-    return (f"Four eyes: you {' and '.join(done)}, so you cannot publish it. Another reviewer must publish it: "
-            f"any reviewer but {_and(['you', *others])}.")
+    return (
+        f"Four eyes: you {' and '.join(done)}, so you cannot publish it. Another reviewer must publish it: "
+        f"any reviewer but {_and(['you', *others])}."
+    )
 
 
 def _and(words: list[str]) -> str:

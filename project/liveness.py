@@ -47,8 +47,7 @@ class ConsumerProgress:
         self._progress_at = None
         self._expecting_since = None
 
-    def check(self, *, now: float, received: int, finished: int, waiting: int, reserved: int,
-              capacity: int) -> bool:
+    def check(self, *, now: float, received: int, finished: int, waiting: int, reserved: int, capacity: int) -> bool:
         if (received, finished) != self._last:
             self._last = (received, finished)
             self._progress_at = now
@@ -110,13 +109,24 @@ class Liveness(bootsteps.StartStopStep):
         except c.connection_errors + c.channel_errors:
             return  # the consumer is about to notice and reconnect; no touch meanwhile
         capacity = c.qos.value or float("inf")
-        alive = self.progress.check(now=time.monotonic(), received=self.received, finished=state.all_total_count[0],
-                                    waiting=waiting, reserved=len(state.reserved_requests), capacity=capacity)
+        alive = self.progress.check(
+            now=time.monotonic(),
+            received=self.received,
+            finished=state.all_total_count[0],
+            waiting=waiting,
+            reserved=len(state.reserved_requests),
+            capacity=capacity,
+        )
         if alive:
             self.path.touch()
         elif self.alive:
-            log.warning("worker %s stopped making progress: %d messages wait in %s, %d tasks held", c.hostname,
-                        waiting, ",".join(self.queues), len(state.reserved_requests))
+            log.warning(
+                "worker %s stopped making progress: %d messages wait in %s, %d tasks held",
+                c.hostname,
+                waiting,
+                ",".join(self.queues),
+                len(state.reserved_requests),
+            )
         self.alive = alive
 
     def _waiting(self, c) -> int:

@@ -87,7 +87,8 @@ elif LOCAL_DEPLOYMENT:
 else:
     raise ImproperlyConfigured(
         "SECRET_KEY must be set when DEBUG is off (DEBUG=1 allows a development key; LOCAL_DEPLOYMENT=1, which "
-        "`make run` writes to data/.env, keeps a generated one in data/secret_key).")
+        "`make run` writes to data/.env, keeps a generated one in data/secret_key)."
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if not _STRICT else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -253,7 +254,10 @@ RECAPTURE_HOURS = env.int("RECAPTURE_HOURS", default=72)
 # The sweeper re-sends a capture still queued after this long (its message was lost, e.g. Redis restarted).
 SWEEP_QUEUED_GRACE_SECONDS = env.float("SWEEP_QUEUED_GRACE_SECONDS", default=300.0)
 CELERY_BEAT_SCHEDULE = {
-    "sweep-stuck-captures": {"task": "claims.tasks.sweep_captures", "schedule": env.float("SWEEP_SECONDS", default=60.0)},
+    "sweep-stuck-captures": {
+        "task": "claims.tasks.sweep_captures",
+        "schedule": env.float("SWEEP_SECONDS", default=60.0),
+    },
     "schedule-recaptures": {
         "task": "claims.tasks.schedule_recaptures",
         "schedule": env.float("RECAPTURE_SCHEDULE_SECONDS", default=300.0),
@@ -350,8 +354,10 @@ SPECTACULAR_SETTINGS = {
     "PARSER_WHITELIST": ["claims.api.parsers.JSONParser"],
     # One named enum for each set of ids that several components share: a claim's status and a transition's
     # target; the claim kinds of Claim and PublicClaim (the same claim, as readers see it).
-    "ENUM_NAME_OVERRIDES": {"StatusEnum": "claims.api.serializers.STATUS_CHOICES",
-                            "ClaimKindEnum": "claims.models.Claim.Kind"},
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "claims.api.serializers.STATUS_CHOICES",
+        "ClaimKindEnum": "claims.models.Claim.Kind",
+    },
     # Swagger UI served from this server (no CDN): the desk works offline.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -33,16 +33,21 @@ def connection_lost(message) -> bool:
 class Request(CeleryRequest):
     def acknowledge(self):
         if not self.acknowledged and connection_lost(self.message):
-            log.warning("task %s ended after its broker connection was lost: its message comes back by the "
-                        "visibility timeout", self.id)
+            log.warning(
+                "task %s ended after its broker connection was lost: its message comes back by the visibility timeout",
+                self.id,
+            )
             self.acknowledged = True
             return
         super().acknowledge()
 
     def reject(self, requeue=False):
         if not self.acknowledged and connection_lost(self.message):
-            log.warning("task %s rejected after its broker connection was lost: its message comes back by the "
-                        "visibility timeout", self.id)
+            log.warning(
+                "task %s rejected after its broker connection was lost: its message comes back by the "
+                "visibility timeout",
+                self.id,
+            )
             self.acknowledged = True
             return
         super().reject(requeue=requeue)

@@ -39,14 +39,18 @@ def fetch_settings(settings, tmp_path):
 
 def arabic_page(extra: str = "", title: str = HEADLINE) -> str:
     paragraphs = "".join(f"<p>{ARABIC}، وهذا ما قاله المراسل في الفقرة رقم {n}.</p>" for n in range(8))
-    return (f'<html lang="ar" dir="rtl"><head><title>{title}</title></head>'
-            f"<body><article><h1>{title}</h1>{paragraphs}{extra}</article></body></html>")
+    return (
+        f'<html lang="ar" dir="rtl"><head><title>{title}</title></head>'
+        f"<body><article><h1>{title}</h1>{paragraphs}{extra}</article></body></html>"
+    )
 
 
 def english_page(body: str, title: str = "Report on Libya") -> bytes:
     paragraphs = "".join(f"<p>{body} Paragraph {n} of the report adds some more words about it.</p>" for n in range(6))
-    return f"<html lang='en'><head><title>{title}</title></head><body><article><h1>{title}</h1>{paragraphs}" \
-           f"</article></body></html>".encode()
+    return (
+        f"<html lang='en'><head><title>{title}</title></head><body><article><h1>{title}</h1>{paragraphs}"
+        f"</article></body></html>".encode()
+    )
 
 
 def queued_capture(url: str, **source_fields) -> Capture:
@@ -56,4 +60,3 @@ def queued_capture(url: str, **source_fields) -> Capture:
 
 def gzip_bomb(size: int) -> bytes:
     return gzip.compress(b"<p>" + b"a" * size + b"</p>", compresslevel=9)
-

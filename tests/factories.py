@@ -71,7 +71,7 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     quote = None
     start = factory.LazyAttribute(lambda c: c.revision.text.index(c.quote) if c.quote else 0)
     end = factory.LazyAttribute(lambda c: c.start + (len(c.quote) if c.quote else 20))
-    exact = factory.LazyAttribute(lambda c: c.revision.text[c.start:c.end])
+    exact = factory.LazyAttribute(lambda c: c.revision.text[c.start : c.end])
     kind = "other"
     statement = factory.Sequence(lambda n: f"Claim statement {n}")
     statement_language = "en"

@@ -12,9 +12,12 @@ from tests.factories import ClaimFactory
 def make_claim(status="published", verdict="false", statement="Claim", **fields):
     public = status in ("published", "corrected", "retracted")
     claim = ClaimFactory(
-        status=status, verdict=verdict if (public or verdict) else "", statement=statement,
+        status=status,
+        verdict=verdict if (public or verdict) else "",
+        statement=statement,
         rationale=fields.pop("rationale", "Because the record says otherwise."),
-        published_at=timezone.now() if public else None, **fields,
+        published_at=timezone.now() if public else None,
+        **fields,
     )
     claim.search_text = normalize(" ".join([claim.statement, claim.statement_en, claim.exact, claim.claimant]))
     claim.save(update_fields=["search_text"])

@@ -5,8 +5,10 @@ import pytest
 from claims.models import Claim
 from tests.factories import ArticleFactory, ClaimFactory, EntityFactory
 
-TEXT = ("عام 2018 زار حفتر موسكو والتقى وزير الدفاع سيرغي شويغو.\n"
-        "ويقدر عددهم بحوالي ألفين. وقال مسؤول إن عددهم بحوالي ألفين أيضا.\n")
+TEXT = (
+    "عام 2018 زار حفتر موسكو والتقى وزير الدفاع سيرغي شويغو.\n"
+    "ويقدر عددهم بحوالي ألفين. وقال مسؤول إن عددهم بحوالي ألفين أيضا.\n"
+)
 QUOTE = "زار حفتر موسكو"
 TWICE = "عددهم بحوالي ألفين"
 
@@ -62,13 +64,16 @@ def test_positions_count_code_points_not_utf16_units(api):
     assert response.json()["selector"]["exact"] == "about 2000"
 
 
-@pytest.mark.parametrize(("selector", "words"), [
-    ({"exact": "نص غير موجود"}, "copy it again"),
-    ({"exact": TWICE}, "appears 2 times"),
-    ({"exact": QUOTE, "start": 0, "end": len(QUOTE)}, "does not match"),
-    ({"start": 5, "end": 50_000}, "not a span of the article"),
-    ({"start": 9, "end": 3}, "not a span of the article"),
-])
+@pytest.mark.parametrize(
+    ("selector", "words"),
+    [
+        ({"exact": "نص غير موجود"}, "copy it again"),
+        ({"exact": TWICE}, "appears 2 times"),
+        ({"exact": QUOTE, "start": 0, "end": len(QUOTE)}, "does not match"),
+        ({"start": 5, "end": 50_000}, "not a span of the article"),
+        ({"start": 9, "end": 3}, "not a span of the article"),
+    ],
+)
 def test_unresolvable_selectors_are_a_400_that_says_why(api, article, selector, words):
     response = post_claim(api, article, selector)
     assert response.status_code == 400
@@ -90,19 +95,22 @@ def test_claim_on_an_article_still_fetching_is_a_400(api):
     assert response.status_code == 400 and "still being fetched" in response.json()["article"]
 
 
-@pytest.mark.parametrize(("kind", "details", "field", "words"), [
-    ("quantity", {"value": "two thousand"}, "details.value", "Enter a number"),
-    ("quantity", {"lower": 10, "upper": 5}, "details.upper", "below the lower bound"),
-    ("quantity", {"value": -3}, "details.value", "not negative"),
-    ("quantity", {"as_of": "2020/2018"}, "details.as_of", "ends before it starts"),
-    ("quantity", {"approximate": "maybe"}, "details.approximate", "true or false"),
-    ("meeting", {"channel": "pigeon"}, "details.channel", "Choose one of"),
-    ("meeting", {"date": "2018-13"}, "details.date", "month 13"),
-    ("event", {"who": 5}, "details.who", "list of names"),
-    ("quote", {"speaker": 3}, "details.speaker", "Enter text"),
-    ("opinion", {"value": 3}, "details.value", "Not a field of a opinion claim"),
-    ("rumour", {}, "kind", "not a valid choice"),
-])
+@pytest.mark.parametrize(
+    ("kind", "details", "field", "words"),
+    [
+        ("quantity", {"value": "two thousand"}, "details.value", "Enter a number"),
+        ("quantity", {"lower": 10, "upper": 5}, "details.upper", "below the lower bound"),
+        ("quantity", {"value": -3}, "details.value", "not negative"),
+        ("quantity", {"as_of": "2020/2018"}, "details.as_of", "ends before it starts"),
+        ("quantity", {"approximate": "maybe"}, "details.approximate", "true or false"),
+        ("meeting", {"channel": "pigeon"}, "details.channel", "Choose one of"),
+        ("meeting", {"date": "2018-13"}, "details.date", "month 13"),
+        ("event", {"who": 5}, "details.who", "list of names"),
+        ("quote", {"speaker": 3}, "details.speaker", "Enter text"),
+        ("opinion", {"value": 3}, "details.value", "Not a field of a opinion claim"),
+        ("rumour", {}, "kind", "not a valid choice"),
+    ],
+)
 def test_details_are_validated_per_kind_with_a_message_per_field(api, article, kind, details, field, words):
     response = post_claim(api, article, {"exact": QUOTE}, kind=kind, details=details)
     assert response.status_code == 400
@@ -116,15 +124,22 @@ def test_empty_statement_is_a_field_error(api, article):
 
 def test_meeting_attendees_are_nested_in_details(api, article):
     haftar, shoigu = EntityFactory(name="Khalifa Haftar"), EntityFactory(name="Sergei Shoigu")
-    details = {"date": "2018", "place": "Moscow", "attendees": [
-        {"entity": haftar.pk, "role": "commander", "status": "confirmed"},
-        {"entity": shoigu.pk, "name": "شويغو", "role": "minister"}]}
+    details = {
+        "date": "2018",
+        "place": "Moscow",
+        "attendees": [
+            {"entity": haftar.pk, "role": "commander", "status": "confirmed"},
+            {"entity": shoigu.pk, "name": "شويغو", "role": "minister"},
+        ],
+    }
     response = post_claim(api, article, {"exact": QUOTE}, kind="meeting", details=details)
     body = response.json()
     assert response.status_code == 201
     assert body["details"]["date"] == "2018"
     assert [(a["entity"], a["role"], a["status"]) for a in body["details"]["attendees"]] == [
-        (haftar.pk, "commander", "confirmed"), (shoigu.pk, "minister", "unverified")]
+        (haftar.pk, "commander", "confirmed"),
+        (shoigu.pk, "minister", "unverified"),
+    ]
 
 
 def test_attendee_with_an_unknown_entity_is_a_field_error(api, article):
@@ -165,15 +180,15 @@ def test_patch_with_a_stale_version_is_a_409_with_the_current_claim(api, article
 
 def test_patch_can_move_the_selector(api, article):
     claim = ClaimFactory(article=article, quote=QUOTE)
-    response = api.patch(f"/api/v1/claims/{claim.pk}/", {"version": 1, "selector": {"exact": "سيرغي شويغو"}},
-                         format="json")
+    response = api.patch(
+        f"/api/v1/claims/{claim.pk}/", {"version": 1, "selector": {"exact": "سيرغي شويغو"}}, format="json"
+    )
     assert response.json()["selector"]["start"] == TEXT.index("سيرغي شويغو")
 
 
 def test_patch_details_are_validated_too(api, article):
     claim = ClaimFactory(article=article, quote=QUOTE, kind="quantity")
-    response = api.patch(f"/api/v1/claims/{claim.pk}/", {"version": 1, "details": {"value": "lots"}},
-                         format="json")
+    response = api.patch(f"/api/v1/claims/{claim.pk}/", {"version": 1, "details": {"value": "lots"}}, format="json")
     assert response.status_code == 400 and "details.value" in response.json()
 
 
@@ -186,8 +201,7 @@ def test_delete_needs_the_version(api, article):
 def test_article_post_with_text_is_created_at_once(api):
     response = api.post("/api/v1/articles/", {"title": "t", "text": TEXT}, format="json")
     assert response.status_code == 201
-    assert (response.json()["language"], response.json()["direction"], response.json()["revision"]) == (
-        "ar", "rtl", 1)
+    assert (response.json()["language"], response.json()["direction"], response.json()["revision"]) == ("ar", "rtl", 1)
 
 
 def test_article_post_with_only_a_url_is_accepted_for_fetching(api, django_capture_on_commit_callbacks):
@@ -208,7 +222,7 @@ def test_article_patch_with_new_text_adds_a_revision_and_reanchors_claims(api, a
     response = api.patch(f"/api/v1/articles/{article.pk}/", {"text": new_text}, format="json")
     claim.refresh_from_db()
     assert response.status_code == 200 and response.json()["revision"] == 2
-    assert (claim.revision.number, claim.anchor, new_text[claim.start:claim.end]) == (2, "exact", QUOTE)
+    assert (claim.revision.number, claim.anchor, new_text[claim.start : claim.end]) == (2, "exact", QUOTE)
 
 
 def test_article_revisions_lists_every_revision_in_order(api, article):

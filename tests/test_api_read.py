@@ -4,8 +4,21 @@ import pytest
 
 from claims.models import Claim
 
-CLAIM_FIELDS = {"id", "article", "selector", "statement", "kind", "claimant", "details", "status", "verdict",
-                "rationale", "public_url", "version", "anchor"}
+CLAIM_FIELDS = {
+    "id",
+    "article",
+    "selector",
+    "statement",
+    "kind",
+    "claimant",
+    "details",
+    "status",
+    "verdict",
+    "rationale",
+    "public_url",
+    "version",
+    "anchor",
+}
 
 
 @pytest.mark.parametrize("endpoint", ["articles", "claims", "entities", "sources", "evidence"])
@@ -26,7 +39,7 @@ def test_editor_token_lists_the_13_demo_claims_with_contract_fields(api, demo):
         assert set(claim) >= CLAIM_FIELDS
         selector = claim["selector"]
         assert set(selector) == {"exact", "prefix", "suffix", "start", "end"}
-        assert demo.text[selector["start"]:selector["end"]] == selector["exact"]
+        assert demo.text[selector["start"] : selector["end"]] == selector["exact"]
 
 
 def test_public_url_only_for_published_claims(api, demo):
@@ -46,7 +59,9 @@ def test_meeting_details_list_attendees(api, demo):
 
 def test_article_fields_follow_the_contract(api, demo):
     article = api.get(f"/api/v1/articles/{demo.pk}/").json()
-    assert {"id", "title", "url", "publisher", "language", "direction", "published_at", "text", "revision"} <= set(article)
+    assert {"id", "title", "url", "publisher", "language", "direction", "published_at", "text", "revision"} <= set(
+        article
+    )
     assert article["direction"] == "rtl" and article["revision"] == 1 and article["text"] == demo.text
 
 

@@ -49,10 +49,14 @@ def test_uploaded_txt_is_decoded_and_kept_as_written(desk):
 
 
 def test_uploaded_html_keeps_only_the_text_never_the_markup(desk):
-    html = ("<html><head><title>Haftar in Moscow</title><script>alert('x')</script></head><body>"
-            "<nav>Home | World</nav><article><h1>Haftar in Moscow</h1><p onclick=\"steal()\">" + ARABIC * 3 +
-            "</p><p>Second paragraph <b>with bold</b> and <img src=x onerror=alert(1)> an image.</p>"
-            "</article></body></html>")
+    html = (
+        "<html><head><title>Haftar in Moscow</title><script>alert('x')</script></head><body>"
+        '<nav>Home | World</nav><article><h1>Haftar in Moscow</h1><p onclick="steal()">'
+        + ARABIC
+        * 3
+        + "</p><p>Second paragraph <b>with bold</b> and <img src=x onerror=alert(1)> an image.</p>"
+        "</article></body></html>"
+    )
     upload = SimpleUploadedFile("page.html", html.encode(), content_type="text/html")
     import_article(desk, file=upload)
     article = Article.objects.get()
@@ -122,31 +126,39 @@ def test_editing_text_adds_a_revision_and_reports_reanchoring(desk):
     kept = ClaimFactory(article=article, quote="ويقدر عددهم بحوالي ألفين")
     lost = ClaimFactory(article=article, quote="والتقى وزير الدفاع سيرغي شويغو")
     new_text = "مقدمة جديدة.\nويقدر عددهم بحوالي ألفين.\n"
-    response = desk.post(reverse("desk:article-edit", args=[article.pk]), {
-        "text": new_text, "title": article.title, "language": "ar", "direction": "rtl"}, follow=True)
+    response = desk.post(
+        reverse("desk:article-edit", args=[article.pk]),
+        {"text": new_text, "title": article.title, "language": "ar", "direction": "rtl"},
+        follow=True,
+    )
     article.refresh_from_db()
     assert article.current_revision.number == 2 and article.text == new_text
     assert article.revisions.get(number=1).text == ARABIC
     kept.refresh_from_db()
     lost.refresh_from_db()
-    assert (kept.anchor, new_text[kept.start:kept.end]) == ("exact", "ويقدر عددهم بحوالي ألفين")
+    assert (kept.anchor, new_text[kept.start : kept.end]) == ("exact", "ويقدر عددهم بحوالي ألفين")
     assert lost.anchor == Claim.Anchor.ORPHANED
     assert "Saved as revision r2. Claims re-anchored: 1 exactly, 0 fuzzily (check them), 1 orphaned" in (
-        response.content.decode())
+        response.content.decode()
+    )
 
 
 def test_saving_the_same_text_adds_no_revision(desk):
     article = ArticleFactory(text=ARABIC)
-    desk.post(reverse("desk:article-edit", args=[article.pk]), {
-        "text": ARABIC, "title": "New title", "language": "ar", "direction": "rtl"})
+    desk.post(
+        reverse("desk:article-edit", args=[article.pk]),
+        {"text": ARABIC, "title": "New title", "language": "ar", "direction": "rtl"},
+    )
     article.refresh_from_db()
     assert (article.revisions.count(), article.title) == (1, "New title")
 
 
 def test_emptying_the_text_is_refused_beside_the_text(desk):
     article = ArticleFactory(text=ARABIC)
-    response = desk.post(reverse("desk:article-edit", args=[article.pk]), {
-        "text": "   ", "title": "t", "language": "ar", "direction": "rtl"})
+    response = desk.post(
+        reverse("desk:article-edit", args=[article.pk]),
+        {"text": "   ", "title": "t", "language": "ar", "direction": "rtl"},
+    )
     assert response.status_code == 400
     assert article.revisions.count() == 1
 
@@ -167,8 +179,8 @@ def test_re_anchoring_many_claims_writes_every_one_in_batches(editor, monkeypatc
         before = claim.updated_at
         claim.refresh_from_db()
         assert (claim.revision_id, claim.anchor, claim.anchor_confidence) == (revision.pk, "exact", 1.0)
-        assert new_text[claim.start:claim.end] == claim.exact == line
-        assert new_text[:claim.start].endswith(claim.prefix) and new_text[claim.end:].startswith(claim.suffix)
+        assert new_text[claim.start : claim.end] == claim.exact == line
+        assert new_text[: claim.start].endswith(claim.prefix) and new_text[claim.end :].startswith(claim.suffix)
         assert claim.updated_at > before
         event = claim.events.get(action="reanchored")
         assert event.changes["revision"] == [None, 2] and event.actor == editor

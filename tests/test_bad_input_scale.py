@@ -17,8 +17,10 @@ def covering(text: str, spans: list[tuple[int, int, int]]) -> list[Segment]:
     n = len(text)
     clipped = [(cid, max(0, s), min(n, e)) for cid, s, e in spans if min(n, e) > max(0, s)]
     cuts = sorted({0, n, *(s for _, s, _ in clipped), *(e for _, _, e in clipped)})
-    return [Segment(text[a:b], a, tuple(sorted(cid for cid, s, e in clipped if s <= a and e >= b)))
-            for a, b in zip(cuts, cuts[1:], strict=False)]
+    return [
+        Segment(text[a:b], a, tuple(sorted(cid for cid, s, e in clipped if s <= a and e >= b)))
+        for a, b in zip(cuts, cuts[1:], strict=False)
+    ]
 
 
 span = st.tuples(st.integers(1, 6), st.integers(-5, 60), st.integers(-5, 60))
@@ -32,7 +34,12 @@ def test_highlight_segments_mark_every_claim_covering_each_piece(text, spans):
 def test_nested_and_overlapping_claims_are_all_highlighted():
     parts = segments("abcdefghij", [(1, 0, 6), (2, 2, 4), (3, 5, 9)])
     assert [(p.text, p.claim_ids) for p in parts] == [
-        ("ab", (1,)), ("cd", (1, 2)), ("e", (1,)), ("f", (1, 3)), ("ghi", (3,)), ("j", ()),
+        ("ab", (1,)),
+        ("cd", (1, 2)),
+        ("e", (1,)),
+        ("f", (1, 3)),
+        ("ghi", (3,)),
+        ("j", ()),
     ]
 
 

@@ -19,7 +19,12 @@ def test_reads_miss_and_writes_are_dropped_when_redis_is_unreachable():
 
 
 def test_throttled_api_still_answers_without_redis(client, db, settings):
-    settings.CACHES = {"default": {"BACKEND": "claims.cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:1/0",
-                                   "OPTIONS": {"socket_connect_timeout": 0.2}}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "claims.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        }
+    }
     response = client.get("/api/v1/public/claims/")
     assert response.status_code == 200

@@ -25,8 +25,14 @@ def _settings(fetch_settings):
 
 def test_arabic_page_capture_stores_every_field(server):
     body = arabic_page().encode("windows-1256")
-    url = server.route("/ar", body=body, headers=[("Content-Type", "text/html; charset=windows-1256"),
-                                                  ("Last-Modified", "Sat, 28 Nov 2026 10:00:00 GMT")])
+    url = server.route(
+        "/ar",
+        body=body,
+        headers=[
+            ("Content-Type", "text/html; charset=windows-1256"),
+            ("Last-Modified", "Sat, 28 Nov 2026 10:00:00 GMT"),
+        ],
+    )
     capture = run_capture(capture_id=queued_capture(url).pk)
     assert capture.state == "done" and capture.attempts == 1
     assert (capture.final_url, capture.http_status, capture.content_type) == (url, 200, "text/html")
@@ -69,8 +75,9 @@ def test_refused_redirect_is_recorded_in_the_chain_and_named_in_the_error(server
     internal = internal_server.route("/admin", body=b"secret")
     url = server.route("/go", status=302, headers=[("Location", internal)])
     capture = run_capture(capture_id=queued_capture(url).pk)
-    assert capture.error.startswith(f"The redirect to {internal} was refused because the address 127.0.0.2 is a "
-                                    "loopback address")
+    assert capture.error.startswith(
+        f"The redirect to {internal} was refused because the address 127.0.0.2 is a loopback address"
+    )
     assert capture.redirect_chain[0] == [url, 302]
     assert capture.redirect_chain[1][:2] == [internal, None] and "loopback" in capture.redirect_chain[1][2]
 
@@ -172,8 +179,11 @@ def test_pdf_capture_keeps_the_file(server):
     url = server.route("/report.pdf", body=pdf, headers=[("Content-Type", "application/pdf")])
     capture = run_capture(capture_id=queued_capture(url).pk)
     assert capture.body_file.read() == pdf
-    assert (capture.title, capture.author, capture.text) == ("Libya report", "Desk Research",
-                                                            "Haftar visited Moscow in 2018")
+    assert (capture.title, capture.author, capture.text) == (
+        "Libya report",
+        "Desk Research",
+        "Haftar visited Moscow in 2018",
+    )
     assert str(capture.published_at) == "2020-01-15" and str(capture.modified_at) == "2020-01-20"
 
 
@@ -186,8 +196,9 @@ def test_image_served_as_a_page_fails_with_its_reason_and_stores_no_text(server,
 
 
 def test_changed_page_makes_a_new_capture_and_keeps_the_old_one(server):
-    url = server.routes_in_turn("/story", Route(body=english_page("About 2,000 fighters.")),
-                                Route(body=english_page("About 1,200 fighters.")))
+    url = server.routes_in_turn(
+        "/story", Route(body=english_page("About 2,000 fighters.")), Route(body=english_page("About 1,200 fighters."))
+    )
     first = run_capture(capture_id=queued_capture(url).pk)
     second = run_capture(capture_id=Capture.objects.create(source=first.source, requested_url=url).pk)
     assert (first.changed, second.changed) == (False, True)
@@ -212,8 +223,9 @@ def test_finished_capture_is_never_run_again(server):
 def test_capture_held_by_a_live_worker_is_left_alone(server):
     url = server.route("/held", body=english_page("Held."))
     queued = queued_capture(url)
-    Capture.objects.filter(pk=queued.pk).update(state="fetching", attempts=1,
-                                                lease_expires_at=timezone.now() + timedelta(minutes=5))
+    Capture.objects.filter(pk=queued.pk).update(
+        state="fetching", attempts=1, lease_expires_at=timezone.now() + timedelta(minutes=5)
+    )
     assert run_capture(capture_id=queued.pk) is None
     assert server.hits("/held") == 0
 
@@ -221,8 +233,9 @@ def test_capture_held_by_a_live_worker_is_left_alone(server):
 def test_capture_of_a_dead_worker_is_finished_once_its_lease_runs_out(server):
     url = server.route("/orphan", body=english_page("Orphan."))
     queued = queued_capture(url)
-    Capture.objects.filter(pk=queued.pk).update(state="fetching", attempts=1,
-                                                lease_expires_at=timezone.now() - timedelta(seconds=1))
+    Capture.objects.filter(pk=queued.pk).update(
+        state="fetching", attempts=1, lease_expires_at=timezone.now() - timedelta(seconds=1)
+    )
     capture = run_capture(capture_id=queued.pk)
     assert (capture.state, capture.attempts) == ("done", 2)
     assert Capture.objects.filter(source=queued.source).count() == 1
@@ -251,7 +264,7 @@ def test_passages_are_checked_after_each_capture(server, editor):
     done = run_capture(capture_id=capture.pk)
     evidence.refresh_from_db()
     assert (evidence.passage_found, evidence.checked_capture_id) == ("found", done.pk)
-    assert done.text[evidence.passage_start:evidence.passage_end].lower() == "around 2,000 wagner fighters"
+    assert done.text[evidence.passage_start : evidence.passage_end].lower() == "around 2,000 wagner fighters"
 
 
 def test_sweeper_resends_lost_and_dead_captures_only(server, monkeypatch):
@@ -278,7 +291,9 @@ def test_due_sources_are_queued_for_recapture_and_keep_earlier_captures(server):
     Source.objects.create(url=server.url("/not-due"), next_check_at=timezone.now() + timedelta(hours=1))
     assert captures.schedule_recaptures() == 1
     assert list(Capture.objects.filter(source_id=first.source_id).values_list("state", "trigger")) == [
-        ("queued", "schedule"), ("done", "new")]
+        ("queued", "schedule"),
+        ("done", "new"),
+    ]
     assert captures.schedule_recaptures() == 0
 
 
@@ -290,8 +305,11 @@ def test_recent_sources_are_checked_sooner(server, settings):
 
 
 def test_article_import_by_url_creates_the_first_revision(server):
-    url = server.route("/article", body=arabic_page().encode("windows-1256"),
-                       headers=[("Content-Type", "text/html; charset=windows-1256")])
+    url = server.route(
+        "/article",
+        body=arabic_page().encode("windows-1256"),
+        headers=[("Content-Type", "text/html; charset=windows-1256")],
+    )
     article = Article.objects.create(title=url, url=url, import_state="fetching", created_by=UserFactory())
     article = captures.import_article_from_url(article_id=article.pk)
     assert article.import_state == "ready" and ARABIC in article.text
@@ -308,8 +326,9 @@ def test_article_import_failure_says_why(server):
 
 def test_capture_that_keeps_killing_its_worker_fails_instead_of_looping(server, settings):
     queued = queued_capture(server.route("/heavy", body=english_page("Heavy.")))
-    Capture.objects.filter(pk=queued.pk).update(state="fetching", attempts=settings.FETCH_MAX_ATTEMPTS,
-                                                lease_expires_at=timezone.now() - timedelta(seconds=1))
+    Capture.objects.filter(pk=queued.pk).update(
+        state="fetching", attempts=settings.FETCH_MAX_ATTEMPTS, lease_expires_at=timezone.now() - timedelta(seconds=1)
+    )
     capture = run_capture(capture_id=queued.pk)
     assert capture.state == "failed" and "stopped its worker" in capture.error
     assert server.hits("/heavy") == 0

@@ -27,7 +27,6 @@ pytestmark = [pytest.mark.worker, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parent.parent
 
 
-
 @pytest.fixture
 def clean_broker(settings):
     if not settings.REDIS_URL:
@@ -42,8 +41,14 @@ def capture_worker(transactional_db, clean_broker, fetch_settings):
 
     from project.celery import app
 
-    with start_worker(app, pool="threads", concurrency=4, perform_ping_check=False, shutdown_timeout=30,
-                      queues=["captures", "default"]) as worker:
+    with start_worker(
+        app,
+        pool="threads",
+        concurrency=4,
+        perform_ping_check=False,
+        shutdown_timeout=30,
+        queues=["captures", "default"],
+    ) as worker:
         yield worker
 
 
@@ -59,8 +64,9 @@ def finished(capture: Capture) -> Capture:
 
 
 def test_arabic_windows_1256_page(capture_worker, server):
-    url = server.route("/ar", body=arabic_page().encode("windows-1256"),
-                       headers=[("Content-Type", "text/html; charset=windows-1256")])
+    url = server.route(
+        "/ar", body=arabic_page().encode("windows-1256"), headers=[("Content-Type", "text/html; charset=windows-1256")]
+    )
     capture = finished(capture_of(url))
     assert (capture.state, capture.title, capture.language) == ("done", HEADLINE, "ar")
     assert ARABIC in capture.text and capture.warc.name
@@ -93,8 +99,9 @@ def test_server_error_then_success_is_retried(capture_worker, server):
 
 
 def test_too_many_requests_is_retried_after_the_wait_asked(capture_worker, server):
-    url = server.routes_in_turn("/limited", Route(status=429, body=b"wait", headers=[("Retry-After", "1")]),
-                                Route(body=english_page("Served.")))
+    url = server.routes_in_turn(
+        "/limited", Route(status=429, body=b"wait", headers=[("Retry-After", "1")]), Route(body=english_page("Served."))
+    )
     capture = finished(capture_of(url))
     assert (capture.state, capture.attempts) == ("done", 2)
 
@@ -129,8 +136,9 @@ def test_pdf_keeps_the_file(capture_worker, server):
 
 
 def test_page_changed_between_captures(capture_worker, server):
-    url = server.routes_in_turn("/story", Route(body=english_page("About 2,000 fighters.")),
-                                Route(body=english_page("About 1,200 fighters.")))
+    url = server.routes_in_turn(
+        "/story", Route(body=english_page("About 2,000 fighters.")), Route(body=english_page("About 1,200 fighters."))
+    )
     first = finished(capture_of(url))
     second = finished(recapture(source=first.source))
     assert (first.changed, second.changed, second.pk != first.pk) == (False, True, True)
@@ -139,6 +147,7 @@ def test_page_changed_between_captures(capture_worker, server):
 
 
 # Worker processes: a capture survives its worker being killed, and two workers never fetch one URL twice.
+
 
 @pytest.fixture
 def worker_processes(transactional_db, clean_broker, fetch_settings, settings):
@@ -158,9 +167,24 @@ def worker_processes(transactional_db, clean_broker, fetch_settings, settings):
     started = []
 
     def start(name: str) -> subprocess.Popen:
-        command = [sys.executable, "-m", "celery", "-A", "project", "worker", "-Q", "captures,default",
-                   "--pool", "solo", "-n", f"{name}@%h", "--without-mingle", "--without-gossip",
-                   "--loglevel", "WARNING"]
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "project",
+            "worker",
+            "-Q",
+            "captures,default",
+            "--pool",
+            "solo",
+            "-n",
+            f"{name}@%h",
+            "--without-mingle",
+            "--without-gossip",
+            "--loglevel",
+            "WARNING",
+        ]
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
         started.append(process)
         from project.celery import app
@@ -180,8 +204,9 @@ def worker_processes(transactional_db, clean_broker, fetch_settings, settings):
 
 
 def test_capture_completes_once_after_its_worker_is_killed(worker_processes, server):
-    url = server.routes_in_turn("/hang", Route(body=english_page("First try."), delay=60),
-                                Route(body=english_page("Second try.")))
+    url = server.routes_in_turn(
+        "/hang", Route(body=english_page("First try."), delay=60), Route(body=english_page("Second try."))
+    )
     first_worker = worker_processes("first")
     capture = capture_of(url)
     assert wait_for(lambda: Capture.objects.get(pk=capture.pk).state == "fetching" and server.hits("/hang") == 1)

@@ -1,6 +1,5 @@
 """The worker path through a real broker: a task queued by the web side runs in a worker and changes the data."""
 
-
 import pytest
 
 from claims.models import Claim
@@ -9,7 +8,6 @@ from tests.factories import ArticleFactory, ClaimFactory
 from tests.waiting import wait_for
 
 pytestmark = pytest.mark.worker
-
 
 
 def test_reanchoring_runs_in_a_worker_through_the_broker(celery_worker, settings, monkeypatch):
@@ -21,5 +19,5 @@ def test_reanchoring_runs_in_a_worker_through_the_broker(celery_worker, settings
     assert wait_for(lambda: Claim.objects.get(pk=claim.pk).revision_id == revision.pk)
     claim.refresh_from_db()
     assert claim.anchor == "exact"
-    assert new_text[claim.start:claim.end] == "ويقدر عددهم بحوالي ألفين"
+    assert new_text[claim.start : claim.end] == "ويقدر عددهم بحوالي ألفين"
     assert claim.events.filter(action="reanchored").exists()

@@ -35,8 +35,15 @@ def test_reading_view_offers_the_claim_form_and_the_script(desk, article):
 
 def test_claim_from_positions_and_quote_is_saved_with_its_selector(desk, article):
     start = article.text.index(QUOTE)
-    response = new_claim(desk, article, kind="quantity", exact=QUOTE, start=start, end=start + len(QUOTE),
-                         **{"quantity-value": "2000", "quantity-approximate": "on", "quantity-unit": "fighters"})
+    response = new_claim(
+        desk,
+        article,
+        kind="quantity",
+        exact=QUOTE,
+        start=start,
+        end=start + len(QUOTE),
+        **{"quantity-value": "2000", "quantity-approximate": "on", "quantity-unit": "fighters"},
+    )
     claim = Claim.objects.get()
     assert response.status_code == 302 and response["Location"].endswith(f"#claim-{claim.pk}")
     assert (claim.exact, claim.start, claim.end) == (QUOTE, start, start + len(QUOTE))
@@ -71,8 +78,16 @@ def test_bad_detail_value_is_shown_next_to_its_field(desk, article):
 
 def test_failed_save_from_the_reading_panel_reopens_the_panel_with_the_errors(desk, article):
     start = article.text.index(QUOTE)
-    response = new_claim(desk, article, kind="quantity", exact=QUOTE, start=start, end=start + len(QUOTE),
-                         statement="Some two thousand fighters.", **{"from": "reading", "quantity-value": "about two"})
+    response = new_claim(
+        desk,
+        article,
+        kind="quantity",
+        exact=QUOTE,
+        start=start,
+        end=start + len(QUOTE),
+        statement="Some two thousand fighters.",
+        **{"from": "reading", "quantity-value": "about two"},
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert 'id="article-text"' in page  # the reading view, not the standalone form page
@@ -90,8 +105,9 @@ def test_empty_statement_is_refused_beside_the_statement(desk, article):
 
 def test_form_page_suggests_the_quantity_of_the_selection(desk, article):
     start = article.text.index(QUOTE)
-    page = desk.get(reverse("desk:claim-new", args=[article.pk]),
-                    {"start": start, "end": start + len(QUOTE)}).content.decode()
+    page = desk.get(
+        reverse("desk:claim-new", args=[article.pk]), {"start": start, "end": start + len(QUOTE)}
+    ).content.decode()
     assert 'name="quantity-value" id="id_quantity-value" value="2000"' in page
     assert 'name="quantity-approximate" id="id_quantity-approximate" value="on" checked' in page
 
@@ -101,15 +117,29 @@ def test_suggestion_endpoint_parses_quantity_and_resolves_relative_dates(desk):
     response = desk.get(reverse("desk:suggest", args=[article.pk]), {"exact": "الأربعاء إن نحو ثلاثة آلاف شخص"})
     data = response.json()
     assert data["quantity"]["value"] == 3000 and data["quantity"]["approximate"] is True
-    assert data["date"] == {"value": "2020-01-08", "precision": "day", "matched": "الأربعاء", "relative": True,
-                            "reference": "2020-01-11", "reference_is_publication": True}
+    assert data["date"] == {
+        "value": "2020-01-08",
+        "precision": "day",
+        "matched": "الأربعاء",
+        "relative": True,
+        "reference": "2020-01-11",
+        "reference_is_publication": True,
+    }
 
 
 def test_meeting_attendees_by_id_and_by_name_created_on_the_spot(desk, article):
     haftar = EntityFactory(name="Khalifa Haftar", names={"ar": "خليفة حفتر"}, aliases=["حفتر"])
-    response = new_claim(desk, article, kind="meeting", exact=QUOTE, attendee_entity=[str(haftar.pk), ""],
-                         attendee_label=["Khalifa Haftar", ""], attendee_name=["", "سيرغي شويغو"],
-                         attendee_role=["commander", "minister"], attendee_status=["confirmed", "disputed"])
+    response = new_claim(
+        desk,
+        article,
+        kind="meeting",
+        exact=QUOTE,
+        attendee_entity=[str(haftar.pk), ""],
+        attendee_label=["Khalifa Haftar", ""],
+        attendee_name=["", "سيرغي شويغو"],
+        attendee_role=["commander", "minister"],
+        attendee_status=["confirmed", "disputed"],
+    )
     assert response.status_code == 302
     rows = list(Claim.objects.get().attendees.order_by("order").values_list("entity__name", "role", "status"))
     assert rows == [("Khalifa Haftar", "commander", "confirmed"), ("سيرغي شويغو", "minister", "disputed")]
@@ -117,15 +147,31 @@ def test_meeting_attendees_by_id_and_by_name_created_on_the_spot(desk, article):
 
 def test_attendee_typed_by_alias_reuses_the_entity(desk, article):
     haftar = EntityFactory(name="Khalifa Haftar", aliases=["حفتر"])
-    new_claim(desk, article, kind="meeting", exact=QUOTE, attendee_entity=[""], attendee_name=["حَفتر"],
-              attendee_role=[""], attendee_status=["unverified"])
+    new_claim(
+        desk,
+        article,
+        kind="meeting",
+        exact=QUOTE,
+        attendee_entity=[""],
+        attendee_name=["حَفتر"],
+        attendee_role=[""],
+        attendee_status=["unverified"],
+    )
     assert list(Claim.objects.get().attendees.values_list("entity", flat=True)) == [haftar.pk]
     assert Entity.objects.count() == 1
 
 
 def test_failed_claim_does_not_leave_new_entities_behind(desk, article):
-    new_claim(desk, article, kind="meeting", exact="غير موجود", attendee_entity=[""], attendee_name=["Somebody"],
-              attendee_role=[""], attendee_status=["unverified"])
+    new_claim(
+        desk,
+        article,
+        kind="meeting",
+        exact="غير موجود",
+        attendee_entity=[""],
+        attendee_name=["Somebody"],
+        attendee_role=[""],
+        attendee_status=["unverified"],
+    )
     assert not Entity.objects.exists()
 
 
@@ -165,9 +211,16 @@ def test_entity_create_is_csrf_protected(editor):
 
 def test_claim_page_edits_in_place_and_bumps_the_version(desk, article):
     claim = ClaimFactory(article=article, quote=QUOTE)
-    response = desk.post(reverse("desk:claim-edit", args=[claim.pk]), {
-        "version": claim.version, "kind": "quantity", "statement": "About two thousand.",
-        "quantity-value": "2000", "quantity-approximate": "on"})
+    response = desk.post(
+        reverse("desk:claim-edit", args=[claim.pk]),
+        {
+            "version": claim.version,
+            "kind": "quantity",
+            "statement": "About two thousand.",
+            "quantity-value": "2000",
+            "quantity-approximate": "on",
+        },
+    )
     claim.refresh_from_db()
     assert response.status_code == 302
     assert (claim.version, claim.kind, claim.details) == (2, "quantity", {"value": 2000, "approximate": True})
@@ -198,8 +251,10 @@ def test_stale_edit_shows_both_versions_and_can_be_reapplied(desk, article, seco
 
 def test_invalid_edit_is_shown_beside_the_field(desk, article):
     claim = ClaimFactory(article=article, quote=QUOTE)
-    response = desk.post(reverse("desk:claim-edit", args=[claim.pk]), {
-        "version": 1, "kind": "quantity", "statement": "x", "quantity-lower": "10", "quantity-upper": "5"})
+    response = desk.post(
+        reverse("desk:claim-edit", args=[claim.pk]),
+        {"version": 1, "kind": "quantity", "statement": "x", "quantity-lower": "10", "quantity-upper": "5"},
+    )
     assert response.status_code == 400
     assert "The upper bound is below the lower bound." in response.content.decode()
 
@@ -207,9 +262,17 @@ def test_invalid_edit_is_shown_beside_the_field(desk, article):
 def test_attendees_panel_replaces_the_attendees(desk, article):
     claim = ClaimFactory(article=article, quote=QUOTE, kind="meeting")
     shoigu = EntityFactory(name="Sergei Shoigu")
-    desk.post(reverse("desk:claim-attendees", args=[claim.pk]), {
-        "version": 1, "attendee_entity": [shoigu.pk], "attendee_label": ["Sergei Shoigu"], "attendee_name": [""],
-        "attendee_role": ["Defence Minister"], "attendee_status": ["confirmed"]})
+    desk.post(
+        reverse("desk:claim-attendees", args=[claim.pk]),
+        {
+            "version": 1,
+            "attendee_entity": [shoigu.pk],
+            "attendee_label": ["Sergei Shoigu"],
+            "attendee_name": [""],
+            "attendee_role": ["Defence Minister"],
+            "attendee_status": ["confirmed"],
+        },
+    )
     claim.refresh_from_db()
     assert list(claim.attendees.values_list("entity", "role")) == [(shoigu.pk, "Defence Minister")]
     assert claim.version == 2
@@ -231,9 +294,17 @@ def test_stale_attendees_edit_compares_the_attendees(desk, article, second_edito
     claim = ClaimFactory(article=article, quote=QUOTE, kind="meeting")
     lavrov = EntityFactory(name="Sergei Lavrov")
     update_claim(claim_id=claim.pk, by=second_editor, version=1, attendees=[{"entity": lavrov.pk}])
-    response = desk.post(reverse("desk:claim-attendees", args=[claim.pk]), {
-        "version": 1, "attendee_entity": [""], "attendee_label": [""], "attendee_name": ["Sergei Shoigu"],
-        "attendee_role": [""], "attendee_status": ["unverified"]})
+    response = desk.post(
+        reverse("desk:claim-attendees", args=[claim.pk]),
+        {
+            "version": 1,
+            "attendee_entity": [""],
+            "attendee_label": [""],
+            "attendee_name": ["Sergei Shoigu"],
+            "attendee_role": [""],
+            "attendee_status": ["unverified"],
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 409
     assert "Sergei Shoigu" in page and "Sergei Lavrov" in page and ">kind<" not in page
@@ -251,15 +322,19 @@ def test_orphaned_claim_is_fixed_by_pointing_it_at_new_words(desk, article):
     claim = ClaimFactory(article=article, quote=QUOTE, anchor="orphaned")
     page = desk.get(reverse("desk:claim", args=[claim.pk])).content.decode()
     assert '<details class="move-claim" open>' in page
-    desk.post(reverse("desk:claim-edit", args=[claim.pk]), {
-        "version": 1, "kind": "other", "statement": claim.statement, "exact": "سيرغي شويغو"})
+    desk.post(
+        reverse("desk:claim-edit", args=[claim.pk]),
+        {"version": 1, "kind": "other", "statement": claim.statement, "exact": "سيرغي شويغو"},
+    )
     claim.refresh_from_db()
     assert (claim.anchor, claim.exact, claim.start) == ("exact", "سيرغي شويغو", article.text.index("سيرغي شويغو"))
 
 
 def test_moving_a_claim_to_words_not_in_the_text_is_shown_beside_the_quote(desk, article):
     claim = ClaimFactory(article=article, quote=QUOTE)
-    response = desk.post(reverse("desk:claim-edit", args=[claim.pk]), {
-        "version": 1, "kind": "other", "statement": "x", "exact": "كلمات غير موجودة"})
+    response = desk.post(
+        reverse("desk:claim-edit", args=[claim.pk]),
+        {"version": 1, "kind": "other", "statement": "x", "exact": "كلمات غير موجودة"},
+    )
     assert response.status_code == 400
     assert "copy it again" in response.content.decode()

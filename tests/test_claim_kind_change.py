@@ -35,8 +35,13 @@ def test_other_edits_of_a_meeting_keep_its_attendees(editor, meeting):
 
 def test_a_non_meeting_cannot_be_given_attendees(editor, meeting):
     with pytest.raises(ClaimInvalid) as refused:
-        update_claim(claim_id=meeting.pk, by=editor, version=1, kind="event",
-                     attendees=[{"entity": meeting.attendees.first().entity_id}])
+        update_claim(
+            claim_id=meeting.pk,
+            by=editor,
+            version=1,
+            kind="event",
+            attendees=[{"entity": meeting.attendees.first().entity_id}],
+        )
     assert "Only a meeting claim has attendees." in refused.value.errors.values()
     assert meeting.attendees.count() == 2
 
@@ -45,8 +50,11 @@ def test_edit_form_warns_and_the_editor_is_told_what_was_removed(client, editor,
     client.force_login(editor)
     page = client.get(reverse("desk:claim", args=[meeting.pk])).content.decode()
     assert "changing this claim to another kind removes its 2 attendees" in page
-    response = client.post(reverse("desk:claim-edit", args=[meeting.pk]),
-                           {"version": 1, "kind": "other", "statement": meeting.statement}, follow=True)
+    response = client.post(
+        reverse("desk:claim-edit", args=[meeting.pk]),
+        {"version": 1, "kind": "other", "statement": meeting.statement},
+        follow=True,
+    )
     assert "its 2 attendee(s) were removed" in response.content.decode()
     assert not meeting.attendees.exists()
 
@@ -54,8 +62,11 @@ def test_edit_form_warns_and_the_editor_is_told_what_was_removed(client, editor,
 def test_editor_correcting_a_published_claim_is_refused_in_words(client, editor):
     claim = make_claim(statement="Published statement.")
     client.force_login(editor)
-    response = client.post(reverse("desk:claim-edit", args=[claim.pk]), {
-        "version": claim.version, "kind": claim.kind, "statement": "Changed.", "correction": "A fix."}, follow=True)
+    response = client.post(
+        reverse("desk:claim-edit", args=[claim.pk]),
+        {"version": claim.version, "kind": claim.kind, "statement": "Changed.", "correction": "A fix."},
+        follow=True,
+    )
     assert response.status_code == 200 and "Only a reviewer may correct" in response.content.decode()
     claim.refresh_from_db()
     assert claim.statement == "Published statement."

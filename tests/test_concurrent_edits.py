@@ -72,10 +72,12 @@ def test_an_edit_and_a_publication_of_the_same_version_do_not_both_land(transact
     claim = transition_claim(claim=claim, to="in_review", by=editor, verdict="false", rationale="Records differ.")
 
     answers = _race(
-        lambda: api_as(editor).patch(f"/api/v1/claims/{claim.pk}/", {"statement": "Reworded late.",
-                                                                      "version": claim.version}, format="json"),
-        lambda: api_as(reviewer).post(f"/api/v1/claims/{claim.pk}/transitions/",
-                                      {"to": "published", "version": claim.version}, format="json"),
+        lambda: api_as(editor).patch(
+            f"/api/v1/claims/{claim.pk}/", {"statement": "Reworded late.", "version": claim.version}, format="json"
+        ),
+        lambda: api_as(reviewer).post(
+            f"/api/v1/claims/{claim.pk}/transitions/", {"to": "published", "version": claim.version}, format="json"
+        ),
     )
     assert sorted(a.status_code for a in answers) == [200, 409]
     stored = Claim.objects.get(pk=claim.pk)
@@ -96,8 +98,9 @@ def _after_both_read(monkeypatch, owner, name):
     monkeypatch.setattr(owner, name, held)
 
 
-def test_two_concurrent_deletes_of_one_claim_delete_it_once_and_the_other_gets_404(transactional_db, api_as,
-                                                                                     monkeypatch):
+def test_two_concurrent_deletes_of_one_claim_delete_it_once_and_the_other_gets_404(
+    transactional_db, api_as, monkeypatch
+):
     from claims.api.views import ClaimViewSet
 
     editors = [UserFactory(username=f"ed-del-{i}", role="editor") for i in range(2)]
@@ -113,8 +116,9 @@ def test_two_concurrent_deletes_of_one_claim_delete_it_once_and_the_other_gets_4
     assert ClaimEvent.objects.filter(action="deleted").count() == 1
 
 
-def test_two_concurrent_identical_evidence_adds_add_it_once_and_the_other_gets_400(transactional_db, api_as,
-                                                                                    monkeypatch):
+def test_two_concurrent_identical_evidence_adds_add_it_once_and_the_other_gets_400(
+    transactional_db, api_as, monkeypatch
+):
     from claims.models import Evidence
     from claims.services import sources
     from tests.factories import SourceFactory

@@ -17,7 +17,7 @@ def test_every_demo_selector_matches_the_text_in_code_points(demo):
     claims = Claim.objects.filter(article=demo)
     assert claims.count() == len(CLAIMS) == 13
     for claim in claims:
-        assert demo.text[claim.start:claim.end] == claim.exact
+        assert demo.text[claim.start : claim.end] == claim.exact
         assert claim.anchor == "exact"
 
 

@@ -13,8 +13,9 @@ SIZES = (2, 12)
 
 def _captured(source, n_done: int = 1, in_flight: bool = False) -> None:
     for i in range(n_done):
-        capture = Capture.objects.create(source=source, requested_url=source.url, state="done", text=f"v{i}",
-                                         changed=i > 0)
+        capture = Capture.objects.create(
+            source=source, requested_url=source.url, state="done", text=f"v{i}", changed=i > 0
+        )
         source.latest_capture = capture
     source.save(update_fields=["latest_capture"])
     if in_flight:
@@ -56,27 +57,45 @@ def claims_list_with(n: int):
 #: Each page: (build data of a size, its URL, the bound, the queries it makes). Every desk request starts with the
 #: same three: the session, the signed-in user, and the user's roles (their groups).
 PAGES = {
-    "reading view": (article_with, lambda a: reverse("desk:article", args=[a.pk]), 6,
-                     "session, user, roles, the article with its current revision, the claims on that revision, "
-                     "the orphaned claims"),
-    "claim page": (claim_with, lambda c: reverse("desk:claim", args=[c.pk]), 10,
-                   "session, user, roles, the claim with its article, revision, editors and claimant, its entities, "
-                   "its attendees with their entities, its evidence with sources and latest captures, the captures "
-                   "in flight for those sources, the similar-claim links, the history"),
-    "claims list": (claims_list_with, lambda _: reverse("desk:claims"), 5,
-                    "session, user, roles, the count for the pager, one page of claims with their articles"),
-    "source page": (source_with, lambda s: reverse("desk:source", args=[s.pk]), 6,
-                    "session, user, roles, the source with its latest capture, its captures, the evidence citing it "
-                    "with the claims"),
-    "sources status": (claim_with, lambda c: reverse("desk:claim_sources_status", args=[c.pk]), 6,
-                       "session, user, roles, the claim, the captures in flight for its sources, its evidence "
-                       "with sources and latest captures"),
+    "reading view": (
+        article_with,
+        lambda a: reverse("desk:article", args=[a.pk]),
+        6,
+        "session, user, roles, the article with its current revision, the claims on that revision, the orphaned claims",
+    ),
+    "claim page": (
+        claim_with,
+        lambda c: reverse("desk:claim", args=[c.pk]),
+        10,
+        "session, user, roles, the claim with its article, revision, editors and claimant, its entities, "
+        "its attendees with their entities, its evidence with sources and latest captures, the captures "
+        "in flight for those sources, the similar-claim links, the history",
+    ),
+    "claims list": (
+        claims_list_with,
+        lambda _: reverse("desk:claims"),
+        5,
+        "session, user, roles, the count for the pager, one page of claims with their articles",
+    ),
+    "source page": (
+        source_with,
+        lambda s: reverse("desk:source", args=[s.pk]),
+        6,
+        "session, user, roles, the source with its latest capture, its captures, the evidence citing it "
+        "with the claims",
+    ),
+    "sources status": (
+        claim_with,
+        lambda c: reverse("desk:claim_sources_status", args=[c.pk]),
+        6,
+        "session, user, roles, the claim, the captures in flight for its sources, its evidence "
+        "with sources and latest captures",
+    ),
 }
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_desk_page_costs_the_same_queries_with_few_or_many_rows(name, client, editor,
-                                                                django_assert_max_num_queries):
+def test_desk_page_costs_the_same_queries_with_few_or_many_rows(name, client, editor, django_assert_max_num_queries):
     client.force_login(editor)
     build, url, bound, _queries = PAGES[name]
     counts = []

@@ -45,46 +45,59 @@ def check(name: str, data: bytes, max_bytes: int = LIMIT):
     return check_document(name=name, size=len(data), stream=io.BytesIO(data), max_bytes=max_bytes)
 
 
-@pytest.mark.parametrize(("name", "data", "content_type"), [
-    ("report.pdf", PDF, "application/pdf"),
-    ("photo.PNG", PNG, "image/png"),
-    ("photo.jpeg", JPEG, "image/jpeg"),
-    ("call-note.txt", ARABIC_NOTE.encode("cp1256"), "text/plain"),  # Arabic text files are often windows-1256
-    ("figures.csv", "الشهر,العدد\n1,2000\n".encode(), "text/csv"),
-    ("letter.docx", ooxml("word/"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    ("table.xlsx", ooxml("xl/"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ("slides.pptx", ooxml("ppt/"), "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-    ("letter.odt", opendocument("application/vnd.oasis.opendocument.text"), "application/vnd.oasis.opendocument.text"),
-    ("old.doc", OLE, "application/msword"),
-    ("old.xls", OLE, "application/vnd.ms-excel"),
-    ("memo.rtf", b"{\\rtf1\\ansi Memo}", "application/rtf"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "content_type"),
+    [
+        ("report.pdf", PDF, "application/pdf"),
+        ("photo.PNG", PNG, "image/png"),
+        ("photo.jpeg", JPEG, "image/jpeg"),
+        ("call-note.txt", ARABIC_NOTE.encode("cp1256"), "text/plain"),  # Arabic text files are often windows-1256
+        ("figures.csv", "الشهر,العدد\n1,2000\n".encode(), "text/csv"),
+        ("letter.docx", ooxml("word/"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("table.xlsx", ooxml("xl/"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("slides.pptx", ooxml("ppt/"), "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+        (
+            "letter.odt",
+            opendocument("application/vnd.oasis.opendocument.text"),
+            "application/vnd.oasis.opendocument.text",
+        ),
+        ("old.doc", OLE, "application/msword"),
+        ("old.xls", OLE, "application/vnd.ms-excel"),
+        ("memo.rtf", b"{\\rtf1\\ansi Memo}", "application/rtf"),
+    ],
+)
 def test_allowlisted_documents_are_kept_with_their_own_type(name, data, content_type):
     assert check(name, data).content_type == content_type
 
 
-@pytest.mark.parametrize(("name", "data"), [
-    ("page.html", b"<html><script>alert(1)</script></html>"),
-    ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
-    ("page.htm", b"<p>x</p>"),
-    ("tool.exe", b"MZ\x90\x00"),
-    ("archive.zip", b"PK\x03\x04"),
-    ("no-extension", PDF),
-])
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("page.html", b"<html><script>alert(1)</script></html>"),
+        ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
+        ("page.htm", b"<p>x</p>"),
+        ("tool.exe", b"MZ\x90\x00"),
+        ("archive.zip", b"PK\x03\x04"),
+        ("no-extension", PDF),
+    ],
+)
 def test_types_off_the_allowlist_are_refused_naming_what_is_accepted(name, data):
     with pytest.raises(UploadRefused, match="are not kept. Upload a PDF, an image"):
         check(name, data)
 
 
-@pytest.mark.parametrize(("name", "data"), [
-    ("report.pdf", b"<html><script>alert(1)</script></html>"),  # HTML dressed up as a PDF
-    ("photo.png", JPEG),
-    ("notes.txt", PDF),
-    ("notes.txt", b"text\x00with a NUL"),
-    ("letter.docx", ooxml("xl/")),
-    ("letter.docx", b"PK\x03\x04 not a zip at all"),
-    ("old.doc", PDF),
-])
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("report.pdf", b"<html><script>alert(1)</script></html>"),  # HTML dressed up as a PDF
+        ("photo.png", JPEG),
+        ("notes.txt", PDF),
+        ("notes.txt", b"text\x00with a NUL"),
+        ("letter.docx", ooxml("xl/")),
+        ("letter.docx", b"PK\x03\x04 not a zip at all"),
+        ("old.doc", PDF),
+    ],
+)
 def test_contents_that_do_not_match_the_name_are_refused(name, data):
     with pytest.raises(UploadRefused, match="contents are not what its name"):
         check(name, data)
@@ -106,8 +119,13 @@ def desk(client, editor, settings, tmp_path):
 
 
 def add_document(desk, claim, upload, headers=None):
-    form = {"title": "Ministry letter", "note": "Received by post", "stance": "contradicts",
-            "passage": "the troops left in May", "document": upload}
+    form = {
+        "title": "Ministry letter",
+        "note": "Received by post",
+        "stance": "contradicts",
+        "passage": "the troops left in May",
+        "document": upload,
+    }
     return desk.post(reverse("desk:claim_add_source", args=[claim.pk]), form, headers=headers)
 
 
@@ -126,10 +144,13 @@ def test_an_uploaded_pdf_is_kept_under_a_random_name_and_linked_from_the_source_
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "data"), [
-    ("page.html", b"<html><script>alert(document.cookie)</script></html>"),
-    ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
-])
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("page.html", b"<html><script>alert(document.cookie)</script></html>"),
+        ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+    ],
+)
 def test_html_and_svg_uploads_are_refused_and_the_form_keeps_what_was_typed(desk, name, data):
     claim = ClaimFactory()
     response = add_document(desk, claim, SimpleUploadedFile(name, data, "image/svg+xml"))
@@ -166,8 +187,16 @@ def test_the_admin_applies_the_same_allowlist(client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
     add = reverse("admin:claims_source_add")
-    form = {"kind": "report", "title": "Ministry letter", "url": "", "original_url": "", "publisher": "", "note": "",
-            "captures-TOTAL_FORMS": "0", "captures-INITIAL_FORMS": "0"}  # the captures inline's management form
+    form = {
+        "kind": "report",
+        "title": "Ministry letter",
+        "url": "",
+        "original_url": "",
+        "publisher": "",
+        "note": "",
+        "captures-TOTAL_FORMS": "0",
+        "captures-INITIAL_FORMS": "0",
+    }  # the captures inline's management form
     refused = client.post(add, {**form, "document": SimpleUploadedFile("page.html", b"<script>x()</script>")})
     assert refused.status_code == 200 and "are not kept. Upload a PDF, an image" in refused.content.decode()
     assert not Source.objects.exists()

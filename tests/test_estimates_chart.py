@@ -11,8 +11,14 @@ from claims.charts import Estimate, describe, layout
 from tests.factories import ClaimFactory, EvidenceFactory
 
 numbers = st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False, allow_infinity=False)
-estimates = st.builds(Estimate, label=st.text(max_size=10), value=st.none() | numbers, lower=st.none() | numbers,
-                      upper=st.none() | numbers, approximate=st.booleans())
+estimates = st.builds(
+    Estimate,
+    label=st.text(max_size=10),
+    value=st.none() | numbers,
+    lower=st.none() | numbers,
+    upper=st.none() | numbers,
+    approximate=st.booleans(),
+)
 
 
 @given(st.lists(estimates, max_size=8))
@@ -36,9 +42,13 @@ def test_a_larger_estimate_sits_further_right(a, b):
 
 
 def test_ranges_and_values_share_one_axis():
-    chart = layout([Estimate("UN panel", value=Decimal(2000), approximate=True),
-                    Estimate("Reuters", lower=Decimal(800), upper=Decimal(1200)),
-                    Estimate("Ministry", lower=Decimal(3000))])
+    chart = layout(
+        [
+            Estimate("UN panel", value=Decimal(2000), approximate=True),
+            Estimate("Reuters", lower=Decimal(800), upper=Decimal(1200)),
+            Estimate("Ministry", lower=Decimal(3000)),
+        ]
+    )
     un, reuters, ministry = chart.rows
     assert reuters.x is None and reuters.x1 < reuters.x2 < un.x < ministry.x1
     assert ministry.open_high and ministry.x2 == chart.plot_right
@@ -72,6 +82,6 @@ def test_chart_coordinates_stay_numbers_in_the_arabic_interface(client, demo):
 
     claim = Claim.objects.get(kind="quantity")
     html = client.get("/ar" + claim.public_url).content.decode()
-    svg = html[html.index("<svg"):html.index("</svg>")]
+    svg = html[html.index("<svg") : html.index("</svg>")]
     coordinates = re.findall(r'\b(?:x|y|x1|x2|y1|y2|cx|cy)="([^"]*)"', svg)
     assert coordinates and all(re.fullmatch(r"-?\d+(\.\d+)?", c) for c in coordinates), coordinates

@@ -23,21 +23,37 @@ def desk(client, editor):
 @pytest.fixture
 def evidence(db):
     claim = make_claim(status="draft", verdict="", kind="quantity")
-    return EvidenceFactory(claim=claim, source=SourceFactory(publisher="Reuters"), passage="about 2,000",
-                           estimate_value=Decimal("2000"), estimate_approximate=True, estimate_unit="fighters")
+    return EvidenceFactory(
+        claim=claim,
+        source=SourceFactory(publisher="Reuters"),
+        passage="about 2,000",
+        estimate_value=Decimal("2000"),
+        estimate_approximate=True,
+        estimate_unit="fighters",
+    )
 
 
 @pytest.fixture
 def published_evidence(db):
-    return EvidenceFactory(claim=make_claim(kind="quantity"), source=SourceFactory(), passage="1,200 fighters",
-                           estimate_value=Decimal("1200"))
+    return EvidenceFactory(
+        claim=make_claim(kind="quantity"),
+        source=SourceFactory(),
+        passage="1,200 fighters",
+        estimate_value=Decimal("1200"),
+    )
 
 
 def form(evidence, **changes):
     """What the claim page's form posts for ``evidence`` untouched, with ``changes`` typed in."""
-    data = {"stance": evidence.stance, "passage": evidence.passage, "note": evidence.note,
-            "estimate_value": "" if evidence.estimate_value is None else str(evidence.estimate_value),
-            "estimate_lower": "", "estimate_upper": "", "estimate_unit": evidence.estimate_unit}
+    data = {
+        "stance": evidence.stance,
+        "passage": evidence.passage,
+        "note": evidence.note,
+        "estimate_value": "" if evidence.estimate_value is None else str(evidence.estimate_value),
+        "estimate_lower": "",
+        "estimate_upper": "",
+        "estimate_unit": evidence.estimate_unit,
+    }
     if evidence.estimate_approximate:
         data["estimate_approximate"] = "on"
     return {k: v for k, v in (data | changes).items() if v is not None}
@@ -48,8 +64,17 @@ def edit(client, evidence, **changes):
 
 
 def test_editor_changes_stance_passage_note_and_estimate(desk, evidence):
-    response = edit(desk, evidence, stance="contradicts", passage="nearly 3,000", note="Later report.",
-                    estimate_value="", estimate_lower="2,500", estimate_upper="3000", estimate_approximate=None)
+    response = edit(
+        desk,
+        evidence,
+        stance="contradicts",
+        passage="nearly 3,000",
+        note="Later report.",
+        estimate_value="",
+        estimate_lower="2,500",
+        estimate_upper="3000",
+        estimate_approximate=None,
+    )
     evidence.refresh_from_db()
     assert response.status_code == 302 and response.url.endswith(f"#evidence-{evidence.pk}")
     assert (evidence.stance, evidence.passage, evidence.note) == ("contradicts", "nearly 3,000", "Later report.")
@@ -67,8 +92,9 @@ def test_the_same_figure_written_differently_is_not_a_change(desk, evidence):
 
 
 def test_a_new_passage_forgets_where_the_old_one_was_found(desk, evidence):
-    Evidence.objects.filter(pk=evidence.pk).update(passage_found="found", passage_start=10, passage_end=21,
-                                                   passage_score=100.0)
+    Evidence.objects.filter(pk=evidence.pk).update(
+        passage_found="found", passage_start=10, passage_end=21, passage_score=100.0
+    )
     edit(desk, evidence, passage="a different sentence")
     evidence.refresh_from_db()
     assert (evidence.passage_found, evidence.passage_start, evidence.passage_end) == ("unchecked", None, None)
@@ -174,7 +200,11 @@ def test_an_estimate_typed_in_arabic_digits_and_separators_is_read(desk, evidenc
     response = edit(desk, evidence, estimate_value="٢٬٠٠٠", estimate_lower="١٬٥٠٠٫٥", estimate_upper="2 500")
     assert response.status_code == 302
     evidence.refresh_from_db()
-    assert (evidence.estimate_value, evidence.estimate_lower, evidence.estimate_upper) == (2000, Decimal("1500.5"), 2500)
+    assert (evidence.estimate_value, evidence.estimate_lower, evidence.estimate_upper) == (
+        2000,
+        Decimal("1500.5"),
+        2500,
+    )
 
 
 def test_the_admin_shows_evidence_but_leaves_changes_to_the_desk(client, django_user_model, published_evidence):
@@ -183,7 +213,9 @@ def test_the_admin_shows_evidence_but_leaves_changes_to_the_desk(client, django_
     page = client.get(change)
     assert page.status_code == 200 and published_evidence.passage in page.content.decode()
     assert client.post(change, {"stance": "contradicts", "passage": "rewritten"}).status_code == 403
-    assert client.post(reverse("admin:claims_evidence_delete", args=[published_evidence.pk]),
-                       {"post": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("admin:claims_evidence_delete", args=[published_evidence.pk]), {"post": "yes"}).status_code
+        == 403
+    )
     published_evidence.refresh_from_db()
     assert published_evidence.passage != "rewritten" and published_evidence.stance == "supports"

@@ -12,8 +12,11 @@ from tests.factories import ClaimFactory, EvidenceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-PROPOSED = {"verdict": "false", "rationale": "The ministry's own figure is lower.",
-            "public_note": "Checked against the yearly report of the ministry."}
+PROPOSED = {
+    "verdict": "false",
+    "rationale": "The ministry's own figure is lower.",
+    "public_note": "Checked against the yearly report of the ministry.",
+}
 
 
 @pytest.fixture
@@ -33,10 +36,13 @@ def fresh(claim):
 
 # The service.
 
-@pytest.mark.parametrize(("field", "value"), [("verdict", "accurate"), ("rationale", "My own reasons."),
-                                              ("public_note", "My own note.")])
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("verdict", "accurate"), ("rationale", "My own reasons."), ("public_note", "My own note.")]
+)
 def test_a_reviewer_who_changes_the_proposal_while_publishing_becomes_its_author_and_the_claim_waits(
-        editor, reviewer, second_reviewer, field, value):
+    editor, reviewer, second_reviewer, field, value
+):
     claim = proposed_by(editor)
     with pytest.raises(PublicationRewritten, match="which makes you their author") as refused:
         transition_claim(claim=claim, to="published", by=reviewer, **{field: value})
@@ -52,15 +58,17 @@ def test_a_reviewer_who_changes_the_proposal_while_publishing_becomes_its_author
 
 
 def test_publishing_what_was_proposed_publishes_it_with_its_public_note(editor, reviewer):
-    claim = transition_claim(claim=proposed_by(editor), to="published", by=reviewer, **PROPOSED,
-                             comment="Internal: sloppy but ok.")
+    claim = transition_claim(
+        claim=proposed_by(editor), to="published", by=reviewer, **PROPOSED, comment="Internal: sloppy but ok."
+    )
     event = claim.events.latest()
     assert claim.status == "published" and claim.verdict == "false"
     assert (event.public_note, event.comment) == (PROPOSED["public_note"], "Internal: sloppy but ok.")
 
 
 def test_a_proposer_cannot_publish_their_verdict_after_someone_else_edits_an_unrelated_field(
-        reviewer, second_editor, second_reviewer):
+    reviewer, second_editor, second_reviewer
+):
     claim = proposed_by(reviewer)
     claim = update_claim(claim_id=claim.pk, by=second_editor, version=claim.version, claimant="The ministry")
     assert claim.last_editor == second_editor
@@ -99,31 +107,33 @@ def test_a_public_note_is_refused_on_a_transition_that_shows_none(editor):
 
 # The API.
 
+
 def transitions(claim):
     return f"/api/v1/claims/{claim.pk}/transitions/"
 
 
 def test_api_publication_with_another_verdict_answers_409_and_says_who_may_publish(
-        api_as, editor, reviewer, second_reviewer):
+    api_as, editor, reviewer, second_reviewer
+):
     claim = proposed_by(editor)
-    response = api_as(reviewer).post(transitions(claim), {"to": "published", "verdict": "accurate",
-                                                          "rationale": "Unseen reasons."}, format="json")
+    response = api_as(reviewer).post(
+        transitions(claim), {"to": "published", "verdict": "accurate", "rationale": "Unseen reasons."}, format="json"
+    )
     assert response.status_code == 409
     assert "any reviewer but you and ed" in response.json()["detail"]
     current = response.json()["current"]
-    assert (current["status"], current["verdict"], current["rationale"]) == ("in_review", "accurate",
-                                                                             "Unseen reasons.")
+    assert (current["status"], current["verdict"], current["rationale"]) == ("in_review", "accurate", "Unseen reasons.")
     again = api_as(reviewer).post(transitions(claim), {"to": "published"}, format="json")
     assert again.status_code == 400 and "Four eyes" in again.json()["detail"]
     done = api_as(second_reviewer).post(transitions(claim), {"to": "published"}, format="json")
     assert done.status_code == 200 and done.json()["verdict"] == "accurate"
 
 
-def test_api_proposer_is_refused_after_another_editor_changes_an_unrelated_field(
-        api_as, reviewer, second_editor):
+def test_api_proposer_is_refused_after_another_editor_changes_an_unrelated_field(api_as, reviewer, second_editor):
     claim = proposed_by(reviewer)
-    patched = api_as(second_editor).patch(f"/api/v1/claims/{claim.pk}/", {"version": claim.version,
-                                                                          "claimant": "The ministry"}, format="json")
+    patched = api_as(second_editor).patch(
+        f"/api/v1/claims/{claim.pk}/", {"version": claim.version, "claimant": "The ministry"}, format="json"
+    )
     assert patched.status_code == 200
     response = api_as(reviewer).post(transitions(claim), {"to": "published"}, format="json")
     assert response.status_code == 400
@@ -138,11 +148,11 @@ def test_api_proposal_carries_a_public_note_that_the_claim_and_its_history_show(
     assert response.status_code == 200 and response.json()["public_note"] == PROPOSED["public_note"]
 
 
-def test_api_correction_from_a_client_that_sends_only_a_comment_takes_it_as_the_public_note(
-        api_as, editor, reviewer):
+def test_api_correction_from_a_client_that_sends_only_a_comment_takes_it_as_the_public_note(api_as, editor, reviewer):
     claim = transition_claim(claim=proposed_by(editor), to="published", by=reviewer)
-    response = api_as(reviewer).post(transitions(claim), {"to": "retracted", "comment": "The quote was invented."},
-                                     format="json")
+    response = api_as(reviewer).post(
+        transitions(claim), {"to": "retracted", "comment": "The quote was invented."}, format="json"
+    )
     assert response.status_code == 200
     event = claim.events.latest()
     assert (event.public_note, event.comment) == ("The quote was invented.", "")
@@ -152,13 +162,22 @@ def test_api_correction_from_a_client_that_sends_only_a_comment_takes_it_as_the_
 
 def test_api_correction_needs_a_public_note(api_as, editor, reviewer):
     claim = transition_claim(claim=proposed_by(editor), to="published", by=reviewer)
-    response = api_as(reviewer).post(transitions(claim), {"to": "corrected", "verdict": "misleading",
-                                                          "rationale": "Newer figures.", "public_note": " ",
-                                                          "comment": "internal"}, format="json")
+    response = api_as(reviewer).post(
+        transitions(claim),
+        {
+            "to": "corrected",
+            "verdict": "misleading",
+            "rationale": "Newer figures.",
+            "public_note": " ",
+            "comment": "internal",
+        },
+        format="json",
+    )
     assert response.status_code == 400 and "public note" in response.json()["detail"]
 
 
 # The desk.
+
 
 def publish_form(claim, **changes):
     return {"to": "published", "version": claim.version, "comment": "Looks right.", **PROPOSED, **changes}
@@ -176,8 +195,11 @@ def test_desk_publish_form_shows_the_proposal_with_its_public_note_labelled_publ
 def test_desk_publish_with_a_changed_rationale_keeps_it_as_the_reviewers_proposal(client, editor, reviewer):
     claim = proposed_by(editor)
     client.force_login(reviewer)
-    response = client.post(reverse("desk:claim-transition", args=[claim.pk]),
-                           publish_form(claim, rationale="A rationale nobody else saw."), follow=True)
+    response = client.post(
+        reverse("desk:claim-transition", args=[claim.pk]),
+        publish_form(claim, rationale="A rationale nobody else saw."),
+        follow=True,
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "You changed its rationale while publishing, which makes you their author" in page
@@ -195,7 +217,8 @@ def test_desk_publish_of_the_proposal_as_it_stands_publishes_it(client, editor, 
 
 
 def test_desk_tells_the_proposer_who_may_publish_after_another_editor_changed_an_unrelated_field(
-        client, reviewer, second_editor):
+    client, reviewer, second_editor
+):
     claim = proposed_by(reviewer)
     update_claim(claim_id=claim.pk, by=second_editor, version=claim.version, claimant="The ministry")
     client.force_login(reviewer)

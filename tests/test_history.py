@@ -55,10 +55,13 @@ def test_bulk_update_is_refused(event):
     assert _unchanged(event)
 
 
-@pytest.mark.parametrize("sql", [
-    "UPDATE claims_claimevent SET comment = 'rewritten' WHERE id = %s",
-    "DELETE FROM claims_claimevent WHERE id = %s",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE claims_claimevent SET comment = 'rewritten' WHERE id = %s",
+        "DELETE FROM claims_claimevent WHERE id = %s",
+    ],
+)
 def test_raw_sql_cannot_change_history_on_postgresql(event, sql):
     if connection.vendor != "postgresql":
         pytest.skip("the append-only trigger exists on PostgreSQL only")
@@ -110,7 +113,7 @@ def test_api_serves_the_timeline_with_before_and_after(api, event):
 def test_claim_page_shows_the_timeline_before_and_after(client, editor, event):
     client.force_login(editor)
     page = client.get(reverse("desk:claim", args=[event.claim_id])).content.decode()
-    assert "<del dir=\"auto\">Two thousand soldiers.</del> → <ins dir=\"auto\">About two thousand soldiers.</ins>" in page
+    assert '<del dir="auto">Two thousand soldiers.</del> → <ins dir="auto">About two thousand soldiers.</ins>' in page
 
 
 def test_every_status_change_is_in_the_history_with_who_and_why(editor):
@@ -118,4 +121,8 @@ def test_every_status_change_is_in_the_history_with_who_and_why(editor):
     transition_claim(claim=claim, to="researching", by=editor, comment="Worth a look.")
     event = ClaimEvent.objects.filter(claim=claim).latest()
     assert (event.actor, event.from_status, event.to_status, event.comment) == (
-        editor, "draft", "researching", "Worth a look.")
+        editor,
+        "draft",
+        "researching",
+        "Worth a look.",
+    )

@@ -18,8 +18,9 @@ def backend(request, settings):
     if request.param == "redis":
         if not settings.REDIS_URL:
             pytest.skip("needs REDIS_URL")
-        redis.Redis.from_url(settings.REDIS_URL).delete(*[f"fetch:host:{h}:{k}" for h in ("a.test", "b.test")
-                                                          for k in ("slots", "next")])
+        redis.Redis.from_url(settings.REDIS_URL).delete(
+            *[f"fetch:host:{h}:{k}" for h in ("a.test", "b.test") for k in ("slots", "next")]
+        )
     else:
         settings.REDIS_URL = ""
         host_slots._local.__init__()

@@ -28,8 +28,7 @@ def article(db):
 
 def _claim_form(article, **fields):
     exact = "زار حفتر موسكو"
-    return {"kind": "other", "exact": exact, "start": "0", "end": str(len(exact)), "statement": "A claim",
-            **fields}
+    return {"kind": "other", "exact": exact, "start": "0", "end": str(len(exact)), "statement": "A claim", **fields}
 
 
 def test_a_long_statement_comes_back_in_the_form_with_the_limit(desk, article):
@@ -44,8 +43,11 @@ def test_a_long_statement_comes_back_in_the_form_with_the_limit(desk, article):
 def test_a_4_mb_statement_through_the_api_is_refused_at_once(api, article):
     statement = "x" * 4_000_000
     started = time.monotonic()
-    response = api.post("/api/v1/claims/", {"article": article.pk, "selector": {"exact": "زار حفتر موسكو"},
-                                            "statement": statement, "kind": "other"}, format="json")
+    response = api.post(
+        "/api/v1/claims/",
+        {"article": article.pk, "selector": {"exact": "زار حفتر موسكو"}, "statement": statement, "kind": "other"},
+        format="json",
+    )
     assert response.status_code == 400 and "statement" in response.json()
     assert str(limits.CLAIM_STATEMENT_MAX_CHARS) in json.dumps(response.json())
     assert time.monotonic() - started < 10 and not Claim.objects.exists()
@@ -56,8 +58,9 @@ def test_a_long_quote_is_refused_before_the_article_is_searched(desk, article, m
 
     monkeypatch.setattr(anchoring, "resolve", lambda *a, **k: pytest.fail("searched the article"))
     quote = "ق" * (limits.CLAIM_QUOTE_MAX_CHARS + 1)
-    response = desk.post(reverse("desk:claim-new", args=[article.pk]),
-                         _claim_form(article, exact=quote, start="", end=""))
+    response = desk.post(
+        reverse("desk:claim-new", args=[article.pk]), _claim_form(article, exact=quote, start="", end="")
+    )
     assert response.status_code == 400 and f"{limits.CLAIM_QUOTE_MAX_CHARS:,}" in response.content.decode()
 
 
@@ -65,12 +68,19 @@ def test_a_long_rationale_is_refused_and_kept_in_the_workflow_form(desk, editor,
     from tests.factories import ClaimFactory
 
     # An opinion needs no evidence to go to review: the rationale's length is all that stops it.
-    claim = ClaimFactory(article=article, kind="opinion", status="researching", created_by=editor,
-                         last_editor=editor)
+    claim = ClaimFactory(article=article, kind="opinion", status="researching", created_by=editor, last_editor=editor)
     rationale = "سبب " * 6_000
-    response = desk.post(reverse("desk:claim-transition", args=[claim.pk]),
-                         {"to": "in_review", "verdict": "not_checkable", "rationale": rationale, "comment": "",
-                          "version": claim.version}, follow=True)
+    response = desk.post(
+        reverse("desk:claim-transition", args=[claim.pk]),
+        {
+            "to": "in_review",
+            "verdict": "not_checkable",
+            "rationale": rationale,
+            "comment": "",
+            "version": claim.version,
+        },
+        follow=True,
+    )
     page = response.content.decode()
     assert f"the limit is {limits.RATIONALE_MAX_CHARS:,}" in page
     assert rationale in page
@@ -82,8 +92,11 @@ def test_a_long_rationale_through_the_api_is_a_400(api, editor, article):
     from tests.factories import ClaimFactory
 
     claim = ClaimFactory(article=article, created_by=editor)
-    response = api.post(f"/api/v1/claims/{claim.pk}/transitions/",
-                        {"to": "researching", "rationale": "r" * (limits.RATIONALE_MAX_CHARS + 1)}, format="json")
+    response = api.post(
+        f"/api/v1/claims/{claim.pk}/transitions/",
+        {"to": "researching", "rationale": "r" * (limits.RATIONALE_MAX_CHARS + 1)},
+        format="json",
+    )
     assert response.status_code == 400 and "rationale" in json.dumps(response.json())
 
 
@@ -124,8 +137,9 @@ def test_the_same_text_uploaded_as_a_file_is_not_held_to_the_request_limit(desk,
 
 def test_a_form_urlencoded_body_over_the_limit_is_a_413(desk, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
-    response = desk.post(reverse("desk:article-new"), "text=" + "a" * 20_000,
-                         content_type="application/x-www-form-urlencoded")
+    response = desk.post(
+        reverse("desk:article-new"), "text=" + "a" * 20_000, content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 413
 
 
@@ -141,9 +155,16 @@ def test_a_long_evidence_passage_is_a_400_naming_the_field(api, editor, article)
     from tests.factories import ClaimFactory, SourceFactory
 
     claim = ClaimFactory(article=article, created_by=editor)
-    response = api.post("/api/v1/evidence/", {"claim": claim.pk, "source": SourceFactory().pk, "stance": "supports",
-                                              "passage": "p" * (limits.EVIDENCE_PASSAGE_MAX_CHARS + 1)},
-                        format="json")
+    response = api.post(
+        "/api/v1/evidence/",
+        {
+            "claim": claim.pk,
+            "source": SourceFactory().pk,
+            "stance": "supports",
+            "passage": "p" * (limits.EVIDENCE_PASSAGE_MAX_CHARS + 1),
+        },
+        format="json",
+    )
     assert response.status_code == 400 and "passage" in response.json()
     # The service says the same to every caller (desk, admin, imports).
     with pytest.raises(Exception, match=f"the limit is {limits.EVIDENCE_PASSAGE_MAX_CHARS:,}"):

@@ -23,10 +23,16 @@ LOCAL_PROBE = (
 
 
 def local_probe(data_dir: Path, **env):
-    base = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/root"), "DATA_DIR": str(data_dir),
-            "DJANGO_SETTINGS_MODULE": "project.settings", **env}
-    result = subprocess.run([sys.executable, "-c", LOCAL_PROBE], cwd=ROOT, env=base, capture_output=True, text=True,
-                            timeout=60)
+    base = {
+        "PATH": os.environ["PATH"],
+        "HOME": os.environ.get("HOME", "/root"),
+        "DATA_DIR": str(data_dir),
+        "DJANGO_SETTINGS_MODULE": "project.settings",
+        **env,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", LOCAL_PROBE], cwd=ROOT, env=base, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -77,7 +83,13 @@ def readme_manage_commands() -> list[str]:
 
 def _copy_of_the_project(target: Path) -> Path:
     """The tracked files of the project (its own data/ would be a clean one), with the virtualenv beside it."""
-    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    files = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     for name in filter(None, files.split("\0")):
         source = ROOT / name
         if source.is_file() and not name.startswith(".venv"):
@@ -97,12 +109,19 @@ def test_every_manage_py_command_in_the_readme_works_in_a_new_shell_after_make_r
     clean = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(tmp_path)}
     # `make run` is its set-up steps followed by starting the processes, which would not return; the virtualenv
     # is there already (-o: not rebuilt because the copied requirements look newer).
-    setup = subprocess.run(["make", "-o", ".venv/bin/.installed", "setup"], cwd=project, env=clean,
-                           capture_output=True, text=True, timeout=400)
+    setup = subprocess.run(
+        ["make", "-o", ".venv/bin/.installed", "setup"],
+        cwd=project,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=400,
+    )
     assert setup.returncode == 0, setup.stdout + setup.stderr
     for command in commands:
-        result = subprocess.run(["bash", "-c", command], cwd=project, env=clean, capture_output=True, text=True,
-                                timeout=120)
+        result = subprocess.run(
+            ["bash", "-c", command], cwd=project, env=clean, capture_output=True, text=True, timeout=120
+        )
         assert result.returncode == 0, f"{command}\n{result.stdout}{result.stderr}"
         if "drf_create_token" in command:
             assert re.search(r"\b[0-9a-f]{40}\b", result.stdout), result.stdout

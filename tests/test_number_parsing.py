@@ -253,8 +253,12 @@ def test_several_quantities_come_in_text_order_with_their_spans():
 
 # --- Numbers typed into fields (claim details, evidence estimates) --------------------------------------------
 
-@given(st.integers(min_value=0, max_value=10**15), st.integers(min_value=0, max_value=99),
-       st.sampled_from([(",", ".", None), ("٬", "٫", ARABIC_INDIC), (" ", ".", None), ("\u202f", "٫", PERSIAN)]))
+
+@given(
+    st.integers(min_value=0, max_value=10**15),
+    st.integers(min_value=0, max_value=99),
+    st.sampled_from([(",", ".", None), ("٬", "٫", ARABIC_INDIC), (" ", ".", None), ("\u202f", "٫", PERSIAN)]),
+)
 def test_a_typed_number_reads_back_in_any_digits_and_separators(whole, cents, style):
     group, point, digits = style
     typed = f"{whole:,}".replace(",", group) + f"{point}{cents:02d}"
@@ -269,8 +273,7 @@ def test_words_and_odd_shapes_are_refused_with_what_to_type(typed):
         parse_typed_number(typed)
 
 
-@pytest.mark.parametrize("typed, message", [("-3", "not negative"), (float("inf"), "finite"),
-                                            (float("nan"), "finite")])
+@pytest.mark.parametrize("typed, message", [("-3", "not negative"), (float("inf"), "finite"), (float("nan"), "finite")])
 def test_negative_and_infinite_numbers_are_refused(typed, message):
     with pytest.raises(ValueError, match=message):
         parse_typed_number(typed)

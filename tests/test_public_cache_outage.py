@@ -23,10 +23,14 @@ RETRACTED = 'class="status-badge status-retracted"'
 @pytest.fixture
 def cache_on(private_redis, settings):
     """The cache on the test's own redis-server, as production configures it (short timeouts)."""
-    settings.CACHES = {"default": {
-        "BACKEND": "claims.cache.ResilientRedisCache", "LOCATION": private_redis.url, "KEY_PREFIX": "outage",
-        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
-    }}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "claims.cache.ResilientRedisCache",
+            "LOCATION": private_redis.url,
+            "KEY_PREFIX": "outage",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+        }
+    }
     forget_local_pages()
     yield private_redis
     forget_local_pages()
@@ -56,8 +60,9 @@ def warm(client, claim) -> None:
         assert client.get(LIST).json()["results"][0]["status"] == "published"
 
 
-def test_a_retracted_claim_stays_retracted_while_redis_is_down(client, cache_on, reviewer,
-                                                               django_capture_on_commit_callbacks):
+def test_a_retracted_claim_stays_retracted_while_redis_is_down(
+    client, cache_on, reviewer, django_capture_on_commit_callbacks
+):
     claim = make_claim(statement="Two thousand fighters")
     warm(client, claim)
     retract(claim, reviewer, django_capture_on_commit_callbacks)
@@ -67,8 +72,9 @@ def test_a_retracted_claim_stays_retracted_while_redis_is_down(client, cache_on,
     assert shown(client, claim) == (True, "retracted")
 
 
-def test_a_retracted_claim_stays_retracted_after_redis_restarts_empty(client, cache_on, reviewer,
-                                                                      django_capture_on_commit_callbacks):
+def test_a_retracted_claim_stays_retracted_after_redis_restarts_empty(
+    client, cache_on, reviewer, django_capture_on_commit_callbacks
+):
     claim = make_claim(statement="Two thousand fighters")
     warm(client, claim)
     retract(claim, reviewer, django_capture_on_commit_callbacks)
@@ -118,8 +124,22 @@ class PersistentRedis:
 
     def start(self):
         self.server.proc = subprocess.Popen(
-            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.server.port), "--dir", str(self.folder),
-             "--save", "3600 1", "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.server.port),
+                "--dir",
+                str(self.folder),
+                "--save",
+                "3600 1",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         wait_until(lambda: connects(self.server.port), 10, "redis-server did not start")
 
     def stop(self):
@@ -127,7 +147,8 @@ class PersistentRedis:
 
 
 def test_a_retraction_made_while_redis_is_down_shows_once_it_is_back_with_its_data(
-        client, cache_on, reviewer, django_capture_on_commit_callbacks, tmp_path, monkeypatch):
+    client, cache_on, reviewer, django_capture_on_commit_callbacks, tmp_path, monkeypatch
+):
     monkeypatch.setattr(generations, "RETRY_SECONDS", 0.2)
     cache_on.stop()
     persistent = PersistentRedis(cache_on, tmp_path)
@@ -171,8 +192,9 @@ def test_no_key_is_written_for_a_claim_that_does_not_exist_or_is_not_public(clie
         assert client.get(f"/claims/{pk}/").status_code == 404
         assert client.get(f"/claims/{pk}/slug/").status_code == 404
     written = all_keys(cache_on)
-    assert [key for key in written if any(f":{pk}" in key for pk in [draft.pk, missing, missing + 1, missing + 2])] \
-        == []
+    assert [
+        key for key in written if any(f":{pk}" in key for pk in [draft.pk, missing, missing + 1, missing + 2])
+    ] == []
     assert keys_without_expiry(cache_on) == []
 
 

@@ -31,8 +31,9 @@ def test_each_language_has_its_own_etag(client):
     assert client.get(url(claim))["ETag"] != client.get(url(claim, "ar"))["ETag"]
 
 
-def test_an_evidence_correction_shows_at_once_and_changes_the_etag(client, reviewer,
-                                                                   django_capture_on_commit_callbacks):
+def test_an_evidence_correction_shows_at_once_and_changes_the_etag(
+    client, reviewer, django_capture_on_commit_callbacks
+):
     claim = make_claim()
     evidence = EvidenceFactory(claim=claim, passage="first passage")
     address = url(claim)
@@ -69,8 +70,9 @@ def _rich_claim(rows: int):
     claim = make_claim(kind="meeting")
     for index in range(rows):
         source = SourceFactory()
-        Capture.objects.create(source=source, requested_url=source.url, state="done", fetched_at=timezone.now(),
-                               text="archived text")
+        Capture.objects.create(
+            source=source, requested_url=source.url, state="done", fetched_at=timezone.now(), text="archived text"
+        )
         EvidenceFactory(claim=claim, source=source, passage=f"passage {index}")
         entity = EntityFactory()
         Attendee.objects.create(claim=claim, entity=entity, status="confirmed", order=index)
@@ -79,8 +81,9 @@ def _rich_claim(rows: int):
 
 
 @pytest.mark.parametrize("rows", [1, 25])
-def test_claim_page_costs_the_same_queries_whatever_its_evidence_and_attendees(client, rows,
-                                                                                django_assert_max_num_queries):
+def test_claim_page_costs_the_same_queries_whatever_its_evidence_and_attendees(
+    client, rows, django_assert_max_num_queries
+):
     address = url(_rich_claim(rows))
     # 1 the claim with article, revision and claimant; 2 attendees with entities; 3 evidence with sources;
     # 4 the sources' done captures; 5 the claim's entities; 6 the public timeline; 7 related claims.
@@ -157,8 +160,9 @@ def test_public_pages_never_carry_a_desk_users_messages(client, editor):
     assert "Private note" in client.get("/desk/").content.decode()  # it was pending all along
 
 
-def test_an_article_edit_shows_on_the_claim_page_once_a_reviewer_accepts_it(client, editor, reviewer,
-                                                                           django_capture_on_commit_callbacks):
+def test_an_article_edit_shows_on_the_claim_page_once_a_reviewer_accepts_it(
+    client, editor, reviewer, django_capture_on_commit_callbacks
+):
     from claims.services.articles import accept_revision, add_revision
 
     claim = make_claim()

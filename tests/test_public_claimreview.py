@@ -11,9 +11,18 @@ from tests.public_helpers import fresh_cache, make_claim, url  # noqa: F401 (fre
 
 
 def build(**overrides):
-    values = dict(url="https://f.example/claims/1/x/", claim_reviewed="X happened", verdict="false",
-                  language="en", date_published="2026-01-02", site_name="Desk", site_url="https://f.example/",
-                  claimant="A Minister", claim_date="2025-12", appearance_url="https://news.example/a")
+    values = dict(
+        url="https://f.example/claims/1/x/",
+        claim_reviewed="X happened",
+        verdict="false",
+        language="en",
+        date_published="2026-01-02",
+        site_name="Desk",
+        site_url="https://f.example/",
+        claimant="A Minister",
+        claim_date="2025-12",
+        appearance_url="https://news.example/a",
+    )
     return claim_review(**(values | overrides))
 
 
@@ -22,8 +31,13 @@ def test_claimreview_has_every_required_and_recommended_property():
     assert node["@type"] == "ClaimReview"
     for key in ("claimReviewed", "reviewRating", "url", "author", "datePublished", "itemReviewed"):
         assert node[key]
-    assert node["reviewRating"] == {"@type": "Rating", "alternateName": "False", "ratingValue": 1,
-                                    "bestRating": BEST_RATING, "worstRating": WORST_RATING}
+    assert node["reviewRating"] == {
+        "@type": "Rating",
+        "alternateName": "False",
+        "ratingValue": 1,
+        "bestRating": BEST_RATING,
+        "worstRating": WORST_RATING,
+    }
     assert node["author"] == {"@type": "Organization", "name": "Desk", "url": "https://f.example/"}
     item = node["itemReviewed"]
     assert item["author"]["name"] == "A Minister"
@@ -76,8 +90,12 @@ class _Page(HTMLParser):
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_claim_page_jsonld_matches_the_visible_text(client, language, settings):
-    claim = make_claim(verdict="misleading", statement="The ministry counted 2,000 troops", claimant="The minister",
-                       claimed_on="2025-11")
+    claim = make_claim(
+        verdict="misleading",
+        statement="The ministry counted 2,000 troops",
+        claimant="The minister",
+        claimed_on="2025-11",
+    )
     page = _Page()
     page.feed(client.get(url(claim, language)).content.decode())
     assert len(page.jsonld) == 1

@@ -34,8 +34,15 @@ def test_feed_is_atom_listing_exactly_the_published_claims(client, claims):
 
 def test_feed_lists_corrections_with_their_note(client, claims):
     claim = claims[0][1]
-    record_event(claim=claim, actor=None, action="correction", from_status="published", to_status="corrected",
-                 public_note="We had the wrong year.", comment="Internal: the desk misread the report.")
+    record_event(
+        claim=claim,
+        actor=None,
+        action="correction",
+        from_status="published",
+        to_status="corrected",
+        public_note="We had the wrong year.",
+        comment="Internal: the desk misread the report.",
+    )
     root = ET.fromstring(client.get("/feed.atom").content)
     summaries = [e.findtext(f"{ATOM}summary") for e in root.iter(f"{ATOM}entry")]
     assert "We had the wrong year." in summaries

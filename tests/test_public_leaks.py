@@ -27,8 +27,13 @@ def world():
     hidden = []
     for status in UNPUBLISHED:
         for verdict in ("", "false"):
-            claim = make_claim(article=article, status=status, verdict=verdict,
-                               statement=f"{SECRET} about Common Person {status} {verdict}", statement_en=f"{SECRET} en")
+            claim = make_claim(
+                article=article,
+                status=status,
+                verdict=verdict,
+                statement=f"{SECRET} about Common Person {status} {verdict}",
+                statement_en=f"{SECRET} en",
+            )
             claim.entities.add(entity)
             EvidenceFactory(claim=claim, source__title=f"{SECRET} source")
             record_event(claim=claim, actor=None, action="transition", from_status="draft", to_status=status)
@@ -45,8 +50,18 @@ def world():
 
 def public_urls(world):
     published = world["published"]
-    urls = ["/", "/feed.atom", "/sitemap.xml", "/robots.txt", "/search/?q=Common+Person", url(published),
-            f"/articles/{published.article_id}/", "/api/v1/public/claims/", "/about/", "/verdicts/"]
+    urls = [
+        "/",
+        "/feed.atom",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/search/?q=Common+Person",
+        url(published),
+        f"/articles/{published.article_id}/",
+        "/api/v1/public/claims/",
+        "/about/",
+        "/verdicts/",
+    ]
     urls += [f"/entities/{e.pk}/" for e in published.entities.all()]
     return urls + ["/ar" + u for u in urls if not u.startswith("/api")]
 
@@ -64,8 +79,12 @@ def test_no_public_page_feed_sitemap_search_or_api_mentions_an_unpublished_claim
 def test_unpublished_claims_have_no_public_page_archive_or_api_detail(client, world):
     for claim in world["hidden"]:
         slug = claim.slug
-        for address in (f"/claims/{claim.pk}/", f"/claims/{claim.pk}/{slug}/", f"/ar/claims/{claim.pk}/{slug}/",
-                        f"/api/v1/public/claims/{claim.pk}/"):
+        for address in (
+            f"/claims/{claim.pk}/",
+            f"/claims/{claim.pk}/{slug}/",
+            f"/ar/claims/{claim.pk}/{slug}/",
+            f"/api/v1/public/claims/{claim.pk}/",
+        ):
             assert client.get(address).status_code == 404, address
         for evidence in claim.evidence.all():
             archive = f"/claims/{claim.pk}/sources/{evidence.source_id}/archive/"
@@ -131,34 +150,61 @@ def desk_world(editor, reviewer, second_reviewer):
     mark = INTERNAL_TEXT
     article = ArticleFactory()
     entity = EntityFactory(name="Internal Person")
-    source, _ = find_or_create_source(url="https://news.example.org/internal-test", by=editor, capture=False,
-                                      title="A public source title", note=mark["source note"])
-    Capture.objects.create(source=source, requested_url=source.url, state="done", fetched_at=timezone.now(),
-                           text="archived text")
-    offline, _ = find_or_create_source(by=editor, kind="report", title="A report on paper",
-                                       note=mark["offline source note"])
+    source, _ = find_or_create_source(
+        url="https://news.example.org/internal-test",
+        by=editor,
+        capture=False,
+        title="A public source title",
+        note=mark["source note"],
+    )
+    Capture.objects.create(
+        source=source, requested_url=source.url, state="done", fetched_at=timezone.now(), text="archived text"
+    )
+    offline, _ = find_or_create_source(
+        by=editor, kind="report", title="A report on paper", note=mark["offline source note"]
+    )
     claims = []
     for n, fate in enumerate(["published", "corrected", "retracted"]):
-        claim = ClaimFactory(article=article, created_by=editor, last_editor=editor,
-                             statement=f"Internal Person said a thing {n}")
+        claim = ClaimFactory(
+            article=article, created_by=editor, last_editor=editor, statement=f"Internal Person said a thing {n}"
+        )
         claim.entities.add(entity)
         add_evidence(claim=claim, source=source, by=editor, passage="a public passage", note=mark["evidence note"])
         add_evidence(claim=claim, source=offline, by=editor, note=mark["evidence note"])
-        claim = transition_claim(claim=claim, to="researching", by=editor, comment=mark["event comment: start research"])
+        claim = transition_claim(
+            claim=claim, to="researching", by=editor, comment=mark["event comment: start research"]
+        )
         claim = transition_claim(claim=claim, to="draft", by=editor, comment=mark["event comment: back to draft"])
-        claim = transition_claim(claim=claim, to="in_review", by=editor, verdict="false", rationale="Public reasons.",
-                                 public_note="Checked against two reports.",
-                                 comment=mark["event comment: propose verdict"])
+        claim = transition_claim(
+            claim=claim,
+            to="in_review",
+            by=editor,
+            verdict="false",
+            rationale="Public reasons.",
+            public_note="Checked against two reports.",
+            comment=mark["event comment: propose verdict"],
+        )
         claim = transition_claim(claim=claim, to="researching", by=reviewer, comment=mark["event comment: send back"])
         claim = transition_claim(claim=claim, to="in_review", by=editor, comment=mark["event comment: propose verdict"])
         claim = transition_claim(claim=claim, to="published", by=reviewer, comment=mark["event comment: publish"])
         if fate == "corrected":
-            claim = transition_claim(claim=claim, to="corrected", by=second_reviewer, verdict="misleading",
-                                     rationale="Newer public reasons.", public_note="A later report gives context.",
-                                     comment=mark["event comment: correct"])
+            claim = transition_claim(
+                claim=claim,
+                to="corrected",
+                by=second_reviewer,
+                verdict="misleading",
+                rationale="Newer public reasons.",
+                public_note="A later report gives context.",
+                comment=mark["event comment: correct"],
+            )
         if fate == "retracted":
-            claim = transition_claim(claim=claim, to="retracted", by=second_reviewer,
-                                     public_note="The quote was invented.", comment=mark["event comment: retract"])
+            claim = transition_claim(
+                claim=claim,
+                to="retracted",
+                by=second_reviewer,
+                public_note="The quote was invented.",
+                comment=mark["event comment: retract"],
+            )
         claims.append(claim)
     return {"claims": claims, "article": article, "entity": entity, "source": source}
 
@@ -172,8 +218,16 @@ def second_reviewer(db):
 
 def public_surfaces(desk_world) -> list[str]:
     """Every address a reader, a search engine or a partner desk can read, in both interface languages."""
-    pages = ["/", "/feed.atom", "/sitemap.xml", "/search/?q=Internal+Person", f"/articles/{desk_world['article'].pk}/",
-             f"/entities/{desk_world['entity'].pk}/", "/about/", "/verdicts/"]
+    pages = [
+        "/",
+        "/feed.atom",
+        "/sitemap.xml",
+        "/search/?q=Internal+Person",
+        f"/articles/{desk_world['article'].pk}/",
+        f"/entities/{desk_world['entity'].pk}/",
+        "/about/",
+        "/verdicts/",
+    ]
     pages += [f"/search/?q={marker}" for marker in INTERNAL_TEXT.values()]
     api = ["/api/v1/public/claims/", "/api/v1/public/claimreview/"]
     for claim in desk_world["claims"]:

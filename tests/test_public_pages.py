@@ -95,7 +95,7 @@ def test_policy_pages_render_in_both_languages(client, db, slug, prefix):
 
 
 def test_policy_page_body_is_sanitized(client, db):
-    Page.objects.filter(slug="about", language="en").update(body='<p>Hi</p><script>alert(1)</script>')
+    Page.objects.filter(slug="about", language="en").update(body="<p>Hi</p><script>alert(1)</script>")
     page = client.get("/about/").content.decode()
     assert "<p>Hi</p>" in page
     assert "alert(1)" not in page

@@ -15,8 +15,10 @@ pytestmark = pytest.mark.django_db
 
 REV1 = "Opening words. The minister said 2,000 troops arrived at the base on Wednesday. Later they left."
 # "Zebrafinch" and "airbase" are only in revision 2, near the quote: any leak of it shows in the claim's context.
-REV2 = ("Opening words. Zebrafinch update: the minister said 2,000 troops arrived at the airbase on Wednesday. "
-        "Later they left.")
+REV2 = (
+    "Opening words. Zebrafinch update: the minister said 2,000 troops arrived at the airbase on Wednesday. "
+    "Later they left."
+)
 QUOTE1, QUOTE2 = "2,000 troops arrived at the base", "2,000 troops arrived at the airbase"
 
 
@@ -50,7 +52,8 @@ def test_first_publication_makes_its_revision_the_one_readers_see(published):
 
 
 def test_an_editors_new_revision_leaves_the_claim_and_article_pages_on_the_reviewed_text(
-        client, published, editor, django_capture_on_commit_callbacks):
+    client, published, editor, django_capture_on_commit_callbacks
+):
     _edit(published, editor, django_capture_on_commit_callbacks)
     published.refresh_from_db()
     assert (published.revision.number, published.exact) == (2, QUOTE2)  # the desk has moved on
@@ -61,7 +64,8 @@ def test_an_editors_new_revision_leaves_the_claim_and_article_pages_on_the_revie
 
 
 def test_the_article_page_says_which_revision_it_shows_and_that_a_newer_one_is_under_review(
-        client, published, editor, django_capture_on_commit_callbacks):
+    client, published, editor, django_capture_on_commit_callbacks
+):
     _, before = _pages(client, published)
     assert "Text shown: revision 1 of 1" in before
     assert "under review" not in before
@@ -75,13 +79,13 @@ def test_the_article_page_says_which_revision_it_shows_and_that_a_newer_one_is_u
 
 
 def test_a_reviewer_accepting_the_revision_shows_it_with_the_re_anchored_quote(
-        client, published, editor, django_capture_on_commit_callbacks):
+    client, published, editor, django_capture_on_commit_callbacks
+):
     _edit(published, editor, django_capture_on_commit_callbacks)
     other_reviewer = UserFactory(username="rev2", role="reviewer")
     client.force_login(other_reviewer)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("desk:article-accept-revision", args=[published.article_id]),
-                               {"revision": "2"})
+        response = client.post(reverse("desk:article-accept-revision", args=[published.article_id]), {"revision": "2"})
     assert response.status_code == 302
     client.logout()
     claim_page, article_page = _pages(client, published)
@@ -94,8 +98,7 @@ def test_a_reviewer_accepting_the_revision_shows_it_with_the_re_anchored_quote(
     assert event.changes == {"public_revision": [1, 2]} and event.actor == other_reviewer
 
 
-def test_accepting_drops_the_cached_claim_page(client, published, editor, reviewer,
-                                                django_capture_on_commit_callbacks):
+def test_accepting_drops_the_cached_claim_page(client, published, editor, reviewer, django_capture_on_commit_callbacks):
     _edit(published, editor, django_capture_on_commit_callbacks)
     before = client.get(published.public_url)
     with django_capture_on_commit_callbacks(execute=True):
@@ -105,14 +108,17 @@ def test_accepting_drops_the_cached_claim_page(client, published, editor, review
     assert "Zebrafinch" in after.content.decode()
 
 
-def test_the_reviewer_who_wrote_the_revision_cannot_accept_it(client, published, reviewer,
-                                                              django_capture_on_commit_callbacks):
+def test_the_reviewer_who_wrote_the_revision_cannot_accept_it(
+    client, published, reviewer, django_capture_on_commit_callbacks
+):
     _edit(published, reviewer, django_capture_on_commit_callbacks)
     client.force_login(reviewer)
-    response = client.post(reverse("desk:article-accept-revision", args=[published.article_id]),
-                           {"revision": "2"}, follow=True)
+    response = client.post(
+        reverse("desk:article-accept-revision", args=[published.article_id]), {"revision": "2"}, follow=True
+    )
     assert "You wrote a revision readers have not seen yet: another reviewer must accept it." in (
-        response.content.decode())
+        response.content.decode()
+    )
     published.article.refresh_from_db()
     assert published.article.public_revision.number == 1
 
@@ -166,28 +172,38 @@ def test_api_patch_adds_a_revision_readers_do_not_see_until_a_reviewer_accepts_i
     assert refused.status_code == 400
     assert refused.json() == {"detail": "Only a reviewer may accept a revision for readers."}
     accepted = api_as(UserFactory(username="rev2", role="reviewer")).post(
-        article_url + "accept-revision/", {"revision": 2}, format="json")
+        article_url + "accept-revision/", {"revision": 2}, format="json"
+    )
     assert accepted.status_code == 200
     assert (accepted.json()["revision"], accepted.json()["public_revision"]) == (2, 2)
 
 
 def test_public_api_gives_the_reviewed_selector_until_the_revision_is_accepted(
-        client, published, editor, reviewer, django_capture_on_commit_callbacks):
+    client, published, editor, reviewer, django_capture_on_commit_callbacks
+):
     _edit(published, editor, django_capture_on_commit_callbacks)
-    for row in (client.get(f"/api/v1/public/claims/{published.pk}/").json(),
-                client.get("/api/v1/public/claims/").json()["results"][0]):
+    for row in (
+        client.get(f"/api/v1/public/claims/{published.pk}/").json(),
+        client.get("/api/v1/public/claims/").json()["results"][0],
+    ):
         assert (row["revision"], row["selector"]["exact"]) == (1, QUOTE1)
     with django_capture_on_commit_callbacks(execute=True):
         accept_revision(article=published.article, number=2, by=reviewer)
-    for row in (client.get(f"/api/v1/public/claims/{published.pk}/").json(),
-                client.get("/api/v1/public/claims/").json()["results"][0]):
+    for row in (
+        client.get(f"/api/v1/public/claims/{published.pk}/").json(),
+        client.get("/api/v1/public/claims/").json()["results"][0],
+    ):
         assert (row["revision"], row["selector"]["exact"]) == (2, QUOTE2)
 
 
 def test_a_reviewers_correction_of_the_quote_is_what_readers_then_see(client, published, reviewer):
-    update_claim(claim_id=published.pk, by=reviewer, version=published.version,
-                 selector={"exact": "2,000 troops arrived at the base on Wednesday"},
-                 correction="The quote now includes the day.")
+    update_claim(
+        claim_id=published.pk,
+        by=reviewer,
+        version=published.version,
+        selector={"exact": "2,000 troops arrived at the base on Wednesday"},
+        correction="The quote now includes the day.",
+    )
     claim_page, article_page = _pages(client, published)
     for page in (claim_page, article_page):
         assert ">2,000 troops arrived at the base on Wednesday</mark>" in page

@@ -21,8 +21,7 @@ PROBE = (
 def probe(tmp_path, **env):
     base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY"}}
     base.update({"DJANGO_SETTINGS_MODULE": "project.settings", "DATA_DIR": str(tmp_path)}, **env)
-    return subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=base, capture_output=True, text=True,
-                          timeout=60)
+    return subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=base, capture_output=True, text=True, timeout=60)
 
 
 def test_defaults_need_no_services(tmp_path):
@@ -36,8 +35,9 @@ def test_defaults_need_no_services(tmp_path):
 
 
 def test_database_and_redis_urls_switch_backends(tmp_path):
-    result = probe(tmp_path, DEBUG="1", DATABASE_URL="postgres://u@db.example:5432/desk",
-                   REDIS_URL="redis://cache.example:6379/2")
+    result = probe(
+        tmp_path, DEBUG="1", DATABASE_URL="postgres://u@db.example:5432/desk", REDIS_URL="redis://cache.example:6379/2"
+    )
     got = json.loads(result.stdout)
     assert got["db"] == "django.db.backends.postgresql"
     assert got["broker"] == "redis://cache.example:6379/2"

@@ -32,8 +32,9 @@ def _new_claim_form(article):
     return {"kind": "meeting", "exact": SHOIGU, "start": "0", "end": str(len(SHOIGU)), "statement": SHOIGU}
 
 
-def test_saving_a_claim_scores_nothing_inside_the_request(client, editor, demo, scored,
-                                                          django_capture_on_commit_callbacks):
+def test_saving_a_claim_scores_nothing_inside_the_request(
+    client, editor, demo, scored, django_capture_on_commit_callbacks
+):
     article = ArticleFactory(text=SHOIGU)
     client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=True):

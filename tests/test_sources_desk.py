@@ -25,12 +25,22 @@ def add_url(desk, claim, url, **fields):
 
 def test_editor_adds_a_source_by_url_with_passage_and_estimate(desk):
     claim = ClaimFactory(kind="quantity")
-    response = add_url(desk, claim, "https://News.example.org/story?utm_source=x#top", passage="about 2,000",
-                       estimate_value="2,000", estimate_approximate="on", estimate_unit="fighters")
+    response = add_url(
+        desk,
+        claim,
+        "https://News.example.org/story?utm_source=x#top",
+        passage="about 2,000",
+        estimate_value="2,000",
+        estimate_approximate="on",
+        estimate_unit="fighters",
+    )
     assert response.status_code == 302 and response.url.endswith("#evidence")
     evidence = Evidence.objects.get(claim=claim)
     assert (evidence.source.url, evidence.passage, evidence.estimate_value) == (
-        "https://news.example.org/story", "about 2,000", 2000)
+        "https://news.example.org/story",
+        "about 2,000",
+        2000,
+    )
     assert evidence.estimate_approximate and evidence.source.captures.get().state == "queued"
 
 
@@ -44,8 +54,10 @@ def test_the_same_url_is_one_source_across_claims(desk):
 
 def test_offline_document_is_added_without_capture(desk):
     claim = ClaimFactory()
-    desk.post(reverse("desk:claim_add_source", args=[claim.pk]),
-              {"title": "Ministry letter", "note": "Paper copy in the archive", "stance": "context"})
+    desk.post(
+        reverse("desk:claim_add_source", args=[claim.pk]),
+        {"title": "Ministry letter", "note": "Paper copy in the archive", "stance": "context"},
+    )
     source = Evidence.objects.get(claim=claim).source
     assert (source.health, source.captures.count()) == ("offline", 0)
 
@@ -95,14 +107,14 @@ def test_retry_button_queues_a_new_capture_and_keeps_the_failed_one(desk, server
 
 def test_retry_without_javascript_returns_to_the_page(desk, server):
     failed = run_capture(capture_id=queued_capture(server.url("/x")).pk)
-    response = desk.post(reverse("desk:source_recapture", args=[failed.source_id]),
-                         {"next": "https://evil.example/"})
+    response = desk.post(reverse("desk:source_recapture", args=[failed.source_id]), {"next": "https://evil.example/"})
     assert response.status_code == 302 and response.url == failed.source.get_absolute_url()
 
 
 def test_capture_page_shows_the_text_diff_with_the_previous_capture(desk, server):
-    url = server.routes_in_turn("/s", Route(body=english_page("About 2,000 fighters.")),
-                                Route(body=english_page("About 1,200 fighters.")))
+    url = server.routes_in_turn(
+        "/s", Route(body=english_page("About 2,000 fighters.")), Route(body=english_page("About 1,200 fighters."))
+    )
     first = run_capture(capture_id=queued_capture(url).pk)
     second = run_capture(capture_id=Capture.objects.create(source=first.source, requested_url=url).pk)
     page = desk.get(reverse("desk:capture", args=[second.pk])).content.decode()
@@ -119,8 +131,10 @@ def test_capture_page_shows_a_refused_redirect_with_its_reason(desk, server):
 
 def test_archived_copy_is_sanitized_and_sandboxed(desk, server):
     body = english_page("Real text.").replace(
-        b"</article>", b"<script>alert(1)</script><img src='http://tracker.example/x.png'>"
-                       b"<a href='javascript:alert(2)' onclick='x()'>link</a></article>")
+        b"</article>",
+        b"<script>alert(1)</script><img src='http://tracker.example/x.png'>"
+        b"<a href='javascript:alert(2)' onclick='x()'>link</a></article>",
+    )
     capture = run_capture(capture_id=queued_capture(server.route("/a", body=body)).pk)
     response = desk.get(reverse("desk:capture_archived", args=[capture.pk]))
     html = response.content.decode()

@@ -34,8 +34,15 @@ def media(settings, tmp_path):
 
 
 def done_capture(source, *, pdf=False, **fields) -> Capture:
-    capture = Capture.objects.create(source=source, requested_url=source.url, state="done", http_status=200,
-                                     text="Archived text.", fetched_at=timezone.now(), **fields)
+    capture = Capture.objects.create(
+        source=source,
+        requested_url=source.url,
+        state="done",
+        http_status=200,
+        text="Archived text.",
+        fetched_at=timezone.now(),
+        **fields,
+    )
     capture.warc.save("capture.warc.gz", ContentFile(WARC), save=False)
     if pdf:
         capture.body_file.save("capture.pdf", ContentFile(PDF), save=False)
@@ -118,8 +125,9 @@ def test_readers_get_only_the_capture_the_claim_page_shows_not_older_ones(client
 
 
 def test_uploaded_documents_are_for_the_desk_only(client, editor):
-    source = Source.objects.create(title="Ministry letter", health="offline",
-                                   document=ContentFile(PDF, name="letter.pdf"))
+    source = Source.objects.create(
+        title="Ministry letter", health="offline", document=ContentFile(PDF, name="letter.pdf")
+    )
     EvidenceFactory(claim=make_claim(), source=source)
     assert client.get(source.document.url).status_code == 404
     client.force_login(editor)
@@ -139,8 +147,16 @@ def test_a_document_stored_before_the_allowlist_is_sent_as_bytes_to_save(client,
     assert_safe_attachment(response)
 
 
-@pytest.mark.parametrize("path", ["/files/../project/settings.py", "/files/static/claims/desk.css",
-                                  "/files/warc/", "/files/documents/x.pdf", "/files/bodies/2026/11/x.pdf"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/files/../project/settings.py",
+        "/files/static/claims/desk.css",
+        "/files/warc/",
+        "/files/documents/x.pdf",
+        "/files/bodies/2026/11/x.pdf",
+    ],
+)
 def test_names_no_row_holds_are_not_found_even_for_the_desk(client, editor, path):
     client.force_login(editor)
     assert client.get(path).status_code == 404
@@ -162,8 +178,10 @@ def test_no_file_is_served_by_djangos_static_handler_even_in_debug(settings):
 def test_captured_file_names_are_random_not_derived_from_ids(fetch_settings, server):
     pdf = make_pdf("Haftar visited Moscow in 2018", "Libya report", "Desk Research")
     pdf_url = server.route("/report.pdf", body=pdf, headers=[("Content-Type", "application/pdf")])
-    captures = [run_capture(capture_id=queued_capture(pdf_url).pk),
-                run_capture(capture_id=queued_capture(server.route("/page", body=english_page("Page."))).pk)]
+    captures = [
+        run_capture(capture_id=queued_capture(pdf_url).pk),
+        run_capture(capture_id=queued_capture(server.route("/page", body=english_page("Page."))).pk),
+    ]
     names = [c.warc.name for c in captures] + [captures[0].body_file.name]
     for name, capture in zip(names, [*captures, captures[0]], strict=True):
         assert RANDOM_NAME.match(name), name
@@ -194,8 +212,10 @@ def test_the_web_server_sends_the_bytes_with_x_sendfile(client, editor, settings
 def test_the_desk_and_api_warc_downloads_are_safe_attachments(client, editor, api):
     capture = cited_capture(status="draft")
     client.force_login(editor)
-    for response in (client.get(reverse("desk:capture_warc", args=[capture.pk])),
-                     api.get(f"/api/v1/captures/{capture.pk}/warc/")):
+    for response in (
+        client.get(reverse("desk:capture_warc", args=[capture.pk])),
+        api.get(f"/api/v1/captures/{capture.pk}/warc/"),
+    ):
         assert response.status_code == 200 and body(response) == WARC
         assert_safe_attachment(response)
 
@@ -207,8 +227,9 @@ def test_the_migration_gives_files_stored_with_old_names_random_ones(django_capt
     source = SourceFactory()
     old_warc = default_storage.save("warc/2026/11/capture-5-1.warc.gz", ContentFile(WARC))
     old_pdf = default_storage.save("bodies/2026/11/capture-5-1.pdf", ContentFile(PDF))
-    capture = Capture.objects.create(source=source, requested_url=source.url, state="done", warc=old_warc,
-                                     body_file=old_pdf)
+    capture = Capture.objects.create(
+        source=source, requested_url=source.url, state="done", warc=old_warc, body_file=old_pdf
+    )
     old_document = default_storage.save("documents/2026/11/رسالة الوزارة.PDF", ContentFile(PDF))
     document = Source.objects.create(title="Letter", health="offline", document=old_document)
     lost = Source.objects.create(title="Lost", health="offline", document="documents/2026/11/gone.pdf")

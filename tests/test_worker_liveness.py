@@ -9,8 +9,9 @@ def progress():
 
 def test_an_idle_worker_with_nothing_waiting_is_alive_however_long():
     watch = progress()
-    assert all(watch.check(now=t, received=0, finished=0, waiting=0, reserved=0, capacity=3)
-               for t in range(0, 10_000, 10))
+    assert all(
+        watch.check(now=t, received=0, finished=0, waiting=0, reserved=0, capacity=3) for t in range(0, 10_000, 10)
+    )
 
 
 def test_work_waiting_untaken_while_the_worker_has_room_is_a_stall():

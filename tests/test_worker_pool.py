@@ -32,8 +32,8 @@ def pipe():
 
 def result_handler(fileno_to_outq: dict, seen: list) -> ResultHandler:
     return ResultHandler(
-        None, None, {}, None, None, None, None, None, None,
-        fileno_to_outq=fileno_to_outq, on_process_alive=seen.append)
+        None, None, {}, None, None, None, None, None, None, fileno_to_outq=fileno_to_outq, on_process_alive=seen.append
+    )
 
 
 def register(handler: ResultHandler, hub: Hub, fd: int) -> None:

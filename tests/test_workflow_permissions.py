@@ -26,10 +26,18 @@ DESK_LOGIN, ADMIN_LOGIN = "→ /desk/login/", "→ /admin/login/"
 DESK = {"anonymous": {DESK_LOGIN}, "outsider": {403}, **dict.fromkeys(MEMBERS, {200})}
 API = {"anonymous": {401}, "outsider": {403}, **dict.fromkeys(MEMBERS, {200})}
 # POST-only endpoints are checked with an empty POST: members get a refusal or a redirect, never a 5xx.
-DESK_POST = {"anonymous": {DESK_LOGIN}, "outsider": {403}, **dict.fromkeys(MEMBERS, {200, 302, 400, 409}),
-             "method": "post"}
-API_POST = {"anonymous": {401}, "outsider": {403}, **dict.fromkeys(MEMBERS, {200, 201, 202, 400, 409}),
-            "method": "post"}
+DESK_POST = {
+    "anonymous": {DESK_LOGIN},
+    "outsider": {403},
+    **dict.fromkeys(MEMBERS, {200, 302, 400, 409}),
+    "method": "post",
+}
+API_POST = {
+    "anonymous": {401},
+    "outsider": {403},
+    **dict.fromkeys(MEMBERS, {200, 201, 202, 400, 409}),
+    "method": "post",
+}
 OPEN = dict.fromkeys(ROLES, {200})
 STAFF = {**dict.fromkeys(["anonymous", "outsider", "editor", "reviewer"], {ADMIN_LOGIN}), "admin": {200}}
 
@@ -160,8 +168,9 @@ def test_every_rule_names_a_url_that_exists():
 def _objects(demo):
     claim = Claim.objects.published().order_by("id").first()
     evidence = EvidenceFactory(claim=claim, source=SourceFactory())
-    capture = Capture.objects.create(source=evidence.source, state="done", requested_url=evidence.source.url,
-                                     http_status=200, text="…")
+    capture = Capture.objects.create(
+        source=evidence.source, state="done", requested_url=evidence.source.url, http_status=200, text="…"
+    )
     capture.warc.save("capture.warc.gz", ContentFile(_warc(evidence.source.url)))
     # The link involves the claim the desk URLs name, so /claims/<pk>/similar/<link_pk>/ finds it; confirmed, so
     # "look for similar claims" (walked before it) keeps it.
@@ -169,26 +178,59 @@ def _objects(demo):
     first, second = sorted([claim, other], key=lambda c: c.pk)
     link = ClaimLink.objects.create(from_claim=first, to_claim=second, score=0.8, state="confirmed")
     page = Page.objects.filter(language="en").first() or Page.objects.create(
-        slug="methodology", language="en", title="Methodology", body="<p>How we check.</p>")
+        slug="methodology", language="en", title="Methodology", body="<p>How we check.</p>"
+    )
     return {
-        "page": page.slug, "claims": claim.pk, "claim-links": link.pk, "source_pk": evidence.source.pk, "articles": demo.pk, "sources": evidence.source.pk, "captures": capture.pk,
+        "page": page.slug,
+        "claims": claim.pk,
+        "claim-links": link.pk,
+        "source_pk": evidence.source.pk,
+        "articles": demo.pk,
+        "sources": evidence.source.pk,
+        "captures": capture.pk,
         "link_pk": link.pk,
-        "entities": Entity.objects.order_by("id").first().pk, "evidence": evidence.pk,
-        "slug": claim.slug, "content_type_id": ContentType.objects.get_for_model(Claim).pk,
-        "object_id": claim.pk, "app_label": "claims", "url": "nothing-here/", "format": "json",
-        "path": "nothing-here.txt", "id": get_user_model().objects.order_by("id").first().pk,
+        "entities": Entity.objects.order_by("id").first().pk,
+        "evidence": evidence.pk,
+        "slug": claim.slug,
+        "content_type_id": ContentType.objects.get_for_model(Claim).pk,
+        "object_id": claim.pk,
+        "app_label": "claims",
+        "url": "nothing-here/",
+        "format": "json",
+        "path": "nothing-here.txt",
+        "id": get_user_model().objects.order_by("id").first().pk,
         "name": capture.warc.name,
     }
 
 
 def _warc(url: str) -> bytes:
     body = b"<html><body><p>Archived.</p></body></html>"
-    exchange = Exchange(url=url, method="GET", request_headers=[], status=200, reason="OK", http_version="1.1",
-                        response_headers=[("Content-Type", "text/html")], raw_body=body, peer_address="127.0.0.1",
-                        fetched_at=timezone.now())
-    return write_warc(FetchResult(requested_url=url, final_url=url, redirect_chain=[], status=200, headers={},
-                                  content_type="text/html", body=body, elapsed_ms=1, peer_address="127.0.0.1",
-                                  exchanges=[exchange]))
+    exchange = Exchange(
+        url=url,
+        method="GET",
+        request_headers=[],
+        status=200,
+        reason="OK",
+        http_version="1.1",
+        response_headers=[("Content-Type", "text/html")],
+        raw_body=body,
+        peer_address="127.0.0.1",
+        fetched_at=timezone.now(),
+    )
+    return write_warc(
+        FetchResult(
+            requested_url=url,
+            final_url=url,
+            redirect_chain=[],
+            status=200,
+            headers={},
+            content_type="text/html",
+            body=body,
+            elapsed_ms=1,
+            peer_address="127.0.0.1",
+            exchanges=[exchange],
+        )
+    )
 
 
 _PARAM = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
@@ -201,11 +243,11 @@ def _fill(route: str, objects: dict) -> str:
         name = match.group(1) or match.group(2)
         if match.group(0).startswith("<drf_format_suffix"):
             return "." + objects["format"]
-        if name == "slug" and not route[:match.start()].endswith(">/"):
+        if name == "slug" and not route[: match.start()].endswith(">/"):
             return objects["page"]  # a page's own slug, not a claim's
         if name != "pk":
             return str(objects[name])
-        segment = route[:match.start()].rstrip("/").rsplit("/", 1)[-1].lstrip("^")
+        segment = route[: match.start()].rstrip("/").rsplit("/", 1)[-1].lstrip("^")
         return str(objects[segment])
 
     path = _PARAM.sub(value, route)

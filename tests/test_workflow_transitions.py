@@ -17,16 +17,28 @@ LEGAL = {(source, t.target): t for t in workflow.TRANSITIONS for source in t.sou
 
 
 def _ready(status: Status, **overrides) -> ClaimState:
-    fields = dict(status=status, verdict="false", rationale="The ministry's figure differs.", kind="quantity",
-                  evidence_count=1, last_editor_id=99)
+    fields = dict(
+        status=status,
+        verdict="false",
+        rationale="The ministry's figure differs.",
+        kind="quantity",
+        evidence_count=1,
+        last_editor_id=99,
+    )
     return ClaimState(**(fields | overrides))
 
 
 def _move(state, target, actor=ADMIN, comment="Checked.", verdict=None, rationale=None, public_note="Why."):
     public_note = state.public_note if target == Status.PUBLISHED else public_note  # publishing keeps the proposal
-    return workflow.check_transition(state, target, actor, verdict=state.verdict if verdict is None else verdict,
-                                     rationale=state.rationale if rationale is None else rationale, comment=comment,
-                                     public_note=public_note)
+    return workflow.check_transition(
+        state,
+        target,
+        actor,
+        verdict=state.verdict if verdict is None else verdict,
+        rationale=state.rationale if rationale is None else rationale,
+        comment=comment,
+        public_note=public_note,
+    )
 
 
 @pytest.mark.parametrize(("source", "target"), sorted(LEGAL), ids=lambda s: s.value)
@@ -58,8 +70,7 @@ def test_transitions_that_need_a_comment_refuse_an_empty_one(transition):
         _move(_ready(next(iter(transition.source))), transition.target, comment="  ")
 
 
-@pytest.mark.parametrize("transition", [t for t in workflow.TRANSITIONS if t.needs_public_note],
-                         ids=lambda t: t.name)
+@pytest.mark.parametrize("transition", [t for t in workflow.TRANSITIONS if t.needs_public_note], ids=lambda t: t.name)
 def test_corrections_and_retractions_refuse_an_empty_public_note(transition):
     with pytest.raises(TransitionRefused, match="public note"):
         _move(_ready(next(iter(transition.source))), transition.target, public_note="  ")
@@ -100,11 +111,13 @@ def test_the_last_editor_cannot_publish_even_as_a_reviewer():
 
 # The service: the same rules against the database, with history and dates.
 
+
 def _in_review(editor):
     claim = ClaimFactory(created_by=editor, last_editor=editor)
     EvidenceFactory(claim=claim)
-    return transition_claim(claim=claim, to="in_review", by=editor, verdict="false",
-                            rationale="The ministry's own figure is lower.")
+    return transition_claim(
+        claim=claim, to="in_review", by=editor, verdict="false", rationale="The ministry's own figure is lower."
+    )
 
 
 @pytest.mark.django_db
@@ -147,9 +160,15 @@ def test_send_back_records_the_reviewers_comment(editor, reviewer):
 @pytest.mark.django_db
 def test_correction_after_publication_is_a_public_event_and_marks_the_claim_corrected(editor, reviewer):
     claim = transition_claim(claim=_in_review(editor), to="published", by=reviewer)
-    claim = transition_claim(claim=claim, to="corrected", by=reviewer, verdict="misleading",
-                             rationale="A later report gives context.", public_note="New ministry report.",
-                             comment="Checked with the ministry.")
+    claim = transition_claim(
+        claim=claim,
+        to="corrected",
+        by=reviewer,
+        verdict="misleading",
+        rationale="A later report gives context.",
+        public_note="New ministry report.",
+        comment="Checked with the ministry.",
+    )
     event = ClaimEvent.objects.public().filter(claim=claim).latest()
     assert (event.action, event.public_note, event.to_verdict) == ("correction", "New ministry report.", "misleading")
     assert event.comment == "Checked with the ministry."
@@ -159,8 +178,13 @@ def test_correction_after_publication_is_a_public_event_and_marks_the_claim_corr
 @pytest.mark.django_db
 def test_editing_a_published_claim_is_recorded_as_a_correction(editor, reviewer):
     claim = transition_claim(claim=_in_review(editor), to="published", by=reviewer)
-    claim = update_claim(claim_id=claim.pk, by=reviewer, version=claim.version, statement="Fixed wording.",
-                         correction="The statement misquoted the minister.")
+    claim = update_claim(
+        claim_id=claim.pk,
+        by=reviewer,
+        version=claim.version,
+        statement="Fixed wording.",
+        correction="The statement misquoted the minister.",
+    )
     event = claim.events.latest()
     assert claim.status == "corrected"
     assert (event.action, event.public_note) == ("correction", "The statement misquoted the minister.")
@@ -171,8 +195,9 @@ def test_editing_a_published_claim_is_recorded_as_a_correction(editor, reviewer)
 def test_an_editor_cannot_correct_a_published_claim(editor, reviewer):
     claim = transition_claim(claim=_in_review(editor), to="published", by=reviewer)
     with pytest.raises(TransitionRefused, match="reviewer"):
-        update_claim(claim_id=claim.pk, by=editor, version=claim.version, statement="Quiet change.",
-                     correction="Because.")
+        update_claim(
+            claim_id=claim.pk, by=editor, version=claim.version, statement="Quiet change.", correction="Because."
+        )
     assert Claim.objects.get(pk=claim.pk).statement != "Quiet change."
 
 
@@ -196,6 +221,7 @@ def test_a_transition_based_on_a_stale_version_is_refused(editor, reviewer):
 
 # The API and the desk.
 
+
 @pytest.mark.django_db
 def test_api_answers_400_with_the_reason_for_an_illegal_transition(api_as, editor):
     claim = ClaimFactory(created_by=editor, last_editor=editor)
@@ -207,8 +233,11 @@ def test_api_answers_400_with_the_reason_for_an_illegal_transition(api_as, edito
 @pytest.mark.django_db
 def test_api_answers_409_for_a_transition_on_a_stale_version(api_as, editor):
     claim = ClaimFactory(created_by=editor, last_editor=editor)
-    response = api_as(editor).post(f"/api/v1/claims/{claim.pk}/transitions/",
-                                   {"to": "researching", "version": claim.version - 1 or 99}, format="json")
+    response = api_as(editor).post(
+        f"/api/v1/claims/{claim.pk}/transitions/",
+        {"to": "researching", "version": claim.version - 1 or 99},
+        format="json",
+    )
     assert response.status_code == 409
 
 
@@ -243,8 +272,10 @@ def test_desk_tells_a_reviewer_who_last_edited_why_they_cannot_publish(client, r
 def test_desk_reviewer_approves_and_publishes(client, editor, reviewer):
     claim = _in_review(editor)
     client.force_login(reviewer)
-    response = client.post(reverse("desk:claim-transition", args=[claim.pk]),
-                           {"to": "published", "version": claim.version, "comment": "Approved."})
+    response = client.post(
+        reverse("desk:claim-transition", args=[claim.pk]),
+        {"to": "published", "version": claim.version, "comment": "Approved."},
+    )
     assert response.status_code == 302
     assert Claim.objects.get(pk=claim.pk).status == "published"
 
@@ -254,9 +285,17 @@ def test_desk_refusal_is_shown_next_to_the_form_with_what_was_typed(client, edit
     claim = ClaimFactory(created_by=editor, last_editor=editor)
     EvidenceFactory(claim=claim)
     client.force_login(editor)
-    response = client.post(reverse("desk:claim-transition", args=[claim.pk]), {
-        "to": "in_review", "version": claim.version, "verdict": "false", "rationale": " ", "comment": "Ready?",
-    }, follow=True)
+    response = client.post(
+        reverse("desk:claim-transition", args=[claim.pk]),
+        {
+            "to": "in_review",
+            "version": claim.version,
+            "verdict": "false",
+            "rationale": " ",
+            "comment": "Ready?",
+        },
+        follow=True,
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "A verdict needs a written rationale." in page and "Ready?" in page
@@ -267,7 +306,10 @@ def test_desk_refusal_is_shown_next_to_the_form_with_what_was_typed(client, edit
 def test_desk_stale_transition_explains_someone_else_changed_the_claim(client, editor):
     claim = ClaimFactory(created_by=editor, last_editor=editor)
     client.force_login(editor)
-    response = client.post(reverse("desk:claim-transition", args=[claim.pk]),
-                           {"to": "researching", "version": claim.version + 5}, follow=True)
+    response = client.post(
+        reverse("desk:claim-transition", args=[claim.pk]),
+        {"to": "researching", "version": claim.version + 5},
+        follow=True,
+    )
     assert "changed by someone else" in response.content.decode()
     assert Claim.objects.get(pk=claim.pk).status == "draft"

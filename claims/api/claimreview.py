@@ -31,9 +31,14 @@ class RecordOutcomeSerializer(serializers.Serializer):
 
 
 class ImportReportSerializer(serializers.Serializer):
-    counts = inline_serializer("ImportCounts", {"imported": serializers.IntegerField(),
-                                                "unchanged": serializers.IntegerField(),
-                                                "error": serializers.IntegerField()})
+    counts = inline_serializer(
+        "ImportCounts",
+        {
+            "imported": serializers.IntegerField(),
+            "unchanged": serializers.IntegerField(),
+            "error": serializers.IntegerField(),
+        },
+    )
     records = RecordOutcomeSerializer(many=True)
 
 
@@ -45,11 +50,17 @@ class ClaimReviewImportView(APIView):
     parser_classes = [JSONParser, MultiPartParser]
 
     @extend_schema(
-        request={"application/json": OpenApiTypes.OBJECT,
-                 "multipart/form-data": inline_serializer("ClaimReviewUpload", {"file": serializers.FileField()})},
-        responses={200: ImportReportSerializer,
-                   400: OpenApiResponse(inline_serializer("ImportRefused", {"detail": serializers.CharField()}),
-                                        description="The body or file is not JSON.")},
+        request={
+            "application/json": OpenApiTypes.OBJECT,
+            "multipart/form-data": inline_serializer("ClaimReviewUpload", {"file": serializers.FileField()}),
+        },
+        responses={
+            200: ImportReportSerializer,
+            400: OpenApiResponse(
+                inline_serializer("ImportRefused", {"detail": serializers.CharField()}),
+                description="The body or file is not JSON.",
+            ),
+        },
     )
     def post(self, request, format=None):
         upload = request.FILES.get("file")
@@ -63,36 +74,62 @@ class ClaimReviewImportView(APIView):
             if hasattr(data, "dict"):  # a form without a file
                 raise ValidationError({"detail": "Send a JSON body or a JSON file in the 'file' field."})
         outcomes = import_claimreview(data=data, by=request.user)
-        return Response({"counts": outcome_counts(outcomes), "records": outcomes_as_dicts(outcomes)},
-                        status=status.HTTP_200_OK)
+        return Response(
+            {"counts": outcome_counts(outcomes), "records": outcomes_as_dicts(outcomes)}, status=status.HTTP_200_OK
+        )
 
 
 def claimreview_of(claim: Claim) -> dict:
     """The same ClaimReview node as the claim's public page (``claims.claimreview``), in its statement's language."""
     return claim_review(
-        url=settings.SITE_URL + claim.public_url, claim_reviewed=claim.statement, verdict=claim.verdict,
+        url=settings.SITE_URL + claim.public_url,
+        claim_reviewed=claim.statement,
+        verdict=claim.verdict,
         language=claim.statement_language,
         date_published=claim.published_at.date().isoformat() if claim.published_at else "",
-        date_modified=claim.updated_at.date().isoformat(), site_name=settings.SITE_NAME,
-        site_url=settings.SITE_URL + "/", claimant=claim.claimant, claim_date=claim.claimed_on,
-        appearance_url=claim.article.url, retracted=claim.status == Status.RETRACTED,
+        date_modified=claim.updated_at.date().isoformat(),
+        site_name=settings.SITE_NAME,
+        site_url=settings.SITE_URL + "/",
+        claimant=claim.claimant,
+        claim_date=claim.claimed_on,
+        appearance_url=claim.article.url,
+        retracted=claim.status == Status.RETRACTED,
     )
 
 
 CLAIMREVIEW_SCHEMA = {
     "type": "object",
     "description": "schema.org ClaimReview JSON-LD (https://schema.org/ClaimReview).",
-    "required": ["@context", "@type", "url", "claimReviewed", "datePublished", "author", "itemReviewed",
-                 "reviewRating"],
+    "required": [
+        "@context",
+        "@type",
+        "url",
+        "claimReviewed",
+        "datePublished",
+        "author",
+        "itemReviewed",
+        "reviewRating",
+    ],
     "properties": {
-        "@context": {"type": "string"}, "@type": {"type": "string", "enum": ["ClaimReview"]},
-        "url": {"type": "string", "format": "uri"}, "claimReviewed": {"type": "string"},
-        "datePublished": {"type": "string"}, "dateModified": {"type": "string"}, "inLanguage": {"type": "string"},
-        "author": {"type": "object"}, "itemReviewed": {"type": "object"},
-        "reviewRating": {"type": "object", "properties": {
-            "@type": {"type": "string"}, "alternateName": {"type": "string"},
-            "ratingValue": {"type": "integer"}, "bestRating": {"type": "integer"},
-            "worstRating": {"type": "integer"}}},
+        "@context": {"type": "string"},
+        "@type": {"type": "string", "enum": ["ClaimReview"]},
+        "url": {"type": "string", "format": "uri"},
+        "claimReviewed": {"type": "string"},
+        "datePublished": {"type": "string"},
+        "dateModified": {"type": "string"},
+        "inLanguage": {"type": "string"},
+        "author": {"type": "object"},
+        "itemReviewed": {"type": "object"},
+        "reviewRating": {
+            "type": "object",
+            "properties": {
+                "@type": {"type": "string"},
+                "alternateName": {"type": "string"},
+                "ratingValue": {"type": "integer"},
+                "bestRating": {"type": "integer"},
+                "worstRating": {"type": "integer"},
+            },
+        },
     },
 }
 
@@ -111,10 +148,19 @@ class PublicClaimReviewFeed(GenericAPIView):
     def get_queryset(self):
         return _published()
 
-    @extend_schema(responses={200: {"type": "object", "properties": {
-        "count": {"type": "integer"}, "next": {"type": "string", "format": "uri", "nullable": True},
-        "previous": {"type": "string", "format": "uri", "nullable": True},
-        "results": {"type": "array", "items": CLAIMREVIEW_SCHEMA}}}})
+    @extend_schema(
+        responses={
+            200: {
+                "type": "object",
+                "properties": {
+                    "count": {"type": "integer"},
+                    "next": {"type": "string", "format": "uri", "nullable": True},
+                    "previous": {"type": "string", "format": "uri", "nullable": True},
+                    "results": {"type": "array", "items": CLAIMREVIEW_SCHEMA},
+                },
+            }
+        }
+    )
     def get(self, request, format=None):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response([claimreview_of(claim) for claim in page])

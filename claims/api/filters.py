@@ -78,19 +78,26 @@ class ClaimFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=STATUS_CHOICES)
     verdict = django_filters.MultipleChoiceFilter(choices=VERDICT_CHOICES)
     kind = django_filters.MultipleChoiceFilter(choices=Claim.Kind.choices)
-    entity = django_filters.ModelChoiceFilter(field_name="entities", queryset=Entity.objects.all(),
-                                              help_text="Claims naming this entity.")
+    entity = django_filters.ModelChoiceFilter(
+        field_name="entities", queryset=Entity.objects.all(), help_text="Claims naming this entity."
+    )
     claimant = django_filters.CharFilter(lookup_expr="icontains")
     created = DateTimeRangeFilter(field_name="created_at")
     updated = DateTimeRangeFilter(field_name="updated_at")
     published = DateTimeRangeFilter(field_name="published_at")
     changed_sources = django_filters.BooleanFilter(
         method="filter_changed_sources",
-        help_text="true: claims with evidence whose source changed, is gone or failed since it was cited.")
-    imported = django_filters.BooleanFilter(field_name="revision__origin", method="filter_imported",
-                                            help_text="true: claims imported from another desk's ClaimReview.")
-    search = django_filters.CharFilter(method="filter_search", help_text="Words of the statement, quote or "
-                                       "claimant; Arabic spelling variants match (normalized).")
+        help_text="true: claims with evidence whose source changed, is gone or failed since it was cited.",
+    )
+    imported = django_filters.BooleanFilter(
+        field_name="revision__origin",
+        method="filter_imported",
+        help_text="true: claims imported from another desk's ClaimReview.",
+    )
+    search = django_filters.CharFilter(
+        method="filter_search",
+        help_text="Words of the statement, quote or claimant; Arabic spelling variants match (normalized).",
+    )
 
     class Meta:
         model = Claim
@@ -157,8 +164,9 @@ class EntityFilter(django_filters.FilterSet):
 class EvidenceFilter(django_filters.FilterSet):
     # Declared: the generated filter looks up claim__exact, which Django reads as the claim's own field named
     # ``exact`` (the quoted text), so ?claim=N matched nothing.
-    claim = django_filters.ModelChoiceFilter(queryset=Claim.objects.all(), method="filter_claim",
-                                             help_text="Evidence for this claim.")
+    claim = django_filters.ModelChoiceFilter(
+        queryset=Claim.objects.all(), method="filter_claim", help_text="Evidence for this claim."
+    )
 
     class Meta:
         model = Evidence

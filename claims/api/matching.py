@@ -16,13 +16,22 @@ from claims.services.matching import decide_link
 class ClaimLinkSerializer(serializers.ModelSerializer):
     from_statement = serializers.CharField(source="from_claim.statement", read_only=True)
     to_statement = serializers.CharField(source="to_claim.statement", read_only=True)
-    decided_by = serializers.CharField(source="decided_by.username", default=None, read_only=True,
-                                       allow_null=True)
+    decided_by = serializers.CharField(source="decided_by.username", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = ClaimLink
-        fields = ["id", "from_claim", "from_statement", "to_claim", "to_statement", "state", "score", "decided_by",
-                  "decided_at", "created_at"]
+        fields = [
+            "id",
+            "from_claim",
+            "from_statement",
+            "to_claim",
+            "to_statement",
+            "state",
+            "score",
+            "decided_by",
+            "decided_at",
+            "created_at",
+        ]
 
 
 class DecisionSerializer(serializers.Serializer):

@@ -55,4 +55,3 @@ def loads(text: str):
         raise ParseError(JSONParser.too_deep()) from None
     check_parsed(data)
     return data
-

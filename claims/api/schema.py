@@ -12,8 +12,10 @@ class AutoSchema(SpectacularAutoSchema):
 
         responses = super()._get_response_bodies(direction)
         errors = {
-            "400": OpenApiResponse(OpenApiTypes.OBJECT, description="Invalid input, filter or body: each field "
-                                   "name maps to its message(s)."),
+            "400": OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="Invalid input, filter or body: each field name maps to its message(s).",
+            ),
             "404": OpenApiResponse(ErrorSerializer, description="No such object, or no such page."),
             "429": OpenApiResponse(ErrorSerializer, description="Too many requests: wait and retry."),
         }

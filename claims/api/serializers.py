@@ -17,20 +17,40 @@ from claims.workflow import STATUS_LABELS, VERDICTS
 
 
 class ArticleSerializer(serializers.ModelSerializer):
-    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False,
-                                 max_length=limits.ARTICLE_TEXT_MAX_CHARS, help_text="Text of the current revision. PATCH with a new text adds a revision.")
+    text = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        max_length=limits.ARTICLE_TEXT_MAX_CHARS,
+        help_text="Text of the current revision. PATCH with a new text adds a revision.",
+    )
     revision = serializers.IntegerField(source="revision_number", read_only=True)
     language = serializers.CharField(required=False, allow_blank=True, max_length=12)
     direction = serializers.ChoiceField(choices=Article.Direction.choices, required=False)
     title = serializers.CharField(required=False, allow_blank=True, max_length=500)
     public_revision = serializers.SerializerMethodField(
         help_text="The revision readers see (null until a claim is published); a newer `revision` awaits a "
-                  "reviewer's POST to accept-revision/.")
+        "reviewer's POST to accept-revision/."
+    )
 
     class Meta:
         model = Article
-        fields = ["id", "title", "url", "publisher", "language", "direction", "published_at", "text", "revision",
-                  "public_revision", "import_state", "import_error", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "title",
+            "url",
+            "publisher",
+            "language",
+            "direction",
+            "published_at",
+            "text",
+            "revision",
+            "public_revision",
+            "import_state",
+            "import_error",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["import_state", "import_error", "created_at", "updated_at"]
 
     def get_public_revision(self, article) -> int | None:
@@ -58,17 +78,20 @@ class ArticleRevisionSerializer(serializers.ModelSerializer):
 
 class SelectorSerializer(serializers.Serializer):
     exact = serializers.CharField(required=False, trim_whitespace=False, max_length=limits.CLAIM_QUOTE_MAX_CHARS)
-    prefix = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False,
-                                   max_length=limits.CLAIM_QUOTE_MAX_CHARS)
-    suffix = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False,
-                                   max_length=limits.CLAIM_QUOTE_MAX_CHARS)
+    prefix = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, max_length=limits.CLAIM_QUOTE_MAX_CHARS
+    )
+    suffix = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, max_length=limits.CLAIM_QUOTE_MAX_CHARS
+    )
     start = serializers.IntegerField(required=False, min_value=0, help_text="Unicode code points.")
     end = serializers.IntegerField(required=False, min_value=0, help_text="Unicode code points, exclusive.")
 
     def validate(self, attrs):
         if not attrs.get("exact") and (attrs.get("start") is None or attrs.get("end") is None):
-            raise serializers.ValidationError("Give the quoted text (exact, with optional prefix/suffix) "
-                                              "or both start and end positions.")
+            raise serializers.ValidationError(
+                "Give the quoted text (exact, with optional prefix/suffix) or both start and end positions."
+            )
         return attrs
 
 
@@ -81,11 +104,22 @@ _FIELD_TYPES = {
     "channel": {"type": "string", "enum": list(CHANNELS)},
     "names": {"type": "array", "items": {"type": "string"}},
 }
-_ATTENDEES = {"type": "array", "description": "Meeting participants, written as a whole list.", "items": {
-    "type": "object", "required": ["entity"], "properties": {
-        "entity": {"type": "integer"}, "name": {"type": "string"}, "role": {"type": "string"},
-        "status": {"type": "string", "enum": ["confirmed", "disputed", "unverified"]},
-        "evidence_note": {"type": "string"}, "entity_name": {"type": "string", "readOnly": True}}}}
+_ATTENDEES = {
+    "type": "array",
+    "description": "Meeting participants, written as a whole list.",
+    "items": {
+        "type": "object",
+        "required": ["entity"],
+        "properties": {
+            "entity": {"type": "integer"},
+            "name": {"type": "string"},
+            "role": {"type": "string"},
+            "status": {"type": "string", "enum": ["confirmed", "disputed", "unverified"]},
+            "evidence_note": {"type": "string"},
+            "entity_name": {"type": "string", "readOnly": True},
+        },
+    },
+}
 
 
 def _details_schema() -> dict:
@@ -96,8 +130,10 @@ def _details_schema() -> dict:
         if kind == "meeting":
             properties["attendees"] = _ATTENDEES
         variants.append({"title": f"{kind} details", "type": "object", "properties": properties})
-    return {"anyOf": variants, "description": "The structured fields of the claim's kind; unknown fields are "
-            "refused with a 400 naming them."}
+    return {
+        "anyOf": variants,
+        "description": "The structured fields of the claim's kind; unknown fields are refused with a 400 naming them.",
+    }
 
 
 @extend_schema_field(_details_schema())
@@ -132,15 +168,48 @@ class ClaimSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Claim
-        fields = ["id", "article", "revision", "selector", "statement", "statement_language", "statement_en", "kind",
-                  "claimant", "claimant_entity", "claimed_on", "details", "entities", "status", "verdict",
-                  "rationale", "public_note", "public_url", "imported", "version", "anchor", "anchor_confidence",
-                  "created_at", "updated_at"]
-        read_only_fields = ["status", "verdict", "rationale", "public_note", "anchor", "anchor_confidence",
-                            "created_at", "updated_at"]
-        extra_kwargs = {"entities": {"required": False}, "statement_language": {"required": False},
-                        "statement": {"max_length": limits.CLAIM_STATEMENT_MAX_CHARS},
-                        "statement_en": {"max_length": limits.CLAIM_STATEMENT_MAX_CHARS}}
+        fields = [
+            "id",
+            "article",
+            "revision",
+            "selector",
+            "statement",
+            "statement_language",
+            "statement_en",
+            "kind",
+            "claimant",
+            "claimant_entity",
+            "claimed_on",
+            "details",
+            "entities",
+            "status",
+            "verdict",
+            "rationale",
+            "public_note",
+            "public_url",
+            "imported",
+            "version",
+            "anchor",
+            "anchor_confidence",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "status",
+            "verdict",
+            "rationale",
+            "public_note",
+            "anchor",
+            "anchor_confidence",
+            "created_at",
+            "updated_at",
+        ]
+        extra_kwargs = {
+            "entities": {"required": False},
+            "statement_language": {"required": False},
+            "statement": {"max_length": limits.CLAIM_STATEMENT_MAX_CHARS},
+            "statement_en": {"max_length": limits.CLAIM_STATEMENT_MAX_CHARS},
+        }
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_public_url(self, claim):
@@ -187,8 +256,14 @@ class ClaimSerializer(serializers.ModelSerializer):
         details = dict(claim.details)
         if claim.kind == Claim.Kind.MEETING:
             details["attendees"] = [
-                {"entity": a.entity_id, "name": a.name or a.entity.name, "role": a.role, "status": a.status,
-                 "entity_name": a.entity.name, "evidence_note": a.evidence_note}
+                {
+                    "entity": a.entity_id,
+                    "name": a.name or a.entity.name,
+                    "role": a.role,
+                    "status": a.status,
+                    "entity_name": a.entity.name,
+                    "evidence_note": a.evidence_note,
+                }
                 for a in prefetched(claim, "attendees")
             ]
         return details
@@ -200,8 +275,10 @@ class PublicClaimSerializer(ClaimSerializer):
 
     @cached_property
     def _readers(self) -> list:
-        public = {"selector": lambda claim: claim.public_anchor[1],
-                  "revision": lambda claim: claim.public_anchor[0].number}
+        public = {
+            "selector": lambda claim: claim.public_anchor[1],
+            "revision": lambda claim: claim.public_anchor[0].number,
+        }
         return [(name, public.get(name, read)) for name, read in ClaimSerializer._readers.func(self)]
 
 
@@ -229,34 +306,76 @@ class CaptureSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Capture
-        fields = ["id", "source", "state", "trigger", "attempts", "requested_url", "final_url", "redirect_chain",
-                  "http_status", "content_type", "size", "title", "author", "published_at", "modified_at",
-                  "language", "sha256", "error", "error_class", "fetched_at", "queued_at", "duration_ms", "changed",
-                  "gone", "text_truncated"]
+        fields = [
+            "id",
+            "source",
+            "state",
+            "trigger",
+            "attempts",
+            "requested_url",
+            "final_url",
+            "redirect_chain",
+            "http_status",
+            "content_type",
+            "size",
+            "title",
+            "author",
+            "published_at",
+            "modified_at",
+            "language",
+            "sha256",
+            "error",
+            "error_class",
+            "fetched_at",
+            "queued_at",
+            "duration_ms",
+            "changed",
+            "gone",
+            "text_truncated",
+        ]
 
     def get_error(self, capture) -> str | None:
         return capture.error or None
 
 
-@extend_schema_field({"oneOf": [
-    {"type": "string", "format": "uri", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://", "maxLength": MAX_URL_LENGTH},
-    {"type": "string", "maxLength": 0}]})
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "format": "uri", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://", "maxLength": MAX_URL_LENGTH},
+            {"type": "string", "maxLength": 0},
+        ]
+    }
+)
 class SourceURLField(serializers.CharField):
     """A text field to the API (the service normalizes and checks the address, in words an editor understands),
     documented as what it accepts: an http(s) URL, or blank for an offline source."""
 
 
 class SourceSerializer(serializers.ModelSerializer):
-    url = SourceURLField(required=False, allow_blank=True, max_length=MAX_URL_LENGTH,
-                         help_text="The source's URL, normalized; one source per URL. Blank: an offline source, "
-                         "which needs a title or a note instead.")
+    url = SourceURLField(
+        required=False,
+        allow_blank=True,
+        max_length=MAX_URL_LENGTH,
+        help_text="The source's URL, normalized; one source per URL. Blank: an offline source, "
+        "which needs a title or a note instead.",
+    )
     original_url = serializers.CharField(read_only=True, help_text="The URL as the editor pasted it.")
     latest_capture = CaptureSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Source
-        fields = ["id", "url", "original_url", "kind", "publisher", "title", "note", "health", "latest_capture",
-                  "created_at"]
+        fields = [
+            "id",
+            "url",
+            "original_url",
+            "kind",
+            "publisher",
+            "title",
+            "note",
+            "health",
+            "latest_capture",
+            "created_at",
+        ]
         read_only_fields = ["original_url", "health", "created_at"]
 
 
@@ -265,28 +384,55 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Evidence
-        fields = ["id", "claim", "source", "stance", "passage", "note", "estimate", "estimate_value",
-                  "estimate_lower", "estimate_upper", "estimate_approximate", "estimate_unit", "passage_found",
-                  "passage_start", "passage_end", "passage_score", "created_at"]
+        fields = [
+            "id",
+            "claim",
+            "source",
+            "stance",
+            "passage",
+            "note",
+            "estimate",
+            "estimate_value",
+            "estimate_lower",
+            "estimate_upper",
+            "estimate_approximate",
+            "estimate_unit",
+            "passage_found",
+            "passage_start",
+            "passage_end",
+            "passage_score",
+            "created_at",
+        ]
         read_only_fields = ["passage_found", "passage_start", "passage_end", "passage_score", "created_at"]
-        extra_kwargs = {"passage": {"max_length": limits.EVIDENCE_PASSAGE_MAX_CHARS},
-                        "note": {"max_length": limits.EVIDENCE_PASSAGE_MAX_CHARS}}
+        extra_kwargs = {
+            "passage": {"max_length": limits.EVIDENCE_PASSAGE_MAX_CHARS},
+            "note": {"max_length": limits.EVIDENCE_PASSAGE_MAX_CHARS},
+        }
 
     def get_estimate(self, evidence) -> dict | None:
         if not evidence.has_estimate:
             return None
         as_num = lambda d: None if d is None else (int(d) if d == d.to_integral_value() else float(d))  # noqa: E731
-        return {"value": as_num(evidence.estimate_value), "lower": as_num(evidence.estimate_lower),
-                "upper": as_num(evidence.estimate_upper), "approximate": evidence.estimate_approximate,
-                "unit": evidence.estimate_unit}
+        return {
+            "value": as_num(evidence.estimate_value),
+            "lower": as_num(evidence.estimate_lower),
+            "upper": as_num(evidence.estimate_upper),
+            "approximate": evidence.estimate_approximate,
+            "unit": evidence.estimate_unit,
+        }
 
 
 class EntitySerializer(serializers.ModelSerializer):
-    names = serializers.DictField(child=serializers.CharField(max_length=300), required=False,
-                                  help_text='Names by language code, e.g. {"ar": "حفتر", "en": "Haftar"}.')
+    names = serializers.DictField(
+        child=serializers.CharField(max_length=300),
+        required=False,
+        help_text='Names by language code, e.g. {"ar": "حفتر", "en": "Haftar"}.',
+    )
     aliases = serializers.ListField(child=serializers.CharField(max_length=300), required=False)
-    wikidata = serializers.RegexField(r"^Q[0-9]+$", max_length=20, required=False, allow_blank=True,
-                                      help_text="Wikidata id, e.g. Q123.")
+    wikidata = serializers.RegexField(
+        r"^Q[0-9]+$", max_length=20, required=False, allow_blank=True, help_text="Wikidata id, e.g. Q123."
+    )
+
     class Meta:
         model = Entity
         fields = ["id", "kind", "name", "names", "aliases", "wikidata", "description"]
@@ -303,8 +449,19 @@ class ClaimEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ClaimEvent
-        fields = ["id", "at", "actor", "action", "from_status", "to_status", "from_verdict", "to_verdict", "changes",
-                  "comment", "public_note"]
+        fields = [
+            "id",
+            "at",
+            "actor",
+            "action",
+            "from_status",
+            "to_status",
+            "from_verdict",
+            "to_verdict",
+            "changes",
+            "comment",
+            "public_note",
+        ]
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -312,12 +469,20 @@ class TransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=STATUS_CHOICES)
     verdict = serializers.ChoiceField(choices=VERDICT_CHOICES, required=False, allow_blank=True)
     rationale = serializers.CharField(required=False, allow_blank=True, max_length=limits.RATIONALE_MAX_CHARS)
-    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.COMMENT_MAX_CHARS,
-                                    help_text="Internal, for the desk; never shown to readers.")
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=limits.COMMENT_MAX_CHARS,
+        help_text="Internal, for the desk; never shown to readers.",
+    )
     public_note = serializers.CharField(
-        required=False, allow_blank=True, max_length=limits.COMMENT_MAX_CHARS,
+        required=False,
+        allow_blank=True,
+        max_length=limits.COMMENT_MAX_CHARS,
         help_text="For readers: proposed with a verdict (to in_review) and shown with its publication; required to "
-                  "correct or retract. Left out, the claim's proposed note is kept.")
+        "correct or retract. Left out, the claim's proposed note is kept.",
+    )
     version = serializers.IntegerField(required=False)
 
     def validate(self, attrs):
@@ -334,5 +499,8 @@ class ErrorSerializer(serializers.Serializer):
 
 class ConflictSerializer(ErrorSerializer):
     # Absent when the conflict is not a version but a published claim that changes only through a correction.
-    current = ClaimSerializer(required=False, help_text="When someone saved a newer version: the claim as it is "
-                              "now; merge your change into it and send its version.")
+    current = ClaimSerializer(
+        required=False,
+        help_text="When someone saved a newer version: the claim as it is "
+        "now; merge your change into it and send its version.",
+    )

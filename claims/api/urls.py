@@ -18,7 +18,10 @@ router.register("claim-links", matching.ClaimLinkViewSet, basename="claim-link")
 urlpatterns = [
     path("claimreview/import/", claimreview.ClaimReviewImportView.as_view(), name="claimreview-import"),
     path("public/claimreview/", claimreview.PublicClaimReviewFeed.as_view(), name="public-claimreview"),
-    path("public/claims/<int:pk>/claimreview/", claimreview.PublicClaimReviewDetail.as_view(),
-         name="public-claim-claimreview"),
+    path(
+        "public/claims/<int:pk>/claimreview/",
+        claimreview.PublicClaimReviewDetail.as_view(),
+        name="public-claim-claimreview",
+    ),
     *router.urls,
 ]

@@ -37,7 +37,8 @@ def claim_queryset():
     megabyte per claim), and the entities and attendees as plain lists (``listed_*``): a prefetch cache would
     build a related manager and a filtered queryset per claim."""
     return (
-        Claim.objects.select_related("revision").defer("search_text", "revision__text")
+        Claim.objects.select_related("revision")
+        .defer("search_text", "revision__text")
         .prefetch_related(
             Prefetch("entities", queryset=Entity.objects.only("id"), to_attr="listed_entities"),
             Prefetch("attendees", queryset=Attendee.objects.select_related("entity"), to_attr="listed_attendees"),
@@ -45,12 +46,20 @@ def claim_queryset():
     )
 
 
-class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                     mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class ArticleViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     serializer_class = s.ArticleSerializer
     permission_classes = [IsEditorOrReadOnly]
-    queryset = (Article.objects.select_related("current_revision")
-                .annotate(public_number=F("public_revision__number")).order_by("-created_at", "-id"))
+    queryset = (
+        Article.objects.select_related("current_revision")
+        .annotate(public_number=F("public_revision__number"))
+        .order_by("-created_at", "-id")
+    )
     filterset_class = f.ArticleFilter
     ordering_fields = ["created_at", "published_at", "title"]
     # PATCH only, as documented: a PUT would demand every field and blank what it left out.
@@ -75,8 +84,10 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
                 article_services.add_revision(article=article, text=text, by=self.request.user)
                 article.refresh_from_db()
 
-    @extend_schema(request=s.AcceptRevisionSerializer, responses={
-        200: s.ArticleSerializer, 400: OpenApiResponse(s.ErrorSerializer, description="Refused, with why")})
+    @extend_schema(
+        request=s.AcceptRevisionSerializer,
+        responses={200: s.ArticleSerializer, 400: OpenApiResponse(s.ErrorSerializer, description="Refused, with why")},
+    )
     @action(detail=True, methods=["post"], url_path="accept-revision")
     def accept_revision(self, request, pk=None, format=None):
         """A reviewer shows readers the latest revision: published claims then quote it (four eyes: not its
@@ -96,15 +107,18 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 
 
 INVALID = OpenApiResponse(OpenApiTypes.OBJECT, description="Invalid input: each field name maps to its message(s).")
-STALE = OpenApiResponse(s.ConflictSerializer, description="Someone saved a newer version, or the claim is "
-                        "published and needs a correction note.")
+STALE = OpenApiResponse(
+    s.ConflictSerializer,
+    description="Someone saved a newer version, or the claim is published and needs a correction note.",
+)
 
 
 @extend_schema_view(
     create=extend_schema(responses={201: s.ClaimSerializer, 400: INVALID}),
     partial_update=extend_schema(responses={200: s.ClaimSerializer, 400: INVALID, 409: STALE}),
-    destroy=extend_schema(parameters=[OpenApiParameter("version", int, required=True)],
-                          responses={204: None, 400: INVALID, 409: STALE}),
+    destroy=extend_schema(
+        parameters=[OpenApiParameter("version", int, required=True)], responses={204: None, 400: INVALID, 409: STALE}
+    ),
 )
 class ClaimViewSet(viewsets.ModelViewSet):
     serializer_class = s.ClaimSerializer
@@ -133,8 +147,9 @@ class ClaimViewSet(viewsets.ModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        claim = claim_services.create_claim(article=data["article"], by=request.user, selector=data["selector"],
-                                            **self._split(data))
+        claim = claim_services.create_claim(
+            article=data["article"], by=request.user, selector=data["selector"], **self._split(data)
+        )
         return Response(self.get_serializer(claim_queryset().get(pk=claim.pk)).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
@@ -144,9 +159,14 @@ class ClaimViewSet(viewsets.ModelViewSet):
         data = serializer.validated_data
         if "version" not in data:
             raise ValidationError({"version": "Send the version you read; it guards against lost updates."})
-        claim_services.update_claim(claim_id=claim.pk, by=request.user, version=data["version"],
-                                    selector=data.get("selector"), correction=request.data.get("correction", ""),
-                                    **self._split(data))
+        claim_services.update_claim(
+            claim_id=claim.pk,
+            by=request.user,
+            version=data["version"],
+            selector=data.get("selector"),
+            correction=request.data.get("correction", ""),
+            **self._split(data),
+        )
         return Response(self.get_serializer(claim_queryset().get(pk=claim.pk)).data)
 
     def destroy(self, request, *args, **kwargs):
@@ -157,11 +177,19 @@ class ClaimViewSet(viewsets.ModelViewSet):
         claim_services.delete_claim(claim=claim, by=request.user, version=int(version))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=s.TransitionSerializer, responses={
-        200: s.ClaimSerializer, 400: OpenApiResponse(s.ErrorSerializer, description="Refused, with why"),
-        409: OpenApiResponse(s.ConflictSerializer, description="Someone saved a newer version; or a publication "
-                             "changed the proposed verdict, rationale or public note, which are kept as your "
-                             "proposal for another reviewer to publish (the detail says who may)")})
+    @extend_schema(
+        request=s.TransitionSerializer,
+        responses={
+            200: s.ClaimSerializer,
+            400: OpenApiResponse(s.ErrorSerializer, description="Refused, with why"),
+            409: OpenApiResponse(
+                s.ConflictSerializer,
+                description="Someone saved a newer version; or a publication "
+                "changed the proposed verdict, rationale or public note, which are kept as your "
+                "proposal for another reviewer to publish (the detail says who may)",
+            ),
+        },
+    )
     @action(detail=True, methods=["post"])
     def transitions(self, request, pk=None, format=None):
         claim = self.get_object()
@@ -194,8 +222,7 @@ class EntityViewSet(viewsets.ModelViewSet):
         entity_services.update_entity(entity=serializer.instance, **serializer.validated_data)
 
 
-class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                    viewsets.GenericViewSet):
+class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = s.SourceSerializer
     permission_classes = [IsEditorOrReadOnly]
     queryset = Source.objects.select_related("latest_capture").order_by("-created_at", "-id")
@@ -238,12 +265,21 @@ class CaptureViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         capture = self.get_object()
         if not capture.warc:
             raise Http404("This capture has no archived copy.")
-        return file_response(capture.warc, filename=download_name(capture, capture.warc),
-                             content_type=content_type_of(capture, capture.warc))
+        return file_response(
+            capture.warc,
+            filename=download_name(capture, capture.warc),
+            content_type=content_type_of(capture, capture.warc),
+        )
 
 
-class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                      mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+class EvidenceViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
     serializer_class = s.EvidenceSerializer
     permission_classes = [IsEditorOrReadOnly]
     queryset = Evidence.objects.select_related("source", "claim").order_by("claim_id", "id")
@@ -252,8 +288,12 @@ class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 
     def perform_update(self, serializer):
         changes = {k: v for k, v in serializer.validated_data.items() if k not in ("claim", "source")}
-        source_services.update_evidence(evidence=serializer.instance, by=self.request.user,
-                                        correction=self.request.data.get("correction", ""), **changes)
+        source_services.update_evidence(
+            evidence=serializer.instance,
+            by=self.request.user,
+            correction=self.request.data.get("correction", ""),
+            **changes,
+        )
 
     def perform_destroy(self, evidence):
         correction = self.request.query_params.get("correction") or self.request.data.get("correction", "")
@@ -263,8 +303,13 @@ class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        evidence = source_services.add_evidence(claim=data.pop("claim"), source=data.pop("source"), by=request.user,
-                                                correction=request.data.get("correction", ""), **data)
+        evidence = source_services.add_evidence(
+            claim=data.pop("claim"),
+            source=data.pop("source"),
+            by=request.user,
+            correction=request.data.get("correction", ""),
+            **data,
+        )
         return Response(self.get_serializer(evidence).data, status=status.HTTP_201_CREATED)
 
 
@@ -288,8 +333,13 @@ class PublicClaimViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["published_at"]
 
     def get_queryset(self):
-        return (claim_queryset().published().select_related("public_revision").defer("public_revision__text")
-                .order_by("-published_at", "-id"))
+        return (
+            claim_queryset()
+            .published()
+            .select_related("public_revision")
+            .defer("public_revision__text")
+            .order_by("-published_at", "-id")
+        )
 
     def list(self, request, *args, **kwargs):
         key = public_list_key(request)
@@ -329,7 +379,7 @@ def public_list_key(request) -> str | None:
     query = urlencode(sorted(request.query_params.lists(), key=lambda item: item[0]), doseq=True)
     # The scheme and host make the absolute URLs; the media type carries the indentation a client may ask for;
     # the language would prefix public_url (/ar/) should the API ever be served in another than the default.
-    seed = "|".join([request.build_absolute_uri(request.path), translation.get_language() or "",
-                     request.accepted_media_type, query])
+    seed = "|".join(
+        [request.build_absolute_uri(request.path), translation.get_language() or "", request.accepted_media_type, query]
+    )
     return f"public:api:claims:{generation}:{hashlib.sha256(seed.encode()).hexdigest()}"
-

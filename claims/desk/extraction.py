@@ -37,6 +37,7 @@ CLAIM_FIELDS = ("statement", "statement_en", "claimant", "claimed_on")
 
 # --- Articles -------------------------------------------------------------------------------------------------
 
+
 class ArticleImportForm(forms.Form):
     title = forms.CharField(required=False, max_length=500)
     text = forms.CharField(required=False, strip=False, widget=forms.Textarea(attrs={"rows": 14, "dir": "auto"}))
@@ -55,7 +56,8 @@ class ArticleImportForm(forms.Form):
         if upload.size > limit:
             raise forms.ValidationError(
                 f"The file is {limits.human_size(upload.size)}; the limit is {limits.human_size(limit)}. "
-                "Paste the article's text instead, or trim the file.")
+                "Paste the article's text instead, or trim the file."
+            )
         if not upload.name.lower().endswith((".txt", ".html", ".htm")):
             raise forms.ValidationError("Upload a .txt or .html file.")
         return upload
@@ -95,9 +97,16 @@ def article_new(request):
         if not form.errors:
             try:
                 article = article_services.create_article(
-                    title=title, text=text, url=data["url"], publisher=data["publisher"],
-                    language=data["language"], direction=data["direction"], published_at=data["published_at"],
-                    origin=origin, by=request.user)
+                    title=title,
+                    text=text,
+                    url=data["url"],
+                    publisher=data["publisher"],
+                    language=data["language"],
+                    direction=data["direction"],
+                    published_at=data["published_at"],
+                    origin=origin,
+                    by=request.user,
+                )
             except article_services.ArticleInvalid as exc:
                 for field, message in exc.errors.items():
                     form.add_error(field if field in form.fields else None, message)
@@ -105,13 +114,17 @@ def article_new(request):
                 if article.import_state == Article.ImportState.FETCHING:
                     messages.info(request, "The article waits in 'fetching' until its text arrives from the URL.")
                 return redirect(article.get_absolute_url())
-    return render(request, "desk/article_form.html", {"form": form, **_limits_context()},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "desk/article_form.html", {"form": form, **_limits_context()}, status=400 if form.errors else 200
+    )
 
 
 def _limits_context() -> dict:
-    return {"max_chars": f"{limits.ARTICLE_TEXT_MAX_CHARS:,}", "max_chars_raw": limits.ARTICLE_TEXT_MAX_CHARS,
-            "upload_limit": limits.human_size(limits.article_upload_max_bytes())}
+    return {
+        "max_chars": f"{limits.ARTICLE_TEXT_MAX_CHARS:,}",
+        "max_chars_raw": limits.ARTICLE_TEXT_MAX_CHARS,
+        "upload_limit": limits.human_size(limits.article_upload_max_bytes()),
+    }
 
 
 class ArticleEditForm(forms.Form):
@@ -126,8 +139,13 @@ class ArticleEditForm(forms.Form):
 def article_edit(request, pk):
     """Edit an article's text (a new revision; claims are re-anchored, never rewritten) and its metadata."""
     article = get_object_or_404(Article.objects.select_related("current_revision"), pk=pk)
-    initial = {"text": article.text, "title": article.title, "language": article.language,
-               "direction": article.direction, "published_at": article.published_at}
+    initial = {
+        "text": article.text,
+        "title": article.title,
+        "language": article.language,
+        "direction": article.direction,
+        "published_at": article.published_at,
+    }
     form = ArticleEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -143,8 +161,9 @@ def article_edit(request, pk):
             if revision.pk != before:
                 messages.success(request, reanchor_summary(article, revision))
             return redirect(article.get_absolute_url())
-    return render(request, "desk/article_edit.html", {"article": article, "form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "desk/article_edit.html", {"article": article, "form": form}, status=400 if form.errors else 200
+    )
 
 
 def reanchor_summary(article: Article, revision: ArticleRevision) -> str:
@@ -152,11 +171,14 @@ def reanchor_summary(article: Article, revision: ArticleRevision) -> str:
     if claims.exclude(revision=revision).exclude(anchor=Claim.Anchor.ORPHANED).exists():
         return f"Saved as revision r{revision.number}; its claims are being re-anchored in the background."
     counts = Counter(claims.values_list("anchor", flat=True))
-    return (f"Saved as revision r{revision.number}. Claims re-anchored: {counts['exact']} exactly, "
-            f"{counts['fuzzy']} fuzzily (check them), {counts['orphaned']} orphaned (fix them).")
+    return (
+        f"Saved as revision r{revision.number}. Claims re-anchored: {counts['exact']} exactly, "
+        f"{counts['fuzzy']} fuzzily (check them), {counts['orphaned']} orphaned (fix them)."
+    )
 
 
 # --- Suggestions from a selection ------------------------------------------------------------------------------
+
 
 def _number(value):
     if value is None:
@@ -167,17 +189,32 @@ def _number(value):
 def suggest_for(article: Article, exact: str) -> dict:
     """The quantity and the date the selected text states, for the claim form to offer."""
     found = parse_quantity(exact) if exact else None
-    quantity = None if found is None else {
-        "value": _number(found.value), "lower": _number(found.lower), "upper": _number(found.upper),
-        "approximate": found.approximate, "unit": found.unit or "", "matched": found.matched,
-    }
+    quantity = (
+        None
+        if found is None
+        else {
+            "value": _number(found.value),
+            "lower": _number(found.lower),
+            "upper": _number(found.upper),
+            "approximate": found.approximate,
+            "unit": found.unit or "",
+            "matched": found.matched,
+        }
+    )
     reference = article.published_at or dt.date.today()
     resolved = resolve_relative_date(exact, reference) if exact else None
-    date = None if resolved is None else {
-        "value": str(resolved.date), "precision": resolved.date.precision, "matched": resolved.matched,
-        "relative": resolved.relative, "reference": str(reference),
-        "reference_is_publication": article.published_at is not None,
-    }
+    date = (
+        None
+        if resolved is None
+        else {
+            "value": str(resolved.date),
+            "precision": resolved.date.precision,
+            "matched": resolved.matched,
+            "relative": resolved.relative,
+            "reference": str(reference),
+            "reference_is_publication": article.published_at is not None,
+        }
+    )
     return {"quantity": quantity, "date": date}
 
 
@@ -187,7 +224,7 @@ def _selection_from(article: Article, params) -> dict:
     start, end = params.get("start", ""), params.get("end", "")
     exact = params.get("exact", "")
     if start.isdigit() and end.isdigit() and int(start) < int(end) <= len(text) and not exact:
-        exact = text[int(start):int(end)]
+        exact = text[int(start) : int(end)]
     return {"start": start, "end": end, "exact": exact}
 
 
@@ -201,12 +238,21 @@ def suggest(request, pk):
 
 # --- The claim form ---------------------------------------------------------------------------------------------
 
-def claim_form_context(*, claim: Claim | None = None, post=None, errors: dict | None = None,
-                       suggestions: dict | None = None, selection: dict | None = None) -> dict:
+
+def claim_form_context(
+    *,
+    claim: Claim | None = None,
+    post=None,
+    errors: dict | None = None,
+    suggestions: dict | None = None,
+    selection: dict | None = None,
+) -> dict:
     """Everything the claim form include shows: common fields, one fieldset per kind, attendee rows, errors."""
     errors = errors or {}
     kind = (post.get("kind") if post else None) or (claim.kind if claim else "other")
-    values = {name: (post.get(name, "") if post else getattr(claim, name, "") if claim else "") for name in CLAIM_FIELDS}
+    values = {
+        name: (post.get(name, "") if post else getattr(claim, name, "") if claim else "") for name in CLAIM_FIELDS
+    }
     details = claim.details if claim else {}
     fieldsets = []
     for fs_kind, fields in FIELDS.items():
@@ -219,14 +265,29 @@ def claim_form_context(*, claim: Claim | None = None, post=None, errors: dict | 
                 value = "\n".join(value)
             if field.type == "bool" and post:
                 value = bool(post.get(input_name))
-            rows.append({"name": field.name, "input": input_name, "type": field.type, "label": field.label,
-                         "help": field.help, "value": value,
-                         "error": errors.get(f"details.{field.name}") if fs_kind == kind else None})
+            rows.append(
+                {
+                    "name": field.name,
+                    "input": input_name,
+                    "type": field.type,
+                    "label": field.label,
+                    "help": field.help,
+                    "value": value,
+                    "error": errors.get(f"details.{field.name}") if fs_kind == kind else None,
+                }
+            )
         fieldsets.append({"kind": fs_kind, "label": KIND_LABELS[fs_kind], "fields": rows, "active": fs_kind == kind})
     return {
-        "kind": kind, "kinds": Claim.Kind.choices, "values": values, "errors": errors, "fieldsets": fieldsets,
-        "attendees": _attendee_rows(claim, post), "statuses": Attendee.Status.choices, "channels": CHANNELS,
-        "selection": selection or {}, "suggestions": suggestions or {},
+        "kind": kind,
+        "kinds": Claim.Kind.choices,
+        "values": values,
+        "errors": errors,
+        "fieldsets": fieldsets,
+        "attendees": _attendee_rows(claim, post),
+        "statuses": Attendee.Status.choices,
+        "channels": CHANNELS,
+        "selection": selection or {},
+        "suggestions": suggestions or {},
         "selector_error": errors.get("selector") or errors.get("article"),
         "attendee_errors": [v for k, v in errors.items() if k.startswith("attendees")],
     }
@@ -250,8 +311,10 @@ def _attendee_rows(claim, post) -> list[dict]:
         return [row for row in _posted_attendees(post)]
     if claim is None:
         return []
-    return [{"entity": a.entity_id, "label": a.entity.name, "name": a.name, "role": a.role, "status": a.status}
-            for a in claim.attendees.all()]
+    return [
+        {"entity": a.entity_id, "label": a.entity.name, "name": a.name, "role": a.role, "status": a.status}
+        for a in claim.attendees.all()
+    ]
 
 
 def _posted_attendees(post) -> list[dict]:
@@ -279,8 +342,14 @@ def _attendees_for_service(post) -> list[dict]:
     rows = []
     for row in _posted_attendees(post):
         entity = row["entity"] if row["entity"].isdigit() else find_or_create_entity(row["name"])
-        rows.append({"entity": entity, "role": row["role"], "status": row["status"] or "unverified",
-                     "name": row["name"] if row["entity"].isdigit() else ""})
+        rows.append(
+            {
+                "entity": entity,
+                "role": row["role"],
+                "status": row["status"] or "unverified",
+                "name": row["name"] if row["entity"].isdigit() else "",
+            }
+        )
     return rows
 
 
@@ -324,21 +393,30 @@ def claim_new(request, pk):
     try:
         with transaction.atomic():
             attendees = _attendees_for_service(request.POST) if data["kind"] == "meeting" else None
-            claim = claim_services.create_claim(article=article, by=request.user,
-                                                selector=_posted_selector(request.POST), attendees=attendees, **data)
+            claim = claim_services.create_claim(
+                article=article, by=request.user, selector=_posted_selector(request.POST), attendees=attendees, **data
+            )
     except claim_services.ClaimInvalid as exc:
         if request.POST.get("from") == "reading":
             # Posted from the reading view's panel: reopen it there, with the errors beside the fields.
-            form = claim_form_context(post=request.POST, errors=exc.errors,
-                                      selection=_selection_from(article, request.POST))
+            form = claim_form_context(
+                post=request.POST, errors=exc.errors, selection=_selection_from(article, request.POST)
+            )
             return render_reading_view(request, article, panel_form=form, status=400)
-        return _render_claim_form(request, article, post=request.POST, errors=exc.errors,
-                                  selection=_selection_from(article, request.POST), status=400)
+        return _render_claim_form(
+            request,
+            article,
+            post=request.POST,
+            errors=exc.errors,
+            selection=_selection_from(article, request.POST),
+            status=400,
+        )
     messages.success(request, f"Claim #{claim.pk} created.")
     return redirect(f"{article.get_absolute_url()}#claim-{claim.pk}")
 
 
 # --- Editing a claim in place ---------------------------------------------------------------------------------
+
 
 def _version(post) -> int | None:
     value = post.get("version", "")
@@ -352,17 +430,29 @@ def _conflict(request, claim: Claim, exc: claim_services.StaleVersion, action: s
     # Compare only what the editor's form sent: the attendees form sends no statement, the edit form no attendees.
     rows = [(name, yours[name], getattr(current, name)) for name in ("kind", *CLAIM_FIELDS) if name in request.POST]
     if "kind" in request.POST:
-        rows += [(f"details.{k}", yours["details"].get(k, ""), current.details.get(k, ""))
-                 for k in dict.fromkeys([*yours["details"], *current.details])]
+        rows += [
+            (f"details.{k}", yours["details"].get(k, ""), current.details.get(k, ""))
+            for k in dict.fromkeys([*yours["details"], *current.details])
+        ]
     if "attendee_entity" in request.POST:
         mine = ", ".join(row["label"] or row["name"] for row in _posted_attendees(request.POST))
         rows.append(("attendees", mine, ", ".join(a.entity.name for a in current.attendees.select_related("entity"))))
     rows = [(name, mine, theirs, str(mine) != str(theirs)) for name, mine, theirs in rows]
-    hidden = [(k, v) for k in request.POST for v in request.POST.getlist(k)
-              if k not in ("version", "csrfmiddlewaretoken")]
-    return render(request, "desk/claim_conflict.html", {
-        "claim": current, "message": str(exc), "rows": rows, "hidden": hidden, "action": action,
-    }, status=409)
+    hidden = [
+        (k, v) for k in request.POST for v in request.POST.getlist(k) if k not in ("version", "csrfmiddlewaretoken")
+    ]
+    return render(
+        request,
+        "desk/claim_conflict.html",
+        {
+            "claim": current,
+            "message": str(exc),
+            "rows": rows,
+            "hidden": hidden,
+            "action": action,
+        },
+        status=409,
+    )
 
 
 def _claim_for_edit(pk):
@@ -383,8 +473,14 @@ def claim_edit(request, pk):
         data = claim_input(request.POST)
         leaves_meeting = claim.kind == Claim.Kind.MEETING and data["kind"] != Claim.Kind.MEETING
         dropped = claim.attendees.count() if leaves_meeting else 0
-        claim_services.update_claim(claim_id=claim.pk, by=request.user, version=version, selector=selector,
-                                    correction=request.POST.get("correction", ""), **data)
+        claim_services.update_claim(
+            claim_id=claim.pk,
+            by=request.user,
+            version=version,
+            selector=selector,
+            correction=request.POST.get("correction", ""),
+            **data,
+        )
     except claim_services.StaleVersion as exc:
         return _conflict(request, claim, exc, reverse("desk:claim-edit", args=[pk]))
     except claim_services.ClaimInvalid as exc:
@@ -393,9 +489,13 @@ def claim_edit(request, pk):
     except (claim_services.ClaimLocked, TransitionRefused) as exc:  # a correction is a reviewer's to make
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Claim saved." if not dropped else
-                         f"Claim saved. Only a meeting has attendees: its {dropped} attendee(s) were removed "
-                         "(the history lists them).")
+        messages.success(
+            request,
+            "Claim saved."
+            if not dropped
+            else f"Claim saved. Only a meeting has attendees: its {dropped} attendee(s) were removed "
+            "(the history lists them).",
+        )
     return redirect(reverse("desk:claim", args=[pk]))
 
 
@@ -406,9 +506,13 @@ def claim_attendees(request, pk):
     version = _version(request.POST)
     try:
         with transaction.atomic():
-            claim_services.update_claim(claim_id=claim.pk, by=request.user, version=version or 0,
-                                        correction=request.POST.get("correction", ""),
-                                        attendees=_attendees_for_service(request.POST))
+            claim_services.update_claim(
+                claim_id=claim.pk,
+                by=request.user,
+                version=version or 0,
+                correction=request.POST.get("correction", ""),
+                attendees=_attendees_for_service(request.POST),
+            )
     except claim_services.StaleVersion as exc:
         return _conflict(request, claim, exc, reverse("desk:claim-attendees", args=[pk]))
     except (claim_services.ClaimInvalid, claim_services.ClaimLocked, TransitionRefused) as exc:
@@ -438,9 +542,9 @@ def claim_delete(request, pk):
 
 # --- Entities for the attendee autocomplete ---------------------------------------------------------------------
 
+
 def _entity_json(entity: Entity) -> dict:
-    return {"id": entity.pk, "name": entity.name, "kind": entity.kind, "names": entity.names,
-            "aliases": entity.aliases}
+    return {"id": entity.pk, "name": entity.name, "kind": entity.kind, "names": entity.names, "aliases": entity.aliases}
 
 
 @require_GET

@@ -32,10 +32,57 @@ from claims.workflow import Role, TransitionRefused
 ESTIMATE_FIELDS = ("estimate_value", "estimate_lower", "estimate_upper", "estimate_unit", "estimate_approximate")
 #: What an archived page may keep: its structure and text, never scripts, styles, forms, frames or images
 #: (an image would make the reader's browser call the source).
-ARCHIVE_TAGS = {"a", "abbr", "article", "b", "blockquote", "br", "caption", "cite", "code", "dd", "div", "dl", "dt",
-                "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "i", "li", "main",
-                "mark", "ol", "p", "pre", "q", "s", "section", "small", "span", "strong", "sub", "sup", "table",
-                "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul"}
+ARCHIVE_TAGS = {
+    "a",
+    "abbr",
+    "article",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "cite",
+    "code",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "i",
+    "li",
+    "main",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "section",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "u",
+    "ul",
+}
 ARCHIVE_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
 
 
@@ -50,13 +97,24 @@ def add_source(request, pk):
         form = request.POST.dict()
         try:
             source, _created = find_or_create_source(
-                url=form.get("url", ""), by=request.user, kind=form.get("kind") or "news",
-                publisher=form.get("publisher", ""), title=form.get("title", ""), note=form.get("note", ""),
-                document=request.FILES.get("document"))
-            add_evidence(claim=claim, source=source, by=request.user, stance=form.get("stance", "supports"),
-                         passage=form.get("passage", ""), note=form.get("evidence_note", ""),
-                         correction=form.get("correction", ""),
-                         **{f: form.get(f) for f in ESTIMATE_FIELDS if f in form})
+                url=form.get("url", ""),
+                by=request.user,
+                kind=form.get("kind") or "news",
+                publisher=form.get("publisher", ""),
+                title=form.get("title", ""),
+                note=form.get("note", ""),
+                document=request.FILES.get("document"),
+            )
+            add_evidence(
+                claim=claim,
+                source=source,
+                by=request.user,
+                stance=form.get("stance", "supports"),
+                passage=form.get("passage", ""),
+                note=form.get("evidence_note", ""),
+                correction=form.get("correction", ""),
+                **{f: form.get(f) for f in ESTIMATE_FIELDS if f in form},
+            )
         except SourceInvalid as exc:
             errors = exc.errors
         except TransitionRefused as exc:  # adding evidence to a published claim is a reviewer's correction
@@ -64,10 +122,18 @@ def add_source(request, pk):
         else:
             messages.success(request, f"Added {source} as evidence.")
             return redirect(reverse("desk:claim", args=[claim.pk]) + "#evidence")
-    return render(request, "desk/sources/add.html", {
-        "claim": claim, "form": form, "errors": errors, "stances": Evidence.Stance.choices,
-        "kinds": Source.Kind.choices,
-    }, status=400 if errors else 200)
+    return render(
+        request,
+        "desk/sources/add.html",
+        {
+            "claim": claim,
+            "form": form,
+            "errors": errors,
+            "stances": Evidence.Stance.choices,
+            "kinds": Source.Kind.choices,
+        },
+        status=400 if errors else 200,
+    )
 
 
 def evidence_changes(evidence: Evidence, post) -> dict:
@@ -85,10 +151,18 @@ def evidence_changes(evidence: Evidence, post) -> dict:
 
 def _evidence_page(request, evidence, *, values=None, errors=None, remove_errors=None):
     failed = errors or remove_errors
-    return render(request, "desk/sources/evidence_edit.html", {
-        "evidence": evidence, "claim": evidence.claim, "values": values, "errors": errors or {},
-        "remove_errors": remove_errors or {},
-    }, status=400 if failed else 200)
+    return render(
+        request,
+        "desk/sources/evidence_edit.html",
+        {
+            "evidence": evidence,
+            "claim": evidence.claim,
+            "values": values,
+            "errors": errors or {},
+            "remove_errors": remove_errors or {},
+        },
+        status=400 if failed else 200,
+    )
 
 
 @role_required(Role.EDITOR, Role.REVIEWER)
@@ -101,8 +175,9 @@ def edit_evidence(request, pk):
     try:
         changes = evidence_changes(evidence, request.POST)
         if changes:
-            update_evidence(evidence=evidence, by=request.user, correction=request.POST.get("correction", ""),
-                            **changes)
+            update_evidence(
+                evidence=evidence, by=request.user, correction=request.POST.get("correction", ""), **changes
+            )
     except SourceInvalid as exc:
         evidence.refresh_from_db()  # the service may have set fields before refusing; show the stored row
         return _evidence_page(request, evidence, values=request.POST, errors=exc.errors)
@@ -152,16 +227,26 @@ def claim_sources_status(request, pk):
     """The live state of every source of a claim, polled by captures.js while captures are in flight."""
     claim = get_object_or_404(Claim, pk=pk)
     evidence = claim.evidence.select_related("source", "source__latest_capture").order_by("id")
-    in_flight = {c.source_id: c for c in Capture.objects.filter(source__evidence__claim=claim,
-                                                                state__in=["queued", "fetching"]).defer("text")}
+    in_flight = {
+        c.source_id: c
+        for c in Capture.objects.filter(source__evidence__claim=claim, state__in=["queued", "fetching"]).defer("text")
+    }
     items = []
     for e in evidence:
-        items.append(source_state(e.source, in_flight.get(e.source_id)) | {
-            "evidence": e.pk, "passage_found": e.passage_found, "passage_label": e.get_passage_found_display(),
-            "passage_start": e.passage_start, "passage_end": e.passage_end, "passage_score": e.passage_score,
-        })
-    return JsonResponse({"claim": claim.pk, "sources": items,
-                         "busy": any(i["state"] in ("queued", "fetching") for i in items)})
+        items.append(
+            source_state(e.source, in_flight.get(e.source_id))
+            | {
+                "evidence": e.pk,
+                "passage_found": e.passage_found,
+                "passage_label": e.get_passage_found_display(),
+                "passage_start": e.passage_start,
+                "passage_end": e.passage_end,
+                "passage_score": e.passage_score,
+            }
+        )
+    return JsonResponse(
+        {"claim": claim.pk, "sources": items, "busy": any(i["state"] in ("queued", "fetching") for i in items)}
+    )
 
 
 def source_state(source: Source, in_flight: Capture | None = None) -> dict:
@@ -177,12 +262,22 @@ def source_state(source: Source, in_flight: Capture | None = None) -> dict:
         state = "gone" if capture.gone else "failed"
     else:
         state = "changed" if capture.changed else "done"
-    labels = {"queued": "Queued", "fetching": "Fetching…", "done": "Captured", "failed": "Capture failed",
-              "changed": "Changed since the previous capture", "gone": "Gone (link rot)",
-              "offline": "Offline document", "unknown": "Not captured yet"}
+    labels = {
+        "queued": "Queued",
+        "fetching": "Fetching…",
+        "done": "Captured",
+        "failed": "Capture failed",
+        "changed": "Changed since the previous capture",
+        "gone": "Gone (link rot)",
+        "offline": "Offline document",
+        "unknown": "Not captured yet",
+    }
     reason = capture.error if capture is not None and capture.state in ("failed", "queued") else ""
     return {
-        "source": source.pk, "state": state, "label": labels[state], "reason": reason,
+        "source": source.pk,
+        "state": state,
+        "label": labels[state],
+        "reason": reason,
         "capture": capture.pk if capture else None,
         "capture_url": reverse("desk:capture", args=[capture.pk]) if capture else None,
         "fetched_at": capture.fetched_at.isoformat() if capture and capture.fetched_at else None,
@@ -194,20 +289,31 @@ def source_state(source: Source, in_flight: Capture | None = None) -> dict:
 @desk_member_required
 def capture_detail(request, pk):
     capture = get_object_or_404(Capture.objects.select_related("source"), pk=pk)
-    previous = (Capture.objects.filter(source=capture.source, state="done", queued_at__lt=capture.queued_at)
-                .order_by("-queued_at", "-id").first())
+    previous = (
+        Capture.objects.filter(source=capture.source, state="done", queued_at__lt=capture.queued_at)
+        .order_by("-queued_at", "-id")
+        .first()
+    )
     diff = text_diff(previous.text, capture.text) if previous and capture.state == "done" else []
-    return render(request, "desk/sources/capture.html", {
-        "capture": capture, "source": capture.source, "previous": previous, "diff": diff,
-        "diff_changes": sum(1 for op, _ in diff if op != " "),
-    })
+    return render(
+        request,
+        "desk/sources/capture.html",
+        {
+            "capture": capture,
+            "source": capture.source,
+            "previous": previous,
+            "diff": diff,
+            "diff_changes": sum(1 for op, _ in diff if op != " "),
+        },
+    )
 
 
 def text_diff(before: str, after: str, context: int = 2) -> list[tuple[str, str]]:
     """Changed lines between two captures' text with a little context: (" " | "-" | "+" | "…", line)."""
     lines = []
-    for group in difflib.SequenceMatcher(None, before.splitlines(), after.splitlines(), autojunk=False) \
-            .get_grouped_opcodes(context):
+    for group in difflib.SequenceMatcher(
+        None, before.splitlines(), after.splitlines(), autojunk=False
+    ).get_grouped_opcodes(context):
         if lines:
             lines.append(("…", ""))
         a, b = before.splitlines(), after.splitlines()
@@ -235,11 +341,15 @@ def capture_archived(request, pk):
         response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     else:
         html, _codec = decode_html(body, content_type)
-        clean = nh3.clean(html, tags=ARCHIVE_TAGS, attributes={"a": {"href", "title"}, "*": {"lang", "dir"}},
-                          url_schemes={"http", "https"}, link_rel="noopener noreferrer nofollow",
-                          clean_content_tags={"script", "style", "noscript", "template", "iframe", "object"})
-        response = render(request, "desk/sources/archived.html", {"capture": capture, "html": clean,
-                                                                 "status": status})
+        clean = nh3.clean(
+            html,
+            tags=ARCHIVE_TAGS,
+            attributes={"a": {"href", "title"}, "*": {"lang", "dir"}},
+            url_schemes={"http", "https"},
+            link_rel="noopener noreferrer nofollow",
+            clean_content_tags={"script", "style", "noscript", "template", "iframe", "object"},
+        )
+        response = render(request, "desk/sources/archived.html", {"capture": capture, "html": clean, "status": status})
     response["Content-Security-Policy"] = ARCHIVE_CSP
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -251,5 +361,6 @@ def capture_warc(request, pk):
     capture = get_object_or_404(Capture, pk=pk)
     if not capture.warc:
         raise Http404("This capture has no archived copy.")
-    return file_response(capture.warc, filename=download_name(capture, capture.warc),
-                         content_type=content_type_of(capture, capture.warc))
+    return file_response(
+        capture.warc, filename=download_name(capture, capture.warc), content_type=content_type_of(capture, capture.warc)
+    )

@@ -14,14 +14,18 @@ from claims.services.roles import actor_for
 from claims.workflow import Role
 
 #: Each evidence row shows its source's queued or running capture: one query for all rows, not one per row.
-IN_FLIGHT = Prefetch("source__captures", queryset=Capture.objects.filter(state__in=["queued", "fetching"]),
-                     to_attr="in_flight_captures")
+IN_FLIGHT = Prefetch(
+    "source__captures", queryset=Capture.objects.filter(state__in=["queued", "fetching"]), to_attr="in_flight_captures"
+)
 
 
 @desk_member_required
 def article_list(request):
-    articles = Article.objects.select_related("current_revision").annotate(n_claims=Count("claims")).order_by(
-        "-created_at", "-id")
+    articles = (
+        Article.objects.select_related("current_revision")
+        .annotate(n_claims=Count("claims"))
+        .order_by("-created_at", "-id")
+    )
     page = Paginator(articles, 50).get_page(request.GET.get("page"))
     return render(request, "desk/article_list.html", {"page": page})
 
@@ -29,8 +33,9 @@ def article_list(request):
 @desk_member_required
 def article_detail(request, pk):
     """The reading view: the article as readers see it, every claim's span highlighted, claims in text order."""
-    article = get_object_or_404(Article.objects.select_related("current_revision")
-                                .annotate(public_number=F("public_revision__number")), pk=pk)
+    article = get_object_or_404(
+        Article.objects.select_related("current_revision").annotate(public_number=F("public_revision__number")), pk=pk
+    )
     return render_reading_view(request, article)
 
 
@@ -41,12 +46,24 @@ def render_reading_view(request, article, *, panel_form=None, status=200):
     parts = segments(article.text, [(c.pk, c.start, c.end) for c in claims])
     public_number = None
     if article.has_revision_under_review:
-        public_number = getattr(article, "public_number", None) or ArticleRevision.objects.filter(
-            pk=article.public_revision_id).values_list("number", flat=True).first()
-    return render(request, "desk/article_detail.html", {
-        "article": article, "claims": claims, "orphans": orphans, "segments": parts, "panel_form": panel_form,
-        "public_number": public_number, "can_accept": actor_for(request.user).has(Role.REVIEWER),
-    }, status=status)
+        public_number = (
+            getattr(article, "public_number", None)
+            or ArticleRevision.objects.filter(pk=article.public_revision_id).values_list("number", flat=True).first()
+        )
+    return render(
+        request,
+        "desk/article_detail.html",
+        {
+            "article": article,
+            "claims": claims,
+            "orphans": orphans,
+            "segments": parts,
+            "panel_form": panel_form,
+            "public_number": public_number,
+            "can_accept": actor_for(request.user).has(Role.REVIEWER),
+        },
+        status=status,
+    )
 
 
 @desk_member_required
@@ -72,32 +89,51 @@ def claim_list(request):
     filters = {k: request.GET[k] for k in ("status", "verdict", "kind", "article") if request.GET.get(k)}
     claims = claims.filter(**filters).order_by("-updated_at", "-id")
     page = Paginator(claims, 50).get_page(request.GET.get("page"))
-    return render(request, "desk/claim_list.html", {
-        "page": page, "filters": filters, "statuses": Claim.Status.choices, "kinds": Claim.Kind.choices,
-        "verdicts": Claim.Verdict.choices,
-    })
+    return render(
+        request,
+        "desk/claim_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "statuses": Claim.Status.choices,
+            "kinds": Claim.Kind.choices,
+            "verdicts": Claim.Verdict.choices,
+        },
+    )
 
 
 @desk_member_required
 def claim_detail(request, pk):
     claim = get_object_or_404(
-        Claim.objects.select_related("article", "revision", "created_by", "last_editor", "claimant_entity")
-        .prefetch_related(
+        Claim.objects.select_related(
+            "article", "revision", "created_by", "last_editor", "claimant_entity"
+        ).prefetch_related(
             "entities",
             Prefetch("attendees", queryset=Attendee.objects.select_related("entity")),
-            Prefetch("evidence", queryset=Evidence.objects.select_related("source", "source__latest_capture")
-                     .order_by("id").prefetch_related(IN_FLIGHT)),
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.select_related("source", "source__latest_capture")
+                .order_by("id")
+                .prefetch_related(IN_FLIGHT),
+            ),
         ),
         pk=pk,
     )
     events = claim.events.select_related("actor").order_by("at", "id")
     context_text = claim.revision.text
-    before = context_text[max(0, claim.start - 160):claim.start]
-    after = context_text[claim.end:claim.end + 160]
-    return render(request, "desk/claim_detail.html", {
-        "claim": claim, "events": events, "before": before, "after": after,
-        "details": sorted(claim.details.items()),
-    })
+    before = context_text[max(0, claim.start - 160) : claim.start]
+    after = context_text[claim.end : claim.end + 160]
+    return render(
+        request,
+        "desk/claim_detail.html",
+        {
+            "claim": claim,
+            "events": events,
+            "before": before,
+            "after": after,
+            "details": sorted(claim.details.items()),
+        },
+    )
 
 
 @desk_member_required
@@ -105,5 +141,4 @@ def source_detail(request, pk):
     source = get_object_or_404(Source.objects.select_related("latest_capture"), pk=pk)
     captures = Capture.objects.filter(source=source).order_by("-queued_at", "-id").defer("text")[:50]
     evidence = source.evidence.select_related("claim")
-    return render(request, "desk/source_detail.html", {"source": source, "captures": captures,
-                                                      "evidence": evidence})
+    return render(request, "desk/source_detail.html", {"source": source, "captures": captures, "evidence": evidence})

@@ -31,9 +31,16 @@ def claim_transition(request, pk):
             raise TransitionRefused("The form lost the claim version it was based on; reload the page.")
         # A form without a public note field (start research, send back) keeps the claim's proposed note.
         public_note = fields["public_note"] if "public_note" in request.POST else None
-        transition_claim(claim=claim, to=target, by=request.user, verdict=fields["verdict"] or None,
-                         rationale=fields["rationale"] or None, comment=fields["comment"], public_note=public_note,
-                         version=int(version))
+        transition_claim(
+            claim=claim,
+            to=target,
+            by=request.user,
+            verdict=fields["verdict"] or None,
+            rationale=fields["rationale"] or None,
+            comment=fields["comment"],
+            public_note=public_note,
+            version=int(version),
+        )
     except PublicationRewritten as exc:
         # Saved as the reviewer's proposal: the panel now shows who may publish it.
         messages.warning(request, str(exc))
@@ -61,8 +68,9 @@ def workflow_panel_context(request, claim) -> dict:
     else:
         refusal = None
     evidence = getattr(claim, "_prefetched_objects_cache", {}).get("evidence")
-    options = transition_options(claim=claim, user=request.user,
-                                 evidence_count=len(evidence) if evidence is not None else None)
+    options = transition_options(
+        claim=claim, user=request.user, evidence_count=len(evidence) if evidence is not None else None
+    )
     verdicts = list(VERDICTS.values())
     if claim.kind == Claim.Kind.OPINION:
         verdicts = [VERDICTS["not_checkable"]]
@@ -83,19 +91,28 @@ def dashboard(request):
     )
     rows = claims.select_related("article").order_by("-updated_at", "-id")
     public = Claim.objects.filter(filters["q"], status__in=PUBLIC)
-    shaky = (Evidence.objects.filter(claim__in=public, source__health__in=SHAKY_SOURCES)
-             .select_related("claim", "source").order_by("-claim__published_at", "id")[:QUEUE_SIZE])
-    return render(request, "desk/dashboard.html", {
-        "counts": counts,
-        "mine": rows.filter(is_mine=True)[:QUEUE_SIZE],
-        "awaiting": rows.filter(status=Status.IN_REVIEW)[:QUEUE_SIZE],
-        "sent_back": rows.filter(status=Status.RESEARCHING, last_from_status=Status.IN_REVIEW)[:QUEUE_SIZE],
-        "shaky": shaky,
-        "filters": filters["values"],
-        "statuses": Claim.Status.choices, "verdicts": Claim.Verdict.choices, "kinds": Claim.Kind.choices,
-        "articles": Article.objects.order_by("-created_at", "-id").only("id", "title")[:100],
-        "entities": Entity.objects.order_by("name", "id").only("id", "name")[:200],
-    })
+    shaky = (
+        Evidence.objects.filter(claim__in=public, source__health__in=SHAKY_SOURCES)
+        .select_related("claim", "source")
+        .order_by("-claim__published_at", "id")[:QUEUE_SIZE]
+    )
+    return render(
+        request,
+        "desk/dashboard.html",
+        {
+            "counts": counts,
+            "mine": rows.filter(is_mine=True)[:QUEUE_SIZE],
+            "awaiting": rows.filter(status=Status.IN_REVIEW)[:QUEUE_SIZE],
+            "sent_back": rows.filter(status=Status.RESEARCHING, last_from_status=Status.IN_REVIEW)[:QUEUE_SIZE],
+            "shaky": shaky,
+            "filters": filters["values"],
+            "statuses": Claim.Status.choices,
+            "verdicts": Claim.Verdict.choices,
+            "kinds": Claim.Kind.choices,
+            "articles": Article.objects.order_by("-created_at", "-id").only("id", "title")[:100],
+            "entities": Entity.objects.order_by("name", "id").only("id", "name")[:200],
+        },
+    )
 
 
 def _filters(request) -> dict:

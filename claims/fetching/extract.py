@@ -50,7 +50,7 @@ def slim_html(html: str, max_chars: int = EXTRACT_MAX_CHARS) -> tuple[str, bool]
     if len(html) <= max_chars:
         return html, False
     cut = html.rfind("<", 0, max_chars)
-    return html[:cut if cut > 0 else max_chars], True
+    return html[: cut if cut > 0 else max_chars], True
 
 
 def _drop_bulk(html: str) -> str:
@@ -67,13 +67,13 @@ def _drop_bulk(html: str) -> str:
         closing = -1 if name in unclosed else lower.find(f"</{name}", tag_end)
         if closing < 0:
             unclosed.add(name)
-            kept.append(html[position:tag_end + 1])
+            kept.append(html[position : tag_end + 1])
             position = tag_end + 1
             continue
         end = lower.find(">", closing) + 1 or len(html)
-        kept.append(html[position:opening.start()])
-        if "ld+json" in lower[opening.end():tag_end]:
-            kept.append(html[opening.start():end])
+        kept.append(html[position : opening.start()])
+        if "ld+json" in lower[opening.end() : tag_end]:
+            kept.append(html[opening.start() : end])
         position = end
     kept.append(html[position:])
     return "".join(kept)

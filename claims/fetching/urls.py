@@ -55,8 +55,10 @@ def validate_url(url: str) -> str:
         raise InvalidURL("The address is empty.")
     url = url.strip()
     if len(url) > MAX_URL_LENGTH:
-        raise InvalidURL(_("This address is %(length)d characters long; the limit is %(limit)d.")
-                         % {"length": len(url), "limit": MAX_URL_LENGTH})
+        raise InvalidURL(
+            _("This address is %(length)d characters long; the limit is %(limit)d.")
+            % {"length": len(url), "limit": MAX_URL_LENGTH}
+        )
     if any(ch.isspace() or ord(ch) < 32 for ch in url):
         raise InvalidURL("The address contains spaces or control characters.")
     try:
@@ -87,12 +89,16 @@ def _check_host_name(host: str) -> None:
     ascii_labels = [_ascii_label(label) for label in labels]
     longest = max(ascii_labels, key=len)
     if len(longest) > MAX_HOST_LABEL_LENGTH:
-        raise InvalidURL(_("A part of the host name is %(length)d characters long; the limit is %(limit)d.")
-                         % {"length": len(longest), "limit": MAX_HOST_LABEL_LENGTH})
+        raise InvalidURL(
+            _("A part of the host name is %(length)d characters long; the limit is %(limit)d.")
+            % {"length": len(longest), "limit": MAX_HOST_LABEL_LENGTH}
+        )
     length = len(".".join(ascii_labels))
     if length > MAX_HOST_LENGTH:
-        raise InvalidURL(_("The host name is %(length)d characters long; the limit is %(limit)d.")
-                         % {"length": length, "limit": MAX_HOST_LENGTH})
+        raise InvalidURL(
+            _("The host name is %(length)d characters long; the limit is %(limit)d.")
+            % {"length": length, "limit": MAX_HOST_LENGTH}
+        )
 
 
 def _ascii_label(label: str) -> str:
@@ -117,9 +123,13 @@ def normalize_url(url: str) -> str:
     if len(normalized) > MAX_URL_LENGTH:
         # Measured encoded: one Arabic letter is 6 characters once percent-encoded (%D8%B9), so a 1,900-letter
         # address is 11,400 characters stored.
-        raise InvalidURL(_("This address is %(length)d characters long once encoded for the web; the limit is "
-                           "%(limit)d. Use a shorter address for this page.")
-                         % {"length": len(normalized), "limit": MAX_URL_LENGTH})
+        raise InvalidURL(
+            _(
+                "This address is %(length)d characters long once encoded for the web; the limit is "
+                "%(limit)d. Use a shorter address for this page."
+            )
+            % {"length": len(normalized), "limit": MAX_URL_LENGTH}
+        )
     return normalized
 
 

@@ -39,7 +39,9 @@ class Claim(models.Model):
 
     article = models.ForeignKey("Article", on_delete=models.PROTECT, related_name="claims")
     revision = models.ForeignKey(
-        "ArticleRevision", on_delete=models.PROTECT, related_name="claims",
+        "ArticleRevision",
+        on_delete=models.PROTECT,
+        related_name="claims",
         help_text="The revision the selector was last resolved against.",
     )
     # W3C Web Annotation selectors. Positions are Unicode code points of revision.text, not UTF-16 units.
@@ -54,11 +56,16 @@ class Claim(models.Model):
     # public revision. Re-anchoring moves the selector above to each new revision; these move only when a
     # reviewer publishes or corrects the claim or accepts a revision (claims.services.articles).
     public_revision = models.ForeignKey(
-        "ArticleRevision", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "ArticleRevision",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="The revision readers see this claim in.",
     )
-    public_selector = models.JSONField(default=dict, blank=True,
-                                       help_text="The selector readers see, in public_revision's text.")
+    public_selector = models.JSONField(
+        default=dict, blank=True, help_text="The selector readers see, in public_revision's text."
+    )
 
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OTHER)
     statement = models.TextField(help_text="The editor's neutral restatement of the claim.")
@@ -78,20 +85,31 @@ class Claim(models.Model):
     verdict = models.CharField(max_length=16, choices=Verdict.choices, blank=True)
     rationale = models.TextField(blank=True)
     public_note = models.TextField(
-        blank=True, help_text="For readers: proposed with the verdict and shown with its publication; then the note "
-                              "of the latest correction or retraction.")
-    version = models.PositiveIntegerField(default=1, help_text="Optimistic lock: every write names the version it read.")
+        blank=True,
+        help_text="For readers: proposed with the verdict and shown with its publication; then the note "
+        "of the latest correction or retraction.",
+    )
+    version = models.PositiveIntegerField(
+        default=1, help_text="Optimistic lock: every write names the version it read."
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     last_editor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="Last substantive editor; four eyes means someone else publishes.",
     )
     public_text_authors = models.JSONField(
-        default=dict, blank=True, editable=False,
-        help_text="Who last wrote each piece of public text (claims.workflow.PUBLIC_TEXT): {field: user id}.")
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Who last wrote each piece of public text (claims.workflow.PUBLIC_TEXT): {field: user id}.",
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     #: Normalized statement, quote and claimant (claims.arabic.normalize) for search and matching.
     search_text = models.TextField(blank=True, editable=False)
@@ -110,17 +128,14 @@ class Claim(models.Model):
             models.Index(fields=["article", "start"], name="claim_article_start"),
             # Public lists (home, public API, feed) read newest first across all public statuses; without this
             # each request sorted every public claim (~100 ms at 100,000 claims).
-            models.Index(fields=["-published_at", "-id"], condition=models.Q(status__in=PUBLIC),
-                         name="claim_public_recent"),
+            models.Index(
+                fields=["-published_at", "-id"], condition=models.Q(status__in=PUBLIC), name="claim_public_recent"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="claim_span_not_empty"),
-            models.CheckConstraint(
-                condition=models.Q(kind__in=KINDS), name="claim_kind_valid"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(status__in=STATUSES), name="claim_status_valid"
-            ),
+            models.CheckConstraint(condition=models.Q(kind__in=KINDS), name="claim_kind_valid"),
+            models.CheckConstraint(condition=models.Q(status__in=STATUSES), name="claim_status_valid"),
             models.CheckConstraint(
                 condition=models.Q(verdict="") | models.Q(verdict__in=list(VERDICTS)), name="claim_verdict_valid"
             ),

@@ -37,9 +37,7 @@ class ClaimEvent(models.Model):
         DELETED = "deleted", "Deleted"
 
     # No database foreign key: the history of a deleted draft outlives it.
-    claim = models.ForeignKey(
-        "Claim", on_delete=models.DO_NOTHING, db_constraint=False, related_name="events"
-    )
+    claim = models.ForeignKey("Claim", on_delete=models.DO_NOTHING, db_constraint=False, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=12, choices=Action.choices)

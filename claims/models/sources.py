@@ -90,8 +90,11 @@ class CaptureQuerySet(models.QuerySet):
         capture, the one its archived-copy page shows. Everything else is the desk's."""
         from claims.models.claims import Claim
 
-        latest = (Capture.objects.filter(source=models.OuterRef("source"), state=Capture.State.DONE)
-                  .order_by(models.F("fetched_at").desc(nulls_last=True), "-id").values("pk")[:1])
+        latest = (
+            Capture.objects.filter(source=models.OuterRef("source"), state=Capture.State.DONE)
+            .order_by(models.F("fetched_at").desc(nulls_last=True), "-id")
+            .values("pk")[:1]
+        )
         cited = Evidence.objects.filter(source=models.OuterRef("source"), claim__in=Claim.objects.published())
         return self.filter(state=Capture.State.DONE, pk=models.Subquery(latest)).filter(models.Exists(cited))
 
@@ -126,7 +129,8 @@ class Capture(models.Model):
     language = models.CharField(max_length=12, blank=True)
     text = models.TextField(blank=True)
     text_truncated = models.BooleanField(
-        default=False, help_text="The page was too long to read whole: the text stops early; the WARC has it all.")
+        default=False, help_text="The page was too long to read whole: the text stops early; the WARC has it all."
+    )
     warc = models.FileField(upload_to=warc_name, blank=True, db_index=True)
     body_file = models.FileField(upload_to=body_name, blank=True, db_index=True, help_text="The raw file (PDFs).")
     error_class = models.CharField(max_length=100, blank=True)

@@ -31,7 +31,8 @@ class ClaimsFeed(Feed):
         return list(
             ClaimEvent.objects.filter(claim__in=public)
             .filter(Q(action="correction") | Q(action="transition", to_status__in=PUBLIC))
-            .select_related("claim").order_by("-at", "-id")[:FEED_SIZE]
+            .select_related("claim")
+            .order_by("-at", "-id")[:FEED_SIZE]
         )
 
     def item_title(self, event):

@@ -45,12 +45,19 @@ def search(query: str) -> Results:
     if not words:
         return Results([], [], [])
     claims = _find(Claim.objects.published(), words, "search_text")
-    entities = _find(Entity.objects.filter(Q(claims__in=Claim.objects.published()) |
-                                           Q(claims_made__in=Claim.objects.published())).distinct(),
-                     words, "search_text")
+    entities = _find(
+        Entity.objects.filter(
+            Q(claims__in=Claim.objects.published()) | Q(claims_made__in=Claim.objects.published())
+        ).distinct(),
+        words,
+        "search_text",
+    )
     article_ids = Claim.objects.published().values("article_id")
-    articles = [a for a in Article.objects.filter(pk__in=article_ids).order_by("-published_at", "-id")[:500]
-                if matches(words, normalize(f"{a.title} {a.publisher}"))][:LIMIT]
+    articles = [
+        a
+        for a in Article.objects.filter(pk__in=article_ids).order_by("-published_at", "-id")[:500]
+        if matches(words, normalize(f"{a.title} {a.publisher}"))
+    ][:LIMIT]
     return Results(claims=claims, entities=entities, articles=articles)
 
 
@@ -60,8 +67,10 @@ def _find(queryset, words: list[str], field: str) -> list:
         for word in words:
             # The word itself or a close spelling: LIKE and pg_trgm's word-similarity operator (<%), both
             # answered from the GIN trigram index (migration 0006).
-            queryset = queryset.filter(Q(**{f"{field}__contains": word}) | Q(**{f"{field}__trigram_word_similar": word}))
-        candidates = queryset[:LIMIT * 10]
+            queryset = queryset.filter(
+                Q(**{f"{field}__contains": word}) | Q(**{f"{field}__trigram_word_similar": word})
+            )
+        candidates = queryset[: LIMIT * 10]
     else:
         candidates = queryset.iterator(chunk_size=2000)
     found = []
@@ -86,8 +95,8 @@ def highlight(text: str, query: str) -> SafeString:
         readings = strip_clitics(token.text) if token.kind == "word" else ()
         if not any(similar_words(reading, key) for reading in readings for key in keys):
             continue
-        out.append(escape(text[position:token.start]))
-        out.append(f"<mark>{escape(text[token.start:token.end])}</mark>")
+        out.append(escape(text[position : token.start]))
+        out.append(f"<mark>{escape(text[token.start : token.end])}</mark>")
         position = token.end
     out.append(escape(text[position:]))
     return mark_safe("".join(out))  # noqa: S308 (every piece escaped above)

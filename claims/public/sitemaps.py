@@ -43,8 +43,9 @@ class EntitySitemap(Sitemap):
 
     def items(self):
         published = Claim.objects.published()
-        return Entity.objects.filter(Q(pk__in=published.values("entities")) |
-                                     Q(pk__in=published.values("claimant_entity"))).order_by("id")
+        return Entity.objects.filter(
+            Q(pk__in=published.values("entities")) | Q(pk__in=published.values("claimant_entity"))
+        ).order_by("id")
 
     def location(self, entity):
         return reverse("public:entity", args=[entity.pk])

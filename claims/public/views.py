@@ -61,9 +61,16 @@ def absolute(path: str) -> str:
 def alternates(request) -> list[dict]:
     """This page in every interface language, for the language switch and the hreflang links."""
     current = translation.get_language()
-    return [{"code": code, "name": name, "url": absolute(translate_url(request.path, code)),
-             "path": translate_url(request.path, code), "current": code == current}
-            for code, name in settings.LANGUAGES]
+    return [
+        {
+            "code": code,
+            "name": name,
+            "url": absolute(translate_url(request.path, code)),
+            "path": translate_url(request.path, code),
+            "current": code == current,
+        }
+        for code, name in settings.LANGUAGES
+    ]
 
 
 @require_safe
@@ -76,8 +83,9 @@ def home(request):
     if html is None:
         # 1 query: the latest published claims with their articles.
         claims = Claim.objects.published().select_related("article").order_by("-published_at", "-id")[:30]
-        html = render_to_string("public/home.html", {"claims": claims, "alternates": alternates(request)},
-                                request=request)
+        html = render_to_string(
+            "public/home.html", {"claims": claims, "alternates": alternates(request)}, request=request
+        )
         if key:
             generations.set_page(key, html)
     return for_cdn(HttpResponse(html))
@@ -101,9 +109,12 @@ def _claim_queryset():
         .select_related("article", "public_revision", "claimant_entity")
         .prefetch_related(
             Prefetch("attendees", queryset=Attendee.objects.select_related("entity")),
-            Prefetch("evidence", queryset=Evidence.objects.select_related("source").prefetch_related(
-                Prefetch("source__captures", queryset=done.order_by("-fetched_at", "-id"), to_attr="done_captures")
-            )),
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.select_related("source").prefetch_related(
+                    Prefetch("source__captures", queryset=done.order_by("-fetched_at", "-id"), to_attr="done_captures")
+                ),
+            ),
             "entities",
         )
     )
@@ -160,9 +171,9 @@ def _render_claim(request, pk: int) -> RenderedClaim:
         "verdict": claim.verdict_info,
         "verdict_label": claim.verdict_info.label(language),
         "verdict_definition": claim.verdict_info.definition(language),
-        "before": text[max(0, start - 240):start],
+        "before": text[max(0, start - 240) : start],
         "quote": selector["exact"],
-        "after": text[end:end + 240],
+        "after": text[end : end + 240],
         "evidence": evidence,
         "evidence_rows": [row.evidence for row in evidence],
         "events": list(claim.events.public().order_by("at", "id")),
@@ -200,15 +211,22 @@ def _related(claim) -> list:
     confirmed = ClaimLink.objects.filter(state=ClaimLink.State.CONFIRMED)
     # One id list (a UNION) rather than OR-ed subqueries, which PostgreSQL answers by scanning every claim.
     candidates = (
-        confirmed.filter(to_claim=claim).values_list("from_claim", flat=True)
-        .union(confirmed.filter(from_claim=claim).values_list("to_claim", flat=True),
-               Claim.entities.through.objects.filter(entity_id__in=entity_ids).values_list("claim_id", flat=True))
+        confirmed.filter(to_claim=claim)
+        .values_list("from_claim", flat=True)
+        .union(
+            confirmed.filter(from_claim=claim).values_list("to_claim", flat=True),
+            Claim.entities.through.objects.filter(entity_id__in=entity_ids).values_list("claim_id", flat=True),
+        )
     )
-    is_same = Exists(confirmed.filter(Q(from_claim=claim, to_claim=OuterRef("pk")) |
-                                      Q(to_claim=claim, from_claim=OuterRef("pk"))))
+    is_same = Exists(
+        confirmed.filter(Q(from_claim=claim, to_claim=OuterRef("pk")) | Q(to_claim=claim, from_claim=OuterRef("pk")))
+    )
     return list(
-        Claim.objects.published().filter(pk__in=candidates).exclude(pk=claim.pk)
-        .annotate(same=is_same).order_by("-same", "-published_at", "-id")[:RELATED_LIMIT]
+        Claim.objects.published()
+        .filter(pk__in=candidates)
+        .exclude(pk=claim.pk)
+        .annotate(same=is_same)
+        .order_by("-same", "-published_at", "-id")[:RELATED_LIMIT]
     )
 
 
@@ -240,9 +258,16 @@ def archived_copy(request, pk, source_pk):
     if capture is None:
         raise Http404("No archived copy yet.")
     claim_url = reverse("public:claim-short", args=[pk])
-    response = render(request, "public/archived_copy.html", {
-        "capture": capture, "source": capture.source, "claim_url": claim_url, "alternates": alternates(request),
-    })
+    response = render(
+        request,
+        "public/archived_copy.html",
+        {
+            "capture": capture,
+            "source": capture.source,
+            "claim_url": claim_url,
+            "alternates": alternates(request),
+        },
+    )
     response["X-Robots-Tag"] = "noindex"
     return for_cdn(response)
 
@@ -255,14 +280,27 @@ def archived_copy(request, pk, source_pk):
 def entity_detail(request, pk):
     # 1 query: the entity; 2: the published claims about it or by it.
     entity = get_object_or_404(Entity, pk=pk)
-    claims = list(Claim.objects.published().filter(Q(entities=entity) | Q(claimant_entity=entity))
-                  .select_related("article").distinct().order_by("-published_at", "-id")[:100])
+    claims = list(
+        Claim.objects.published()
+        .filter(Q(entities=entity) | Q(claimant_entity=entity))
+        .select_related("article")
+        .distinct()
+        .order_by("-published_at", "-id")[:100]
+    )
     if not claims:
         raise Http404("No published claim mentions this entity.")
-    return for_cdn(render(request, "public/entity_detail.html", {
-        "entity": entity, "claims": claims, "alternates": alternates(request),
-        "entity_name": entity.name_in(translation.get_language()),
-    }))
+    return for_cdn(
+        render(
+            request,
+            "public/entity_detail.html",
+            {
+                "entity": entity,
+                "claims": claims,
+                "alternates": alternates(request),
+                "entity_name": entity.name_in(translation.get_language()),
+            },
+        )
+    )
 
 
 @require_safe
@@ -272,8 +310,8 @@ def article_detail(request, pk):
     # 1 query: the article with its public revision and the latest revision's number; 2: its published claims
     # in the public revision.
     article = get_object_or_404(
-        Article.objects.select_related("public_revision").annotate(latest_number=F("current_revision__number")),
-        pk=pk)
+        Article.objects.select_related("public_revision").annotate(latest_number=F("current_revision__number")), pk=pk
+    )
     revision = article.public_revision
     claims = list(article.claims.published().filter(public_revision=revision)) if revision else []
     if not claims:
@@ -282,10 +320,20 @@ def article_detail(request, pk):
     by_id = {c.pk: c for c in claims}
     spans = [(c.pk, c.public_selector["start"], c.public_selector["end"]) for c in claims]
     parts = [(seg, by_id[seg.claim_ids[0]] if seg.claim_ids else None) for seg in segments(revision.text, spans)]
-    return for_cdn(render(request, "public/article_detail.html", {
-        "article": article, "revision": revision, "claims": claims, "parts": parts, "alternates": alternates(request),
-        "newer_under_review": article.latest_number > revision.number,
-    }))
+    return for_cdn(
+        render(
+            request,
+            "public/article_detail.html",
+            {
+                "article": article,
+                "revision": revision,
+                "claims": claims,
+                "parts": parts,
+                "alternates": alternates(request),
+                "newer_under_review": article.latest_number > revision.number,
+            },
+        )
+    )
 
 
 @require_safe
@@ -299,12 +347,19 @@ def page(request, slug):
     shown = found.get(language) or found.get("en")
     if shown is None:
         raise Http404
-    return for_cdn(render(request, "public/page.html", {
-        "page": shown,
-        "body": mark_safe(nh3.clean(shown.body)),  # noqa: S308 (nh3 sanitized it)
-        "slug": slug, "alternates": alternates(request),
-        "verdicts": [(v, v.label(language), v.definition(language)) for v in VERDICTS.values()],
-    }))
+    return for_cdn(
+        render(
+            request,
+            "public/page.html",
+            {
+                "page": shown,
+                "body": mark_safe(nh3.clean(shown.body)),  # noqa: S308 (nh3 sanitized it)
+                "slug": slug,
+                "alternates": alternates(request),
+                "verdicts": [(v, v.label(language), v.definition(language)) for v in VERDICTS.values()],
+            },
+        )
+    )
 
 
 @require_safe
@@ -314,18 +369,33 @@ def search_view(request):
     rows = []
     if results:
         rows = [(claim, highlight(claim.statement, query)) for claim in results.claims]
-    response = render(request, "public/search.html", {
-        "query": query, "results": results, "claim_rows": rows, "alternates": alternates(request),
-        # The reader's words inside our sentence: isolated, so an Arabic query cannot reorder the English around it.
-        "query_isolated": format_html("<bdi>{}</bdi>", query),
-        "entity_rows": [(e, highlight(e.name, query)) for e in results.entities] if results else [],
-        "article_rows": [(a, highlight(a.title, query)) for a in results.articles] if results else [],
-    })
+    response = render(
+        request,
+        "public/search.html",
+        {
+            "query": query,
+            "results": results,
+            "claim_rows": rows,
+            "alternates": alternates(request),
+            # The reader's words inside our sentence: isolated, so an Arabic query cannot reorder the English around it.
+            "query_isolated": format_html("<bdi>{}</bdi>", query),
+            "entity_rows": [(e, highlight(e.name, query)) for e in results.entities] if results else [],
+            "article_rows": [(a, highlight(a.title, query)) for a in results.articles] if results else [],
+        },
+    )
     patch_cache_control(response, public=True, max_age=60)
     return response
 
 
 def robots_txt(request):
-    lines = ["User-agent: *", "Disallow: /desk/", "Disallow: /admin/", "Disallow: /api/",
-             "Disallow: /search/", "Disallow: /ar/search/", f"Sitemap: {settings.SITE_URL}/sitemap.xml", ""]
+    lines = [
+        "User-agent: *",
+        "Disallow: /desk/",
+        "Disallow: /admin/",
+        "Disallow: /api/",
+        "Disallow: /search/",
+        "Disallow: /ar/search/",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+        "",
+    ]
     return for_cdn(HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8"))

@@ -22,8 +22,7 @@ log = logging.getLogger(__name__)
 REANCHOR_INLINE_MAX_CLAIMS = getattr(settings, "REANCHOR_INLINE_MAX_CLAIMS", 200)
 #: Claims written per statement when re-anchoring.
 REANCHOR_BATCH = 500
-REANCHOR_FIELDS = ["revision", "anchor", "anchor_confidence", "exact", "prefix", "suffix", "start", "end",
-                   "updated_at"]
+REANCHOR_FIELDS = ["revision", "anchor", "anchor_confidence", "exact", "prefix", "suffix", "start", "end", "updated_at"]
 
 
 class RevisionRefused(ValueError):
@@ -47,9 +46,18 @@ def clean_text(text: str) -> str:
 
 
 @transaction.atomic
-def create_article(*, title: str, text: str = "", url: str = "", publisher: str = "", language: str = "",
-                   direction: str = "", published_at=None, origin: str = ArticleRevision.Origin.PASTE,
-                   by=None) -> Article:
+def create_article(
+    *,
+    title: str,
+    text: str = "",
+    url: str = "",
+    publisher: str = "",
+    language: str = "",
+    direction: str = "",
+    published_at=None,
+    origin: str = ArticleRevision.Origin.PASTE,
+    by=None,
+) -> Article:
     """Create an article with its first revision; with only a URL it waits in 'fetching' for the capture job."""
     text = clean_text(text or "")
     if not text.strip() and not url:
@@ -58,9 +66,14 @@ def create_article(*, title: str, text: str = "", url: str = "", publisher: str 
         title = text.strip().split("\n", 1)[0][:200] if text.strip() else url
     language = language or (detect_language(text) if text.strip() else "")
     article = Article.objects.create(
-        title=title.strip()[:500], url=url, publisher=publisher, language=language or "und",
-        direction=direction or direction_for(language or "und"), published_at=published_at,
-        import_state=Article.ImportState.READY if text.strip() else Article.ImportState.FETCHING, created_by=by,
+        title=title.strip()[:500],
+        url=url,
+        publisher=publisher,
+        language=language or "und",
+        direction=direction or direction_for(language or "und"),
+        published_at=published_at,
+        import_state=Article.ImportState.READY if text.strip() else Article.ImportState.FETCHING,
+        created_by=by,
     )
     if text.strip():
         _add_revision_row(article=article, text=text, origin=origin, by=by)
@@ -132,12 +145,23 @@ def reanchor_claims(*, revision: ArticleRevision, by=None) -> dict[str, int]:
             claim.revision = revision
             sel = result.selector
             claim.exact, claim.prefix, claim.suffix, claim.start, claim.end = (
-                sel.exact, sel.prefix, sel.suffix, sel.start, sel.end,
+                sel.exact,
+                sel.prefix,
+                sel.suffix,
+                sel.start,
+                sel.end,
             )
         after = {"start": claim.start, "end": claim.end, "anchor": claim.anchor}
-        events.append(build_event(claim=claim, actor=by, action="reanchored", changes={
-            k: [before[k], after[k]] for k in after if before[k] != after[k]
-        } | {"revision": [None, revision.number]}, comment=f"confidence {result.confidence:.2f}"))
+        events.append(
+            build_event(
+                claim=claim,
+                actor=by,
+                action="reanchored",
+                changes={k: [before[k], after[k]] for k in after if before[k] != after[k]}
+                | {"revision": [None, revision.number]},
+                comment=f"confidence {result.confidence:.2f}",
+            )
+        )
     with transaction.atomic():
         _write_anchors(claims)
         ClaimEvent.objects.bulk_create(events, batch_size=REANCHOR_BATCH)
@@ -160,11 +184,13 @@ def _write_anchors(claims: list[Claim]) -> None:
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
     # Only the model's own table and column names are formatted in; every value is a parameter.
     sql = f"UPDATE {quote(Claim._meta.db_table)} SET {assignments} WHERE {quote(Claim._meta.pk.column)} = %s"  # noqa: S608
-    rows = [[field.get_db_prep_save(getattr(claim, field.attname), connection) for field in fields] + [claim.pk]
-            for claim in claims]
+    rows = [
+        [field.get_db_prep_save(getattr(claim, field.attname), connection) for field in fields] + [claim.pk]
+        for claim in claims
+    ]
     with connection.cursor() as cursor:
         for first in range(0, len(rows), REANCHOR_BATCH):
-            cursor.executemany(sql, rows[first:first + REANCHOR_BATCH])
+            cursor.executemany(sql, rows[first : first + REANCHOR_BATCH])
 
 
 # --- what readers see ---------------------------------------------------------------------------------------
@@ -191,13 +217,16 @@ def approve_public_anchor(*, claim: Claim, going_public: bool) -> None:
             raise TransitionRefused(
                 f"Readers see revision {public} of this article; this claim is in revision {claim.revision.number}, "
                 f"which no reviewer has accepted yet. Accept revision {claim.revision.number} for readers on the "
-                "article page first.")
+                "article page first."
+            )
         raise TransitionRefused(
             f"This claim's quote is not found in revision {public} of the article, the one readers see: "
-            "re-anchor it (edit its quote) first.")
+            "re-anchor it (edit its quote) first."
+        )
     claim.public_revision_id, claim.public_selector = claim.revision_id, claim.selector
-    Claim.objects.filter(pk=claim.pk).update(public_revision=claim.public_revision_id,
-                                             public_selector=claim.public_selector)
+    Claim.objects.filter(pk=claim.pk).update(
+        public_revision=claim.public_revision_id, public_selector=claim.public_selector
+    )
 
 
 @transaction.atomic
@@ -213,14 +242,18 @@ def accept_revision(*, article: Article, number: int, by) -> ArticleRevision:
         raise RevisionRefused("Only a reviewer may accept a revision for readers.")
     public = article.public_revision
     if public is None:
-        raise RevisionRefused("Readers see nothing of this article yet: the revision its first published claim "
-                              "is in becomes the one they see.")
+        raise RevisionRefused(
+            "Readers see nothing of this article yet: the revision its first published claim "
+            "is in becomes the one they see."
+        )
     latest = article.revisions.only("id", "number").order_by("-number").first()
     if number <= public.number:
         raise RevisionRefused(f"Readers already see revision {public.number}.")
     if number != latest.number:
-        raise RevisionRefused(f"Revision {number} is not the latest; revision {latest.number} is. "
-                              f"Read and accept revision {latest.number}.")
+        raise RevisionRefused(
+            f"Revision {number} is not the latest; revision {latest.number} is. "
+            f"Read and accept revision {latest.number}."
+        )
     authors = set(article.revisions.filter(number__gt=public.number).values_list("created_by", flat=True))
     if by.pk in authors:
         raise RevisionRefused("You wrote a revision readers have not seen yet: another reviewer must accept it.")
@@ -228,15 +261,25 @@ def accept_revision(*, article: Article, number: int, by) -> ArticleRevision:
     behind = list(published.exclude(revision=latest).order_by("pk").values_list("pk", flat=True))
     if behind:
         listed = ", ".join(f"#{pk}" for pk in behind[:20])
-        raise RevisionRefused(f"Published claims not yet anchored in revision {latest.number} (orphaned, or still "
-                              f"being re-anchored): {listed}. Fix their quotes first.")
-    events = [build_event(claim=claim, actor=by, action="reanchored",
-                          changes={"public_revision": [public.number, latest.number]},
-                          comment=f"Revision {latest.number} accepted for readers")
-              for claim in published.only("id")]
+        raise RevisionRefused(
+            f"Published claims not yet anchored in revision {latest.number} (orphaned, or still "
+            f"being re-anchored): {listed}. Fix their quotes first."
+        )
+    events = [
+        build_event(
+            claim=claim,
+            actor=by,
+            action="reanchored",
+            changes={"public_revision": [public.number, latest.number]},
+            comment=f"Revision {latest.number} accepted for readers",
+        )
+        for claim in published.only("id")
+    ]
     # One statement for every claim: each one's reviewed selector becomes the one it has now.
-    published.update(public_revision=latest, public_selector=JSONObject(
-        exact="exact", prefix="prefix", suffix="suffix", start="start", end="end"))
+    published.update(
+        public_revision=latest,
+        public_selector=JSONObject(exact="exact", prefix="prefix", suffix="suffix", start="start", end="end"),
+    )
     ClaimEvent.objects.bulk_create(events, batch_size=REANCHOR_BATCH)
     article.public_revision = latest
     article.save(update_fields=["public_revision", "updated_at"])

@@ -79,6 +79,7 @@ def _host(url: str) -> str:
 
 # Capturing a source.
 
+
 def run_capture(*, capture_id: int) -> Capture | None:
     """Run one capture job to its end; None when there is nothing to do (done, or another worker holds it).
 
@@ -102,8 +103,9 @@ def run_capture(*, capture_id: int) -> Capture | None:
             except Exception:
                 # A page that trips a library bug must not stay "fetching" forever: retry, then fail it.
                 log.exception("capture %s of %s failed unexpectedly", capture.pk, capture.requested_url)
-                return _record_failure(capture, FetchError(
-                    "The page could not be processed because of an internal error.", transient=True))
+                return _record_failure(
+                    capture, FetchError("The page could not be processed because of an internal error.", transient=True)
+                )
     except HostBusy as exc:
         raise RetryLater(exc.delay, str(exc)) from exc
     except SlotsUnavailable as exc:
@@ -115,8 +117,10 @@ def run_capture(*, capture_id: int) -> Capture | None:
     except Exception:
         # Stored files are gone already (_record_success); the row must not wait "fetching" for its lease.
         log.exception("capture %s of %s could not be stored", capture.pk, capture.requested_url)
-        return _record_failure(capture, FetchError(
-            "The page was fetched but could not be stored because of an internal error.", transient=True))
+        return _record_failure(
+            capture,
+            FetchError("The page was fetched but could not be stored because of an internal error.", transient=True),
+        )
 
 
 def _claimable(capture: Capture, now) -> bool:
@@ -124,8 +128,11 @@ def _claimable(capture: Capture, now) -> bool:
     lease of the worker holding them ran out."""
     if capture.state == Capture.State.QUEUED:
         return True
-    return capture.state == Capture.State.FETCHING and capture.lease_expires_at is not None \
+    return (
+        capture.state == Capture.State.FETCHING
+        and capture.lease_expires_at is not None
         and capture.lease_expires_at <= now
+    )
 
 
 def _claim(capture: Capture) -> bool:
@@ -133,7 +140,9 @@ def _claim(capture: Capture) -> bool:
     now = timezone.now()
     claimable = Q(state=Capture.State.QUEUED) | Q(state=Capture.State.FETCHING, lease_expires_at__lte=now)
     won = Capture.objects.filter(claimable, pk=capture.pk, attempts=capture.attempts).update(
-        state=Capture.State.FETCHING, attempts=F("attempts") + 1, lease_expires_at=now + lease_duration(),
+        state=Capture.State.FETCHING,
+        attempts=F("attempts") + 1,
+        lease_expires_at=now + lease_duration(),
         started_at=now,
     )
     if won:
@@ -150,29 +159,43 @@ def _give_up(capture: Capture) -> Capture | None:
     """Every attempt ended with the worker gone (killed, out of memory): fail the capture instead of looping."""
     if not _claim(capture):
         return None
-    return _record_failure(capture, FetchError(
-        "The capture stopped its worker every time it was tried (the page may be too heavy to process)."))
+    return _record_failure(
+        capture,
+        FetchError("The capture stopped its worker every time it was tried (the page may be too heavy to process)."),
+    )
 
 
 def _record_failure(capture: Capture, error: FetchError) -> Capture | None:
     now = timezone.now()
     status = getattr(error, "status", None)
-    fields = {"error_class": type(error).__name__, "error": error.reason, "http_status": status,
-              "redirect_chain": [list(hop) for hop in error.redirect_chain]}
+    fields = {
+        "error_class": type(error).__name__,
+        "error": error.reason,
+        "http_status": status,
+        "redirect_chain": [list(hop) for hop in error.redirect_chain],
+    }
     if error.transient and capture.attempts < settings.FETCH_MAX_ATTEMPTS:
         delay = retry_delay(capture.attempts, error)
         # Back to queued with a lease covering the wait, so the sweeper leaves the retry to the broker.
-        _fenced(capture).update(state=Capture.State.QUEUED, lease_expires_at=now + timedelta(seconds=delay + 60),
-                                **fields)
+        _fenced(capture).update(
+            state=Capture.State.QUEUED, lease_expires_at=now + timedelta(seconds=delay + 60), **fields
+        )
         raise RetryLater(delay, error.reason)
     gone = _is_gone(error)
     with transaction.atomic():
-        if not _fenced(capture).update(state=Capture.State.FAILED, gone=gone, fetched_at=now,
-                                       lease_expires_at=None, duration_ms=_elapsed_ms(capture, now), **fields):
+        if not _fenced(capture).update(
+            state=Capture.State.FAILED,
+            gone=gone,
+            fetched_at=now,
+            lease_expires_at=None,
+            duration_ms=_elapsed_ms(capture, now),
+            **fields,
+        ):
             return None
         health = Source.Health.GONE if gone else Source.Health.FAILED
-        Source.objects.filter(pk=capture.source_id).update(health=health, latest_capture=capture,
-                                                           next_check_at=_next_check(capture.source, None))
+        Source.objects.filter(pk=capture.source_id).update(
+            health=health, latest_capture=capture, next_check_at=_next_check(capture.source, None)
+        )
     capture.refresh_from_db()
     return capture
 
@@ -202,8 +225,11 @@ def _record_success(capture: Capture, outcome: pipeline.Capture) -> Capture | No
                 _discard_files(capture)
                 return None
             capture.refresh_from_db()
-            source_fields = {"health": Source.Health.CHANGED if changed else Source.Health.OK,
-                             "latest_capture": capture, "next_check_at": _next_check(capture.source, capture)}
+            source_fields = {
+                "health": Source.Health.CHANGED if changed else Source.Health.OK,
+                "latest_capture": capture,
+                "next_check_at": _next_check(capture.source, capture),
+            }
             if not capture.source.title and capture.title:
                 source_fields["title"] = capture.title[:500]
             Source.objects.filter(pk=capture.source_id).update(**source_fields)
@@ -219,15 +245,30 @@ def _record_success(capture: Capture, outcome: pipeline.Capture) -> Capture | No
 def _success_fields(capture: Capture, outcome: pipeline.Capture, changed: bool) -> dict:
     result, extracted = outcome.result, outcome.extracted
     return {
-        "state": Capture.State.DONE, "final_url": result.final_url,
-        "redirect_chain": [list(hop) for hop in result.redirect_chain], "http_status": result.status,
-        "headers": result.headers, "content_type": result.content_type, "size": result.size,
-        "sha256": result.sha256, "title": extracted.title[:1000], "author": extracted.author[:500],
-        "published_at": extracted.published, "modified_at": extracted.updated,
-        "description": extracted.description, "language": extracted.language[:12], "text": extracted.text,
+        "state": Capture.State.DONE,
+        "final_url": result.final_url,
+        "redirect_chain": [list(hop) for hop in result.redirect_chain],
+        "http_status": result.status,
+        "headers": result.headers,
+        "content_type": result.content_type,
+        "size": result.size,
+        "sha256": result.sha256,
+        "title": extracted.title[:1000],
+        "author": extracted.author[:500],
+        "published_at": extracted.published,
+        "modified_at": extracted.updated,
+        "description": extracted.description,
+        "language": extracted.language[:12],
+        "text": extracted.text,
         "text_truncated": extracted.truncated,
-        "warc": capture.warc.name, "body_file": capture.body_file.name or "", "error_class": "", "error": "",
-        "changed": changed, "gone": False, "duration_ms": result.elapsed_ms, "fetched_at": timezone.now(),
+        "warc": capture.warc.name,
+        "body_file": capture.body_file.name or "",
+        "error_class": "",
+        "error": "",
+        "changed": changed,
+        "gone": False,
+        "duration_ms": result.elapsed_ms,
+        "fetched_at": timezone.now(),
         "lease_expires_at": None,
     }
 
@@ -247,12 +288,14 @@ def _next_check(source: Source, capture: Capture | None):
     now = timezone.now()
     published = capture.published_at if capture else None
     recent = source.created_at >= now - RECENT_SOURCE or (
-        published is not None and published >= (now - RECENT_SOURCE).date())
+        published is not None and published >= (now - RECENT_SOURCE).date()
+    )
     hours = settings.RECAPTURE_RECENT_HOURS if recent else settings.RECAPTURE_HOURS
     return now + timedelta(hours=hours)
 
 
 # Passage checks.
+
 
 def check_passage(*, evidence_id: int) -> Evidence | None:
     """Search the evidence passage in the source's latest successful capture and record where it is."""
@@ -267,8 +310,13 @@ def check_passage(*, evidence_id: int) -> Evidence | None:
 
 def _check_against(evidence: Evidence, capture: Capture) -> Evidence:
     match = find_passage(evidence.passage, capture.text)
-    fields = {"passage_found": match.state, "passage_start": match.start, "passage_end": match.end,
-              "passage_score": match.score if match.state != "not_found" else None, "checked_capture": capture}
+    fields = {
+        "passage_found": match.state,
+        "passage_start": match.start,
+        "passage_end": match.end,
+        "passage_score": match.score if match.state != "not_found" else None,
+        "checked_capture": capture,
+    }
     # A concurrent edit of the passage resets it to unchecked and queues its own check: only write if unchanged.
     Evidence.objects.filter(pk=evidence.pk, passage=evidence.passage).update(**fields)
     for name, value in fields.items():
@@ -277,6 +325,7 @@ def _check_against(evidence: Evidence, capture: Capture) -> Evidence:
 
 
 # Importing an article by URL.
+
 
 def import_article_from_url(*, article_id: int) -> Article | None:
     """Fetch an article waiting in 'fetching' through the same pipeline and store its text as the first
@@ -323,7 +372,7 @@ def _import_attempt(article: Article) -> int:
     """Attempts so far, kept in the import_error note ("Attempt N: ...") so a retry knows where it is."""
     note = article.import_error
     if note.startswith("Attempt ") and ":" in note:
-        number = note[len("Attempt "):note.index(":")]
+        number = note[len("Attempt ") : note.index(":")]
         if number.isdigit():
             return int(number) + 1
     return 1
@@ -331,12 +380,14 @@ def _import_attempt(article: Article) -> int:
 
 def _import_failed(article: Article, reason: str) -> Article:
     Article.objects.filter(pk=article.pk, import_state=Article.ImportState.FETCHING).update(
-        import_state=Article.ImportState.FAILED, import_error=reason)
+        import_state=Article.ImportState.FAILED, import_error=reason
+    )
     article.refresh_from_db()
     return article
 
 
 # Watching.
+
 
 def sweep_stuck_captures() -> int:
     """Re-send captures the broker lost (queued for long, e.g. Redis was down) or whose worker died (a fetching
@@ -346,15 +397,17 @@ def sweep_stuck_captures() -> int:
 
     now = timezone.now()
     lost = Q(state=Capture.State.QUEUED) & (
-        Q(lease_expires_at__isnull=True, queued_at__lte=now - QUEUED_GRACE) | Q(lease_expires_at__lte=now))
+        Q(lease_expires_at__isnull=True, queued_at__lte=now - QUEUED_GRACE) | Q(lease_expires_at__lte=now)
+    )
     dead = Q(state=Capture.State.FETCHING, lease_expires_at__lte=now)
     ids = list(Capture.objects.filter(lost | dead).values_list("pk", flat=True)[:SCHEDULE_BATCH])
     # Give the re-sent queued jobs a grace period before the next sweep sends them again.
     Capture.objects.filter(pk__in=ids, state=Capture.State.QUEUED).update(lease_expires_at=now + QUEUED_GRACE)
     for capture_id in ids:
         send_task(capture_source, capture_id)
-    stale_imports = Article.objects.filter(import_state=Article.ImportState.FETCHING,
-                                           updated_at__lte=now - QUEUED_GRACE)
+    stale_imports = Article.objects.filter(
+        import_state=Article.ImportState.FETCHING, updated_at__lte=now - QUEUED_GRACE
+    )
     for article_id in stale_imports.values_list("pk", flat=True)[:SCHEDULE_BATCH]:
         Article.objects.filter(pk=article_id).update(updated_at=now)
         send_task(fetch_article, article_id)

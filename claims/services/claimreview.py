@@ -54,8 +54,12 @@ def outcomes_as_dicts(outcomes: list[RecordOutcome]) -> list[dict]:
 
 
 def _import_record(record: ClaimReviewRecord, by) -> RecordOutcome:
-    common = {"position": record.position, "review_url": record.review_url, "rating_text": record.rating_text,
-              "verdict": record.verdict}
+    common = {
+        "position": record.position,
+        "review_url": record.review_url,
+        "rating_text": record.rating_text,
+        "verdict": record.verdict,
+    }
     existing = imported_claims().filter(article__url=record.review_url).values_list("pk", flat=True).first()
     if existing:
         return RecordOutcome(outcome="unchanged", claim=existing, **common)
@@ -70,15 +74,34 @@ def _import_record(record: ClaimReviewRecord, by) -> RecordOutcome:
 
 def _create_imported_claim(record: ClaimReviewRecord, by) -> Claim:
     # The review URL is the article's URL: the fact-check page is where we read the claim.
-    article = create_article(title=record.review_title or record.claim_text[:200], text=record.claim_text,
-                             url=record.review_url, publisher=record.publisher, origin=IMPORTED, by=by)
-    claim = create_claim(article=article, by=by, selector={"start": 0, "end": len(article.text)},
-                         statement=record.claim_text, claimant=record.claimant, claimed_on=record.claimed_on)
-    source, _ = find_or_create_source(url=record.review_url, by=by, kind="report", publisher=record.publisher,
-                                      title=record.review_title, capture=False)
+    article = create_article(
+        title=record.review_title or record.claim_text[:200],
+        text=record.claim_text,
+        url=record.review_url,
+        publisher=record.publisher,
+        origin=IMPORTED,
+        by=by,
+    )
+    claim = create_claim(
+        article=article,
+        by=by,
+        selector={"start": 0, "end": len(article.text)},
+        statement=record.claim_text,
+        claimant=record.claimant,
+        claimed_on=record.claimed_on,
+    )
+    source, _ = find_or_create_source(
+        url=record.review_url,
+        by=by,
+        kind="report",
+        publisher=record.publisher,
+        title=record.review_title,
+        capture=False,
+    )
     add_evidence(claim=claim, source=source, by=by, stance="context", note=_rating_note(record))
-    claim = transition_claim(claim=claim, to="researching", by=by,
-                             comment="Imported from another desk's ClaimReview; not yet checked by us.")
+    claim = transition_claim(
+        claim=claim, to="researching", by=by, comment="Imported from another desk's ClaimReview; not yet checked by us."
+    )
     if record.verdict:
         claim = set_verdict(claim=claim, by=by, verdict=record.verdict, rationale=_rating_note(record))
     return claim
@@ -89,4 +112,3 @@ def _rating_note(record: ClaimReviewRecord) -> str:
     rating = record.rating_text or "no rating"
     mapped = f" (our scale: {VERDICTS[record.verdict].label_en})" if record.verdict else ""
     return f"{who} rated it «{rating}»{mapped} in its ClaimReview: {record.review_url}"
-

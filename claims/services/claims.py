@@ -13,8 +13,19 @@ from claims.services.matching import queue_similar
 from claims.workflow import PUBLIC_STATUSES
 
 #: Fields whose change is substantive: it makes the editor the claim's last editor (four eyes) and is history.
-SUBSTANTIVE = ("statement", "statement_language", "statement_en", "kind", "claimant", "claimant_entity_id",
-               "claimed_on", "details", "exact", "start", "end")
+SUBSTANTIVE = (
+    "statement",
+    "statement_language",
+    "statement_en",
+    "kind",
+    "claimant",
+    "claimant_entity_id",
+    "claimed_on",
+    "details",
+    "exact",
+    "start",
+    "end",
+)
 
 
 class ClaimInvalid(ValueError):
@@ -41,10 +52,16 @@ class ClaimLocked(Exception):
 
 
 #: Each text field of a claim and its limit; the API serializers and the desk forms show the same numbers.
-FIELD_LIMITS = {"statement": limits.CLAIM_STATEMENT_MAX_CHARS, "statement_en": limits.CLAIM_STATEMENT_MAX_CHARS,
-                "claimant": limits.CLAIMANT_MAX_CHARS}
-SELECTOR_LIMITS = {"exact": limits.CLAIM_QUOTE_MAX_CHARS, "prefix": limits.CLAIM_QUOTE_MAX_CHARS,
-                   "suffix": limits.CLAIM_QUOTE_MAX_CHARS}
+FIELD_LIMITS = {
+    "statement": limits.CLAIM_STATEMENT_MAX_CHARS,
+    "statement_en": limits.CLAIM_STATEMENT_MAX_CHARS,
+    "claimant": limits.CLAIMANT_MAX_CHARS,
+}
+SELECTOR_LIMITS = {
+    "exact": limits.CLAIM_QUOTE_MAX_CHARS,
+    "prefix": limits.CLAIM_QUOTE_MAX_CHARS,
+    "suffix": limits.CLAIM_QUOTE_MAX_CHARS,
+}
 
 
 class ClaimGone(Exception):
@@ -92,22 +109,54 @@ def _search_text(claim: Claim) -> str:
 
 
 @transaction.atomic
-def create_claim(*, article, by, selector: dict, statement: str, kind: str = "other", statement_language: str = "",
-                 statement_en: str = "", claimant: str = "", claimant_entity=None, claimed_on: str = "",
-                 details: dict | None = None, attendees: list[dict] | None = None,
-                 entities: list[Entity] | None = None) -> Claim:
+def create_claim(
+    *,
+    article,
+    by,
+    selector: dict,
+    statement: str,
+    kind: str = "other",
+    statement_language: str = "",
+    statement_en: str = "",
+    claimant: str = "",
+    claimant_entity=None,
+    claimed_on: str = "",
+    details: dict | None = None,
+    attendees: list[dict] | None = None,
+    entities: list[Entity] | None = None,
+) -> Claim:
     if article.current_revision_id is None:
         raise ClaimInvalid({"article": "The article has no text yet (it is still being fetched)."})
     revision = article.current_revision
     sel = resolve_selector(revision.text, selector or {})
-    fields = _clean_fields({"statement": statement, "statement_en": statement_en, "claimant": claimant, "kind": kind,
-                            "details": details, "claimed_on": claimed_on})
+    fields = _clean_fields(
+        {
+            "statement": statement,
+            "statement_en": statement_en,
+            "claimant": claimant,
+            "kind": kind,
+            "details": details,
+            "claimed_on": claimed_on,
+        }
+    )
     claim = Claim(
-        article=article, revision=revision, exact=sel.exact, prefix=sel.prefix, suffix=sel.suffix,
-        start=sel.start, end=sel.end, kind=kind, statement=statement.strip(),
-        statement_language=statement_language or article.language, statement_en=statement_en.strip(),
-        claimant=claimant.strip(), claimant_entity=claimant_entity, claimed_on=fields["claimed_on"],
-        details=fields["details"], created_by=by, last_editor=by,
+        article=article,
+        revision=revision,
+        exact=sel.exact,
+        prefix=sel.prefix,
+        suffix=sel.suffix,
+        start=sel.start,
+        end=sel.end,
+        kind=kind,
+        statement=statement.strip(),
+        statement_language=statement_language or article.language,
+        statement_en=statement_en.strip(),
+        claimant=claimant.strip(),
+        claimant_entity=claimant_entity,
+        claimed_on=fields["claimed_on"],
+        details=fields["details"],
+        created_by=by,
+        last_editor=by,
     )
     claim.search_text = _search_text(claim)
     claim.mark_written(["statement", *(["statement_en"] if claim.statement_en else [])], by)
@@ -116,8 +165,13 @@ def create_claim(*, article, by, selector: dict, statement: str, kind: str = "ot
         claim.entities.set(entities)
     if attendees:
         _write_attendees(claim, attendees)
-    record_event(claim=claim, actor=by, action="created", to_status=claim.status,
-                 changes={"statement": [None, claim.statement], "kind": [None, kind]})
+    record_event(
+        claim=claim,
+        actor=by,
+        action="created",
+        to_status=claim.status,
+        changes={"statement": [None, claim.statement], "kind": [None, kind]},
+    )
     queue_similar(claim_id=claim.pk)
     return claim
 
@@ -127,9 +181,17 @@ def _snapshot(claim: Claim) -> dict:
 
 
 @transaction.atomic
-def update_claim(*, claim_id: int, by, version: int, selector: dict | None = None,
-                 attendees: list[dict] | None = None, entities: list[Entity] | None = None,
-                 correction: str = "", **fields) -> Claim:
+def update_claim(
+    *,
+    claim_id: int,
+    by,
+    version: int,
+    selector: dict | None = None,
+    attendees: list[dict] | None = None,
+    entities: list[Entity] | None = None,
+    correction: str = "",
+    **fields,
+) -> Claim:
     """Apply an editor's changes to the claim they read at ``version``; raise StaleVersion if it moved on.
 
     A published claim changes only with a ``correction`` note (what changed and why), which is public. A meeting
@@ -154,7 +216,12 @@ def update_claim(*, claim_id: int, by, version: int, selector: dict | None = Non
         sel = resolve_selector(claim.article.current_revision.text, selector)
         claim.revision = claim.article.current_revision
         claim.exact, claim.prefix, claim.suffix, claim.start, claim.end = (
-            sel.exact, sel.prefix, sel.suffix, sel.start, sel.end)
+            sel.exact,
+            sel.prefix,
+            sel.suffix,
+            sel.start,
+            sel.end,
+        )
         claim.anchor, claim.anchor_confidence = Claim.Anchor.EXACT, 1.0
     # The entity list changes only by these two (attendees are added to it); otherwise it is not read at all.
     touches_entities = entities is not None or attendees is not None
@@ -197,8 +264,13 @@ def delete_claim(*, claim: Claim, by, version: int) -> None:
         raise StaleVersion(claim, version)
     if claim.status in PUBLIC_STATUSES:
         raise ClaimLocked("A published claim is never deleted: retract it instead, so readers see what happened.")
-    record_event(claim=claim, actor=by, action="deleted", from_status=claim.status,
-                 changes={"statement": [claim.statement, None]})
+    record_event(
+        claim=claim,
+        actor=by,
+        action="deleted",
+        from_status=claim.status,
+        changes={"statement": [claim.statement, None]},
+    )
     claim.delete()
 
 
@@ -229,9 +301,17 @@ def _write_attendees(claim: Claim, attendees: list[dict]) -> dict:
         if not isinstance(status, str) or status not in Attendee.Status.values:
             errors[f"attendees.{i}.status"] = f"Use one of: {', '.join(Attendee.Status.values)}."
             continue
-        rows.append(Attendee(claim=claim, entity=entity, name=(item.get("name") or "").strip(),
-                             role=(item.get("role") or "").strip(), status=status,
-                             evidence_note=(item.get("evidence_note") or "").strip(), order=i))
+        rows.append(
+            Attendee(
+                claim=claim,
+                entity=entity,
+                name=(item.get("name") or "").strip(),
+                role=(item.get("role") or "").strip(),
+                status=status,
+                evidence_note=(item.get("evidence_note") or "").strip(),
+                order=i,
+            )
+        )
     if errors:
         raise ClaimInvalid(errors)
     claim.attendees.all().delete()
@@ -240,8 +320,12 @@ def _write_attendees(claim: Claim, attendees: list[dict]) -> dict:
     after = {r.entity_id: (r.role, r.status, r.name, r.evidence_note) for r in rows}
     if before == after:
         return {}
-    return {"attendees": [[_attendee_line(k, v) for k, v in before.items()],
-                          [_attendee_line(k, v) for k, v in after.items()]]}
+    return {
+        "attendees": [
+            [_attendee_line(k, v) for k, v in before.items()],
+            [_attendee_line(k, v) for k, v in after.items()],
+        ]
+    }
 
 
 def _attendee_line(entity_id: int, values: tuple) -> str:

@@ -3,19 +3,48 @@
 from claims.models import ClaimEvent
 
 
-def record_event(*, claim, actor, action: str, changes: dict | None = None, comment: str = "",
-                 public_note: str = "", from_status: str = "", to_status: str = "", from_verdict: str = "",
-                 to_verdict: str = ""):
-    event = build_event(claim=claim, actor=actor, action=action, changes=changes, comment=comment,
-                        public_note=public_note, from_status=from_status, to_status=to_status,
-                        from_verdict=from_verdict, to_verdict=to_verdict)
+def record_event(
+    *,
+    claim,
+    actor,
+    action: str,
+    changes: dict | None = None,
+    comment: str = "",
+    public_note: str = "",
+    from_status: str = "",
+    to_status: str = "",
+    from_verdict: str = "",
+    to_verdict: str = "",
+):
+    event = build_event(
+        claim=claim,
+        actor=actor,
+        action=action,
+        changes=changes,
+        comment=comment,
+        public_note=public_note,
+        from_status=from_status,
+        to_status=to_status,
+        from_verdict=from_verdict,
+        to_verdict=to_verdict,
+    )
     event.save()
     return event
 
 
-def build_event(*, claim, actor, action: str, changes: dict | None = None, comment: str = "",
-                public_note: str = "", from_status: str = "", to_status: str = "", from_verdict: str = "",
-                to_verdict: str = ""):
+def build_event(
+    *,
+    claim,
+    actor,
+    action: str,
+    changes: dict | None = None,
+    comment: str = "",
+    public_note: str = "",
+    from_status: str = "",
+    to_status: str = "",
+    from_verdict: str = "",
+    to_verdict: str = "",
+):
     """An unsaved history row, for writing many at once with ``bulk_create``."""
     return ClaimEvent(
         claim=claim,

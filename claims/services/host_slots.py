@@ -79,8 +79,13 @@ class _RedisSlots:
 
     def try_acquire(self, host: str, token: str, limits: Limits) -> float:
         keys = [f"{KEY_PREFIX}{host}:slots", f"{KEY_PREFIX}{host}:next"]
-        args = [int(time.time() * 1000), token, limits.concurrency, int(limits.slot_seconds * 1000),
-                int(limits.delay * 1000)]
+        args = [
+            int(time.time() * 1000),
+            token,
+            limits.concurrency,
+            int(limits.slot_seconds * 1000),
+            int(limits.delay * 1000),
+        ]
         try:
             return int(self.script(keys=keys, args=args)) / 1000
         except self.errors as exc:

@@ -24,11 +24,18 @@ TRIGRAM_FLOOR = 0.08
 def claim_text(claim: Claim) -> ClaimText:
     details = claim.details or {}
     dates = {str(details[key]) for key in ("date", "as_of", "period") if details.get(key)}
-    facts = tuple((key, str(details[key]).strip().lower()) for key in ("place", "channel")
-                  if details.get(key) and details[key] != "unknown")
+    facts = tuple(
+        (key, str(details[key]).strip().lower())
+        for key in ("place", "channel")
+        if details.get(key) and details[key] != "unknown"
+    )
     cut = limits.MATCHING_TEXT_MAX_CHARS
-    return ClaimText(text=f"{claim.statement[:cut]} {claim.exact[:cut]}",
-                     entities=frozenset(e.pk for e in claim.entities.all()), dates=frozenset(dates), facts=facts)
+    return ClaimText(
+        text=f"{claim.statement[:cut]} {claim.exact[:cut]}",
+        entities=frozenset(e.pk for e in claim.entities.all()),
+        dates=frozenset(dates),
+        facts=facts,
+    )
 
 
 def has_trigram_extension() -> bool:
@@ -45,16 +52,22 @@ def candidate_claims(claim: Claim):
     if has_trigram_extension():
         from django.contrib.postgres.search import TrigramSimilarity
 
-        words = claim.search_text[:2 * limits.MATCHING_TEXT_MAX_CHARS]
-        by_words = (others.annotate(similarity=TrigramSimilarity("search_text", words))
-                    .filter(similarity__gte=TRIGRAM_FLOOR).order_by("-similarity"))
+        words = claim.search_text[: 2 * limits.MATCHING_TEXT_MAX_CHARS]
+        by_words = (
+            others.annotate(similarity=TrigramSimilarity("search_text", words))
+            .filter(similarity__gte=TRIGRAM_FLOOR)
+            .order_by("-similarity")
+        )
     else:
         by_words = others.order_by("-updated_at")
     word_ids = list(by_words.values_list("pk", flat=True)[:CANDIDATES])
-    entity_ids = list(others.filter(entities__in=claim.entities.all()).order_by("-updated_at")
-                      .values_list("pk", flat=True).distinct()[:CANDIDATES])
-    return (Claim.objects.filter(pk__in=set(word_ids) | set(entity_ids))
-            .prefetch_related("entities"))
+    entity_ids = list(
+        others.filter(entities__in=claim.entities.all())
+        .order_by("-updated_at")
+        .values_list("pk", flat=True)
+        .distinct()[:CANDIDATES]
+    )
+    return Claim.objects.filter(pk__in=set(word_ids) | set(entity_ids)).prefetch_related("entities")
 
 
 def suggest_similar(*, claim: Claim) -> list[ClaimLink]:
@@ -82,8 +95,9 @@ def _store_links(claim_id: int, scores: dict[int, float]) -> list[ClaimLink]:
         link = existing.pop(pair, None)
         if link is None:
             # get_or_create: the other claim's run may store the same pair at the same moment.
-            link, _ = ClaimLink.objects.get_or_create(from_claim_id=pair[0], to_claim_id=pair[1],
-                                                      defaults={"score": value})
+            link, _ = ClaimLink.objects.get_or_create(
+                from_claim_id=pair[0], to_claim_id=pair[1], defaults={"score": value}
+            )
         elif link.state == ClaimLink.State.SUGGESTED and link.score != value:
             link.score = value
             link.save(update_fields=["score"])
@@ -121,8 +135,9 @@ def _links_of(claim_id: int):
 
 def similar_claims(claim: Claim, *, states=(ClaimLink.State.SUGGESTED, ClaimLink.State.CONFIRMED)):
     """The links of `claim` in these states, best first, each with `other` set to the claim on the other end."""
-    links = list(_links_of(claim.pk).filter(state__in=states).select_related("from_claim", "to_claim")
-                 .order_by("-score", "pk"))
+    links = list(
+        _links_of(claim.pk).filter(state__in=states).select_related("from_claim", "to_claim").order_by("-score", "pk")
+    )
     for link in links:
         link.other = link.to_claim if link.from_claim_id == claim.pk else link.from_claim
     return links

@@ -18,8 +18,9 @@ def send_task(task, *args) -> None:
     try:
         task.apply_async(args, retry=True, retry_policy=RETRY_POLICY)
     except Exception:  # kombu/redis raise many connection errors; all mean "the broker is unreachable now"
-        log.warning("broker unreachable: %s%r not sent now; the sweeper will re-queue it", task.name, args,
-                    exc_info=True)
+        log.warning(
+            "broker unreachable: %s%r not sent now; the sweeper will re-queue it", task.name, args, exc_info=True
+        )
 
 
 def enqueue_after_commit(task, *args) -> None:

@@ -8,14 +8,44 @@ ROLE_GROUPS = {Role.EDITOR: "editor", Role.REVIEWER: "reviewer", Role.ADMIN: "ad
 
 # Model permissions each group holds in the admin and the desk (reviewers and admins can do all editors can).
 _EDITOR_PERMS = [
-    "add_article", "change_article", "view_article", "add_articlerevision", "view_articlerevision",
-    "add_claim", "change_claim", "delete_claim", "view_claim", "add_attendee", "change_attendee",
-    "delete_attendee", "view_attendee", "add_entity", "change_entity", "view_entity", "add_source",
-    "change_source", "view_source", "add_evidence", "change_evidence", "delete_evidence", "view_evidence",
-    "view_capture", "view_claimevent", "view_claimlink", "add_claimlink", "change_claimlink",
+    "add_article",
+    "change_article",
+    "view_article",
+    "add_articlerevision",
+    "view_articlerevision",
+    "add_claim",
+    "change_claim",
+    "delete_claim",
+    "view_claim",
+    "add_attendee",
+    "change_attendee",
+    "delete_attendee",
+    "view_attendee",
+    "add_entity",
+    "change_entity",
+    "view_entity",
+    "add_source",
+    "change_source",
+    "view_source",
+    "add_evidence",
+    "change_evidence",
+    "delete_evidence",
+    "view_evidence",
+    "view_capture",
+    "view_claimevent",
+    "view_claimlink",
+    "add_claimlink",
+    "change_claimlink",
 ]
-_ADMIN_EXTRA = ["delete_article", "delete_entity", "delete_source", "add_page", "change_page", "delete_page",
-                "view_page"]
+_ADMIN_EXTRA = [
+    "delete_article",
+    "delete_entity",
+    "delete_source",
+    "add_page",
+    "change_page",
+    "delete_page",
+    "view_page",
+]
 
 
 def roles_of(user) -> frozenset[Role]:
@@ -44,7 +74,6 @@ def ensure_role_groups(*, group_model=Group, permission_model=Permission) -> dic
     for role, name in ROLE_GROUPS.items():
         group, _ = group_model.objects.get_or_create(name=name)
         codenames = _EDITOR_PERMS + (_ADMIN_EXTRA if role == Role.ADMIN else [])
-        group.permissions.set(permission_model.objects.filter(content_type__app_label="claims",
-                                                              codename__in=codenames))
+        group.permissions.set(permission_model.objects.filter(content_type__app_label="claims", codename__in=codenames))
         groups[role] = group
     return groups

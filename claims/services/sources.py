@@ -23,8 +23,17 @@ class SourceInvalid(ValueError):
         self.errors = errors
 
 
-def find_or_create_source(*, url: str = "", by=None, kind: str = "news", publisher: str = "", title: str = "",
-                          note: str = "", document=None, capture: bool = True) -> tuple[Source, bool]:
+def find_or_create_source(
+    *,
+    url: str = "",
+    by=None,
+    kind: str = "news",
+    publisher: str = "",
+    title: str = "",
+    note: str = "",
+    document=None,
+    capture: bool = True,
+) -> tuple[Source, bool]:
     """Return the one source for this URL (created and queued for capture if new), or a new offline source."""
     if url:
         try:
@@ -36,8 +45,15 @@ def find_or_create_source(*, url: str = "", by=None, kind: str = "news", publish
             return existing, False
         try:
             with transaction.atomic():
-                source = Source.objects.create(url=normalized, original_url=url.strip(), kind=kind,
-                                               publisher=publisher, title=title, note=note, created_by=by)
+                source = Source.objects.create(
+                    url=normalized,
+                    original_url=url.strip(),
+                    kind=kind,
+                    publisher=publisher,
+                    title=title,
+                    note=note,
+                    created_by=by,
+                )
         except IntegrityError:  # another editor added the same URL a moment ago: use theirs
             return Source.objects.get(url=normalized), False
         if capture:
@@ -47,8 +63,15 @@ def find_or_create_source(*, url: str = "", by=None, kind: str = "news", publish
         raise SourceInvalid({"url": "Give a URL, or describe the offline source (title, note or a file)."})
     if document:
         accept_document(document)
-    source = Source.objects.create(kind=kind, publisher=publisher, title=title, note=note, created_by=by,
-                                   health=Source.Health.OFFLINE, **({"document": document} if document else {}))
+    source = Source.objects.create(
+        kind=kind,
+        publisher=publisher,
+        title=title,
+        note=note,
+        created_by=by,
+        health=Source.Health.OFFLINE,
+        **({"document": document} if document else {}),
+    )
     return source, True
 
 
@@ -57,8 +80,9 @@ def accept_document(document) -> None:
     name it by its allowlisted extension: upload_to draws the rest of the name at random, and the file is served
     with the allowlisted content type whatever the uploader called it."""
     try:
-        kind_of_file = check_document(name=document.name, size=document.size, stream=document,
-                                      max_bytes=settings.DOCUMENT_UPLOAD_MAX_BYTES)
+        kind_of_file = check_document(
+            name=document.name, size=document.size, stream=document, max_bytes=settings.DOCUMENT_UPLOAD_MAX_BYTES
+        )
     except UploadRefused as exc:
         raise SourceInvalid({"document": str(exc)}) from exc
     document.name = "document" + kind_of_file.extension
@@ -120,8 +144,11 @@ def clean_estimate(data: dict) -> dict:
 
 
 #: A passage is searched for in every capture of its source: its length bounds that work.
-EVIDENCE_LIMITS = {"passage": limits.EVIDENCE_PASSAGE_MAX_CHARS, "note": limits.EVIDENCE_PASSAGE_MAX_CHARS,
-                   "correction": limits.COMMENT_MAX_CHARS}
+EVIDENCE_LIMITS = {
+    "passage": limits.EVIDENCE_PASSAGE_MAX_CHARS,
+    "note": limits.EVIDENCE_PASSAGE_MAX_CHARS,
+    "correction": limits.COMMENT_MAX_CHARS,
+}
 
 
 def _check_lengths(**texts) -> None:
@@ -130,8 +157,17 @@ def _check_lengths(**texts) -> None:
 
 
 @transaction.atomic
-def add_evidence(*, claim: Claim, source: Source, by, stance: str = "supports", passage: str = "",
-                 note: str = "", correction: str = "", **estimate) -> Evidence:
+def add_evidence(
+    *,
+    claim: Claim,
+    source: Source,
+    by,
+    stance: str = "supports",
+    passage: str = "",
+    note: str = "",
+    correction: str = "",
+    **estimate,
+) -> Evidence:
     _check_lengths(passage=passage, note=note, correction=correction)
     if stance not in Evidence.Stance.values:
         raise SourceInvalid({"stance": f"Use one of: {', '.join(Evidence.Stance.values)}."})
@@ -142,8 +178,15 @@ def add_evidence(*, claim: Claim, source: Source, by, stance: str = "supports", 
     fields = clean_estimate(estimate)
     try:
         with transaction.atomic():
-            evidence = Evidence.objects.create(claim=claim, source=source, stance=stance, passage=passage.strip(),
-                                               note=note.strip(), created_by=by, **fields)
+            evidence = Evidence.objects.create(
+                claim=claim,
+                source=source,
+                stance=stance,
+                passage=passage.strip(),
+                note=note.strip(),
+                created_by=by,
+                **fields,
+            )
     except IntegrityError:  # the same add, sent twice at once: the other one passed the check above first
         raise SourceInvalid({"source": ALREADY_EVIDENCE}) from None
     changes = {"evidence": [None, f"{source} ({stance})"]}

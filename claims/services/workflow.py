@@ -15,8 +15,15 @@ from claims.services.history import record_event
 from claims.services.roles import actor_for
 from claims.workflow import PublicationRewritten, Status, Transition, TransitionRefused
 
-__all__ = ["PublicationRewritten", "TransitionOption", "TransitionRefused", "record_correction", "set_verdict",
-           "transition_claim", "transition_options"]
+__all__ = [
+    "PublicationRewritten",
+    "TransitionOption",
+    "TransitionRefused",
+    "record_correction",
+    "set_verdict",
+    "transition_claim",
+    "transition_options",
+]
 
 
 @dataclass(frozen=True)
@@ -31,9 +38,15 @@ class TransitionOption:
         return self.transition.target.value
 
 
-def claim_state(claim: Claim, *, verdict: str | None = None, rationale: str | None = None,
-                public_note: str | None = None, evidence_count: int | None = None,
-                names: dict[int, str] | None = None) -> workflow.ClaimState:
+def claim_state(
+    claim: Claim,
+    *,
+    verdict: str | None = None,
+    rationale: str | None = None,
+    public_note: str | None = None,
+    evidence_count: int | None = None,
+    names: dict[int, str] | None = None,
+) -> workflow.ClaimState:
     return workflow.ClaimState(
         status=Status(claim.status),
         verdict=claim.verdict if verdict is None else verdict,
@@ -64,15 +77,26 @@ def transition_options(*, claim: Claim, user, evidence_count: int | None = None)
 
 
 def _check_lengths(*, rationale: str | None, comment: str = "", public_note: str | None = None) -> None:
-    for text, limit, what in ((rationale, limits.RATIONALE_MAX_CHARS, _("The rationale")),
-                              (comment, limits.COMMENT_MAX_CHARS, _("The comment")),
-                              (public_note, limits.COMMENT_MAX_CHARS, _("The public note"))):
+    for text, limit, what in (
+        (rationale, limits.RATIONALE_MAX_CHARS, _("The rationale")),
+        (comment, limits.COMMENT_MAX_CHARS, _("The comment")),
+        (public_note, limits.COMMENT_MAX_CHARS, _("The public note")),
+    ):
         if message := limits.too_long(text, limit):
             raise TransitionRefused(f"{what}: {message}")
 
 
-def transition_claim(*, claim: Claim, to: str, by, verdict: str | None = None, rationale: str | None = None,
-                     comment: str = "", public_note: str | None = None, version: int | None = None) -> Claim:
+def transition_claim(
+    *,
+    claim: Claim,
+    to: str,
+    by,
+    verdict: str | None = None,
+    rationale: str | None = None,
+    comment: str = "",
+    public_note: str | None = None,
+    version: int | None = None,
+) -> Claim:
     """Move ``claim`` to status ``to`` as user ``by``; raise TransitionRefused with the reason if not allowed.
 
     ``comment`` is internal (the desk's); ``public_note`` is for readers: proposed with a verdict, shown with the
@@ -85,8 +109,16 @@ def transition_claim(*, claim: Claim, to: str, by, verdict: str | None = None, r
     ``version`` is the claim version the user's form was based on; a stale one raises StaleVersion, so a reviewer
     never publishes a verdict they have not seen.
     """
-    claim, rewritten = _transition(claim=claim, to=to, by=by, verdict=verdict, rationale=rationale, comment=comment,
-                                   public_note=public_note, version=version)
+    claim, rewritten = _transition(
+        claim=claim,
+        to=to,
+        by=by,
+        verdict=verdict,
+        rationale=rationale,
+        comment=comment,
+        public_note=public_note,
+        version=version,
+    )
     if rewritten is not None:
         raise rewritten
     return claim
@@ -104,15 +136,23 @@ def _transition(*, claim, to, by, verdict, rationale, comment, public_note, vers
     except ValueError:
         raise TransitionRefused(f"Unknown status {to!r}; use one of: {', '.join(s.value for s in Status)}.") from None
     before = {"verdict": claim.verdict, "rationale": claim.rationale, "public_note": claim.public_note}
-    after = {"verdict": claim.verdict if verdict is None else verdict,
-             "rationale": claim.rationale if rationale is None else rationale,
-             "public_note": claim.public_note if public_note is None else public_note.strip()}
+    after = {
+        "verdict": claim.verdict if verdict is None else verdict,
+        "rationale": claim.rationale if rationale is None else rationale,
+        "public_note": claim.public_note if public_note is None else public_note.strip(),
+    }
     if target in (Status.CORRECTED, Status.RETRACTED):
         after["public_note"] = (public_note or "").strip()  # each correction or retraction says its own why
     state = claim_state(claim, names=author_names(claim))  # as it stands: a publication compares with it
     try:
-        workflow.check_transition(state, target, actor_for(by), comment=comment,
-                                  public_note_sent=bool(public_note and public_note.strip()), **after)
+        workflow.check_transition(
+            state,
+            target,
+            actor_for(by),
+            comment=comment,
+            public_note_sent=bool(public_note and public_note.strip()),
+            **after,
+        )
     except workflow.PublicationRewritten as rewritten:
         _rewrite_proposal(claim, by=by, fields=rewritten.rewrites, values=after, comment=comment)
         return claim, rewritten
@@ -135,15 +175,35 @@ def _transition(*, claim, to, by, verdict, rationale, comment, public_note, vers
         claim.last_editor = by
         claim.mark_written(changed, by)
     claim.version += 1
-    claim.save(update_fields=["status", "verdict", "rationale", "public_note", "public_text_authors",
-                              "published_at", "last_editor", "version", "updated_at"])
+    claim.save(
+        update_fields=[
+            "status",
+            "verdict",
+            "rationale",
+            "public_note",
+            "public_text_authors",
+            "published_at",
+            "last_editor",
+            "version",
+            "updated_at",
+        ]
+    )
     action = "correction" if target == Status.CORRECTED else "transition"
     changes = {name: [before[name], after[name]] for name in ("rationale", "public_note") if name in changed}
     # Only what readers are meant to read goes into the event's public note; the comment stays internal.
     note = claim.public_note if target in workflow.PUBLIC_STATUSES else ""
-    record_event(claim=claim, actor=by, action=action, from_status=from_status, to_status=target.value,
-                 from_verdict=before["verdict"], to_verdict=claim.verdict, comment=comment, public_note=note,
-                 changes=changes)
+    record_event(
+        claim=claim,
+        actor=by,
+        action=action,
+        from_status=from_status,
+        to_status=target.value,
+        from_verdict=before["verdict"],
+        to_verdict=claim.verdict,
+        comment=comment,
+        public_note=note,
+        changes=changes,
+    )
     _after_public_change(claim)
     return claim, None
 
@@ -157,10 +217,26 @@ def _rewrite_proposal(claim: Claim, *, by, fields: list[str], values: dict, comm
     claim.last_editor = by
     claim.mark_written(fields, by)
     claim.version += 1
-    claim.save(update_fields=["verdict", "rationale", "public_note", "public_text_authors", "last_editor",
-                              "version", "updated_at"])
-    record_event(claim=claim, actor=by, action="edited", from_verdict=from_verdict, to_verdict=claim.verdict,
-                 changes=changes, comment=comment)
+    claim.save(
+        update_fields=[
+            "verdict",
+            "rationale",
+            "public_note",
+            "public_text_authors",
+            "last_editor",
+            "version",
+            "updated_at",
+        ]
+    )
+    record_event(
+        claim=claim,
+        actor=by,
+        action="edited",
+        from_verdict=from_verdict,
+        to_verdict=claim.verdict,
+        changes=changes,
+        comment=comment,
+    )
 
 
 @transaction.atomic
@@ -177,13 +253,25 @@ def set_verdict(*, claim: Claim, by, verdict: str, rationale: str, version: int 
     if (verdict, rationale) == (claim.verdict, claim.rationale):
         return claim
     from_verdict, from_rationale = claim.verdict, claim.rationale
-    claim.mark_written([name for name, old, new in (("verdict", from_verdict, verdict),
-                                                    ("rationale", from_rationale, rationale)) if old != new], by)
+    claim.mark_written(
+        [
+            name
+            for name, old, new in (("verdict", from_verdict, verdict), ("rationale", from_rationale, rationale))
+            if old != new
+        ],
+        by,
+    )
     claim.verdict, claim.rationale, claim.last_editor = verdict, rationale, by
     claim.version += 1
     claim.save(update_fields=["verdict", "rationale", "last_editor", "public_text_authors", "version", "updated_at"])
-    record_event(claim=claim, actor=by, action="edited", from_verdict=from_verdict, to_verdict=verdict,
-                 changes={"rationale": [from_rationale, rationale]})
+    record_event(
+        claim=claim,
+        actor=by,
+        action="edited",
+        from_verdict=from_verdict,
+        to_verdict=verdict,
+        changes={"rationale": [from_rationale, rationale]},
+    )
     return claim
 
 
@@ -201,8 +289,17 @@ def record_correction(*, claim: Claim, by, changes: dict, public_note: str) -> N
     if claim.status == Status.PUBLISHED:
         claim.status = Status.CORRECTED.value
     claim.save(update_fields=["status", "public_note", "public_text_authors", "updated_at"])
-    record_event(claim=claim, actor=by, action="correction", from_status=from_status, to_status=claim.status,
-                 from_verdict=claim.verdict, to_verdict=claim.verdict, changes=changes, public_note=claim.public_note)
+    record_event(
+        claim=claim,
+        actor=by,
+        action="correction",
+        from_status=from_status,
+        to_status=claim.status,
+        from_verdict=claim.verdict,
+        to_verdict=claim.verdict,
+        changes=changes,
+        public_note=claim.public_note,
+    )
     _after_public_change(claim)
 
 

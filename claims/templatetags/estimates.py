@@ -12,9 +12,18 @@ register = template.Library()
 def estimates_chart(claim, evidence=None):
     """`evidence` defaults to all of the claim's evidence; the public page passes only what it shows."""
     rows = list(evidence if evidence is not None else claim.evidence.select_related("source"))
-    estimates = [Estimate(label=_label(e.source), value=e.estimate_value, lower=e.estimate_lower,
-                          upper=e.estimate_upper, approximate=e.estimate_approximate, stance=e.stance)
-                 for e in rows if e.has_estimate]
+    estimates = [
+        Estimate(
+            label=_label(e.source),
+            value=e.estimate_value,
+            lower=e.estimate_lower,
+            upper=e.estimate_upper,
+            approximate=e.estimate_approximate,
+            stance=e.stance,
+        )
+        for e in rows
+        if e.has_estimate
+    ]
     units = {e.estimate_unit for e in rows if e.has_estimate and e.estimate_unit}
     return {"chart": layout(estimates, unit=", ".join(sorted(units))), "claim": claim}
 

@@ -19,9 +19,13 @@ def _number(value: Decimal | None) -> str:
 @register.filter
 def evidence_values(evidence: Evidence) -> dict:
     return {
-        "stance": evidence.stance, "passage": evidence.passage, "note": evidence.note,
-        "estimate_value": _number(evidence.estimate_value), "estimate_lower": _number(evidence.estimate_lower),
-        "estimate_upper": _number(evidence.estimate_upper), "estimate_unit": evidence.estimate_unit,
+        "stance": evidence.stance,
+        "passage": evidence.passage,
+        "note": evidence.note,
+        "estimate_value": _number(evidence.estimate_value),
+        "estimate_lower": _number(evidence.estimate_lower),
+        "estimate_upper": _number(evidence.estimate_upper),
+        "estimate_unit": evidence.estimate_unit,
         "estimate_approximate": evidence.estimate_approximate,
     }
 

@@ -9,8 +9,14 @@ from claims.models import Claim, ClaimLink, Evidence
 from tests.api.test_claimreview_parsing import GOOGLE_EN, SCHEMA_ORG_AR
 from tests.factories import ArticleFactory, EvidenceFactory, SourceFactory
 
-DESK_LISTS = ["/api/v1/articles/", "/api/v1/claims/", "/api/v1/entities/", "/api/v1/sources/", "/api/v1/evidence/",
-              "/api/v1/claim-links/"]
+DESK_LISTS = [
+    "/api/v1/articles/",
+    "/api/v1/claims/",
+    "/api/v1/entities/",
+    "/api/v1/sources/",
+    "/api/v1/evidence/",
+    "/api/v1/claim-links/",
+]
 
 
 @pytest.mark.parametrize("endpoint", DESK_LISTS)
@@ -40,16 +46,18 @@ def test_import_from_a_json_body_reports_each_record(api):
 def test_import_from_an_uploaded_file_is_idempotent(api):
     def upload():
         payload = json.dumps(GOOGLE_EN, ensure_ascii=False).encode()
-        return api.post("/api/v1/claimreview/import/", {"file": SimpleUploadedFile("r.json", payload)},
-                        format="multipart").json()["counts"]
+        return api.post(
+            "/api/v1/claimreview/import/", {"file": SimpleUploadedFile("r.json", payload)}, format="multipart"
+        ).json()["counts"]
 
     assert upload() == {"imported": 1, "unchanged": 0, "error": 0}
     assert upload() == {"imported": 0, "unchanged": 1, "error": 0}
 
 
 def test_import_of_a_file_that_is_not_json_is_a_400(api):
-    response = api.post("/api/v1/claimreview/import/", {"file": SimpleUploadedFile("r.json", b"<html>")},
-                        format="multipart")
+    response = api.post(
+        "/api/v1/claimreview/import/", {"file": SimpleUploadedFile("r.json", b"<html>")}, format="multipart"
+    )
     assert response.status_code == 400 and "not UTF-8 JSON" in response.json()["detail"]
 
 
@@ -108,8 +116,11 @@ def test_creating_a_claim_through_the_api_suggests_similar_ones(api, demo, celer
 
     text = "زار حفتر موسكو عام 2018 والتقى وزير الدفاع الروسي سيرغي شويغو"
     article = ArticleFactory(text=text)
-    response = api.post("/api/v1/claims/", {"article": article.pk, "selector": {"exact": text},
-                                            "statement": text, "kind": "meeting"}, format="json")
+    response = api.post(
+        "/api/v1/claims/",
+        {"article": article.pk, "selector": {"exact": text}, "statement": text, "kind": "meeting"},
+        format="json",
+    )
     assert response.status_code == 201
     # Scored by the worker after the request committed, not inside it.
     assert wait_for(lambda: ClaimLink.objects.filter(to_claim_id=response.json()["id"]).exists())
@@ -117,8 +128,9 @@ def test_creating_a_claim_through_the_api_suggests_similar_ones(api, demo, celer
 
 def test_stale_claim_edit_is_a_409_with_the_current_claim(api, demo):
     claim = Claim.objects.filter(status="draft").first()
-    response = api.patch(f"/api/v1/claims/{claim.pk}/", {"statement": "x", "version": claim.version - 1 or 99},
-                         format="json")
+    response = api.patch(
+        f"/api/v1/claims/{claim.pk}/", {"statement": "x", "version": claim.version - 1 or 99}, format="json"
+    )
     assert response.status_code == 409 and response.json()["current"]["id"] == claim.pk
 
 

@@ -39,8 +39,17 @@ def test_the_url_length_message_is_in_the_users_language():
     assert "11425" in str(refused.value) and "الحد الأقصى" in str(refused.value)
 
 
-@pytest.mark.parametrize("path", ["/api/v1/articles/", "/api/v1/claims/", "/api/v1/sources/", "/api/v1/entities/",
-                                  "/api/v1/evidence/", "/api/v1/claimreview/import/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/articles/",
+        "/api/v1/claims/",
+        "/api/v1/sources/",
+        "/api/v1/entities/",
+        "/api/v1/evidence/",
+        "/api/v1/claimreview/import/",
+    ],
+)
 def test_a_deeply_nested_json_body_is_a_400_on_every_post(api, path):
     body = "[" * 100_000 + "]" * 100_000
     response = api.post(path, body, content_type="application/json")
@@ -74,8 +83,13 @@ def test_a_deeply_nested_patch_is_a_400(api):
 
 def test_attendees_given_as_a_string_are_refused(api, editor):
     article = ArticleFactory()
-    body = {"article": article.pk, "selector": {"start": 0, "end": 10}, "statement": "They met.", "kind": "meeting",
-            "details": {"attendees": "Haftar and Putin"}}
+    body = {
+        "article": article.pk,
+        "selector": {"start": 0, "end": 10},
+        "statement": "They met.",
+        "kind": "meeting",
+        "details": {"attendees": "Haftar and Putin"},
+    }
     response = api.post("/api/v1/claims/", body, format="json")
     assert response.status_code == 400
     assert "attendees" in response.json()
@@ -83,8 +97,13 @@ def test_attendees_given_as_a_string_are_refused(api, editor):
 
 def test_details_given_as_a_string_are_refused(api):
     article = ArticleFactory()
-    body = {"article": article.pk, "selector": {"start": 0, "end": 10}, "statement": "They met.", "kind": "meeting",
-            "details": "in Moscow"}
+    body = {
+        "article": article.pk,
+        "selector": {"start": 0, "end": 10},
+        "statement": "They met.",
+        "kind": "meeting",
+        "details": "in Moscow",
+    }
     response = api.post("/api/v1/claims/", body, format="json")
     assert response.status_code == 400
     assert "details" in response.json()
@@ -92,8 +111,9 @@ def test_details_given_as_a_string_are_refused(api):
 
 def test_patching_an_article_text_with_another_field_changes_both(api):
     article = ArticleFactory(text="First text.")
-    response = api.patch(f"/api/v1/articles/{article.pk}/", {"text": "Second text.", "title": "New title"},
-                         format="json")
+    response = api.patch(
+        f"/api/v1/articles/{article.pk}/", {"text": "Second text.", "title": "New title"}, format="json"
+    )
     assert response.status_code == 200, response.content
     article.refresh_from_db()
     assert (article.title, article.text, article.revision_number) == ("New title", "Second text.", 2)
@@ -129,8 +149,15 @@ def test_an_id_filter_too_large_for_the_database_is_a_400(api, value):
     assert "claim" in response.json()
 
 
-@pytest.mark.parametrize("path, name", [("/api/v1/claims/", "article"), ("/api/v1/evidence/", "claim"),
-                                        ("/api/v1/evidence/", "source"), ("/api/v1/public/claims/", "article")])
+@pytest.mark.parametrize(
+    "path, name",
+    [
+        ("/api/v1/claims/", "article"),
+        ("/api/v1/evidence/", "claim"),
+        ("/api/v1/evidence/", "source"),
+        ("/api/v1/public/claims/", "article"),
+    ],
+)
 def test_a_model_id_filter_too_large_for_the_database_is_a_400(api, path, name):
     response = api.get(path, {name: "99999999999999999999"})
     assert response.status_code == 400
@@ -145,6 +172,7 @@ def test_evidence_filtered_by_claim_lists_that_claims_evidence(api):
 
 
 def test_entity_names_with_a_nul_character_are_refused(api):
-    response = api.post("/api/v1/entities/", {"kind": "person", "name": "Haftar", "names": {"e\u0000n": "Haftar"}},
-                        format="json")
+    response = api.post(
+        "/api/v1/entities/", {"kind": "person", "name": "Haftar", "names": {"e\u0000n": "Haftar"}}, format="json"
+    )
     assert response.status_code == 400

@@ -22,8 +22,15 @@ LIST = "/api/v1/public/claims/"
 def meeting(**fields):
     claim = make_claim(kind="meeting", details={"date": "2020-01-15"}, **fields)
     for order, entity in enumerate([EntityFactory(name="Haftar"), EntityFactory(name="Prigozhin")]):
-        Attendee.objects.create(claim=claim, entity=entity, role="host" if order == 0 else "guest", order=order,
-                                status="confirmed", evidence_note=f"note {order}", name="" if order else "Khalifa")
+        Attendee.objects.create(
+            claim=claim,
+            entity=entity,
+            role="host" if order == 0 else "guest",
+            order=order,
+            status="confirmed",
+            evidence_note=f"note {order}",
+            name="" if order else "Khalifa",
+        )
         claim.entities.add(entity)
     return claim
 
@@ -35,8 +42,16 @@ def reference(claim, request) -> dict:
     details = dict(claim.details)
     if claim.kind == Claim.Kind.MEETING:
         details["attendees"] = [
-            {"entity": a.entity_id, "name": a.name or a.entity.name, "role": a.role, "status": a.status,
-             "entity_name": a.entity.name, "evidence_note": a.evidence_note} for a in claim.attendees.all()]
+            {
+                "entity": a.entity_id,
+                "name": a.name or a.entity.name,
+                "role": a.role,
+                "status": a.status,
+                "entity_name": a.entity.name,
+                "evidence_note": a.evidence_note,
+            }
+            for a in claim.attendees.all()
+        ]
     data["details"] = details
     data["public_url"] = request.build_absolute_uri(claim.public_url) if claim.public_url else None
     return data

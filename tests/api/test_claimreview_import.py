@@ -44,8 +44,11 @@ def test_importing_the_same_records_twice_changes_nothing(imported, editor):
 
 
 def test_malformed_records_are_reported_and_the_rest_import(editor):
-    data = [{"text": None, "claimReview": [{"url": "https://a.example/1"}]}, GOOGLE_EN["claims"][0],
-            {"text": "x", "claimDate": "yesterday", "claimReview": [{"url": "https://a.example/2"}]}]
+    data = [
+        {"text": None, "claimReview": [{"url": "https://a.example/1"}]},
+        GOOGLE_EN["claims"][0],
+        {"text": "x", "claimDate": "yesterday", "claimReview": [{"url": "https://a.example/2"}]},
+    ]
     outcomes = import_claimreview(data=data, by=editor)
     assert [o.outcome for o in outcomes] == ["error", "imported", "error"]
     assert "claimDate is not a date" in outcomes[2].reason
@@ -53,7 +56,10 @@ def test_malformed_records_are_reported_and_the_rest_import(editor):
 
 
 def test_unmapped_rating_imports_without_a_verdict(editor):
-    record = {"text": "ادعاء", "claimReview": [{"url": "https://a.example/3", "textualRating": "النتيجة لم تحسم بعد عند الفريق"}]}
+    record = {
+        "text": "ادعاء",
+        "claimReview": [{"url": "https://a.example/3", "textualRating": "النتيجة لم تحسم بعد عند الفريق"}],
+    }
     [outcome] = import_claimreview(data=[record], by=editor)
     claim = Claim.objects.get(pk=outcome.claim)
     assert outcome.outcome == "imported" and claim.verdict == "" and claim.status == "researching"

@@ -9,21 +9,33 @@ SCHEMA_ORG_AR = {
     "claimReviewed": "حفتر التقى وزير الدفاع الروسي في موسكو عام 2018",
     "datePublished": "2024-05-02",
     "author": {"@type": "Organization", "name": "مرصد التحقق", "url": "https://factcheck.example/"},
-    "reviewRating": {"@type": "Rating", "ratingValue": 5, "bestRating": 5, "worstRating": 1,
-                     "alternateName": "صحيح"},
-    "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": "قناة ليبية"},
-                     "datePublished": "2024-04-30",
-                     "appearance": [{"@type": "CreativeWork", "url": "https://social.example/post/1"}]},
+    "reviewRating": {"@type": "Rating", "ratingValue": 5, "bestRating": 5, "worstRating": 1, "alternateName": "صحيح"},
+    "itemReviewed": {
+        "@type": "Claim",
+        "author": {"@type": "Person", "name": "قناة ليبية"},
+        "datePublished": "2024-04-30",
+        "appearance": [{"@type": "CreativeWork", "url": "https://social.example/post/1"}],
+    },
     "inLanguage": "ar",
 }
 
 GOOGLE_EN = {
     "claims": [
-        {"text": "Europe lost all electricity on Monday.", "claimant": "x.com", "claimDate": "2025-04-28T19:23:46Z",
-         "claimReview": [{"publisher": {"name": "Checker", "site": "checker.example"},
-                          "url": "https://checker.example/blackout", "title": "Only some countries lost power",
-                          "reviewDate": "2025-04-28T20:00:00Z", "textualRating": "Partly false",
-                          "languageCode": "en"}]},
+        {
+            "text": "Europe lost all electricity on Monday.",
+            "claimant": "x.com",
+            "claimDate": "2025-04-28T19:23:46Z",
+            "claimReview": [
+                {
+                    "publisher": {"name": "Checker", "site": "checker.example"},
+                    "url": "https://checker.example/blackout",
+                    "title": "Only some countries lost power",
+                    "reviewDate": "2025-04-28T20:00:00Z",
+                    "textualRating": "Partly false",
+                    "languageCode": "en",
+                }
+            ],
+        },
     ],
     "nextPageToken": "abc",
 }
@@ -88,8 +100,10 @@ def test_malformed_records_are_reported_one_by_one_and_the_rest_read():
 
 
 def test_graph_of_json_ld_nodes_keeps_only_claimreviews():
-    data = {"@context": "https://schema.org", "@graph": [{"@type": "WebPage", "url": "https://x.example"},
-                                                          SCHEMA_ORG_AR]}
+    data = {
+        "@context": "https://schema.org",
+        "@graph": [{"@type": "WebPage", "url": "https://x.example"}, SCHEMA_ORG_AR],
+    }
     result = parse_claimreview(data)
     assert len(result.records) == 1 and not result.errors
 

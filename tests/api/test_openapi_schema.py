@@ -42,15 +42,24 @@ ROWS = {
     "/api/v1/sources/": Source.objects.all,
 }
 #: The rows a body refers to by id.
-REFERENCES = {"article": Article.objects.all, "claim": Claim.objects.all, "source": Source.objects.all,
-              "claimant_entity": Entity.objects.all}
+REFERENCES = {
+    "article": Article.objects.all,
+    "claim": Claim.objects.all,
+    "source": Source.objects.all,
+    "claimant_entity": Entity.objects.all,
+}
 
 
 def test_schema_validates_without_warnings(tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
     text = (tmp_path / "schema.yml").read_text()
-    for documented in ("/api/v1/claimreview/import/", "/api/v1/public/claimreview/", "meeting details",
-                       "Conflict", "/api/v1/claim-links/{id}/decision/"):
+    for documented in (
+        "/api/v1/claimreview/import/",
+        "/api/v1/public/claimreview/",
+        "meeting details",
+        "Conflict",
+        "/api/v1/claim-links/{id}/decision/",
+    ):
         assert documented in text
 
 
@@ -72,8 +81,13 @@ def fuzzed_desk(demo, editor, monkeypatch):
         run_similar(claim_id=claim.pk)
     assert ClaimLink.objects.exists()
     source = Source.objects.exclude(url="").first()
-    Capture.objects.create(source=source, requested_url=source.url, state="done", http_status=200,
-                           warc=ContentFile(gzip.compress(b"WARC/1.1\r\n\r\n"), name="fuzzed.warc.gz"))
+    Capture.objects.create(
+        source=source,
+        requested_url=source.url,
+        state="done",
+        http_status=200,
+        warc=ContentFile(gzip.compress(b"WARC/1.1\r\n\r\n"), name="fuzzed.warc.gz"),
+    )
     return Token.objects.create(user=editor).key
 
 
@@ -105,8 +119,9 @@ def _fuzz_operation(operation, headers: dict) -> tuple[collections.Counter, str 
     references = {name: list(rows().values_list("pk", flat=True)[:20]) for name, rows in REFERENCES.items()}
 
     @given(case=operation.as_strategy(), real=st.booleans(), pick=st.integers(0, 19))
-    @settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     def check(case, real, pick):
         if real:  # half the examples name real rows, in the path and in the body, to reach the logic
             _use_real_rows(case, ids, references, pick)
@@ -114,8 +129,9 @@ def _fuzz_operation(operation, headers: dict) -> tuple[collections.Counter, str 
         # crashes and every answer has a documented status and a body that matches the schema.
         response = case.call(headers=headers)
         codes[response.status_code] += 1
-        case.validate_response(response, excluded_checks=[positive_data_acceptance], headers=headers,
-                               transport_kwargs={"headers": headers})
+        case.validate_response(
+            response, excluded_checks=[positive_data_acceptance], headers=headers, transport_kwargs={"headers": headers}
+        )
 
     try:
         check()
@@ -144,10 +160,17 @@ def _use_real_rows(case, ids: list[int], references: dict, pick: int) -> None:
 
 
 def _report(answers: dict, seconds: dict) -> str:
-    lines = [f"{label}: {sum(codes.values())} examples in {seconds[label]:.1f} s {dict(sorted(codes.items()))}"
-             for label, codes in answers.items()]
-    return "\n".join([*lines, f"{len(answers)} operations, {sum(sum(c.values()) for c in answers.values())} "
-                      f"examples, {sum(seconds.values()):.0f} s on {connection.vendor}"])
+    lines = [
+        f"{label}: {sum(codes.values())} examples in {seconds[label]:.1f} s {dict(sorted(codes.items()))}"
+        for label, codes in answers.items()
+    ]
+    return "\n".join(
+        [
+            *lines,
+            f"{len(answers)} operations, {sum(sum(c.values()) for c in answers.values())} "
+            f"examples, {sum(seconds.values()):.0f} s on {connection.vendor}",
+        ]
+    )
 
 
 @pytest.mark.slow
@@ -158,8 +181,11 @@ def test_schemathesis_reaches_every_operation_and_finds_no_server_error(fuzzed_d
     assert not failures, "\n\n".join(failures)
     throttled = [label for label, codes in answers.items() if codes[429]]
     assert not throttled, f"throttled, so not tested: {throttled}"
-    unreached = [label for label, codes in answers.items()
-                 if sum(n for code, n in codes.items() if code != 404) < min(REACHED, sum(codes.values()))]
+    unreached = [
+        label
+        for label, codes in answers.items()
+        if sum(n for code, n in codes.items() if code != 404) < min(REACHED, sum(codes.values()))
+    ]
     assert not unreached, f"never got past the path's 404: {unreached}"
 
 
@@ -170,8 +196,20 @@ def test_schemathesis_run_on_sqlite_too():
     limits differ (an integer past 64 bits is an OverflowError there, a 500; PostgreSQL refuses a NUL)."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TEST_DATABASE_NAME")}
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rP",
-         f"{__file__}::test_schemathesis_reaches_every_operation_and_finds_no_server_error"],
-        env=env, capture_output=True, text=True, timeout=900)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-rP",
+            f"{__file__}::test_schemathesis_reaches_every_operation_and_finds_no_server_error",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert run.returncode == 0, run.stdout[-20000:] + run.stderr[-5000:]
     print(run.stdout[-6000:])

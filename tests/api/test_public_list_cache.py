@@ -1,7 +1,6 @@
 """The public claims list is cached serialized: a repeated page costs no query, answers If-None-Match with 304,
 and shows every change to what it lists (a publication, a correction, evidence, an entity's new name) at once."""
 
-
 import pytest
 from rest_framework.throttling import AnonRateThrottle
 
@@ -30,8 +29,14 @@ def on_commit(django_capture_on_commit_callbacks):
 def meeting(**fields):
     claim = make_claim(kind="meeting", details={"date": "2020-01-15"}, **fields)
     for order, entity in enumerate([EntityFactory(name="Haftar"), EntityFactory(name="Prigozhin")]):
-        Attendee.objects.create(claim=claim, entity=entity, role="host" if order == 0 else "guest", order=order,
-                                status="confirmed", evidence_note=f"note {order}")
+        Attendee.objects.create(
+            claim=claim,
+            entity=entity,
+            role="host" if order == 0 else "guest",
+            order=order,
+            status="confirmed",
+            evidence_note=f"note {order}",
+        )
         claim.entities.add(entity)
     return claim
 
@@ -82,7 +87,7 @@ def test_an_indented_page_has_its_own_entry(client):
     make_claim()
     indented = client.get(LIST, headers={"accept": "application/json; indent=4"})
     assert indented.content.startswith(b'{\n    "count"')
-    assert not client.get(LIST).content.startswith(b'{\n')
+    assert not client.get(LIST).content.startswith(b"{\n")
 
 
 def test_the_browsable_api_is_not_cached_for_json_readers(client):
@@ -106,8 +111,9 @@ def test_a_publication_shows_at_once_and_drafts_never_do(client, editor, reviewe
     proposed = ClaimFactory(statement="Proposed", created_by=editor, last_editor=editor)
     EvidenceFactory(claim=proposed)
     with on_commit():
-        proposed = transition_claim(claim=proposed, to="in_review", by=editor, verdict="false",
-                                    rationale="The ministry's own figure is lower.")
+        proposed = transition_claim(
+            claim=proposed, to="in_review", by=editor, verdict="false", rationale="The ministry's own figure is lower."
+        )
     assert statements(client) == ["Old"]
     with on_commit():
         transition_claim(claim=proposed, to="published", by=reviewer, comment="Approved.")
@@ -119,11 +125,20 @@ def test_a_correction_of_the_verdict_shows_at_once(client, reviewer, on_commit):
     claim = make_claim(verdict="false")
     assert client.get(LIST).json()["results"][0]["verdict"] == "false"
     with on_commit():
-        transition_claim(claim=claim, to="corrected", by=reviewer, verdict="misleading",
-                         rationale="A second count was published.", public_note="Newer figures.")
+        transition_claim(
+            claim=claim,
+            to="corrected",
+            by=reviewer,
+            verdict="misleading",
+            rationale="A second count was published.",
+            public_note="Newer figures.",
+        )
     shown = client.get(LIST).json()["results"][0]
     assert (shown["status"], shown["verdict"], shown["rationale"]) == (
-        "corrected", "misleading", "A second count was published.")
+        "corrected",
+        "misleading",
+        "A second count was published.",
+    )
 
 
 def test_an_evidence_correction_shows_at_once(client, reviewer, on_commit):
@@ -140,25 +155,38 @@ def test_a_statement_correction_shows_at_once(client, reviewer, on_commit):
     claim = make_claim(statement="Before")
     assert statements(client) == ["Before"]
     with on_commit():
-        update_claim(claim_id=claim.pk, by=reviewer, version=claim.version, statement="After",
-                     correction="Reworded the statement.")
+        update_claim(
+            claim_id=claim.pk,
+            by=reviewer,
+            version=claim.version,
+            statement="After",
+            correction="Reworded the statement.",
+        )
     assert statements(client) == ["After"]
 
 
 def test_a_new_attendee_note_or_entity_list_shows_at_once(client, reviewer, on_commit):
     claim = meeting()
-    attendees = [{"entity": a.entity_id, "role": a.role, "status": a.status, "evidence_note": "new note"}
-                 for a in claim.attendees.all()]
+    attendees = [
+        {"entity": a.entity_id, "role": a.role, "status": a.status, "evidence_note": "new note"}
+        for a in claim.attendees.all()
+    ]
     with on_commit():
-        update_claim(claim_id=claim.pk, by=reviewer, version=claim.version, attendees=attendees,
-                     correction="Cited the minutes.")
+        update_claim(
+            claim_id=claim.pk, by=reviewer, version=claim.version, attendees=attendees, correction="Cited the minutes."
+        )
     shown = client.get(LIST).json()["results"][0]
     assert {a["evidence_note"] for a in shown["details"]["attendees"]} == {"new note"}
     claim.refresh_from_db()
     other = EntityFactory()
     with on_commit():
-        update_claim(claim_id=claim.pk, by=reviewer, version=claim.version, entities=[other],
-                     correction="Named the right person.")
+        update_claim(
+            claim_id=claim.pk,
+            by=reviewer,
+            version=claim.version,
+            entities=[other],
+            correction="Named the right person.",
+        )
     assert client.get(LIST).json()["results"][0]["entities"] == [other.pk]
     # Both are public corrections, each with its note and what changed.
     corrections = list(claim.events.filter(action="correction").order_by("at", "id"))
@@ -166,18 +194,22 @@ def test_a_new_attendee_note_or_entity_list_shows_at_once(client, reviewer, on_c
     assert "attendees" in corrections[0].changes and "entities" in corrections[1].changes
 
 
-def test_claims_re_anchored_to_an_article_s_new_text_show_at_once_when_a_reviewer_accepts_it(client, api, api_as,
-                                                                                           on_commit):
+def test_claims_re_anchored_to_an_article_s_new_text_show_at_once_when_a_reviewer_accepts_it(
+    client, api, api_as, on_commit
+):
     claim = make_claim()
     start = client.get(LIST).json()["results"][0]["selector"]["start"]
     with on_commit():
-        response = api.patch(f"/api/v1/articles/{claim.article_id}/", {"text": "A new first line.\n" + claim.article.text})
+        response = api.patch(
+            f"/api/v1/articles/{claim.article_id}/", {"text": "A new first line.\n" + claim.article.text}
+        )
     assert response.status_code == 200
     unreviewed = client.get(LIST).json()["results"][0]  # readers keep the reviewed revision
     assert unreviewed["selector"]["start"] == start and unreviewed["revision"] == 1
     with on_commit():
         accepted = api_as(UserFactory(username="rev2", role="reviewer")).post(
-            f"/api/v1/articles/{claim.article_id}/accept-revision/", {"revision": 2})
+            f"/api/v1/articles/{claim.article_id}/accept-revision/", {"revision": 2}
+        )
     assert accepted.status_code == 200
     shown = client.get(LIST).json()["results"][0]
     assert shown["selector"]["start"] == start + len("A new first line.\n") and shown["revision"] == 2

@@ -30,8 +30,7 @@ def big_desk(demo):
 
 
 @pytest.mark.parametrize("endpoint", list(ENDPOINTS))
-def test_a_list_page_costs_the_same_queries_at_5_and_50_rows(api, big_desk, endpoint,
-                                                              django_assert_max_num_queries):
+def test_a_list_page_costs_the_same_queries_at_5_and_50_rows(api, big_desk, endpoint, django_assert_max_num_queries):
     for size in (5, 50):
         with django_assert_max_num_queries(ENDPOINTS[endpoint]):
             response = api.get(f"{endpoint}?page_size={size}")

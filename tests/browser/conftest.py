@@ -7,8 +7,14 @@ import pytest
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run under one unless told.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 DEMO_PASSWORD = "demo-pass-123"  # the password the shared `demo` fixture gives the demo accounts
 
 
@@ -24,8 +30,7 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB",
-                                  base_url=live_server.url)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB", base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

@@ -15,8 +15,12 @@ from tests.httpserver import server  # noqa: F401 (fixture)
 pytestmark = pytest.mark.browser
 
 
-def test_capture_state_turns_from_queued_to_captured_on_the_open_page(editor_page, demo, server,  # noqa: F811
-                                                                      fetch_settings):  # noqa: F811
+def test_capture_state_turns_from_queued_to_captured_on_the_open_page(
+    editor_page,
+    demo,
+    server,  # noqa: F811
+    fetch_settings,  # noqa: F811
+):
     page = editor_page
     claim = ClaimFactory(article=demo, kind="quantity", statement="About 2,000 Wagner fighters are in Libya.")
     url = server.route("/report", body=english_page("Around 2,000 Wagner fighters were in Libya."))

@@ -19,7 +19,7 @@ WIDTHS = {"": (1280, 900), "-phone": (390, 844)}
 def claim_page(browser, live_server, transactional_db, demo):
     cache.clear()
     forget_local_pages()
-    claim = (Claim.objects.published().annotate(n=Count("evidence")).order_by("-n", "pk").first())
+    claim = Claim.objects.published().annotate(n=Count("evidence")).order_by("-n", "pk").first()
     with translation.override("en"):
         path = claim.public_url
     return claim, path
@@ -27,8 +27,7 @@ def claim_page(browser, live_server, transactional_db, demo):
 
 @pytest.mark.parametrize("language", ["ar", "en"])
 @pytest.mark.parametrize("suffix", list(WIDTHS))
-def test_claim_page_reads_in_both_directions_on_desktop_and_phone(browser, live_server, claim_page, language,
-                                                                     suffix):
+def test_claim_page_reads_in_both_directions_on_desktop_and_phone(browser, live_server, claim_page, language, suffix):
     claim, path = claim_page
     width, height = WIDTHS[suffix]
     context = browser.new_context(viewport={"width": width, "height": height}, base_url=live_server.url)

@@ -24,7 +24,7 @@ def save_and_find_claim(page, article):
     page.wait_for_url("**/#claim-*")
     claim = Claim.objects.exclude(pk__in=before).get()
     expect(page.locator(f'mark[data-claims~="{claim.pk}"]').first).to_be_visible()
-    assert article.text[claim.start:claim.end] == claim.exact
+    assert article.text[claim.start : claim.end] == claim.exact
     return claim
 
 
@@ -80,8 +80,11 @@ def test_meeting_claim_gets_three_attendees_from_the_autocomplete(editor_page, d
     page.locator(".claim-form-panel [name=attendee_status]").first.select_option("confirmed")
     claim = save_and_find_claim(page, demo)
     attendees = list(claim.attendees.order_by("order").values_list("entity__name", "role", "status"))
-    assert attendees == [("Khalifa Haftar", "Libyan commander", "confirmed"),
-                         ("Sergei Shoigu", "", "unverified"), ("Valery Gerasimov", "", "unverified")]
+    assert attendees == [
+        ("Khalifa Haftar", "Libyan commander", "confirmed"),
+        ("Sergei Shoigu", "", "unverified"),
+        ("Valery Gerasimov", "", "unverified"),
+    ]
 
 
 def test_attendee_missing_from_the_desk_is_created_on_the_spot(editor_page, demo):
@@ -153,8 +156,11 @@ def test_positions_are_code_points_after_characters_outside_the_bmp(page, transa
     expect(page.locator("#id_start")).to_have_value(str(EMOJI_TEXT.index(phrase)))
     page.fill("#id_statement", "About 2000 people came.")
     claim = save_and_find_claim(page, article)
-    assert (claim.exact, claim.start, claim.end) == (phrase, EMOJI_TEXT.index(phrase),
-                                                      EMOJI_TEXT.index(phrase) + len(phrase))
+    assert (claim.exact, claim.start, claim.end) == (
+        phrase,
+        EMOJI_TEXT.index(phrase),
+        EMOJI_TEXT.index(phrase) + len(phrase),
+    )
 
 
 def test_clicking_a_highlight_focuses_its_claim_in_the_panel(editor_page, demo):

@@ -12,8 +12,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def proposed_claim(transactional_db, demo):
     editor = get_user_model().objects.get(username="editor")
-    claim = ClaimFactory(article=demo, created_by=editor, last_editor=editor,
-                         statement="About 2,000 Russian mercenaries are in Libya.")
+    claim = ClaimFactory(
+        article=demo, created_by=editor, last_editor=editor, statement="About 2,000 Russian mercenaries are in Libya."
+    )
     EvidenceFactory(claim=claim)
     return claim
 

@@ -50,8 +50,10 @@ def test_redirect_to_an_internal_address_is_refused_at_that_hop(server, internal
     with pytest.raises(UnsafeDestination) as caught:
         fetch(server.url("/start"), policy)
     assert "127.0.0.2" in caught.value.reason and "loopback" in caught.value.reason
-    assert caught.value.reason.startswith(f"The redirect to {internal_server.url('/admin')} was refused because the "
-                                          "address 127.0.0.2 is a loopback address")
+    assert caught.value.reason.startswith(
+        f"The redirect to {internal_server.url('/admin')} was refused because the "
+        "address 127.0.0.2 is a loopback address"
+    )
     assert internal_server.seen == []
 
 
@@ -90,8 +92,11 @@ def test_refused_redirect_target_is_recorded_in_the_chain_with_its_reason(server
     assert caught.value.redirect_chain == [
         (server.url("/start"), 301),
         (server.url("/next"), 302),
-        ("http://127.0.0.1:6379/", None, f"T{reason[1:]}; fetching it could reach another kind of service, so it is "
-                                         "refused."),
+        (
+            "http://127.0.0.1:6379/",
+            None,
+            f"T{reason[1:]}; fetching it could reach another kind of service, so it is refused.",
+        ),
     ]
 
 
@@ -109,8 +114,10 @@ def test_redirect_to_an_address_too_long_to_keep_is_refused_before_fetching_it(s
     with pytest.raises(InvalidURL) as caught:
         fetch(server.url("/start"), policy)
     target = server.url(long_path)
-    assert caught.value.reason.startswith(f"The redirect to {target[:200]}… ({len(target):,} characters) was refused"
-                                          f" because this address is {len(target)} characters long; the limit is 2000.")
+    assert caught.value.reason.startswith(
+        f"The redirect to {target[:200]}… ({len(target):,} characters) was refused"
+        f" because this address is {len(target)} characters long; the limit is 2000."
+    )
     assert caught.value.redirect_chain[-1][:2] == (target, None)
     assert server.hits(long_path) == 0
 

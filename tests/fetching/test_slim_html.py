@@ -6,19 +6,24 @@ from hypothesis import strategies as st
 
 from claims.fetching.extract import extract, slim_html
 
-ARTICLE = "".join(f"<p>Paragraph {n}: Haftar met the Russian defence minister in Moscow on the 7th.</p>"
-                  for n in range(12))
-LD_JSON = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
-           '"headline": "Haftar in Moscow", "author": {"@type": "Person", "name": "Samia Haddad"}, '
-           '"datePublished": "2026-11-02"}</script>')
+ARTICLE = "".join(
+    f"<p>Paragraph {n}: Haftar met the Russian defence minister in Moscow on the 7th.</p>" for n in range(12)
+)
+LD_JSON = (
+    '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
+    '"headline": "Haftar in Moscow", "author": {"@type": "Person", "name": "Samia Haddad"}, '
+    '"datePublished": "2026-11-02"}</script>'
+)
 
 
 def bloated_page(bulk_chars: int) -> str:
     script = "<script>var tracking = '" + "x" * bulk_chars + "';</script>"
     style = "<style>" + ".a{color:red}" * (bulk_chars // 13) + "</style>"
     image = '<img src="data:image/png;base64,' + "A" * bulk_chars + '">'
-    return (f"<html lang='en'><head><title>Haftar in Moscow</title>{LD_JSON}{style}{script}</head>"
-            f"<body>{script}<article><h1>Haftar in Moscow</h1>{image}{ARTICLE}</article>{script}</body></html>")
+    return (
+        f"<html lang='en'><head><title>Haftar in Moscow</title>{LD_JSON}{style}{script}</head>"
+        f"<body>{script}<article><h1>Haftar in Moscow</h1>{image}{ARTICLE}</article>{script}</body></html>"
+    )
 
 
 def test_a_short_page_is_read_as_it_is():

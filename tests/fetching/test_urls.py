@@ -54,8 +54,13 @@ def test_the_url_limit_is_the_length_of_every_url_column():
     from claims.fetching.urls import MAX_URL_LENGTH
     from claims.models import Article, Capture, Source
 
-    columns = [Source._meta.get_field("url"), Source._meta.get_field("original_url"), Article._meta.get_field("url"),
-               Capture._meta.get_field("requested_url"), Capture._meta.get_field("final_url")]
+    columns = [
+        Source._meta.get_field("url"),
+        Source._meta.get_field("original_url"),
+        Article._meta.get_field("url"),
+        Capture._meta.get_field("requested_url"),
+        Capture._meta.get_field("final_url"),
+    ]
     assert {column.max_length for column in columns} == {MAX_URL_LENGTH}
 
 
@@ -64,8 +69,9 @@ def test_an_address_longer_than_the_limit_as_typed_is_refused():
         validate_url("https://example.com/?q=" + "a" * 2000)
 
 
-@pytest.mark.parametrize("host", ["a" * 64 + ".example.org", ".".join(["a" * 60] * 5), "a..example.org",
-                                  "ع" * 60 + ".example.org"])
+@pytest.mark.parametrize(
+    "host", ["a" * 64 + ".example.org", ".".join(["a" * 60] * 5), "a..example.org", "ع" * 60 + ".example.org"]
+)
 def test_host_names_past_the_dns_limits_are_refused(host):
     with pytest.raises(InvalidURL):
         normalize_url(f"https://{host}/")

@@ -51,8 +51,10 @@ class _Pages(BaseHTTPRequestHandler):
         time.sleep(server.slow if self.path.startswith("/slow") else server.delay)
         with server.lock:
             server.current -= 1
-        body = f"<html><head><title>Page {self.path}</title></head><body><article><p>The page {self.path}. " \
-               f"{'Words of the story. ' * 40}</p></article></body></html>".encode()
+        body = (
+            f"<html><head><title>Page {self.path}</title></head><body><article><p>The page {self.path}. "
+            f"{'Words of the story. ' * 40}</p></article></body></html>".encode()
+        )
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -84,7 +86,9 @@ class Redis:
     def start(self):
         self.proc = subprocess.Popen(
             ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         wait_until(lambda: connects(self.port), 10, "redis-server did not start")
 
     def stop(self):
@@ -121,23 +125,61 @@ class Cluster:
 
     def spawn(self, name: str, *args: str) -> subprocess.Popen:
         with open(self.logs / f"{name}.log", "w") as log:  # the child keeps its own copy of the descriptor
-            proc = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                    start_new_session=True)
+            proc = subprocess.Popen(
+                args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         self.procs[name] = proc
         return proc
 
     def web(self, name: str, port: int) -> subprocess.Popen:
-        return self.spawn(name, sys.executable, "-m", "gunicorn", "project.wsgi", "--bind", f"127.0.0.1:{port}",
-                          "--workers", "1", "--threads", "4")
+        return self.spawn(
+            name,
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "project.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--threads",
+            "4",
+        )
 
     def worker(self, name: str, queues: str, concurrency: int) -> subprocess.Popen:
         """A Celery worker with the Procfile's (prefork) pool on the given queues."""
-        return self.spawn(name, sys.executable, "-m", "celery", "-A", "project", "worker", "-Q", queues,
-                          "--concurrency", str(concurrency), "-n", f"{name}@%h", "--loglevel", "INFO")
+        return self.spawn(
+            name,
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "project",
+            "worker",
+            "-Q",
+            queues,
+            "--concurrency",
+            str(concurrency),
+            "-n",
+            f"{name}@%h",
+            "--loglevel",
+            "INFO",
+        )
 
     def beat(self) -> subprocess.Popen:
-        return self.spawn("beat", sys.executable, "-m", "celery", "-A", "project", "beat", "--loglevel", "INFO",
-                          "--schedule", str(self.logs / "beat-schedule"))
+        return self.spawn(
+            "beat",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "project",
+            "beat",
+            "--loglevel",
+            "INFO",
+            "--schedule",
+            str(self.logs / "beat-schedule"),
+        )
 
     def log(self, name: str) -> str:
         return (self.logs / f"{name}.log").read_text(errors="replace")

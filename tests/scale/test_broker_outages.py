@@ -58,8 +58,13 @@ class SteadyFlow(threading.Thread):
                 return
             # kombu and redis raise many errors here; all mean "Redis is down".
             with contextlib.suppress(Exception), app.connection_for_write(self.redis_url) as connection:
-                app.send_task("claims.tasks.capture_source", args=[capture_id], queue="captures",
-                              connection=connection, retry=False)
+                app.send_task(
+                    "claims.tasks.capture_source",
+                    args=[capture_id],
+                    queue="captures",
+                    connection=connection,
+                    retry=False,
+                )
 
 
 def finished(log: str) -> int:
@@ -67,13 +72,22 @@ def finished(log: str) -> int:
 
 
 def probe(cluster, nodename: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "manage.py", "check_worker", "--name", nodename], cwd=ROOT,
-                          env=cluster.env, capture_output=True, text=True, timeout=180)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check_worker", "--name", nodename],
+        cwd=ROOT,
+        env=cluster.env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 def assert_consumes(cluster, name: str, *, since: int, outage: str) -> None:
-    wait_until(lambda: finished(cluster.log(name)) >= since + 3, RESUME_SECONDS,
-               lambda: f"{name} stopped consuming after the {outage} outage:\n{cluster.log(name)[-6000:]}")
+    wait_until(
+        lambda: finished(cluster.log(name)) >= since + 3,
+        RESUME_SECONDS,
+        lambda: f"{name} stopped consuming after the {outage} outage:\n{cluster.log(name)[-6000:]}",
+    )
 
 
 @pytest.fixture
@@ -112,8 +126,11 @@ def test_capture_workers_resume_consuming_after_every_kind_of_redis_outage(clust
             for name in WORKERS:
                 assert_consumes(cluster, name, since=before[name], outage=outage)
             for node in nodes.values():
-                wait_until(lambda n=node: probe(cluster, n).returncode == 0, 30,
-                           lambda n=node, o=outage: f"probe of {n} after the {o} outage: {probe(cluster, n)}")
+                wait_until(
+                    lambda n=node: probe(cluster, n).returncode == 0,
+                    30,
+                    lambda n=node, o=outage: f"probe of {n} after the {o} outage: {probe(cluster, n)}",
+                )
     finally:
         flow.stopping.set()
         flow.join(10)

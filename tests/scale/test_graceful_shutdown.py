@@ -31,8 +31,9 @@ def queue_capture(redis_url: str, url: str) -> tuple[Capture, str]:
     capture = Capture.objects.create(source=source, requested_url=url)
     task_id = str(uuid.uuid4())
     with app.connection_for_write(redis_url) as connection:
-        app.send_task("claims.tasks.capture_source", args=[capture.pk], queue="captures", task_id=task_id,
-                      connection=connection)
+        app.send_task(
+            "claims.tasks.capture_source", args=[capture.pk], queue="captures", task_id=task_id, connection=connection
+        )
     return capture, task_id
 
 
@@ -60,8 +61,11 @@ def test_sigterm_lets_the_running_capture_finish_and_leaves_the_queue_to_the_nex
     assert "/fast/2" not in pages.seen
 
     cluster.worker("second", "captures", concurrency=1)
-    wait_until(lambda: f"capture_source[{waiting_task}] succeeded" in cluster.log("second"), 60,
-               lambda: f"the next worker did not take the waiting capture: {cluster.log('second')}")
+    wait_until(
+        lambda: f"capture_source[{waiting_task}] succeeded" in cluster.log("second"),
+        60,
+        lambda: f"the next worker did not take the waiting capture: {cluster.log('second')}",
+    )
     assert Capture.objects.get(pk=waiting.pk).state == Capture.State.DONE
     assert Capture.objects.filter(state=Capture.State.DONE).count() == 2
     assert pages.seen.count("/slow/1") == 1

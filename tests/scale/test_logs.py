@@ -29,10 +29,19 @@ def cluster(start_cluster):
 
 
 def test_web_log_lines_are_json_with_the_request_id(cluster):
-    script = ("import django; django.setup(); from django.test import Client; "
-              "r = Client(HTTP_HOST='127.0.0.1').get('/no-such-page/', HTTP_X_REQUEST_ID='req-42'); print(r['X-Request-ID'])")
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=cluster.env, capture_output=True,
-                          text=True, timeout=60, check=True)
+    script = (
+        "import django; django.setup(); from django.test import Client; "
+        "r = Client(HTTP_HOST='127.0.0.1').get('/no-such-page/', HTTP_X_REQUEST_ID='req-42'); print(r['X-Request-ID'])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=cluster.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     assert done.stdout.strip() == "req-42"
     lines = json_lines(done.stderr)
     assert lines, done.stderr
@@ -41,8 +50,9 @@ def test_web_log_lines_are_json_with_the_request_id(cluster):
 
 
 def test_worker_log_lines_are_json_with_the_task_id(cluster):
-    stuck = Capture.objects.create(source=SourceFactory(url="http://127.0.0.1:9/lost"),
-                                   requested_url="http://127.0.0.1:9/lost")
+    stuck = Capture.objects.create(
+        source=SourceFactory(url="http://127.0.0.1:9/lost"), requested_url="http://127.0.0.1:9/lost"
+    )
     Capture.objects.filter(pk=stuck.pk).update(queued_at=timezone.now() - timedelta(hours=1))
     cluster.worker("other", "default", concurrency=1)
     task_id = str(uuid.uuid4())

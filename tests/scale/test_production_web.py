@@ -18,15 +18,40 @@ HOST = "desk.example.org"
 
 @pytest.fixture
 def web(start_cluster, tmp_path):
-    cluster = start_cluster(DEBUG="0", SECRET_KEY="a-long-random-production-secret-" + "x" * 40,
-                      ALLOWED_HOSTS=HOST, CSRF_TRUSTED_ORIGINS=f"https://{HOST}", SITE_URL=f"https://{HOST}",
-                      BEHIND_TLS_PROXY="1", LOG_FORMAT="json")
+    cluster = start_cluster(
+        DEBUG="0",
+        SECRET_KEY="a-long-random-production-secret-" + "x" * 40,
+        ALLOWED_HOSTS=HOST,
+        CSRF_TRUSTED_ORIGINS=f"https://{HOST}",
+        SITE_URL=f"https://{HOST}",
+        BEHIND_TLS_PROXY="1",
+        LOG_FORMAT="json",
+    )
     for step in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
-        subprocess.run([sys.executable, "manage.py", *step], cwd=ROOT, env=cluster.env, check=True,
-                       capture_output=True, timeout=300)
+        subprocess.run(
+            [sys.executable, "manage.py", *step],
+            cwd=ROOT,
+            env=cluster.env,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
     port = free_port()
-    cluster.spawn("web", sys.executable, "-m", "gunicorn", "project.wsgi", "--bind", f"127.0.0.1:{port}",
-                  "--workers", "1", "--threads", "4", "--graceful-timeout", "30")
+    cluster.spawn(
+        "web",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "project.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "1",
+        "--threads",
+        "4",
+        "--graceful-timeout",
+        "30",
+    )
     wait_until(lambda: connects(port), 30, lambda: cluster.log("web"))
     return f"http://127.0.0.1:{port}", cluster, tmp_path
 

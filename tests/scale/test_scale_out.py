@@ -64,9 +64,11 @@ def test_two_webs_two_workers_capture_every_source_once_through_faults(cluster):
 
     def add(i):
         port = cluster.web_ports[i % 2]
-        response = web[i % 2].post(f"http://127.0.0.1:{port}/api/v1/sources/",
-                                   json={"url": f"http://127.0.0.1:{pages_port}/story/{i}", "kind": "news"},
-                                   timeout=30)
+        response = web[i % 2].post(
+            f"http://127.0.0.1:{port}/api/v1/sources/",
+            json={"url": f"http://127.0.0.1:{pages_port}/story/{i}", "kind": "news"},
+            timeout=30,
+        )
         if response.status_code != 201:
             web_errors.append((i, response.status_code, response.text[:200]))
 
@@ -74,8 +76,11 @@ def test_two_webs_two_workers_capture_every_source_once_through_faults(cluster):
         add(i)
     # Kill one capture worker outright (its pool processes too) while captures are in flight, once both have
     # finished some.
-    wait_until(lambda: all("succeeded" in cluster.log(f"capture{i}") for i in range(2)), 90,
-               "both capture workers should take part")
+    wait_until(
+        lambda: all("succeeded" in cluster.log(f"capture{i}") for i in range(2)),
+        90,
+        "both capture workers should take part",
+    )
     os.killpg(cluster.procs["capture0"].pid, signal.SIGKILL)
     # Restart Redis: whatever was queued in it is lost (no persistence).
     cluster.redis.stop()
@@ -86,8 +91,11 @@ def test_two_webs_two_workers_capture_every_source_once_through_faults(cluster):
         assert requests.get(f"http://127.0.0.1:{port}/", timeout=10).status_code == 200
 
     # Nobody sweeps by hand: beat sends the sweeper every 2 s, and the default-queue worker runs it.
-    wait_until(lambda: Capture.objects.filter(state="done").count() >= N_SOURCES, 300,
-               lambda: f"captures not done: {dict(Capture.objects.values_list('state').annotate(n=Count('id')).order_by())}")
+    wait_until(
+        lambda: Capture.objects.filter(state="done").count() >= N_SOURCES,
+        300,
+        lambda: f"captures not done: {dict(Capture.objects.values_list('state').annotate(n=Count('id')).order_by())}",
+    )
     assert not web_errors, web_errors[:5]
     assert Source.objects.count() == N_SOURCES
     per_source = Capture.objects.filter(state="done").values_list("source_id", flat=True)

@@ -21,14 +21,26 @@ NODE = f"probed@{socket.gethostname()}"
 
 
 def probe(cluster) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "manage.py", "check_worker", "--name", NODE], cwd=ROOT, env=cluster.env,
-                          capture_output=True, text=True, timeout=180)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check_worker", "--name", NODE],
+        cwd=ROOT,
+        env=cluster.env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 def celery(cluster, *command: str) -> str:
     """The celery command line an operator would run against this worker (the test's own app talks to another Redis)."""
-    done = subprocess.run([sys.executable, "-m", "celery", "-A", "project", *command, "-d", NODE, "--timeout", "10"],
-                          cwd=ROOT, env=cluster.env, capture_output=True, text=True, timeout=90)
+    done = subprocess.run(
+        [sys.executable, "-m", "celery", "-A", "project", *command, "-d", NODE, "--timeout", "10"],
+        cwd=ROOT,
+        env=cluster.env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
     return done.stdout + done.stderr
 
 

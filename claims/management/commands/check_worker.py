@@ -17,10 +17,17 @@ class Command(BaseCommand):
     help = "Exit 0 if the named Celery worker showed progress recently, 1 if not (a liveness probe)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--name", default=f"celery@{socket.gethostname()}",
-                            help="the worker's node name, as given to `celery worker -n` (default: celery@HOSTNAME)")
-        parser.add_argument("--max-age", type=float, default=3 * settings.WORKER_LIVENESS_SECONDS,
-                            help="seconds without progress after which the worker counts as stuck")
+        parser.add_argument(
+            "--name",
+            default=f"celery@{socket.gethostname()}",
+            help="the worker's node name, as given to `celery worker -n` (default: celery@HOSTNAME)",
+        )
+        parser.add_argument(
+            "--max-age",
+            type=float,
+            default=3 * settings.WORKER_LIVENESS_SECONDS,
+            help="seconds without progress after which the worker counts as stuck",
+        )
 
     def handle(self, *args, name, max_age, **options):
         path = liveness_file(name)

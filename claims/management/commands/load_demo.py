@@ -34,8 +34,11 @@ class Command(BaseCommand):
     help = "Load the demo article, its 13 claims and the editor/reviewer/admin accounts (safe to run twice)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--password", help="Password for all three demo accounts (default: random, saved "
-                                               "in DATA_DIR/demo-logins.json and printed by make run).")
+        parser.add_argument(
+            "--password",
+            help="Password for all three demo accounts (default: random, saved "
+            "in DATA_DIR/demo-logins.json and printed by make run).",
+        )
 
     def handle(self, *args, password=None, **options):
         users = self.ensure_accounts(password)
@@ -55,10 +58,14 @@ class Command(BaseCommand):
         User = get_user_model()
         users = {}
         for username, role in ACCOUNTS:
-            user, created = User.objects.get_or_create(username=username, defaults={
-                "email": f"{username}@example.org", "is_staff": role == Role.ADMIN,
-                "is_superuser": role == Role.ADMIN,
-            })
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "email": f"{username}@example.org",
+                    "is_staff": role == Role.ADMIN,
+                    "is_superuser": role == Role.ADMIN,
+                },
+            )
             if created or password:
                 secret = password or logins.get(username) or secrets.token_urlsafe(9)
                 user.set_password(secret)
@@ -76,30 +83,51 @@ class Command(BaseCommand):
         editor, reviewer = users["editor"], users["reviewer"]
         meta = desk.ARTICLE
         article = create_article(
-            title=meta["title"], text=text, publisher=meta["publisher"], language=meta["language"],
-            direction=meta["direction"], published_at=date.fromisoformat(meta["published_at"]),
-            origin=ArticleRevision.Origin.DEMO, by=editor,
+            title=meta["title"],
+            text=text,
+            publisher=meta["publisher"],
+            language=meta["language"],
+            direction=meta["direction"],
+            published_at=date.fromisoformat(meta["published_at"]),
+            origin=ArticleRevision.Origin.DEMO,
+            by=editor,
         )
         entities = {}
         for key, (kind, name, names, aliases, wikidata) in desk.ENTITIES.items():
             entities[key], _ = Entity.objects.get_or_create(
-                wikidata=wikidata, defaults={"kind": kind, "name": name, "names": names, "aliases": aliases})
+                wikidata=wikidata, defaults={"kind": kind, "name": name, "names": names, "aliases": aliases}
+            )
         sources = {}
         for key, fields in desk.SOURCES.items():
             # Demo sources are not fetched: the demo must work offline. "Re-capture" in the desk fetches them.
             sources[key], _ = find_or_create_source(by=editor, capture=False, **fields)
         for spec in desk.CLAIMS:
             claim = create_claim(
-                article=article, by=editor, selector={"exact": spec["exact"]}, kind=spec["kind"],
-                statement=spec["statement"], statement_language="ar", statement_en=spec.get("statement_en", ""),
-                claimant=spec.get("claimant", ""), claimed_on=spec.get("claimed_on", ""), details=spec["details"],
+                article=article,
+                by=editor,
+                selector={"exact": spec["exact"]},
+                kind=spec["kind"],
+                statement=spec["statement"],
+                statement_language="ar",
+                statement_en=spec.get("statement_en", ""),
+                claimant=spec.get("claimant", ""),
+                claimed_on=spec.get("claimed_on", ""),
+                details=spec["details"],
                 entities=[entities[k] for k in spec.get("entities", [])],
-                attendees=[{"entity": entities[a[0]], "role": a[1], "status": a[2],
-                            "evidence_note": a[3] if len(a) > 3 else ""} for a in spec.get("attendees", [])],
+                attendees=[
+                    {
+                        "entity": entities[a[0]],
+                        "role": a[1],
+                        "status": a[2],
+                        "evidence_note": a[3] if len(a) > 3 else "",
+                    }
+                    for a in spec.get("attendees", [])
+                ],
             )
             for source_key, stance, passage, estimate in spec.get("evidence", []):
-                add_evidence(claim=claim, source=sources[source_key], by=editor, stance=stance, passage=passage,
-                             **estimate)
+                add_evidence(
+                    claim=claim, source=sources[source_key], by=editor, stance=stance, passage=passage, **estimate
+                )
             self.walk(claim, spec, editor, reviewer)
 
     def walk(self, claim, spec: dict, editor, reviewer) -> None:
@@ -112,8 +140,14 @@ class Command(BaseCommand):
             return
         # The editor proposes the public note with the verdict; the reviewer publishes both as proposed (four eyes)
         # and keeps their approval in the internal comment.
-        claim = transition_claim(claim=claim, to="in_review", by=editor, verdict=spec["verdict"],
-                                 rationale=spec["rationale"], public_note=spec.get("public_note", ""))
+        claim = transition_claim(
+            claim=claim,
+            to="in_review",
+            by=editor,
+            verdict=spec["verdict"],
+            rationale=spec["rationale"],
+            public_note=spec.get("public_note", ""),
+        )
         if target == "in_review":
             return
         transition_claim(claim=claim, to="published", by=reviewer, comment="Approved: sources check out.")
