@@ -11,8 +11,9 @@ from django.utils import timezone
 from claims import anchoring, limits
 from claims.arabic import detect_language, direction_for
 from claims.models import Article, ArticleRevision, Claim, ClaimEvent
+from claims.services.errors import ArticleInvalid, RevisionRefused
 from claims.services.history import build_event
-from claims.services.queueing import enqueue_after_commit
+from claims.services.queueing import enqueue_after_commit, task
 from claims.services.roles import actor_for
 from claims.workflow import Role, TransitionRefused
 
@@ -23,16 +24,6 @@ REANCHOR_INLINE_MAX_CLAIMS = getattr(settings, "REANCHOR_INLINE_MAX_CLAIMS", 200
 #: Claims written per statement when re-anchoring.
 REANCHOR_BATCH = 500
 REANCHOR_FIELDS = ["revision", "anchor", "anchor_confidence", "exact", "prefix", "suffix", "start", "end", "updated_at"]
-
-
-class RevisionRefused(ValueError):
-    """A revision cannot be accepted for readers; the message says why, for the reviewer."""
-
-
-class ArticleInvalid(ValueError):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 def clean_text(text: str) -> str:
@@ -78,9 +69,7 @@ def create_article(
     if text.strip():
         _add_revision_row(article=article, text=text, origin=origin, by=by)
     else:
-        from claims.services.sources import queue_article_fetch
-
-        queue_article_fetch(article=article)
+        enqueue_after_commit(task("fetch_article"), article.pk)
     return article
 
 
@@ -115,9 +104,7 @@ def add_revision(*, article: Article, text: str, by=None, origin: str = ArticleR
 
         transaction.on_commit(invalidate_lists)
     if article.claims.count() > REANCHOR_INLINE_MAX_CLAIMS:
-        from claims.tasks import reanchor_article
-
-        enqueue_after_commit(reanchor_article, article.pk, revision.pk)
+        enqueue_after_commit(task("reanchor_article"), article.pk, revision.pk)
     else:
         reanchor_claims(revision=revision, by=by)
     return revision
