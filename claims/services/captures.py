@@ -23,10 +23,10 @@ from claims.arabic import detect_language, direction_for
 from claims.fetching import pipeline
 from claims.fetching.client import FetchPolicy, retry_delay
 from claims.fetching.errors import DNSFailure, FetchError, HTTPStatusError, Timeout
+from claims.fetching.host_slots import HostBusy, SlotsUnavailable, host_slot
 from claims.fetching.passages import find_passage
 from claims.models import Article, ArticleRevision, Capture, Evidence, Source
 from claims.services.articles import add_revision
-from claims.services.host_slots import HostBusy, SlotsUnavailable, host_slot
 from claims.services.queueing import send_task, task
 from claims.services.sources import queue_capture
 
