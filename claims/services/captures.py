@@ -214,7 +214,7 @@ def _elapsed_ms(capture: Capture, now) -> int | None:
     return round((now - capture.started_at).total_seconds() * 1000) if capture.started_at else None
 
 
-def _record_success(capture: Capture, outcome: pipeline.Capture) -> Capture | None:
+def _record_success(capture: Capture, outcome: pipeline.CaptureOutcome) -> Capture | None:
     previous = _latest_done(capture.source).exclude(pk=capture.pk).first()
     changed = previous is not None and previous.sha256 != outcome.result.sha256
     # The fields' upload_to gives each file a random name (claims/models/sources.py): these names only carry
@@ -245,7 +245,7 @@ def _record_success(capture: Capture, outcome: pipeline.Capture) -> Capture | No
     return capture
 
 
-def _success_fields(capture: Capture, outcome: pipeline.Capture, changed: bool) -> dict:
+def _success_fields(capture: Capture, outcome: pipeline.CaptureOutcome, changed: bool) -> dict:
     result, extracted = outcome.result, outcome.extracted
     return {
         "state": Capture.State.DONE,
