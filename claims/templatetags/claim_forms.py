@@ -2,7 +2,7 @@
 
 from django import template
 
-from claims.desk.extraction import claim_form_context
+from claims.desk.claim_form import claim_form_context
 
 register = template.Library()
 
