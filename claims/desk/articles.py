@@ -125,16 +125,17 @@ def article_edit(request, pk):
     form = ArticleEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        for name in ("title", "language", "direction", "published_at"):
-            setattr(article, name, data[name])
-        article.save(update_fields=["title", "language", "direction", "published_at", "updated_at"])
         try:
-            before = article.current_revision_id
-            revision = article_services.add_revision(article=article, text=data["text"], by=request.user)
+            revision = article_services.update_article(
+                article=article,
+                by=request.user,
+                text=data["text"],
+                **{name: data[name] for name in ("title", "language", "direction", "published_at")},
+            )
         except article_services.ArticleInvalid as exc:
             form.add_error("text", exc.errors.get("text", str(exc)))
         else:
-            if revision.pk != before:
+            if revision is not None:
                 messages.success(request, reanchor_summary(article, revision))
             return redirect(article.get_absolute_url())
     return render(

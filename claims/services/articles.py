@@ -1,4 +1,4 @@
-"""Creating articles, adding text revisions, re-anchoring their claims when the text changes, and accepting a
+"""Creating and editing articles, adding text revisions, re-anchoring their claims when the text changes, and accepting a
 revision for readers: what a published claim quotes changes only when a reviewer has read the new text."""
 
 import logging
@@ -108,6 +108,30 @@ def add_revision(*, article: Article, text: str, by=None, origin: str = ArticleR
     else:
         reanchor_claims(revision=revision, by=by)
     return revision
+
+
+#: What an edit may change on an article besides its text (the text is a revision's, added by add_revision).
+EDITABLE_FIELDS = ("title", "url", "publisher", "language", "direction", "published_at")
+
+
+@transaction.atomic
+def update_article(*, article: Article, by, text: str | None = None, **fields) -> ArticleRevision | None:
+    """Save ``fields`` (of EDITABLE_FIELDS) on ``article`` and, when ``text`` differs from its current text, add
+    it as the next revision (add_revision). One transaction: a refused text leaves the other fields unchanged too.
+
+    Returns the new revision, or None when no revision was added.
+    """
+    if unknown := set(fields) - set(EDITABLE_FIELDS):
+        raise TypeError(f"update_article() cannot change {', '.join(sorted(unknown))}")
+    if fields:
+        for name, value in fields.items():
+            setattr(article, name, value)
+        article.save(update_fields=[*fields, "updated_at"])
+    if text is None or text == article.text:
+        return None
+    before = article.current_revision_id
+    revision = add_revision(article=article, text=text, by=by)
+    return revision if revision.pk != before else None
 
 
 def reanchor_claims(*, revision: ArticleRevision, by=None) -> dict[str, int]:
