@@ -66,9 +66,11 @@ test: venv lint
 	echo "make test: database $${DATABASE_URL:-sqlite (data/)} · broker $${REDIS_URL:-filesystem (data/broker)}"; \
 	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The layer contracts are pyproject.toml's [tool.importlinter]; tests/test_layers.py also finds any import cycle.
 lint: venv
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check .
+	@$(BIN)/lint-imports --no-cache --no-logo
 
 format: venv
 	@$(BIN)/ruff format . && $(BIN)/ruff check --fix .

@@ -1,10 +1,8 @@
-"""Request ids for structured logs: every log line of a request (or Celery task) carries the same id."""
+"""Request middleware: request ids for the logs, health probes before the host check, the 413 answer."""
 
-import contextvars
-import logging
 import uuid
 
-request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+from claims.request_id import request_id_var
 
 
 class RequestIdMiddleware:
@@ -24,16 +22,6 @@ class RequestIdMiddleware:
             request_id_var.reset(token)
         response["X-Request-ID"] = rid
         return response
-
-
-class RequestIdFilter(logging.Filter):
-    def filter(self, record):
-        rid = request_id_var.get()
-        if rid == "-":
-            # Django logs 4xx/5xx answers ("Not Found: /x") after the middleware returned, naming the request.
-            rid = getattr(getattr(record, "request", None), "request_id", "-")
-        record.request_id = rid
-        return True
 
 
 class HealthCheckMiddleware:

@@ -3,7 +3,6 @@
 import hashlib
 from urllib.parse import urlencode
 
-from django.db import transaction
 from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponse
 from django.utils import translation
@@ -76,13 +75,11 @@ class ArticleViewSet(
         return Response(self.get_serializer(article).data, status=code)
 
     def perform_update(self, serializer):
-        # The text is not a field of the article but its current revision's: saved apart, as a new revision.
-        text = serializer.validated_data.pop("text", None)
-        with transaction.atomic():  # a refused text (empty) keeps the other fields unchanged too
-            article = serializer.save() if serializer.validated_data else serializer.instance
-            if text is not None and text != article.text:
-                article_services.add_revision(article=article, text=text, by=self.request.user)
-                article.refresh_from_db()
+        # The text is not a field of the article but its current revision's: the service adds it as a new revision.
+        fields = dict(serializer.validated_data)
+        article = serializer.instance
+        if article_services.update_article(article=article, by=self.request.user, **fields):
+            article.refresh_from_db()
 
     @extend_schema(
         request=s.AcceptRevisionSerializer,

@@ -249,6 +249,17 @@ def claim_sources_status(request, pk):
     )
 
 
+def capture_state(source: Source) -> dict:
+    """source_state with the source's queued or running capture, prefetched by the claim page (desk.views.IN_FLIGHT)."""
+    if source.is_offline:
+        in_flight = None
+    elif hasattr(source, "in_flight_captures"):
+        in_flight = next(iter(source.in_flight_captures), None)
+    else:
+        in_flight = source.captures.filter(state__in=["queued", "fetching"]).first()
+    return source_state(source, in_flight)
+
+
 def source_state(source: Source, in_flight: Capture | None = None) -> dict:
     """One of queued / fetching / done / failed / changed / gone / offline / unknown, with the reason in words."""
     capture = in_flight or source.latest_capture

@@ -7,6 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from claims.desk.access import desk_member_required
+from claims.desk.claim_form import claim_form_context
+from claims.desk.sources import capture_state
+from claims.desk.workflow_views import workflow_panel_context
 from claims.highlight import segments
 from claims.models import Article, ArticleRevision, Attendee, Capture, Claim, Evidence, Source
 from claims.services import articles as article_services
@@ -59,6 +62,7 @@ def render_reading_view(request, article, *, panel_form=None, status=200):
             "orphans": orphans,
             "segments": parts,
             "panel_form": panel_form,
+            "claim_form": None if panel_form else claim_form_context(),
             "public_number": public_number,
             "can_accept": actor_for(request.user).has(Role.REVIEWER),
         },
@@ -119,6 +123,9 @@ def claim_detail(request, pk):
         ),
         pk=pk,
     )
+    evidence = list(claim.evidence.all())
+    for row in evidence:
+        row.capture_state = capture_state(row.source)
     events = claim.events.select_related("actor").order_by("at", "id")
     context_text = claim.revision.text
     before = context_text[max(0, claim.start - 160) : claim.start]
@@ -132,6 +139,9 @@ def claim_detail(request, pk):
             "before": before,
             "after": after,
             "details": sorted(claim.details.items()),
+            "evidence": evidence,
+            "claim_form": claim_form_context(claim=claim),
+            "workflow": workflow_panel_context(request, claim),
         },
     )
 

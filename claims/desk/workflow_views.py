@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from claims.desk.access import desk_member_required
 from claims.models import Article, Claim, ClaimEvent, Entity, Evidence, Source
-from claims.services.claims import StaleVersion
+from claims.services.errors import StaleVersion
 from claims.services.workflow import PublicationRewritten, TransitionRefused, transition_claim, transition_options
 from claims.workflow import PUBLIC_STATUSES, VERDICTS, Status
 

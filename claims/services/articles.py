@@ -1,4 +1,4 @@
-"""Creating articles, adding text revisions, re-anchoring their claims when the text changes, and accepting a
+"""Creating and editing articles, adding text revisions, re-anchoring their claims when the text changes, and accepting a
 revision for readers: what a published claim quotes changes only when a reviewer has read the new text."""
 
 import logging
@@ -11,8 +11,9 @@ from django.utils import timezone
 from claims import anchoring, limits
 from claims.arabic import detect_language, direction_for
 from claims.models import Article, ArticleRevision, Claim, ClaimEvent
+from claims.services.errors import ArticleInvalid, RevisionRefused
 from claims.services.history import build_event
-from claims.services.queueing import enqueue_after_commit
+from claims.services.queueing import enqueue_after_commit, task
 from claims.services.roles import actor_for
 from claims.workflow import Role, TransitionRefused
 
@@ -23,16 +24,6 @@ REANCHOR_INLINE_MAX_CLAIMS = getattr(settings, "REANCHOR_INLINE_MAX_CLAIMS", 200
 #: Claims written per statement when re-anchoring.
 REANCHOR_BATCH = 500
 REANCHOR_FIELDS = ["revision", "anchor", "anchor_confidence", "exact", "prefix", "suffix", "start", "end", "updated_at"]
-
-
-class RevisionRefused(ValueError):
-    """A revision cannot be accepted for readers; the message says why, for the reviewer."""
-
-
-class ArticleInvalid(ValueError):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 def clean_text(text: str) -> str:
@@ -78,9 +69,7 @@ def create_article(
     if text.strip():
         _add_revision_row(article=article, text=text, origin=origin, by=by)
     else:
-        from claims.services.sources import queue_article_fetch
-
-        queue_article_fetch(article=article)
+        enqueue_after_commit(task("fetch_article"), article.pk)
     return article
 
 
@@ -115,12 +104,34 @@ def add_revision(*, article: Article, text: str, by=None, origin: str = ArticleR
 
         transaction.on_commit(invalidate_lists)
     if article.claims.count() > REANCHOR_INLINE_MAX_CLAIMS:
-        from claims.tasks import reanchor_article
-
-        enqueue_after_commit(reanchor_article, article.pk, revision.pk)
+        enqueue_after_commit(task("reanchor_article"), article.pk, revision.pk)
     else:
         reanchor_claims(revision=revision, by=by)
     return revision
+
+
+#: What an edit may change on an article besides its text (the text is a revision's, added by add_revision).
+EDITABLE_FIELDS = ("title", "url", "publisher", "language", "direction", "published_at")
+
+
+@transaction.atomic
+def update_article(*, article: Article, by, text: str | None = None, **fields) -> ArticleRevision | None:
+    """Save ``fields`` (of EDITABLE_FIELDS) on ``article`` and, when ``text`` differs from its current text, add
+    it as the next revision (add_revision). One transaction: a refused text leaves the other fields unchanged too.
+
+    Returns the new revision, or None when no revision was added.
+    """
+    if unknown := set(fields) - set(EDITABLE_FIELDS):
+        raise TypeError(f"update_article() cannot change {', '.join(sorted(unknown))}")
+    if fields:
+        for name, value in fields.items():
+            setattr(article, name, value)
+        article.save(update_fields=[*fields, "updated_at"])
+    if text is None or text == article.text:
+        return None
+    before = article.current_revision_id
+    revision = add_revision(article=article, text=text, by=by)
+    return revision if revision.pk != before else None
 
 
 def reanchor_claims(*, revision: ArticleRevision, by=None) -> dict[str, int]:

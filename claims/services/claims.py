@@ -8,8 +8,10 @@ from claims.arabic import normalize
 from claims.dates import parse_partial_date
 from claims.details import DetailsError, clean_details
 from claims.models import Attendee, Claim, Entity
+from claims.services.errors import ClaimGone, ClaimInvalid, ClaimLocked, StaleVersion
 from claims.services.history import diff, record_event
 from claims.services.matching import queue_similar
+from claims.services.workflow import record_correction
 from claims.workflow import PUBLIC_STATUSES
 
 #: Fields whose change is substantive: it makes the editor the claim's last editor (four eyes) and is history.
@@ -28,29 +30,6 @@ SUBSTANTIVE = (
 )
 
 
-class ClaimInvalid(ValueError):
-    """Bad input for a claim; ``errors`` maps a field name to a plain message for that field."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
-
-
-class StaleVersion(Exception):
-    """The claim changed since the editor read it; ``current`` is the claim as it is now."""
-
-    def __init__(self, current: Claim, version: int):
-        super().__init__(
-            f"This claim was changed by someone else (you edited version {version}, it is now at version "
-            f"{current.version}). Review their changes and apply yours again."
-        )
-        self.current = current
-
-
-class ClaimLocked(Exception):
-    """A published claim changes only through a correction."""
-
-
 #: Each text field of a claim and its limit; the API serializers and the desk forms show the same numbers.
 FIELD_LIMITS = {
     "statement": limits.CLAIM_STATEMENT_MAX_CHARS,
@@ -62,10 +41,6 @@ SELECTOR_LIMITS = {
     "prefix": limits.CLAIM_QUOTE_MAX_CHARS,
     "suffix": limits.CLAIM_QUOTE_MAX_CHARS,
 }
-
-
-class ClaimGone(Exception):
-    """The claim was deleted after the editor loaded it (by a concurrent delete)."""
 
 
 def resolve_selector(text: str, selector: dict) -> anchoring.Selector:
@@ -245,8 +220,6 @@ def update_claim(
     claim.save()
     claim.refresh_from_db()
     if claim.status in PUBLIC_STATUSES:
-        from claims.services.workflow import record_correction
-
         record_correction(claim=claim, by=by, changes=changes, public_note=correction)
     else:
         record_event(claim=claim, actor=by, action="edited", changes=changes)

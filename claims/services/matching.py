@@ -13,7 +13,7 @@ from django.utils import timezone
 from claims import limits
 from claims.matching import SUGGEST_THRESHOLD, ClaimText, score
 from claims.models import Claim, ClaimLink
-from claims.services.queueing import enqueue_after_commit
+from claims.services.queueing import enqueue_after_commit, task
 
 #: How many candidates each way (wording, shared entities) are scored in Python per claim: bounded work.
 CANDIDATES = 200
@@ -111,9 +111,7 @@ def queue_similar(*, claim_id: int) -> None:
     """Have a worker look for claims similar to this one once the current transaction commits (so a failure
     never loses the edit, and the worker sees the saved text); the desk says "looking…" until it is done."""
     Claim.objects.filter(pk=claim_id).update(similar_queued_at=timezone.now())
-    from claims.tasks import suggest_similar_claims
-
-    enqueue_after_commit(suggest_similar_claims, claim_id)
+    enqueue_after_commit(task("suggest_similar_claims"), claim_id)
 
 
 def run_similar(*, claim_id: int) -> list[ClaimLink]:

@@ -11,16 +11,12 @@ from claims import limits
 from claims.arabic.typed_numbers import parse_typed_number
 from claims.fetching.urls import InvalidURL, normalize_url, validate_url
 from claims.models import Capture, Claim, Evidence, Source
+from claims.services.errors import SourceInvalid
 from claims.services.history import record_event
-from claims.services.queueing import enqueue_after_commit
+from claims.services.queueing import enqueue_after_commit, task
+from claims.services.workflow import record_correction
 from claims.uploads import UploadRefused, check_document
 from claims.workflow import PUBLIC_STATUSES
-
-
-class SourceInvalid(ValueError):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 def find_or_create_source(
@@ -100,16 +96,8 @@ def queue_capture(*, source: Source, trigger: str = "manual") -> Capture | None:
             capture = Capture.objects.create(source=source, requested_url=source.url, trigger=trigger)
     except IntegrityError:  # the in-flight uniqueness constraint: someone queued it a moment ago
         return source.captures.filter(state__in=["queued", "fetching"]).first()
-    from claims.tasks import capture_source
-
-    enqueue_after_commit(capture_source, capture.pk)
+    enqueue_after_commit(task("capture_source"), capture.pk)
     return capture
-
-
-def queue_article_fetch(*, article) -> None:
-    from claims.tasks import fetch_article
-
-    enqueue_after_commit(fetch_article, article.pk)
 
 
 ESTIMATE_LIMIT = Decimal(10) ** 18
@@ -192,9 +180,7 @@ def add_evidence(
     changes = {"evidence": [None, f"{source} ({stance})"]}
     _claim_touched(claim, by, changes, correction)
     if passage.strip() and source.latest_capture_id:
-        from claims.tasks import check_evidence_passage
-
-        enqueue_after_commit(check_evidence_passage, evidence.pk)
+        enqueue_after_commit(task("check_evidence_passage"), evidence.pk)
     return evidence
 
 
@@ -221,9 +207,7 @@ def update_evidence(*, evidence: Evidence, by, correction: str = "", **changes) 
     if diff:
         _claim_touched(claim, by, diff, correction)
     if "passage" in changes and evidence.passage and evidence.source.latest_capture_id:
-        from claims.tasks import check_evidence_passage
-
-        enqueue_after_commit(check_evidence_passage, evidence.pk)
+        enqueue_after_commit(task("check_evidence_passage"), evidence.pk)
     return evidence
 
 
@@ -241,8 +225,6 @@ def _claim_touched(claim: Claim, by, changes: dict, correction: str) -> None:
     Claim.objects.filter(pk=claim.pk).update(last_editor=by, version=F("version") + 1, updated_at=timezone.now())
     claim.refresh_from_db()
     if claim.status in PUBLIC_STATUSES:
-        from claims.services.workflow import record_correction
-
         record_correction(claim=claim, by=by, changes=changes, public_note=correction)
     else:
         record_event(claim=claim, actor=by, action="evidence", changes=changes)

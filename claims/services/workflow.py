@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from claims import limits, workflow
 from claims.models import Claim
 from claims.services.articles import approve_public_anchor
-from claims.services.claims import StaleVersion
+from claims.services.errors import StaleVersion
 from claims.services.history import record_event
 from claims.services.roles import actor_for
 from claims.workflow import PublicationRewritten, Status, Transition, TransitionRefused
