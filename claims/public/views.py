@@ -1,6 +1,6 @@
 """Public pages. Every read goes through Claim.objects.published(): nothing unpublished is ever shown.
 
-Claim pages are rendered once per claim generation and language (``claims/public/cache.py``) and answer
+Claim pages are rendered once per claim generation and language (``claims/page_cache.py``) and answer
 conditional requests with 304; every public page says how long a CDN may keep it. A page whose generations the
 shared cache cannot vouch for (Redis unreachable) is rendered from the database and not cached.
 """
@@ -23,10 +23,10 @@ from django.utils.html import _json_script_escapes, format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import condition, require_safe
 
+from claims import page_cache as generations
 from claims.claimreview import claim_review
 from claims.highlight import segments
 from claims.models import Article, Attendee, Capture, Claim, ClaimLink, Entity, Evidence, Page
-from claims.public import cache as generations
 from claims.public.search import highlight, search
 from claims.workflow import VERDICTS, Status
 

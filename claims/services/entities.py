@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from claims.models import Entity
-from claims.public.cache import invalidate_lists
+from claims.page_cache import invalidate_lists
 
 
 @transaction.atomic
