@@ -178,11 +178,16 @@ def start_claim_generation(claim_id: int, generations: Generations) -> Generatio
     return generations
 
 
+#: Changes with the shape of what claim pages cache (2: the rendered bytes), so that code deployed over a running
+#: Redis never reads an entry the previous code stored.
+CLAIM_PAGE_FORMAT = 2
+
+
 def claim_page_key(claim_id: int, language: str, generations: Generations) -> str | None:
     """The cache key of a claim page, or None when the page may not come from (or go into) a cache."""
     if generations.claim is None or generations.lists is None:
         return None
-    return f"public:claim:{claim_id}:{language}:{generations.claim}.{generations.lists}"
+    return f"public:claim:{CLAIM_PAGE_FORMAT}:{claim_id}:{language}:{generations.claim}.{generations.lists}"
 
 
 def invalidate_claim(claim_id: int) -> None:
