@@ -173,9 +173,9 @@ def reanchor_claims(*, revision: ArticleRevision, by=None) -> dict[str, int]:
 
 def _write_anchors(claims: list[Claim]) -> None:
     """One parametrized UPDATE per claim, sent as a batch (psycopg pipelines ``executemany``) through Django's
-    cursor, its documented way to run custom SQL. ``bulk_update`` builds one CASE expression per field over the
-    whole batch, which PostgreSQL then plans: ten times slower for 2,000 claims (``bench/bulk_update.py``,
-    docs/benchmarks.md, "Writing re-anchored claims back")."""
+    cursor, its documented way to run custom SQL. ``bulk_update`` builds a ``CASE WHEN id = … THEN …`` per field
+    per claim: ten times slower for 2,000 claims (``bench/bulk_update.py``, docs/benchmarks.md, "Writing
+    re-anchored claims back")."""
     if not claims:
         return
     fields = [Claim._meta.get_field(name) for name in REANCHOR_FIELDS]
