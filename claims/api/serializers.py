@@ -1,10 +1,7 @@
 """Serializers: translate between JSON and the services' arguments; business rules live in the services."""
 
 from functools import cached_property
-from urllib.parse import quote
 
-from django.urls import reverse
-from django.utils.http import RFC3986_SUBDELIMS
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.relations import PKOnlyObject
@@ -216,22 +213,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         if not claim.is_public:
             return None
         request = self.context.get("request")
-        if self._claim_url_prefix is None:
-            return request.build_absolute_uri(claim.public_url) if request else claim.public_url
-        # What reverse("public:claim", args=[pk, slug]) answers (it quotes the whole path the same way), made
-        # from a prefix reversed once per list instead of a URL resolution per claim.
-        return self._claim_url_prefix + quote(f"{claim.pk}/{claim.slug}/", safe=RFC3986_SUBDELIMS + "/~:@")
-
-    @cached_property
-    def _claim_url_prefix(self) -> str | None:
-        """The public claim URLs' common start (absolute when there is a request); None if they have no such
-        shape (…/<pk>/<slug>/), and each is then reversed."""
-        sample = reverse("public:claim", args=[0, "x"])
-        if not sample.endswith("/0/x/"):
-            return None
-        prefix = sample.removesuffix("0/x/")
-        request = self.context.get("request")
-        return request.build_absolute_uri(prefix) if request else prefix
+        return request.build_absolute_uri(claim.public_url) if request else claim.public_url
 
     def get_imported(self, claim) -> bool:
         return claim.revision.origin == ArticleRevision.Origin.CLAIMREVIEW

@@ -18,12 +18,12 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
+from claims import page_cache as generations
 from claims.api import filters as f
 from claims.api import serializers as s
 from claims.api.permissions import IsEditorOrReadOnly
 from claims.files import content_type_of, download_name, file_response
 from claims.models import Article, Attendee, Capture, Claim, Entity, Evidence, Source
-from claims.public import cache as generations
 from claims.services import articles as article_services
 from claims.services import claims as claim_services
 from claims.services import entities as entity_services
@@ -318,7 +318,7 @@ class PublicClaimViewSet(viewsets.ReadOnlyModelViewSet):
     """Published claims only; no authentication needed."""
 
     # (Not in the docstring, which is the OpenAPI description.) List pages are cached serialized, under the lists
-    # generation (claims/public/cache.py) that every change to a published claim bumps, and answer a matching
+    # generation (claims/page_cache.py) that every change to a published claim bumps, and answer a matching
     # If-None-Match with 304.
 
     serializer_class = s.PublicClaimSerializer

@@ -1,6 +1,6 @@
 """Public pages. Every read goes through Claim.objects.published(): nothing unpublished is ever shown.
 
-Claim pages are rendered once per claim generation and language (``claims/public/cache.py``) and answer
+Claim pages are rendered once per claim generation and language (``claims/page_cache.py``) and answer
 conditional requests with 304; every public page says how long a CDN may keep it. A page whose generations the
 shared cache cannot vouch for (Redis unreachable) is rendered from the database and not cached.
 """
@@ -19,14 +19,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.cache import patch_cache_control
-from django.utils.html import _json_script_escapes, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import condition, require_safe
 
+from claims import page_cache as generations
 from claims.claimreview import claim_review
 from claims.highlight import segments
 from claims.models import Article, Attendee, Capture, Claim, ClaimLink, Entity, Evidence, Page
-from claims.public import cache as generations
 from claims.public.search import highlight, search
 from claims.workflow import VERDICTS, Status
 
@@ -79,16 +79,16 @@ def home(request):
     """Rendered once per lists generation and language; until a claim's public face changes, 0 queries."""
     etag = _lists_etag(request)
     key = f"public:page:home:{etag}" if etag else None
-    html = generations.get_page(key) if key else None
-    if html is None:
+    body = generations.get_page(key) if key else None
+    if body is None:
         # 1 query: the latest published claims with their articles.
         claims = Claim.objects.published().select_related("article").order_by("-published_at", "-id")[:30]
-        html = render_to_string(
+        body = render_to_string(
             "public/home.html", {"claims": claims, "alternates": alternates(request)}, request=request
-        )
+        ).encode()
         if key:
-            generations.set_page(key, html)
-    return for_cdn(HttpResponse(html))
+            generations.set_page(key, body)
+    return for_cdn(HttpResponse(body))
 
 
 # --- the claim page -------------------------------------------------------------------------------------------
@@ -96,7 +96,8 @@ def home(request):
 
 @dataclass
 class RenderedClaim:
-    html: str
+    #: The page encoded once, when rendered: a cached view neither decodes nor encodes its text again.
+    body: bytes
     last_modified: datetime
     slug: str
     etag: str
@@ -152,7 +153,7 @@ def claim_detail(request, pk, slug=None):
     entry = _rendered_claim(request, pk)
     if slug != entry.slug:
         return redirect(reverse("public:claim", args=[pk, entry.slug]), permanent=True)
-    return for_cdn(HttpResponse(entry.html))
+    return for_cdn(HttpResponse(entry.body))
 
 
 def _render_claim(request, pk: int) -> RenderedClaim:
@@ -183,11 +184,11 @@ def _render_claim(request, pk: int) -> RenderedClaim:
         "appearance_url": claim.article.url or absolute(reverse("public:article", args=[claim.article_id])),
     }
     context["jsonld"] = _jsonld(claim, context, language)
-    html = render_to_string("public/claim_detail.html", context, request=request)
+    body = render_to_string("public/claim_detail.html", context, request=request).encode()
     last_modified = max([claim.updated_at, *(e.evidence.updated_at for e in evidence)])
     # Of the bytes, not of the cache key: the same page keeps its ETag across a Redis restart or outage.
-    etag = hashlib.sha256(html.encode()).hexdigest()
-    return RenderedClaim(html=html, last_modified=last_modified, slug=claim.slug, etag=etag)
+    etag = hashlib.sha256(body).hexdigest()
+    return RenderedClaim(body=body, last_modified=last_modified, slug=claim.slug, etag=etag)
 
 
 @dataclass
@@ -230,6 +231,12 @@ def _related(claim) -> list:
     )
 
 
+#: The characters Django's json_script escapes, so that JSON can never close (or comment out) the <script> element it
+#: sits in. json_script itself writes a type="application/json" element with every non-ASCII character escaped;
+#: JSON-LD needs type="application/ld+json", and the Arabic stays as it is (half the bytes).
+SCRIPT_ESCAPES = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"})
+
+
 def _jsonld(claim, context, language) -> str:
     node = claim_review(
         url=context["canonical"],
@@ -245,8 +252,7 @@ def _jsonld(claim, context, language) -> str:
         appearance_url=context["appearance_url"],
         retracted=claim.status == Status.RETRACTED,
     )
-    # Escaped like json_script: the JSON can never close the <script> element it sits in.
-    return mark_safe(json.dumps(node, ensure_ascii=False).translate(_json_script_escapes))  # noqa: S308
+    return mark_safe(json.dumps(node, ensure_ascii=False).translate(SCRIPT_ESCAPES))  # noqa: S308
 
 
 @require_safe

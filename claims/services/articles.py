@@ -11,6 +11,7 @@ from django.utils import timezone
 from claims import anchoring, limits
 from claims.arabic import detect_language, direction_for
 from claims.models import Article, ArticleRevision, Claim, ClaimEvent
+from claims.page_cache import invalidate_lists
 from claims.services.errors import ArticleInvalid, RevisionRefused
 from claims.services.history import build_event
 from claims.services.queueing import enqueue_after_commit, task
@@ -100,8 +101,6 @@ def add_revision(*, article: Article, text: str, by=None, origin: str = ArticleR
     revision = _add_revision_row(article=article, text=text, origin=origin, by=by)
     if article.public_revision_id:
         # Readers keep the reviewed revision, but the public article page says a newer one is under review.
-        from claims.public.cache import invalidate_lists
-
         transaction.on_commit(invalidate_lists)
     if article.claims.count() > REANCHOR_INLINE_MAX_CLAIMS:
         enqueue_after_commit(task("reanchor_article"), article.pk, revision.pk)
@@ -178,16 +177,16 @@ def reanchor_claims(*, revision: ArticleRevision, by=None) -> dict[str, int]:
         ClaimEvent.objects.bulk_create(events, batch_size=REANCHOR_BATCH)
         if any(claim.is_public for claim in claims):
             # Readers keep the accepted revision's quote, but the public API lists each claim's anchor state.
-            from claims.public.cache import invalidate_lists
-
             transaction.on_commit(invalidate_lists)
     log.info("re-anchored article %s to r%s: %s", revision.article_id, revision.number, counts)
     return counts
 
 
 def _write_anchors(claims: list[Claim]) -> None:
-    """One parametrized UPDATE per claim, sent as a batch (psycopg pipelines ``executemany``): Django's
-    ``bulk_update`` spent seconds in Python building CASE expressions for 2,000 claims."""
+    """One parametrized UPDATE per claim, sent as a batch (psycopg pipelines ``executemany``) through Django's
+    cursor, its documented way to run custom SQL. ``bulk_update`` builds a ``CASE WHEN id = … THEN …`` per field
+    per claim: ten times slower for 2,000 claims (``bench/bulk_update.py``, docs/benchmarks.md, "Writing
+    re-anchored claims back")."""
     if not claims:
         return
     fields = [Claim._meta.get_field(name) for name in REANCHOR_FIELDS]
@@ -294,8 +293,6 @@ def accept_revision(*, article: Article, number: int, by) -> ArticleRevision:
     ClaimEvent.objects.bulk_create(events, batch_size=REANCHOR_BATCH)
     article.public_revision = latest
     article.save(update_fields=["public_revision", "updated_at"])
-    from claims.public.cache import invalidate_lists
-
     # Every cached public page goes: claim pages quote the text, the article page shows it.
     transaction.on_commit(invalidate_lists)
     log.info("article %s: revision %s accepted for readers by %s", article.pk, latest.number, by.pk)

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from claims.arabic import normalize
 from claims.models import Entity
-from claims.public.cache import invalidate_lists
+from claims.page_cache import invalidate_lists
 
 ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
 

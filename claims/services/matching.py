@@ -41,6 +41,7 @@ def claim_text(claim: Claim) -> ClaimText:
 def has_trigram_extension() -> bool:
     if connection.vendor != "postgresql":
         return False
+    # PostgreSQL's catalogue has no model: a query through Django's cursor, its documented way to run custom SQL.
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
         return cursor.fetchone() is not None

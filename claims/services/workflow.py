@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from claims import limits, workflow
 from claims.models import Claim
+from claims.page_cache import invalidate_claim
 from claims.services.articles import approve_public_anchor
 from claims.services.errors import StaleVersion
 from claims.services.history import record_event
@@ -306,6 +307,4 @@ def record_correction(*, claim: Claim, by, changes: dict, public_note: str) -> N
 def _after_public_change(claim: Claim) -> None:
     """Public pages cache by claim; drop the cached copies once the change is committed."""
     if claim.status in workflow.PUBLIC_STATUSES:
-        from claims.public.cache import invalidate_claim
-
         transaction.on_commit(lambda: invalidate_claim(claim.pk))
