@@ -14,9 +14,7 @@ from claims.services.roles import actor_for
 from claims.workflow import Role
 
 #: Each evidence row shows its source's queued or running capture: one query for all rows, not one per row.
-IN_FLIGHT = Prefetch(
-    "source__captures", queryset=Capture.objects.filter(state__in=["queued", "fetching"]), to_attr="in_flight_captures"
-)
+IN_FLIGHT = Prefetch("source__captures", queryset=Capture.objects.in_flight(), to_attr="in_flight_captures")
 
 
 @desk_member_required

@@ -15,5 +15,5 @@ def capture_state(source):
     elif hasattr(source, "in_flight_captures"):  # prefetched by the claim page (claims.desk.views.IN_FLIGHT)
         in_flight = next(iter(source.in_flight_captures), None)
     else:
-        in_flight = source.captures.filter(state__in=["queued", "fetching"]).first()
+        in_flight = source.captures.in_flight().first()
     return source_state(source, in_flight)
