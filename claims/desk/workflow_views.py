@@ -7,13 +7,13 @@ from django.views.decorators.http import require_POST
 
 from claims.desk.access import desk_member_required
 from claims.models import Article, Claim, ClaimEvent, Entity, Evidence, Source
+from claims.models.claims import IS_PUBLIC
 from claims.services.claims import StaleVersion
 from claims.services.workflow import PublicationRewritten, TransitionRefused, transition_claim, transition_options
-from claims.workflow import PUBLIC_STATUSES, VERDICTS, Status
+from claims.workflow import VERDICTS, Status
 
 #: Session key holding a refused transition until the claim page shows it next to its form.
 REFUSAL_KEY = "workflow_refusal"
-PUBLIC = [s.value for s in PUBLIC_STATUSES]
 SHAKY_SOURCES = [Source.Health.CHANGED, Source.Health.GONE]
 QUEUE_SIZE = 20
 
@@ -87,10 +87,10 @@ def dashboard(request):
         mine=Count("id", filter=Q(is_mine=True)),
         awaiting=Count("id", filter=Q(status=Status.IN_REVIEW)),
         sent_back=Count("id", filter=Q(status=Status.RESEARCHING, last_from_status=Status.IN_REVIEW)),
-        shaky=Count("id", filter=Q(status__in=PUBLIC, has_shaky_source=True)),
+        shaky=Count("id", filter=Q(IS_PUBLIC, has_shaky_source=True)),
     )
     rows = claims.select_related("article").order_by("-updated_at", "-id")
-    public = Claim.objects.filter(filters["q"], status__in=PUBLIC)
+    public = Claim.objects.published().filter(filters["q"])
     shaky = (
         Evidence.objects.filter(claim__in=public, source__health__in=SHAKY_SOURCES)
         .select_related("claim", "source")
@@ -132,7 +132,7 @@ def _queue_annotations(claims, user):
     """Mark each claim with the facts the queues sort on, so counts and lists come from one query each."""
     last_transition = ClaimEvent.objects.filter(claim=OuterRef("pk"), action="transition").order_by("-at", "-id")
     return claims.annotate(
-        is_mine=(Q(created_by=user) | Q(last_editor=user)) & ~Q(status__in=PUBLIC),
+        is_mine=(Q(created_by=user) | Q(last_editor=user)) & ~IS_PUBLIC,
         last_from_status=Subquery(last_transition.values("from_status")[:1]),
         last_comment=Subquery(last_transition.values("comment")[:1]),
         has_shaky_source=Exists(Evidence.objects.filter(claim=OuterRef("pk"), source__health__in=SHAKY_SOURCES)),

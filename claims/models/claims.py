@@ -10,13 +10,15 @@ from claims.workflow import PUBLIC_STATUSES, VERDICTS
 
 KINDS = ["quantity", "meeting", "event", "quote", "other", "opinion"]
 STATUSES = [s.value for s in workflow.Status]
-PUBLIC = sorted(s.value for s in PUBLIC_STATUSES)  # sorted: a set's order varies per process
+#: ``Claim.is_public`` in SQL, for the public QuerySet, the partial index, the constraint and the desk's queues.
+#: Sorted: a set's order varies per process, and migrations compare the list.
+IS_PUBLIC = models.Q(status__in=sorted(PUBLIC_STATUSES))
 
 
 class ClaimQuerySet(models.QuerySet):
     def published(self):
         """The only way public pages, feeds, the sitemap, search and the public API read claims."""
-        return self.filter(status__in=PUBLIC)
+        return self.filter(IS_PUBLIC)
 
 
 class Claim(models.Model):
@@ -128,9 +130,7 @@ class Claim(models.Model):
             models.Index(fields=["article", "start"], name="claim_article_start"),
             # Public lists (home, public API, feed) read newest first across all public statuses; without this
             # each request sorted every public claim (~100 ms at 100,000 claims).
-            models.Index(
-                fields=["-published_at", "-id"], condition=models.Q(status__in=PUBLIC), name="claim_public_recent"
-            ),
+            models.Index(fields=["-published_at", "-id"], condition=IS_PUBLIC, name="claim_public_recent"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="claim_span_not_empty"),
@@ -143,7 +143,7 @@ class Claim(models.Model):
                 condition=models.Q(anchor__in=["exact", "fuzzy", "orphaned"]), name="claim_anchor_valid"
             ),
             models.CheckConstraint(
-                condition=~models.Q(status__in=PUBLIC) | ~models.Q(verdict=""),
+                condition=~IS_PUBLIC | ~models.Q(verdict=""),
                 name="claim_public_has_verdict",
             ),
             models.CheckConstraint(condition=models.Q(version__gte=1), name="claim_version_positive"),

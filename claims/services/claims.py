@@ -10,7 +10,6 @@ from claims.details import DetailsError, clean_details
 from claims.models import Attendee, Claim, Entity
 from claims.services.history import diff, record_event
 from claims.services.matching import queue_similar
-from claims.workflow import PUBLIC_STATUSES
 
 #: Fields whose change is substantive: it makes the editor the claim's last editor (four eyes) and is history.
 SUBSTANTIVE = (
@@ -201,7 +200,7 @@ def update_claim(
     claim = Claim.objects.select_for_update().select_related("revision").get(pk=claim_id)
     if claim.version != version:
         raise StaleVersion(claim, version)
-    if claim.status in PUBLIC_STATUSES and not correction.strip():
+    if claim.is_public and not correction.strip():
         raise ClaimLocked("This claim is published: change it through a correction that says what changed and why.")
     before = _snapshot(claim)
     fields.setdefault("kind", claim.kind)
@@ -244,7 +243,7 @@ def update_claim(
     claim.version = F("version") + 1
     claim.save()
     claim.refresh_from_db()
-    if claim.status in PUBLIC_STATUSES:
+    if claim.is_public:
         from claims.services.workflow import record_correction
 
         record_correction(claim=claim, by=by, changes=changes, public_note=correction)
@@ -262,7 +261,7 @@ def delete_claim(*, claim: Claim, by, version: int) -> None:
         raise ClaimGone("This claim was deleted a moment ago by someone else.")
     if claim.version != version:
         raise StaleVersion(claim, version)
-    if claim.status in PUBLIC_STATUSES:
+    if claim.is_public:
         raise ClaimLocked("A published claim is never deleted: retract it instead, so readers see what happened.")
     record_event(
         claim=claim,
