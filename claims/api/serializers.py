@@ -13,6 +13,7 @@ from claims import limits
 from claims.details import CHANNELS, FIELDS
 from claims.fetching.urls import MAX_URL_LENGTH
 from claims.models import Article, ArticleRevision, Capture, Claim, ClaimEvent, Entity, Evidence, Source
+from claims.services.articles import ArticleInvalid, require_text_or_url
 
 
 class ArticleSerializer(serializers.ModelSerializer):
@@ -60,8 +61,13 @@ class ArticleSerializer(serializers.ModelSerializer):
         return ArticleRevision.objects.filter(pk=article.public_revision_id).values_list("number", flat=True).first()
 
     def validate(self, attrs):
-        if self.instance is None and not (attrs.get("text") or "").strip() and not attrs.get("url"):
-            raise serializers.ValidationError({"text": "Give the article's text, or only its url to fetch it."})
+        if self.instance is None:
+            try:
+                require_text_or_url(text=attrs.get("text") or "", url=attrs.get("url") or "")
+            except ArticleInvalid as exc:  # the API's words: a client sends no file
+                raise serializers.ValidationError(
+                    {"text": "Give the article's text, or only its url to fetch it."}
+                ) from exc
         return attrs
 
 
