@@ -36,7 +36,7 @@ class Claim(models.Model):
         ORPHANED = "orphaned", "Orphaned (text no longer found)"
 
     # The functional API takes (member name, (value, label)); a bare (value, label) pair made the label the value.
-    Status = models.TextChoices("Status", [(s.name, (s.value, workflow.STATUS_LABELS[s][0])) for s in workflow.Status])
+    Status = models.TextChoices("Status", [(s.name, (s.value, workflow.STATUS_LABELS[s])) for s in workflow.Status])
     Verdict = models.TextChoices("Verdict", [(v.id.upper(), (v.id, v.label_en)) for v in VERDICTS.values()])
 
     article = models.ForeignKey("Article", on_delete=models.PROTECT, related_name="claims")
