@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from claims.desk.access import desk_member_required
+from claims.desk.filters import DeskClaimFilter
 from claims.highlight import segments
 from claims.models import Article, ArticleRevision, Attendee, Capture, Claim, Evidence, Source
 from claims.services import articles as article_services
@@ -83,16 +84,15 @@ def article_accept_revision(request, pk):
 
 @desk_member_required
 def claim_list(request):
-    claims = Claim.objects.select_related("article")
-    filters = {k: request.GET[k] for k in ("status", "verdict", "kind", "article") if request.GET.get(k)}
-    claims = claims.filter(**filters).order_by("-updated_at", "-id")
+    filters = DeskClaimFilter(request.GET, queryset=Claim.objects.select_related("article"))
+    claims = filters.qs.order_by("-updated_at", "-id")
     page = Paginator(claims, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "desk/claim_list.html",
         {
             "page": page,
-            "filters": filters,
+            "filters": filters.values,
             "statuses": Claim.Status.choices,
             "kinds": Claim.Kind.choices,
             "verdicts": Claim.Verdict.choices,

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from claims.desk.access import desk_member_required
+from claims.desk.filters import DeskClaimFilter
 from claims.models import Article, Claim, ClaimEvent, Entity, Evidence, Source
 from claims.models.claims import IS_PUBLIC
 from claims.services.claims import StaleVersion
@@ -81,8 +82,8 @@ def workflow_panel_context(request, claim) -> dict:
 def dashboard(request):
     """The desk's home: what needs me, what awaits review, what came back, and published claims whose sources
     changed or vanished; every queue narrowed by the same filters."""
-    filters = _filters(request)
-    claims = _queue_annotations(Claim.objects.filter(filters["q"]), request.user)
+    filters = DeskClaimFilter(request.GET, queryset=Claim.objects.all())
+    claims = _queue_annotations(filters.qs, request.user)
     counts = claims.aggregate(
         mine=Count("id", filter=Q(is_mine=True)),
         awaiting=Count("id", filter=Q(status=Status.IN_REVIEW)),
@@ -90,7 +91,7 @@ def dashboard(request):
         shaky=Count("id", filter=Q(IS_PUBLIC, has_shaky_source=True)),
     )
     rows = claims.select_related("article").order_by("-updated_at", "-id")
-    public = Claim.objects.published().filter(filters["q"])
+    public = filters.qs.published()
     shaky = (
         Evidence.objects.filter(claim__in=public, source__health__in=SHAKY_SOURCES)
         .select_related("claim", "source")
@@ -105,7 +106,7 @@ def dashboard(request):
             "awaiting": rows.filter(status=Status.IN_REVIEW)[:QUEUE_SIZE],
             "sent_back": rows.filter(status=Status.RESEARCHING, last_from_status=Status.IN_REVIEW)[:QUEUE_SIZE],
             "shaky": shaky,
-            "filters": filters["values"],
+            "filters": filters.values,
             "statuses": Claim.Status.choices,
             "verdicts": Claim.Verdict.choices,
             "kinds": Claim.Kind.choices,
@@ -113,19 +114,6 @@ def dashboard(request):
             "entities": Entity.objects.order_by("name", "id").only("id", "name")[:200],
         },
     )
-
-
-def _filters(request) -> dict:
-    values = {k: request.GET.get(k, "").strip() for k in ("status", "verdict", "kind", "article", "entity")}
-    q = Q()
-    for name in ("status", "verdict", "kind"):
-        if values[name]:
-            q &= Q(**{name: values[name]})
-    if values["article"].isdigit():
-        q &= Q(article_id=int(values["article"]))
-    if values["entity"].isdigit():
-        q &= Q(Exists(Claim.entities.through.objects.filter(claim=OuterRef("pk"), entity=int(values["entity"]))))
-    return {"q": q, "values": values}
 
 
 def _queue_annotations(claims, user):
