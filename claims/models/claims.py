@@ -6,8 +6,11 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from claims import workflow
+from claims.arabic import normalize
 from claims.workflow import PUBLIC_STATUSES, VERDICTS
 
+#: What ``search_text`` is made of: the statements, the quote and the claimant.
+SEARCHED_FIELDS = ("statement", "statement_en", "exact", "claimant")
 KINDS = ["quantity", "meeting", "event", "quote", "other", "opinion"]
 STATUSES = [s.value for s in workflow.Status]
 #: ``Claim.is_public`` in SQL, for the public QuerySet, the partial index, the constraint and the desk's queues.
@@ -113,7 +116,7 @@ class Claim(models.Model):
         help_text="Who last wrote each piece of public text (claims.workflow.PUBLIC_TEXT): {field: user id}.",
     )
     published_at = models.DateTimeField(null=True, blank=True)
-    #: Normalized statement, quote and claimant (claims.arabic.normalize) for search and matching.
+    #: Normalized statement, quote and claimant (claims.arabic.normalize) for search and matching; set by save().
     search_text = models.TextField(blank=True, editable=False)
     #: When similar-claims scoring was last queued for this claim, until a worker finishes it (then null): the
     #: desk shows "looking for similar claims…" meanwhile.
@@ -151,6 +154,15 @@ class Claim(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.statement[:60]}"
+
+    def save(self, *args, **kwargs):
+        # Computed here, as Entity.search_text is: it is made of this row's own fields only, so every writer (the
+        # services, the admin, a command, a factory) stores it with the text it was made from, and none can forget.
+        self.search_text = normalize(" ".join(getattr(self, name) for name in SEARCHED_FIELDS))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not set(SEARCHED_FIELDS).isdisjoint(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("desk:claim", args=[self.pk])

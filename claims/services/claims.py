@@ -4,7 +4,6 @@ from django.db import transaction
 from django.db.models import F
 
 from claims import anchoring, limits
-from claims.arabic import normalize
 from claims.dates import parse_partial_date
 from claims.details import DetailsError, clean_details
 from claims.models import Attendee, Claim, Entity
@@ -103,10 +102,6 @@ def _clean_fields(fields: dict) -> dict:
     return fields
 
 
-def _search_text(claim: Claim) -> str:
-    return normalize(" ".join([claim.statement, claim.statement_en, claim.exact, claim.claimant]))
-
-
 @transaction.atomic
 def create_claim(
     *,
@@ -157,7 +152,6 @@ def create_claim(
         created_by=by,
         last_editor=by,
     )
-    claim.search_text = _search_text(claim)
     claim.mark_written(["statement", *(["statement_en"] if claim.statement_en else [])], by)
     claim.save()
     if entities:
@@ -239,7 +233,6 @@ def update_claim(
         return claim
     claim.last_editor = by
     claim.mark_written(changes, by)
-    claim.search_text = _search_text(claim)
     claim.version = F("version") + 1
     claim.save()
     claim.refresh_from_db()
