@@ -192,6 +192,12 @@ class Claim(models.Model):
         if written:
             self.public_text_authors = {**self.public_text_authors, **written}
 
+    def move_to(self, revision, selector) -> None:
+        """Point the claim at ``selector`` (a claims.anchoring.Selector) in ``revision``; the caller saves."""
+        self.revision = revision
+        self.exact, self.prefix, self.suffix = selector.exact, selector.prefix, selector.suffix
+        self.start, self.end = selector.start, selector.end
+
     @property
     def selector(self) -> dict:
         return {"exact": self.exact, "prefix": self.prefix, "suffix": self.suffix, "start": self.start, "end": self.end}

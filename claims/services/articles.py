@@ -149,15 +149,7 @@ def reanchor_claims(*, revision: ArticleRevision, by=None) -> dict[str, int]:
         claim.updated_at = now
         if result.selector is not None:
             # An orphaned claim keeps pointing at the revision its quote is in, for the editor to fix.
-            claim.revision = revision
-            sel = result.selector
-            claim.exact, claim.prefix, claim.suffix, claim.start, claim.end = (
-                sel.exact,
-                sel.prefix,
-                sel.suffix,
-                sel.start,
-                sel.end,
-            )
+            claim.move_to(revision, result.selector)
         after = {"start": claim.start, "end": claim.end, "anchor": claim.anchor}
         events.append(
             build_event(

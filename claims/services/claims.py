@@ -206,15 +206,8 @@ def update_claim(
     for name, value in fields.items():
         setattr(claim, name, value.strip() if isinstance(value, str) and name != "exact" else value)
     if selector:
-        sel = resolve_selector(claim.article.current_revision.text, selector)
-        claim.revision = claim.article.current_revision
-        claim.exact, claim.prefix, claim.suffix, claim.start, claim.end = (
-            sel.exact,
-            sel.prefix,
-            sel.suffix,
-            sel.start,
-            sel.end,
-        )
+        revision = claim.article.current_revision
+        claim.move_to(revision, resolve_selector(revision.text, selector))
         claim.anchor, claim.anchor_confidence = Claim.Anchor.EXACT, 1.0
     # The entity list changes only by these two (attendees are added to it); otherwise it is not read at all.
     touches_entities = entities is not None or attendees is not None
