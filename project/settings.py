@@ -355,7 +355,7 @@ SPECTACULAR_SETTINGS = {
     # One named enum for each set of ids that several components share: a claim's status and a transition's
     # target; the claim kinds of Claim and PublicClaim (the same claim, as readers see it).
     "ENUM_NAME_OVERRIDES": {
-        "StatusEnum": "claims.api.serializers.STATUS_CHOICES",
+        "StatusEnum": "claims.models.Claim.Status",
         "ClaimKindEnum": "claims.models.Claim.Kind",
     },
     # Swagger UI served from this server (no CDN): the desk works offline.

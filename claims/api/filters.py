@@ -13,7 +13,6 @@ from drf_spectacular.utils import extend_schema_field
 
 from claims.arabic import normalize
 from claims.models import Article, Claim, Entity, Evidence, Source
-from claims.workflow import STATUS_LABELS, VERDICTS
 
 #: Query parameters the pagination, ordering and rendering read; no FilterSet has a filter by these names.
 NOT_FILTERS = frozenset({"page", "page_size", "ordering", "format"})
@@ -70,13 +69,9 @@ class DateTimeRangeFilter(django_filters.IsoDateTimeFromToRangeFilter):
     field_class = IsoDateTimeRangeField
 
 
-STATUS_CHOICES = [(status.value, labels[0]) for status, labels in STATUS_LABELS.items()]
-VERDICT_CHOICES = [(verdict.id, verdict.label_en) for verdict in VERDICTS.values()]
-
-
 class ClaimFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=STATUS_CHOICES)
-    verdict = django_filters.MultipleChoiceFilter(choices=VERDICT_CHOICES)
+    status = django_filters.MultipleChoiceFilter(choices=Claim.Status.choices)
+    verdict = django_filters.MultipleChoiceFilter(choices=Claim.Verdict.choices)
     kind = django_filters.MultipleChoiceFilter(choices=Claim.Kind.choices)
     entity = django_filters.ModelChoiceFilter(
         field_name="entities", queryset=Entity.objects.all(), help_text="Claims naming this entity."
@@ -119,7 +114,7 @@ class ClaimFilter(django_filters.FilterSet):
 
 
 class PublicClaimFilter(django_filters.FilterSet):
-    verdict = django_filters.MultipleChoiceFilter(choices=VERDICT_CHOICES)
+    verdict = django_filters.MultipleChoiceFilter(choices=Claim.Verdict.choices)
     kind = django_filters.MultipleChoiceFilter(choices=Claim.Kind.choices)
     published = DateTimeRangeFilter(field_name="published_at")
 

@@ -10,7 +10,7 @@ from claims import limits
 from claims.details import CHANNELS, FIELDS
 from claims.fetching.urls import MAX_URL_LENGTH
 from claims.models import Article, ArticleRevision, Capture, Claim, ClaimEvent, Entity, Evidence, Source
-from claims.workflow import STATUS_LABELS, VERDICTS
+from claims.services.articles import ArticleInvalid, require_text_or_url
 
 
 class ArticleSerializer(serializers.ModelSerializer):
@@ -58,8 +58,13 @@ class ArticleSerializer(serializers.ModelSerializer):
         return ArticleRevision.objects.filter(pk=article.public_revision_id).values_list("number", flat=True).first()
 
     def validate(self, attrs):
-        if self.instance is None and not (attrs.get("text") or "").strip() and not attrs.get("url"):
-            raise serializers.ValidationError({"text": "Give the article's text, or only its url to fetch it."})
+        if self.instance is None:
+            try:
+                require_text_or_url(text=attrs.get("text") or "", url=attrs.get("url") or "")
+            except ArticleInvalid as exc:  # the API's words: a client sends no file
+                raise serializers.ValidationError(
+                    {"text": "Give the article's text, or only its url to fetch it."}
+                ) from exc
         return attrs
 
 
@@ -142,9 +147,8 @@ class DetailsField(serializers.JSONField):
         return value
 
 
-#: From the workflow, not from the model's choices: the API names statuses and verdicts by their stored ids.
-STATUS_CHOICES = [(status.value, labels[0]) for status, labels in STATUS_LABELS.items()]
-VERDICT_CHOICES = [("", "No verdict yet")] + [(verdict.id, verdict.label_en) for verdict in VERDICTS.values()]
+#: A claim's verdict, or "" while it has none; statuses are the model's own choices (Claim.Status.choices).
+VERDICT_CHOICES = [("", "No verdict yet"), *Claim.Verdict.choices]
 
 
 def prefetched(claim: Claim, relation: str) -> list:
@@ -155,7 +159,7 @@ def prefetched(claim: Claim, relation: str) -> list:
 
 class ClaimSerializer(serializers.ModelSerializer):
     selector = SelectorSerializer()
-    status = serializers.ChoiceField(choices=STATUS_CHOICES, read_only=True)
+    status = serializers.ChoiceField(choices=Claim.Status.choices, read_only=True)
     verdict = serializers.ChoiceField(choices=VERDICT_CHOICES, read_only=True)
     details = DetailsField(required=False, help_text="The kind's structured fields; meetings list attendees.")
     imported = serializers.SerializerMethodField(help_text="Imported from another desk's ClaimReview.")
@@ -448,7 +452,7 @@ class ClaimEventSerializer(serializers.ModelSerializer):
 
 class TransitionSerializer(serializers.Serializer):
     # Choices, so the schema lists the ids a client may send; the workflow decides which move is allowed.
-    to = serializers.ChoiceField(choices=STATUS_CHOICES)
+    to = serializers.ChoiceField(choices=Claim.Status.choices)
     verdict = serializers.ChoiceField(choices=VERDICT_CHOICES, required=False, allow_blank=True)
     rationale = serializers.CharField(required=False, allow_blank=True, max_length=limits.RATIONALE_MAX_CHARS)
     comment = serializers.CharField(

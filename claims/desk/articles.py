@@ -43,8 +43,11 @@ class ArticleImportForm(forms.Form):
         given = [name for name in ("text", "file", "url") if data.get(name) and str(data[name]).strip()]
         if {"text", "file"} <= set(given):
             raise forms.ValidationError("Paste the text or upload a file, not both.")
-        if not given and not self.errors:
-            raise forms.ValidationError("Paste the article's text, upload a file, or give its URL.")
+        if not self.errors and not data.get("file"):  # a file's text is read, and checked, in the view
+            try:
+                article_services.require_text_or_url(text=data.get("text") or "", url=data.get("url") or "")
+            except article_services.ArticleInvalid as exc:
+                raise forms.ValidationError(exc.errors["text"]) from exc
         return data
 
 

@@ -18,6 +18,7 @@ from claims.fetching.archive import read_warc_response
 from claims.fetching.decode import decode_html
 from claims.files import content_type_of, download_name, file_response
 from claims.models import Capture, Claim, Evidence, Source
+from claims.models.sources import IN_FLIGHT_STATES
 from claims.services.captures import recapture
 from claims.services.sources import (
     SourceInvalid,
@@ -228,8 +229,7 @@ def claim_sources_status(request, pk):
     claim = get_object_or_404(Claim, pk=pk)
     evidence = claim.evidence.select_related("source", "source__latest_capture").order_by("id")
     in_flight = {
-        c.source_id: c
-        for c in Capture.objects.filter(source__evidence__claim=claim, state__in=["queued", "fetching"]).defer("text")
+        c.source_id: c for c in Capture.objects.in_flight().filter(source__evidence__claim=claim).defer("text")
     }
     items = []
     for e in evidence:
@@ -245,7 +245,7 @@ def claim_sources_status(request, pk):
             }
         )
     return JsonResponse(
-        {"claim": claim.pk, "sources": items, "busy": any(i["state"] in ("queued", "fetching") for i in items)}
+        {"claim": claim.pk, "sources": items, "busy": any(i["state"] in IN_FLIGHT_STATES for i in items)}
     )
 
 
@@ -256,7 +256,7 @@ def capture_state(source: Source) -> dict:
     elif hasattr(source, "in_flight_captures"):
         in_flight = next(iter(source.in_flight_captures), None)
     else:
-        in_flight = source.captures.filter(state__in=["queued", "fetching"]).first()
+        in_flight = source.captures.in_flight().first()
     return source_state(source, in_flight)
 
 
@@ -267,7 +267,7 @@ def source_state(source: Source, in_flight: Capture | None = None) -> dict:
         state = "offline"
     elif capture is None:
         state = "unknown"
-    elif capture.state in ("queued", "fetching"):
+    elif capture.is_in_flight:
         state = capture.state
     elif capture.state == "failed":
         state = "gone" if capture.gone else "failed"

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from claims.desk.access import desk_member_required
 from claims.desk.claim_form import claim_form_context
+from claims.desk.filters import DeskClaimFilter
 from claims.desk.sources import capture_state
 from claims.desk.workflow_views import workflow_panel_context
 from claims.highlight import segments
@@ -17,9 +18,7 @@ from claims.services.roles import actor_for
 from claims.workflow import Role
 
 #: Each evidence row shows its source's queued or running capture: one query for all rows, not one per row.
-IN_FLIGHT = Prefetch(
-    "source__captures", queryset=Capture.objects.filter(state__in=["queued", "fetching"]), to_attr="in_flight_captures"
-)
+IN_FLIGHT = Prefetch("source__captures", queryset=Capture.objects.in_flight(), to_attr="in_flight_captures")
 
 
 @desk_member_required
@@ -89,16 +88,15 @@ def article_accept_revision(request, pk):
 
 @desk_member_required
 def claim_list(request):
-    claims = Claim.objects.select_related("article")
-    filters = {k: request.GET[k] for k in ("status", "verdict", "kind", "article") if request.GET.get(k)}
-    claims = claims.filter(**filters).order_by("-updated_at", "-id")
+    filters = DeskClaimFilter(request.GET, queryset=Claim.objects.select_related("article"))
+    claims = filters.qs.order_by("-updated_at", "-id")
     page = Paginator(claims, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "desk/claim_list.html",
         {
             "page": page,
-            "filters": filters,
+            "filters": filters.values,
             "statuses": Claim.Status.choices,
             "kinds": Claim.Kind.choices,
             "verdicts": Claim.Verdict.choices,

@@ -6,14 +6,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from claims.desk.access import desk_member_required
+from claims.desk.filters import DeskClaimFilter
 from claims.models import Article, Claim, ClaimEvent, Entity, Evidence, Source
+from claims.models.claims import IS_PUBLIC
 from claims.services.errors import StaleVersion
 from claims.services.workflow import PublicationRewritten, TransitionRefused, transition_claim, transition_options
-from claims.workflow import PUBLIC_STATUSES, VERDICTS, Status
+from claims.workflow import VERDICTS, Status
 
 #: Session key holding a refused transition until the claim page shows it next to its form.
 REFUSAL_KEY = "workflow_refusal"
-PUBLIC = [s.value for s in PUBLIC_STATUSES]
 SHAKY_SOURCES = [Source.Health.CHANGED, Source.Health.GONE]
 QUEUE_SIZE = 20
 
@@ -81,16 +82,16 @@ def workflow_panel_context(request, claim) -> dict:
 def dashboard(request):
     """The desk's home: what needs me, what awaits review, what came back, and published claims whose sources
     changed or vanished; every queue narrowed by the same filters."""
-    filters = _filters(request)
-    claims = _queue_annotations(Claim.objects.filter(filters["q"]), request.user)
+    filters = DeskClaimFilter(request.GET, queryset=Claim.objects.all())
+    claims = _queue_annotations(filters.qs, request.user)
     counts = claims.aggregate(
         mine=Count("id", filter=Q(is_mine=True)),
         awaiting=Count("id", filter=Q(status=Status.IN_REVIEW)),
         sent_back=Count("id", filter=Q(status=Status.RESEARCHING, last_from_status=Status.IN_REVIEW)),
-        shaky=Count("id", filter=Q(status__in=PUBLIC, has_shaky_source=True)),
+        shaky=Count("id", filter=Q(IS_PUBLIC, has_shaky_source=True)),
     )
     rows = claims.select_related("article").order_by("-updated_at", "-id")
-    public = Claim.objects.filter(filters["q"], status__in=PUBLIC)
+    public = filters.qs.published()
     shaky = (
         Evidence.objects.filter(claim__in=public, source__health__in=SHAKY_SOURCES)
         .select_related("claim", "source")
@@ -105,7 +106,7 @@ def dashboard(request):
             "awaiting": rows.filter(status=Status.IN_REVIEW)[:QUEUE_SIZE],
             "sent_back": rows.filter(status=Status.RESEARCHING, last_from_status=Status.IN_REVIEW)[:QUEUE_SIZE],
             "shaky": shaky,
-            "filters": filters["values"],
+            "filters": filters.values,
             "statuses": Claim.Status.choices,
             "verdicts": Claim.Verdict.choices,
             "kinds": Claim.Kind.choices,
@@ -115,24 +116,11 @@ def dashboard(request):
     )
 
 
-def _filters(request) -> dict:
-    values = {k: request.GET.get(k, "").strip() for k in ("status", "verdict", "kind", "article", "entity")}
-    q = Q()
-    for name in ("status", "verdict", "kind"):
-        if values[name]:
-            q &= Q(**{name: values[name]})
-    if values["article"].isdigit():
-        q &= Q(article_id=int(values["article"]))
-    if values["entity"].isdigit():
-        q &= Q(Exists(Claim.entities.through.objects.filter(claim=OuterRef("pk"), entity=int(values["entity"]))))
-    return {"q": q, "values": values}
-
-
 def _queue_annotations(claims, user):
     """Mark each claim with the facts the queues sort on, so counts and lists come from one query each."""
     last_transition = ClaimEvent.objects.filter(claim=OuterRef("pk"), action="transition").order_by("-at", "-id")
     return claims.annotate(
-        is_mine=(Q(created_by=user) | Q(last_editor=user)) & ~Q(status__in=PUBLIC),
+        is_mine=(Q(created_by=user) | Q(last_editor=user)) & ~IS_PUBLIC,
         last_from_status=Subquery(last_transition.values("from_status")[:1]),
         last_comment=Subquery(last_transition.values("comment")[:1]),
         has_shaky_source=Exists(Evidence.objects.filter(claim=OuterRef("pk"), source__health__in=SHAKY_SOURCES)),

@@ -37,6 +37,14 @@ def clean_text(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
 
 
+def require_text_or_url(*, text: str, url: str) -> None:
+    """What a new article needs: its text, or a URL to fetch the text from. Raises ArticleInvalid on "text".
+
+    The desk form and the API serializer call this too, to refuse the request before anything else runs."""
+    if not text.strip() and not url:
+        raise ArticleInvalid({"text": "Paste the article's text, upload a file, or give its URL."})
+
+
 @transaction.atomic
 def create_article(
     *,
@@ -52,8 +60,7 @@ def create_article(
 ) -> Article:
     """Create an article with its first revision; with only a URL it waits in 'fetching' for the capture job."""
     text = clean_text(text or "")
-    if not text.strip() and not url:
-        raise ArticleInvalid({"text": "Paste the article's text, upload a file, or give its URL."})
+    require_text_or_url(text=text, url=url)
     if not title.strip():
         title = text.strip().split("\n", 1)[0][:200] if text.strip() else url
     language = language or (detect_language(text) if text.strip() else "")
@@ -152,15 +159,7 @@ def reanchor_claims(*, revision: ArticleRevision, by=None) -> dict[str, int]:
         claim.updated_at = now
         if result.selector is not None:
             # An orphaned claim keeps pointing at the revision its quote is in, for the editor to fix.
-            claim.revision = revision
-            sel = result.selector
-            claim.exact, claim.prefix, claim.suffix, claim.start, claim.end = (
-                sel.exact,
-                sel.prefix,
-                sel.suffix,
-                sel.start,
-                sel.end,
-            )
+            claim.move_to(revision, result.selector)
         after = {"start": claim.start, "end": claim.end, "anchor": claim.anchor}
         events.append(
             build_event(

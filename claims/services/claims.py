@@ -4,7 +4,6 @@ from django.db import transaction
 from django.db.models import F
 
 from claims import anchoring, limits
-from claims.arabic import normalize
 from claims.dates import parse_partial_date
 from claims.details import DetailsError, clean_details
 from claims.models import Attendee, Claim, Entity
@@ -12,7 +11,6 @@ from claims.services.errors import ClaimGone, ClaimInvalid, ClaimLocked, StaleVe
 from claims.services.history import diff, record_event
 from claims.services.matching import queue_similar
 from claims.services.workflow import record_correction
-from claims.workflow import PUBLIC_STATUSES
 
 #: Fields whose change is substantive: it makes the editor the claim's last editor (four eyes) and is history.
 SUBSTANTIVE = (
@@ -79,10 +77,6 @@ def _clean_fields(fields: dict) -> dict:
     return fields
 
 
-def _search_text(claim: Claim) -> str:
-    return normalize(" ".join([claim.statement, claim.statement_en, claim.exact, claim.claimant]))
-
-
 @transaction.atomic
 def create_claim(
     *,
@@ -133,7 +127,6 @@ def create_claim(
         created_by=by,
         last_editor=by,
     )
-    claim.search_text = _search_text(claim)
     claim.mark_written(["statement", *(["statement_en"] if claim.statement_en else [])], by)
     claim.save()
     if entities:
@@ -176,7 +169,7 @@ def update_claim(
     claim = Claim.objects.select_for_update().select_related("revision").get(pk=claim_id)
     if claim.version != version:
         raise StaleVersion(claim, version)
-    if claim.status in PUBLIC_STATUSES and not correction.strip():
+    if claim.is_public and not correction.strip():
         raise ClaimLocked("This claim is published: change it through a correction that says what changed and why.")
     before = _snapshot(claim)
     fields.setdefault("kind", claim.kind)
@@ -188,15 +181,8 @@ def update_claim(
     for name, value in fields.items():
         setattr(claim, name, value.strip() if isinstance(value, str) and name != "exact" else value)
     if selector:
-        sel = resolve_selector(claim.article.current_revision.text, selector)
-        claim.revision = claim.article.current_revision
-        claim.exact, claim.prefix, claim.suffix, claim.start, claim.end = (
-            sel.exact,
-            sel.prefix,
-            sel.suffix,
-            sel.start,
-            sel.end,
-        )
+        revision = claim.article.current_revision
+        claim.move_to(revision, resolve_selector(revision.text, selector))
         claim.anchor, claim.anchor_confidence = Claim.Anchor.EXACT, 1.0
     # The entity list changes only by these two (attendees are added to it); otherwise it is not read at all.
     touches_entities = entities is not None or attendees is not None
@@ -215,11 +201,10 @@ def update_claim(
         return claim
     claim.last_editor = by
     claim.mark_written(changes, by)
-    claim.search_text = _search_text(claim)
     claim.version = F("version") + 1
     claim.save()
     claim.refresh_from_db()
-    if claim.status in PUBLIC_STATUSES:
+    if claim.is_public:
         record_correction(claim=claim, by=by, changes=changes, public_note=correction)
     else:
         record_event(claim=claim, actor=by, action="edited", changes=changes)
@@ -235,7 +220,7 @@ def delete_claim(*, claim: Claim, by, version: int) -> None:
         raise ClaimGone("This claim was deleted a moment ago by someone else.")
     if claim.version != version:
         raise StaleVersion(claim, version)
-    if claim.status in PUBLIC_STATUSES:
+    if claim.is_public:
         raise ClaimLocked("A published claim is never deleted: retract it instead, so readers see what happened.")
     record_event(
         claim=claim,

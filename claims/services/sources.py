@@ -16,7 +16,6 @@ from claims.services.history import record_event
 from claims.services.queueing import enqueue_after_commit, task
 from claims.services.workflow import record_correction
 from claims.uploads import UploadRefused, check_document
-from claims.workflow import PUBLIC_STATUSES
 
 
 def find_or_create_source(
@@ -88,14 +87,14 @@ def queue_capture(*, source: Source, trigger: str = "manual") -> Capture | None:
     """Queue a capture of ``source`` unless one is already queued or running (then return that one)."""
     if source.is_offline:
         return None
-    in_flight = source.captures.filter(state__in=["queued", "fetching"]).first()
+    in_flight = source.captures.in_flight().first()
     if in_flight:
         return in_flight
     try:
         with transaction.atomic():
             capture = Capture.objects.create(source=source, requested_url=source.url, trigger=trigger)
     except IntegrityError:  # the in-flight uniqueness constraint: someone queued it a moment ago
-        return source.captures.filter(state__in=["queued", "fetching"]).first()
+        return source.captures.in_flight().first()
     enqueue_after_commit(task("capture_source"), capture.pk)
     return capture
 
@@ -159,7 +158,7 @@ def add_evidence(
     _check_lengths(passage=passage, note=note, correction=correction)
     if stance not in Evidence.Stance.values:
         raise SourceInvalid({"stance": f"Use one of: {', '.join(Evidence.Stance.values)}."})
-    if claim.status in PUBLIC_STATUSES and not correction.strip():
+    if claim.is_public and not correction.strip():
         raise SourceInvalid({"claim": "This claim is published: adding evidence is a correction; say why."})
     if Evidence.objects.filter(claim=claim, source=source).exists():
         raise SourceInvalid({"source": ALREADY_EVIDENCE})
@@ -188,7 +187,7 @@ def add_evidence(
 def update_evidence(*, evidence: Evidence, by, correction: str = "", **changes) -> Evidence:
     _check_lengths(passage=changes.get("passage"), note=changes.get("note"), correction=correction)
     claim = evidence.claim
-    if claim.status in PUBLIC_STATUSES and not correction.strip():
+    if claim.is_public and not correction.strip():
         raise SourceInvalid({"claim": "This claim is published: changing its evidence is a correction; say why."})
     if "stance" in changes and changes["stance"] not in Evidence.Stance.values:
         raise SourceInvalid({"stance": f"Use one of: {', '.join(Evidence.Stance.values)}."})
@@ -214,7 +213,7 @@ def update_evidence(*, evidence: Evidence, by, correction: str = "", **changes) 
 @transaction.atomic
 def remove_evidence(*, evidence: Evidence, by, correction: str = "") -> None:
     claim = evidence.claim
-    if claim.status in PUBLIC_STATUSES and not correction.strip():
+    if claim.is_public and not correction.strip():
         raise SourceInvalid({"claim": "This claim is published: removing evidence is a correction; say why."})
     _claim_touched(claim, by, {"evidence": [f"{evidence.source} ({evidence.stance})", None]}, correction)
     evidence.delete()
@@ -224,7 +223,7 @@ def _claim_touched(claim: Claim, by, changes: dict, correction: str) -> None:
     """Evidence is part of a claim's substance: bump its version, record history, correct it if published."""
     Claim.objects.filter(pk=claim.pk).update(last_editor=by, version=F("version") + 1, updated_at=timezone.now())
     claim.refresh_from_db()
-    if claim.status in PUBLIC_STATUSES:
+    if claim.is_public:
         record_correction(claim=claim, by=by, changes=changes, public_note=correction)
     else:
         record_event(claim=claim, actor=by, action="evidence", changes=changes)

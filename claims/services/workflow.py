@@ -159,7 +159,7 @@ def _transition(*, claim, to, by, verdict, rationale, comment, public_note, vers
         return claim, rewritten
     if target in (Status.PUBLISHED, Status.CORRECTED):
         # A reviewer approves the claim as anchored now: that is the quote readers get.
-        approve_public_anchor(claim=claim, going_public=claim.status not in workflow.PUBLIC_STATUSES)
+        approve_public_anchor(claim=claim, going_public=not claim.is_public)
     from_status = claim.status
     changed = [name for name in after if after[name] != before[name]]
     claim.status, claim.verdict, claim.rationale = target.value, after["verdict"], after["rationale"]
@@ -247,7 +247,7 @@ def set_verdict(*, claim: Claim, by, verdict: str, rationale: str, version: int 
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if version is not None and claim.version != version:
         raise StaleVersion(claim, version)
-    if claim.status in workflow.PUBLIC_STATUSES:
+    if claim.is_public:
         raise TransitionRefused("A published verdict changes only through a correction.")
     if verdict:
         workflow.check_verdict(verdict, rationale, kind=claim.kind)
@@ -306,5 +306,5 @@ def record_correction(*, claim: Claim, by, changes: dict, public_note: str) -> N
 
 def _after_public_change(claim: Claim) -> None:
     """Public pages cache by claim; drop the cached copies once the change is committed."""
-    if claim.status in workflow.PUBLIC_STATUSES:
+    if claim.is_public:
         transaction.on_commit(lambda: invalidate_claim(claim.pk))
