@@ -69,6 +69,7 @@ test: venv lint
 lint: venv
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check .
+	@$(BIN)/python tools/check_template_lines.py
 
 format: venv
 	@$(BIN)/ruff format . && $(BIN)/ruff check --fix .

@@ -302,10 +302,14 @@ def capture_detail(request, pk):
             "capture": capture,
             "source": capture.source,
             "previous": previous,
-            "diff": diff,
+            "diff": [(op, line, DIFF_CLASSES[op]) for op, line in diff],
             "diff_changes": sum(1 for op, _ in diff if op != " "),
         },
     )
+
+
+#: The CSS class of each kind of line in a text diff.
+DIFF_CLASSES = {" ": "same", "-": "removed", "+": "added", "…": "gap"}
 
 
 def text_diff(before: str, after: str, context: int = 2) -> list[tuple[str, str]]:
