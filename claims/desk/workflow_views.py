@@ -70,9 +70,36 @@ def _refused(request, claim, target, message, fields):
 
 @dataclass(frozen=True)
 class PanelOption:
-    """A transition's form in the workflow panel: the option, and how its fields are labelled for it."""
+    """A transition's form in the workflow panel: the option, how its fields are labelled for it, and what they
+    hold: what the user typed if this transition was just refused, else what the claim has."""
 
     option: TransitionOption
+    claim: Claim
+    refusal: dict | None = None
+
+    @property
+    def refused(self) -> dict:
+        """The refused attempt at this transition (shown once), or {}."""
+        return self.refusal if self.refusal and self.refusal.get("to") == self.target else {}
+
+    @property
+    def verdict(self) -> str:
+        return self.refused.get("verdict", "") if self.refused else self.claim.verdict
+
+    @property
+    def rationale(self) -> str:
+        return self.refused.get("rationale", "") if self.refused else self.claim.rationale
+
+    @property
+    def public_note(self) -> str:
+        if self.refused:
+            return self.refused.get("public_note", "")
+        # A note the transition requires is about this change: the claim's last one is not offered again.
+        return "" if self.transition.needs_public_note else self.claim.public_note
+
+    @property
+    def comment(self) -> str:
+        return self.refused.get("comment", "")
 
     @property
     def target(self) -> str:
@@ -114,7 +141,11 @@ def workflow_panel_context(request, claim) -> dict:
     verdicts = list(VERDICTS.values())
     if claim.kind == Claim.Kind.OPINION:
         verdicts = [VERDICTS["not_checkable"]]
-    return {"options": [PanelOption(option) for option in options], "verdicts": verdicts, "refusal": refusal}
+    return {
+        "options": [PanelOption(option, claim, refusal) for option in options],
+        "verdicts": verdicts,
+        "refusal": refusal,
+    }
 
 
 @desk_member_required
