@@ -206,7 +206,8 @@ class ClaimAdmin(admin.ModelAdmin):
     ]
 
     def get_fields(self, request, obj=None):
-        return (*self.fields, *(name for name in self.readonly_fields if name != "article"))
+        editable = self.fields if obj is None or not obj.is_public else self.fields[1:]  # no version to send back
+        return (*editable, *(name for name in self.readonly_fields if name != "article"))
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location)
