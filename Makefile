@@ -71,6 +71,7 @@ lint: venv
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check .
 	@$(BIN)/lint-imports --no-cache --no-logo
+	@$(BIN)/python tools/check_template_lines.py
 
 format: venv
 	@$(BIN)/ruff format . && $(BIN)/ruff check --fix .

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from claims.desk.access import desk_member_required, role_required
@@ -294,6 +295,9 @@ def source_state(source: Source, in_flight: Capture | None = None) -> dict:
         "fetched_at": capture.fetched_at.isoformat() if capture and capture.fetched_at else None,
         "attempts": capture.attempts if capture else 0,
         "recapture_url": None if source.is_offline else reverse("desk:source_recapture", args=[source.pk]),
+        # The recapture button: disabled while a capture is in flight, "Retry" once one failed.
+        "in_flight": state in ("queued", "fetching"),
+        "recapture_label": gettext("Retry") if state in ("failed", "gone") else gettext("Capture again"),
     }
 
 
@@ -313,10 +317,14 @@ def capture_detail(request, pk):
             "capture": capture,
             "source": capture.source,
             "previous": previous,
-            "diff": diff,
+            "diff": [(op, line, DIFF_CLASSES[op]) for op, line in diff],
             "diff_changes": sum(1 for op, _ in diff if op != " "),
         },
     )
+
+
+#: The CSS class of each kind of line in a text diff.
+DIFF_CLASSES = {" ": "same", "-": "removed", "+": "added", "…": "gap"}
 
 
 def text_diff(before: str, after: str, context: int = 2) -> list[tuple[str, str]]:

@@ -1,8 +1,11 @@
 """Desk workflow: move a claim through review (propose, approve, send back, correct, retract) and the dashboard."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from claims.desk.access import desk_member_required
@@ -10,7 +13,13 @@ from claims.desk.filters import DeskClaimFilter
 from claims.models import Article, Claim, ClaimEvent, Entity, Evidence, Source
 from claims.models.claims import IS_PUBLIC
 from claims.services.errors import StaleVersion
-from claims.services.workflow import PublicationRewritten, TransitionRefused, transition_claim, transition_options
+from claims.services.workflow import (
+    PublicationRewritten,
+    TransitionOption,
+    TransitionRefused,
+    transition_claim,
+    transition_options,
+)
 from claims.workflow import VERDICTS, Status
 
 #: Session key holding a refused transition until the claim page shows it next to its form.
@@ -60,6 +69,64 @@ def _refused(request, claim, target, message, fields):
     return redirect(claim.get_absolute_url() + "#workflow")
 
 
+@dataclass(frozen=True)
+class PanelOption:
+    """A transition's form in the workflow panel: the option, how its fields are labelled for it, and what they
+    hold: what the user typed if this transition was just refused, else what the claim has."""
+
+    option: TransitionOption
+    claim: Claim
+    refusal: dict | None = None
+
+    @property
+    def refused(self) -> dict:
+        """The refused attempt at this transition (shown once), or {}."""
+        return self.refusal if self.refusal and self.refusal.get("to") == self.target else {}
+
+    @property
+    def verdict(self) -> str:
+        return self.refused.get("verdict", "") if self.refused else self.claim.verdict
+
+    @property
+    def rationale(self) -> str:
+        return self.refused.get("rationale", "") if self.refused else self.claim.rationale
+
+    @property
+    def public_note(self) -> str:
+        if self.refused:
+            return self.refused.get("public_note", "")
+        # A note the transition requires is about this change: the claim's last one is not offered again.
+        return "" if self.transition.needs_public_note else self.claim.public_note
+
+    @property
+    def comment(self) -> str:
+        return self.refused.get("comment", "")
+
+    @property
+    def target(self) -> str:
+        return self.option.target
+
+    @property
+    def transition(self):
+        return self.option.transition
+
+    @property
+    def blocked(self) -> str:
+        return self.option.blocked
+
+    @property
+    def public_note_label(self) -> str:
+        if self.transition.needs_public_note:
+            return gettext("Public note, shown to readers (required)")
+        return gettext("Public note, shown to readers with the publication")
+
+    @property
+    def comment_label(self) -> str:
+        if self.transition.needs_comment:
+            return gettext("Internal comment, never shown to readers (required)")
+        return gettext("Internal comment, never shown to readers")
+
+
 def workflow_panel_context(request, claim) -> dict:
     """What the claim page's workflow panel shows this user: the transitions their roles allow, each with what
     blocks it, and the reason the last attempt was refused (shown once, with what they typed kept)."""
@@ -75,7 +142,11 @@ def workflow_panel_context(request, claim) -> dict:
     verdicts = list(VERDICTS.values())
     if claim.kind == Claim.Kind.OPINION:
         verdicts = [VERDICTS["not_checkable"]]
-    return {"options": options, "verdicts": verdicts, "refusal": refusal}
+    return {
+        "options": [PanelOption(option, claim, refusal) for option in options],
+        "verdicts": verdicts,
+        "refusal": refusal,
+    }
 
 
 @desk_member_required

@@ -231,3 +231,8 @@ class Evidence(models.Model):
     @property
     def has_estimate(self) -> bool:
         return any(v is not None for v in (self.estimate_value, self.estimate_lower, self.estimate_upper))
+
+    @property
+    def has_range(self) -> bool:
+        """The estimate has a lower or an upper bound (shown as a range, "…" for the open end)."""
+        return self.estimate_lower is not None or self.estimate_upper is not None

@@ -21,6 +21,7 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import condition, require_safe
 
 from claims import page_cache as generations
@@ -36,6 +37,45 @@ STALE_WHILE_REVALIDATE = 86400
 RELATED_LIMIT = 6
 #: The editable pages the IFCN code asks for, by URL slug.
 PAGE_SLUGS = ("about", "methodology", "corrections", "verdicts")
+
+
+#: What the public timeline calls a status change, by the status it led to.
+TIMELINE_LABELS = {
+    Status.PUBLISHED: gettext_lazy("Published"),
+    Status.CORRECTED: gettext_lazy("Corrected"),
+    Status.RETRACTED: gettext_lazy("Retracted"),
+    Status.IN_REVIEW: gettext_lazy("Sent for review"),
+    Status.RESEARCHING: gettext_lazy("Research started"),
+    Status.DRAFT: gettext_lazy("Back to draft"),
+}
+#: How readers see each evidence stance.
+STANCE_LABELS = {
+    Evidence.Stance.SUPPORTS: gettext_lazy("Supports"),
+    Evidence.Stance.CONTRADICTS: gettext_lazy("Contradicts"),
+    Evidence.Stance.CONTEXT: gettext_lazy("Context"),
+}
+#: How readers see each attendance status (lower case: it follows a colon).
+ATTENDANCE_LABELS = {
+    Attendee.Status.CONFIRMED: gettext_lazy("confirmed"),
+    Attendee.Status.DISPUTED: gettext_lazy("disputed"),
+    Attendee.Status.UNVERIFIED: gettext_lazy("unverified"),
+}
+
+
+@dataclass
+class TimelineEntry:
+    event: object
+    label: str
+    is_correction: bool
+
+
+def timeline_entry(event) -> TimelineEntry:
+    """The public timeline's line for ``event``: a correction, or the status change it made."""
+    if event.action == "correction":
+        return TimelineEntry(event, gettext("Correction"), True)
+    if event.to_status == Status.RESEARCHING and event.from_status == Status.IN_REVIEW:
+        return TimelineEntry(event, gettext("Returned for more research"), False)
+    return TimelineEntry(event, str(TIMELINE_LABELS.get(event.to_status, "")), False)
 
 
 def for_cdn(response: HttpResponse) -> HttpResponse:
@@ -177,7 +217,8 @@ def _render_claim(request, pk: int) -> RenderedClaim:
         "after": text[end : end + 240],
         "evidence": evidence,
         "evidence_rows": [row.evidence for row in evidence],
-        "events": list(claim.events.public().order_by("at", "id")),
+        "events": [timeline_entry(event) for event in claim.events.public().order_by("at", "id")],
+        "attendees": [(a, ATTENDANCE_LABELS.get(a.status, a.status)) for a in claim.attendees.all()],
         "related": _related(claim),
         "canonical": absolute(request.path),
         "alternates": alternates(request),
@@ -196,6 +237,10 @@ class EvidenceRow:
     evidence: Evidence
     archive_url: str
     archived_at: datetime | None
+
+    @property
+    def stance_label(self) -> str:
+        return str(STANCE_LABELS.get(self.evidence.stance, STANCE_LABELS[Evidence.Stance.CONTEXT]))
 
 
 def _evidence_row(claim, evidence) -> EvidenceRow:

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -227,3 +228,27 @@ def _claim_touched(claim: Claim, by, changes: dict, correction: str) -> None:
         record_correction(claim=claim, by=by, changes=changes, public_note=correction)
     else:
         record_event(claim=claim, actor=by, action="evidence", changes=changes)
+
+
+#: What describes a source and may be corrected; its URL is its identity (one source per normalized URL) and its
+#: health, captures and schedule belong to the capture worker.
+SOURCE_DESCRIPTION = ("kind", "publisher", "title", "note", "document")
+
+
+@transaction.atomic
+def update_source(*, source: Source, **fields) -> Source:
+    """Save a corrected description of ``source`` (``fields``, or what the admin's form already set on it).
+
+    Readers see a published claim's sources, so a source one cites is not changed here: what readers saw
+    changes only through a correction of that claim, on the desk.
+    """
+    if other := set(fields) - set(SOURCE_DESCRIPTION):
+        raise SourceInvalid({name: "This is not a source's description: it cannot be changed." for name in other})
+    if Evidence.objects.filter(source_id=source.pk, claim__in=Claim.objects.published()).exists():
+        raise SourceInvalid({"source": "A published claim cites this source: correct that claim on the desk."})
+    if isinstance(fields.get("document"), UploadedFile):
+        accept_document(fields["document"])
+    for name, value in fields.items():
+        setattr(source, name, value)
+    source.save(update_fields=[*SOURCE_DESCRIPTION])
+    return source
