@@ -22,6 +22,7 @@ from claims.arabic import normalize, parse_quantity
 from claims.dates import resolve_relative_date
 from claims.desk.access import desk_member_required
 from claims.desk.views import render_reading_view
+from claims.desk.workflow_views import PROPOSED_MESSAGE
 from claims.details import CHANNELS, FIELDS
 from claims.fetching.decode import decode_html
 from claims.fetching.extract import extract, visible_text
@@ -491,7 +492,9 @@ def claim_edit(request, pk):
     else:
         messages.success(
             request,
-            "Claim saved."
+            PROPOSED_MESSAGE
+            if claim.is_public
+            else "Claim saved."
             if not dropped
             else f"Claim saved. Only a meeting has attendees: its {dropped} attendee(s) were removed "
             "(the history lists them).",
@@ -518,7 +521,7 @@ def claim_attendees(request, pk):
     except (claim_services.ClaimInvalid, claim_services.ClaimLocked, TransitionRefused) as exc:
         messages.error(request, "; ".join(exc.errors.values()) if hasattr(exc, "errors") else str(exc))
     else:
-        messages.success(request, "Attendees saved.")
+        messages.success(request, PROPOSED_MESSAGE if claim.is_public else "Attendees saved.")
     return redirect(reverse("desk:claim", args=[pk]) + "#attendees")
 
 

@@ -29,6 +29,12 @@ REFUSAL_KEY = "workflow_refusal"
 PUBLIC = [s.value for s in PUBLIC_STATUSES]
 SHAKY_SOURCES = [Source.Health.CHANGED, Source.Health.GONE]
 QUEUE_SIZE = 20
+#: How the desk names each kind of pending correction (claims.workflow.PendingCorrection.what), translated.
+CORRECTION_KINDS = {
+    "correct": gettext_lazy("correction of the verdict"),
+    "retract": gettext_lazy("retraction"),
+    "edit": gettext_lazy("correction"),
+}
 #: Shown after a reviewer proposes a correction, a retraction or a change of a published claim.
 PROPOSED_MESSAGE = gettext_lazy(
     "Your correction is proposed: readers see the published claim unchanged until another reviewer approves it."
@@ -156,7 +162,7 @@ def pending_context(pending, user) -> dict:
     ]
     return {
         "correction": pending,
-        "what": state.what,
+        "what": CORRECTION_KINDS.get(pending.kind, state.what),
         "proposer": state.name(pending.proposed_by_id),
         "changes": changes,
         "blocked": blocked,
