@@ -40,25 +40,23 @@ from claims.services.workflow import (
 from claims.workflow import PUBLIC_STATUSES
 
 
-def claim_queryset():
+def claim_queryset(*, desk: bool = True):
     """Claims with what ClaimSerializer shows: the revision's number and origin (not its text, which can be a
     megabyte per claim), and the entities and attendees as plain lists (``listed_*``): a prefetch cache would
-    build a related manager and a filtered queryset per claim."""
-    return (
+    build a related manager and a filtered queryset per claim. The desk's also have their pending correction
+    (``pending_corrections``); readers' (``desk=False``) never read one."""
+    claims = (
         Claim.objects.select_related("revision")
         .defer("search_text", "revision__text")
         .prefetch_related(
             Prefetch("entities", queryset=Entity.objects.only("id"), to_attr="listed_entities"),
             Prefetch("attendees", queryset=Attendee.objects.select_related("entity"), to_attr="listed_attendees"),
-            Prefetch(
-                "corrections",
-                queryset=ClaimCorrection.objects.filter(state=ClaimCorrection.State.PENDING).select_related(
-                    "proposed_by"
-                ),
-                to_attr="pending_corrections",
-            ),
         )
     )
+    if desk:
+        pending = ClaimCorrection.objects.filter(state=ClaimCorrection.State.PENDING).select_related("proposed_by")
+        claims = claims.prefetch_related(Prefetch("corrections", queryset=pending, to_attr="pending_corrections"))
+    return claims
 
 
 PROPOSED = OpenApiResponse(
@@ -443,7 +441,7 @@ class PublicClaimViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            claim_queryset()
+            claim_queryset(desk=False)
             .published()
             .select_related("public_revision")
             .defer("public_revision__text")
