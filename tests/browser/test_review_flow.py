@@ -110,11 +110,18 @@ def published_claim(proposed_claim):
 
 
 def public_page(page, claim) -> tuple[str, str]:
-    """The public page's verdict name, and its whole text."""
+    """What a reader (a browser of their own: no session, nothing cached) sees on the claim's public page: its
+    verdict name, and its whole text."""
     page.goto(f"/desk/claims/{claim.pk}/")
-    page.get_by_role("link", name="Public page").click()
-    page.wait_for_load_state()
-    return page.locator(".claim-verdict-box .verdict-name").inner_text(), page.content()
+    href = page.get_by_role("link", name="Public page").get_attribute("href")
+    base = page.url.split("/desk/")[0]
+    reader = page.context.browser.new_context(base_url=base, locale="en-GB")
+    try:
+        public = reader.new_page()
+        public.goto(href)
+        return public.locator(".claim-verdict-box .verdict-name").inner_text(), public.content()
+    finally:
+        reader.close()
 
 
 def test_a_correction_proposed_in_the_desk_reaches_readers_only_once_another_reviewer_approves_it(
