@@ -187,6 +187,8 @@ class Transition:
     needs_comment: bool = False
     needs_public_note: bool = False
     four_eyes: bool = False
+    #: The move is first proposed (a ``ClaimCorrection``) and made when another reviewer approves it.
+    proposed: bool = False
     description: str = field(default="", compare=False)
     #: The desk's button for this transition.
     label: str = field(default="", compare=False)
@@ -248,8 +250,10 @@ TRANSITIONS: tuple[Transition, ...] = (
         Role.REVIEWER,
         needs_verdict=True,
         needs_public_note=True,
-        description="A published claim changes; the public note says readers what changed and why.",
-        label="Correct the verdict",
+        proposed=True,
+        description="Propose a correction; the public note says readers what changed and why. Readers see it "
+        "once another reviewer approves it.",
+        label="Propose a correction of the verdict",
     ),
     Transition(
         frozenset({Status.PUBLISHED, Status.CORRECTED}),
@@ -257,9 +261,10 @@ TRANSITIONS: tuple[Transition, ...] = (
         "retract",
         Role.REVIEWER,
         needs_public_note=True,
-        description="Withdraw a published verdict; the page stays online, marked retracted, with the "
-        "public note saying why.",
-        label="Retract",
+        proposed=True,
+        description="Propose to withdraw a published verdict; once another reviewer approves, the page stays "
+        "online, marked retracted, with the public note saying why.",
+        label="Propose a retraction",
     ),
 )
 
@@ -270,6 +275,14 @@ class TransitionRefused(ValueError):
 
 class PublicationRewritten(TransitionRefused):
     """A reviewer publishing changed the public text: it becomes their proposal, and someone else publishes it."""
+
+    def __init__(self, rewrites: list[str], message: str):
+        super().__init__(message)
+        self.rewrites = rewrites
+
+
+class CorrectionRewritten(TransitionRefused):
+    """A reviewer approving a correction changed its text: it becomes their proposal, and someone else approves."""
 
     def __init__(self, rewrites: list[str], message: str):
         super().__init__(message)
@@ -410,6 +423,96 @@ def check_correction(actor: Actor, public_note: str) -> None:
         raise TransitionRefused(f"Only a {correct.role.value} may correct a published claim.")
     if not public_note.strip():
         raise TransitionRefused("Say what changed and why: the correction's public note is shown on the public page.")
+
+
+@dataclass(frozen=True)
+class PendingCorrection:
+    """A proposed correction, retraction or edit of a published claim, waiting for another reviewer."""
+
+    #: "correct", "retract" or "edit" (``ClaimCorrection.Kind``).
+    kind: str
+    verdict: str
+    rationale: str
+    public_note: str
+    proposer_id: int | None
+    #: Who last wrote each piece of the proposal's public text (PUBLIC_TEXT key -> user id).
+    authors: Mapping[str, int] = field(default_factory=dict)
+    names: Mapping[int, str] = field(default_factory=dict)
+
+    @property
+    def target(self) -> Status:
+        return Status.RETRACTED if self.kind == "retract" else Status.CORRECTED
+
+    @property
+    def what(self) -> str:
+        return {"correct": "correction of the verdict", "retract": "retraction"}.get(self.kind, "correction")
+
+    def name(self, user_id: int | None) -> str:
+        return self.names.get(user_id, f"user {user_id}") if user_id else "a former user"
+
+
+def correction_rewrites(pending: PendingCorrection, *, verdict: str, rationale: str, public_note: str) -> list[str]:
+    """The proposal's public text a reviewer would change while approving it (PUBLIC_TEXT keys, in order)."""
+    offered = {"public_note": public_note}
+    current = {"public_note": pending.public_note}
+    if pending.kind == "correct":
+        offered = {"verdict": verdict, "rationale": rationale} | offered
+        current = {"verdict": pending.verdict, "rationale": pending.rationale} | current
+    return [name for name in offered if offered[name].strip() != current[name].strip()]
+
+
+def correction_four_eyes_reason(pending: PendingCorrection, actor: Actor) -> str:
+    """Why ``actor`` may not approve ``pending``: they proposed it or wrote some of its text ('' if not).
+
+    The message names who may approve instead: any reviewer who wrote none of it.
+    """
+    wrote = [label for name, label in PUBLIC_TEXT.items() if pending.authors.get(name) == actor.id]
+    proposed = pending.proposer_id == actor.id
+    if not wrote and not proposed:
+        return ""
+    done = []
+    if proposed:
+        done.append(f"proposed this {pending.what}")
+    if wrote:
+        done.append(f"wrote its {_and(wrote)}")
+    others = {*pending.authors.values(), pending.proposer_id} - {actor.id, None}
+    return (
+        f"Four eyes: you {' and '.join(done)}, so you cannot approve it. Another reviewer must approve it: "
+        f"any reviewer but {_and(['you', *sorted(pending.name(uid) for uid in others)])}."
+    )
+
+
+def pending_reason(pending: PendingCorrection) -> str:
+    """Why nothing else changes a published claim while a correction of it waits for approval."""
+    return (
+        f"A {pending.what} proposed by {pending.name(pending.proposer_id)} is waiting for another reviewer: "
+        f"approve it, send it back or withdraw it first."
+    )
+
+
+def check_approval(
+    pending: PendingCorrection, actor: Actor, *, kind: str, verdict: str, rationale: str, public_note: str
+) -> None:
+    """Check that ``actor`` may approve ``pending`` with this text; raise TransitionRefused or, when the text was
+    changed, CorrectionRewritten (the caller keeps the change as the actor's proposal)."""
+    if not actor.has(Role.REVIEWER):
+        raise TransitionRefused(f"Only a reviewer may approve a {pending.what}.")
+    rewrites = correction_rewrites(pending, verdict=verdict, rationale=rationale, public_note=public_note)
+    if not rewrites:
+        if reason := correction_four_eyes_reason(pending, actor):
+            raise TransitionRefused(reason)
+        return
+    if pending.kind == "correct":
+        check_verdict(verdict, rationale, kind=kind)
+    if not public_note.strip():
+        raise TransitionRefused(f"Write the public note that tells readers about this {pending.what}.")
+    after = replace(pending, authors=dict(pending.authors) | dict.fromkeys(rewrites, actor.id))
+    raise CorrectionRewritten(
+        rewrites,
+        f"You changed its {_and([PUBLIC_TEXT[name] for name in rewrites])} while approving, which makes you their "
+        f"author: your version is kept as the proposed {pending.what}, and readers still see the published "
+        f"claim. " + correction_four_eyes_reason(after, actor),
+    )
 
 
 def check_verdict(verdict: str, rationale: str, *, kind: str) -> None:

@@ -8,7 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from claims.models import ClaimEvent, Evidence, Source
-from tests.factories import EvidenceFactory, SourceFactory
+from claims.services.workflow import decide_correction
+from tests.factories import EvidenceFactory, SourceFactory, UserFactory
 from tests.public_helpers import make_claim
 
 pytestmark = pytest.mark.django_db
@@ -125,6 +126,8 @@ def test_reviewer_corrects_published_evidence_with_a_note(client, reviewer, publ
     client.force_login(reviewer)
     response = edit(client, published_evidence, stance="context", correction="The report is about another year.")
     claim = published_evidence.claim
+    # Four eyes: the correction is proposed, and made once another reviewer approves it.
+    decide_correction(claim=claim, by=UserFactory(username="rev2", role="reviewer"), decision="approve")
     claim.refresh_from_db()
     assert response.status_code == 302 and claim.status == "corrected"
     event = claim.events.get(action="correction")
@@ -151,6 +154,9 @@ def test_removing_published_evidence_needs_a_note(client, reviewer, published_ev
     refused = client.post(url)
     assert refused.status_code == 400 and "removing evidence is a correction" in refused.content.decode()
     assert client.post(url, {"correction": "Duplicate of another source."}).status_code == 302
+    # Four eyes: the removal is proposed, and made once another reviewer approves it.
+    claim = published_evidence.claim
+    decide_correction(claim=claim, by=UserFactory(username="rev2", role="reviewer"), decision="approve")
     assert not Evidence.objects.exists()
 
 

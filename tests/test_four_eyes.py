@@ -148,12 +148,16 @@ def test_api_proposal_carries_a_public_note_that_the_claim_and_its_history_show(
     assert response.status_code == 200 and response.json()["public_note"] == PROPOSED["public_note"]
 
 
-def test_api_correction_from_a_client_that_sends_only_a_comment_takes_it_as_the_public_note(api_as, editor, reviewer):
+def test_api_correction_from_a_client_that_sends_only_a_comment_takes_it_as_the_public_note(
+    api_as, editor, reviewer, second_reviewer
+):
     claim = transition_claim(claim=proposed_by(editor), to="published", by=reviewer)
     response = api_as(reviewer).post(
         transitions(claim), {"to": "retracted", "comment": "The quote was invented."}, format="json"
     )
-    assert response.status_code == 200
+    assert response.status_code == 202  # proposed: another reviewer approves it (four eyes)
+    assert response.json()["pending_correction"]["public_note"] == "The quote was invented."
+    assert api_as(second_reviewer).post(transitions(claim), {"to": "retracted"}, format="json").status_code == 200
     event = claim.events.latest()
     assert (event.public_note, event.comment) == ("The quote was invented.", "")
     history = api_as(editor).get(f"/api/v1/claims/{claim.pk}/history/").json()["results"]

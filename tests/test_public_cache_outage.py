@@ -11,7 +11,7 @@ from claims import page_cache as generations
 from claims.models import Claim
 from claims.page_cache import forget_local_pages
 from claims.services.workflow import transition_claim
-from tests.factories import EvidenceFactory
+from tests.factories import EvidenceFactory, UserFactory
 from tests.public_helpers import fresh_cache, make_claim, url  # noqa: F401 (fresh_cache is autouse)
 from tests.scale.cluster import connects, wait_until
 
@@ -44,6 +44,8 @@ def restart_empty(server) -> None:
 def retract(claim, reviewer, on_commit):
     with on_commit(execute=True):
         transition_claim(claim=claim, to="retracted", by=reviewer, public_note="The source was fabricated.")
+        # Four eyes: the retraction is proposed, and made when another reviewer approves it.
+        transition_claim(claim=claim, to="retracted", by=UserFactory(username="rev2", role="reviewer"))
 
 
 def shown(client, claim) -> tuple[bool, str]:

@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from claims.models import Attendee, Capture
 from claims.services.sources import update_evidence
-from tests.factories import EntityFactory, EvidenceFactory, SourceFactory
+from claims.services.workflow import decide_correction
+from tests.factories import EntityFactory, EvidenceFactory, SourceFactory, UserFactory
 from tests.public_helpers import fresh_cache, make_claim, url  # noqa: F401 (fresh_cache is autouse)
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +42,8 @@ def test_an_evidence_correction_shows_at_once_and_changes_the_etag(
     assert "first passage" in before.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         update_evidence(evidence=evidence, by=reviewer, correction="Quoted the right line.", passage="second passage")
+        # Four eyes: the correction is proposed, and shows once another reviewer approves it.
+        decide_correction(claim=claim, by=UserFactory(username="rev2", role="reviewer"), decision="approve")
     after = client.get(address, headers={"if-none-match": before["ETag"]})
     assert after.status_code == 200
     assert "second passage" in after.content.decode()

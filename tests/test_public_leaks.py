@@ -127,10 +127,25 @@ INTERNAL_TEXT = {
     "event comment: correct": "qzxcorrect",
     "event comment: retract": "qzxretract",
     "event comment: back to draft": "qzxbacktodraft",
+    "event comment: propose a correction": "qzxfixproposal",
+    "event comment: send a correction back": "qzxfixrefused",
+    "event comment: approve a correction": "qzxapprovecorrection",
+    "event comment: approve a retraction": "qzxapproveretraction",
     "evidence note": "qzxevidencenote",
     "source note": "qzxsourcenote",
     "offline source note": "qzxofflinenote",
 }
+#: Public text that no second reviewer approved (four eyes): a pending correction's, a pending edit's, and a
+#: correction's that was sent back. No reader sees any of it.
+UNAPPROVED_TEXT = {
+    "pending correction: rationale": "qzxpendingrationale",
+    "pending correction: public note": "qzxpendingnote",
+    "pending edit: statement": "qzxpendingstatement",
+    "pending edit: public note": "qzxpendingeditnote",
+    "sent back correction: rationale": "qzxsentbackrationale",
+    "sent back correction: public note": "qzxsentbacknote",
+}
+NOT_PUBLIC = INTERNAL_TEXT | UNAPPROVED_TEXT
 # Written for readers, so not in the list: the statement, rationale, public notes, evidence passages, attendees'
 # roles and evidence notes (the public page shows why each attendance is confirmed or disputed), entity names and
 # descriptions.
@@ -143,11 +158,13 @@ def desk_world(editor, reviewer, second_reviewer):
     from django.utils import timezone
 
     from claims.models import Capture
+    from claims.services.claims import update_claim
     from claims.services.sources import add_evidence, find_or_create_source
-    from claims.services.workflow import transition_claim
+    from claims.services.workflow import decide_correction, transition_claim
     from tests.factories import ClaimFactory
 
     mark = INTERNAL_TEXT
+    unapproved = UNAPPROVED_TEXT
     article = ArticleFactory()
     entity = EntityFactory(name="Internal Person")
     source, _ = find_or_create_source(
@@ -164,7 +181,7 @@ def desk_world(editor, reviewer, second_reviewer):
         by=editor, kind="report", title="A report on paper", note=mark["offline source note"]
     )
     claims = []
-    for n, fate in enumerate(["published", "corrected", "retracted"]):
+    for n, fate in enumerate(["published", "corrected", "retracted", "edited"]):
         claim = ClaimFactory(
             article=article, created_by=editor, last_editor=editor, statement=f"Internal Person said a thing {n}"
         )
@@ -187,8 +204,29 @@ def desk_world(editor, reviewer, second_reviewer):
         claim = transition_claim(claim=claim, to="researching", by=reviewer, comment=mark["event comment: send back"])
         claim = transition_claim(claim=claim, to="in_review", by=editor, comment=mark["event comment: propose verdict"])
         claim = transition_claim(claim=claim, to="published", by=reviewer, comment=mark["event comment: publish"])
+        if fate == "published":  # a correction waits for a second reviewer: readers see none of it
+            transition_claim(
+                claim=claim,
+                to="corrected",
+                by=second_reviewer,
+                verdict="accurate",
+                rationale=unapproved["pending correction: rationale"],
+                public_note=unapproved["pending correction: public note"],
+                comment=mark["event comment: propose a correction"],
+            )
         if fate == "corrected":
-            claim = transition_claim(
+            transition_claim(
+                claim=claim,
+                to="corrected",
+                by=second_reviewer,
+                verdict="accurate",
+                rationale=unapproved["sent back correction: rationale"],
+                public_note=unapproved["sent back correction: public note"],
+            )
+            decide_correction(
+                claim=claim, by=reviewer, decision="send_back", comment=mark["event comment: send a correction back"]
+            )
+            transition_claim(
                 claim=claim,
                 to="corrected",
                 by=second_reviewer,
@@ -197,16 +235,31 @@ def desk_world(editor, reviewer, second_reviewer):
                 public_note="A later report gives context.",
                 comment=mark["event comment: correct"],
             )
-        if fate == "retracted":
             claim = transition_claim(
+                claim=claim, to="corrected", by=reviewer, comment=mark["event comment: approve a correction"]
+            )
+        if fate == "retracted":
+            transition_claim(
                 claim=claim,
                 to="retracted",
                 by=second_reviewer,
                 public_note="The quote was invented.",
                 comment=mark["event comment: retract"],
             )
+            claim = transition_claim(
+                claim=claim, to="retracted", by=reviewer, comment=mark["event comment: approve a retraction"]
+            )
+        if fate == "edited":  # a change of its statement waits for a second reviewer
+            update_claim(
+                claim_id=claim.pk,
+                by=second_reviewer,
+                version=claim.version,
+                statement=unapproved["pending edit: statement"],
+                correction=unapproved["pending edit: public note"],
+            )
+            claim.refresh_from_db()
         claims.append(claim)
-    return {"claims": claims, "article": article, "entity": entity, "source": source}
+    return {"claims": claims[:3], "pending_edit": claims[3], "article": article, "entity": entity, "source": source}
 
 
 @pytest.fixture
@@ -228,24 +281,25 @@ def public_surfaces(desk_world) -> list[str]:
         "/about/",
         "/verdicts/",
     ]
-    pages += [f"/search/?q={marker}" for marker in INTERNAL_TEXT.values()]
+    pages += [f"/search/?q={marker}" for marker in NOT_PUBLIC.values()]
     api = ["/api/v1/public/claims/", "/api/v1/public/claimreview/"]
-    for claim in desk_world["claims"]:
+    for claim in [*desk_world["claims"], desk_world["pending_edit"]]:
         pages += [url(claim), f"/claims/{claim.pk}/sources/{desk_world['source'].pk}/archive/"]
         api += [f"/api/v1/public/claims/{claim.pk}/", f"/api/v1/public/claims/{claim.pk}/claimreview/"]
     return pages + ["/ar" + page for page in pages] + api
 
 
 def test_no_internal_text_reaches_any_public_surface(client, desk_world):
-    claim_links = [f"/claims/{claim.pk}/" for claim in desk_world["claims"]]
+    """Nor any public text a second reviewer has not approved (a pending or sent back correction)."""
+    claim_links = [f"/claims/{claim.pk}/" for claim in [*desk_world["claims"], desk_world["pending_edit"]]]
     for address in public_surfaces(desk_world):
         response = client.get(address, follow=True)
         assert response.status_code == 200, address
         body = response.content.decode()
         searched = parse_qs(urlsplit(address).query).get("q", [""])[0]
-        leaked = [field for field, marker in INTERNAL_TEXT.items() if marker in body and marker != searched]
+        leaked = [field for field, marker in NOT_PUBLIC.items() if marker in body and marker != searched]
         assert not leaked, f"{address} shows {leaked}"
-        if searched in INTERNAL_TEXT.values():  # the search box repeats the words; no claim may match them
+        if searched in NOT_PUBLIC.values():  # the search box repeats the words; no claim may match them
             assert not [link for link in claim_links if link in body], address
 
 

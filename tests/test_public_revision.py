@@ -7,7 +7,7 @@ from django.utils import translation
 from claims.models import ClaimEvent
 from claims.services.articles import RevisionRefused, accept_revision, add_revision, create_article
 from claims.services.claims import create_claim, update_claim
-from claims.services.workflow import TransitionRefused, transition_claim
+from claims.services.workflow import TransitionRefused, decide_correction, transition_claim
 from tests.factories import EvidenceFactory, UserFactory
 from tests.public_helpers import fresh_cache  # noqa: F401 (fresh_cache is autouse)
 
@@ -204,6 +204,8 @@ def test_a_reviewers_correction_of_the_quote_is_what_readers_then_see(client, pu
         selector={"exact": "2,000 troops arrived at the base on Wednesday"},
         correction="The quote now includes the day.",
     )
+    # Four eyes: the correction is proposed; readers see it once another reviewer approves it.
+    decide_correction(claim=published, by=UserFactory(username="rev2", role="reviewer"), decision="approve")
     claim_page, article_page = _pages(client, published)
     for page in (claim_page, article_page):
         assert ">2,000 troops arrived at the base on Wednesday</mark>" in page

@@ -8,9 +8,9 @@ from django.urls import reverse
 from claims import workflow
 from claims.models import Claim, ClaimEvent
 from claims.services.claims import StaleVersion, update_claim
-from claims.services.workflow import TransitionRefused, transition_claim
+from claims.services.workflow import TransitionRefused, decide_correction, transition_claim
 from claims.workflow import Actor, ClaimState, Role, Status
-from tests.factories import ClaimFactory, EvidenceFactory
+from tests.factories import ClaimFactory, EvidenceFactory, UserFactory
 
 ADMIN = Actor(id=1, roles=frozenset({Role.ADMIN}))
 LEGAL = {(source, t.target): t for t in workflow.TRANSITIONS for source in t.source}
@@ -157,8 +157,21 @@ def test_send_back_records_the_reviewers_comment(editor, reviewer):
     assert (event.from_status, event.to_status, event.comment) == ("in_review", "researching", "Source is a blog.")
 
 
+@pytest.fixture
+def second_reviewer(db):
+    return UserFactory(username="rev2", role="reviewer")
+
+
+def approved(claim, by, **decision):
+    """A correction or retraction is proposed first (four eyes): another reviewer approves it."""
+    decide_correction(claim=claim, by=by, decision="approve", **decision)
+    return Claim.objects.get(pk=claim.pk)
+
+
 @pytest.mark.django_db
-def test_correction_after_publication_is_a_public_event_and_marks_the_claim_corrected(editor, reviewer):
+def test_correction_after_publication_is_a_public_event_and_marks_the_claim_corrected(
+    editor, reviewer, second_reviewer
+):
     claim = transition_claim(claim=_in_review(editor), to="published", by=reviewer)
     claim = transition_claim(
         claim=claim,
@@ -169,6 +182,7 @@ def test_correction_after_publication_is_a_public_event_and_marks_the_claim_corr
         public_note="New ministry report.",
         comment="Checked with the ministry.",
     )
+    claim = approved(claim, second_reviewer, comment="Checked with the ministry.")
     event = ClaimEvent.objects.public().filter(claim=claim).latest()
     assert (event.action, event.public_note, event.to_verdict) == ("correction", "New ministry report.", "misleading")
     assert event.comment == "Checked with the ministry."
@@ -176,7 +190,7 @@ def test_correction_after_publication_is_a_public_event_and_marks_the_claim_corr
 
 
 @pytest.mark.django_db
-def test_editing_a_published_claim_is_recorded_as_a_correction(editor, reviewer):
+def test_editing_a_published_claim_is_recorded_as_a_correction(editor, reviewer, second_reviewer):
     claim = transition_claim(claim=_in_review(editor), to="published", by=reviewer)
     claim = update_claim(
         claim_id=claim.pk,
@@ -185,6 +199,7 @@ def test_editing_a_published_claim_is_recorded_as_a_correction(editor, reviewer)
         statement="Fixed wording.",
         correction="The statement misquoted the minister.",
     )
+    claim = approved(claim, second_reviewer)
     event = claim.events.latest()
     assert claim.status == "corrected"
     assert (event.action, event.public_note) == ("correction", "The statement misquoted the minister.")
@@ -202,9 +217,10 @@ def test_an_editor_cannot_correct_a_published_claim(editor, reviewer):
 
 
 @pytest.mark.django_db
-def test_retraction_keeps_the_claim_public_as_retracted(editor, reviewer):
+def test_retraction_keeps_the_claim_public_as_retracted(editor, reviewer, second_reviewer):
     claim = transition_claim(claim=_in_review(editor), to="published", by=reviewer)
     claim = transition_claim(claim=claim, to="retracted", by=reviewer, public_note="The quote was fabricated.")
+    claim = approved(claim, second_reviewer)
     assert claim.status == "retracted" and claim in Claim.objects.published()
     assert claim.public_url
 

@@ -9,7 +9,17 @@ from rest_framework.relations import PKOnlyObject
 from claims import limits
 from claims.details import CHANNELS, FIELDS
 from claims.fetching.urls import MAX_URL_LENGTH
-from claims.models import Article, ArticleRevision, Capture, Claim, ClaimEvent, Entity, Evidence, Source
+from claims.models import (
+    Article,
+    ArticleRevision,
+    Capture,
+    Claim,
+    ClaimCorrection,
+    ClaimEvent,
+    Entity,
+    Evidence,
+    Source,
+)
 from claims.services.articles import ArticleInvalid, require_text_or_url
 
 
@@ -157,6 +167,41 @@ def prefetched(claim: Claim, relation: str) -> list:
     return found if found is not None else list(getattr(claim, relation).all())
 
 
+class ClaimCorrectionSerializer(serializers.ModelSerializer):
+    """A proposed correction, retraction or edit of a published claim; readers see none of it before approval."""
+
+    proposed_by = serializers.CharField(source="proposed_by.username", default=None, read_only=True)
+    target = serializers.ChoiceField(
+        choices=[("corrected", "corrected"), ("retracted", "retracted")],
+        read_only=True,
+        help_text="The status the claim takes when another reviewer approves it.",
+    )
+
+    class Meta:
+        model = ClaimCorrection
+        fields = [
+            "id",
+            "kind",
+            "state",
+            "target",
+            "verdict",
+            "rationale",
+            "public_note",
+            "changes",
+            "authors",
+            "proposed_by",
+            "proposed_at",
+        ]
+        read_only_fields = ["kind", "state", "verdict", "rationale", "public_note", "changes", "authors"]
+        extra_kwargs = {
+            "changes": {"help_text": 'What approval changes: {"field": [published, proposed]}.'},
+            "authors": {
+                "help_text": "Who wrote each piece of its public text ({field: user id}): they may not "
+                "approve it, nor may its proposer."
+            },
+        }
+
+
 class ClaimSerializer(serializers.ModelSerializer):
     selector = SelectorSerializer()
     status = serializers.ChoiceField(choices=Claim.Status.choices, read_only=True)
@@ -166,6 +211,10 @@ class ClaimSerializer(serializers.ModelSerializer):
     public_url = serializers.SerializerMethodField()
     version = serializers.IntegerField(required=False, help_text="Required on PATCH/PUT: the version you read.")
     revision = serializers.IntegerField(source="revision.number", read_only=True)
+    pending_correction = serializers.SerializerMethodField(
+        help_text="A correction, retraction or edit of this published claim waiting for another reviewer's "
+        "approval (null if none); readers see the claim without it until then."
+    )
 
     class Meta:
         model = Claim
@@ -188,6 +237,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "rationale",
             "public_note",
             "public_url",
+            "pending_correction",
             "imported",
             "version",
             "anchor",
@@ -219,6 +269,13 @@ class ClaimSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         return request.build_absolute_uri(claim.public_url) if request else claim.public_url
 
+    @extend_schema_field(ClaimCorrectionSerializer(allow_null=True))
+    def get_pending_correction(self, claim):
+        found = getattr(claim, "pending_corrections", None)
+        if found is None:
+            found = list(claim.corrections.filter(state=ClaimCorrection.State.PENDING).select_related("proposed_by"))
+        return ClaimCorrectionSerializer(found[0]).data if found else None
+
     def get_imported(self, claim) -> bool:
         return claim.revision.origin == ArticleRevision.Origin.CLAIMREVIEW
 
@@ -234,6 +291,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "details": self._details,
             "entities": lambda claim: [entity.pk for entity in prefetched(claim, "entities")],
             "public_url": self.get_public_url,
+            "pending_correction": self.get_pending_correction,
             "imported": self.get_imported,
         }
         return [(field.field_name, special.get(field.field_name) or _reader(field)) for field in self._readable_fields]
@@ -257,7 +315,12 @@ class ClaimSerializer(serializers.ModelSerializer):
 
 class PublicClaimSerializer(ClaimSerializer):
     """A published claim as readers see it: ``selector`` and ``revision`` are those a reviewer accepted, never the
-    desk's anchoring in a newer revision no reviewer has read."""
+    desk's anchoring in a newer revision no reviewer has read, and nothing of a correction not yet approved."""
+
+    pending_correction = None
+
+    class Meta(ClaimSerializer.Meta):
+        fields = [name for name in ClaimSerializer.Meta.fields if name != "pending_correction"]
 
     @cached_property
     def _readers(self) -> list:
@@ -470,13 +533,44 @@ class TransitionSerializer(serializers.Serializer):
         "correct or retract. Left out, the claim's proposed note is kept.",
     )
     version = serializers.IntegerField(required=False)
+    correction = serializers.IntegerField(
+        required=False,
+        help_text="Approving a pending correction (the same `to` by another reviewer): the id of the pending "
+        "correction you read; if another one is pending now, the answer is 409.",
+    )
 
     def validate(self, attrs):
         # Before public notes existed, a correction's or retraction's comment was its public text: a client that
-        # still sends only a comment there keeps working, its comment taken as the public note.
-        if attrs.get("to") in ("corrected", "retracted") and "public_note" not in attrs:
+        # still sends only a comment there keeps working, its comment taken as the public note. (Neither sent:
+        # approving a pending correction as proposed.)
+        if attrs.get("to") in ("corrected", "retracted") and "public_note" not in attrs and attrs.get("comment"):
             attrs["public_note"], attrs["comment"] = attrs.get("comment", ""), ""
         return attrs
+
+
+class CorrectionDecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(
+        choices=[("approve", "approve"), ("send_back", "send_back"), ("withdraw", "withdraw")],
+        help_text="approve: a reviewer who wrote none of it makes it public, as proposed (or rewrites it and "
+        "becomes its author: 409); send_back: another reviewer refuses it, with a comment; withdraw: its proposer "
+        "takes it back.",
+    )
+    correction = serializers.IntegerField(help_text="The id of the pending correction you read.")
+    verdict = serializers.ChoiceField(choices=VERDICT_CHOICES, required=False, allow_blank=True)
+    rationale = serializers.CharField(required=False, allow_blank=True, max_length=limits.RATIONALE_MAX_CHARS)
+    public_note = serializers.CharField(required=False, allow_blank=True, max_length=limits.COMMENT_MAX_CHARS)
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=limits.COMMENT_MAX_CHARS,
+        help_text="Internal, for the desk (required to send back); never shown to readers.",
+    )
+
+
+class ProposedSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What happens now, in plain words.")
+    pending_correction = ClaimCorrectionSerializer()
 
 
 class ErrorSerializer(serializers.Serializer):

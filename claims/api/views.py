@@ -23,19 +23,27 @@ from claims.api import filters as f
 from claims.api import serializers as s
 from claims.api.permissions import IsEditorOrReadOnly
 from claims.files import content_type_of, download_name, file_response
-from claims.models import Article, Attendee, Capture, Claim, Entity, Evidence, Source
+from claims.models import Article, Attendee, Capture, Claim, ClaimCorrection, Entity, Evidence, Source
 from claims.services import articles as article_services
 from claims.services import claims as claim_services
 from claims.services import entities as entity_services
 from claims.services import sources as source_services
-from claims.services.workflow import PublicationRewritten, transition_claim
+from claims.services.workflow import (
+    CorrectionRewritten,
+    PublicationRewritten,
+    StaleCorrection,
+    decide_correction,
+    pending_correction,
+    transition_claim,
+)
 
 
-def claim_queryset():
+def claim_queryset(*, desk: bool = True):
     """Claims with what ClaimSerializer shows: the revision's number and origin (not its text, which can be a
     megabyte per claim), and the entities and attendees as plain lists (``listed_*``): a prefetch cache would
-    build a related manager and a filtered queryset per claim."""
-    return (
+    build a related manager and a filtered queryset per claim. The desk's also have their pending correction
+    (``pending_corrections``); readers' (``desk=False``) never read one."""
+    claims = (
         Claim.objects.select_related("revision")
         .defer("search_text", "revision__text")
         .prefetch_related(
@@ -43,6 +51,20 @@ def claim_queryset():
             Prefetch("attendees", queryset=Attendee.objects.select_related("entity"), to_attr="listed_attendees"),
         )
     )
+    if desk:
+        pending = ClaimCorrection.objects.filter(state=ClaimCorrection.State.PENDING).select_related("proposed_by")
+        claims = claims.prefetch_related(Prefetch("corrections", queryset=pending, to_attr="pending_corrections"))
+    return claims
+
+
+PROPOSED = OpenApiResponse(
+    s.ProposedSerializer,
+    description="The claim is published: the change is proposed as a correction, and readers see none of it until "
+    "another reviewer approves it (POST /api/v1/claims/{id}/correction/).",
+)
+
+#: A proposal is accepted, not yet made: the body shows it pending (``pending_correction``).
+PROPOSED_DETAIL = "Your correction is proposed: readers see the published claim until another reviewer approves it."
 
 
 class ArticleViewSet(
@@ -112,7 +134,18 @@ STALE = OpenApiResponse(
 
 @extend_schema_view(
     create=extend_schema(responses={201: s.ClaimSerializer, 400: INVALID}),
-    partial_update=extend_schema(responses={200: s.ClaimSerializer, 400: INVALID, 409: STALE}),
+    partial_update=extend_schema(
+        responses={
+            200: s.ClaimSerializer,
+            202: OpenApiResponse(
+                s.ClaimSerializer,
+                description="A published claim's change, proposed as a correction (in `pending_correction`): "
+                "readers see the claim unchanged until another reviewer approves it.",
+            ),
+            400: INVALID,
+            409: STALE,
+        }
+    ),
     destroy=extend_schema(
         parameters=[OpenApiParameter("version", int, required=True)], responses={204: None, 400: INVALID, 409: STALE}
     ),
@@ -164,7 +197,12 @@ class ClaimViewSet(viewsets.ModelViewSet):
             correction=request.data.get("correction", ""),
             **self._split(data),
         )
-        return Response(self.get_serializer(claim_queryset().get(pk=claim.pk)).data)
+        current = claim_queryset().get(pk=claim.pk)
+        proposed = claim.is_public and current.pending_corrections
+        return Response(
+            self.get_serializer(current).data,
+            status=status.HTTP_202_ACCEPTED if proposed else status.HTTP_200_OK,
+        )
 
     def destroy(self, request, *args, **kwargs):
         claim = self.get_object()
@@ -178,12 +216,19 @@ class ClaimViewSet(viewsets.ModelViewSet):
         request=s.TransitionSerializer,
         responses={
             200: s.ClaimSerializer,
+            202: OpenApiResponse(
+                s.ClaimSerializer,
+                description="A correction or retraction, proposed: the claim is unchanged for readers, with the "
+                "proposal in `pending_correction`, until another reviewer approves it (the same `to`, or "
+                "POST .../correction/)",
+            ),
             400: OpenApiResponse(s.ErrorSerializer, description="Refused, with why"),
             409: OpenApiResponse(
                 s.ConflictSerializer,
-                description="Someone saved a newer version; or a publication "
+                description="Someone saved a newer version; or a publication (or the approval of a correction) "
                 "changed the proposed verdict, rationale or public note, which are kept as your "
-                "proposal for another reviewer to publish (the detail says who may)",
+                "proposal for another reviewer to publish or approve (the detail says who may); or the pending "
+                "correction is not the one you read",
             ),
         },
     )
@@ -194,9 +239,41 @@ class ClaimViewSet(viewsets.ModelViewSet):
         body.is_valid(raise_exception=True)
         try:
             transition_claim(claim=claim, by=request.user, **body.validated_data)
-        except PublicationRewritten as exc:
-            current = self.get_serializer(claim_queryset().get(pk=claim.pk)).data
-            return Response({"detail": str(exc), "current": current}, status=status.HTTP_409_CONFLICT)
+        except (PublicationRewritten, CorrectionRewritten, StaleCorrection) as exc:
+            return self._conflict(claim, exc)
+        current = claim_queryset().get(pk=claim.pk)
+        proposed = body.validated_data["to"] in ("corrected", "retracted") and current.pending_corrections
+        return Response(
+            self.get_serializer(current).data, status=status.HTTP_202_ACCEPTED if proposed else status.HTTP_200_OK
+        )
+
+    def _conflict(self, claim, exc):
+        current = self.get_serializer(claim_queryset().get(pk=claim.pk)).data
+        return Response({"detail": str(exc), "current": current}, status=status.HTTP_409_CONFLICT)
+
+    @extend_schema(
+        request=s.CorrectionDecisionSerializer,
+        responses={
+            200: s.ClaimSerializer,
+            400: OpenApiResponse(s.ErrorSerializer, description="Refused, with why (four eyes names who may)"),
+            409: OpenApiResponse(
+                s.ConflictSerializer,
+                description="Approving, you changed its text: kept as your proposal for another reviewer (the "
+                "detail says who may approve); or the pending correction is not the one you read",
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def correction(self, request, pk=None, format=None):
+        """Approve, send back or withdraw the claim's pending correction (``pending_correction``)."""
+        claim = self.get_object()
+        body = s.CorrectionDecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        try:
+            decide_correction(claim=claim, by=request.user, **data)
+        except (CorrectionRewritten, StaleCorrection) as exc:
+            return self._conflict(claim, exc)
         return Response(self.get_serializer(claim_queryset().get(pk=claim.pk)).data)
 
     @extend_schema(responses=s.ClaimEventSerializer(many=True))
@@ -283,30 +360,59 @@ class EvidenceViewSet(
     filterset_class = f.EvidenceFilter
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
-    def perform_update(self, serializer):
+    @staticmethod
+    def _proposed(claim) -> Response:
+        """A published claim's evidence change is a proposed correction: 202 with it, nothing changed yet."""
+        pending = pending_correction(claim)
+        body = {"detail": PROPOSED_DETAIL, "pending_correction": s.ClaimCorrectionSerializer(pending).data}
+        return Response(body, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses={200: s.EvidenceSerializer, 202: PROPOSED})
+    def partial_update(self, request, *args, **kwargs):
+        return super().partial_update(request, *args, **kwargs)
+
+    @extend_schema(responses={200: s.EvidenceSerializer, 202: PROPOSED})
+    def update(self, request, *args, **kwargs):
+        evidence = self.get_object()
+        serializer = self.get_serializer(evidence, data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
         changes = {k: v for k, v in serializer.validated_data.items() if k not in ("claim", "source")}
-        source_services.update_evidence(
-            evidence=serializer.instance,
+        public = evidence.claim.is_public
+        evidence = source_services.update_evidence(
+            evidence=evidence,
             by=self.request.user,
             correction=self.request.data.get("correction", ""),
             **changes,
         )
+        if public and pending_correction(evidence.claim) is not None:
+            return self._proposed(evidence.claim)
+        return Response(self.get_serializer(evidence).data)
 
-    def perform_destroy(self, evidence):
+    @extend_schema(responses={204: None, 202: PROPOSED})
+    def destroy(self, request, *args, **kwargs):
+        evidence = self.get_object()
         correction = self.request.query_params.get("correction") or self.request.data.get("correction", "")
+        public = evidence.claim.is_public
         source_services.remove_evidence(evidence=evidence, by=self.request.user, correction=correction)
+        if public:
+            return self._proposed(evidence.claim)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
+    @extend_schema(responses={201: s.EvidenceSerializer, 202: PROPOSED})
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        claim = data.pop("claim")
         evidence = source_services.add_evidence(
-            claim=data.pop("claim"),
+            claim=claim,
             source=data.pop("source"),
             by=request.user,
             correction=request.data.get("correction", ""),
             **data,
         )
+        if evidence is None:
+            return self._proposed(claim)
         return Response(self.get_serializer(evidence).data, status=status.HTTP_201_CREATED)
 
 
@@ -331,7 +437,7 @@ class PublicClaimViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            claim_queryset()
+            claim_queryset(desk=False)
             .published()
             .select_related("public_revision")
             .defer("public_revision__text")

@@ -19,6 +19,7 @@ from claims.desk.claim_form import (
 )
 from claims.desk.conflicts import edit_conflict
 from claims.desk.views import render_reading_view
+from claims.desk.workflow_views import PROPOSED_MESSAGE
 from claims.models import Article, Claim
 from claims.services import claims as claim_services
 from claims.workflow import TransitionRefused
@@ -115,7 +116,9 @@ def claim_edit(request, pk):
     else:
         messages.success(
             request,
-            "Claim saved."
+            PROPOSED_MESSAGE
+            if claim.is_public
+            else "Claim saved."
             if not dropped
             else f"Claim saved. Only a meeting has attendees: its {dropped} attendee(s) were removed "
             "(the history lists them).",
@@ -142,7 +145,7 @@ def claim_attendees(request, pk):
     except (claim_services.ClaimInvalid, claim_services.ClaimLocked, TransitionRefused) as exc:
         messages.error(request, "; ".join(exc.errors.values()) if hasattr(exc, "errors") else str(exc))
     else:
-        messages.success(request, "Attendees saved.")
+        messages.success(request, PROPOSED_MESSAGE if claim.is_public else "Attendees saved.")
     return redirect(reverse("desk:claim", args=[pk]) + "#attendees")
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from claims.desk.access import desk_member_required, role_required
+from claims.desk.workflow_views import PROPOSED_MESSAGE
 from claims.fetching.archive import read_warc_response
 from claims.fetching.decode import decode_html
 from claims.files import content_type_of, download_name, file_response
@@ -122,7 +123,7 @@ def add_source(request, pk):
         except TransitionRefused as exc:  # adding evidence to a published claim is a reviewer's correction
             errors = {"claim": str(exc)}
         else:
-            messages.success(request, f"Added {source} as evidence.")
+            messages.success(request, PROPOSED_MESSAGE if claim.is_public else f"Added {source} as evidence.")
             return redirect(reverse("desk:claim", args=[claim.pk]) + "#evidence")
     return render(
         request,
@@ -187,7 +188,8 @@ def edit_evidence(request, pk):
         evidence.refresh_from_db()
         return _evidence_page(request, evidence, values=request.POST, errors={"claim": str(exc)})
     if changes:
-        messages.success(request, f"Evidence from {evidence.source} saved.")
+        public = evidence.claim.is_public
+        messages.success(request, PROPOSED_MESSAGE if public else f"Evidence from {evidence.source} saved.")
     else:
         messages.info(request, "Nothing changed in that evidence.")
     return redirect(reverse("desk:claim", args=[evidence.claim_id]) + f"#evidence-{evidence.pk}")
@@ -204,7 +206,10 @@ def remove_evidence_view(request, pk):
         return _evidence_page(request, evidence, remove_errors=exc.errors)
     except TransitionRefused as exc:
         return _evidence_page(request, evidence, remove_errors={"claim": str(exc)})
-    messages.success(request, f"{evidence.source} is no longer evidence for this claim.")
+    public = evidence.claim.is_public
+    messages.success(
+        request, PROPOSED_MESSAGE if public else f"{evidence.source} is no longer evidence for this claim."
+    )
     return redirect(reverse("desk:claim", args=[evidence.claim_id]) + "#evidence")
 
 

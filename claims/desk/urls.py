@@ -15,6 +15,7 @@ urlpatterns = [
     path("claims/", views.claim_list, name="claims"),
     path("claims/<int:pk>/", views.claim_detail, name="claim"),
     path("claims/<int:pk>/transitions/", workflow_views.claim_transition, name="claim-transition"),
+    path("claims/<int:pk>/correction/", workflow_views.claim_correction, name="claim-correction"),
     path("sources/<int:pk>/", views.source_detail, name="source"),
     path("claims/<int:pk>/sources/add/", sources.add_source, name="claim_add_source"),
     path("claims/<int:pk>/sources/status/", sources.claim_sources_status, name="claim_sources_status"),

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from claims.desk.access import desk_member_required
@@ -13,19 +14,35 @@ from claims.desk.filters import DeskClaimFilter
 from claims.models import Article, Claim, ClaimEvent, Entity, Evidence, Source
 from claims.models.claims import IS_PUBLIC
 from claims.services.errors import StaleVersion
+from claims.services.roles import actor_for
 from claims.services.workflow import (
+    CorrectionRewritten,
     PublicationRewritten,
+    StaleCorrection,
     TransitionOption,
     TransitionRefused,
+    decide_correction,
+    pending_correction,
+    pending_state,
     transition_claim,
     transition_options,
 )
-from claims.workflow import VERDICTS, Status
+from claims.workflow import PUBLIC_TEXT, VERDICTS, Role, Status, correction_four_eyes_reason
 
 #: Session key holding a refused transition until the claim page shows it next to its form.
 REFUSAL_KEY = "workflow_refusal"
 SHAKY_SOURCES = [Source.Health.CHANGED, Source.Health.GONE]
 QUEUE_SIZE = 20
+#: How the desk names each kind of pending correction (claims.workflow.PendingCorrection.what), translated.
+CORRECTION_KINDS = {
+    "correct": gettext_lazy("correction of the verdict"),
+    "retract": gettext_lazy("retraction"),
+    "edit": gettext_lazy("correction"),
+}
+#: Shown after a reviewer proposes a correction, a retraction or a change of a published claim.
+PROPOSED_MESSAGE = gettext_lazy(
+    "Your correction is proposed: readers see the published claim unchanged until another reviewer approves it."
+)
 
 
 @desk_member_required
@@ -51,8 +68,8 @@ def claim_transition(request, pk):
             public_note=public_note,
             version=int(version),
         )
-    except PublicationRewritten as exc:
-        # Saved as the reviewer's proposal: the panel now shows who may publish it.
+    except (PublicationRewritten, CorrectionRewritten) as exc:
+        # Saved as the reviewer's proposal: the panel now shows who may publish or approve it.
         messages.warning(request, str(exc))
         return redirect(claim.get_absolute_url() + "#workflow")
     except StaleVersion as exc:
@@ -60,7 +77,46 @@ def claim_transition(request, pk):
     except TransitionRefused as exc:
         return _refused(request, claim, target, str(exc), fields)
     claim.refresh_from_db()
-    messages.success(request, f"The claim is now {claim.get_status_display().lower()}.")
+    if target in (Status.CORRECTED, Status.RETRACTED) and pending_correction(claim) is not None:
+        messages.success(request, PROPOSED_MESSAGE)
+    else:
+        messages.success(request, f"The claim is now {claim.get_status_display().lower()}.")
+    return redirect(claim.get_absolute_url() + "#workflow")
+
+
+@desk_member_required
+@require_POST
+def claim_correction(request, pk):
+    """The pending correction's forms post here: approve it (as proposed, or rewritten), send it back, withdraw it."""
+    claim = get_object_or_404(Claim, pk=pk)
+    decision = request.POST.get("decision", "")
+    fields = {name: request.POST[name] for name in ("verdict", "rationale", "public_note") if name in request.POST}
+    correction = request.POST.get("correction", "")
+    try:
+        if not correction.isdigit():
+            raise StaleCorrection(claim, _("The form lost the correction it was about; reload the page."))
+        decide_correction(
+            claim=claim,
+            by=request.user,
+            decision=decision,
+            comment=request.POST.get("comment", ""),
+            correction=int(correction),
+            **fields,
+        )
+    except CorrectionRewritten as exc:
+        messages.warning(request, str(exc))
+        return redirect(claim.get_absolute_url() + "#workflow")
+    except TransitionRefused as exc:
+        return _refused(
+            request, claim, f"correction-{decision}", str(exc), {"comment": request.POST.get("comment", ""), **fields}
+        )
+    claim.refresh_from_db()
+    done = {
+        "approve": _("Correction approved: readers now see it."),
+        "send_back": _("Correction sent back: readers still see the published claim."),
+        "withdraw": _("Correction withdrawn."),
+    }
+    messages.success(request, done[decision])
     return redirect(claim.get_absolute_url() + "#workflow")
 
 
@@ -136,8 +192,12 @@ def workflow_panel_context(request, claim) -> dict:
     else:
         refusal = None
     evidence = getattr(claim, "_prefetched_objects_cache", {}).get("evidence")
+    pending = pending_correction(claim) if claim.is_public else None
     options = transition_options(
-        claim=claim, user=request.user, evidence_count=len(evidence) if evidence is not None else None
+        claim=claim,
+        user=request.user,
+        evidence_count=len(evidence) if evidence is not None else None,
+        pending=pending,
     )
     verdicts = list(VERDICTS.values())
     if claim.kind == Claim.Kind.OPINION:
@@ -146,6 +206,30 @@ def workflow_panel_context(request, claim) -> dict:
         "options": [PanelOption(option, claim, refusal) for option in options],
         "verdicts": verdicts,
         "refusal": refusal,
+        "pending": pending_context(pending, request.user) if pending is not None else None,
+    }
+
+
+def pending_context(pending, user) -> dict:
+    """What the panel shows of a pending correction: what changes, who proposed it, and what this user may do."""
+    state = pending_state(pending)
+    actor = actor_for(user)
+    blocked = correction_four_eyes_reason(state, actor)
+    if not blocked and not actor.has(Role.REVIEWER):
+        blocked = _("Only a reviewer may approve or send back a correction.")
+    labels = {**PUBLIC_TEXT, "status": "status", "correction": "correction"}
+    changes = [
+        {"field": labels.get(name, name.replace("_", " ")), "before": before, "after": after}
+        for name, (before, after) in pending.changes.items()
+    ]
+    return {
+        "correction": pending,
+        "what": CORRECTION_KINDS.get(pending.kind, state.what),
+        "proposer": state.name(pending.proposed_by_id),
+        "changes": changes,
+        "blocked": blocked,
+        "may_withdraw": pending.proposed_by_id == user.pk,
+        "may_send_back": actor.has(Role.REVIEWER) and pending.proposed_by_id != user.pk,
     }
 
 

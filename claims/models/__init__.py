@@ -2,6 +2,7 @@
 
 from .articles import Article, ArticleRevision
 from .claims import Attendee, Claim, ClaimLink
+from .corrections import ClaimCorrection
 from .entities import Entity
 from .history import ClaimEvent
 from .pages import Page
@@ -13,6 +14,7 @@ __all__ = [
     "Attendee",
     "Capture",
     "Claim",
+    "ClaimCorrection",
     "ClaimEvent",
     "ClaimLink",
     "Entity",

@@ -31,6 +31,9 @@ class ClaimEvent(models.Model):
         EDITED = "edited", "Edited"
         TRANSITION = "transition", "Status change"
         CORRECTION = "correction", "Correction"
+        #: A correction proposed, rewritten, sent back or withdrawn (desk only: the public timeline lists it once
+        #: approved, as its correction or retraction).
+        PROPOSAL = "proposal", "Correction proposal"
         EVIDENCE = "evidence", "Evidence changed"
         ATTENDEE = "attendee", "Attendees changed"
         REANCHORED = "reanchored", "Re-anchored"

@@ -10,7 +10,7 @@ from claims.models import Attendee, Claim, Entity
 from claims.services.errors import ClaimGone, ClaimInvalid, ClaimLocked, StaleVersion
 from claims.services.history import diff, record_event
 from claims.services.matching import queue_similar
-from claims.services.workflow import record_correction
+from claims.services.workflow import proposable, propose_edit, record_correction
 
 #: Fields whose change is substantive: it makes the editor the claim's last editor (four eyes) and is history.
 SUBSTANTIVE = (
@@ -148,6 +148,7 @@ def _snapshot(claim: Claim) -> dict:
     return {f: getattr(claim, f) for f in SUBSTANTIVE}
 
 
+@proposable
 @transaction.atomic
 def update_claim(
     *,
@@ -158,12 +159,15 @@ def update_claim(
     attendees: list[dict] | None = None,
     entities: list[Entity] | None = None,
     correction: str = "",
+    approved_by=None,
     **fields,
 ) -> Claim:
     """Apply an editor's changes to the claim they read at ``version``; raise StaleVersion if it moved on.
 
-    A published claim changes only with a ``correction`` note (what changed and why), which is public. A meeting
-    changed to another kind loses its attendees; the history records who they were.
+    A published claim changes only with a ``correction`` note (what changed and why), which is public, and only
+    once another reviewer approves it: until ``approved_by`` is given (``services.workflow.decide_correction``)
+    the change is kept as ``by``'s proposed correction and the claim is returned unchanged. A meeting changed to
+    another kind loses its attendees; the history records who they were.
     """
     # Row lock: of two editors saving the same version at once, the second waits here and then sees the bump.
     claim = Claim.objects.select_for_update().select_related("revision").get(pk=claim_id)
@@ -171,6 +175,10 @@ def update_claim(
         raise StaleVersion(claim, version)
     if claim.is_public and not correction.strip():
         raise ClaimLocked("This claim is published: change it through a correction that says what changed and why.")
+    if claim.is_public and approved_by is None:
+        arguments = {"selector": selector, "attendees": attendees, "entities": entities, **fields}
+        propose_edit(claim=claim, by=by, public_note=correction, service="update_claim", arguments=arguments)
+        return claim
     before = _snapshot(claim)
     fields.setdefault("kind", claim.kind)
     if "details" not in fields and fields["kind"] != claim.kind:
@@ -205,7 +213,7 @@ def update_claim(
     claim.save()
     claim.refresh_from_db()
     if claim.is_public:
-        record_correction(claim=claim, by=by, changes=changes, public_note=correction)
+        record_correction(claim=claim, by=by, changes=changes, public_note=correction, approved_by=approved_by)
     else:
         record_event(claim=claim, actor=by, action="edited", changes=changes)
     queue_similar(claim_id=claim.pk)

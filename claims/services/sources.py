@@ -15,7 +15,7 @@ from claims.models import Capture, Claim, Evidence, Source
 from claims.services.errors import SourceInvalid
 from claims.services.history import record_event
 from claims.services.queueing import enqueue_after_commit, task
-from claims.services.workflow import record_correction
+from claims.services.workflow import proposable, propose_edit, record_correction
 from claims.uploads import UploadRefused, check_document
 
 
@@ -144,6 +144,7 @@ def _check_lengths(**texts) -> None:
         raise SourceInvalid(errors)
 
 
+@proposable
 @transaction.atomic
 def add_evidence(
     *,
@@ -154,8 +155,11 @@ def add_evidence(
     passage: str = "",
     note: str = "",
     correction: str = "",
+    approved_by=None,
     **estimate,
-) -> Evidence:
+) -> Evidence | None:
+    """Add evidence to a claim. On a published claim the addition is a correction: kept as ``by``'s proposal
+    (None is returned) until another reviewer approves it (``approved_by``, see ``services.workflow``)."""
     _check_lengths(passage=passage, note=note, correction=correction)
     if stance not in Evidence.Stance.values:
         raise SourceInvalid({"stance": f"Use one of: {', '.join(Evidence.Stance.values)}."})
@@ -164,6 +168,10 @@ def add_evidence(
     if Evidence.objects.filter(claim=claim, source=source).exists():
         raise SourceInvalid({"source": ALREADY_EVIDENCE})
     fields = clean_estimate(estimate)
+    if claim.is_public and approved_by is None:
+        arguments = {"source": source, "stance": stance, "passage": passage, "note": note, **estimate}
+        propose_edit(claim=claim, by=by, public_note=correction, service="add_evidence", arguments=arguments)
+        return None
     try:
         with transaction.atomic():
             evidence = Evidence.objects.create(
@@ -178,18 +186,25 @@ def add_evidence(
     except IntegrityError:  # the same add, sent twice at once: the other one passed the check above first
         raise SourceInvalid({"source": ALREADY_EVIDENCE}) from None
     changes = {"evidence": [None, f"{source} ({stance})"]}
-    _claim_touched(claim, by, changes, correction)
+    _claim_touched(claim, by, changes, correction, approved_by)
     if passage.strip() and source.latest_capture_id:
         enqueue_after_commit(task("check_evidence_passage"), evidence.pk)
     return evidence
 
 
+@proposable
 @transaction.atomic
-def update_evidence(*, evidence: Evidence, by, correction: str = "", **changes) -> Evidence:
+def update_evidence(*, evidence: Evidence, by, correction: str = "", approved_by=None, **changes) -> Evidence:
+    """Change evidence; on a published claim it is a correction, proposed first (``add_evidence``)."""
     _check_lengths(passage=changes.get("passage"), note=changes.get("note"), correction=correction)
     claim = evidence.claim
     if claim.is_public and not correction.strip():
         raise SourceInvalid({"claim": "This claim is published: changing its evidence is a correction; say why."})
+    if claim.is_public and approved_by is None:
+        arguments = {"evidence": evidence, **changes}
+        propose_edit(claim=claim, by=by, public_note=correction, service="update_evidence", arguments=arguments)
+        evidence.refresh_from_db()
+        return evidence
     if "stance" in changes and changes["stance"] not in Evidence.Stance.values:
         raise SourceInvalid({"stance": f"Use one of: {', '.join(Evidence.Stance.values)}."})
     estimate_keys = {"estimate_value", "estimate_lower", "estimate_upper", "estimate_approximate", "estimate_unit"}
@@ -205,27 +220,33 @@ def update_evidence(*, evidence: Evidence, by, correction: str = "", **changes) 
     evidence.save()
     diff = {f"evidence.{k}": [before[k], str(v)] for k, v in changes.items() if before[k] != str(v)}
     if diff:
-        _claim_touched(claim, by, diff, correction)
+        _claim_touched(claim, by, diff, correction, approved_by)
     if "passage" in changes and evidence.passage and evidence.source.latest_capture_id:
         enqueue_after_commit(task("check_evidence_passage"), evidence.pk)
     return evidence
 
 
+@proposable
 @transaction.atomic
-def remove_evidence(*, evidence: Evidence, by, correction: str = "") -> None:
+def remove_evidence(*, evidence: Evidence, by, correction: str = "", approved_by=None) -> None:
+    """Remove evidence; on a published claim it is a correction, proposed first (``add_evidence``)."""
     claim = evidence.claim
     if claim.is_public and not correction.strip():
         raise SourceInvalid({"claim": "This claim is published: removing evidence is a correction; say why."})
-    _claim_touched(claim, by, {"evidence": [f"{evidence.source} ({evidence.stance})", None]}, correction)
+    if claim.is_public and approved_by is None:
+        arguments = {"evidence": evidence}
+        propose_edit(claim=claim, by=by, public_note=correction, service="remove_evidence", arguments=arguments)
+        return
+    _claim_touched(claim, by, {"evidence": [f"{evidence.source} ({evidence.stance})", None]}, correction, approved_by)
     evidence.delete()
 
 
-def _claim_touched(claim: Claim, by, changes: dict, correction: str) -> None:
+def _claim_touched(claim: Claim, by, changes: dict, correction: str, approved_by=None) -> None:
     """Evidence is part of a claim's substance: bump its version, record history, correct it if published."""
     Claim.objects.filter(pk=claim.pk).update(last_editor=by, version=F("version") + 1, updated_at=timezone.now())
     claim.refresh_from_db()
     if claim.is_public:
-        record_correction(claim=claim, by=by, changes=changes, public_note=correction)
+        record_correction(claim=claim, by=by, changes=changes, public_note=correction, approved_by=approved_by)
     else:
         record_event(claim=claim, actor=by, action="evidence", changes=changes)
 

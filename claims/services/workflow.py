@@ -1,25 +1,33 @@
 """The one place a claim's status or verdict changes: checks the state machine, writes history, stamps dates."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims import limits, workflow
-from claims.models import Claim
+from claims.models import Claim, ClaimCorrection
 from claims.page_cache import invalidate_claim
 from claims.services.articles import approve_public_anchor
 from claims.services.errors import StaleVersion
 from claims.services.history import record_event
 from claims.services.roles import actor_for
-from claims.workflow import PublicationRewritten, Status, Transition, TransitionRefused
+from claims.workflow import CorrectionRewritten, PublicationRewritten, Status, Transition, TransitionRefused
 
 __all__ = [
+    "CorrectionRewritten",
     "PublicationRewritten",
+    "StaleCorrection",
     "TransitionOption",
     "TransitionRefused",
+    "decide_correction",
+    "pending_correction",
+    "propose_edit",
     "record_correction",
     "set_verdict",
     "transition_claim",
@@ -67,10 +75,18 @@ def author_names(claim: Claim) -> dict[int, str]:
     return dict(get_user_model().objects.filter(pk__in=ids).values_list("pk", "username")) if ids else {}
 
 
-def transition_options(*, claim: Claim, user, evidence_count: int | None = None) -> list[TransitionOption]:
-    """The transitions ``user``'s roles allow from the claim's status, each with what blocks it (or '')."""
+def transition_options(
+    *, claim: Claim, user, evidence_count: int | None = None, pending: ClaimCorrection | None = None
+) -> list[TransitionOption]:
+    """The transitions ``user``'s roles allow from the claim's status, each with what blocks it (or '').
+
+    While a correction is ``pending`` the claim offers no other correction or retraction: the desk shows the
+    pending one instead, to approve, send back or withdraw.
+    """
     actor = actor_for(user)
     transitions = workflow.transitions_for(Status(claim.status), actor)
+    if pending is not None:
+        transitions = [t for t in transitions if not t.proposed]
     # Names cost a query: only a claim that can be published shows them (who may publish it).
     names = author_names(claim) if any(t.four_eyes for t in transitions) else {}
     state = claim_state(claim, evidence_count=evidence_count, names=names)
@@ -97,6 +113,7 @@ def transition_claim(
     comment: str = "",
     public_note: str | None = None,
     version: int | None = None,
+    correction: int | None = None,
 ) -> Claim:
     """Move ``claim`` to status ``to`` as user ``by``; raise TransitionRefused with the reason if not allowed.
 
@@ -109,6 +126,10 @@ def transition_claim(
 
     ``version`` is the claim version the user's form was based on; a stale one raises StaleVersion, so a reviewer
     never publishes a verdict they have not seen.
+
+    A correction or a retraction is first a proposal (``ClaimCorrection``): the claim is returned unchanged, with
+    it pending. The same move by another reviewer approves the pending one (``decide_correction``); ``correction``
+    is the id of the pending correction they read.
     """
     claim, rewritten = _transition(
         claim=claim,
@@ -119,6 +140,7 @@ def transition_claim(
         comment=comment,
         public_note=public_note,
         version=version,
+        correction=correction,
     )
     if rewritten is not None:
         raise rewritten
@@ -126,7 +148,7 @@ def transition_claim(
 
 
 @transaction.atomic
-def _transition(*, claim, to, by, verdict, rationale, comment, public_note, version):
+def _transition(*, claim, to, by, verdict, rationale, comment, public_note, version, correction):
     # Lock: a reviewer publishing and an editor editing at once are serialized; the loser sees the new state.
     _check_lengths(rationale=rationale, comment=comment, public_note=public_note)
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
@@ -136,6 +158,23 @@ def _transition(*, claim, to, by, verdict, rationale, comment, public_note, vers
         target = Status(to)
     except ValueError:
         raise TransitionRefused(f"Unknown status {to!r}; use one of: {', '.join(s.value for s in Status)}.") from None
+    if target in (Status.CORRECTED, Status.RETRACTED) and (pending := pending_correction(claim)) is not None:
+        # The same move by another reviewer approves the pending one (as proposed, unless they rewrite it).
+        if pending.target != target.value:
+            raise TransitionRefused(workflow.pending_reason(pending_state(pending)))
+        if correction is not None and correction != pending.pk:
+            raise StaleCorrection(claim, STALE_CORRECTION)
+        rewritten = _decide(
+            claim,
+            pending,
+            by=by,
+            decision="approve",
+            comment=comment,
+            verdict=verdict,
+            rationale=rationale,
+            public_note=public_note,
+        )
+        return claim, rewritten
     before = {"verdict": claim.verdict, "rationale": claim.rationale, "public_note": claim.public_note}
     after = {
         "verdict": claim.verdict if verdict is None else verdict,
@@ -157,6 +196,9 @@ def _transition(*, claim, to, by, verdict, rationale, comment, public_note, vers
     except workflow.PublicationRewritten as rewritten:
         _rewrite_proposal(claim, by=by, fields=rewritten.rewrites, values=after, comment=comment)
         return claim, rewritten
+    if target in (Status.CORRECTED, Status.RETRACTED):
+        _propose_transition(claim, target=target, by=by, before=before, after=after, comment=comment)
+        return claim, None
     if target in (Status.PUBLISHED, Status.CORRECTED):
         # A reviewer approves the claim as anchored now: that is the quote readers get.
         approve_public_anchor(claim=claim, going_public=not claim.is_public)
@@ -276,13 +318,17 @@ def set_verdict(*, claim: Claim, by, verdict: str, rationale: str, version: int 
     return claim
 
 
-def record_correction(*, claim: Claim, by, changes: dict, public_note: str) -> None:
-    """A published claim's fields or evidence changed: mark it corrected, publicly, with the reviewer's note.
+def record_correction(*, claim: Claim, by, changes: dict, public_note: str, approved_by=None) -> None:
+    """A published claim's fields or evidence changed: mark it corrected, publicly, with the proposer's note.
 
-    Called inside the caller's transaction after its save, so a refusal here rolls the change back.
+    ``by`` proposed the change and wrote the note; ``approved_by`` is the other reviewer who approved it (see
+    ``propose_edit``). Called inside the caller's transaction after its save, so a refusal rolls the change back.
+    While ``propose_edit`` previews the change it raises ``_Preview`` here, which rolls the change back too.
     """
-    _check_lengths(rationale=None, public_note=public_note)
-    workflow.check_correction(actor_for(by), public_note)
+    if approved_by is PREVIEW:
+        raise _Preview(changes)
+    if approved_by is None:
+        raise TransitionRefused("A published claim changes only as a correction that another reviewer approves.")
     approve_public_anchor(claim=claim, going_public=False)
     from_status = claim.status
     claim.public_note = public_note.strip()
@@ -292,7 +338,7 @@ def record_correction(*, claim: Claim, by, changes: dict, public_note: str) -> N
     claim.save(update_fields=["status", "public_note", "public_text_authors", "updated_at"])
     record_event(
         claim=claim,
-        actor=by,
+        actor=approved_by,
         action="correction",
         from_status=from_status,
         to_status=claim.status,
@@ -300,6 +346,327 @@ def record_correction(*, claim: Claim, by, changes: dict, public_note: str) -> N
         to_verdict=claim.verdict,
         changes=changes,
         public_note=claim.public_note,
+    )
+    _after_public_change(claim)
+
+
+#: ``approved_by`` of a service run that only previews a proposed edit (its change is rolled back).
+PREVIEW = object()
+
+
+class _Preview(Exception):
+    def __init__(self, changes: dict):
+        super().__init__("preview")
+        self.changes = changes
+
+
+class StaleCorrection(TransitionRefused):
+    """The pending correction changed (or was decided) since the reviewer read it."""
+
+    def __init__(self, claim: Claim, message: str):
+        super().__init__(message)
+        self.current = claim
+
+
+STALE_CORRECTION = (
+    "The correction you read is no longer pending (it was decided, withdrawn or proposed anew); read the claim again."
+)
+
+
+def pending_correction(claim: Claim) -> ClaimCorrection | None:
+    return claim.corrections.filter(state=ClaimCorrection.State.PENDING).select_related("proposed_by").first()
+
+
+def pending_state(pending: ClaimCorrection) -> workflow.PendingCorrection:
+    ids = {*pending.authors.values(), pending.proposed_by_id} - {None}
+    names = dict(get_user_model().objects.filter(pk__in=ids).values_list("pk", "username")) if ids else {}
+    return workflow.PendingCorrection(
+        kind=pending.kind,
+        verdict=pending.verdict,
+        rationale=pending.rationale,
+        public_note=pending.public_note,
+        proposer_id=pending.proposed_by_id,
+        authors=pending.authors,
+        names=names,
+    )
+
+
+def _check_none_pending(claim: Claim) -> None:
+    if (pending := pending_correction(claim)) is not None:
+        raise TransitionRefused(workflow.pending_reason(pending_state(pending)))
+
+
+def _propose(claim: Claim, *, by, kind: str, public_note: str, changes: dict, comment: str = "", **values):
+    """Keep a correction as ``by``'s proposal; readers see nothing of it until another reviewer approves it."""
+    written = ["public_note", *[name for name in changes if name in workflow.PUBLIC_TEXT]]
+    correction = ClaimCorrection.objects.create(
+        claim=claim,
+        kind=kind,
+        public_note=public_note.strip(),
+        changes=changes,
+        authors=dict.fromkeys(written, by.pk),
+        proposed_by=by,
+        **values,
+    )
+    # Desk history only: ClaimEvent.objects.public() leaves proposals out, and an event's public note is empty.
+    record_event(
+        claim=claim,
+        actor=by,
+        action="proposal",
+        from_status=claim.status,
+        to_status=correction.target,
+        changes={"correction": [None, kind], **changes, "public_note": [None, correction.public_note]},
+        comment=comment,
+    )
+    return correction
+
+
+def _propose_transition(claim: Claim, *, target: Status, by, before: dict, after: dict, comment: str) -> None:
+    changes = {"status": [claim.status, target.value]}
+    kind = ClaimCorrection.Kind.CORRECT if target == Status.CORRECTED else ClaimCorrection.Kind.RETRACT
+    if kind == ClaimCorrection.Kind.CORRECT:
+        changes |= {
+            name: [before[name], after[name]] for name in ("verdict", "rationale") if before[name] != after[name]
+        }
+        values = {"verdict": after["verdict"], "rationale": after["rationale"]}
+    else:
+        values = {"verdict": claim.verdict, "rationale": claim.rationale}
+    _propose(claim, by=by, kind=kind, public_note=after["public_note"], changes=changes, comment=comment, **values)
+
+
+#: The services whose change of a published claim is proposed first and made on approval, by name. Each registers
+#: itself with @proposable: they import this module, so it cannot import them back (tests/test_layers.py).
+PROPOSABLE: dict[str, Callable[..., object]] = {}
+
+
+def proposable(service: Callable[..., object]) -> Callable[..., object]:
+    PROPOSABLE[service.__name__] = service
+    return service
+
+
+def _to_json(value):
+    """A service's arguments as JSON: model instances by label and key, decimals as text."""
+    if isinstance(value, models.Model):
+        return {"$model": value._meta.label_lower, "pk": value.pk}
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _to_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_to_json(item) for item in value]
+    return value
+
+
+def _from_json(value):
+    if isinstance(value, dict) and set(value) == {"$model", "pk"}:
+        found = apps.get_model(value["$model"])._default_manager.filter(pk=value["pk"]).first()
+        if found is None:
+            raise TransitionRefused("Something this correction refers to was deleted since; propose it again.")
+        return found
+    if isinstance(value, dict):
+        return {key: _from_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_from_json(item) for item in value]
+    return value
+
+
+def _run_operation(claim: Claim, operation: dict, *, by, public_note: str, approved_by) -> None:
+    arguments = _from_json(operation["arguments"])
+    if operation["service"] == "update_claim":
+        arguments |= {"claim_id": claim.pk, "version": Claim.objects.get(pk=claim.pk).version}
+    elif operation["service"] == "add_evidence":
+        arguments |= {"claim": Claim.objects.get(pk=claim.pk)}
+    PROPOSABLE[operation["service"]](**arguments, by=by, correction=public_note, approved_by=approved_by)
+
+
+def propose_edit(*, claim: Claim, by, public_note: str, service: str, arguments: dict) -> ClaimCorrection | None:
+    """Keep ``service``'s change of a published claim as ``by``'s proposed correction (None if it changes
+    nothing): it is checked and previewed now (its change rolled back), and made when another reviewer approves.
+    """
+    _check_lengths(rationale=None, public_note=public_note)
+    workflow.check_correction(actor_for(by), public_note)
+    _check_none_pending(claim)
+    operation = {"service": service, "arguments": _to_json(arguments)}
+    try:
+        with transaction.atomic():
+            _run_operation(claim, operation, by=by, public_note=public_note, approved_by=PREVIEW)
+    except _Preview as preview:
+        changes = preview.changes
+    else:
+        changes = {}
+    claim.refresh_from_db()
+    if not changes:
+        return None
+    return _propose(
+        claim,
+        by=by,
+        kind=ClaimCorrection.Kind.EDIT,
+        public_note=public_note,
+        changes=changes,
+        operation=operation,
+        verdict=claim.verdict,
+        rationale=claim.rationale,
+    )
+
+
+def decide_correction(
+    *,
+    claim: Claim,
+    by,
+    decision: str,
+    comment: str = "",
+    verdict: str | None = None,
+    rationale: str | None = None,
+    public_note: str | None = None,
+    correction: int | None = None,
+) -> ClaimCorrection:
+    """Approve, send back or withdraw the claim's pending correction as user ``by``.
+
+    ``approve``: a reviewer who wrote none of it makes it, as proposed; one who sends another verdict, rationale
+    or public note becomes their author, the change is kept (committed) as their proposal and
+    CorrectionRewritten is raised, saying who may approve now. ``send_back``: another reviewer refuses it, with an
+    internal comment. ``withdraw``: its proposer takes it back. ``correction`` is the id of the pending correction
+    the user read; a different one (or none pending) raises StaleCorrection.
+    """
+    pending, rewritten = _decide_locked(
+        claim=claim,
+        by=by,
+        decision=decision,
+        comment=comment,
+        verdict=verdict,
+        rationale=rationale,
+        public_note=public_note,
+        correction=correction,
+    )
+    if rewritten is not None:
+        raise rewritten  # after the commit: the rewrite is kept as the proposal
+    return pending
+
+
+@transaction.atomic
+def _decide_locked(*, claim, by, decision, comment, verdict, rationale, public_note, correction):
+    _check_lengths(rationale=rationale, comment=comment, public_note=public_note)
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    pending = pending_correction(claim)
+    if pending is None or (correction is not None and pending.pk != correction):
+        raise StaleCorrection(claim, STALE_CORRECTION)
+    rewritten = _decide(
+        claim,
+        pending,
+        by=by,
+        decision=decision,
+        comment=comment,
+        verdict=verdict,
+        rationale=rationale,
+        public_note=public_note,
+    )
+    pending.refresh_from_db()
+    return pending, rewritten
+
+
+def _decide(claim, pending, *, by, decision, comment, verdict, rationale, public_note):
+    """Apply ``decision`` to ``pending`` (locked ``claim``); return CorrectionRewritten instead of raising it."""
+    state = pending_state(pending)
+    actor = actor_for(by)
+    if decision == "withdraw":
+        if pending.proposed_by_id != by.pk:
+            raise TransitionRefused(
+                f"Only {state.name(pending.proposed_by_id)}, who proposed it, may withdraw this {state.what}; "
+                f"send it back with a comment instead."
+            )
+        return _close(claim, pending, by=by, state=ClaimCorrection.State.WITHDRAWN, comment=comment)
+    if decision == "send_back":
+        if not actor.has(workflow.Role.REVIEWER):
+            raise TransitionRefused(f"Only a reviewer may send back a {state.what}.")
+        if pending.proposed_by_id == by.pk:
+            raise TransitionRefused(f"You proposed this {state.what}: withdraw it instead of sending it back.")
+        if not comment.strip():
+            raise TransitionRefused(f"Say why in a comment to send back this {state.what}.")
+        return _close(claim, pending, by=by, state=ClaimCorrection.State.SENT_BACK, comment=comment)
+    if decision != "approve":
+        raise TransitionRefused(f"Unknown decision {decision!r}; use approve, send_back or withdraw.")
+    offered = {
+        "verdict": pending.verdict if verdict is None else verdict,
+        "rationale": pending.rationale if rationale is None else rationale,
+        "public_note": pending.public_note if public_note is None else public_note.strip(),
+    }
+    try:
+        workflow.check_approval(state, actor, kind=claim.kind, **offered)
+    except CorrectionRewritten as rewritten:
+        changes = {name: [getattr(pending, name), offered[name]] for name in rewritten.rewrites}
+        for name in rewritten.rewrites:
+            setattr(pending, name, offered[name])
+        pending.authors = {**pending.authors, **dict.fromkeys(rewritten.rewrites, by.pk)}
+        for name in ("verdict", "rationale"):
+            if name in changes:  # what the desk shows as changing: the published value to the proposed one
+                pending.changes = {**pending.changes, name: [getattr(claim, name), offered[name]]}
+        pending.save(update_fields=["verdict", "rationale", "public_note", "authors", "changes"])
+        record_event(claim=claim, actor=by, action="proposal", changes=changes, comment=comment)
+        return rewritten
+    if pending.kind == ClaimCorrection.Kind.EDIT:
+        _run_operation(
+            claim, pending.operation, by=pending.proposed_by, public_note=pending.public_note, approved_by=by
+        )
+        claim.refresh_from_db()
+        claim.public_text_authors = {**claim.public_text_authors, "public_note": pending.authors["public_note"]}
+        claim.save(update_fields=["public_text_authors"])
+    else:
+        _apply_transition(claim, pending, by=by, comment=comment)
+    pending.state, pending.decided_by, pending.decided_at = ClaimCorrection.State.APPROVED, by, timezone.now()
+    pending.comment = comment.strip()
+    pending.save(update_fields=["state", "decided_by", "decided_at", "comment"])
+    return None
+
+
+def _close(claim, pending, *, by, state, comment):
+    pending.state, pending.decided_by, pending.decided_at = state, by, timezone.now()
+    pending.comment = comment.strip()
+    pending.save(update_fields=["state", "decided_by", "decided_at", "comment"])
+    record_event(
+        claim=claim, actor=by, action="proposal", changes={"correction": [pending.kind, state]}, comment=comment
+    )
+    return None
+
+
+def _apply_transition(claim: Claim, pending: ClaimCorrection, *, by, comment: str) -> None:
+    """Make an approved correction of the verdict or retraction: what readers now see, with its public note."""
+    target = Status(pending.target)
+    if target == Status.CORRECTED:
+        # The approving reviewer approves the claim as anchored now: that is the quote readers get.
+        approve_public_anchor(claim=claim, going_public=False)
+    before = {"verdict": claim.verdict, "rationale": claim.rationale, "public_note": claim.public_note}
+    after = {"verdict": pending.verdict, "rationale": pending.rationale, "public_note": pending.public_note}
+    changed = [name for name in after if after[name] != before[name]]
+    from_status = claim.status
+    claim.status, claim.verdict, claim.rationale, claim.public_note = target.value, *after.values()
+    for name in changed:
+        claim.public_text_authors = {**claim.public_text_authors, name: pending.authors.get(name, by.pk)}
+    if changed:
+        claim.last_editor_id = pending.authors.get("verdict", pending.proposed_by_id)
+    claim.version += 1
+    claim.save(
+        update_fields=[
+            "status",
+            "verdict",
+            "rationale",
+            "public_note",
+            "public_text_authors",
+            "last_editor",
+            "version",
+            "updated_at",
+        ]
+    )
+    record_event(
+        claim=claim,
+        actor=by,
+        action="correction" if target == Status.CORRECTED else "transition",
+        from_status=from_status,
+        to_status=target.value,
+        from_verdict=before["verdict"],
+        to_verdict=claim.verdict,
+        comment=comment,
+        public_note=claim.public_note,
+        changes={name: [before[name], after[name]] for name in ("rationale", "public_note") if name in changed},
     )
     _after_public_change(claim)
 

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from claims.models import Claim, ClaimLink, Evidence
 from tests.api.test_claimreview_parsing import GOOGLE_EN, SCHEMA_ORG_AR
-from tests.factories import ArticleFactory, EvidenceFactory, SourceFactory
+from tests.factories import ArticleFactory, EvidenceFactory, SourceFactory, UserFactory
 
 DESK_LISTS = [
     "/api/v1/articles/",
@@ -96,7 +96,14 @@ def test_evidence_of_a_published_claim_changes_only_by_a_reviewers_correction(ap
     assert api_as(reviewer).delete(f"/api/v1/evidence/{evidence.pk}/").status_code == 400
     assert api.delete(f"/api/v1/evidence/{evidence.pk}/?correction=Wrong+document").status_code == 400
     response = api_as(reviewer).delete(f"/api/v1/evidence/{evidence.pk}/?correction=Wrong+document")
-    assert response.status_code == 204
+    assert response.status_code == 202  # proposed: four eyes, another reviewer approves it
+    assert Evidence.objects.filter(pk=evidence.pk).exists()
+    second = UserFactory(username="rev2", role="reviewer")
+    correction = response.json()["pending_correction"]["id"]
+    approved = api_as(second).post(
+        f"/api/v1/claims/{evidence.claim_id}/correction/", {"decision": "approve", "correction": correction}
+    )
+    assert approved.status_code == 200 and not Evidence.objects.filter(pk=evidence.pk).exists()
 
 
 def test_similar_claims_are_listed_and_confirmed_through_the_api(api, demo):

@@ -8,7 +8,7 @@ from claims.models import Attendee
 from claims.services.claims import update_claim
 from claims.services.entities import update_entity
 from claims.services.sources import update_evidence
-from claims.services.workflow import transition_claim
+from claims.services.workflow import decide_correction, transition_claim
 from tests.factories import ClaimFactory, EntityFactory, EvidenceFactory, UserFactory
 from tests.public_helpers import fresh_cache, make_claim  # noqa: F401 (fresh_cache is autouse)
 
@@ -18,6 +18,16 @@ LIST = "/api/v1/public/claims/"
 
 def statements(client, query=""):
     return [c["statement"] for c in client.get(LIST + query).json()["results"]]
+
+
+@pytest.fixture
+def second_reviewer(db):
+    return UserFactory(username="rev2", role="reviewer")
+
+
+def approve(claim, by):
+    """A published claim's correction is proposed first (four eyes): another reviewer approves it."""
+    decide_correction(claim=claim, by=by, decision="approve")
 
 
 @pytest.fixture
@@ -52,13 +62,14 @@ def test_a_repeated_page_is_served_from_the_cache_without_a_query(client, django
     assert second["ETag"] == first["ETag"]
 
 
-def test_a_matching_etag_gets_304_until_the_lists_change(client, reviewer, on_commit):
+def test_a_matching_etag_gets_304_until_the_lists_change(client, reviewer, second_reviewer, on_commit):
     claim = make_claim(statement="Published")
     first = client.get(LIST)
     again = client.get(LIST, headers={"if-none-match": first["ETag"]})
     assert again.status_code == 304 and again["ETag"] == first["ETag"]
     with on_commit():
         transition_claim(claim=claim, to="retracted", by=reviewer, public_note="The source was fabricated.")
+        approve(claim, second_reviewer)
     changed = client.get(LIST, headers={"if-none-match": first["ETag"]})
     assert changed.status_code == 200 and changed.json()["results"][0]["status"] == "retracted"
 
@@ -121,7 +132,7 @@ def test_a_publication_shows_at_once_and_drafts_never_do(client, editor, reviewe
     assert draft.statement not in statements(client)
 
 
-def test_a_correction_of_the_verdict_shows_at_once(client, reviewer, on_commit):
+def test_a_correction_of_the_verdict_shows_at_once(client, reviewer, second_reviewer, on_commit):
     claim = make_claim(verdict="false")
     assert client.get(LIST).json()["results"][0]["verdict"] == "false"
     with on_commit():
@@ -133,6 +144,7 @@ def test_a_correction_of_the_verdict_shows_at_once(client, reviewer, on_commit):
             rationale="A second count was published.",
             public_note="Newer figures.",
         )
+        approve(claim, second_reviewer)
     shown = client.get(LIST).json()["results"][0]
     assert (shown["status"], shown["verdict"], shown["rationale"]) == (
         "corrected",
@@ -141,17 +153,18 @@ def test_a_correction_of_the_verdict_shows_at_once(client, reviewer, on_commit):
     )
 
 
-def test_an_evidence_correction_shows_at_once(client, reviewer, on_commit):
+def test_an_evidence_correction_shows_at_once(client, reviewer, second_reviewer, on_commit):
     claim = make_claim()
     evidence = EvidenceFactory(claim=claim, passage="first passage")
     before = client.get(LIST).json()["results"][0]
     with on_commit():
         update_evidence(evidence=evidence, by=reviewer, correction="Quoted the right line.", passage="second")
+        approve(claim, second_reviewer)
     after = client.get(LIST).json()["results"][0]
     assert (after["status"], after["version"]) == ("corrected", before["version"] + 1)
 
 
-def test_a_statement_correction_shows_at_once(client, reviewer, on_commit):
+def test_a_statement_correction_shows_at_once(client, reviewer, second_reviewer, on_commit):
     claim = make_claim(statement="Before")
     assert statements(client) == ["Before"]
     with on_commit():
@@ -162,10 +175,11 @@ def test_a_statement_correction_shows_at_once(client, reviewer, on_commit):
             statement="After",
             correction="Reworded the statement.",
         )
+        approve(claim, second_reviewer)
     assert statements(client) == ["After"]
 
 
-def test_a_new_attendee_note_or_entity_list_shows_at_once(client, reviewer, on_commit):
+def test_a_new_attendee_note_or_entity_list_shows_at_once(client, reviewer, second_reviewer, on_commit):
     claim = meeting()
     attendees = [
         {"entity": a.entity_id, "role": a.role, "status": a.status, "evidence_note": "new note"}
@@ -175,6 +189,7 @@ def test_a_new_attendee_note_or_entity_list_shows_at_once(client, reviewer, on_c
         update_claim(
             claim_id=claim.pk, by=reviewer, version=claim.version, attendees=attendees, correction="Cited the minutes."
         )
+        approve(claim, second_reviewer)
     shown = client.get(LIST).json()["results"][0]
     assert {a["evidence_note"] for a in shown["details"]["attendees"]} == {"new note"}
     claim.refresh_from_db()
@@ -187,6 +202,7 @@ def test_a_new_attendee_note_or_entity_list_shows_at_once(client, reviewer, on_c
             entities=[other],
             correction="Named the right person.",
         )
+        approve(claim, second_reviewer)
     assert client.get(LIST).json()["results"][0]["entities"] == [other.pk]
     # Both are public corrections, each with its note and what changed.
     corrections = list(claim.events.filter(action="correction").order_by("at", "id"))

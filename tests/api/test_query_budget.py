@@ -8,7 +8,7 @@ from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory
 
 # Per list: session/token auth (1), role groups (1), count (1), page (1), plus one per prefetch.
 ENDPOINTS = {
-    "/api/v1/claims/": 6,  # + entities and attendees (with their entities) prefetches
+    "/api/v1/claims/": 7,  # + entities, attendees (with their entities) and pending correction prefetches
     "/api/v1/articles/": 4,
     "/api/v1/entities/": 4,
     "/api/v1/sources/": 4,
