@@ -238,12 +238,15 @@ def _fuzz_operation(
     ids = _real_ids(operation.path) if "{id}" in operation.path else []
     references = {name: list(rows().values_list("pk", flat=True)[:20]) for name, rows in REFERENCES.items()}
 
-    @given(case=operation.as_strategy(), real=st.booleans(), pick=st.integers(0, 19))
+    @given(case=operation.as_strategy(), real=st.sampled_from([True, False]), pick=st.integers(0, 19))
     @settings(
         max_examples=EXAMPLES, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck)
     )
     def check(case, real, pick):
-        if real:  # half the examples name real rows, in the path and in the body, to reach the logic
+        # About half the examples name real rows, in the path, the body and the filters, to reach the logic. Drawn
+        # real-first: on an operation with a tiny body (decision: {"same": bool}) Hypothesis starts from the
+        # simplest values, and a False-first draw sent mostly random ids (26 of 30 a 404).
+        if real:
             _use_real_rows(case, ids, references, pick)
         response = case.call(headers=headers)
         codes[response.status_code] += 1
