@@ -69,9 +69,8 @@ def _close(schema: dict) -> None:
         schema["pattern"] = NO_NUL
     if schema.get("type") == "object" and "properties" in schema:
         schema.setdefault("additionalProperties", False)
-    for key in ("properties",):
-        for child in schema.get(key, {}).values():
-            _close(child)
+    for child in schema.get("properties", {}).values():
+        _close(child)
     for key in ("items", "additionalProperties"):
         _close(schema.get(key))
     for key in ("oneOf", "anyOf", "allOf"):
