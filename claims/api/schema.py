@@ -61,12 +61,12 @@ def _text(schema: dict) -> bool:
 
 
 def _close(schema: dict) -> None:
-    """Walk a request schema: no properties beyond the documented ones (``additionalProperties: false``) and no
-    NUL in any text, in place."""
+    """Walk a request schema: no properties beyond the documented ones (``additionalProperties: false``), no
+    NUL in any text, and something besides spaces in a text that may not be blank, in place."""
     if not isinstance(schema, dict):
         return
-    if _text(schema):
-        schema["pattern"] = NO_NUL
+    if _text(schema):  # a required text (minLength) is stripped first, as DRF's CharField does
+        schema["pattern"] = NOT_BLANK if schema.get("minLength", 0) >= 1 else NO_NUL
     if schema.get("type") == "object" and "properties" in schema:
         schema.setdefault("additionalProperties", False)
     for child in schema.get("properties", {}).values():

@@ -84,6 +84,7 @@ REFUSALS = [
     ("POST /api/v1/articles/{id}/accept-revision/", "detail", "", "the caller's role and the latest revision"),
     # A multipart upload's bytes: OpenAPI 3.0 cannot say a binary part holds UTF-8 JSON.
     ("POST /api/v1/claimreview/import/", "detail", "The file is not UTF-8 JSON", "the content of a binary part"),
+    ("POST /api/v1/claimreview/import/", "detail", "a JSON file in the 'file' field", "an empty binary part"),
 ]
 
 
@@ -170,6 +171,8 @@ def _valid(schema: dict, component: str, body) -> bool:
         ("EvidenceRequest", {"claim": 1, "source": 1, "note": "a\x00b"}, False),
         ("EvidenceRequest", {"claim": 1, "source": 1, "correction": "Added a second source."}, True),
         ("DecisionRequest", {"same": True, "extra": 1}, False),
+        ("PatchedEntityRequest", {"aliases": ["Haftar", "\x1f"]}, False),
+        ("PatchedEntityRequest", {"aliases": ["Haftar"], "names": {"ar": "حفتر"}}, True),
     ],
 )
 def test_request_schemas_state_what_the_api_accepts(request_schemas, component, body, valid):
@@ -282,6 +285,8 @@ def _documented_refusal(case, response) -> str | None:
     for label, field, words, reason in REFUSALS:
         if label != case.operation.label:
             continue
+        if "claimreview" in label and not (case.media_type or "").startswith("multipart/"):
+            continue  # a JSON body is fully described: only an uploaded file's bytes are beyond the schema
         for name, message in body.items():
             if (name == field or (field.endswith(".") and name.startswith(field))) and words in str(message):
                 if field == "claim" and (_correction(case) or "").strip():
