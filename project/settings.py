@@ -358,6 +358,9 @@ SPECTACULAR_SETTINGS = {
         "StatusEnum": "claims.models.Claim.Status",
         "ClaimKindEnum": "claims.models.Claim.Kind",
     },
+    # The request schemas state what the API accepts (cross-field rules, NUL-free texts, closed bodies): see
+    # claims/api/schema.py. The default hook (shared enums) runs first.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "claims.api.schema.state_the_rules"],
     # Swagger UI served from this server (no CDN): the desk works offline.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -1,28 +1,274 @@
 """OpenAPI generation: every operation also documents the error answers it can give (400, 401/403, 404, 429),
-so clients and schemathesis see each status code the API really sends."""
+so clients and schemathesis see each status code the API really sends.
+
+Added after drf-spectacular built the operation (``get_operation``, its documented extension point), with the
+public ``resolve_serializer`` and ``map_renderers``: an answer the view documents itself (``extend_schema``) is
+kept as it is."""
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse
 
 
 class AutoSchema(SpectacularAutoSchema):
-    def _get_response_bodies(self, direction="response"):
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is None:
+            return None
         from claims.api.serializers import ErrorSerializer
 
-        responses = super()._get_response_bodies(direction)
+        error = self.resolve_serializer(ErrorSerializer, "response").ref
         errors = {
-            "400": OpenApiResponse(
-                OpenApiTypes.OBJECT,
-                description="Invalid input, filter or body: each field name maps to its message(s).",
+            "400": (
+                build_basic_type(OpenApiTypes.OBJECT),
+                "Invalid input, filter or body: each field name maps to its message(s).",
             ),
-            "404": OpenApiResponse(ErrorSerializer, description="No such object, or no such page."),
-            "429": OpenApiResponse(ErrorSerializer, description="Too many requests: wait and retry."),
+            "404": (error, "No such object, or no such page."),
+            "429": (error, "Too many requests: wait and retry."),
         }
         if self.view.get_authenticators():
-            errors["401"] = OpenApiResponse(ErrorSerializer, description="Not signed in: send a token.")
-            errors["403"] = OpenApiResponse(ErrorSerializer, description="Signed in without the needed role.")
-        for code, response in errors.items():
+            errors["401"] = (error, "Not signed in: send a token.")
+            errors["403"] = (error, "Signed in without the needed role.")
+        media_types = self.map_renderers("media_type")
+        responses = operation["responses"]
+        for code, (schema, description) in errors.items():
             if code not in responses:
-                responses[code] = self._get_response_for_code(response, code, direction=direction)
-        return responses
+                responses[code] = {
+                    "content": {media_type: {"schema": schema} for media_type in media_types},
+                    "description": description,
+                }
+        return operation
+
+
+#: What every text in a request body satisfies: the API's JSON parser refuses a NUL character anywhere in a body
+#: (PostgreSQL cannot store one), with a 400.
+NO_NUL = "^[^\\x00]*$"
+#: A text with something in it besides spaces (the services strip what they are given), and no NUL.
+NOT_BLANK = "^[^\\x00]*[^\\x00\\s][^\\x00]*$"
+#: An http(s) address Django's URLValidator takes (the article's ``url`` goes through it): an ASCII host of
+#: dot-separated labels and a top-level domain, an optional port and path. The API takes more (IDNs, IP
+#: addresses); a client that keeps to this is never refused for the address's shape.
+HTTP_URL = (
+    "^[Hh][Tt][Tt][Pp][Ss]?://([A-Za-z0-9]([A-Za-z0-9-]{0,20}[A-Za-z0-9])?\\.){1,4}[A-Za-z]{2,20}"
+    "(:[1-9][0-9]{0,3})?([/?#][!-~]*)?$"
+)
+#: An ISO 8601 date-time whose UTC offset the database takes (real offsets stay within ±14 hours).
+DATE_TIME_OFFSET = "(Z|z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)$"
+
+
+def _text(schema: dict) -> bool:
+    return schema.get("type") == "string" and not {"pattern", "enum", "format", "$ref"} & schema.keys()
+
+
+def _close(schema: dict) -> None:
+    """Walk a request schema: no properties beyond the documented ones (``additionalProperties: false``), no
+    NUL in any text, and something besides spaces in a text that may not be blank, in place."""
+    if not isinstance(schema, dict):
+        return
+    if _text(schema):  # a required text (minLength) is stripped first, as DRF's CharField does
+        schema["pattern"] = NOT_BLANK if schema.get("minLength", 0) >= 1 else NO_NUL
+    if schema.get("type") == "object" and "properties" in schema:
+        schema.setdefault("additionalProperties", False)
+    for child in schema.get("properties", {}).values():
+        _close(child)
+    for key in ("items", "additionalProperties"):
+        _close(schema.get(key))
+    for key in ("oneOf", "anyOf", "allOf"):
+        for child in schema.get(key, []):
+            _close(child)
+
+
+def _claim_kinds(patched: bool) -> list[dict]:
+    """One variant per claim kind: ``details`` holds that kind's fields only. A new claim without a ``kind`` is
+    'other'; a PATCH that sends ``details`` names the ``kind`` they are for."""
+    from claims.api.serializers import details_variants
+    from claims.models import Claim
+
+    variants = []
+    if patched:
+        variants.append({"title": "no details", "not": {"required": ["details"]}})
+    for kind, details in details_variants().items():
+        variant = {"title": f"a {kind} claim", "properties": {"kind": {"enum": [kind]}, "details": details}}
+        if patched or kind != Claim.Kind.OTHER:
+            variant["required"] = ["kind"]
+        variants.append(variant)
+    return variants
+
+
+#: A claim request's ``details``: an object whose shape the request's ``kind`` decides (the component's anyOf).
+DETAILS = {
+    "type": "object",
+    "description": "The structured fields of the claim's kind (see the variants by kind); unknown fields are "
+    "refused with a 400 naming them.",
+}
+
+
+def _evidence_correction() -> dict:
+    from claims import limits
+
+    return {
+        "type": "string",
+        "maxLength": limits.COMMENT_MAX_CHARS,
+        "pattern": NO_NUL,
+        "writeOnly": True,
+        "description": "Required (not blank) when the claim is published: the public correction note saying what "
+        "changed and why. Only a reviewer may correct a published claim.",
+    }
+
+
+def _claimed_on() -> dict:
+    from claims.api.serializers import PARTIAL_DATE
+
+    return {"pattern": f"^({PARTIAL_DATE})?$"}
+
+
+def _estimate() -> dict:
+    """A decimal estimate as the API takes it: not negative, 18 digits before the point at most, 2 after."""
+    return {
+        "type": "string",
+        "format": "decimal",
+        "pattern": "^([0-9]{1,18}(\\.[0-9]{0,2})?|\\.[0-9]{1,2})$",
+        "nullable": True,
+    }
+
+
+def _request_rules() -> dict[str, dict]:
+    """Per request component: what the API requires beyond each field's own type, as OpenAPI 3.0 states it.
+
+    Keys of each rule: ``properties`` (merged into the component's), ``required``, ``anyOf``/``oneOf`` (the
+    cross-field rules) and ``description``."""
+    estimate = {name: _estimate() for name in ("estimate_value", "estimate_lower", "estimate_upper")}
+    evidence = {
+        "properties": {**estimate, "correction": _evidence_correction()},
+        "description": "One evidence per (claim, source) pair: a second one is refused with a 400 on `source`. "
+        "The lower bound of an estimate is not above its upper bound. On a published claim every change needs a "
+        "`correction`.",
+    }
+    url = {
+        "oneOf": [
+            {"type": "string", "format": "uri", "pattern": HTTP_URL, "maxLength": 2000},
+            {"type": "string", "maxLength": 0},
+        ]
+    }
+    return {
+        "ArticleRequest": {
+            "properties": {"url": url},
+            "anyOf": [
+                {"title": "with its text", "required": ["text"], "properties": {"text": {"pattern": NOT_BLANK}}},
+                {"title": "by its url (fetched)", "required": ["url"], "properties": {"url": {"minLength": 1}}},
+            ],
+        },
+        "PatchedArticleRequest": {
+            "properties": {
+                "url": url,
+                "text": {
+                    "pattern": NOT_BLANK,
+                    "description": "A new text adds a revision; it cannot be blank (a text cannot be removed).",
+                },
+            },
+        },
+        "SourceRequest": {
+            "anyOf": [
+                {"title": "online", "required": ["url"], "properties": {"url": {"minLength": 1}}},
+                {
+                    "title": "offline, by its title",
+                    "required": ["title"],
+                    "properties": {"title": {"pattern": NOT_BLANK}},
+                },
+                {"title": "offline, by a note", "required": ["note"], "properties": {"note": {"pattern": NOT_BLANK}}},
+            ],
+        },
+        "SelectorRequest": {
+            "oneOf": [
+                {
+                    "title": "by the quoted text",
+                    "required": ["exact"],
+                    "properties": {"exact": {"pattern": NOT_BLANK}},
+                    "not": {"anyOf": [{"required": ["start"]}, {"required": ["end"]}]},
+                },
+                {
+                    "title": "by position",
+                    "required": ["start", "end"],
+                    "not": {"anyOf": [{"required": ["exact"]}, {"required": ["prefix"]}, {"required": ["suffix"]}]},
+                },
+            ],
+            "description": "The quoted text (exact, with optional prefix/suffix) or the start and end positions, "
+            "in the article's current revision: the quote must occur in it, and start < end within its length.",
+        },
+        "ClaimRequest": {
+            "properties": {"statement": {"pattern": NOT_BLANK}, "details": DETAILS, "claimed_on": _claimed_on()},
+            "anyOf": _claim_kinds(patched=False),
+            "description": "`article` names an article whose text is in (not still being fetched).",
+        },
+        "PatchedClaimRequest": {
+            "properties": {
+                "statement": {"pattern": NOT_BLANK},
+                "details": DETAILS,
+                "claimed_on": _claimed_on(),
+                "correction": _evidence_correction(),
+            },
+            "required": ["version"],
+            "anyOf": _claim_kinds(patched=True),
+        },
+        "EvidenceRequest": evidence,
+        "PatchedEvidenceRequest": evidence,
+    }
+
+
+def _merge(target: dict, extra: dict) -> None:
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge(target[key], value)
+        else:
+            target[key] = value
+
+
+def state_the_rules(result, generator, request, public):
+    """Postprocessing hook (SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]): make the request schemas say what the
+    API accepts, so that a client generated from them is not refused for a body it built by the schema.
+
+    Per request component, the rules of ``_request_rules``; every request body closed to undocumented fields and
+    NUL characters; date-time filters limited to real UTC offsets. What depends on stored data (one evidence per
+    pair, a quote that occurs in the article, the moves a claim's status allows) is in the descriptions."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for name, rule in _request_rules().items():
+        component = schemas.get(name)
+        if component is None:
+            continue
+        rule = dict(rule)
+        for property_name, extra in rule.pop("properties", {}).items():
+            current = component["properties"].get(property_name)
+            if current is None or "oneOf" in extra or "type" in extra:
+                component["properties"][property_name] = {**extra, **_keep_docs(current)}
+            else:
+                _merge(current, extra)
+        if "required" in rule:
+            component["required"] = sorted({*component.get("required", []), *rule.pop("required")})
+        if "description" in rule:
+            component["description"] = " ".join(filter(None, [component.get("description"), rule.pop("description")]))
+        component.update(rule)
+    for name, component in schemas.items():
+        if name.endswith("Request"):
+            _close(component)
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            _require_body(operation, schemas)
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if schema.get("format") == "date-time":
+                    schema["pattern"] = DATE_TIME_OFFSET
+    return result
+
+
+def _require_body(operation: dict, schemas: dict) -> None:
+    """A body whose schema requires something (a field, or one of the cross-field forms) is itself required."""
+    content = operation.get("requestBody", {}).get("content", {})
+    for media in content.values():
+        ref = media.get("schema", {}).get("$ref", "")
+        component = schemas.get(ref.rsplit("/", 1)[-1], {})
+        if component.get("required") or component.get("anyOf") or component.get("oneOf"):
+            operation["requestBody"]["required"] = True
+
+
+def _keep_docs(schema: dict | None) -> dict:
+    return {key: schema[key] for key in ("description", "title") if schema and key in schema}

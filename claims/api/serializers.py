@@ -107,18 +107,35 @@ class SelectorSerializer(serializers.Serializer):
         return attrs
 
 
+#: A partial date as the API writes it (YYYY, YYYY-MM or YYYY-MM-DD, years 1 to 9999). Days are those every year
+#: has (29 February is accepted too, but not stated); the API also reads Arabic-Indic digits and spaces around.
+PARTIAL_DATE = (
+    "([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
+    "(-(0[1-9]|1[0-2])(-(0[1-9]|1[0-9]|2[0-8]))?|-(0[13-9]|1[0-2])-(29|30)|-(0[13578]|1[02])-31)?"
+)
+#: A number given as text: digits with an optional decimal point (the API also reads other scripts' digits and
+#: thousands separators); never negative.
+DIGITS = "^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)$"
+
 _FIELD_TYPES = {
     "text": {"type": "string"},
-    "number": {"oneOf": [{"type": "number"}, {"type": "string"}], "description": "A number or its digits."},
+    "number": {
+        "oneOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": DIGITS}],
+        "description": "A number (not negative) or its digits.",
+    },
     "bool": {"type": "boolean"},
-    "date": {"type": "string", "description": "YYYY, YYYY-MM or YYYY-MM-DD."},
-    "period": {"type": "string", "description": "A partial date (2018, 2018-11) or a period (2016/2020)."},
+    "date": {"type": "string", "pattern": f"^{PARTIAL_DATE}$", "description": "YYYY, YYYY-MM or YYYY-MM-DD."},
+    "period": {
+        "type": "string",
+        "pattern": f"^{PARTIAL_DATE}(/{PARTIAL_DATE})?$",
+        "description": "A partial date (2018, 2018-11) or a period (2016/2020) that does not end before it starts.",
+    },
     "channel": {"type": "string", "enum": list(CHANNELS)},
     "names": {"type": "array", "items": {"type": "string"}},
 }
 _ATTENDEES = {
     "type": "array",
-    "description": "Meeting participants, written as a whole list.",
+    "description": "Meeting participants, written as a whole list; each entity once, and an existing one.",
     "items": {
         "type": "object",
         "required": ["entity"],
@@ -132,18 +149,33 @@ _ATTENDEES = {
         },
     },
 }
+_QUANTITY_RULE = "The lower bound is not above the upper bound, and the value is between them."
 
 
-def _details_schema() -> dict:
-    """One object schema per claim kind (claims.details.FIELDS): the API documents what the desk validates."""
-    variants = []
+def details_variants(request: bool = True) -> dict[str, dict]:
+    """Each claim kind's details object (claims.details.FIELDS), by kind: the API documents what the desk
+    validates. For a request, no field beyond the kind's (the API refuses them) and no read-only one."""
+    variants = {}
     for kind, fields in FIELDS.items():
         properties = {field.name: {**_FIELD_TYPES[field.type], "title": field.label} for field in fields}
         if kind == "meeting":
             properties["attendees"] = _ATTENDEES
-        variants.append({"title": f"{kind} details", "type": "object", "properties": properties})
+        variant = {"title": f"{kind} details", "type": "object", "properties": properties}
+        if kind == "quantity":
+            variant["description"] = _QUANTITY_RULE
+        if request:
+            variant["additionalProperties"] = False
+            if kind == "meeting":
+                items = {**_ATTENDEES["items"], "additionalProperties": False}
+                items["properties"] = {k: v for k, v in items["properties"].items() if k != "entity_name"}
+                properties["attendees"] = {**_ATTENDEES, "items": items}
+        variants[kind] = variant
+    return variants
+
+
+def _details_schema() -> dict:
     return {
-        "anyOf": variants,
+        "anyOf": list(details_variants(request=False).values()),
         "description": "The structured fields of the claim's kind; unknown fields are refused with a 400 naming them.",
     }
 

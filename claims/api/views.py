@@ -296,6 +296,16 @@ class EntityViewSet(viewsets.ModelViewSet):
         entity_services.update_entity(entity=serializer.instance, **serializer.validated_data)
 
 
+@extend_schema_view(
+    create=extend_schema(
+        description="Add a source: by its URL (one source per URL: a URL already known answers its source, 200), or "
+        "an offline one described by a title or a note.",
+        responses={
+            201: s.SourceSerializer,
+            200: OpenApiResponse(s.SourceSerializer, description="The source this URL already has"),
+        },
+    )
+)
 class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = s.SourceSerializer
     permission_classes = [IsEditorOrReadOnly]
@@ -346,6 +356,15 @@ class CaptureViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         )
 
 
+CORRECTION = OpenApiParameter(
+    "correction",
+    str,
+    description="Required (not blank) when the claim is published: the public correction note saying what "
+    "changed and why. Only a reviewer may correct a published claim.",
+)
+
+
+@extend_schema_view(destroy=extend_schema(parameters=[CORRECTION]))
 class EvidenceViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
