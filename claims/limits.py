@@ -6,6 +6,9 @@ request-size limits an operator may tune are settings (read from the environment
 the rest are the product's choice, fixed here.
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -31,11 +34,11 @@ MATCHING_TEXT_MAX_CHARS = 1_000
 
 def request_body_max_bytes() -> int:
     """A form's body without its files (Django's DATA_UPLOAD_MAX_MEMORY_SIZE); JSON bodies get the same bound."""
-    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
 
 
 def article_upload_max_bytes() -> int:
-    return settings.ARTICLE_UPLOAD_MAX_BYTES
+    return int(settings.ARTICLE_UPLOAD_MAX_BYTES)
 
 
 def human_size(n: int) -> str:
@@ -52,7 +55,7 @@ def too_long(value: str, limit: int) -> str | None:
     }
 
 
-def check_lengths(values: dict, limits: dict) -> dict[str, str]:
+def check_lengths(values: Mapping[str, Any], limits: Mapping[str, int]) -> dict[str, str]:
     """Field name -> message for each of `values` over its limit in `limits` (fields without one are skipped)."""
     errors = {}
     for name, limit in limits.items():

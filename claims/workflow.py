@@ -388,8 +388,9 @@ def four_eyes_reason(state: ClaimState, actor: Actor) -> str:
         done.append("were the last to edit this claim")
     if wrote:
         done.append(f"last wrote its {_and(wrote)}")
-    others = {state.public_text_authors[name] for name in PUBLIC_TEXT if state.public_text_authors.get(name)}
-    others = sorted(state.names.get(uid, f"user {uid}") for uid in (others | {state.last_editor_id}) - {actor.id, None})
+    author_ids = {state.public_text_authors[name] for name in PUBLIC_TEXT if state.public_text_authors.get(name)}
+    other_ids = {uid for uid in (author_ids | {state.last_editor_id}) - {actor.id} if uid is not None}
+    others = sorted(state.names.get(uid, f"user {uid}") for uid in other_ids)
     return (
         f"Four eyes: you {' and '.join(done)}, so you cannot publish it. Another reviewer must publish it: "
         f"any reviewer but {_and(['you', *others])}."
