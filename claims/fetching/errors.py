@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class FetchError(Exception):
     """Base of every fetch failure: `reason` is shown to the desk, `transient` decides retries."""
 
     transient = False
     #: Set by the client: the redirects followed before the failure, as in FetchResult.redirect_chain.
-    redirect_chain: list | tuple = ()
+    redirect_chain: Sequence[tuple[str | int | None, ...]] = ()
 
     def __init__(self, reason: str, *, transient: bool | None = None, retry_after: float | None = None):
         super().__init__(reason)
