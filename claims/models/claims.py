@@ -1,5 +1,8 @@
 """Claims: one checkable assertion anchored in an article revision, with its kind's details and attendees."""
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, cast
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -8,13 +11,19 @@ from django.utils.text import slugify
 from claims import workflow
 from claims.workflow import PUBLIC_STATUSES, VERDICTS
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from claims.models.articles import ArticleRevision
+    from claims.models.entities import Entity
+
 KINDS = ["quantity", "meeting", "event", "quote", "other", "opinion"]
 STATUSES = [s.value for s in workflow.Status]
 PUBLIC = sorted(s.value for s in PUBLIC_STATUSES)  # sorted: a set's order varies per process
 
 
-class ClaimQuerySet(models.QuerySet):
-    def published(self):
+class ClaimQuerySet(models.QuerySet["Claim"]):
+    def published(self) -> "ClaimQuerySet":
         """The only way public pages, feeds, the sitemap, search and the public API read claims."""
         return self.filter(status__in=PUBLIC)
 
@@ -34,8 +43,9 @@ class Claim(models.Model):
         ORPHANED = "orphaned", "Orphaned (text no longer found)"
 
     # The functional API takes (member name, (value, label)); a bare (value, label) pair made the label the value.
-    Status = models.TextChoices("Status", [(s.name, (s.value, workflow.STATUS_LABELS[s][0])) for s in workflow.Status])
-    Verdict = models.TextChoices("Verdict", [(v.id.upper(), (v.id, v.label_en)) for v in VERDICTS.values()])
+    # django-stubs types the functional API with member names only, not with (name, (value, label)) pairs.
+    Status = models.TextChoices("Status", [(s.name, (s.value, workflow.STATUS_LABELS[s][0])) for s in workflow.Status])  # type: ignore[call-overload]
+    Verdict = models.TextChoices("Verdict", [(v.id.upper(), (v.id, v.label_en)) for v in VERDICTS.values()])  # type: ignore[call-overload]
 
     article = models.ForeignKey("Article", on_delete=models.PROTECT, related_name="claims")
     revision = models.ForeignKey(
@@ -79,7 +89,9 @@ class Claim(models.Model):
         max_length=10, blank=True, help_text="When the claim was made: YYYY, YYYY-MM or YYYY-MM-DD."
     )
     details = models.JSONField(default=dict, blank=True, help_text="The kind's structured fields (claims.details).")
-    entities = models.ManyToManyField("Entity", blank=True, related_name="claims")
+    entities: "models.ManyToManyField[Entity, Any]" = models.ManyToManyField(
+        "Entity", blank=True, related_name="claims"
+    )
 
     status = models.CharField(max_length=12, choices=Status.choices, default="draft")
     verdict = models.CharField(max_length=16, choices=Verdict.choices, blank=True)
@@ -149,10 +161,10 @@ class Claim(models.Model):
             models.CheckConstraint(condition=models.Q(version__gte=1), name="claim_version_positive"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"#{self.pk} {self.statement[:60]}"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("desk:claim", args=[self.pk])
 
     @property
@@ -170,10 +182,10 @@ class Claim(models.Model):
         return reverse("public:claim", args=[self.pk, self.slug])
 
     @property
-    def verdict_info(self):
+    def verdict_info(self) -> workflow.Verdict | None:
         return VERDICTS.get(self.verdict)
 
-    def mark_written(self, fields, by) -> None:
+    def mark_written(self, fields: Iterable[str], by: "User") -> None:
         """Record ``by`` as the last writer of those of ``fields`` that readers see (``workflow.PUBLIC_TEXT``):
         four eyes compares the publisher with them. The caller saves ``public_text_authors``."""
         written = {name: by.pk for name in fields if name in workflow.PUBLIC_TEXT}
@@ -181,18 +193,18 @@ class Claim(models.Model):
             self.public_text_authors = {**self.public_text_authors, **written}
 
     @property
-    def selector(self) -> dict:
+    def selector(self) -> dict[str, Any]:
         return {"exact": self.exact, "prefix": self.prefix, "suffix": self.suffix, "start": self.start, "end": self.end}
 
     @property
-    def public_anchor(self) -> tuple:
+    def public_anchor(self) -> tuple["ArticleRevision", dict[str, Any]]:
         """(revision, selector) that public pages quote: the reviewed ones, never a newer unreviewed text.
 
         A claim published before public revisions existed has them filled in by migration 0011; the fallback is
         for a row some writer made without the services, so that a public page never fails on it.
         """
         if self.public_revision_id and self.public_selector:
-            return self.public_revision, self.public_selector
+            return cast("ArticleRevision", self.public_revision), self.public_selector  # set: it has an id
         return self.revision, self.selector
 
 
@@ -222,7 +234,7 @@ class Attendee(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.entity} ({self.status})"
 
 
@@ -252,5 +264,5 @@ class ClaimLink(models.Model):
             models.CheckConstraint(condition=models.Q(score__gte=0) & models.Q(score__lte=1), name="claim_link_score"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.from_claim_id} ~ {self.to_claim_id} ({self.state})"

@@ -73,10 +73,10 @@ class Source(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title or self.url or self.note[:60]
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("desk:source", args=[self.pk])
 
     @property
@@ -84,8 +84,8 @@ class Source(models.Model):
         return not self.url
 
 
-class CaptureQuerySet(models.QuerySet):
-    def public(self):
+class CaptureQuerySet(models.QuerySet["Capture"]):
+    def public(self) -> "CaptureQuerySet":
         """The captures a reader may see: for each source a published claim cites, its latest successful
         capture, the one its archived-copy page shows. Everything else is the desk's."""
         from claims.models.claims import Claim
@@ -156,7 +156,7 @@ class Capture(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.requested_url} @ {self.queued_at:%Y-%m-%d %H:%M} ({self.state})"
 
 
@@ -215,7 +215,7 @@ class Evidence(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.source} {self.stance} claim #{self.claim_id}"
 
     @property
