@@ -45,7 +45,7 @@ def human_size(n: int) -> str:
     return f"{n / 1_048_576:.1f} MB" if n >= 1_048_576 else f"{n / 1024:.1f} KB"
 
 
-def too_long(value: str, limit: int) -> str | None:
+def too_long(value: str | None, limit: int) -> str | None:
     """The message for a text over `limit` characters, or None: says the limit and how far over it is."""
     if value is None or len(value) <= limit:
         return None

@@ -253,6 +253,8 @@ class ClaimLink(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    #: Not a column: the claim on the other end from the one asked about, set by services.matching.similar_claims.
+    other: "Claim"
 
     class Meta:
         constraints = [

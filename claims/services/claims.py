@@ -1,5 +1,9 @@
 """Creating, editing and deleting claims: selector resolution, per-kind details, attendees, optimistic locking."""
 
+from collections.abc import Mapping
+from typing import Any, cast
+
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
 
@@ -7,7 +11,7 @@ from claims import anchoring, limits
 from claims.arabic import normalize
 from claims.dates import parse_partial_date
 from claims.details import DetailsError, clean_details
-from claims.models import Attendee, Claim, Entity
+from claims.models import Article, ArticleRevision, Attendee, Claim, Entity
 from claims.services.history import diff, record_event
 from claims.services.matching import queue_similar
 from claims.workflow import PUBLIC_STATUSES
@@ -68,7 +72,7 @@ class ClaimGone(Exception):
     """The claim was deleted after the editor loaded it (by a concurrent delete)."""
 
 
-def resolve_selector(text: str, selector: dict) -> anchoring.Selector:
+def resolve_selector(text: str, selector: Mapping[str, Any]) -> anchoring.Selector:
     # Checked before anchoring: searching an article for a pasted megabyte is the cost the limit avoids.
     if errors := limits.check_lengths(selector, SELECTOR_LIMITS):
         raise ClaimInvalid({"selector": errors.get("exact") or next(iter(errors.values()))})
@@ -85,7 +89,7 @@ def resolve_selector(text: str, selector: dict) -> anchoring.Selector:
         raise ClaimInvalid({"selector": str(exc)}) from exc
 
 
-def _clean_fields(fields: dict) -> dict:
+def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
     errors = limits.check_lengths(fields, FIELD_LIMITS)
     if "statement" in fields and not (fields["statement"] or "").strip():
         errors["statement"] = "Write the claim as a neutral statement."
@@ -111,23 +115,23 @@ def _search_text(claim: Claim) -> str:
 @transaction.atomic
 def create_claim(
     *,
-    article,
-    by,
-    selector: dict,
+    article: Article,
+    by: User,
+    selector: dict[str, Any],
     statement: str,
     kind: str = "other",
     statement_language: str = "",
     statement_en: str = "",
     claimant: str = "",
-    claimant_entity=None,
+    claimant_entity: Entity | None = None,
     claimed_on: str = "",
-    details: dict | None = None,
-    attendees: list[dict] | None = None,
+    details: dict[str, Any] | None = None,
+    attendees: list[dict[str, Any]] | None = None,
     entities: list[Entity] | None = None,
 ) -> Claim:
-    if article.current_revision_id is None:
-        raise ClaimInvalid({"article": "The article has no text yet (it is still being fetched)."})
     revision = article.current_revision
+    if revision is None:
+        raise ClaimInvalid({"article": "The article has no text yet (it is still being fetched)."})
     sel = resolve_selector(revision.text, selector or {})
     fields = _clean_fields(
         {
@@ -176,7 +180,7 @@ def create_claim(
     return claim
 
 
-def _snapshot(claim: Claim) -> dict:
+def _snapshot(claim: Claim) -> dict[str, Any]:
     return {f: getattr(claim, f) for f in SUBSTANTIVE}
 
 
@@ -184,13 +188,13 @@ def _snapshot(claim: Claim) -> dict:
 def update_claim(
     *,
     claim_id: int,
-    by,
+    by: User,
     version: int,
-    selector: dict | None = None,
-    attendees: list[dict] | None = None,
+    selector: dict[str, Any] | None = None,
+    attendees: list[dict[str, Any]] | None = None,
     entities: list[Entity] | None = None,
     correction: str = "",
-    **fields,
+    **fields: Any,
 ) -> Claim:
     """Apply an editor's changes to the claim they read at ``version``; raise StaleVersion if it moved on.
 
@@ -213,8 +217,9 @@ def update_claim(
     for name, value in fields.items():
         setattr(claim, name, value.strip() if isinstance(value, str) and name != "exact" else value)
     if selector:
-        sel = resolve_selector(claim.article.current_revision.text, selector)
-        claim.revision = claim.article.current_revision
+        current = cast(ArticleRevision, claim.article.current_revision)  # a claim's article has a text
+        sel = resolve_selector(current.text, selector)
+        claim.revision = current
         claim.exact, claim.prefix, claim.suffix, claim.start, claim.end = (
             sel.exact,
             sel.prefix,
@@ -235,7 +240,7 @@ def update_claim(
     changes = diff(before, _snapshot(claim)) | attendee_changes
     if touches_entities and (entities_after := _entities(claim)) != entities_before:
         # Public pages show who a claim is about: a published claim's list changes by a correction, like any field.
-        changes["entities"] = [[name for _pk, name in entities_before], [name for _pk, name in entities_after]]
+        changes["entities"] = [[name for _pk, name in entities_before or []], [name for _pk, name in entities_after]]
     if not changes:
         return claim
     claim.last_editor = by
@@ -255,11 +260,12 @@ def update_claim(
 
 
 @transaction.atomic
-def delete_claim(*, claim: Claim, by, version: int) -> None:
+def delete_claim(*, claim: Claim, by: User, version: int) -> None:
     # Two deletes of one claim: the second waits on this lock, then finds no row.
-    claim = Claim.objects.select_for_update().filter(pk=claim.pk).first()
-    if claim is None:
+    locked = Claim.objects.select_for_update().filter(pk=claim.pk).first()
+    if locked is None:
         raise ClaimGone("This claim was deleted a moment ago by someone else.")
+    claim = locked
     if claim.version != version:
         raise StaleVersion(claim, version)
     if claim.status in PUBLIC_STATUSES:
@@ -274,14 +280,16 @@ def delete_claim(*, claim: Claim, by, version: int) -> None:
     claim.delete()
 
 
-def _write_attendees(claim: Claim, attendees: list[dict]) -> dict:
+def _write_attendees(claim: Claim, attendees: list[dict[str, Any]]) -> dict[str, Any]:
     """Replace a meeting's attendees; returns the history diff. Each item: entity (id or Entity), role, status…"""
     if not isinstance(attendees, list) or not all(isinstance(item, dict) for item in attendees):
         raise ClaimInvalid({"attendees": "Give the attendees as a list of objects, each naming an entity."})
     if claim.kind != Claim.Kind.MEETING and attendees:
         raise ClaimInvalid({"attendees": "Only a meeting claim has attendees."})
     before = {a.entity_id: (a.role, a.status, a.name, a.evidence_note) for a in claim.attendees.all()}
-    rows, errors, seen = [], {}, set()
+    rows: list[Attendee] = []
+    errors: dict[str, str] = {}
+    seen: set[int] = set()
     for i, item in enumerate(attendees):
         entity = item.get("entity")
         if isinstance(entity, int | str) and str(entity).isdigit():
@@ -328,7 +336,7 @@ def _write_attendees(claim: Claim, attendees: list[dict]) -> dict:
     }
 
 
-def _attendee_line(entity_id: int, values: tuple) -> str:
+def _attendee_line(entity_id: int, values: tuple[str, str, str, str]) -> str:
     """entity:role:status, then the name as written and the evidence note when there are any."""
     role, status, name, note = values
     return ":".join([str(entity_id), role, status, *([name, note] if note else [name] if name else [])])

@@ -1,5 +1,8 @@
 """Editing entities. Their names show on every public page and list that mentions them, so an edit drops those."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db import transaction
 
 from claims.models import Entity
@@ -7,7 +10,7 @@ from claims.public.cache import invalidate_lists
 
 
 @transaction.atomic
-def update_entity(*, entity: Entity, **fields) -> Entity:
+def update_entity(*, entity: Entity, **fields: Any) -> Entity:
     """Save ``fields`` on ``entity`` (the admin passes none: its form set them); public lists show it at once."""
     for name, value in fields.items():
         setattr(entity, name, value)
@@ -17,7 +20,7 @@ def update_entity(*, entity: Entity, **fields) -> Entity:
 
 
 @transaction.atomic
-def delete_entities(*, entities) -> None:
+def delete_entities(*, entities: Iterable[Entity]) -> None:
     """Claims that named the entities lose them (claimant entity, entity list): the public lists change."""
     for entity in entities:
         entity.delete()

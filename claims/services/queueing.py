@@ -5,7 +5,9 @@ re-queues captures stuck in "queued". The web keeps answering while Redis restar
 """
 
 import logging
+from typing import Any
 
+from celery import Task
 from django.db import transaction
 
 log = logging.getLogger(__name__)
@@ -14,7 +16,7 @@ log = logging.getLogger(__name__)
 RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 
 
-def send_task(task, *args) -> None:
+def send_task(task: Task[Any, Any], *args: object) -> None:
     try:
         task.apply_async(args, retry=True, retry_policy=RETRY_POLICY)
     except Exception:  # kombu/redis raise many connection errors; all mean "the broker is unreachable now"
@@ -23,6 +25,6 @@ def send_task(task, *args) -> None:
         )
 
 
-def enqueue_after_commit(task, *args) -> None:
+def enqueue_after_commit(task: Task[Any, Any], *args: object) -> None:
     """Send ``task(*args)`` once the current transaction commits (the worker must see the committed rows)."""
     transaction.on_commit(lambda: send_task(task, *args))

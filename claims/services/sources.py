@@ -1,16 +1,21 @@
 """Sources and evidence: one source per normalized URL, evidence linking claims to it, capture requests."""
 
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from claims import limits
 from claims.arabic.typed_numbers import parse_typed_number
-from claims.fetching.urls import InvalidURL, normalize_url, validate_url
-from claims.models import Capture, Claim, Evidence, Source
+from claims.fetching.errors import InvalidURL
+from claims.fetching.urls import normalize_url, validate_url
+from claims.models import Article, Capture, Claim, Evidence, Source
 from claims.services.history import record_event
 from claims.services.queueing import enqueue_after_commit
 from claims.uploads import UploadRefused, check_document
@@ -26,12 +31,12 @@ class SourceInvalid(ValueError):
 def find_or_create_source(
     *,
     url: str = "",
-    by=None,
+    by: User | None = None,
     kind: str = "news",
     publisher: str = "",
     title: str = "",
     note: str = "",
-    document=None,
+    document: "File[bytes] | None" = None,
     capture: bool = True,
 ) -> tuple[Source, bool]:
     """Return the one source for this URL (created and queued for capture if new), or a new offline source."""
@@ -75,13 +80,13 @@ def find_or_create_source(
     return source, True
 
 
-def accept_document(document) -> None:
+def accept_document(document: "File[bytes]") -> None:
     """Check an uploaded offline document against the allowlist and the size limit (SourceInvalid says why), and
     name it by its allowlisted extension: upload_to draws the rest of the name at random, and the file is served
     with the allowlisted content type whatever the uploader called it."""
     try:
         kind_of_file = check_document(
-            name=document.name, size=document.size, stream=document, max_bytes=settings.DOCUMENT_UPLOAD_MAX_BYTES
+            name=document.name or "", size=document.size, stream=document, max_bytes=settings.DOCUMENT_UPLOAD_MAX_BYTES
         )
     except UploadRefused as exc:
         raise SourceInvalid({"document": str(exc)}) from exc
@@ -106,7 +111,7 @@ def queue_capture(*, source: Source, trigger: str = "manual") -> Capture | None:
     return capture
 
 
-def queue_article_fetch(*, article) -> None:
+def queue_article_fetch(*, article: Article) -> None:
     from claims.tasks import fetch_article
 
     enqueue_after_commit(fetch_article, article.pk)
@@ -116,7 +121,7 @@ ESTIMATE_LIMIT = Decimal(10) ** 18
 ALREADY_EVIDENCE = "This source is already evidence for this claim; edit that evidence."
 
 
-def _decimal(value, field: str, errors: dict) -> Decimal | None:
+def _decimal(value: object, field: str, errors: dict[str, str]) -> Decimal | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
@@ -130,9 +135,11 @@ def _decimal(value, field: str, errors: dict) -> Decimal | None:
     return number
 
 
-def clean_estimate(data: dict) -> dict:
+def clean_estimate(data: Mapping[str, Any]) -> dict[str, Any]:
     errors: dict[str, str] = {}
-    out = {f: _decimal(data.get(f), f, errors) for f in ("estimate_value", "estimate_lower", "estimate_upper")}
+    out: dict[str, Any] = {
+        f: _decimal(data.get(f), f, errors) for f in ("estimate_value", "estimate_lower", "estimate_upper")
+    }
     lower, upper = out["estimate_lower"], out["estimate_upper"]
     if not errors and lower is not None and upper is not None and lower > upper:
         errors["estimate_upper"] = "The upper bound is below the lower bound."
@@ -151,7 +158,7 @@ EVIDENCE_LIMITS = {
 }
 
 
-def _check_lengths(**texts) -> None:
+def _check_lengths(**texts: str | None) -> None:
     if errors := limits.check_lengths(texts, EVIDENCE_LIMITS):
         raise SourceInvalid(errors)
 
@@ -161,12 +168,12 @@ def add_evidence(
     *,
     claim: Claim,
     source: Source,
-    by,
+    by: User,
     stance: str = "supports",
     passage: str = "",
     note: str = "",
     correction: str = "",
-    **estimate,
+    **estimate: Any,
 ) -> Evidence:
     _check_lengths(passage=passage, note=note, correction=correction)
     if stance not in Evidence.Stance.values:
@@ -189,7 +196,7 @@ def add_evidence(
             )
     except IntegrityError:  # the same add, sent twice at once: the other one passed the check above first
         raise SourceInvalid({"source": ALREADY_EVIDENCE}) from None
-    changes = {"evidence": [None, f"{source} ({stance})"]}
+    changes: dict[str, Any] = {"evidence": [None, f"{source} ({stance})"]}
     _claim_touched(claim, by, changes, correction)
     if passage.strip() and source.latest_capture_id:
         from claims.tasks import check_evidence_passage
@@ -199,7 +206,7 @@ def add_evidence(
 
 
 @transaction.atomic
-def update_evidence(*, evidence: Evidence, by, correction: str = "", **changes) -> Evidence:
+def update_evidence(*, evidence: Evidence, by: User, correction: str = "", **changes: Any) -> Evidence:
     _check_lengths(passage=changes.get("passage"), note=changes.get("note"), correction=correction)
     claim = evidence.claim
     if claim.status in PUBLIC_STATUSES and not correction.strip():
@@ -228,7 +235,7 @@ def update_evidence(*, evidence: Evidence, by, correction: str = "", **changes) 
 
 
 @transaction.atomic
-def remove_evidence(*, evidence: Evidence, by, correction: str = "") -> None:
+def remove_evidence(*, evidence: Evidence, by: User, correction: str = "") -> None:
     claim = evidence.claim
     if claim.status in PUBLIC_STATUSES and not correction.strip():
         raise SourceInvalid({"claim": "This claim is published: removing evidence is a correction; say why."})
@@ -236,7 +243,7 @@ def remove_evidence(*, evidence: Evidence, by, correction: str = "") -> None:
     evidence.delete()
 
 
-def _claim_touched(claim: Claim, by, changes: dict, correction: str) -> None:
+def _claim_touched(claim: Claim, by: User, changes: dict[str, Any], correction: str) -> None:
     """Evidence is part of a claim's substance: bump its version, record history, correct it if published."""
     Claim.objects.filter(pk=claim.pk).update(last_editor=by, version=F("version") + 1, updated_at=timezone.now())
     claim.refresh_from_db()

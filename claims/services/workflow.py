@@ -1,8 +1,10 @@
 """The one place a claim's status or verdict changes: checks the state machine, writes history, stamps dates."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -66,7 +68,7 @@ def author_names(claim: Claim) -> dict[int, str]:
     return dict(get_user_model().objects.filter(pk__in=ids).values_list("pk", "username")) if ids else {}
 
 
-def transition_options(*, claim: Claim, user, evidence_count: int | None = None) -> list[TransitionOption]:
+def transition_options(*, claim: Claim, user: User, evidence_count: int | None = None) -> list[TransitionOption]:
     """The transitions ``user``'s roles allow from the claim's status, each with what blocks it (or '')."""
     actor = actor_for(user)
     transitions = workflow.transitions_for(Status(claim.status), actor)
@@ -90,7 +92,7 @@ def transition_claim(
     *,
     claim: Claim,
     to: str,
-    by,
+    by: User,
     verdict: str | None = None,
     rationale: str | None = None,
     comment: str = "",
@@ -125,7 +127,17 @@ def transition_claim(
 
 
 @transaction.atomic
-def _transition(*, claim, to, by, verdict, rationale, comment, public_note, version):
+def _transition(
+    *,
+    claim: Claim,
+    to: str,
+    by: User,
+    verdict: str | None,
+    rationale: str | None,
+    comment: str,
+    public_note: str | None,
+    version: int | None,
+) -> tuple[Claim, workflow.PublicationRewritten | None]:
     # Lock: a reviewer publishing and an editor editing at once are serialized; the loser sees the new state.
     _check_lengths(rationale=rationale, comment=comment, public_note=public_note)
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
@@ -189,7 +201,9 @@ def _transition(*, claim, to, by, verdict, rationale, comment, public_note, vers
         ]
     )
     action = "correction" if target == Status.CORRECTED else "transition"
-    changes = {name: [before[name], after[name]] for name in ("rationale", "public_note") if name in changed}
+    changes: dict[str, Any] = {
+        name: [before[name], after[name]] for name in ("rationale", "public_note") if name in changed
+    }
     # Only what readers are meant to read goes into the event's public note; the comment stays internal.
     note = claim.public_note if target in workflow.PUBLIC_STATUSES else ""
     record_event(
@@ -208,7 +222,7 @@ def _transition(*, claim, to, by, verdict, rationale, comment, public_note, vers
     return claim, None
 
 
-def _rewrite_proposal(claim: Claim, *, by, fields: list[str], values: dict, comment: str) -> None:
+def _rewrite_proposal(claim: Claim, *, by: User, fields: list[str], values: dict[str, str], comment: str) -> None:
     """A reviewer's changes at publication become the claim's proposal, written by them; it stays in review."""
     changes = {name: [getattr(claim, name), values[name]] for name in fields}
     from_verdict = claim.verdict
@@ -240,7 +254,7 @@ def _rewrite_proposal(claim: Claim, *, by, fields: list[str], values: dict, comm
 
 
 @transaction.atomic
-def set_verdict(*, claim: Claim, by, verdict: str, rationale: str, version: int | None = None) -> Claim:
+def set_verdict(*, claim: Claim, by: User, verdict: str, rationale: str, version: int | None = None) -> Claim:
     """Record a proposed verdict on an unpublished claim without moving it (published ones: ``correct``)."""
     _check_lengths(rationale=rationale)
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
@@ -275,7 +289,7 @@ def set_verdict(*, claim: Claim, by, verdict: str, rationale: str, version: int 
     return claim
 
 
-def record_correction(*, claim: Claim, by, changes: dict, public_note: str) -> None:
+def record_correction(*, claim: Claim, by: User, changes: dict[str, Any], public_note: str) -> None:
     """A published claim's fields or evidence changed: mark it corrected, publicly, with the reviewer's note.
 
     Called inside the caller's transaction after its save, so a refusal here rolls the change back.
