@@ -66,9 +66,11 @@ test: venv lint
 	echo "make test: database $${DATABASE_URL:-sqlite (data/)} · broker $${REDIS_URL:-filesystem (data/broker)}"; \
 	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# mypy's Django plugin loads the settings, which want DEBUG on for a development secret key.
 lint: venv
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check .
+	@DEBUG=1 $(BIN)/mypy
 
 format: venv
 	@$(BIN)/ruff format . && $(BIN)/ruff check --fix .
@@ -83,4 +85,4 @@ bench-scale: venv
 	$(BIN)/python bench/bad_input.py
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .ruff_cache
+	rm -rf $(VENV) data .pytest_cache .ruff_cache .mypy_cache

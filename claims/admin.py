@@ -108,8 +108,7 @@ def _transition_action(target: str, label: str):
             modeladmin.message_user(request, f"{label}: {done} claim(s).", messages.SUCCESS)
 
     action.__name__ = f"move_to_{target}"
-    action.short_description = label
-    return action
+    return admin.action(description=label)(action)
 
 
 @admin.register(Claim)

@@ -1,5 +1,7 @@
 """ClaimReview over the API: import another desk's records (file or JSON body), and the public JSON-LD feed."""
 
+from typing import cast
+
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -162,7 +164,7 @@ class PublicClaimReviewFeed(GenericAPIView):
         }
     )
     def get(self, request, format=None):
-        page = self.paginate_queryset(self.get_queryset())
+        page = cast(list[Claim], self.paginate_queryset(self.get_queryset()))  # None only without a paginator
         return self.get_paginated_response([claimreview_of(claim) for claim in page])
 
 

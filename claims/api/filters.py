@@ -41,7 +41,7 @@ class IdFilter(django_filters.NumberFilter):
     """A row's id: a whole number the database can compare. A NumberFilter takes any decimal (-2.5e258), which
     SQLite cannot bind (OverflowError) and which says nothing about a row."""
 
-    field_class = forms.IntegerField
+    field_class = forms.IntegerField  # type: ignore[assignment]  # any form field; the stubs pin DecimalField
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
@@ -52,7 +52,8 @@ class RealIsoDateTimeField(IsoDateTimeField):
 
     def to_python(self, value):
         parsed = super().to_python(value)
-        if parsed is not None and parsed.utcoffset() is not None and abs(parsed.utcoffset()) > timedelta(hours=14):
+        offset = parsed.utcoffset() if parsed is not None else None
+        if offset is not None and abs(offset) > timedelta(hours=14):
             raise ValidationError("Give a UTC offset between -14:00 and +14:00.", code="invalid")
         return parsed
 
@@ -67,7 +68,7 @@ class IsoDateTimeRangeField(RangeField):
 class DateTimeRangeFilter(django_filters.IsoDateTimeFromToRangeFilter):
     """?<name>_after=...&<name>_before=... in ISO 8601."""
 
-    field_class = IsoDateTimeRangeField
+    field_class = IsoDateTimeRangeField  # type: ignore[assignment]  # any form field; the stubs pin theirs
 
 
 STATUS_CHOICES = [(status.value, labels[0]) for status, labels in STATUS_LABELS.items()]

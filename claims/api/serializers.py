@@ -1,6 +1,8 @@
 """Serializers: translate between JSON and the services' arguments; business rules live in the services."""
 
+from collections.abc import Callable
 from functools import cached_property
+from typing import Any
 from urllib.parse import quote
 
 from django.urls import reverse
@@ -95,7 +97,7 @@ class SelectorSerializer(serializers.Serializer):
         return attrs
 
 
-_FIELD_TYPES = {
+_FIELD_TYPES: dict[str, dict[str, Any]] = {
     "text": {"type": "string"},
     "number": {"oneOf": [{"type": "number"}, {"type": "string"}], "description": "A number or its digits."},
     "bool": {"type": "boolean"},
@@ -126,7 +128,9 @@ def _details_schema() -> dict:
     """One object schema per claim kind (claims.details.FIELDS): the API documents what the desk validates."""
     variants = []
     for kind, fields in FIELDS.items():
-        properties = {field.name: {**_FIELD_TYPES[field.type], "title": field.label} for field in fields}
+        properties: dict[str, Any] = {
+            field.name: {**_FIELD_TYPES[field.type], "title": field.label} for field in fields
+        }
         if kind == "meeting":
             properties["attendees"] = _ATTENDEES
         variants.append({"title": f"{kind} details", "type": "object", "properties": properties})
@@ -242,8 +246,8 @@ class ClaimSerializer(serializers.ModelSerializer):
         return {name: read(claim) for name, read in self._readers}
 
     @cached_property
-    def _readers(self) -> list:
-        special = {
+    def _readers(self) -> list[tuple[str | None, Callable[[Claim], Any]]]:
+        special: dict[str | None, Callable[[Claim], Any]] = {
             "selector": lambda claim: claim.selector,
             "details": self._details,
             "entities": lambda claim: [entity.pk for entity in prefetched(claim, "entities")],
@@ -274,12 +278,13 @@ class PublicClaimSerializer(ClaimSerializer):
     desk's anchoring in a newer revision no reviewer has read."""
 
     @cached_property
-    def _readers(self) -> list:
-        public = {
+    def _readers(self) -> list[tuple[str | None, Callable[[Claim], Any]]]:
+        public: dict[str | None, Callable[[Claim], Any]] = {
             "selector": lambda claim: claim.public_anchor[1],
             "revision": lambda claim: claim.public_anchor[0].number,
         }
-        return [(name, public.get(name, read)) for name, read in ClaimSerializer._readers.func(self)]
+        # On the class a cached_property is its descriptor, with the function as .func; mypy types it as the value.
+        return [(name, public.get(name, read)) for name, read in ClaimSerializer._readers.func(self)]  # type: ignore[attr-defined]
 
 
 def _reader(field):
@@ -438,7 +443,8 @@ class EntitySerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "name", "names", "aliases", "wikidata", "description"]
 
     def validate_wikidata(self, value):
-        others = Entity.objects.filter(wikidata=value).exclude(pk=getattr(self.instance, "pk", None))
+        # pk=None (a new entity) excludes nothing; the Django plugin accepts only a pk here.
+        others = Entity.objects.filter(wikidata=value).exclude(pk=getattr(self.instance, "pk", None))  # type: ignore[misc]
         if value and others.exists():
             raise serializers.ValidationError("Another entity already has this Wikidata id.")
         return value

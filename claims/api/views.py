@@ -1,7 +1,7 @@
 """API views: thin shells over the services and the models' QuerySets."""
 
 import hashlib
-from typing import cast
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib.auth.models import User
@@ -38,6 +38,11 @@ from claims.services.workflow import PublicationRewritten, transition_claim
 def _editor(request: Request) -> User:
     """The user of a write: IsEditorOrReadOnly lets only a signed-in desk editor write."""
     return cast(User, request.user)
+
+
+def _body_field(request: Request, name: str) -> Any:
+    """A field of a JSON object body, '' when absent; '' too when the body is something else (a JSON list)."""
+    return request.data.get(name, "") if isinstance(request.data, dict) else ""
 
 
 def claim_queryset():
@@ -172,14 +177,14 @@ class ClaimViewSet(viewsets.ModelViewSet):
             by=request.user,
             version=data["version"],
             selector=data.get("selector"),
-            correction=request.data.get("correction", ""),
+            correction=_body_field(request, "correction"),
             **self._split(data),
         )
         return Response(self.get_serializer(claim_queryset().get(pk=claim.pk)).data)
 
     def destroy(self, request, *args, **kwargs):
         claim = self.get_object()
-        version = request.query_params.get("version") or request.data.get("version")
+        version = request.query_params.get("version") or _body_field(request, "version")
         if not str(version or "").isdigit():
             raise ValidationError({"version": "Send ?version=N, the version you read, to delete a claim."})
         claim_services.delete_claim(claim=claim, by=request.user, version=int(version))
@@ -299,12 +304,12 @@ class EvidenceViewSet(
         source_services.update_evidence(
             evidence=serializer.instance,
             by=_editor(self.request),
-            correction=self.request.data.get("correction", ""),
+            correction=_body_field(self.request, "correction"),
             **changes,
         )
 
     def perform_destroy(self, evidence):
-        correction = self.request.query_params.get("correction") or self.request.data.get("correction", "")
+        correction = self.request.query_params.get("correction") or _body_field(self.request, "correction")
         source_services.remove_evidence(evidence=evidence, by=_editor(self.request), correction=correction)
 
     def create(self, request, *args, **kwargs):
@@ -315,7 +320,7 @@ class EvidenceViewSet(
             claim=data.pop("claim"),
             source=data.pop("source"),
             by=request.user,
-            correction=request.data.get("correction", ""),
+            correction=_body_field(request, "correction"),
             **data,
         )
         return Response(self.get_serializer(evidence).data, status=status.HTTP_201_CREATED)
@@ -363,13 +368,13 @@ class PublicClaimViewSet(viewsets.ReadOnlyModelViewSet):
             response = super().list(request, *args, **kwargs)
             response.accepted_renderer = request.accepted_renderer
             response.accepted_media_type = request.accepted_media_type
-            response.renderer_context = self.get_renderer_context()
+            response.renderer_context = self.get_renderer_context()  # type: ignore[attr-defined]  # set by DRF, unstubbed
             response.render()
             cached = (response["Content-Type"], response.content)
             generations.set_page(key, cached, timeout=PUBLIC_LIST_TIMEOUT)
-        response = HttpResponse(cached[1], content_type=cached[0])
-        response["ETag"] = etag
-        return response
+        page = HttpResponse(cached[1], content_type=cached[0])
+        page["ETag"] = etag
+        return page
 
 
 def public_list_key(request) -> str | None:

@@ -8,6 +8,7 @@ converts from the browser's UTF-16 offsets before it posts.
 import datetime as dt
 import re
 from collections import Counter
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -63,7 +64,7 @@ class ArticleImportForm(forms.Form):
         return upload
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data
         given = [name for name in ("text", "file", "url") if data.get(name) and str(data[name]).strip()]
         if {"text", "file"} <= set(given):
             raise forms.ValidationError("Paste the text or upload a file, not both.")
@@ -428,7 +429,9 @@ def _conflict(request, claim: Claim, exc: claim_services.StaleVersion, action: s
     current = exc.current
     yours = claim_input(request.POST)
     # Compare only what the editor's form sent: the attendees form sends no statement, the edit form no attendees.
-    rows = [(name, yours[name], getattr(current, name)) for name in ("kind", *CLAIM_FIELDS) if name in request.POST]
+    rows: list[tuple[Any, ...]] = [
+        (name, yours[name], getattr(current, name)) for name in ("kind", *CLAIM_FIELDS) if name in request.POST
+    ]
     if "kind" in request.POST:
         rows += [
             (f"details.{k}", yours["details"].get(k, ""), current.details.get(k, ""))

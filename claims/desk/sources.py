@@ -310,7 +310,7 @@ def capture_detail(request, pk):
 
 def text_diff(before: str, after: str, context: int = 2) -> list[tuple[str, str]]:
     """Changed lines between two captures' text with a little context: (" " | "-" | "+" | "…", line)."""
-    lines = []
+    lines: list[tuple[str, str]] = []
     for group in difflib.SequenceMatcher(
         None, before.splitlines(), after.splitlines(), autojunk=False
     ).get_grouped_opcodes(context):

@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.cache import patch_cache_control
-from django.utils.html import _json_script_escapes, format_html
+from django.utils.html import _json_script_escapes, format_html  # type: ignore[attr-defined]  # private, unstubbed
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import condition, require_safe
 
@@ -314,7 +314,7 @@ def article_detail(request, pk):
     )
     revision = article.public_revision
     claims = list(article.claims.published().filter(public_revision=revision)) if revision else []
-    if not claims:
+    if not claims or revision is None:
         raise Http404("No published claim comes from this article.")
     claims.sort(key=lambda c: (c.public_selector["start"], c.pk))  # in text order, where readers see them
     by_id = {c.pk: c for c in claims}
@@ -330,7 +330,8 @@ def article_detail(request, pk):
                 "claims": claims,
                 "parts": parts,
                 "alternates": alternates(request),
-                "newer_under_review": article.latest_number > revision.number,
+                # The annotation above; django-stubs does not carry it through get_object_or_404.
+                "newer_under_review": article.latest_number > revision.number,  # type: ignore[attr-defined]
             },
         )
     )
