@@ -1,11 +1,14 @@
 """Desk workflow: move a claim through review (propose, approve, send back, correct, retract) and the dashboard."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from claims.desk.access import desk_member_required
+from claims.desk.access import DeskRequest, desk_member_required
 from claims.models import Article, Claim, ClaimEvent, Entity, Evidence, Source
 from claims.services.claims import StaleVersion
 from claims.services.workflow import PublicationRewritten, TransitionRefused, transition_claim, transition_options
@@ -20,7 +23,7 @@ QUEUE_SIZE = 20
 
 @desk_member_required
 @require_POST
-def claim_transition(request, pk):
+def claim_transition(request: DeskRequest, pk: int) -> HttpResponse:
     """One form per transition posts here; a refusal goes back to the claim page, next to that form."""
     claim = get_object_or_404(Claim, pk=pk)
     target = request.POST.get("to", "")
@@ -54,12 +57,12 @@ def claim_transition(request, pk):
     return redirect(claim.get_absolute_url() + "#workflow")
 
 
-def _refused(request, claim, target, message, fields):
+def _refused(request: HttpRequest, claim: Claim, target: str, message: str, fields: dict[str, Any]) -> HttpResponse:
     request.session[REFUSAL_KEY] = {"claim": claim.pk, "to": target, "message": message, **fields}
     return redirect(claim.get_absolute_url() + "#workflow")
 
 
-def workflow_panel_context(request, claim) -> dict:
+def workflow_panel_context(request: DeskRequest, claim: Claim) -> dict[str, Any]:
     """What the claim page's workflow panel shows this user: the transitions their roles allow, each with what
     blocks it, and the reason the last attempt was refused (shown once, with what they typed kept)."""
     refusal = request.session.get(REFUSAL_KEY)
@@ -78,7 +81,7 @@ def workflow_panel_context(request, claim) -> dict:
 
 
 @desk_member_required
-def dashboard(request):
+def dashboard(request: DeskRequest) -> HttpResponse:
     """The desk's home: what needs me, what awaits review, what came back, and published claims whose sources
     changed or vanished; every queue narrowed by the same filters."""
     filters = _filters(request)
@@ -115,7 +118,7 @@ def dashboard(request):
     )
 
 
-def _filters(request) -> dict:
+def _filters(request: HttpRequest) -> dict[str, Any]:
     values = {k: request.GET.get(k, "").strip() for k in ("status", "verdict", "kind", "article", "entity")}
     q = Q()
     for name in ("status", "verdict", "kind"):
