@@ -10,7 +10,7 @@ from claims.services.sources import SourceInvalid
 from claims.workflow import TransitionRefused
 
 
-def exception_handler(exc, context):
+def exception_handler(exc, context) -> Response | None:
     if isinstance(exc, ClaimInvalid | ArticleInvalid | SourceInvalid):
         return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, TransitionRefused | RevisionRefused):

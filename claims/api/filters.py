@@ -1,11 +1,12 @@
 """django-filter FilterSets for the API lists: what a newsroom tool asks for, in the desk's words."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django_filters.fields import IsoDateTimeField, RangeField
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.widgets import DateRangeWidget
@@ -26,7 +27,7 @@ class FilterBackend(DjangoFilterBackend):
     filter nothing; a query with any other parameter goes through it as before, errors included.
     """
 
-    def filter_queryset(self, request, queryset, view):
+    def filter_queryset(self, request, queryset, view) -> QuerySet[Any]:
         if request.query_params.keys() <= NOT_FILTERS:
             return queryset
         return super().filter_queryset(request, queryset, view)
@@ -43,14 +44,14 @@ class IdFilter(django_filters.NumberFilter):
 
     field_class = forms.IntegerField  # type: ignore[assignment]  # any form field; the stubs pin DecimalField
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
 
 
 class RealIsoDateTimeField(IsoDateTimeField):
     """ISO 8601 with a UTC offset the database accepts: real offsets stay within ±14 hours."""
 
-    def to_python(self, value):
+    def to_python(self, value) -> datetime | None:
         parsed = super().to_python(value)
         offset = parsed.utcoffset() if parsed is not None else None
         if offset is not None and abs(offset) > timedelta(hours=14):
@@ -61,7 +62,7 @@ class RealIsoDateTimeField(IsoDateTimeField):
 class IsoDateTimeRangeField(RangeField):
     widget = DateRangeWidget
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__((RealIsoDateTimeField(), RealIsoDateTimeField()), *args, **kwargs)
 
 
@@ -104,16 +105,16 @@ class ClaimFilter(django_filters.FilterSet):
         model = Claim
         fields = ["article", "status", "verdict", "kind", "anchor", "claimant_entity"]
 
-    def filter_changed_sources(self, queryset, name, value):
+    def filter_changed_sources(self, queryset, name, value) -> QuerySet[Any]:
         shaky = Evidence.objects.filter(claim=OuterRef("pk"), source__health__in=["changed", "gone", "failed"])
         return queryset.filter(Exists(shaky)) if value else queryset.exclude(Exists(shaky))
 
-    def filter_imported(self, queryset, name, value):
+    def filter_imported(self, queryset, name, value) -> QuerySet[Any]:
         from claims.services.claimreview import IMPORTED
 
         return queryset.filter(revision__origin=IMPORTED) if value else queryset.exclude(revision__origin=IMPORTED)
 
-    def filter_search(self, queryset, name, value):
+    def filter_search(self, queryset, name, value) -> QuerySet[Any]:
         for word in normalize(value).split():
             queryset = queryset.filter(search_text__contains=word)
         return queryset
@@ -147,7 +148,7 @@ class SourceFilter(django_filters.FilterSet):
         model = Source
         fields = ["kind", "health", "publisher"]
 
-    def filter_search(self, queryset, name, value):
+    def filter_search(self, queryset, name, value) -> QuerySet[Any]:
         return queryset.filter(url__icontains=value) | queryset.filter(title__icontains=value)
 
 
@@ -158,7 +159,7 @@ class EntityFilter(django_filters.FilterSet):
         model = Entity
         fields = ["kind", "wikidata"]
 
-    def filter_search(self, queryset, name, value):
+    def filter_search(self, queryset, name, value) -> QuerySet[Any]:
         return queryset.filter(search_text__contains=normalize(value))
 
 
@@ -173,5 +174,5 @@ class EvidenceFilter(django_filters.FilterSet):
         model = Evidence
         fields = ["claim", "source", "stance", "passage_found"]
 
-    def filter_claim(self, queryset, name, value):
+    def filter_claim(self, queryset, name, value) -> QuerySet[Any]:
         return queryset.filter(claim=value)

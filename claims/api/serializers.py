@@ -62,7 +62,7 @@ class ArticleSerializer(serializers.ModelSerializer):
             return article.public_number
         return ArticleRevision.objects.filter(pk=article.public_revision_id).values_list("number", flat=True).first()
 
-    def validate(self, attrs):
+    def validate(self, attrs) -> dict[str, Any]:
         if self.instance is None and not (attrs.get("text") or "").strip() and not attrs.get("url"):
             raise serializers.ValidationError({"text": "Give the article's text, or only its url to fetch it."})
         return attrs
@@ -89,7 +89,7 @@ class SelectorSerializer(serializers.Serializer):
     start = serializers.IntegerField(required=False, min_value=0, help_text="Unicode code points.")
     end = serializers.IntegerField(required=False, min_value=0, help_text="Unicode code points, exclusive.")
 
-    def validate(self, attrs):
+    def validate(self, attrs) -> dict[str, Any]:
         if not attrs.get("exact") and (attrs.get("start") is None or attrs.get("end") is None):
             raise serializers.ValidationError(
                 "Give the quoted text (exact, with optional prefix/suffix) or both start and end positions."
@@ -142,7 +142,7 @@ def _details_schema() -> dict:
 
 @extend_schema_field(_details_schema())
 class DetailsField(serializers.JSONField):
-    def to_internal_value(self, data):
+    def to_internal_value(self, data) -> Any:
         value = super().to_internal_value(data)
         if not isinstance(value, dict):
             raise serializers.ValidationError("Give the details as an object of the kind's field names and values.")
@@ -216,7 +216,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         }
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
-    def get_public_url(self, claim):
+    def get_public_url(self, claim) -> str | None:
         if not claim.is_public:
             return None
         request = self.context.get("request")
@@ -240,7 +240,7 @@ class ClaimSerializer(serializers.ModelSerializer):
     def get_imported(self, claim) -> bool:
         return claim.revision.origin == ArticleRevision.Origin.CLAIMREVIEW
 
-    def to_representation(self, claim):
+    def to_representation(self, claim) -> dict[Any, Any]:
         # ModelSerializer's generic walk (a lookup chain per field, the nested selector and details built and then
         # replaced) cost ~0.8 ms a claim on a list page; the readers below give the same dict in the same order.
         return {name: read(claim) for name, read in self._readers}
@@ -287,18 +287,18 @@ class PublicClaimSerializer(ClaimSerializer):
         return [(name, public.get(name, read)) for name, read in ClaimSerializer._readers.func(self)]  # type: ignore[attr-defined]
 
 
-def _reader(field):
+def _reader(field) -> Callable[[Any], Any]:
     """How Serializer.to_representation reads ``field`` from an instance; a plain attribute without the lookups."""
     if len(field.source_attrs) == 1 and not isinstance(field, serializers.RelatedField | serializers.ManyRelatedField):
         attribute, represent = field.source, field.to_representation
 
-        def read_attribute(instance):
+        def read_attribute(instance) -> Any:
             value = getattr(instance, attribute)
             return None if value is None else represent(value)
 
         return read_attribute
 
-    def read(instance):
+    def read(instance) -> Any:
         value = field.get_attribute(instance)
         found = value.pk if isinstance(value, PKOnlyObject) else value
         return None if found is None else field.to_representation(value)
@@ -442,7 +442,7 @@ class EntitySerializer(serializers.ModelSerializer):
         model = Entity
         fields = ["id", "kind", "name", "names", "aliases", "wikidata", "description"]
 
-    def validate_wikidata(self, value):
+    def validate_wikidata(self, value) -> str:
         # pk=None (a new entity) excludes nothing; the Django plugin accepts only a pk here.
         others = Entity.objects.filter(wikidata=value).exclude(pk=getattr(self.instance, "pk", None))  # type: ignore[misc]
         if value and others.exists():
@@ -491,7 +491,7 @@ class TransitionSerializer(serializers.Serializer):
     )
     version = serializers.IntegerField(required=False)
 
-    def validate(self, attrs):
+    def validate(self, attrs) -> dict[str, Any]:
         # Before public notes existed, a correction's or retraction's comment was its public text: a client that
         # still sends only a comment there keeps working, its comment taken as the public note.
         if attrs.get("to") in ("corrected", "retracted") and "public_note" not in attrs:

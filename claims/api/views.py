@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
@@ -27,6 +28,7 @@ from claims.api import serializers as s
 from claims.api.permissions import IsEditorOrReadOnly
 from claims.files import content_type_of, download_name, file_response
 from claims.models import Article, Attendee, Capture, Claim, Entity, Evidence, Source
+from claims.models.claims import ClaimQuerySet
 from claims.public import cache as generations
 from claims.services import articles as article_services
 from claims.services import claims as claim_services
@@ -45,7 +47,7 @@ def _body_field(request: Request, name: str) -> Any:
     return request.data.get(name, "") if isinstance(request.data, dict) else ""
 
 
-def claim_queryset():
+def claim_queryset() -> ClaimQuerySet:
     """Claims with what ClaimSerializer shows: the revision's number and origin (not its text, which can be a
     megabyte per claim), and the entities and attendees as plain lists (``listed_*``): a prefetch cache would
     build a related manager and a filtered queryset per claim."""
@@ -79,7 +81,7 @@ class ArticleViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     @extend_schema(responses={201: s.ArticleSerializer, 202: s.ArticleSerializer})
-    def create(self, request, *args, **kwargs):
+    def create(self, request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -88,7 +90,7 @@ class ArticleViewSet(
         code = status.HTTP_201_CREATED if article.current_revision_id else status.HTTP_202_ACCEPTED
         return Response(self.get_serializer(article).data, status=code)
 
-    def perform_update(self, serializer):
+    def perform_update(self, serializer) -> None:
         # The text is not a field of the article but its current revision's: saved apart, as a new revision.
         text = serializer.validated_data.pop("text", None)
         with transaction.atomic():  # a refused text (empty) keeps the other fields unchanged too
@@ -102,7 +104,7 @@ class ArticleViewSet(
         responses={200: s.ArticleSerializer, 400: OpenApiResponse(s.ErrorSerializer, description="Refused, with why")},
     )
     @action(detail=True, methods=["post"], url_path="accept-revision")
-    def accept_revision(self, request, pk=None, format=None):
+    def accept_revision(self, request, pk=None, format=None) -> Response:
         """A reviewer shows readers the latest revision: published claims then quote it (four eyes: not its
         author)."""
         article = self.get_object()
@@ -113,7 +115,7 @@ class ArticleViewSet(
 
     @extend_schema(responses=s.ArticleRevisionSerializer(many=True))
     @action(detail=True, methods=["get"], filter_backends=[])
-    def revisions(self, request, pk=None, format=None):
+    def revisions(self, request, pk=None, format=None) -> Response:
         article = self.get_object()
         page = self.paginate_queryset(article.revisions.order_by("number"))
         return self.get_paginated_response(s.ArticleRevisionSerializer(page, many=True).data)
@@ -140,7 +142,7 @@ class ClaimViewSet(viewsets.ModelViewSet):
     ordering_fields = ["created_at", "updated_at", "published_at", "start", "status", "verdict"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
-    def get_queryset(self):
+    def get_queryset(self) -> ClaimQuerySet:
         return claim_queryset().order_by("article_id", "start", "id")
 
     @staticmethod
@@ -156,7 +158,7 @@ class ClaimViewSet(viewsets.ModelViewSet):
             kwargs["entities"] = data["entities"]
         return kwargs
 
-    def create(self, request, *args, **kwargs):
+    def create(self, request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -165,7 +167,7 @@ class ClaimViewSet(viewsets.ModelViewSet):
         )
         return Response(self.get_serializer(claim_queryset().get(pk=claim.pk)).data, status=status.HTTP_201_CREATED)
 
-    def partial_update(self, request, *args, **kwargs):
+    def partial_update(self, request, *args, **kwargs) -> Response:
         claim = self.get_object()
         serializer = self.get_serializer(claim, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -182,7 +184,7 @@ class ClaimViewSet(viewsets.ModelViewSet):
         )
         return Response(self.get_serializer(claim_queryset().get(pk=claim.pk)).data)
 
-    def destroy(self, request, *args, **kwargs):
+    def destroy(self, request, *args, **kwargs) -> Response:
         claim = self.get_object()
         version = request.query_params.get("version") or _body_field(request, "version")
         if not str(version or "").isdigit():
@@ -204,7 +206,7 @@ class ClaimViewSet(viewsets.ModelViewSet):
         },
     )
     @action(detail=True, methods=["post"])
-    def transitions(self, request, pk=None, format=None):
+    def transitions(self, request, pk=None, format=None) -> Response:
         claim = self.get_object()
         body = s.TransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -217,7 +219,7 @@ class ClaimViewSet(viewsets.ModelViewSet):
 
     @extend_schema(responses=s.ClaimEventSerializer(many=True))
     @action(detail=True, methods=["get"], filter_backends=[])
-    def history(self, request, pk=None, format=None):
+    def history(self, request, pk=None, format=None) -> Response:
         claim = self.get_object()
         page = self.paginate_queryset(claim.events.select_related("actor").order_by("at", "id"))
         return self.get_paginated_response(s.ClaimEventSerializer(page, many=True).data)
@@ -231,7 +233,7 @@ class EntityViewSet(viewsets.ModelViewSet):
     ordering_fields = ["name", "id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    def perform_update(self, serializer):
+    def perform_update(self, serializer) -> None:
         entity_services.update_entity(entity=serializer.instance, **serializer.validated_data)
 
 
@@ -242,7 +244,7 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     filterset_class = f.SourceFilter
     ordering_fields = ["created_at", "health"]
 
-    def create(self, request, *args, **kwargs):
+    def create(self, request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         source, created = source_services.find_or_create_source(by=request.user, **serializer.validated_data)
@@ -250,14 +252,14 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
     @extend_schema(responses=s.CaptureSerializer(many=True))
     @action(detail=True, methods=["get"], filter_backends=[])
-    def captures(self, request, pk=None, format=None):
+    def captures(self, request, pk=None, format=None) -> Response:
         source = self.get_object()
         page = self.paginate_queryset(Capture.objects.filter(source=source).order_by("-queued_at", "-id"))
         return self.get_paginated_response(s.CaptureSerializer(page, many=True).data)
 
     @extend_schema(request=None, responses={202: s.CaptureSerializer, 400: OpenApiResponse(description="Offline")})
     @action(detail=True, methods=["post"])
-    def recapture(self, request, pk=None, format=None):
+    def recapture(self, request, pk=None, format=None) -> Response:
         """Capture the source again now; answers the capture in flight if one is already queued or running."""
         from claims.services.captures import recapture
 
@@ -274,7 +276,7 @@ class CaptureViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(responses={(200, "application/warc"): OpenApiResponse(description="The gzipped WARC file")})
     @action(detail=True, methods=["get"])
-    def warc(self, request, pk=None, format=None):
+    def warc(self, request, pk=None, format=None) -> HttpResponseBase:
         capture = self.get_object()
         if not capture.warc:
             raise Http404("This capture has no archived copy.")
@@ -299,7 +301,7 @@ class EvidenceViewSet(
     filterset_class = f.EvidenceFilter
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
-    def perform_update(self, serializer):
+    def perform_update(self, serializer) -> None:
         changes = {k: v for k, v in serializer.validated_data.items() if k not in ("claim", "source")}
         source_services.update_evidence(
             evidence=serializer.instance,
@@ -308,11 +310,11 @@ class EvidenceViewSet(
             **changes,
         )
 
-    def perform_destroy(self, evidence):
+    def perform_destroy(self, evidence) -> None:
         correction = self.request.query_params.get("correction") or _body_field(self.request, "correction")
         source_services.remove_evidence(evidence=evidence, by=_editor(self.request), correction=correction)
 
-    def create(self, request, *args, **kwargs):
+    def create(self, request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -345,7 +347,7 @@ class PublicClaimViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = f.PublicClaimFilter
     ordering_fields = ["published_at"]
 
-    def get_queryset(self):
+    def get_queryset(self) -> ClaimQuerySet:
         return (
             claim_queryset()
             .published()
