@@ -15,7 +15,7 @@ CHANNELS = ("in_person", "video", "phone", "written", "unknown")
 
 
 class DetailsError(ValueError):
-    def __init__(self, errors: dict[str, str]):
+    def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
 

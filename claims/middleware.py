@@ -1,8 +1,18 @@
 """Request ids for structured logs: every log line of a request (or Celery task) carries the same id."""
 
+from __future__ import annotations
+
 import contextvars
 import logging
 import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # Django is imported lazily here: the worker imports request_id_var before Django is set up
+    from django.http import HttpRequest, HttpResponse
+    from django.http.response import HttpResponseBase
+
+    GetResponse = Callable[[HttpRequest], HttpResponseBase]
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
@@ -10,10 +20,10 @@ request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id
 class RequestIdMiddleware:
     """Take the proxy's X-Request-ID when it sends a sane one, else make one; echo it in the response."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request) -> HttpResponseBase:  # untyped request: it gets a request_id attribute
         incoming = request.headers.get("X-Request-ID", "")
         rid = incoming if incoming.isascii() and 0 < len(incoming) <= 64 else uuid.uuid4().hex
         request.request_id = rid
@@ -27,7 +37,7 @@ class RequestIdMiddleware:
 
 
 class RequestIdFilter(logging.Filter):
-    def filter(self, record):
+    def filter(self, record: logging.LogRecord) -> bool:
         rid = request_id_var.get()
         if rid == "-":
             # Django logs 4xx/5xx answers ("Not Found: /x") after the middleware returned, naming the request.
@@ -42,10 +52,10 @@ class HealthCheckMiddleware:
     The URLconf names the same views (``healthz``, ``readyz``) for reverse() and the permission matrix.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         from claims import health
 
         view = {"/healthz": health.healthz, "/readyz": health.readyz}.get(request.path_info)
@@ -61,10 +71,10 @@ class RequestTooLargeMiddleware:
     a text too large to paste can be uploaded. Other bodies (JSON) are refused by their declared length unread.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         from django.core.exceptions import RequestDataTooBig
 
         from claims import limits
@@ -80,14 +90,14 @@ class RequestTooLargeMiddleware:
         return self.get_response(request)
 
 
-def _declared_length(request) -> int:
+def _declared_length(request: HttpRequest) -> int:
     try:
         return int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return 0
 
 
-def _too_large(request, limit: int):
+def _too_large(request: HttpRequest, limit: int) -> HttpResponse:
     from django.http import JsonResponse
     from django.shortcuts import render
     from django.urls import reverse

@@ -268,7 +268,7 @@ class TransitionRefused(ValueError):
 class PublicationRewritten(TransitionRefused):
     """A reviewer publishing changed the public text: it becomes their proposal, and someone else publishes it."""
 
-    def __init__(self, rewrites: list[str], message: str):
+    def __init__(self, rewrites: list[str], message: str) -> None:
         super().__init__(message)
         self.rewrites = rewrites
 
