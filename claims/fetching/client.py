@@ -339,7 +339,7 @@ def _megabytes(size: int) -> str:
 class _Decoder:
     """Undoes Content-Encoding while counting decompressed bytes, so a small gzip bomb stops at the cap."""
 
-    def __init__(self, encoding: str, limit: int):
+    def __init__(self, encoding: str, limit: int) -> None:
         encoding = encoding.strip().lower()
         self._zlib: zlib._Decompress | None
         if encoding in ("gzip", "x-gzip"):

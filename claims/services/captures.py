@@ -42,7 +42,7 @@ SLOTS_RETRY_SECONDS = 10.0
 class RetryLater(Exception):
     """The job should run again in `delay` seconds (a transient fetch error, or the host is busy)."""
 
-    def __init__(self, delay: float, reason: str):
+    def __init__(self, delay: float, reason: str) -> None:
         super().__init__(reason)
         self.delay = delay
         self.reason = reason
