@@ -66,10 +66,13 @@ test: venv lint
 	echo "make test: database $${DATABASE_URL:-sqlite (data/)} · broker $${REDIS_URL:-filesystem (data/broker)}"; \
 	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The layer contracts are pyproject.toml's [tool.importlinter]; tests/test_layers.py also finds any import cycle.
 # mypy's Django plugin loads the settings, which want DEBUG on for a development secret key.
 lint: venv
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check .
+	@$(BIN)/lint-imports --no-cache --no-logo
+	@$(BIN)/python tools/check_template_lines.py
 	@DEBUG=1 $(BIN)/mypy
 
 format: venv

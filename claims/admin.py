@@ -1,9 +1,15 @@
-"""The back office. Status and verdict are read-only here: they change only through the workflow service,
-which the admin actions below call, so four eyes and the history hold in the admin too."""
+"""The back office. It changes nothing behind the services' back: every write here goes through the same service
+as the desk and the API (claims/services), so the history row, the version bump, the search text, four eyes and
+the public pages' cache hold in the admin too. What has no service (claim status and verdict outside the
+workflow, attendees, evidence, article text, history) is shown read-only; docs/workflow.md says what is where."""
+
+from contextlib import suppress
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
 from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpResponseRedirect
 
 from claims.models import (
     Article,
@@ -18,63 +24,92 @@ from claims.models import (
     Page,
     Source,
 )
+from claims.services.claims import delete_claim, update_claim
 from claims.services.entities import delete_entities, update_entity
-from claims.services.sources import SourceInvalid, accept_document
+from claims.services.errors import ClaimGone, ClaimInvalid, ClaimLocked, SourceInvalid, StaleVersion
+from claims.services.matching import decide_link
+from claims.services.pages import delete_pages, save_page
+from claims.services.sources import accept_document, find_or_create_source, update_source
 from claims.services.workflow import TransitionRefused, transition_claim
 
 
-class ArticleRevisionInline(admin.TabularInline):
-    model = ArticleRevision
-    fields = ("number", "origin", "created_by", "created_at", "sha256")
-    readonly_fields = fields
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown in the back office, changed only through the services (or never, for history)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
-    show_change_link = True
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ArticleRevisionInline(ReadOnlyInline):
+    model = ArticleRevision
+    fields = ("number", "origin", "created_by", "created_at", "sha256")
+    readonly_fields = fields
+    show_change_link = True
+
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ReadOnlyAdmin):
+    """Read-only: an article's text is a revision that re-anchors its claims, and its public revision moves only by
+    a reviewer accepting one (services.articles); both are done on the desk. An article no claim quotes may be
+    deleted (its claims protect it)."""
+
     list_display = ("title", "publisher", "language", "direction", "published_at", "import_state", "created_at")
     list_filter = ("language", "direction", "import_state")
     search_fields = ("title", "publisher", "url")
-    # The public revision moves only by a reviewer accepting one (services.articles.accept_revision).
-    readonly_fields = ("current_revision", "public_revision", "created_by", "created_at", "updated_at")
     inlines = [ArticleRevisionInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return admin.ModelAdmin.has_delete_permission(self, request, obj)
 
 
 @admin.register(ArticleRevision)
-class ArticleRevisionAdmin(admin.ModelAdmin):
+class ArticleRevisionAdmin(ReadOnlyAdmin):
+    """Revisions are immutable; editing the article's text in the desk makes a new one."""
+
     list_display = ("article", "number", "origin", "created_by", "created_at")
     list_filter = ("origin",)
     search_fields = ("article__title",)
-    readonly_fields = ("article", "number", "text", "sha256", "origin", "created_by", "created_at")
-
-    def has_change_permission(self, request, obj=None):
-        return False  # revisions are immutable; edit the article's text in the desk to make a new one
 
 
-class AttendeeInline(admin.TabularInline):
+class AttendeeInline(ReadOnlyInline):
+    """Attendees are part of a meeting claim's substance: edited on the desk, through services.claims."""
+
     model = Attendee
-    extra = 0
-    autocomplete_fields = ("entity",)
     fields = ("entity", "name", "role", "status", "evidence_note", "order")
+    readonly_fields = fields
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(ReadOnlyInline):
+    """Evidence is edited on the desk's claim page, through services.sources (history, version, corrections)."""
+
     model = Evidence
-    extra = 0
-    autocomplete_fields = ("source",)
     fields = ("source", "stance", "passage", "estimate_value", "estimate_lower", "estimate_upper", "passage_found")
-    readonly_fields = ("passage_found",)
+    readonly_fields = fields
+    show_change_link = True
 
 
-class ClaimEventInline(admin.TabularInline):
+class ClaimEventInline(ReadOnlyInline):
     model = ClaimEvent
-    extra = 0
-    can_delete = False
     fields = (
         "at",
         "actor",
@@ -87,12 +122,6 @@ class ClaimEventInline(admin.TabularInline):
         "public_note",
     )
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 def _transition_action(target: str, label: str):
@@ -111,13 +140,43 @@ def _transition_action(target: str, label: str):
     return admin.action(description=label)(action)
 
 
+#: The claim fields the admin edits, all through services.claims.update_claim; the rest are read-only here.
+CLAIM_EDITABLE = (
+    "kind",
+    "statement",
+    "statement_language",
+    "statement_en",
+    "claimant",
+    "claimant_entity",
+    "claimed_on",
+    "details",
+)
+
+
+class ClaimAdminForm(forms.ModelForm):
+    # The version the editor read: update_claim refuses the save if someone changed the claim since.
+    read_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Claim
+        fields = (*CLAIM_EDITABLE, "entities")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["read_version"].initial = self.instance.version
+
+
 @admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin):
+    form = ClaimAdminForm
     list_display = ("id", "statement", "kind", "status", "verdict", "anchor", "article", "updated_at")
     list_filter = ("status", "verdict", "kind", "anchor")
     search_fields = ("statement", "statement_en", "exact", "claimant", "search_text")
     autocomplete_fields = ("claimant_entity", "entities")
+    fields = ("read_version", *CLAIM_EDITABLE, "entities", "article")
     readonly_fields = (
+        "article",
         "status",
         "verdict",
         "rationale",
@@ -133,6 +192,7 @@ class ClaimAdmin(admin.ModelAdmin):
         "anchor_confidence",
         "public_revision",
         "public_selector",
+        "public_text_authors",
         "published_at",
         "created_by",
         "last_editor",
@@ -145,24 +205,57 @@ class ClaimAdmin(admin.ModelAdmin):
         _transition_action("published", "Publish (four eyes)"),
     ]
 
+    def get_fields(self, request, obj=None):
+        editable = self.fields if obj is None or not obj.is_public else self.fields[1:]  # no version to send back
+        return (*editable, *(name for name in self.readonly_fields if name != "article"))
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
+        actions.pop("delete_selected", None)  # one at a time, each through delete_claim with the version read
+        return actions
+
+    def has_add_permission(self, request):
+        return False  # a claim is a quote of an article's text: made on the desk, where the text can be selected
+
     def has_change_permission(self, request, obj=None):
         # Published claims change through a correction in the desk, which records what changed and why.
         if obj is not None and obj.is_public:
             return False
         return super().has_change_permission(request, obj)
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shown in the back office, changed only through the services (or never, for history)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
     def has_delete_permission(self, request, obj=None):
-        return False
+        if obj is not None and obj.is_public:
+            return False  # retracted instead, so readers see what happened
+        return super().has_delete_permission(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The service refuses what the form cannot know about (a concurrent edit, a rule of the claim's kind): the
+        # admin's transaction is rolled back and the editor is told why, on the claim as it is now.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (ClaimInvalid, ClaimLocked, StaleVersion) as exc:
+            self.message_user(request, f"Not saved: {exc}", messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        changes = {name: data[name] for name in CLAIM_EDITABLE}
+        entities = list(data["entities"]) if "entities" in form.changed_data else None
+        update_claim(claim_id=obj.pk, by=request.user, version=data["read_version"], entities=entities, **changes)
+
+    def save_related(self, request, form, formsets, change):
+        # Not form.save_m2m(): update_claim set the entities. The inlines are read-only, so this saves nothing.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def delete_model(self, request, obj):
+        # Deleted a moment ago by someone else (ClaimGone): what the admin asked for is done.
+        with suppress(ClaimGone):
+            delete_claim(claim=obj, by=request.user, version=obj.version)
+
+    def delete_queryset(self, request, queryset):
+        for claim in queryset:
+            self.delete_model(request, claim)
 
 
 @admin.register(ClaimEvent)
@@ -172,11 +265,25 @@ class ClaimEventAdmin(ReadOnlyAdmin):
     search_fields = ("comment", "public_note")
 
 
+def _decide_action(same: bool, label: str):
+    def action(modeladmin, request, queryset):
+        for link in queryset:
+            decide_link(link=link, by=request.user, same=same)
+        modeladmin.message_user(request, f"{label}: {len(queryset)} link(s).", messages.SUCCESS)
+
+    action.__name__ = "confirm_same" if same else "dismiss"
+    action.short_description = label  # type: ignore[attr-defined]  # the admin reads it; Callable has no such attribute
+    return action
+
+
 @admin.register(ClaimLink)
-class ClaimLinkAdmin(admin.ModelAdmin):
+class ClaimLinkAdmin(ReadOnlyAdmin):
+    """Suggested by the matcher; decided (here by the actions, on the desk in the similar-claims panel) only
+    through services.matching.decide_link, which records who decided and when."""
+
     list_display = ("from_claim", "to_claim", "state", "score", "decided_by", "decided_at")
     list_filter = ("state",)
-    raw_id_fields = ("from_claim", "to_claim")
+    actions = [_decide_action(True, "Confirm: the same claim"), _decide_action(False, "Dismiss: not the same")]
 
 
 @admin.register(Entity)
@@ -196,16 +303,11 @@ class EntityAdmin(admin.ModelAdmin):
         delete_entities(entities=queryset)
 
 
-class CaptureInline(admin.TabularInline):
+class CaptureInline(ReadOnlyInline):
     model = Capture
-    extra = 0
-    can_delete = False
     fields = ("queued_at", "state", "http_status", "final_url", "sha256", "changed", "gone", "error")
     readonly_fields = fields
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class SourceAdminForm(forms.ModelForm):
@@ -221,25 +323,65 @@ class SourceAdminForm(forms.ModelForm):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    """Added through services.sources.find_or_create_source (one source per normalized URL, captured at once), as
+    on the desk; the admin then corrects what describes one, through update_source, until a published claim cites
+    it. One never captured nor cited may be deleted (captures and evidence protect it)."""
+
     form = SourceAdminForm
     list_display = ("__str__", "kind", "publisher", "health", "next_check_at", "created_at")
     list_filter = ("kind", "health")
     search_fields = ("url", "title", "publisher", "note")
-    readonly_fields = ("latest_capture", "health", "created_by", "created_at")
+    fields = ("kind", "publisher", "title", "note", "document", "url", "original_url")
+    readonly_fields = ("url", "original_url", "latest_capture", "health", "next_check_at", "created_by", "created_at")
     inlines = [CaptureInline]
+
+    def get_fields(self, request, obj=None):
+        return (*self.fields, *(name for name in self.readonly_fields if name not in self.fields))
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:  # the URL is given once, when the source is added; the service normalizes it
+            return tuple(name for name in self.readonly_fields if name != "url")
+        return self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        # Readers see a published claim's sources: what they saw changes only through a correction on the desk.
+        if obj is not None and obj.evidence.filter(claim__in=Claim.objects.published()).exists():
+            return False
+        return super().has_change_permission(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except SourceInvalid as exc:
+            self.message_user(request, f"Not saved: {exc}", messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            update_source(source=obj)
+            return
+        document = form.cleaned_data.get("document")
+        source, created = find_or_create_source(
+            url=obj.url,
+            by=request.user,
+            kind=obj.kind,
+            publisher=obj.publisher,
+            title=obj.title,
+            note=obj.note,
+            document=document if isinstance(document, UploadedFile) else None,
+        )
+        obj.pk, obj._state.adding = source.pk, False
+        if not created:
+            self.message_user(request, f"{source.url} already had a source: nothing was added.", messages.WARNING)
 
 
 @admin.register(Capture)
-class CaptureAdmin(admin.ModelAdmin):
+class CaptureAdmin(ReadOnlyAdmin):
+    """What the worker fetched: made by services.captures, never edited."""
+
     list_display = ("requested_url", "state", "http_status", "changed", "gone", "queued_at", "fetched_at")
     list_filter = ("state", "changed", "gone")
     search_fields = ("requested_url", "final_url", "title")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Evidence)
@@ -254,5 +396,16 @@ class EvidenceAdmin(ReadOnlyAdmin):
 
 @admin.register(Page)
 class PageAdmin(admin.ModelAdmin):
+    """About, methodology and the like are written here; services.pages drops the public pages' cached copies."""
+
     list_display = ("slug", "language", "title", "updated_at")
     list_filter = ("language",)
+
+    def save_model(self, request, obj, form, change):
+        save_page(page=obj)
+
+    def delete_model(self, request, obj):
+        delete_pages(pages=[obj])
+
+    def delete_queryset(self, request, queryset):
+        delete_pages(pages=queryset)

@@ -17,10 +17,10 @@ from claims.arabic.calendar_words import (
     YEAR_CONTEXT,
     YEAR_SUFFIXES,
 )
+from claims.arabic.normalization import ascii_digits
 from claims.arabic.words import Token, match_phrase, phrase_table, scan
 
 _ISO_PARTIAL_RE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ class PartialDate:
 
 def parse_partial_date(value: str) -> PartialDate:
     """Read 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' (Arabic-Indic digits too); ValueError says what is wrong."""
-    text = value.strip().translate(_DIGITS)
+    text = ascii_digits(value.strip())
     match = _ISO_PARTIAL_RE.fullmatch(text)
     if not match:
         raise ValueError(f"{value!r} is not a date: expected YYYY, YYYY-MM or YYYY-MM-DD")

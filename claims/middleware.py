@@ -1,20 +1,18 @@
-"""Request ids for structured logs: every log line of a request (or Celery task) carries the same id."""
+"""Request middleware: request ids for the logs, health probes before the host check, the 413 answer."""
 
 from __future__ import annotations
 
-import contextvars
-import logging
 import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # Django is imported lazily here: the worker imports request_id_var before Django is set up
+from claims.request_id import request_id_var
+
+if TYPE_CHECKING:  # for the annotations only: this module imports Django lazily, inside the functions
     from django.http import HttpRequest, HttpResponse
     from django.http.response import HttpResponseBase
 
     GetResponse = Callable[[HttpRequest], HttpResponseBase]
-
-request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
 
 class RequestIdMiddleware:
@@ -34,16 +32,6 @@ class RequestIdMiddleware:
             request_id_var.reset(token)
         response["X-Request-ID"] = rid
         return response
-
-
-class RequestIdFilter(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        rid = request_id_var.get()
-        if rid == "-":
-            # Django logs 4xx/5xx answers ("Not Found: /x") after the middleware returned, naming the request.
-            rid = getattr(getattr(record, "request", None), "request_id", "-")
-        record.request_id = rid
-        return True
 
 
 class HealthCheckMiddleware:

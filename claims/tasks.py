@@ -4,6 +4,19 @@ import logging
 
 from celery import shared_task
 
+from claims.models import ArticleRevision
+from claims.services.articles import reanchor_claims
+from claims.services.captures import (
+    RetryLater,
+    capture_time_limits,
+    check_passage,
+    import_article_from_url,
+    run_capture,
+    sweep_stuck_captures,
+)
+from claims.services.captures import schedule_recaptures as schedule
+from claims.services.matching import run_similar
+
 log = logging.getLogger(__name__)
 
 
@@ -13,9 +26,6 @@ def reanchor_article(article_id: int, revision_id: int) -> dict:
 
     Safe to run twice: claims already on ``revision_id`` are skipped.
     """
-    from claims.models import ArticleRevision
-    from claims.services.articles import reanchor_claims
-
     revision = ArticleRevision.objects.filter(pk=revision_id, article_id=article_id).first()
     if revision is None:
         log.warning("revision %s of article %s is gone; nothing to re-anchor", revision_id, article_id)
@@ -23,13 +33,7 @@ def reanchor_article(article_id: int, revision_id: int) -> dict:
     return reanchor_claims(revision=revision)
 
 
-def _capture_limits() -> tuple[float, float]:
-    from claims.services.captures import capture_time_limits
-
-    return capture_time_limits()
-
-
-_SOFT, _HARD = _capture_limits()
+_SOFT, _HARD = capture_time_limits()
 
 
 # Capture jobs are safe to run twice (the Capture row is claimed by compare-and-swap), so the message is
@@ -38,8 +42,6 @@ _SOFT, _HARD = _capture_limits()
     bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None, soft_time_limit=_SOFT, time_limit=_HARD
 )
 def capture_source(self, capture_id: int) -> None:
-    from claims.services.captures import RetryLater, run_capture
-
     try:
         run_capture(capture_id=capture_id)
     except RetryLater as exc:
@@ -51,8 +53,6 @@ def capture_source(self, capture_id: int) -> None:
     bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None, soft_time_limit=_SOFT, time_limit=_HARD
 )
 def fetch_article(self, article_id: int) -> None:
-    from claims.services.captures import RetryLater, import_article_from_url
-
     try:
         import_article_from_url(article_id=article_id)
     except RetryLater as exc:
@@ -62,28 +62,20 @@ def fetch_article(self, article_id: int) -> None:
 # Scoring is bounded per claim (claims/services/matching.py) and safe to run twice: it refreshes the same links.
 @shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
 def suggest_similar_claims(claim_id: int) -> int:
-    from claims.services.matching import run_similar
-
     return len(run_similar(claim_id=claim_id))
 
 
 @shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
 def check_evidence_passage(evidence_id: int) -> None:
-    from claims.services.captures import check_passage
-
     check_passage(evidence_id=evidence_id)
 
 
 # Periodic jobs run from beat; a run lost with its worker is simply done by the next one, so no acks_late.
 @shared_task(soft_time_limit=120, time_limit=180)
 def sweep_captures() -> int:
-    from claims.services.captures import sweep_stuck_captures
-
     return sweep_stuck_captures()
 
 
 @shared_task(soft_time_limit=120, time_limit=180)
 def schedule_recaptures() -> int:
-    from claims.services.captures import schedule_recaptures as schedule
-
     return schedule()

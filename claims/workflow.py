@@ -1,13 +1,16 @@
 """The verification workflow as one explicit state machine: statuses, verdicts, who may move a claim where.
 
-Plain Python (no Django, no ORM): the workflow service in ``claims/services/workflow.py`` loads a claim, builds a
-``ClaimState`` and an ``Actor``, asks ``check_transition`` and then writes. Every rule of the desk's process lives
-here, so the desk, the API and the admin cannot disagree.
+Plain Python (no ORM, no request; only gettext, for the names readers see): the workflow service in
+``claims/services/workflow.py`` loads a claim, builds a ``ClaimState`` and an ``Actor``, asks ``check_transition``
+and then writes. Every rule of the desk's process lives here, so the desk, the API and the admin cannot disagree.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+
+from django.utils import translation
+from django.utils.translation import gettext_noop
 
 
 class Status(StrEnum):
@@ -19,14 +22,17 @@ class Status(StrEnum):
     RETRACTED = "retracted"
 
 
+#: Each status's name in English, the gettext message id: its other languages are in claims/locale, like every
+#: other message of the product.
 STATUS_LABELS = {
-    Status.DRAFT: ("Draft", "مسودة"),
-    Status.RESEARCHING: ("Researching", "قيد البحث"),
-    Status.IN_REVIEW: ("In review", "قيد المراجعة"),
-    Status.PUBLISHED: ("Published", "منشور"),
-    Status.CORRECTED: ("Corrected", "مصحَّح"),
-    Status.RETRACTED: ("Retracted", "مسحوب"),
+    Status.DRAFT: gettext_noop("Draft"),
+    Status.RESEARCHING: gettext_noop("Researching"),
+    Status.IN_REVIEW: gettext_noop("In review"),
+    Status.PUBLISHED: gettext_noop("Published"),
+    Status.CORRECTED: gettext_noop("Corrected"),
+    Status.RETRACTED: gettext_noop("Retracted"),
 }
+
 
 #: Statuses a reader may see. A retracted claim stays visible, marked as retracted, so nothing vanishes.
 PUBLIC_STATUSES = frozenset({Status.PUBLISHED, Status.CORRECTED, Status.RETRACTED})
@@ -41,10 +47,9 @@ class Role(StrEnum):
 @dataclass(frozen=True)
 class Verdict:
     id: str
+    #: The English name and definition are the gettext message ids; their other languages are in claims/locale.
     label_en: str
-    label_ar: str
     definition_en: str
-    definition_ar: str
     #: ClaimReview ratingValue on a 1 (worst) to 5 (best) scale; None where no truth rating applies.
     rating: int | None
     #: Okabe-Ito colour-blind-safe palette, always shown together with ``symbol`` and the label.
@@ -52,10 +57,20 @@ class Verdict:
     symbol: str
 
     def label(self, language: str) -> str:
-        return self.label_ar if language == "ar" else self.label_en
+        with translation.override(language):
+            return translation.gettext(self.label_en)
 
     def definition(self, language: str) -> str:
-        return self.definition_ar if language == "ar" else self.definition_en
+        with translation.override(language):
+            return translation.gettext(self.definition_en)
+
+    @property
+    def label_ar(self) -> str:
+        return self.label("ar")
+
+    @property
+    def definition_ar(self) -> str:
+        return self.definition("ar")
 
 
 BEST_RATING = 5
@@ -66,60 +81,48 @@ VERDICTS: dict[str, Verdict] = {
     for v in (
         Verdict(
             "accurate",
-            "Accurate",
-            "صحيح",
-            "The claim is correct and nothing significant is missing.",
-            "الادعاء صحيح ولا ينقصه شيء جوهري.",
+            gettext_noop("Accurate"),
+            gettext_noop("The claim is correct and nothing significant is missing."),
             5,
             "#009E73",
             "✓",
         ),
         Verdict(
             "mostly_accurate",
-            "Mostly accurate",
-            "صحيح في معظمه",
-            "The claim is correct but needs clarification or misses a detail.",
-            "الادعاء صحيح لكنه يحتاج إلى توضيح أو ينقصه تفصيل.",
+            gettext_noop("Mostly accurate"),
+            gettext_noop("The claim is correct but needs clarification or misses a detail."),
             4,
             "#56B4E9",
             "≈",
         ),
         Verdict(
             "unproven",
-            "Unproven",
-            "غير مثبت",
-            "The available evidence neither confirms nor refutes the claim.",
-            "الأدلة المتاحة لا تؤكد الادعاء ولا تنفيه.",
+            gettext_noop("Unproven"),
+            gettext_noop("The available evidence neither confirms nor refutes the claim."),
             3,
             "#999999",
             "?",
         ),
         Verdict(
             "misleading",
-            "Misleading",
-            "مضلل",
-            "The claim contains some truth but leaves a false impression.",
-            "في الادعاء جزء من الحقيقة لكنه يترك انطباعاً خاطئاً.",
+            gettext_noop("Misleading"),
+            gettext_noop("The claim contains some truth but leaves a false impression."),
             2,
             "#E69F00",
             "!",
         ),
         Verdict(
             "false",
-            "False",
-            "خاطئ",
-            "The claim is wrong.",
-            "الادعاء غير صحيح.",
+            gettext_noop("False"),
+            gettext_noop("The claim is wrong."),
             1,
             "#D55E00",
             "✗",
         ),
         Verdict(
             "not_checkable",
-            "Not checkable",
-            "غير قابل للتحقق",
-            "An opinion, a prediction or an assertion that no evidence could settle.",
-            "رأي أو توقع أو ادعاء لا يمكن لأي دليل أن يحسمه.",
+            gettext_noop("Not checkable"),
+            gettext_noop("An opinion, a prediction or an assertion that no evidence could settle."),
             None,
             "#CC79A7",
             "—",

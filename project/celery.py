@@ -6,6 +6,7 @@ from pathlib import Path
 from celery import Celery
 from celery.signals import task_postrun, task_prerun
 
+from claims.request_id import request_id_var
 from project.liveness import Liveness
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
@@ -31,13 +32,9 @@ def _make_filesystem_broker_folders(sender, **kwargs) -> None:
 @task_prerun.connect
 def _log_with_task_id(task_id=None, **kwargs) -> None:
     """Log lines written while a task runs carry its id, as request log lines carry the request's."""
-    from claims.middleware import request_id_var
-
     request_id_var.set(task_id or "-")
 
 
 @task_postrun.connect
 def _forget_task_id(**kwargs) -> None:
-    from claims.middleware import request_id_var
-
     request_id_var.set("-")

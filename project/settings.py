@@ -178,7 +178,7 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
     CACHES = {
         "default": {
-            "BACKEND": "claims.cache.ResilientRedisCache",
+            "BACKEND": "claims.page_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="factdesk"),
             # Fail fast while Redis restarts: the resilient backend then answers as if the cache were empty.
@@ -355,7 +355,7 @@ SPECTACULAR_SETTINGS = {
     # One named enum for each set of ids that several components share: a claim's status and a transition's
     # target; the claim kinds of Claim and PublicClaim (the same claim, as readers see it).
     "ENUM_NAME_OVERRIDES": {
-        "StatusEnum": "claims.api.serializers.STATUS_CHOICES",
+        "StatusEnum": "claims.models.Claim.Status",
         "ClaimKindEnum": "claims.models.Claim.Kind",
     },
     # Swagger UI served from this server (no CDN): the desk works offline.
@@ -387,7 +387,7 @@ if LOG_FORMAT not in {"text", "json"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "claims.middleware.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "claims.request_id.RequestIdFilter"}},
     "formatters": {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {

@@ -15,7 +15,7 @@ pytest_plugins = ["tests.capturing"]
 def _new_public_lists_generation():
     """Public API list pages are cached under the lists generation, and claim ids repeat across test databases:
     each test starts on a generation no earlier test cached a page under."""
-    from claims.public.cache import forget_local_pages, invalidate_lists
+    from claims.page_cache import forget_local_pages, invalidate_lists
 
     forget_local_pages()
     invalidate_lists()

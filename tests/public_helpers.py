@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.utils import timezone, translation
 
 from claims.arabic import normalize
-from claims.public.cache import forget_local_pages
+from claims.page_cache import forget_local_pages
 from tests.factories import ClaimFactory
 
 

@@ -163,6 +163,18 @@ def test_emptying_the_text_is_refused_beside_the_text(desk):
     assert article.revisions.count() == 1
 
 
+def test_a_refused_text_leaves_the_title_and_language_unchanged_too(desk):
+    # One edit, one transaction (services.articles.update_article), as through the API.
+    article = ArticleFactory(text=ARABIC, title="Old title", language="ar")
+    response = desk.post(
+        reverse("desk:article-edit", args=[article.pk]),
+        {"text": "   ", "title": "New title", "language": "fa", "direction": "rtl"},
+    )
+    assert response.status_code == 400
+    article.refresh_from_db()
+    assert (article.title, article.language, article.revisions.count()) == ("Old title", "ar", 1)
+
+
 def test_import_pages_need_a_desk_member(client, outsider):
     client.force_login(outsider)
     assert client.get(reverse("desk:article-new")).status_code == 403

@@ -1,6 +1,6 @@
 """The web keeps answering while Redis is down: the cache behaves as empty instead of raising."""
 
-from claims.cache import ResilientRedisCache
+from claims.page_cache import ResilientRedisCache
 
 
 def unreachable_cache():
@@ -21,7 +21,7 @@ def test_reads_miss_and_writes_are_dropped_when_redis_is_unreachable():
 def test_throttled_api_still_answers_without_redis(client, db, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "claims.cache.ResilientRedisCache",
+            "BACKEND": "claims.page_cache.ResilientRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 0.2},
         }

@@ -365,8 +365,7 @@ def test_unreachable_limiter_leaves_the_capture_queued_for_a_retry(server, setti
 def test_a_fetch_finished_while_redis_went_away_is_still_recorded(server, settings, monkeypatch):
     if not settings.REDIS_URL:
         pytest.skip("needs REDIS_URL")
-    from claims.fetching import pipeline
-    from claims.services import host_slots
+    from claims.fetching import host_slots, pipeline
 
     url = server.route("/page", body=english_page("Haftar visited Moscow."))
     real_capture = pipeline.capture

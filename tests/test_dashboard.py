@@ -94,3 +94,12 @@ def test_status_filter_offers_the_stored_status_values(client, editor, reviewer)
     response = _dashboard(client, reviewer, status="in_review")
     assert '<option value="in_review" selected>In review</option>' in response.content.decode()
     assert [c.pk for c in response.context["awaiting"]] == [claim.pk]
+
+
+def test_claim_list_filters_by_kind_and_ignores_an_article_that_is_not_an_id(client, editor):
+    ClaimFactory(kind="quantity")
+    opinion = ClaimFactory(kind="opinion")
+    client.force_login(editor)
+    response = client.get(reverse("desk:claims"), {"kind": "opinion", "article": "not-an-id"})
+    assert response.status_code == 200
+    assert list(response.context["page"]) == [opinion]

@@ -6,8 +6,8 @@ from contextlib import ExitStack
 import pytest
 import redis
 
-from claims.services import host_slots
-from claims.services.host_slots import HostBusy, Limits, host_slot
+from claims.fetching import host_slots
+from claims.fetching.host_slots import HostBusy, Limits, host_slot
 
 TWO_AT_ONCE = Limits(concurrency=2, delay=0.0, slot_seconds=30, max_wait=0.0)
 SPACED = Limits(concurrency=5, delay=30.0, slot_seconds=30, max_wait=0.0)

@@ -7,9 +7,9 @@ import subprocess
 import pytest
 import redis
 
+from claims import page_cache as generations
 from claims.models import Claim
-from claims.public import cache as generations
-from claims.public.cache import forget_local_pages
+from claims.page_cache import forget_local_pages
 from claims.services.workflow import transition_claim
 from tests.factories import EvidenceFactory
 from tests.public_helpers import fresh_cache, make_claim, url  # noqa: F401 (fresh_cache is autouse)
@@ -25,7 +25,7 @@ def cache_on(private_redis, settings):
     """The cache on the test's own redis-server, as production configures it (short timeouts)."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "claims.cache.ResilientRedisCache",
+            "BACKEND": "claims.page_cache.ResilientRedisCache",
             "LOCATION": private_redis.url,
             "KEY_PREFIX": "outage",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
@@ -201,8 +201,8 @@ def test_no_key_is_written_for_a_claim_that_does_not_exist_or_is_not_public(clie
 def test_a_change_committed_while_a_claim_page_first_renders_is_not_hidden_by_it(client, monkeypatch):
     """The first view of a claim starts its generation only after rendering (a made-up id must leave no key): a
     change a service commits during that render still shows at the next view."""
+    from claims.page_cache import invalidate_claim
     from claims.public import views
-    from claims.public.cache import invalidate_claim
 
     claim = make_claim(rationale="First reading.")
     render = views._render_claim

@@ -60,7 +60,7 @@ def test_home_answers_304_until_something_is_published(client):
     make_claim()
     first = client.get("/")
     assert client.get("/", headers={"if-none-match": first["ETag"]}).status_code == 304
-    from claims.public.cache import invalidate_claim
+    from claims.page_cache import invalidate_claim
 
     invalidate_claim(make_claim().pk)
     assert client.get("/", headers={"if-none-match": first["ETag"]}).status_code == 200
@@ -119,7 +119,7 @@ def test_list_pages_cost_a_constant_number_of_queries(client, path, django_asser
 
 
 def test_home_is_rendered_once_per_lists_generation(client, django_assert_num_queries):
-    from claims.public.cache import invalidate_claim
+    from claims.page_cache import invalidate_claim
 
     first_claim = make_claim()
     client.get("/")
@@ -131,7 +131,7 @@ def test_home_is_rendered_once_per_lists_generation(client, django_assert_num_qu
 
 
 def test_a_cached_home_asks_the_shared_cache_for_the_generation_once(client, monkeypatch):
-    from claims.public import cache as generations
+    from claims import page_cache as generations
 
     make_claim()
     client.get("/")

@@ -102,7 +102,7 @@ def test_a_claim_leaves_every_public_list_when_it_is_no_longer_public(client, wo
         address = published.public_url
     assert address in client.get("/").content.decode()
     type(published).objects.filter(pk=published.pk).update(status="in_review")
-    from claims.public.cache import invalidate_claim
+    from claims.page_cache import invalidate_claim
 
     invalidate_claim(published.pk)
     assert address not in client.get("/").content.decode()

@@ -5,6 +5,7 @@ from django.utils import translation
 from django.utils.html import escape
 
 from claims.models import Claim, Page
+from claims.workflow import VERDICTS
 from tests.public_helpers import fresh_cache  # noqa: F401 (autouse)
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +114,19 @@ def test_robots_txt_points_at_the_sitemap(client, db, settings):
     body = client.get("/robots.txt").content.decode()
     assert "Disallow: /desk/" in body
     assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in body
+
+
+def test_verdict_names_and_definitions_are_the_arabic_of_the_catalogue(client):
+    # Written out: the page must keep the Arabic the desk chose, now msgstrs of claims/locale/ar.
+    arabic = {
+        "accurate": ("صحيح", "الادعاء صحيح ولا ينقصه شيء جوهري."),
+        "mostly_accurate": ("صحيح في معظمه", "الادعاء صحيح لكنه يحتاج إلى توضيح أو ينقصه تفصيل."),
+        "unproven": ("غير مثبت", "الأدلة المتاحة لا تؤكد الادعاء ولا تنفيه."),
+        "misleading": ("مضلل", "في الادعاء جزء من الحقيقة لكنه يترك انطباعاً خاطئاً."),
+        "false": ("خاطئ", "الادعاء غير صحيح."),
+        "not_checkable": ("غير قابل للتحقق", "رأي أو توقع أو ادعاء لا يمكن لأي دليل أن يحسمه."),
+    }
+    page = client.get("/ar/verdicts/").content.decode()
+    for verdict, (label, definition) in arabic.items():
+        assert (VERDICTS[verdict].label("ar"), VERDICTS[verdict].definition("ar")) == (label, definition)
+        assert label in page and definition in page

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from claims.public.search import highlight
-from tests.factories import EntityFactory
+from tests.factories import ClaimFactory, EntityFactory
 from tests.public_helpers import fresh_cache, make_claim  # noqa: F401 (fresh_cache is autouse)
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +67,9 @@ def test_postgresql_has_trigram_indexes_on_the_search_text(db):
         cursor.execute("SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%%gin_trgm_ops%%'")
         names = {row[0] for row in cursor.fetchall()}
     assert {"claim_search_trgm", "entity_search_trgm"} <= names
+
+
+def test_a_claim_saved_without_the_services_is_found_too(client):
+    # The admin, a command or a factory writes the row without claims.services: its search text comes with it.
+    ClaimFactory(status="published", verdict="false", rationale="The record.", statement="Wagner left Sirte")
+    assert "<mark>Sirte</mark>" in results(client, "sirte")

@@ -41,7 +41,7 @@ def test_database_and_redis_urls_switch_backends(tmp_path):
     got = json.loads(result.stdout)
     assert got["db"] == "django.db.backends.postgresql"
     assert got["broker"] == "redis://cache.example:6379/2"
-    assert got["cache"] == "claims.cache.ResilientRedisCache"
+    assert got["cache"] == "claims.page_cache.ResilientRedisCache"
 
 
 def test_production_refuses_to_start_without_secret_key(tmp_path):

@@ -4,14 +4,12 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from claims.services.articles import ArticleInvalid, RevisionRefused
-from claims.services.claims import ClaimGone, ClaimInvalid, ClaimLocked, StaleVersion
-from claims.services.sources import SourceInvalid
+from claims.services.errors import ClaimGone, ClaimLocked, Invalid, RevisionRefused, StaleVersion
 from claims.workflow import TransitionRefused
 
 
 def exception_handler(exc, context) -> Response | None:
-    if isinstance(exc, ClaimInvalid | ArticleInvalid | SourceInvalid):
+    if isinstance(exc, Invalid):
         return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, TransitionRefused | RevisionRefused):
         return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)

@@ -14,7 +14,6 @@ from drf_spectacular.utils import extend_schema_field
 
 from claims.arabic import normalize
 from claims.models import Article, Claim, Entity, Evidence, Source
-from claims.workflow import STATUS_LABELS, VERDICTS
 
 #: Query parameters the pagination, ordering and rendering read; no FilterSet has a filter by these names.
 NOT_FILTERS = frozenset({"page", "page_size", "ordering", "format"})
@@ -72,13 +71,9 @@ class DateTimeRangeFilter(django_filters.IsoDateTimeFromToRangeFilter):
     field_class = IsoDateTimeRangeField  # type: ignore[assignment]  # any form field; the stubs pin theirs
 
 
-STATUS_CHOICES = [(status.value, labels[0]) for status, labels in STATUS_LABELS.items()]
-VERDICT_CHOICES = [(verdict.id, verdict.label_en) for verdict in VERDICTS.values()]
-
-
 class ClaimFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=STATUS_CHOICES)
-    verdict = django_filters.MultipleChoiceFilter(choices=VERDICT_CHOICES)
+    status = django_filters.MultipleChoiceFilter(choices=Claim.Status.choices)
+    verdict = django_filters.MultipleChoiceFilter(choices=Claim.Verdict.choices)
     kind = django_filters.MultipleChoiceFilter(choices=Claim.Kind.choices)
     entity = django_filters.ModelChoiceFilter(
         field_name="entities", queryset=Entity.objects.all(), help_text="Claims naming this entity."
@@ -121,7 +116,7 @@ class ClaimFilter(django_filters.FilterSet):
 
 
 class PublicClaimFilter(django_filters.FilterSet):
-    verdict = django_filters.MultipleChoiceFilter(choices=VERDICT_CHOICES)
+    verdict = django_filters.MultipleChoiceFilter(choices=Claim.Verdict.choices)
     kind = django_filters.MultipleChoiceFilter(choices=Claim.Kind.choices)
     published = DateTimeRangeFilter(field_name="published_at")
 

@@ -3,10 +3,7 @@
 from collections.abc import Callable
 from functools import cached_property
 from typing import Any
-from urllib.parse import quote
 
-from django.urls import reverse
-from django.utils.http import RFC3986_SUBDELIMS
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.relations import PKOnlyObject
@@ -15,7 +12,8 @@ from claims import limits
 from claims.details import CHANNELS, FIELDS
 from claims.fetching.urls import MAX_URL_LENGTH
 from claims.models import Article, ArticleRevision, Capture, Claim, ClaimEvent, Entity, Evidence, Source
-from claims.workflow import STATUS_LABELS, VERDICTS
+from claims.services.articles import require_text_or_url
+from claims.services.errors import ArticleInvalid
 
 
 class ArticleSerializer(serializers.ModelSerializer):
@@ -63,8 +61,13 @@ class ArticleSerializer(serializers.ModelSerializer):
         return ArticleRevision.objects.filter(pk=article.public_revision_id).values_list("number", flat=True).first()
 
     def validate(self, attrs) -> dict[str, Any]:
-        if self.instance is None and not (attrs.get("text") or "").strip() and not attrs.get("url"):
-            raise serializers.ValidationError({"text": "Give the article's text, or only its url to fetch it."})
+        if self.instance is None:
+            try:
+                require_text_or_url(text=attrs.get("text") or "", url=attrs.get("url") or "")
+            except ArticleInvalid as exc:  # the API's words: a client sends no file
+                raise serializers.ValidationError(
+                    {"text": "Give the article's text, or only its url to fetch it."}
+                ) from exc
         return attrs
 
 
@@ -149,9 +152,8 @@ class DetailsField(serializers.JSONField):
         return value
 
 
-#: From the workflow, not from the model's choices: the API names statuses and verdicts by their stored ids.
-STATUS_CHOICES = [(status.value, labels[0]) for status, labels in STATUS_LABELS.items()]
-VERDICT_CHOICES = [("", "No verdict yet")] + [(verdict.id, verdict.label_en) for verdict in VERDICTS.values()]
+#: A claim's verdict, or "" while it has none; statuses are the model's own choices (Claim.Status.choices).
+VERDICT_CHOICES = [("", "No verdict yet"), *Claim.Verdict.choices]
 
 
 def prefetched(claim: Claim, relation: str) -> list:
@@ -162,7 +164,7 @@ def prefetched(claim: Claim, relation: str) -> list:
 
 class ClaimSerializer(serializers.ModelSerializer):
     selector = SelectorSerializer()
-    status = serializers.ChoiceField(choices=STATUS_CHOICES, read_only=True)
+    status = serializers.ChoiceField(choices=Claim.Status.choices, read_only=True)
     verdict = serializers.ChoiceField(choices=VERDICT_CHOICES, read_only=True)
     details = DetailsField(required=False, help_text="The kind's structured fields; meetings list attendees.")
     imported = serializers.SerializerMethodField(help_text="Imported from another desk's ClaimReview.")
@@ -220,22 +222,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         if not claim.is_public:
             return None
         request = self.context.get("request")
-        if self._claim_url_prefix is None:
-            return request.build_absolute_uri(claim.public_url) if request else claim.public_url
-        # What reverse("public:claim", args=[pk, slug]) answers (it quotes the whole path the same way), made
-        # from a prefix reversed once per list instead of a URL resolution per claim.
-        return self._claim_url_prefix + quote(f"{claim.pk}/{claim.slug}/", safe=RFC3986_SUBDELIMS + "/~:@")
-
-    @cached_property
-    def _claim_url_prefix(self) -> str | None:
-        """The public claim URLs' common start (absolute when there is a request); None if they have no such
-        shape (…/<pk>/<slug>/), and each is then reversed."""
-        sample = reverse("public:claim", args=[0, "x"])
-        if not sample.endswith("/0/x/"):
-            return None
-        prefix = sample.removesuffix("0/x/")
-        request = self.context.get("request")
-        return request.build_absolute_uri(prefix) if request else prefix
+        return request.build_absolute_uri(claim.public_url) if request else claim.public_url
 
     def get_imported(self, claim) -> bool:
         return claim.revision.origin == ArticleRevision.Origin.CLAIMREVIEW
@@ -472,7 +459,7 @@ class ClaimEventSerializer(serializers.ModelSerializer):
 
 class TransitionSerializer(serializers.Serializer):
     # Choices, so the schema lists the ids a client may send; the workflow decides which move is allowed.
-    to = serializers.ChoiceField(choices=STATUS_CHOICES)
+    to = serializers.ChoiceField(choices=Claim.Status.choices)
     verdict = serializers.ChoiceField(choices=VERDICT_CHOICES, required=False, allow_blank=True)
     rationale = serializers.CharField(required=False, allow_blank=True, max_length=limits.RATIONALE_MAX_CHARS)
     comment = serializers.CharField(

@@ -5,7 +5,6 @@ from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib.auth.models import User
-from django.db import transaction
 from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
@@ -23,13 +22,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
+from claims import page_cache as generations
 from claims.api import filters as f
 from claims.api import serializers as s
 from claims.api.permissions import IsEditorOrReadOnly
 from claims.files import content_type_of, download_name, file_response
 from claims.models import Article, Attendee, Capture, Claim, Entity, Evidence, Source
 from claims.models.claims import ClaimQuerySet
-from claims.public import cache as generations
 from claims.services import articles as article_services
 from claims.services import claims as claim_services
 from claims.services import entities as entity_services
@@ -91,13 +90,11 @@ class ArticleViewSet(
         return Response(self.get_serializer(article).data, status=code)
 
     def perform_update(self, serializer) -> None:
-        # The text is not a field of the article but its current revision's: saved apart, as a new revision.
-        text = serializer.validated_data.pop("text", None)
-        with transaction.atomic():  # a refused text (empty) keeps the other fields unchanged too
-            article = serializer.save() if serializer.validated_data else serializer.instance
-            if text is not None and text != article.text:
-                article_services.add_revision(article=article, text=text, by=_editor(self.request))
-                article.refresh_from_db()
+        # The text is not a field of the article but its current revision's: the service adds it as a new revision.
+        fields = dict(serializer.validated_data)
+        article = serializer.instance
+        if article_services.update_article(article=article, by=_editor(self.request), **fields):
+            article.refresh_from_db()
 
     @extend_schema(
         request=s.AcceptRevisionSerializer,
@@ -336,7 +333,7 @@ class PublicClaimViewSet(viewsets.ReadOnlyModelViewSet):
     """Published claims only; no authentication needed."""
 
     # (Not in the docstring, which is the OpenAPI description.) List pages are cached serialized, under the lists
-    # generation (claims/public/cache.py) that every change to a published claim bumps, and answer a matching
+    # generation (claims/page_cache.py) that every change to a published claim bumps, and answer a matching
     # If-None-Match with 304.
 
     serializer_class = s.PublicClaimSerializer

@@ -3,7 +3,7 @@ normalization, word keys and spelling-variant matching, number parsing, language
 """
 
 from claims.arabic.language import detect_language, direction_for
-from claims.arabic.normalization import normalize, normalize_with_map, original_span
+from claims.arabic.normalization import ascii_digits, normalize, normalize_with_map, original_span
 from claims.arabic.numbers import Quantity, find_quantities, parse_quantity
 from claims.arabic.words import (
     Token,
@@ -20,6 +20,7 @@ from claims.arabic.words import (
 __all__ = [
     "Quantity",
     "Token",
+    "ascii_digits",
     "detect_language",
     "direction_for",
     "find_quantities",

@@ -26,6 +26,10 @@ _DROPPED_MARK_RANGES = (
     (0x08E3, 0x08FF),
 )
 
+#: Arabic-Indic (٠–٩) and Eastern Arabic, Persian/Urdu (۰–۹), digits as ASCII: part of normalize(), and alone in
+#: ascii_digits() for parsers that must keep every other character (dates, typed numbers).
+_DIGIT_MAP = {chr(0x0660 + d): str(d) for d in range(10)} | {chr(0x06F0 + d): str(d) for d in range(10)}
+_ASCII_DIGITS = str.maketrans(_DIGIT_MAP)
 _LETTER_MAP = {
     "\u0640": "",  # tatweel: stretches a word for layout only
     "\u0671": "\u0627",  # alef wasla
@@ -39,8 +43,7 @@ _LETTER_MAP = {
     "\u066c": ",",  # Arabic thousands separator
     "\u066a": "%",
 }
-_LETTER_MAP.update({chr(0x0660 + d): str(d) for d in range(10)})  # Arabic-Indic digits
-_LETTER_MAP.update({chr(0x06F0 + d): str(d) for d in range(10)})  # Eastern (Persian/Urdu) digits
+_LETTER_MAP.update(_DIGIT_MAP)
 _LETTER_MAP.update(dict.fromkeys("\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u301d\u301e", '"'))
 _LETTER_MAP.update(dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u0060\u00b4", "'"))
 _LETTER_MAP.update(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"))
@@ -127,6 +130,11 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
             out.append(char)
             origin.append(start)
     return "".join(out), origin
+
+
+def ascii_digits(text: str) -> str:
+    """`text` with its Arabic-Indic and Eastern Arabic digits as ASCII ones (٢٠١٩ → 2019); nothing else changes."""
+    return text.translate(_ASCII_DIGITS)
 
 
 def normalize(text: str) -> str:

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from claims.arabic.normalization import ascii_digits
+
 #: Group separators an editor may type: comma, Arabic thousands separator, apostrophe, and spaces of any width.
 _GROUPING = re.compile(r"[,\u066c'\u2019\s\u00a0\u2009\u202f]")
 _DECIMAL_POINTS = str.maketrans({"\u066b": "."})  # Arabic decimal separator
@@ -22,7 +24,7 @@ def parse_typed_number(raw: object) -> Decimal:
         text = _GROUPING.sub("", unicodedata.normalize("NFKC", str(raw))).translate(_DECIMAL_POINTS)
         if not _SHAPE.fullmatch(text):
             raise ValueError("Enter a number, e.g. 2000 or 1.5.")
-        text = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
+        text = ascii_digits(text)  # Decimal reads the digits of other scripts itself
     try:
         number = Decimal(text)
     except InvalidOperation:

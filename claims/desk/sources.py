@@ -14,6 +14,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from claims.desk.access import DeskRequest, desk_member_required, role_required
@@ -21,9 +22,10 @@ from claims.fetching.archive import read_warc_response
 from claims.fetching.decode import decode_html
 from claims.files import content_type_of, download_name, file_response
 from claims.models import Capture, Claim, Evidence, Source
+from claims.models.sources import IN_FLIGHT_STATES
 from claims.services.captures import recapture
+from claims.services.errors import SourceInvalid
 from claims.services.sources import (
-    SourceInvalid,
     add_evidence,
     clean_estimate,
     find_or_create_source,
@@ -238,8 +240,7 @@ def claim_sources_status(request: DeskRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(Claim, pk=pk)
     evidence = claim.evidence.select_related("source", "source__latest_capture").order_by("id")
     in_flight = {
-        c.source_id: c
-        for c in Capture.objects.filter(source__evidence__claim=claim, state__in=["queued", "fetching"]).defer("text")
+        c.source_id: c for c in Capture.objects.in_flight().filter(source__evidence__claim=claim).defer("text")
     }
     items = []
     for e in evidence:
@@ -255,8 +256,19 @@ def claim_sources_status(request: DeskRequest, pk: int) -> HttpResponse:
             }
         )
     return JsonResponse(
-        {"claim": claim.pk, "sources": items, "busy": any(i["state"] in ("queued", "fetching") for i in items)}
+        {"claim": claim.pk, "sources": items, "busy": any(i["state"] in IN_FLIGHT_STATES for i in items)}
     )
+
+
+def capture_state(source: Source) -> dict[str, Any]:
+    """source_state with the source's queued or running capture, prefetched by the claim page (desk.views.IN_FLIGHT)."""
+    if source.is_offline:
+        in_flight = None
+    elif hasattr(source, "in_flight_captures"):
+        in_flight = next(iter(source.in_flight_captures), None)
+    else:
+        in_flight = source.captures.in_flight().first()
+    return source_state(source, in_flight)
 
 
 def source_state(source: Source, in_flight: Capture | None = None) -> dict[str, Any]:
@@ -266,7 +278,7 @@ def source_state(source: Source, in_flight: Capture | None = None) -> dict[str, 
         state = "offline"
     elif capture is None:
         state = "unknown"
-    elif capture.state in ("queued", "fetching"):
+    elif capture.is_in_flight:
         state = capture.state
     elif capture.state == "failed":
         state = "gone" if capture.gone else "failed"
@@ -293,6 +305,9 @@ def source_state(source: Source, in_flight: Capture | None = None) -> dict[str, 
         "fetched_at": capture.fetched_at.isoformat() if capture and capture.fetched_at else None,
         "attempts": capture.attempts if capture else 0,
         "recapture_url": None if source.is_offline else reverse("desk:source_recapture", args=[source.pk]),
+        # The recapture button: disabled while a capture is in flight, "Retry" once one failed.
+        "in_flight": state in ("queued", "fetching"),
+        "recapture_label": gettext("Retry") if state in ("failed", "gone") else gettext("Capture again"),
     }
 
 
@@ -312,10 +327,14 @@ def capture_detail(request: DeskRequest, pk: int) -> HttpResponse:
             "capture": capture,
             "source": capture.source,
             "previous": previous,
-            "diff": diff,
+            "diff": [(op, line, DIFF_CLASSES[op]) for op, line in diff],
             "diff_changes": sum(1 for op, _ in diff if op != " "),
         },
     )
+
+
+#: The CSS class of each kind of line in a text diff.
+DIFF_CLASSES = {" ": "same", "-": "removed", "+": "added", "…": "gap"}
 
 
 def text_diff(before: str, after: str, context: int = 2) -> list[tuple[str, str]]:

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from claims.desk import extraction, matching, sources, views, workflow_views
+from claims.desk import articles, claim_views, entities, matching, sources, views, workflow_views
 
 app_name = "desk"
 
@@ -24,15 +24,15 @@ urlpatterns = [
     path("captures/<int:pk>/", sources.capture_detail, name="capture"),
     path("captures/<int:pk>/archived/", sources.capture_archived, name="capture_archived"),
     path("captures/<int:pk>/warc/", sources.capture_warc, name="capture_warc"),
-    path("articles/new/", extraction.article_new, name="article-new"),
-    path("articles/<int:pk>/edit/", extraction.article_edit, name="article-edit"),
-    path("articles/<int:pk>/claims/new/", extraction.claim_new, name="claim-new"),
-    path("articles/<int:pk>/suggest/", extraction.suggest, name="suggest"),
-    path("claims/<int:pk>/edit/", extraction.claim_edit, name="claim-edit"),
-    path("claims/<int:pk>/attendees/", extraction.claim_attendees, name="claim-attendees"),
-    path("claims/<int:pk>/delete/", extraction.claim_delete, name="claim-delete"),
-    path("entities/search/", extraction.entity_search, name="entity-search"),
-    path("entities/new/", extraction.entity_create, name="entity-create"),
+    path("articles/new/", articles.article_new, name="article-new"),
+    path("articles/<int:pk>/edit/", articles.article_edit, name="article-edit"),
+    path("articles/<int:pk>/claims/new/", claim_views.claim_new, name="claim-new"),
+    path("articles/<int:pk>/suggest/", claim_views.suggest, name="suggest"),
+    path("claims/<int:pk>/edit/", claim_views.claim_edit, name="claim-edit"),
+    path("claims/<int:pk>/attendees/", claim_views.claim_attendees, name="claim-attendees"),
+    path("claims/<int:pk>/delete/", claim_views.claim_delete, name="claim-delete"),
+    path("entities/search/", entities.entity_search, name="entity-search"),
+    path("entities/new/", entities.entity_create, name="entity-create"),
     path("claims/<int:pk>/similar/", matching.find_similar, name="claim-similar-find"),
     path("claims/<int:pk>/similar/panel/", matching.similar_panel, name="claim-similar-panel"),
     path("claims/<int:pk>/similar/<int:link_pk>/", matching.decide_similar, name="claim-similar-decide"),

@@ -10,16 +10,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from claims.desk.access import DeskRequest, desk_member_required
+from claims.desk.claim_form import claim_form_context
+from claims.desk.filters import DeskClaimFilter
+from claims.desk.sources import capture_state
+from claims.desk.workflow_views import workflow_panel_context
 from claims.highlight import segments
 from claims.models import Article, ArticleRevision, Attendee, Capture, Claim, Evidence, Source
 from claims.services import articles as article_services
+from claims.services.errors import RevisionRefused
 from claims.services.roles import actor_for
 from claims.workflow import Role
 
 #: Each evidence row shows its source's queued or running capture: one query for all rows, not one per row.
-IN_FLIGHT = Prefetch(
-    "source__captures", queryset=Capture.objects.filter(state__in=["queued", "fetching"]), to_attr="in_flight_captures"
-)
+IN_FLIGHT = Prefetch("source__captures", queryset=Capture.objects.in_flight(), to_attr="in_flight_captures")
 
 
 @desk_member_required
@@ -64,6 +67,7 @@ def render_reading_view(
             "orphans": orphans,
             "segments": parts,
             "panel_form": panel_form,
+            "claim_form": None if panel_form else claim_form_context(),
             "public_number": public_number,
             "can_accept": actor_for(request.user).has(Role.REVIEWER),
         },
@@ -79,9 +83,9 @@ def article_accept_revision(request: DeskRequest, pk: int) -> HttpResponse:
     number = request.POST.get("revision", "")
     try:
         if not number.isdigit():
-            raise article_services.RevisionRefused("The form lost the revision it was for; reload the page.")
+            raise RevisionRefused("The form lost the revision it was for; reload the page.")
         revision = article_services.accept_revision(article=article, number=int(number), by=request.user)
-    except article_services.RevisionRefused as exc:
+    except RevisionRefused as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Readers now see revision r{revision.number}.")
@@ -90,16 +94,15 @@ def article_accept_revision(request: DeskRequest, pk: int) -> HttpResponse:
 
 @desk_member_required
 def claim_list(request: DeskRequest) -> HttpResponse:
-    claims = Claim.objects.select_related("article")
-    filters = {k: request.GET[k] for k in ("status", "verdict", "kind", "article") if request.GET.get(k)}
-    claims = claims.filter(**filters).order_by("-updated_at", "-id")
+    filters = DeskClaimFilter(request.GET, queryset=Claim.objects.select_related("article"))
+    claims = filters.qs.order_by("-updated_at", "-id")
     page = Paginator(claims, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "desk/claim_list.html",
         {
             "page": page,
-            "filters": filters,
+            "filters": filters.values,
             "statuses": Claim.Status.choices,
             "kinds": Claim.Kind.choices,
             "verdicts": Claim.Verdict.choices,
@@ -124,6 +127,9 @@ def claim_detail(request: DeskRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
+    evidence = list(claim.evidence.all())
+    for row in evidence:
+        row.capture_state = capture_state(row.source)  # type: ignore[attr-defined]  # for the template
     events = claim.events.select_related("actor").order_by("at", "id")
     context_text = claim.revision.text
     before = context_text[max(0, claim.start - 160) : claim.start]
@@ -137,6 +143,9 @@ def claim_detail(request: DeskRequest, pk: int) -> HttpResponse:
             "before": before,
             "after": after,
             "details": sorted(claim.details.items()),
+            "evidence": evidence,
+            "claim_form": claim_form_context(claim=claim),
+            "workflow": workflow_panel_context(request, claim),
         },
     )
 

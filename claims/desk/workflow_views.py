@@ -1,22 +1,31 @@
 """Desk workflow: move a claim through review (propose, approve, send back, correct, retract) and the dashboard."""
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
 from django.contrib import messages
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from claims.desk.access import DeskRequest, desk_member_required
+from claims.desk.filters import DeskClaimFilter
 from claims.models import Article, Claim, ClaimEvent, Entity, Evidence, Source
-from claims.services.claims import StaleVersion
-from claims.services.workflow import PublicationRewritten, TransitionRefused, transition_claim, transition_options
-from claims.workflow import PUBLIC_STATUSES, VERDICTS, Status
+from claims.models.claims import IS_PUBLIC, ClaimQuerySet
+from claims.services.errors import StaleVersion
+from claims.services.workflow import (
+    PublicationRewritten,
+    TransitionOption,
+    TransitionRefused,
+    transition_claim,
+    transition_options,
+)
+from claims.workflow import VERDICTS, Status
 
 #: Session key holding a refused transition until the claim page shows it next to its form.
 REFUSAL_KEY = "workflow_refusal"
-PUBLIC = [s.value for s in PUBLIC_STATUSES]
 SHAKY_SOURCES = [Source.Health.CHANGED, Source.Health.GONE]
 QUEUE_SIZE = 20
 
@@ -62,6 +71,64 @@ def _refused(request: HttpRequest, claim: Claim, target: str, message: str, fiel
     return redirect(claim.get_absolute_url() + "#workflow")
 
 
+@dataclass(frozen=True)
+class PanelOption:
+    """A transition's form in the workflow panel: the option, how its fields are labelled for it, and what they
+    hold: what the user typed if this transition was just refused, else what the claim has."""
+
+    option: TransitionOption
+    claim: Claim
+    refusal: dict[str, Any] | None = None
+
+    @property
+    def refused(self) -> dict[str, Any]:
+        """The refused attempt at this transition (shown once), or {}."""
+        return self.refusal if self.refusal and self.refusal.get("to") == self.target else {}
+
+    @property
+    def verdict(self) -> str:
+        return self.refused.get("verdict", "") if self.refused else self.claim.verdict
+
+    @property
+    def rationale(self) -> str:
+        return self.refused.get("rationale", "") if self.refused else self.claim.rationale
+
+    @property
+    def public_note(self) -> str:
+        if self.refused:
+            return self.refused.get("public_note", "")
+        # A note the transition requires is about this change: the claim's last one is not offered again.
+        return "" if self.transition.needs_public_note else self.claim.public_note
+
+    @property
+    def comment(self) -> str:
+        return self.refused.get("comment", "")
+
+    @property
+    def target(self) -> str:
+        return self.option.target
+
+    @property
+    def transition(self):
+        return self.option.transition
+
+    @property
+    def blocked(self) -> str:
+        return self.option.blocked
+
+    @property
+    def public_note_label(self) -> str:
+        if self.transition.needs_public_note:
+            return gettext("Public note, shown to readers (required)")
+        return gettext("Public note, shown to readers with the publication")
+
+    @property
+    def comment_label(self) -> str:
+        if self.transition.needs_comment:
+            return gettext("Internal comment, never shown to readers (required)")
+        return gettext("Internal comment, never shown to readers")
+
+
 def workflow_panel_context(request: DeskRequest, claim: Claim) -> dict[str, Any]:
     """What the claim page's workflow panel shows this user: the transitions their roles allow, each with what
     blocks it, and the reason the last attempt was refused (shown once, with what they typed kept)."""
@@ -77,23 +144,27 @@ def workflow_panel_context(request: DeskRequest, claim: Claim) -> dict[str, Any]
     verdicts = list(VERDICTS.values())
     if claim.kind == Claim.Kind.OPINION:
         verdicts = [VERDICTS["not_checkable"]]
-    return {"options": options, "verdicts": verdicts, "refusal": refusal}
+    return {
+        "options": [PanelOption(option, claim, refusal) for option in options],
+        "verdicts": verdicts,
+        "refusal": refusal,
+    }
 
 
 @desk_member_required
 def dashboard(request: DeskRequest) -> HttpResponse:
     """The desk's home: what needs me, what awaits review, what came back, and published claims whose sources
     changed or vanished; every queue narrowed by the same filters."""
-    filters = _filters(request)
-    claims = _queue_annotations(Claim.objects.filter(filters["q"]), request.user)
+    filters = DeskClaimFilter(request.GET, queryset=Claim.objects.all())
+    claims = _queue_annotations(filters.qs, request.user)
     counts = claims.aggregate(
         mine=Count("id", filter=Q(is_mine=True)),
         awaiting=Count("id", filter=Q(status=Status.IN_REVIEW)),
         sent_back=Count("id", filter=Q(status=Status.RESEARCHING, last_from_status=Status.IN_REVIEW)),
-        shaky=Count("id", filter=Q(status__in=PUBLIC, has_shaky_source=True)),
+        shaky=Count("id", filter=Q(IS_PUBLIC, has_shaky_source=True)),
     )
     rows = claims.select_related("article").order_by("-updated_at", "-id")
-    public = Claim.objects.filter(filters["q"], status__in=PUBLIC)
+    public = cast(ClaimQuerySet, filters.qs).published()  # the FilterSet keeps the QuerySet's class
     shaky = (
         Evidence.objects.filter(claim__in=public, source__health__in=SHAKY_SOURCES)
         .select_related("claim", "source")
@@ -108,7 +179,7 @@ def dashboard(request: DeskRequest) -> HttpResponse:
             "awaiting": rows.filter(status=Status.IN_REVIEW)[:QUEUE_SIZE],
             "sent_back": rows.filter(status=Status.RESEARCHING, last_from_status=Status.IN_REVIEW)[:QUEUE_SIZE],
             "shaky": shaky,
-            "filters": filters["values"],
+            "filters": filters.values,
             "statuses": Claim.Status.choices,
             "verdicts": Claim.Verdict.choices,
             "kinds": Claim.Kind.choices,
@@ -118,24 +189,11 @@ def dashboard(request: DeskRequest) -> HttpResponse:
     )
 
 
-def _filters(request: HttpRequest) -> dict[str, Any]:
-    values = {k: request.GET.get(k, "").strip() for k in ("status", "verdict", "kind", "article", "entity")}
-    q = Q()
-    for name in ("status", "verdict", "kind"):
-        if values[name]:
-            q &= Q(**{name: values[name]})
-    if values["article"].isdigit():
-        q &= Q(article_id=int(values["article"]))
-    if values["entity"].isdigit():
-        q &= Q(Exists(Claim.entities.through.objects.filter(claim=OuterRef("pk"), entity=int(values["entity"]))))
-    return {"q": q, "values": values}
-
-
 def _queue_annotations(claims, user):
     """Mark each claim with the facts the queues sort on, so counts and lists come from one query each."""
     last_transition = ClaimEvent.objects.filter(claim=OuterRef("pk"), action="transition").order_by("-at", "-id")
     return claims.annotate(
-        is_mine=(Q(created_by=user) | Q(last_editor=user)) & ~Q(status__in=PUBLIC),
+        is_mine=(Q(created_by=user) | Q(last_editor=user)) & ~IS_PUBLIC,
         last_from_status=Subquery(last_transition.values("from_status")[:1]),
         last_comment=Subquery(last_transition.values("comment")[:1]),
         has_shaky_source=Exists(Evidence.objects.filter(claim=OuterRef("pk"), source__health__in=SHAKY_SOURCES)),

@@ -15,14 +15,16 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 @dataclass
-class Capture:
+class CaptureOutcome:
+    """What one capture brought back, for the service to store on its Capture row."""
+
     result: FetchResult
     extracted: Extracted
     encoding: str | None  # codec the text was decoded with; None for PDFs
     warc: bytes
 
 
-def capture(url: str, policy: FetchPolicy) -> Capture:
+def capture(url: str, policy: FetchPolicy) -> CaptureOutcome:
     """Fetch `url` and read it; raises a FetchError subclass (ChallengePage for bot walls) on failure."""
     result = fetch(url, policy)
     encoding = None
@@ -37,4 +39,4 @@ def capture(url: str, policy: FetchPolicy) -> Capture:
                 raise ChallengePage(reason, status=result.status)
         else:
             extracted = Extracted(text=text)
-    return Capture(result=result, extracted=extracted, encoding=encoding, warc=write_warc(result))
+    return CaptureOutcome(result=result, extracted=extracted, encoding=encoding, warc=write_warc(result))

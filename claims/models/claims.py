@@ -9,23 +9,29 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from claims import workflow
+from claims.arabic import normalize
 from claims.workflow import PUBLIC_STATUSES, VERDICTS
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
+    from claims.anchoring import Selector
     from claims.models.articles import ArticleRevision
     from claims.models.entities import Entity
 
+#: What ``search_text`` is made of: the statements, the quote and the claimant.
+SEARCHED_FIELDS = ("statement", "statement_en", "exact", "claimant")
 KINDS = ["quantity", "meeting", "event", "quote", "other", "opinion"]
 STATUSES = [s.value for s in workflow.Status]
-PUBLIC = sorted(s.value for s in PUBLIC_STATUSES)  # sorted: a set's order varies per process
+#: ``Claim.is_public`` in SQL, for the public QuerySet, the partial index, the constraint and the desk's queues.
+#: Sorted: a set's order varies per process, and migrations compare the list.
+IS_PUBLIC = models.Q(status__in=sorted(PUBLIC_STATUSES))
 
 
 class ClaimQuerySet(models.QuerySet["Claim"]):
     def published(self) -> "ClaimQuerySet":
         """The only way public pages, feeds, the sitemap, search and the public API read claims."""
-        return self.filter(status__in=PUBLIC)
+        return self.filter(IS_PUBLIC)
 
 
 class Claim(models.Model):
@@ -44,7 +50,7 @@ class Claim(models.Model):
 
     # The functional API takes (member name, (value, label)); a bare (value, label) pair made the label the value.
     # django-stubs types the functional API with member names only, not with (name, (value, label)) pairs.
-    Status = models.TextChoices("Status", [(s.name, (s.value, workflow.STATUS_LABELS[s][0])) for s in workflow.Status])  # type: ignore[call-overload]
+    Status = models.TextChoices("Status", [(s.name, (s.value, workflow.STATUS_LABELS[s])) for s in workflow.Status])  # type: ignore[call-overload]
     Verdict = models.TextChoices("Verdict", [(v.id.upper(), (v.id, v.label_en)) for v in VERDICTS.values()])  # type: ignore[call-overload]
 
     article = models.ForeignKey("Article", on_delete=models.PROTECT, related_name="claims")
@@ -123,7 +129,7 @@ class Claim(models.Model):
         help_text="Who last wrote each piece of public text (claims.workflow.PUBLIC_TEXT): {field: user id}.",
     )
     published_at = models.DateTimeField(null=True, blank=True)
-    #: Normalized statement, quote and claimant (claims.arabic.normalize) for search and matching.
+    #: Normalized statement, quote and claimant (claims.arabic.normalize) for search and matching; set by save().
     search_text = models.TextField(blank=True, editable=False)
     #: When similar-claims scoring was last queued for this claim, until a worker finishes it (then null): the
     #: desk shows "looking for similar claims…" meanwhile.
@@ -140,9 +146,7 @@ class Claim(models.Model):
             models.Index(fields=["article", "start"], name="claim_article_start"),
             # Public lists (home, public API, feed) read newest first across all public statuses; without this
             # each request sorted every public claim (~100 ms at 100,000 claims).
-            models.Index(
-                fields=["-published_at", "-id"], condition=models.Q(status__in=PUBLIC), name="claim_public_recent"
-            ),
+            models.Index(fields=["-published_at", "-id"], condition=IS_PUBLIC, name="claim_public_recent"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="claim_span_not_empty"),
@@ -155,7 +159,7 @@ class Claim(models.Model):
                 condition=models.Q(anchor__in=["exact", "fuzzy", "orphaned"]), name="claim_anchor_valid"
             ),
             models.CheckConstraint(
-                condition=~models.Q(status__in=PUBLIC) | ~models.Q(verdict=""),
+                condition=~IS_PUBLIC | ~models.Q(verdict=""),
                 name="claim_public_has_verdict",
             ),
             models.CheckConstraint(condition=models.Q(version__gte=1), name="claim_version_positive"),
@@ -163,6 +167,15 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.statement[:60]}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Computed here, as Entity.search_text is: it is made of this row's own fields only, so every writer (the
+        # services, the admin, a command, a factory) stores it with the text it was made from, and none can forget.
+        self.search_text = normalize(" ".join(getattr(self, name) for name in SEARCHED_FIELDS))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not set(SEARCHED_FIELDS).isdisjoint(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("desk:claim", args=[self.pk])
@@ -191,6 +204,12 @@ class Claim(models.Model):
         written = {name: by.pk for name in fields if name in workflow.PUBLIC_TEXT}
         if written:
             self.public_text_authors = {**self.public_text_authors, **written}
+
+    def move_to(self, revision: "ArticleRevision", selector: "Selector") -> None:
+        """Point the claim at ``selector`` (a claims.anchoring.Selector) in ``revision``; the caller saves."""
+        self.revision = revision
+        self.exact, self.prefix, self.suffix = selector.exact, selector.prefix, selector.suffix
+        self.start, self.end = selector.start, selector.end
 
     @property
     def selector(self) -> dict[str, Any]:

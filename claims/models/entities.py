@@ -44,6 +44,7 @@ class Entity(models.Model):
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        # Made of this row's own names only: computed on every save, as Claim.search_text is (see Claim.save).
         self.search_text = normalize(" | ".join(self.all_names()))
         super().save(*args, **kwargs)
 

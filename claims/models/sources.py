@@ -10,6 +10,8 @@ from django.utils import timezone
 
 STANCES = ["supports", "contradicts", "context"]
 CAPTURE_STATES = ["queued", "fetching", "done", "failed"]
+#: A capture queued or running: at most one per source (capture_one_in_flight); Capture.is_in_flight, .in_flight().
+IN_FLIGHT_STATES = ["queued", "fetching"]
 PASSAGE_STATES = ["unchecked", "found", "approximate", "not_found"]
 
 
@@ -85,6 +87,10 @@ class Source(models.Model):
 
 
 class CaptureQuerySet(models.QuerySet["Capture"]):
+    def in_flight(self) -> "CaptureQuerySet":
+        """Captures queued or running: the one a source is waiting for, if any."""
+        return self.filter(state__in=IN_FLIGHT_STATES)
+
     def public(self) -> "CaptureQuerySet":
         """The captures a reader may see: for each source a published claim cites, its latest successful
         capture, the one its archived-copy page shows. Everything else is the desk's."""
@@ -152,12 +158,16 @@ class Capture(models.Model):
             models.CheckConstraint(condition=models.Q(state__in=CAPTURE_STATES), name="capture_state_valid"),
             # Never fetch one source twice at once: at most one capture in flight per source.
             models.UniqueConstraint(
-                fields=["source"], condition=models.Q(state__in=["queued", "fetching"]), name="capture_one_in_flight"
+                fields=["source"], condition=models.Q(state__in=IN_FLIGHT_STATES), name="capture_one_in_flight"
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.requested_url} @ {self.queued_at:%Y-%m-%d %H:%M} ({self.state})"
+
+    @property
+    def is_in_flight(self) -> bool:
+        return self.state in IN_FLIGHT_STATES
 
 
 class Evidence(models.Model):
@@ -221,3 +231,8 @@ class Evidence(models.Model):
     @property
     def has_estimate(self) -> bool:
         return any(v is not None for v in (self.estimate_value, self.estimate_lower, self.estimate_upper))
+
+    @property
+    def has_range(self) -> bool:
+        """The estimate has a lower or an upper bound (shown as a range, "…" for the open end)."""
+        return self.estimate_lower is not None or self.estimate_upper is not None

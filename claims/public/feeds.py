@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.bidi import balance, isolate_plain
 from claims.models import Claim, ClaimEvent
-from claims.models.claims import PUBLIC
+from claims.workflow import PUBLIC_STATUSES
 
 FEED_SIZE = 50
 
@@ -33,7 +33,7 @@ class ClaimsFeed(Feed):
         public = Claim.objects.published()
         return list(
             ClaimEvent.objects.filter(claim__in=public)
-            .filter(Q(action="correction") | Q(action="transition", to_status__in=PUBLIC))
+            .filter(Q(action="correction") | Q(action="transition", to_status__in=PUBLIC_STATUSES))
             .select_related("claim")
             .order_by("-at", "-id")[:FEED_SIZE]
         )

@@ -1,6 +1,6 @@
 """Public pages. Every read goes through Claim.objects.published(): nothing unpublished is ever shown.
 
-Claim pages are rendered once per claim generation and language (``claims/public/cache.py``) and answer
+Claim pages are rendered once per claim generation and language (``claims/page_cache.py``) and answer
 conditional requests with 304; every public page says how long a CDN may keep it. A page whose generations the
 shared cache cannot vouch for (Redis unreachable) is rendered from the database and not cached.
 """
@@ -20,15 +20,17 @@ from django.template.loader import render_to_string
 from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.cache import patch_cache_control
-from django.utils.html import _json_script_escapes, format_html  # type: ignore[attr-defined]  # private, unstubbed
+from django.utils.functional import Promise
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import condition, require_safe
 
+from claims import page_cache as generations
 from claims.claimreview import claim_review
 from claims.highlight import segments
 from claims.models import Article, Attendee, Capture, Claim, ClaimLink, Entity, Evidence, Page
 from claims.models.claims import ClaimQuerySet
-from claims.public import cache as generations
 from claims.public.search import highlight, search
 from claims.workflow import VERDICTS, Status, Verdict
 
@@ -38,6 +40,45 @@ STALE_WHILE_REVALIDATE = 86400
 RELATED_LIMIT = 6
 #: The editable pages the IFCN code asks for, by URL slug.
 PAGE_SLUGS = ("about", "methodology", "corrections", "verdicts")
+
+
+#: What the public timeline calls a status change, by the status it led to.
+TIMELINE_LABELS = {
+    Status.PUBLISHED: gettext_lazy("Published"),
+    Status.CORRECTED: gettext_lazy("Corrected"),
+    Status.RETRACTED: gettext_lazy("Retracted"),
+    Status.IN_REVIEW: gettext_lazy("Sent for review"),
+    Status.RESEARCHING: gettext_lazy("Research started"),
+    Status.DRAFT: gettext_lazy("Back to draft"),
+}
+#: How readers see each evidence stance.
+STANCE_LABELS: dict[str, Promise] = {
+    Evidence.Stance.SUPPORTS: gettext_lazy("Supports"),
+    Evidence.Stance.CONTRADICTS: gettext_lazy("Contradicts"),
+    Evidence.Stance.CONTEXT: gettext_lazy("Context"),
+}
+#: How readers see each attendance status (lower case: it follows a colon).
+ATTENDANCE_LABELS: dict[str, Promise] = {
+    Attendee.Status.CONFIRMED: gettext_lazy("confirmed"),
+    Attendee.Status.DISPUTED: gettext_lazy("disputed"),
+    Attendee.Status.UNVERIFIED: gettext_lazy("unverified"),
+}
+
+
+@dataclass
+class TimelineEntry:
+    event: object
+    label: str
+    is_correction: bool
+
+
+def timeline_entry(event) -> TimelineEntry:
+    """The public timeline's line for ``event``: a correction, or the status change it made."""
+    if event.action == "correction":
+        return TimelineEntry(event, gettext("Correction"), True)
+    if event.to_status == Status.RESEARCHING and event.from_status == Status.IN_REVIEW:
+        return TimelineEntry(event, gettext("Returned for more research"), False)
+    return TimelineEntry(event, str(TIMELINE_LABELS.get(event.to_status, "")), False)
 
 
 def for_cdn(response: HttpResponse) -> HttpResponse:
@@ -81,16 +122,16 @@ def home(request: HttpRequest) -> HttpResponse:
     """Rendered once per lists generation and language; until a claim's public face changes, 0 queries."""
     etag = _lists_etag(request)
     key = f"public:page:home:{etag}" if etag else None
-    html = generations.get_page(key) if key else None
-    if html is None:
+    body = generations.get_page(key) if key else None
+    if body is None:
         # 1 query: the latest published claims with their articles.
         claims = Claim.objects.published().select_related("article").order_by("-published_at", "-id")[:30]
-        html = render_to_string(
+        body = render_to_string(
             "public/home.html", {"claims": claims, "alternates": alternates(request)}, request=request
-        )
+        ).encode()
         if key:
-            generations.set_page(key, html)
-    return for_cdn(HttpResponse(html))
+            generations.set_page(key, body)
+    return for_cdn(HttpResponse(body))
 
 
 # --- the claim page -------------------------------------------------------------------------------------------
@@ -98,7 +139,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @dataclass
 class RenderedClaim:
-    html: str
+    #: The page encoded once, when rendered: a cached view neither decodes nor encodes its text again.
+    body: bytes
     last_modified: datetime
     slug: str
     etag: str
@@ -154,7 +196,7 @@ def claim_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Http
     entry = _rendered_claim(request, pk)
     if slug != entry.slug:
         return redirect(reverse("public:claim", args=[pk, entry.slug]), permanent=True)
-    return for_cdn(HttpResponse(entry.html))
+    return for_cdn(HttpResponse(entry.body))
 
 
 def _render_claim(request, pk: int) -> RenderedClaim:
@@ -179,18 +221,19 @@ def _render_claim(request, pk: int) -> RenderedClaim:
         "after": text[end : end + 240],
         "evidence": evidence,
         "evidence_rows": [row.evidence for row in evidence],
-        "events": list(claim.events.public().order_by("at", "id")),
+        "events": [timeline_entry(event) for event in claim.events.public().order_by("at", "id")],
+        "attendees": [(a, ATTENDANCE_LABELS.get(a.status, a.status)) for a in claim.attendees.all()],
         "related": _related(claim),
         "canonical": absolute(request.path),
         "alternates": alternates(request),
         "appearance_url": claim.article.url or absolute(reverse("public:article", args=[claim.article_id])),
     }
     context["jsonld"] = _jsonld(claim, context, language)
-    html = render_to_string("public/claim_detail.html", context, request=request)
+    body = render_to_string("public/claim_detail.html", context, request=request).encode()
     last_modified = max([claim.updated_at, *(e.evidence.updated_at for e in evidence)])
     # Of the bytes, not of the cache key: the same page keeps its ETag across a Redis restart or outage.
-    etag = hashlib.sha256(html.encode()).hexdigest()
-    return RenderedClaim(html=html, last_modified=last_modified, slug=claim.slug, etag=etag)
+    etag = hashlib.sha256(body).hexdigest()
+    return RenderedClaim(body=body, last_modified=last_modified, slug=claim.slug, etag=etag)
 
 
 @dataclass
@@ -198,6 +241,10 @@ class EvidenceRow:
     evidence: Evidence
     archive_url: str
     archived_at: datetime | None
+
+    @property
+    def stance_label(self) -> str:
+        return str(STANCE_LABELS.get(self.evidence.stance, STANCE_LABELS[Evidence.Stance.CONTEXT]))
 
 
 def _evidence_row(claim, evidence) -> EvidenceRow:
@@ -233,6 +280,12 @@ def _related(claim) -> list:
     )
 
 
+#: The characters Django's json_script escapes, so that JSON can never close (or comment out) the <script> element it
+#: sits in. json_script itself writes a type="application/json" element with every non-ASCII character escaped;
+#: JSON-LD needs type="application/ld+json", and the Arabic stays as it is (half the bytes).
+SCRIPT_ESCAPES = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"})
+
+
 def _jsonld(claim, context, language) -> str:
     node = claim_review(
         url=context["canonical"],
@@ -248,8 +301,7 @@ def _jsonld(claim, context, language) -> str:
         appearance_url=context["appearance_url"],
         retracted=claim.status == Status.RETRACTED,
     )
-    # Escaped like json_script: the JSON can never close the <script> element it sits in.
-    return mark_safe(json.dumps(node, ensure_ascii=False).translate(_json_script_escapes))  # noqa: S308
+    return mark_safe(json.dumps(node, ensure_ascii=False).translate(SCRIPT_ESCAPES))  # noqa: S308
 
 
 @require_safe

@@ -1,4 +1,4 @@
-"""Creating articles, adding text revisions, re-anchoring their claims when the text changes, and accepting a
+"""Creating and editing articles, adding text revisions, re-anchoring their claims when the text changes, and accepting a
 revision for readers: what a published claim quotes changes only when a reviewer has read the new text."""
 
 import logging
@@ -14,8 +14,10 @@ from django.utils import timezone
 from claims import anchoring, limits
 from claims.arabic import detect_language, direction_for
 from claims.models import Article, ArticleRevision, Claim, ClaimEvent
+from claims.page_cache import invalidate_lists
+from claims.services.errors import ArticleInvalid, RevisionRefused
 from claims.services.history import build_event
-from claims.services.queueing import enqueue_after_commit
+from claims.services.queueing import enqueue_after_commit, task
 from claims.services.roles import actor_for
 from claims.workflow import Role, TransitionRefused
 
@@ -28,16 +30,6 @@ REANCHOR_BATCH = 500
 REANCHOR_FIELDS = ["revision", "anchor", "anchor_confidence", "exact", "prefix", "suffix", "start", "end", "updated_at"]
 
 
-class RevisionRefused(ValueError):
-    """A revision cannot be accepted for readers; the message says why, for the reviewer."""
-
-
-class ArticleInvalid(ValueError):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
-
-
 def clean_text(text: str) -> str:
     """Article text as stored: Unicode line ends unified, no NULs; everything else kept byte for byte.
 
@@ -46,6 +38,14 @@ def clean_text(text: str) -> str:
     if message := limits.too_long(text, limits.ARTICLE_TEXT_MAX_CHARS):
         raise ArticleInvalid({"text": message})
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+
+
+def require_text_or_url(*, text: str, url: str) -> None:
+    """What a new article needs: its text, or a URL to fetch the text from. Raises ArticleInvalid on "text".
+
+    The desk form and the API serializer call this too, to refuse the request before anything else runs."""
+    if not text.strip() and not url:
+        raise ArticleInvalid({"text": "Paste the article's text, upload a file, or give its URL."})
 
 
 @transaction.atomic
@@ -63,8 +63,7 @@ def create_article(
 ) -> Article:
     """Create an article with its first revision; with only a URL it waits in 'fetching' for the capture job."""
     text = clean_text(text or "")
-    if not text.strip() and not url:
-        raise ArticleInvalid({"text": "Paste the article's text, upload a file, or give its URL."})
+    require_text_or_url(text=text, url=url)
     if not title.strip():
         title = text.strip().split("\n", 1)[0][:200] if text.strip() else url
     language = language or (detect_language(text) if text.strip() else "")
@@ -81,9 +80,7 @@ def create_article(
     if text.strip():
         _add_revision_row(article=article, text=text, origin=origin, by=by)
     else:
-        from claims.services.sources import queue_article_fetch
-
-        queue_article_fetch(article=article)
+        enqueue_after_commit(task("fetch_article"), article.pk)
     return article
 
 
@@ -117,16 +114,36 @@ def add_revision(
     revision = _add_revision_row(article=article, text=text, origin=origin, by=by)
     if article.public_revision_id:
         # Readers keep the reviewed revision, but the public article page says a newer one is under review.
-        from claims.public.cache import invalidate_lists
-
         transaction.on_commit(invalidate_lists)
     if article.claims.count() > REANCHOR_INLINE_MAX_CLAIMS:
-        from claims.tasks import reanchor_article
-
-        enqueue_after_commit(reanchor_article, article.pk, revision.pk)
+        enqueue_after_commit(task("reanchor_article"), article.pk, revision.pk)
     else:
         reanchor_claims(revision=revision, by=by)
     return revision
+
+
+#: What an edit may change on an article besides its text (the text is a revision's, added by add_revision).
+EDITABLE_FIELDS = ("title", "url", "publisher", "language", "direction", "published_at")
+
+
+@transaction.atomic
+def update_article(*, article: Article, by: User, text: str | None = None, **fields: Any) -> ArticleRevision | None:
+    """Save ``fields`` (of EDITABLE_FIELDS) on ``article`` and, when ``text`` differs from its current text, add
+    it as the next revision (add_revision). One transaction: a refused text leaves the other fields unchanged too.
+
+    Returns the new revision, or None when no revision was added.
+    """
+    if unknown := set(fields) - set(EDITABLE_FIELDS):
+        raise TypeError(f"update_article() cannot change {', '.join(sorted(unknown))}")
+    if fields:
+        for name, value in fields.items():
+            setattr(article, name, value)
+        article.save(update_fields=[*fields, "updated_at"])
+    if text is None or text == article.text:
+        return None
+    before = article.current_revision_id
+    revision = add_revision(article=article, text=text, by=by)
+    return revision if revision.pk != before else None
 
 
 def reanchor_claims(*, revision: ArticleRevision, by: User | None = None) -> dict[str, int]:
@@ -149,15 +166,7 @@ def reanchor_claims(*, revision: ArticleRevision, by: User | None = None) -> dic
         claim.updated_at = now
         if result.selector is not None:
             # An orphaned claim keeps pointing at the revision its quote is in, for the editor to fix.
-            claim.revision = revision
-            sel = result.selector
-            claim.exact, claim.prefix, claim.suffix, claim.start, claim.end = (
-                sel.exact,
-                sel.prefix,
-                sel.suffix,
-                sel.start,
-                sel.end,
-            )
+            claim.move_to(revision, result.selector)
         after = {"start": claim.start, "end": claim.end, "anchor": claim.anchor}
         events.append(
             build_event(
@@ -174,16 +183,16 @@ def reanchor_claims(*, revision: ArticleRevision, by: User | None = None) -> dic
         ClaimEvent.objects.bulk_create(events, batch_size=REANCHOR_BATCH)
         if any(claim.is_public for claim in claims):
             # Readers keep the accepted revision's quote, but the public API lists each claim's anchor state.
-            from claims.public.cache import invalidate_lists
-
             transaction.on_commit(invalidate_lists)
     log.info("re-anchored article %s to r%s: %s", revision.article_id, revision.number, counts)
     return counts
 
 
 def _write_anchors(claims: list[Claim]) -> None:
-    """One parametrized UPDATE per claim, sent as a batch (psycopg pipelines ``executemany``): Django's
-    ``bulk_update`` spent seconds in Python building CASE expressions for 2,000 claims."""
+    """One parametrized UPDATE per claim, sent as a batch (psycopg pipelines ``executemany``) through Django's
+    cursor, its documented way to run custom SQL. ``bulk_update`` builds a ``CASE WHEN id = … THEN …`` per field
+    per claim: ten times slower for 2,000 claims (``bench/bulk_update.py``, docs/benchmarks.md, "Writing
+    re-anchored claims back")."""
     if not claims:
         return
     # Concrete columns; get_field is typed to return reverse relations too.
@@ -292,8 +301,6 @@ def accept_revision(*, article: Article, number: int, by: User) -> ArticleRevisi
     ClaimEvent.objects.bulk_create(events, batch_size=REANCHOR_BATCH)
     article.public_revision = latest
     article.save(update_fields=["public_revision", "updated_at"])
-    from claims.public.cache import invalidate_lists
-
     # Every cached public page goes: claim pages quote the text, the article page shows it.
     transaction.on_commit(invalidate_lists)
     log.info("article %s: revision %s accepted for readers by %s", article.pk, latest.number, by.pk)

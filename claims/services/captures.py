@@ -20,13 +20,16 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from claims.arabic import detect_language, direction_for
 from claims.fetching import pipeline
 from claims.fetching.client import FetchPolicy, retry_delay
 from claims.fetching.errors import DNSFailure, FetchError, HTTPStatusError, Timeout
+from claims.fetching.host_slots import HostBusy, SlotsUnavailable, host_slot
 from claims.fetching.passages import find_passage
 from claims.models import Article, ArticleRevision, Capture, Evidence, Source
-from claims.services.host_slots import HostBusy, SlotsUnavailable, host_slot
-from claims.services.queueing import send_task
+from claims.services.articles import add_revision
+from claims.services.queueing import send_task, task
+from claims.services.sources import queue_capture
 
 log = logging.getLogger(__name__)
 
@@ -212,7 +215,7 @@ def _elapsed_ms(capture: Capture, now: datetime) -> int | None:
     return round((now - capture.started_at).total_seconds() * 1000) if capture.started_at else None
 
 
-def _record_success(capture: Capture, outcome: pipeline.Capture) -> Capture | None:
+def _record_success(capture: Capture, outcome: pipeline.CaptureOutcome) -> Capture | None:
     previous = _latest_done(capture.source).exclude(pk=capture.pk).first()
     changed = previous is not None and previous.sha256 != outcome.result.sha256
     # The fields' upload_to gives each file a random name (claims/models/sources.py): these names only carry
@@ -243,7 +246,7 @@ def _record_success(capture: Capture, outcome: pipeline.Capture) -> Capture | No
     return capture
 
 
-def _success_fields(capture: Capture, outcome: pipeline.Capture, changed: bool) -> dict[str, Any]:
+def _success_fields(capture: Capture, outcome: pipeline.CaptureOutcome, changed: bool) -> dict[str, Any]:
     result, extracted = outcome.result, outcome.extracted
     return {
         "state": Capture.State.DONE,
@@ -331,9 +334,6 @@ def _check_against(evidence: Evidence, capture: Capture) -> Evidence:
 def import_article_from_url(*, article_id: int) -> Article | None:
     """Fetch an article waiting in 'fetching' through the same pipeline and store its text as the first
     revision; on a final failure the article is marked failed with the reason in plain words."""
-    from claims.arabic import detect_language, direction_for
-    from claims.services.articles import add_revision
-
     article = Article.objects.filter(pk=article_id, import_state=Article.ImportState.FETCHING).first()
     if article is None or not article.url:
         return article
@@ -394,8 +394,6 @@ def sweep_stuck_captures() -> int:
     """Re-send captures the broker lost (queued for long, e.g. Redis was down) or whose worker died (a fetching
     lease that ran out), and article imports stuck in 'fetching'. Duplicate messages are harmless: only one
     run can claim a capture."""
-    from claims.tasks import capture_source, fetch_article
-
     now = timezone.now()
     lost = Q(state=Capture.State.QUEUED) & (
         Q(lease_expires_at__isnull=True, queued_at__lte=now - QUEUED_GRACE) | Q(lease_expires_at__lte=now)
@@ -405,13 +403,13 @@ def sweep_stuck_captures() -> int:
     # Give the re-sent queued jobs a grace period before the next sweep sends them again.
     Capture.objects.filter(pk__in=ids, state=Capture.State.QUEUED).update(lease_expires_at=now + QUEUED_GRACE)
     for capture_id in ids:
-        send_task(capture_source, capture_id)
+        send_task(task("capture_source"), capture_id)
     stale_imports = Article.objects.filter(
         import_state=Article.ImportState.FETCHING, updated_at__lte=now - QUEUED_GRACE
     )
     for article_id in stale_imports.values_list("pk", flat=True)[:SCHEDULE_BATCH]:
         Article.objects.filter(pk=article_id).update(updated_at=now)
-        send_task(fetch_article, article_id)
+        send_task(task("fetch_article"), article_id)
     if ids:
         log.info("sweeper re-queued %d captures", len(ids))
     return len(ids)
@@ -419,8 +417,6 @@ def sweep_stuck_captures() -> int:
 
 def schedule_recaptures() -> int:
     """Queue a re-capture of every source whose next check is due; never deletes an earlier capture."""
-    from claims.services.sources import queue_capture
-
     now = timezone.now()
     due = Source.objects.exclude(url="").filter(next_check_at__lte=now).order_by("next_check_at")
     queued = 0
@@ -435,6 +431,4 @@ def schedule_recaptures() -> int:
 
 def recapture(*, source: Source) -> Capture | None:
     """Capture a source again now (the desk's and the API's button)."""
-    from claims.services.sources import queue_capture
-
     return queue_capture(source=source, trigger="manual")

@@ -11,9 +11,10 @@ from django.db import transaction
 from claims.claimreview_import import ClaimReviewRecord, parse_claimreview
 from claims.models import ArticleRevision, Claim
 from claims.models.claims import ClaimQuerySet
-from claims.services.articles import ArticleInvalid, create_article
-from claims.services.claims import ClaimInvalid, create_claim
-from claims.services.sources import SourceInvalid, add_evidence, find_or_create_source
+from claims.services.articles import create_article
+from claims.services.claims import create_claim
+from claims.services.errors import ArticleInvalid, ClaimInvalid, SourceInvalid
+from claims.services.sources import add_evidence, find_or_create_source
 from claims.services.workflow import set_verdict, transition_claim
 from claims.workflow import VERDICTS, TransitionRefused
 

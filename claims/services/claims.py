@@ -8,13 +8,13 @@ from django.db import transaction
 from django.db.models import F
 
 from claims import anchoring, limits
-from claims.arabic import normalize
 from claims.dates import parse_partial_date
 from claims.details import DetailsError, clean_details
 from claims.models import Article, ArticleRevision, Attendee, Claim, Entity
+from claims.services.errors import ClaimGone, ClaimInvalid, ClaimLocked, StaleVersion
 from claims.services.history import diff, record_event
 from claims.services.matching import queue_similar
-from claims.workflow import PUBLIC_STATUSES
+from claims.services.workflow import record_correction
 
 #: Fields whose change is substantive: it makes the editor the claim's last editor (four eyes) and is history.
 SUBSTANTIVE = (
@@ -32,29 +32,6 @@ SUBSTANTIVE = (
 )
 
 
-class ClaimInvalid(ValueError):
-    """Bad input for a claim; ``errors`` maps a field name to a plain message for that field."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
-
-
-class StaleVersion(Exception):
-    """The claim changed since the editor read it; ``current`` is the claim as it is now."""
-
-    def __init__(self, current: Claim, version: int):
-        super().__init__(
-            f"This claim was changed by someone else (you edited version {version}, it is now at version "
-            f"{current.version}). Review their changes and apply yours again."
-        )
-        self.current = current
-
-
-class ClaimLocked(Exception):
-    """A published claim changes only through a correction."""
-
-
 #: Each text field of a claim and its limit; the API serializers and the desk forms show the same numbers.
 FIELD_LIMITS = {
     "statement": limits.CLAIM_STATEMENT_MAX_CHARS,
@@ -66,10 +43,6 @@ SELECTOR_LIMITS = {
     "prefix": limits.CLAIM_QUOTE_MAX_CHARS,
     "suffix": limits.CLAIM_QUOTE_MAX_CHARS,
 }
-
-
-class ClaimGone(Exception):
-    """The claim was deleted after the editor loaded it (by a concurrent delete)."""
 
 
 def resolve_selector(text: str, selector: Mapping[str, Any]) -> anchoring.Selector:
@@ -106,10 +79,6 @@ def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
     if errors:
         raise ClaimInvalid(errors)
     return fields
-
-
-def _search_text(claim: Claim) -> str:
-    return normalize(" ".join([claim.statement, claim.statement_en, claim.exact, claim.claimant]))
 
 
 @transaction.atomic
@@ -162,7 +131,6 @@ def create_claim(
         created_by=by,
         last_editor=by,
     )
-    claim.search_text = _search_text(claim)
     claim.mark_written(["statement", *(["statement_en"] if claim.statement_en else [])], by)
     claim.save()
     if entities:
@@ -205,7 +173,7 @@ def update_claim(
     claim = Claim.objects.select_for_update().select_related("revision").get(pk=claim_id)
     if claim.version != version:
         raise StaleVersion(claim, version)
-    if claim.status in PUBLIC_STATUSES and not correction.strip():
+    if claim.is_public and not correction.strip():
         raise ClaimLocked("This claim is published: change it through a correction that says what changed and why.")
     before = _snapshot(claim)
     fields.setdefault("kind", claim.kind)
@@ -217,16 +185,8 @@ def update_claim(
     for name, value in fields.items():
         setattr(claim, name, value.strip() if isinstance(value, str) and name != "exact" else value)
     if selector:
-        current = cast(ArticleRevision, claim.article.current_revision)  # a claim's article has a text
-        sel = resolve_selector(current.text, selector)
-        claim.revision = current
-        claim.exact, claim.prefix, claim.suffix, claim.start, claim.end = (
-            sel.exact,
-            sel.prefix,
-            sel.suffix,
-            sel.start,
-            sel.end,
-        )
+        revision = cast(ArticleRevision, claim.article.current_revision)  # a claim's article has a text
+        claim.move_to(revision, resolve_selector(revision.text, selector))
         claim.anchor, claim.anchor_confidence = Claim.Anchor.EXACT, 1.0
     # The entity list changes only by these two (attendees are added to it); otherwise it is not read at all.
     touches_entities = entities is not None or attendees is not None
@@ -245,13 +205,10 @@ def update_claim(
         return claim
     claim.last_editor = by
     claim.mark_written(changes, by)
-    claim.search_text = _search_text(claim)
     claim.version = F("version") + 1
     claim.save()
     claim.refresh_from_db()
-    if claim.status in PUBLIC_STATUSES:
-        from claims.services.workflow import record_correction
-
+    if claim.is_public:
         record_correction(claim=claim, by=by, changes=changes, public_note=correction)
     else:
         record_event(claim=claim, actor=by, action="edited", changes=changes)
@@ -268,7 +225,7 @@ def delete_claim(*, claim: Claim, by: User, version: int) -> None:
     claim = locked
     if claim.version != version:
         raise StaleVersion(claim, version)
-    if claim.status in PUBLIC_STATUSES:
+    if claim.is_public:
         raise ClaimLocked("A published claim is never deleted: retract it instead, so readers see what happened.")
     record_event(
         claim=claim,

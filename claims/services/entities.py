@@ -1,12 +1,27 @@
-"""Editing entities. Their names show on every public page and list that mentions them, so an edit drops those."""
+"""Finding, adding and editing entities. Their names show on every public page and list that mentions them, so an
+edit drops those."""
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
 
+from claims.arabic import normalize
 from claims.models import Entity
-from claims.public.cache import invalidate_lists
+from claims.page_cache import invalidate_lists
+
+ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
+
+
+def find_or_create_entity(name: str, kind: str = Entity.Kind.PERSON) -> Entity:
+    """The entity one of whose names or aliases reads as ``name`` once normalized, or a new one by that name."""
+    key = normalize(name)
+    for entity in Entity.objects.filter(search_text__contains=key):
+        if any(normalize(n) == key for n in entity.all_names()):
+            return entity
+    language = "ar" if ARABIC_LETTER.search(name) else "en"
+    return Entity.objects.create(kind=kind, name=name, names={language: name})
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from claims import limits
 from claims.matching import SUGGEST_THRESHOLD, ClaimText, score
 from claims.models import Claim, ClaimLink
 from claims.models.claims import ClaimQuerySet
-from claims.services.queueing import enqueue_after_commit
+from claims.services.queueing import enqueue_after_commit, task
 
 #: How many candidates each way (wording, shared entities) are scored in Python per claim: bounded work.
 CANDIDATES = 200
@@ -45,6 +45,7 @@ def claim_text(claim: Claim) -> ClaimText:
 def has_trigram_extension() -> bool:
     if connection.vendor != "postgresql":
         return False
+    # PostgreSQL's catalogue has no model: a query through Django's cursor, its documented way to run custom SQL.
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
         return cursor.fetchone() is not None
@@ -115,9 +116,7 @@ def queue_similar(*, claim_id: int) -> None:
     """Have a worker look for claims similar to this one once the current transaction commits (so a failure
     never loses the edit, and the worker sees the saved text); the desk says "looking…" until it is done."""
     Claim.objects.filter(pk=claim_id).update(similar_queued_at=timezone.now())
-    from claims.tasks import suggest_similar_claims
-
-    enqueue_after_commit(suggest_similar_claims, claim_id)
+    enqueue_after_commit(task("suggest_similar_claims"), claim_id)
 
 
 def run_similar(*, claim_id: int) -> list[ClaimLink]:

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -15,17 +16,12 @@ from claims import limits
 from claims.arabic.typed_numbers import parse_typed_number
 from claims.fetching.errors import InvalidURL
 from claims.fetching.urls import normalize_url, validate_url
-from claims.models import Article, Capture, Claim, Evidence, Source
+from claims.models import Capture, Claim, Evidence, Source
+from claims.services.errors import SourceInvalid
 from claims.services.history import record_event
-from claims.services.queueing import enqueue_after_commit
+from claims.services.queueing import enqueue_after_commit, task
+from claims.services.workflow import record_correction
 from claims.uploads import UploadRefused, check_document
-from claims.workflow import PUBLIC_STATUSES
-
-
-class SourceInvalid(ValueError):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 def find_or_create_source(
@@ -97,24 +93,16 @@ def queue_capture(*, source: Source, trigger: str = "manual") -> Capture | None:
     """Queue a capture of ``source`` unless one is already queued or running (then return that one)."""
     if source.is_offline:
         return None
-    in_flight = source.captures.filter(state__in=["queued", "fetching"]).first()
+    in_flight = source.captures.in_flight().first()
     if in_flight:
         return in_flight
     try:
         with transaction.atomic():
             capture = Capture.objects.create(source=source, requested_url=source.url, trigger=trigger)
     except IntegrityError:  # the in-flight uniqueness constraint: someone queued it a moment ago
-        return source.captures.filter(state__in=["queued", "fetching"]).first()
-    from claims.tasks import capture_source
-
-    enqueue_after_commit(capture_source, capture.pk)
+        return source.captures.in_flight().first()
+    enqueue_after_commit(task("capture_source"), capture.pk)
     return capture
-
-
-def queue_article_fetch(*, article: Article) -> None:
-    from claims.tasks import fetch_article
-
-    enqueue_after_commit(fetch_article, article.pk)
 
 
 ESTIMATE_LIMIT = Decimal(10) ** 18
@@ -178,7 +166,7 @@ def add_evidence(
     _check_lengths(passage=passage, note=note, correction=correction)
     if stance not in Evidence.Stance.values:
         raise SourceInvalid({"stance": f"Use one of: {', '.join(Evidence.Stance.values)}."})
-    if claim.status in PUBLIC_STATUSES and not correction.strip():
+    if claim.is_public and not correction.strip():
         raise SourceInvalid({"claim": "This claim is published: adding evidence is a correction; say why."})
     if Evidence.objects.filter(claim=claim, source=source).exists():
         raise SourceInvalid({"source": ALREADY_EVIDENCE})
@@ -199,9 +187,7 @@ def add_evidence(
     changes: dict[str, Any] = {"evidence": [None, f"{source} ({stance})"]}
     _claim_touched(claim, by, changes, correction)
     if passage.strip() and source.latest_capture_id:
-        from claims.tasks import check_evidence_passage
-
-        enqueue_after_commit(check_evidence_passage, evidence.pk)
+        enqueue_after_commit(task("check_evidence_passage"), evidence.pk)
     return evidence
 
 
@@ -209,7 +195,7 @@ def add_evidence(
 def update_evidence(*, evidence: Evidence, by: User, correction: str = "", **changes: Any) -> Evidence:
     _check_lengths(passage=changes.get("passage"), note=changes.get("note"), correction=correction)
     claim = evidence.claim
-    if claim.status in PUBLIC_STATUSES and not correction.strip():
+    if claim.is_public and not correction.strip():
         raise SourceInvalid({"claim": "This claim is published: changing its evidence is a correction; say why."})
     if "stance" in changes and changes["stance"] not in Evidence.Stance.values:
         raise SourceInvalid({"stance": f"Use one of: {', '.join(Evidence.Stance.values)}."})
@@ -228,16 +214,14 @@ def update_evidence(*, evidence: Evidence, by: User, correction: str = "", **cha
     if diff:
         _claim_touched(claim, by, diff, correction)
     if "passage" in changes and evidence.passage and evidence.source.latest_capture_id:
-        from claims.tasks import check_evidence_passage
-
-        enqueue_after_commit(check_evidence_passage, evidence.pk)
+        enqueue_after_commit(task("check_evidence_passage"), evidence.pk)
     return evidence
 
 
 @transaction.atomic
 def remove_evidence(*, evidence: Evidence, by: User, correction: str = "") -> None:
     claim = evidence.claim
-    if claim.status in PUBLIC_STATUSES and not correction.strip():
+    if claim.is_public and not correction.strip():
         raise SourceInvalid({"claim": "This claim is published: removing evidence is a correction; say why."})
     _claim_touched(claim, by, {"evidence": [f"{evidence.source} ({evidence.stance})", None]}, correction)
     evidence.delete()
@@ -247,9 +231,31 @@ def _claim_touched(claim: Claim, by: User, changes: dict[str, Any], correction: 
     """Evidence is part of a claim's substance: bump its version, record history, correct it if published."""
     Claim.objects.filter(pk=claim.pk).update(last_editor=by, version=F("version") + 1, updated_at=timezone.now())
     claim.refresh_from_db()
-    if claim.status in PUBLIC_STATUSES:
-        from claims.services.workflow import record_correction
-
+    if claim.is_public:
         record_correction(claim=claim, by=by, changes=changes, public_note=correction)
     else:
         record_event(claim=claim, actor=by, action="evidence", changes=changes)
+
+
+#: What describes a source and may be corrected; its URL is its identity (one source per normalized URL) and its
+#: health, captures and schedule belong to the capture worker.
+SOURCE_DESCRIPTION = ("kind", "publisher", "title", "note", "document")
+
+
+@transaction.atomic
+def update_source(*, source: Source, **fields: Any) -> Source:
+    """Save a corrected description of ``source`` (``fields``, or what the admin's form already set on it).
+
+    Readers see a published claim's sources, so a source one cites is not changed here: what readers saw
+    changes only through a correction of that claim, on the desk.
+    """
+    if other := set(fields) - set(SOURCE_DESCRIPTION):
+        raise SourceInvalid({name: "This is not a source's description: it cannot be changed." for name in other})
+    if Evidence.objects.filter(source_id=source.pk, claim__in=Claim.objects.published()).exists():
+        raise SourceInvalid({"source": "A published claim cites this source: correct that claim on the desk."})
+    if isinstance(fields.get("document"), UploadedFile):
+        accept_document(fields["document"])
+    for name, value in fields.items():
+        setattr(source, name, value)
+    source.save(update_fields=[*SOURCE_DESCRIPTION])
+    return source

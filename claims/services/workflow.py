@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from claims import limits, workflow
 from claims.models import Claim
+from claims.page_cache import invalidate_claim
 from claims.services.articles import approve_public_anchor
-from claims.services.claims import StaleVersion
+from claims.services.errors import StaleVersion
 from claims.services.history import record_event
 from claims.services.roles import actor_for
 from claims.workflow import PublicationRewritten, Status, Transition, TransitionRefused
@@ -170,7 +171,7 @@ def _transition(
         return claim, rewritten
     if target in (Status.PUBLISHED, Status.CORRECTED):
         # A reviewer approves the claim as anchored now: that is the quote readers get.
-        approve_public_anchor(claim=claim, going_public=claim.status not in workflow.PUBLIC_STATUSES)
+        approve_public_anchor(claim=claim, going_public=not claim.is_public)
     from_status = claim.status
     changed = [name for name in after if after[name] != before[name]]
     claim.status, claim.verdict, claim.rationale = target.value, after["verdict"], after["rationale"]
@@ -260,7 +261,7 @@ def set_verdict(*, claim: Claim, by: User, verdict: str, rationale: str, version
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if version is not None and claim.version != version:
         raise StaleVersion(claim, version)
-    if claim.status in workflow.PUBLIC_STATUSES:
+    if claim.is_public:
         raise TransitionRefused("A published verdict changes only through a correction.")
     if verdict:
         workflow.check_verdict(verdict, rationale, kind=claim.kind)
@@ -319,7 +320,5 @@ def record_correction(*, claim: Claim, by: User, changes: dict[str, Any], public
 
 def _after_public_change(claim: Claim) -> None:
     """Public pages cache by claim; drop the cached copies once the change is committed."""
-    if claim.status in workflow.PUBLIC_STATUSES:
-        from claims.public.cache import invalidate_claim
-
+    if claim.is_public:
         transaction.on_commit(lambda: invalidate_claim(claim.pk))

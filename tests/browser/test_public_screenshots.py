@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.utils import translation
 
 from claims.models import Claim
-from claims.public.cache import forget_local_pages
+from claims.page_cache import forget_local_pages
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 WIDTHS = {"": (1280, 900), "-phone": (390, 844)}

@@ -1,8 +1,16 @@
-"""Cache keys for public pages. A generation per claim (and one for lists) makes invalidation one write.
+"""The public page cache: the Redis backend that degrades to "no cache", page keys, generations and invalidation.
 
-Rendered pages live in the shared cache and, in front of it, in a small per-process memory: their keys carry
-the generations, so a changed claim gets a new key and an old copy is never served; asking the shared cache for
-the generations stays one round trip per request.
+Every edge uses it (public views, the API's public lists) and the services invalidate through it; it imports no
+service, view or API module, so it sits below all of them.
+
+**The backend.** ``ResilientRedisCache`` (``CACHES["default"]`` when REDIS_URL is set) answers as an empty cache
+while Redis is unreachable, so pages, throttles and sessions-by-cache only lose speed when Redis restarts; they
+must not fail with a 500.
+
+**Page keys.** A generation per claim (and one for lists) makes invalidation one write. Rendered pages live in
+the shared cache and, in front of it, in a small per-process memory: their keys carry the generations, so a
+changed claim gets a new key and an old copy is never served; asking the shared cache for the generations stays
+one round trip per request.
 
 A generation is a random token, never a counter: Redis restarted empty (or a key expired) starts a new token
 that no process has ever keyed a page under, where a counter would restart at 1 and match the pages each web
@@ -14,12 +22,99 @@ import logging
 import secrets
 import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass, replace
 
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 log = logging.getLogger(__name__)
+
+# --- the backend --------------------------------------------------------------------------------------------
+
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
+
+
+class _OneClientPerPool(RedisCacheClient):
+    """Django builds a new redis.Redis for every command (its table of response callbacks), about as much Python
+    as the command's round trip: most of what a cached page or a throttle check costs. redis-py clients are
+    thread-safe and take a connection from their pool per command, so one client per pool does the same work.
+
+    No supported setting does this: RedisCache's OPTIONS only reach the connection pool (``pool_class``, socket
+    options), which Django already keeps one of per process. Kept for the speed ``bench/redis_client.py``
+    measures (docs/benchmarks.md, "One Redis client per pool").
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        # Django's private client API, which django-stubs leaves out.
+        pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)  # type: ignore[attr-defined]
+        return client
+
+
+class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _OneClientPerPool
+
+    def _quietly(self, operation: str, default, call, *args, **kwargs):
+        try:
+            return call(*args, **kwargs)
+        except UNREACHABLE as exc:
+            log.warning("cache unreachable during %s: %s", operation, exc)
+            return default
+
+    def get(self, key, default=None, version=None):
+        return self._quietly("get", default, super().get, key, default, version)
+
+    def get_many(self, keys, version=None):
+        return self._quietly("get_many", {}, super().get_many, keys, version)
+
+    def set(self, key, value, timeout=None, version=None):
+        return self._quietly("set", None, super().set, key, value, timeout, version)
+
+    def add(self, key, value, timeout=None, version=None):
+        return self._quietly("add", False, super().add, key, value, timeout, version)
+
+    def set_many(self, data, timeout=None, version=None):
+        return self._quietly("set_many", list(data), super().set_many, data, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._quietly("delete", False, super().delete, key, version)
+
+    def delete_many(self, keys, version=None):
+        return self._quietly("delete_many", None, super().delete_many, keys, version)
+
+    def incr(self, key, delta=1, version=None):
+        return self._quietly("incr", None, super().incr, key, delta, version)
+
+    def get_or_set(self, key, default, timeout=None, version=None):
+        return self._quietly(
+            "get_or_set",
+            default() if callable(default) else default,
+            super().get_or_set,
+            key,
+            default,
+            timeout,
+            version,
+        )
+
+    def has_key(self, key, version=None):
+        return self._quietly("has_key", False, super().has_key, key, version)
+
+    def touch(self, key, timeout=None, version=None):
+        return self._quietly("touch", False, super().touch, key, timeout, version)
+
+
+# --- generations ----------------------------------------------------------------------------------------------
 
 LISTS_KEY = "public:generation:lists"
 #: Rendered pages also expire on their own, so a change no service reported (a new capture date) shows up.
@@ -84,11 +179,16 @@ def start_claim_generation(claim_id: int, generations: Generations) -> Generatio
     return generations
 
 
+#: Changes with the shape of what claim pages cache (2: the rendered bytes), so that code deployed over a running
+#: Redis never reads an entry the previous code stored.
+CLAIM_PAGE_FORMAT = 2
+
+
 def claim_page_key(claim_id: int, language: str, generations: Generations) -> str | None:
     """The cache key of a claim page, or None when the page may not come from (or go into) a cache."""
     if generations.claim is None or generations.lists is None:
         return None
-    return f"public:claim:{claim_id}:{language}:{generations.claim}.{generations.lists}"
+    return f"public:claim:{CLAIM_PAGE_FORMAT}:{claim_id}:{language}:{generations.claim}.{generations.lists}"
 
 
 def invalidate_claim(claim_id: int) -> None:
@@ -140,10 +240,18 @@ def _retry_owed() -> None:
     _move_generations(list(owed), since=owed)
 
 
+# --- pages ----------------------------------------------------------------------------------------------------
+
 #: Rendered pages each web process keeps in memory (about 15 KB each; a public API list page of 50, ~60 KB).
 LOCAL_PAGES = 1000
-_local: OrderedDict[str, tuple[float, object]] = OrderedDict()
-_local_lock = threading.Lock()
+# Django's local-memory backend is the per-process tier: each page keeps its own timeout, and a full memory drops
+# its least recently used page (CULL_FREQUENCY = MAX_ENTRIES culls len // MAX_ENTRIES = one entry). It belongs to
+# this module rather than to CACHES: how public pages are cached is no deployment setting, and settings (or a
+# test) that point CACHES at another Redis keep it.
+_local = LocMemCache(
+    "claims-public-pages",
+    {"TIMEOUT": PAGE_TIMEOUT, "OPTIONS": {"MAX_ENTRIES": LOCAL_PAGES, "CULL_FREQUENCY": LOCAL_PAGES}},
+)
 
 
 def get_page(key: str, timeout: int = PAGE_TIMEOUT):
@@ -152,31 +260,19 @@ def get_page(key: str, timeout: int = PAGE_TIMEOUT):
     ``key`` must carry generations the shared cache vouched for during this request.
     ``timeout``: how long this process keeps a page found in the shared cache (the one it was stored with).
     """
-    with _local_lock:
-        found = _local.get(key)
-        if found is not None and found[0] > time.monotonic():
-            _local.move_to_end(key)
-            return found[1]
-    entry = cache.get(key)
-    if entry is not None:
-        _remember(key, entry, timeout)
+    entry = _local.get(key)
+    if entry is None:
+        entry = cache.get(key)
+        if entry is not None:
+            _local.set(key, entry, timeout)
     return entry
 
 
 def set_page(key: str, entry, timeout: int = PAGE_TIMEOUT) -> None:
     cache.set(key, entry, timeout=timeout)
-    _remember(key, entry, timeout)
-
-
-def _remember(key: str, entry, timeout: int = PAGE_TIMEOUT) -> None:
-    with _local_lock:
-        _local[key] = (time.monotonic() + timeout, entry)
-        _local.move_to_end(key)
-        while len(_local) > LOCAL_PAGES:
-            _local.popitem(last=False)
+    _local.set(key, entry, timeout)
 
 
 def forget_local_pages() -> None:
     """Empty this process's memory of pages (tests reuse claim ids across databases)."""
-    with _local_lock:
-        _local.clear()
+    _local.clear()

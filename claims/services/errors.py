@@ -1,0 +1,47 @@
+"""What the services raise when they refuse a change. Desk views, the API's exception handler and commands catch
+these; every service module raises them, so they live below all of them."""
+
+from claims.models import Claim
+
+
+class Invalid(ValueError):
+    """Bad input; ``errors`` maps a field name to a plain message for that field."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class ArticleInvalid(Invalid):
+    """Bad input for an article."""
+
+
+class ClaimInvalid(Invalid):
+    """Bad input for a claim."""
+
+
+class SourceInvalid(Invalid):
+    """Bad input for a source or a piece of evidence."""
+
+
+class RevisionRefused(ValueError):
+    """A revision cannot be accepted for readers; the message says why, for the reviewer."""
+
+
+class StaleVersion(Exception):
+    """The claim changed since the editor read it; ``current`` is the claim as it is now."""
+
+    def __init__(self, current: Claim, version: int) -> None:
+        super().__init__(
+            f"This claim was changed by someone else (you edited version {version}, it is now at version "
+            f"{current.version}). Review their changes and apply yours again."
+        )
+        self.current = current
+
+
+class ClaimLocked(Exception):
+    """A published claim changes only through a correction."""
+
+
+class ClaimGone(Exception):
+    """The claim was deleted after the editor loaded it (by a concurrent delete)."""
