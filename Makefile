@@ -67,11 +67,13 @@ test: venv lint
 	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The layer contracts are pyproject.toml's [tool.importlinter]; tests/test_layers.py also finds any import cycle.
+# mypy's Django plugin loads the settings, which want DEBUG on for a development secret key.
 lint: venv
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check .
 	@$(BIN)/lint-imports --no-cache --no-logo
 	@$(BIN)/python tools/check_template_lines.py
+	@DEBUG=1 $(BIN)/mypy
 
 format: venv
 	@$(BIN)/ruff format . && $(BIN)/ruff check --fix .
@@ -86,4 +88,4 @@ bench-scale: venv
 	$(BIN)/python bench/bad_input.py
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .ruff_cache
+	rm -rf $(VENV) data .pytest_cache .ruff_cache .mypy_cache

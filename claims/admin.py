@@ -26,10 +26,10 @@ from claims.models import (
 )
 from claims.services.claims import delete_claim, update_claim
 from claims.services.entities import delete_entities, update_entity
-from claims.services.errors import ClaimGone, ClaimInvalid, ClaimLocked, StaleVersion
+from claims.services.errors import ClaimGone, ClaimInvalid, ClaimLocked, SourceInvalid, StaleVersion
 from claims.services.matching import decide_link
 from claims.services.pages import delete_pages, save_page
-from claims.services.sources import SourceInvalid, accept_document, find_or_create_source, update_source
+from claims.services.sources import accept_document, find_or_create_source, update_source
 from claims.services.workflow import TransitionRefused, transition_claim
 
 
@@ -137,8 +137,7 @@ def _transition_action(target: str, label: str):
             modeladmin.message_user(request, f"{label}: {done} claim(s).", messages.SUCCESS)
 
     action.__name__ = f"move_to_{target}"
-    action.short_description = label
-    return action
+    return admin.action(description=label)(action)
 
 
 #: The claim fields the admin edits, all through services.claims.update_claim; the rest are read-only here.
@@ -273,7 +272,7 @@ def _decide_action(same: bool, label: str):
         modeladmin.message_user(request, f"{label}: {len(queryset)} link(s).", messages.SUCCESS)
 
     action.__name__ = "confirm_same" if same else "dismiss"
-    action.short_description = label
+    action.short_description = label  # type: ignore[attr-defined]  # the admin reads it; Callable has no such attribute
     return action
 
 

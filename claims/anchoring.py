@@ -134,7 +134,7 @@ def resolve(
         _require_words(exact)
     if (start is None) != (end is None):
         raise AnchorError("Give both a start and an end position, or neither.")
-    if start is not None:
+    if start is not None and end is not None:
         return _resolve_positions(text, exact, prefix, suffix, start, end, context)
     if exact is None:
         raise EmptySelection(
@@ -435,7 +435,7 @@ def _best_ends(ends: list[tuple[int, int]]) -> list[tuple[int, int]]:
             runs[-1].append((end, errors))
         else:
             runs.append([(end, errors)])
-    kept = []
+    kept: list[tuple[int, int]] = []
     for run in runs:
         fewest = min(errors for _, errors in run)
         kept.extend(item for item in run if item[1] == fewest)

@@ -64,10 +64,11 @@ def layout(
     low, high = min(low, ticks[0]), max(high, ticks[-1])
     left, right = label_width, width - 24
 
-    def at(number: Number | None) -> float | None:
-        if number is None:
-            return None
+    def position(number: Number) -> float:
         return round(left + (float(number) - low) / (high - low) * (right - left), 1)
+
+    def at(number: Number | None) -> float | None:
+        return None if number is None else position(number)
 
     rows = []
     for index, estimate in enumerate(numbered):
@@ -94,7 +95,7 @@ def layout(
         plot_right=right,
         axis_y=axis_y,
         rows=tuple(rows),
-        ticks=tuple(Tick(at(t), format_number(t)) for t in ticks),
+        ticks=tuple(Tick(position(t), format_number(t)) for t in ticks),
         unit=unit,
     )
 
@@ -133,7 +134,8 @@ def _domain(numbers: list[float]) -> tuple[float, float]:
 def _ticks(low: float, high: float, wanted: int = 5) -> list[float]:
     step = _nice_step((high - low) / wanted)
     first = math.floor(low / step) * step
-    ticks, tick = [], first
+    ticks: list[float] = []
+    tick = first
     while tick < high + step / 2:
         ticks.append(round(tick, 10))
         tick += step
@@ -141,7 +143,7 @@ def _ticks(low: float, high: float, wanted: int = 5) -> list[float]:
 
 
 def _nice_step(raw: float) -> float:
-    power = 10 ** math.floor(math.log10(raw))
+    power: float = 10 ** math.floor(math.log10(raw))  # int ** int is typed Any (a negative power is a float)
     for factor in (1, 2, 2.5, 5, 10):
         if raw <= factor * power:
             return factor * power

@@ -2,6 +2,8 @@
 recommends. Pure: plain values in, a dict ready for ``json.dumps`` out; the rating comes from ``claims.workflow``.
 """
 
+from typing import Any
+
 from claims.bidi import balance
 from claims.workflow import BEST_RATING, VERDICTS, WORST_RATING
 
@@ -20,7 +22,7 @@ def claim_review(
     appearance_url: str = "",
     date_modified: str = "",
     retracted: bool = False,
-) -> dict:
+) -> dict[str, Any]:
     """The ClaimReview node for the claim page at ``url``.
 
     ``verdict`` is a ``claims.workflow.VERDICTS`` id; ``language`` picks its label (``alternateName``), which is
@@ -29,17 +31,17 @@ def claim_review(
     label, as Google asks.
     """
     info = VERDICTS[verdict]
-    rating = {"@type": "Rating", "alternateName": info.label(language)}
+    rating: dict[str, Any] = {"@type": "Rating", "alternateName": info.label(language)}
     if info.rating is not None and not retracted:
         rating |= {"ratingValue": info.rating, "bestRating": BEST_RATING, "worstRating": WORST_RATING}
-    item = {"@type": "Claim", "author": _claimant(claimant)}
+    item: dict[str, Any] = {"@type": "Claim", "author": _claimant(claimant)}
     if claim_date:
         item["datePublished"] = claim_date
     if appearance_url:
         work = {"@type": "CreativeWork", "url": appearance_url}
         item["appearance"] = [work]
         item["firstAppearance"] = work
-    node = {
+    node: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": url,
@@ -56,6 +58,6 @@ def claim_review(
     return node
 
 
-def _claimant(claimant: str) -> dict:
+def _claimant(claimant: str) -> dict[str, str]:
     # Google wants an author on the reviewed claim; an unnamed claimant is the article's, said as such.
     return {"@type": "Person" if claimant else "Organization", "name": balance(claimant) or "Unattributed"}

@@ -6,6 +6,7 @@ Each malformed record becomes a ``RecordError`` saying why, and the others still
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from claims.arabic import normalize, tokens
@@ -155,7 +156,7 @@ def rating_to_verdict(rating_text: str) -> str:
     return ""
 
 
-def parse_claimreview(data) -> ParseResult:
+def parse_claimreview(data: object) -> ParseResult:
     """Read every record in `data` (already-decoded JSON) whatever the supported shape."""
     result = ParseResult()
     for position, item in _items(data):
@@ -179,7 +180,7 @@ def parse_claimreview(data) -> ParseResult:
     return result
 
 
-def _items(data) -> Iterator[tuple[str, object]]:
+def _items(data: object) -> Iterator[tuple[str, object]]:
     if isinstance(data, dict) and isinstance(data.get("claims"), list):  # a claims:search response
         data = data["claims"]
     elif isinstance(data, dict) and isinstance(data.get("@graph"), list):
@@ -194,16 +195,16 @@ def _items(data) -> Iterator[tuple[str, object]]:
         yield str(index), item
 
 
-def _is_google_claim(item: dict) -> bool:
+def _is_google_claim(item: dict[str, Any]) -> bool:
     return "claimReview" in item
 
 
-def _is_claimreview(node: dict) -> bool:
+def _is_claimreview(node: dict[str, Any]) -> bool:
     kind = node.get("@type")
     return kind == "ClaimReview" or (isinstance(kind, list) and "ClaimReview" in kind)
 
 
-def _from_google(position: str, claim: dict, review) -> ClaimReviewRecord:
+def _from_google(position: str, claim: dict[str, Any], review: object) -> ClaimReviewRecord:
     if not isinstance(review, dict):
         raise Malformed(f"a review must be an object, got {type(review).__name__}")
     publisher = _optional_dict(review, "publisher")
@@ -223,7 +224,7 @@ def _from_google(position: str, claim: dict, review) -> ClaimReviewRecord:
     )
 
 
-def _from_schema_org(position: str, node: dict) -> ClaimReviewRecord:
+def _from_schema_org(position: str, node: dict[str, Any]) -> ClaimReviewRecord:
     if not _is_claimreview(node):
         raise Malformed("neither a ClaimReview (@type) nor a claims:search claim (claimReview)")
     item = _optional_dict(node, "itemReviewed")
@@ -252,7 +253,7 @@ def _from_schema_org(position: str, node: dict) -> ClaimReviewRecord:
     )
 
 
-def _verdict_from_value(rating: dict) -> str:
+def _verdict_from_value(rating: dict[str, Any]) -> str:
     """Numeric ratings on the reviewer's own scale, mapped onto our 1 (false) to 5 (accurate)."""
     try:
         value, best, worst = (float(rating[k]) for k in ("ratingValue", "bestRating", "worstRating"))
@@ -264,7 +265,7 @@ def _verdict_from_value(rating: dict) -> str:
     return ("false", "misleading", "unproven", "mostly_accurate", "accurate")[min(4, int(share * 5))]
 
 
-def _optional_dict(node: dict, key: str) -> dict:
+def _optional_dict(node: dict[str, Any], key: str) -> dict[str, Any]:
     value = node.get(key)
     if isinstance(value, list) and value and isinstance(value[0], dict):
         value = value[0]
@@ -275,7 +276,7 @@ def _optional_dict(node: dict, key: str) -> dict:
     return value
 
 
-def _optional_text(node: dict, key: str) -> str:
+def _optional_text(node: dict[str, Any], key: str) -> str:
     value = node.get(key)
     if value is None:
         return ""
@@ -284,14 +285,14 @@ def _optional_text(node: dict, key: str) -> str:
     return " ".join(value.split())
 
 
-def _required_text(node: dict, key: str) -> str:
+def _required_text(node: dict[str, Any], key: str) -> str:
     value = _optional_text(node, key)
     if not value:
         raise Malformed(f"{key} is missing: the claim's text is required")
     return value
 
 
-def _url(value, name: str) -> str:
+def _url(value: object, name: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise Malformed(f"{name} is missing: the review's URL identifies the record")
     parts = urlsplit(value.strip())
@@ -300,7 +301,7 @@ def _url(value, name: str) -> str:
     return value.strip()
 
 
-def _date(value, name: str) -> str:
+def _date(value: object, name: str) -> str:
     """A partial ISO date (YYYY, YYYY-MM or YYYY-MM-DD) from an ISO date or timestamp; "" when absent."""
     if value in (None, ""):
         return ""
@@ -312,17 +313,17 @@ def _date(value, name: str) -> str:
         raise Malformed(f"{name} is not a date: {value[:40]!r}") from exc
 
 
-def _host(value) -> str:
+def _host(value: object) -> str:
     return urlsplit(value).netloc if isinstance(value, str) else ""
 
 
-def _language(value) -> str:
+def _language(value: object) -> str:
     if isinstance(value, dict):
         value = value.get("alternateName") or value.get("name")
     return value.strip()[:12] if isinstance(value, str) else ""
 
 
-def _appearance(item: dict) -> str:
+def _appearance(item: dict[str, Any]) -> str:
     for key in ("appearance", "firstAppearance"):
         value = item.get(key)
         for candidate in value if isinstance(value, list) else [value]:

@@ -7,6 +7,7 @@ import datetime as dt
 import itertools
 import re
 from dataclasses import dataclass
+from typing import cast
 
 from claims.arabic.calendar_words import (
     AMBIGUOUS_MONTHS,
@@ -30,7 +31,7 @@ class PartialDate:
     month: int | None = None
     day: int | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not 1 <= self.year <= 9999:
             raise ValueError(f"year {self.year} is outside 1 to 9999")
         if self.month is None:
@@ -77,7 +78,7 @@ def parse_partial_date(value: str) -> PartialDate:
         raise ValueError(f"{value!r} is not a date: expected YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = (int(part) if part else None for part in match.groups())
     try:
-        return PartialDate(year, month, day)
+        return PartialDate(cast(int, year), month, day)  # the pattern's first group always matches
     except ValueError as error:
         raise ValueError(f"{value!r} is not a date: {error}") from None
 
@@ -187,8 +188,13 @@ def find_dates(text: str, reference: dt.date) -> list[ResolvedDate]:
     return results
 
 
-def _date_at(found: list[Token], index: int, reference: dt.date, text: str):
+#: What a matcher found: the date, whether it was written relative to the reference, and its tokens [start, end).
+type _Hit = tuple[PartialDate, bool, int, int]
+
+
+def _date_at(found: list[Token], index: int, reference: dt.date, text: str) -> _Hit | None:
     for matcher in (_day_word_at, _period_at, _weekday_at, _month_at, _iso_at, _year_at):
+        hit: _Hit | None
         try:
             hit = matcher(found, index, reference, text)
         except ValueError:  # a day that the month does not have, such as 31 فبراير
@@ -198,7 +204,7 @@ def _date_at(found: list[Token], index: int, reference: dt.date, text: str):
     return None
 
 
-def _day_word_at(found, index, reference, text):
+def _day_word_at(found: list[Token], index: int, reference: dt.date, text: str) -> _Hit | None:
     hit = match_phrase(found, index, _DAY_WORDS)
     if hit is None:
         return None
@@ -207,7 +213,7 @@ def _day_word_at(found, index, reference, text):
     return PartialDate(day.year, day.month, day.day), True, index, end
 
 
-def _period_at(found, index, reference, text):
+def _period_at(found: list[Token], index: int, reference: dt.date, text: str) -> _Hit | None:
     hit = match_phrase(found, index, _PERIOD_WORDS)
     if hit is None:
         return None
@@ -218,7 +224,7 @@ def _period_at(found, index, reference, text):
     return PartialDate(months // 12, months % 12 + 1), True, index, end
 
 
-def _weekday_at(found, index, reference, text):
+def _weekday_at(found: list[Token], index: int, reference: dt.date, text: str) -> _Hit | None:
     before = match_phrase(found, index, _MARKERS_BEFORE)
     start = before[1] if before else index
     hit = match_phrase(found, start, WEEKDAY_TABLE)
@@ -242,7 +248,7 @@ def _weekday_at(found, index, reference, text):
     return PartialDate(day.year, day.month, day.day), True, index, end
 
 
-def _month_at(found, index, reference, text):
+def _month_at(found: list[Token], index: int, reference: dt.date, text: str) -> _Hit | None:
     before = match_phrase(found, index, _MARKERS_BEFORE)
     position = before[1] if before else index
     day = None
@@ -265,7 +271,14 @@ def _month_at(found, index, reference, text):
     return PartialDate(year, month, day), relative, index, position
 
 
-def _year_of_month(found, position, reference, month, day, before):
+def _year_of_month(
+    found: list[Token],
+    position: int,
+    reference: dt.date,
+    month: int,
+    day: int | None,
+    before: tuple[str, int] | None,
+) -> tuple[int, bool, bool, int]:
     """(year, relative, marked, end) for a month name ending at `position`; `marked` says that something
     beside the name (a year, الماضي, "last") shows it is a month.
     """
@@ -294,7 +307,7 @@ def _year_for_month(month: int, day: int | None, marker: str | None, reference: 
     return reference.year - 1
 
 
-def _month_name_at(found, position, text):
+def _month_name_at(found: list[Token], position: int, text: str) -> tuple[int, int, bool] | None:
     """(month, end, ambiguous) for a month name at `position`; English names must be capitalized."""
     hit = match_phrase(found, position, MONTH_TABLE)
     if hit is None:
@@ -306,7 +319,7 @@ def _month_name_at(found, position, text):
     return month, end, token.text in AMBIGUOUS_MONTHS
 
 
-def _skip_second_name(found, position, text):
+def _skip_second_name(found: list[Token], position: int, text: str) -> int:
     """Skip the same month's name in the other series: `أبريل/ نيسان`, `نيسان (أبريل)`."""
     if position < len(found) and found[position].text in ("/", "("):
         named = _month_name_at(found, position + 1, text)
@@ -317,13 +330,13 @@ def _skip_second_name(found, position, text):
     return position
 
 
-def _skip_ordinal(found, position):
+def _skip_ordinal(found: list[Token], position: int) -> int:
     if position < len(found) and found[position].text in _ORDINAL_SUFFIXES:
         return position + 1
     return position
 
 
-def _iso_at(found, index, reference, text):
+def _iso_at(found: list[Token], index: int, reference: dt.date, text: str) -> _Hit | None:
     parts = found[index : index + 5]
     shape = [(token.kind, len(token.text)) for token in parts]
     if shape != [("number", 4), ("symbol", 1), ("number", 2), ("symbol", 1), ("number", 2)]:
@@ -335,7 +348,7 @@ def _iso_at(found, index, reference, text):
     return parse_partial_date(text[parts[0].start : parts[4].end]), False, index, index + 5
 
 
-def _year_at(found, index, reference, text):
+def _year_at(found: list[Token], index: int, reference: dt.date, text: str) -> _Hit | None:
     context = match_phrase(found, index, YEAR_CONTEXT)
     if context is not None:
         position = context[1]
@@ -351,7 +364,7 @@ def _year_at(found, index, reference, text):
     return PartialDate(int(found[position].text)), False, position, end
 
 
-def _follows_year_range(found, index):
+def _follows_year_range(found: list[Token], index: int) -> bool:
     """The second year of a period such as `الفترة 1977-1978`."""
     return (
         index >= 3
@@ -361,14 +374,14 @@ def _follows_year_range(found, index):
     )
 
 
-def _is_year(found, position) -> bool:
+def _is_year(found: list[Token], position: int) -> bool:
     if position >= len(found) or found[position].kind != "number":
         return False
     text = found[position].text
     return len(text) == 4 and text.isdigit() and 1000 <= int(text) <= 2100
 
 
-def _is_day(found, position) -> bool:
+def _is_day(found: list[Token], position: int) -> bool:
     if position >= len(found) or found[position].kind != "number":
         return False
     text = found[position].text

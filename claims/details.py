@@ -6,15 +6,16 @@ or raises ``DetailsError`` whose ``errors`` map each field to a plain message th
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from claims.arabic.typed_numbers import parse_typed_number
-from claims.dates import parse_partial_date
+from claims.dates import PartialDate, parse_partial_date
 
 CHANNELS = ("in_person", "video", "phone", "written", "unknown")
 
 
 class DetailsError(ValueError):
-    def __init__(self, errors: dict[str, str]):
+    def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
 
@@ -62,7 +63,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
 }
 
 
-def clean_details(kind: str, details: dict | None) -> dict:
+def clean_details(kind: str, details: object) -> dict[str, Any]:
     """Validate ``details`` for ``kind`` and return a normalized copy without empty values."""
     if kind not in FIELDS:
         raise DetailsError({"kind": f"Unknown kind {kind!r}; use one of {', '.join(FIELDS)}."})
@@ -72,7 +73,7 @@ def clean_details(kind: str, details: dict | None) -> dict:
         raise DetailsError({"details": "Details must be an object of field names and values."})
     fields = {f.name: f for f in FIELDS[kind]}
     errors: dict[str, str] = {}
-    cleaned: dict = {}
+    cleaned: dict[str, Any] = {}
     for name, raw in details.items():
         if name == "attendees" and kind == "meeting":
             continue  # attendees are rows of their own (Attendee), written by the attendee service
@@ -94,7 +95,7 @@ def clean_details(kind: str, details: dict | None) -> dict:
     return cleaned
 
 
-def _clean_value(field: Field, raw):
+def _clean_value(field: Field, raw: object) -> Any:
     if raw is None:
         return None
     if field.type == "text":
@@ -126,14 +127,14 @@ def _clean_value(field: Field, raw):
     raise AssertionError(field.type)
 
 
-def _number(raw) -> int | float | None:
+def _number(raw: object) -> int | float | None:
     if isinstance(raw, str) and not raw.strip():
         return None
     number = parse_typed_number(raw)
     return int(number) if number == number.to_integral_value() else float(number)
 
 
-def _period(raw) -> str:
+def _period(raw: object) -> str:
     text = str(raw).strip()
     if not text:
         return ""
@@ -146,11 +147,11 @@ def _period(raw) -> str:
     return "/".join(str(d) for d in dates)
 
 
-def _sort_key(date) -> tuple[int, int, int]:
+def _sort_key(date: PartialDate) -> tuple[int, int, int]:
     return (date.year, date.month or 1, date.day or 1)
 
 
-def _check_quantity(cleaned: dict, errors: dict[str, str]) -> None:
+def _check_quantity(cleaned: dict[str, Any], errors: dict[str, str]) -> None:
     lower, upper = cleaned.get("lower"), cleaned.get("upper")
     if lower is not None and upper is not None and lower > upper:
         errors["upper"] = "The upper bound is below the lower bound."

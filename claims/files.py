@@ -13,7 +13,8 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
@@ -27,11 +28,15 @@ SANDBOX_CSP = "sandbox; default-src 'none'"
 #: Seconds a CDN may keep a public file; the same as a public page, so an unpublished claim's files go with it.
 PUBLIC_MAX_AGE = 300
 #: The first folder of a stored name says which field holds it (see the upload_to functions of the models).
-FOLDERS = {"warc": (Capture, "warc"), "bodies": (Capture, "body_file"), "documents": (Source, "document")}
+FOLDERS: dict[str, tuple[type[Capture] | type[Source], str]] = {
+    "warc": (Capture, "warc"),
+    "bodies": (Capture, "body_file"),
+    "documents": (Source, "document"),
+}
 
 
 @require_safe
-def stored_file(request, name):
+def stored_file(request: HttpRequest, name: str) -> HttpResponseBase:
     owner, field = _owner(name)
     if owner is None:
         return _not_found(request)
@@ -47,41 +52,42 @@ def stored_file(request, name):
         return _not_found(request)
 
 
-def _owner(name: str):
+def _owner(name: str) -> tuple[Capture | Source | None, str]:
     model, field = FOLDERS.get(name.split("/", 1)[0], (None, ""))
     if model is None:
         return None, ""
     return model.objects.filter(**{field: name}).first(), field
 
 
-def _not_found(request) -> HttpResponse:
+def _not_found(request: HttpRequest) -> HttpResponse:
     # Never cached: the same URL answers a desk member with the file, and a CDN must not keep the 404 for them.
     response = page_not_found(request, None)
     add_never_cache_headers(response)
     return response
 
 
-def download_name(owner, file: FieldFile) -> str:
+def download_name(owner: Capture | Source, file: FieldFile) -> str:
     """The name a download is saved under: says what it is, and is not the stored name."""
     if isinstance(owner, Source):
-        return f"source-{owner.pk}{extension_of(file.name)}"
-    return f"capture-{owner.pk}" + (".warc.gz" if file.name == owner.warc.name else extension_of(file.name))
+        return f"source-{owner.pk}{extension_of(file.name or '')}"
+    return f"capture-{owner.pk}" + (".warc.gz" if file.name == owner.warc.name else extension_of(file.name or ""))
 
 
-def content_type_of(owner, file: FieldFile) -> str:
+def content_type_of(owner: Capture | Source, file: FieldFile) -> str:
     """The type we decided when the file was stored, never one guessed from its bytes: a document uploaded before
     the allowlist existed, of a type not on it, goes out as bytes to save."""
     if isinstance(owner, Capture):
         return "application/warc" if file.name == owner.warc.name else "application/pdf"
-    allowed = ALLOWED.get(extension_of(file.name))
+    allowed = ALLOWED.get(extension_of(file.name or ""))
     return allowed.content_type if allowed else "application/octet-stream"
 
 
-def file_response(file: FieldFile, *, filename: str, content_type: str, public: bool = False) -> HttpResponse:
+def file_response(file: FieldFile, *, filename: str, content_type: str, public: bool = False) -> HttpResponseBase:
     """A stored file as an attachment, sent by Django or handed to the web server (``FILES_SENDFILE``)."""
+    response: HttpResponseBase
     if settings.FILES_SENDFILE == "x-accel-redirect":
         response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = settings.FILES_ACCEL_PREFIX + quote(file.name)
+        response["X-Accel-Redirect"] = settings.FILES_ACCEL_PREFIX + quote(file.name or "")
     elif settings.FILES_SENDFILE == "x-sendfile":
         response = HttpResponse(content_type=content_type)
         response["X-Sendfile"] = file.path

@@ -3,7 +3,7 @@
 import time
 
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
 from project.celery import app as celery_app
@@ -32,7 +32,7 @@ def _check_broker() -> dict:
 
 
 @never_cache
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database and the broker answer, 503 (with which one failed) otherwise."""
     checks = {"database": _check_database(), "broker": _check_broker()}
     ok = all(c["ok"] for c in checks.values())
@@ -40,7 +40,7 @@ def healthz(request):
 
 
 @never_cache
-def readyz(request):
+def readyz(request: HttpRequest) -> JsonResponse:
     """Ready to take traffic: the database answers and its migrations are applied."""
     from django.db.migrations.executor import MigrationExecutor
 

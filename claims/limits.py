@@ -6,6 +6,9 @@ request-size limits an operator may tune are settings (read from the environment
 the rest are the product's choice, fixed here.
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -31,18 +34,18 @@ MATCHING_TEXT_MAX_CHARS = 1_000
 
 def request_body_max_bytes() -> int:
     """A form's body without its files (Django's DATA_UPLOAD_MAX_MEMORY_SIZE); JSON bodies get the same bound."""
-    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
 
 
 def article_upload_max_bytes() -> int:
-    return settings.ARTICLE_UPLOAD_MAX_BYTES
+    return int(settings.ARTICLE_UPLOAD_MAX_BYTES)
 
 
 def human_size(n: int) -> str:
     return f"{n / 1_048_576:.1f} MB" if n >= 1_048_576 else f"{n / 1024:.1f} KB"
 
 
-def too_long(value: str, limit: int) -> str | None:
+def too_long(value: str | None, limit: int) -> str | None:
     """The message for a text over `limit` characters, or None: says the limit and how far over it is."""
     if value is None or len(value) <= limit:
         return None
@@ -52,7 +55,7 @@ def too_long(value: str, limit: int) -> str | None:
     }
 
 
-def check_lengths(values: dict, limits: dict) -> dict[str, str]:
+def check_lengths(values: Mapping[str, Any], limits: Mapping[str, int]) -> dict[str, str]:
     """Field name -> message for each of `values` over its limit in `limits` (fields without one are skipped)."""
     errors = {}
     for name, limit in limits.items():

@@ -92,7 +92,7 @@ def word_keys(text: str) -> frozenset[str]:
 
 def trigrams(text: str) -> frozenset[str]:
     """Character trigrams of each normalized word padded like pg_trgm, so scores agree with the database's."""
-    grams = set()
+    grams: set[str] = set()
     for word in tokens(normalize(text)):
         padded = f"  {word} "
         grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
@@ -122,16 +122,16 @@ def _dates_agree(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> float | 
     return 1.0 if any(lo_a <= hi_b and lo_b <= hi_a for lo_a, hi_a in a for lo_b, hi_b in b) else 0.0
 
 
-def _conflicts(a: tuple, b: tuple) -> int:
+def _conflicts(a: tuple[tuple[str, str], ...], b: tuple[tuple[str, str], ...]) -> int:
     facts_b = dict(b)
     return sum(1 for key, value in a if key in facts_b and facts_b[key] != value)
 
 
-def jaccard(a: frozenset, b: frozenset) -> float:
+def jaccard(a: frozenset[object], b: frozenset[object]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def _overlap(a: frozenset, b: frozenset) -> float:
+def _overlap(a: frozenset[object], b: frozenset[object]) -> float:
     """Share of the smaller set found in the other: a paraphrase often drops words, rarely adds them."""
     return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 

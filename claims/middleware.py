@@ -1,17 +1,27 @@
 """Request middleware: request ids for the logs, health probes before the host check, the 413 answer."""
 
+from __future__ import annotations
+
 import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from claims.request_id import request_id_var
+
+if TYPE_CHECKING:  # for the annotations only: this module imports Django lazily, inside the functions
+    from django.http import HttpRequest, HttpResponse
+    from django.http.response import HttpResponseBase
+
+    GetResponse = Callable[[HttpRequest], HttpResponseBase]
 
 
 class RequestIdMiddleware:
     """Take the proxy's X-Request-ID when it sends a sane one, else make one; echo it in the response."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request) -> HttpResponseBase:  # untyped request: it gets a request_id attribute
         incoming = request.headers.get("X-Request-ID", "")
         rid = incoming if incoming.isascii() and 0 < len(incoming) <= 64 else uuid.uuid4().hex
         request.request_id = rid
@@ -30,10 +40,10 @@ class HealthCheckMiddleware:
     The URLconf names the same views (``healthz``, ``readyz``) for reverse() and the permission matrix.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         from claims import health
 
         view = {"/healthz": health.healthz, "/readyz": health.readyz}.get(request.path_info)
@@ -49,10 +59,10 @@ class RequestTooLargeMiddleware:
     a text too large to paste can be uploaded. Other bodies (JSON) are refused by their declared length unread.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         from django.core.exceptions import RequestDataTooBig
 
         from claims import limits
@@ -68,14 +78,14 @@ class RequestTooLargeMiddleware:
         return self.get_response(request)
 
 
-def _declared_length(request) -> int:
+def _declared_length(request: HttpRequest) -> int:
     try:
         return int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return 0
 
 
-def _too_large(request, limit: int):
+def _too_large(request: HttpRequest, limit: int) -> HttpResponse:
     from django.http import JsonResponse
     from django.shortcuts import render
     from django.urls import reverse

@@ -11,7 +11,7 @@ request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id
 
 
 class RequestIdFilter(logging.Filter):
-    def filter(self, record):
+    def filter(self, record: logging.LogRecord) -> bool:
         rid = request_id_var.get()
         if rid == "-":
             # Django logs 4xx/5xx answers ("Not Found: /x") after the middleware returned, naming the request.

@@ -38,7 +38,7 @@ _SOFT, _HARD = capture_time_limits()
 
 # Capture jobs are safe to run twice (the Capture row is claimed by compare-and-swap), so the message is
 # acknowledged only after the run and handed back to the broker if the worker process dies mid-capture.
-@shared_task(
+@shared_task(  # type: ignore[call-overload]  # Celery takes float time limits; celery-types say int
     bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None, soft_time_limit=_SOFT, time_limit=_HARD
 )
 def capture_source(self, capture_id: int) -> None:
@@ -49,7 +49,7 @@ def capture_source(self, capture_id: int) -> None:
         raise self.retry(countdown=exc.delay, exc=exc) from exc
 
 
-@shared_task(
+@shared_task(  # type: ignore[call-overload]  # Celery takes float time limits; celery-types say int
     bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None, soft_time_limit=_SOFT, time_limit=_HARD
 )
 def fetch_article(self, article_id: int) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO
 
 import filetype
 from django.utils.translation import gettext as _
@@ -82,7 +82,7 @@ def extension_of(name: str) -> str:
     return "." + base.rsplit(".", 1)[-1].lower() if "." in base else ""
 
 
-def check_document(*, name: str, size: int, stream: BinaryIO, max_bytes: int) -> DocumentType:
+def check_document(*, name: str, size: int, stream: IO[bytes], max_bytes: int) -> DocumentType:
     """The allowlisted type of an uploaded document, or UploadRefused. ``stream`` is read from its start and
     left at its start."""
     if size > max_bytes:
@@ -109,7 +109,7 @@ def check_document(*, name: str, size: int, stream: BinaryIO, max_bytes: int) ->
     return expected
 
 
-def _matches(expected: DocumentType, head: bytes, stream: BinaryIO) -> bool:
+def _matches(expected: DocumentType, head: bytes, stream: IO[bytes]) -> bool:
     guessed = filetype.guess_mime(head) if head else None
     if expected.text:
         return guessed is None and b"\x00" not in head
@@ -122,7 +122,7 @@ def _matches(expected: DocumentType, head: bytes, stream: BinaryIO) -> bool:
     return False
 
 
-def _package_holds(stream: BinaryIO, directory: str) -> bool:
+def _package_holds(stream: IO[bytes], directory: str) -> bool:
     stream.seek(0)
     try:
         with zipfile.ZipFile(stream if stream.seekable() else io.BytesIO(stream.read())) as package:

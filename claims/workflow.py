@@ -276,7 +276,7 @@ class TransitionRefused(ValueError):
 class PublicationRewritten(TransitionRefused):
     """A reviewer publishing changed the public text: it becomes their proposal, and someone else publishes it."""
 
-    def __init__(self, rewrites: list[str], message: str):
+    def __init__(self, rewrites: list[str], message: str) -> None:
         super().__init__(message)
         self.rewrites = rewrites
 
@@ -404,8 +404,9 @@ def four_eyes_reason(state: ClaimState, actor: Actor) -> str:
         done.append("were the last to edit this claim")
     if wrote:
         done.append(f"last wrote its {_and(wrote)}")
-    others = {state.public_text_authors[name] for name in PUBLIC_TEXT if state.public_text_authors.get(name)}
-    others = sorted(state.names.get(uid, f"user {uid}") for uid in (others | {state.last_editor_id}) - {actor.id, None})
+    author_ids = {state.public_text_authors[name] for name in PUBLIC_TEXT if state.public_text_authors.get(name)}
+    other_ids = {uid for uid in (author_ids | {state.last_editor_id}) - {actor.id} if uid is not None}
+    others = sorted(state.names.get(uid, f"user {uid}") for uid in other_ids)
     return (
         f"Four eyes: you {' and '.join(done)}, so you cannot publish it. Another reviewer must publish it: "
         f"any reviewer but {_and(['you', *others])}."

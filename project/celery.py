@@ -20,7 +20,7 @@ app.steps["consumer"].add(Liveness)
 
 
 @app.on_after_configure.connect
-def _make_filesystem_broker_folders(sender, **kwargs):
+def _make_filesystem_broker_folders(sender, **kwargs) -> None:
     """The embedded broker (no REDIS_URL) keeps its queue in folders that must exist before the first message."""
     options = sender.conf.broker_transport_options or {}
     if str(sender.conf.broker_url).startswith("filesystem://"):
@@ -30,11 +30,11 @@ def _make_filesystem_broker_folders(sender, **kwargs):
 
 
 @task_prerun.connect
-def _log_with_task_id(task_id=None, **kwargs):
+def _log_with_task_id(task_id=None, **kwargs) -> None:
     """Log lines written while a task runs carry its id, as request log lines carry the request's."""
     request_id_var.set(task_id or "-")
 
 
 @task_postrun.connect
-def _forget_task_id(**kwargs):
+def _forget_task_id(**kwargs) -> None:
     request_id_var.set("-")

@@ -10,6 +10,7 @@ few intervals; see docs/deploy.md, "Worker liveness".
 import logging
 import time
 from pathlib import Path
+from typing import Any, cast
 
 from celery import bootsteps
 from celery.signals import task_received
@@ -40,14 +41,14 @@ class ConsumerProgress:
     limit, after which a task is killed anyway). An idle consumer with nothing waiting is fine however long.
     """
 
-    def __init__(self, *, idle_stall: float, busy_stall: float):
+    def __init__(self, *, idle_stall: float, busy_stall: float) -> None:
         self.idle_stall = idle_stall
         self.busy_stall = busy_stall
-        self._last = None  # (received, finished) at the previous look
-        self._progress_at = None
-        self._expecting_since = None
+        self._last: tuple[int, int] | None = None  # (received, finished) at the previous look
+        self._progress_at: float | None = None
+        self._expecting_since: float | None = None
 
-    def check(self, *, now: float, received: int, finished: int, waiting: int, reserved: int, capacity: int) -> bool:
+    def check(self, *, now: float, received: int, finished: int, waiting: int, reserved: int, capacity: float) -> bool:
         if (received, finished) != self._last:
             self._last = (received, finished)
             self._progress_at = now
@@ -60,16 +61,17 @@ class ConsumerProgress:
             return True
         if self._expecting_since is None:
             self._expecting_since = now
-        return now - max(self._progress_at, self._expecting_since) < limit
+        progress_at = cast(float, self._progress_at)  # set by the first look, which always differs from None
+        return now - max(progress_at, self._expecting_since) < limit
 
 
 class Liveness(bootsteps.StartStopStep):
     """Touches the liveness file while the consumer makes progress; runs in the event loop, so a frozen loop stops
     it too. Stopped with the consumer when the broker connection drops, and started again once reconnected."""
 
-    requires = {"celery.worker.consumer.tasks:Tasks"}
+    requires = {"celery.worker.consumer.tasks:Tasks"}  # type: ignore[assignment]  # any iterable; the stubs say tuple
 
-    def __init__(self, c, **kwargs):
+    def __init__(self, c: Any, **kwargs: Any) -> None:
         from django.conf import settings
 
         self.interval = settings.WORKER_LIVENESS_SECONDS
@@ -79,13 +81,13 @@ class Liveness(bootsteps.StartStopStep):
         # The queues the worker was started to consume (-Q): the probe holds it to them.
         self.queues = sorted(c.app.amqp.queues.consume_from)
         self.received = 0
-        self.tref = None
+        self.tref: Any = None
         task_received.connect(self._count, weak=False)
 
-    def _count(self, **kwargs):
+    def _count(self, **kwargs: Any) -> None:
         self.received += 1
 
-    def start(self, c):
+    def start(self, c: Any) -> None:
         # Judged afresh on each connection: the time spent reconnecting is not a stall.
         self.progress = ConsumerProgress(idle_stall=self.idle_stall, busy_stall=self.busy_stall)
         self.alive = True
@@ -93,17 +95,17 @@ class Liveness(bootsteps.StartStopStep):
         self.tref = c.timer.call_repeatedly(self.interval, self.check, (c,), priority=10)
         self.check(c)
 
-    def stop(self, c):
+    def stop(self, c: Any) -> None:
         if self.tref is not None:
             self.tref.cancel()
             self.tref = None
 
-    def shutdown(self, c):
+    def shutdown(self, c: Any) -> None:
         self.stop(c)
         task_received.disconnect(self._count)
         self.path.unlink(missing_ok=True)
 
-    def check(self, c):
+    def check(self, c: Any) -> None:
         try:
             waiting = self._waiting(c)
         except c.connection_errors + c.channel_errors:
@@ -129,6 +131,6 @@ class Liveness(bootsteps.StartStopStep):
             )
         self.alive = alive
 
-    def _waiting(self, c) -> int:
+    def _waiting(self, c: Any) -> int:
         channel = c.connection.default_channel
         return sum(channel.queue_declare(queue=name, passive=False).message_count for name in self.queues)

@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 class Consumer(CeleryConsumer):
     """The consumer (``worker_consumer`` in settings)."""
 
-    def on_connection_error_after_connected(self, exc):
+    def on_connection_error_after_connected(self, exc) -> None:
         try:
             super().on_connection_error_after_connected(exc)
         except Exception:  # whatever closing the dead connection raised, the way on is to reconnect

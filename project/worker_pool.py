@@ -11,7 +11,9 @@ Redis restart). Here the result reader records the pipes it left half read, and 
 hands each one back to its unfinished reader, as long as the same process still owns the pipe.
 """
 
+from collections.abc import Callable
 from inspect import isgenerator
+from typing import Any
 
 from celery.concurrency import asynpool, prefork
 
@@ -19,35 +21,40 @@ from celery.concurrency import asynpool, prefork
 class _RecordingHub:
     """The event loop as the result reader sees it: notes which pipes are left to an unfinished reader."""
 
-    def __init__(self, hub, unfinished: dict, owners: dict):
+    def __init__(self, hub: Any, unfinished: dict[int, tuple[Any, Any]], owners: dict[int, Any]) -> None:
         self._hub = hub
         self._unfinished = unfinished
         self._owners = owners
 
-    def add_reader(self, fd, callback, *args):
+    def add_reader(self, fd: int, callback: Callable[..., Any], *args: Any) -> Any:
         if isgenerator(callback):
             self._unfinished[fd] = (callback, self._owners.get(fd))
         else:
             self._unfinished.pop(fd, None)
         return self._hub.add_reader(fd, callback, *args)
 
-    def remove_reader(self, fd):
+    def remove_reader(self, fd: int) -> Any:
         self._unfinished.pop(fd, None)
         return self._hub.remove_reader(fd)
 
 
+# celery-types leave out the internals used here (ResultHandler.fileno_to_outq and _make_process_result,
+# AsynPool._result_handler), hence the attr-defined ignores.
 class ResultHandler(asynpool.ResultHandler):
-    def register_with_event_loop(self, hub):
+    unfinished: dict[int, tuple[Any, Any]]
+
+    def register_with_event_loop(self, hub: Any) -> None:
         super().register_with_event_loop(hub)
         if not hasattr(self, "unfinished"):
             #: fd -> (the generator reading a message that arrived in part, the process whose pipe it reads)
             self.unfinished = {}
-        self.handle_event = self._make_process_result(_RecordingHub(hub, self.unfinished, self.fileno_to_outq))
+        recording = _RecordingHub(hub, self.unfinished, self.fileno_to_outq)  # type: ignore[attr-defined]
+        self.handle_event = self._make_process_result(recording)  # type: ignore[attr-defined,method-assign]
 
-    def resume_unfinished_reads(self, hub) -> None:
+    def resume_unfinished_reads(self, hub: Any) -> None:
         """Give each pipe left half read back to the reader that holds the start of its message."""
         for fd, (reader, owner) in list(self.unfinished.items()):
-            if owner is not None and self.fileno_to_outq.get(fd) is owner:
+            if owner is not None and self.fileno_to_outq.get(fd) is owner:  # type: ignore[attr-defined]
                 hub.add_reader(fd, reader)
             else:  # the process is gone, and the fd may belong to another one now
                 del self.unfinished[fd]
@@ -56,9 +63,9 @@ class ResultHandler(asynpool.ResultHandler):
 class AsynPool(asynpool.AsynPool):
     ResultHandler = ResultHandler
 
-    def register_with_event_loop(self, hub):
+    def register_with_event_loop(self, hub: Any) -> None:
         super().register_with_event_loop(hub)
-        self._result_handler.resume_unfinished_reads(hub)
+        self._result_handler.resume_unfinished_reads(hub)  # type: ignore[attr-defined]
 
 
 class TaskPool(prefork.TaskPool):

@@ -31,7 +31,7 @@ def connection_lost(message) -> bool:
 
 
 class Request(CeleryRequest):
-    def acknowledge(self):
+    def acknowledge(self) -> None:
         if not self.acknowledged and connection_lost(self.message):
             log.warning(
                 "task %s ended after its broker connection was lost: its message comes back by the visibility timeout",
@@ -41,7 +41,7 @@ class Request(CeleryRequest):
             return
         super().acknowledge()
 
-    def reject(self, requeue=False):
+    def reject(self, requeue=False) -> None:
         if not self.acknowledged and connection_lost(self.message):
             log.warning(
                 "task %s rejected after its broker connection was lost: its message comes back by the "

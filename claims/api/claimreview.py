@@ -1,5 +1,7 @@
 """ClaimReview over the API: import another desk's records (file or JSON body), and the public JSON-LD feed."""
 
+from typing import cast
+
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -16,6 +18,7 @@ from claims.api.parsers import JSONParser, loads
 from claims.api.permissions import IsEditorOrReadOnly
 from claims.claimreview import claim_review
 from claims.models import Claim
+from claims.models.claims import ClaimQuerySet
 from claims.services.claimreview import import_claimreview, outcome_counts, outcomes_as_dicts
 from claims.workflow import Status
 
@@ -62,7 +65,7 @@ class ClaimReviewImportView(APIView):
             ),
         },
     )
-    def post(self, request, format=None):
+    def post(self, request, format=None) -> Response:
         upload = request.FILES.get("file")
         if upload is not None:
             try:
@@ -134,7 +137,7 @@ CLAIMREVIEW_SCHEMA = {
 }
 
 
-def _published():
+def _published() -> ClaimQuerySet:
     return Claim.objects.published().select_related("article").order_by("-published_at", "-id")
 
 
@@ -145,7 +148,7 @@ class PublicClaimReviewFeed(GenericAPIView):
     authentication_classes = []
     filter_backends = []
 
-    def get_queryset(self):
+    def get_queryset(self) -> ClaimQuerySet:
         return _published()
 
     @extend_schema(
@@ -161,8 +164,8 @@ class PublicClaimReviewFeed(GenericAPIView):
             }
         }
     )
-    def get(self, request, format=None):
-        page = self.paginate_queryset(self.get_queryset())
+    def get(self, request, format=None) -> Response:
+        page = cast(list[Claim], self.paginate_queryset(self.get_queryset()))  # None only without a paginator
         return self.get_paginated_response([claimreview_of(claim) for claim in page])
 
 
@@ -173,5 +176,5 @@ class PublicClaimReviewDetail(APIView):
     authentication_classes = []
 
     @extend_schema(responses={200: CLAIMREVIEW_SCHEMA, 404: OpenApiResponse(description="Not published")})
-    def get(self, request, pk, format=None):
+    def get(self, request, pk, format=None) -> Response:
         return Response(claimreview_of(get_object_or_404(_published(), pk=pk)))

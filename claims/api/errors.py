@@ -8,7 +8,7 @@ from claims.services.errors import ClaimGone, ClaimLocked, Invalid, RevisionRefu
 from claims.workflow import TransitionRefused
 
 
-def exception_handler(exc, context):
+def exception_handler(exc, context) -> Response | None:
     if isinstance(exc, Invalid):
         return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, TransitionRefused | RevisionRefused):

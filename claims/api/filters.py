@@ -1,11 +1,12 @@
 """django-filter FilterSets for the API lists: what a newsroom tool asks for, in the desk's words."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django_filters.fields import IsoDateTimeField, RangeField
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.widgets import DateRangeWidget
@@ -25,7 +26,7 @@ class FilterBackend(DjangoFilterBackend):
     filter nothing; a query with any other parameter goes through it as before, errors included.
     """
 
-    def filter_queryset(self, request, queryset, view):
+    def filter_queryset(self, request, queryset, view) -> QuerySet[Any]:
         if request.query_params.keys() <= NOT_FILTERS:
             return queryset
         return super().filter_queryset(request, queryset, view)
@@ -40,18 +41,19 @@ class IdFilter(django_filters.NumberFilter):
     """A row's id: a whole number the database can compare. A NumberFilter takes any decimal (-2.5e258), which
     SQLite cannot bind (OverflowError) and which says nothing about a row."""
 
-    field_class = forms.IntegerField
+    field_class = forms.IntegerField  # type: ignore[assignment]  # any form field; the stubs pin DecimalField
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
 
 
 class RealIsoDateTimeField(IsoDateTimeField):
     """ISO 8601 with a UTC offset the database accepts: real offsets stay within ±14 hours."""
 
-    def to_python(self, value):
+    def to_python(self, value) -> datetime | None:
         parsed = super().to_python(value)
-        if parsed is not None and parsed.utcoffset() is not None and abs(parsed.utcoffset()) > timedelta(hours=14):
+        offset = parsed.utcoffset() if parsed is not None else None
+        if offset is not None and abs(offset) > timedelta(hours=14):
             raise ValidationError("Give a UTC offset between -14:00 and +14:00.", code="invalid")
         return parsed
 
@@ -59,14 +61,14 @@ class RealIsoDateTimeField(IsoDateTimeField):
 class IsoDateTimeRangeField(RangeField):
     widget = DateRangeWidget
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__((RealIsoDateTimeField(), RealIsoDateTimeField()), *args, **kwargs)
 
 
 class DateTimeRangeFilter(django_filters.IsoDateTimeFromToRangeFilter):
     """?<name>_after=...&<name>_before=... in ISO 8601."""
 
-    field_class = IsoDateTimeRangeField
+    field_class = IsoDateTimeRangeField  # type: ignore[assignment]  # any form field; the stubs pin theirs
 
 
 class ClaimFilter(django_filters.FilterSet):
@@ -98,16 +100,16 @@ class ClaimFilter(django_filters.FilterSet):
         model = Claim
         fields = ["article", "status", "verdict", "kind", "anchor", "claimant_entity"]
 
-    def filter_changed_sources(self, queryset, name, value):
+    def filter_changed_sources(self, queryset, name, value) -> QuerySet[Any]:
         shaky = Evidence.objects.filter(claim=OuterRef("pk"), source__health__in=["changed", "gone", "failed"])
         return queryset.filter(Exists(shaky)) if value else queryset.exclude(Exists(shaky))
 
-    def filter_imported(self, queryset, name, value):
+    def filter_imported(self, queryset, name, value) -> QuerySet[Any]:
         from claims.services.claimreview import IMPORTED
 
         return queryset.filter(revision__origin=IMPORTED) if value else queryset.exclude(revision__origin=IMPORTED)
 
-    def filter_search(self, queryset, name, value):
+    def filter_search(self, queryset, name, value) -> QuerySet[Any]:
         for word in normalize(value).split():
             queryset = queryset.filter(search_text__contains=word)
         return queryset
@@ -141,7 +143,7 @@ class SourceFilter(django_filters.FilterSet):
         model = Source
         fields = ["kind", "health", "publisher"]
 
-    def filter_search(self, queryset, name, value):
+    def filter_search(self, queryset, name, value) -> QuerySet[Any]:
         return queryset.filter(url__icontains=value) | queryset.filter(title__icontains=value)
 
 
@@ -152,7 +154,7 @@ class EntityFilter(django_filters.FilterSet):
         model = Entity
         fields = ["kind", "wikidata"]
 
-    def filter_search(self, queryset, name, value):
+    def filter_search(self, queryset, name, value) -> QuerySet[Any]:
         return queryset.filter(search_text__contains=normalize(value))
 
 
@@ -167,5 +169,5 @@ class EvidenceFilter(django_filters.FilterSet):
         model = Evidence
         fields = ["claim", "source", "stance", "passage_found"]
 
-    def filter_claim(self, queryset, name, value):
+    def filter_claim(self, queryset, name, value) -> QuerySet[Any]:
         return queryset.filter(claim=value)

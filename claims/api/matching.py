@@ -1,7 +1,9 @@
 """Similar-claim suggestions over the API: list a claim's links, confirm "same claim" or dismiss."""
 
+from typing import Any
+
 import django_filters
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -45,7 +47,7 @@ class ClaimLinkFilter(django_filters.FilterSet):
         model = ClaimLink
         fields = ["state"]
 
-    def filter_claim(self, queryset, name, value):
+    def filter_claim(self, queryset, name, value) -> QuerySet[Any]:
         return queryset.filter(Q(from_claim_id=value) | Q(to_claim_id=value))
 
 
@@ -58,7 +60,7 @@ class ClaimLinkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     @extend_schema(request=DecisionSerializer, responses=ClaimLinkSerializer)
     @action(detail=True, methods=["post"])
-    def decision(self, request, pk=None, format=None):
+    def decision(self, request, pk=None, format=None) -> Response:
         body = DecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         link = decide_link(link=self.get_object(), by=request.user, same=body.validated_data["same"])

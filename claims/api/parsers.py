@@ -3,6 +3,7 @@ record (Python's json, the serializers and the database's encoder recurse per le
 PostgreSQL cannot store in text or JSON, in a key or in a value)."""
 
 import json
+from typing import Any
 
 from django.utils.translation import gettext as _
 from rest_framework import parsers
@@ -14,7 +15,7 @@ MAX_DEPTH = 32
 
 
 class JSONParser(parsers.JSONParser):
-    def parse(self, stream, media_type=None, parser_context=None):
+    def parse(self, stream, media_type=None, parser_context=None) -> Any:
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:  # Python's json recurses per level and gives up deep inside (~1,000 levels)
@@ -47,7 +48,7 @@ def check_parsed(data) -> None:
         pending.extend((child, depth + 1) for child in children)
 
 
-def loads(text: str):
+def loads(text: str) -> Any:
     """json.loads with the same nesting limit, for JSON that arrives as an uploaded file; ValueError if not JSON."""
     try:
         data = json.loads(text)

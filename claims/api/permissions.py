@@ -9,14 +9,14 @@ from claims.workflow import Role
 class IsDeskMember(BasePermission):
     message = "Sign in as a desk member (editor, reviewer or admin) or send 'Authorization: Token <key>'."
 
-    def has_permission(self, request, view):
+    def has_permission(self, request, view) -> bool:
         return bool(roles_of(request.user))
 
 
 class IsEditorOrReadOnly(IsDeskMember):
     """Any desk member reads; editors, reviewers and admins write (every role can edit drafts)."""
 
-    def has_permission(self, request, view):
+    def has_permission(self, request, view) -> bool:
         roles = roles_of(request.user)
         if not roles:
             return False

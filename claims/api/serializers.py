@@ -1,6 +1,8 @@
 """Serializers: translate between JSON and the services' arguments; business rules live in the services."""
 
+from collections.abc import Callable
 from functools import cached_property
+from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -20,7 +22,8 @@ from claims.models import (
     Evidence,
     Source,
 )
-from claims.services.articles import ArticleInvalid, require_text_or_url
+from claims.services.articles import require_text_or_url
+from claims.services.errors import ArticleInvalid
 
 
 class ArticleSerializer(serializers.ModelSerializer):
@@ -67,7 +70,7 @@ class ArticleSerializer(serializers.ModelSerializer):
             return article.public_number
         return ArticleRevision.objects.filter(pk=article.public_revision_id).values_list("number", flat=True).first()
 
-    def validate(self, attrs):
+    def validate(self, attrs) -> dict[str, Any]:
         if self.instance is None:
             try:
                 require_text_or_url(text=attrs.get("text") or "", url=attrs.get("url") or "")
@@ -99,7 +102,7 @@ class SelectorSerializer(serializers.Serializer):
     start = serializers.IntegerField(required=False, min_value=0, help_text="Unicode code points.")
     end = serializers.IntegerField(required=False, min_value=0, help_text="Unicode code points, exclusive.")
 
-    def validate(self, attrs):
+    def validate(self, attrs) -> dict[str, Any]:
         if not attrs.get("exact") and (attrs.get("start") is None or attrs.get("end") is None):
             raise serializers.ValidationError(
                 "Give the quoted text (exact, with optional prefix/suffix) or both start and end positions."
@@ -117,7 +120,7 @@ PARTIAL_DATE = (
 #: thousands separators); never negative.
 DIGITS = "^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)$"
 
-_FIELD_TYPES = {
+_FIELD_TYPES: dict[str, dict[str, Any]] = {
     "text": {"type": "string"},
     "number": {
         "oneOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": DIGITS}],
@@ -157,7 +160,9 @@ def details_variants(request: bool = True) -> dict[str, dict]:
     validates. For a request, no field beyond the kind's (the API refuses them) and no read-only one."""
     variants = {}
     for kind, fields in FIELDS.items():
-        properties = {field.name: {**_FIELD_TYPES[field.type], "title": field.label} for field in fields}
+        properties: dict[str, Any] = {
+            field.name: {**_FIELD_TYPES[field.type], "title": field.label} for field in fields
+        }
         if kind == "meeting":
             properties["attendees"] = _ATTENDEES
         variant = {"title": f"{kind} details", "type": "object", "properties": properties}
@@ -182,7 +187,7 @@ def _details_schema() -> dict:
 
 @extend_schema_field(_details_schema())
 class DetailsField(serializers.JSONField):
-    def to_internal_value(self, data):
+    def to_internal_value(self, data) -> Any:
         value = super().to_internal_value(data)
         if not isinstance(value, dict):
             raise serializers.ValidationError("Give the details as an object of the kind's field names and values.")
@@ -295,7 +300,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         }
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
-    def get_public_url(self, claim):
+    def get_public_url(self, claim) -> str | None:
         if not claim.is_public:
             return None
         request = self.context.get("request")
@@ -311,14 +316,14 @@ class ClaimSerializer(serializers.ModelSerializer):
     def get_imported(self, claim) -> bool:
         return claim.revision.origin == ArticleRevision.Origin.CLAIMREVIEW
 
-    def to_representation(self, claim):
+    def to_representation(self, claim) -> dict[Any, Any]:
         # ModelSerializer's generic walk (a lookup chain per field, the nested selector and details built and then
         # replaced) cost ~0.8 ms a claim on a list page; the readers below give the same dict in the same order.
         return {name: read(claim) for name, read in self._readers}
 
     @cached_property
-    def _readers(self) -> list:
-        special = {
+    def _readers(self) -> list[tuple[str | None, Callable[[Claim], Any]]]:
+        special: dict[str | None, Callable[[Claim], Any]] = {
             "selector": lambda claim: claim.selector,
             "details": self._details,
             "entities": lambda claim: [entity.pk for entity in prefetched(claim, "entities")],
@@ -355,26 +360,27 @@ class PublicClaimSerializer(ClaimSerializer):
         fields = [name for name in ClaimSerializer.Meta.fields if name != "pending_correction"]
 
     @cached_property
-    def _readers(self) -> list:
-        public = {
+    def _readers(self) -> list[tuple[str | None, Callable[[Claim], Any]]]:
+        public: dict[str | None, Callable[[Claim], Any]] = {
             "selector": lambda claim: claim.public_anchor[1],
             "revision": lambda claim: claim.public_anchor[0].number,
         }
-        return [(name, public.get(name, read)) for name, read in ClaimSerializer._readers.func(self)]
+        # On the class a cached_property is its descriptor, with the function as .func; mypy types it as the value.
+        return [(name, public.get(name, read)) for name, read in ClaimSerializer._readers.func(self)]  # type: ignore[attr-defined]
 
 
-def _reader(field):
+def _reader(field) -> Callable[[Any], Any]:
     """How Serializer.to_representation reads ``field`` from an instance; a plain attribute without the lookups."""
     if len(field.source_attrs) == 1 and not isinstance(field, serializers.RelatedField | serializers.ManyRelatedField):
         attribute, represent = field.source, field.to_representation
 
-        def read_attribute(instance):
+        def read_attribute(instance) -> Any:
             value = getattr(instance, attribute)
             return None if value is None else represent(value)
 
         return read_attribute
 
-    def read(instance):
+    def read(instance) -> Any:
         value = field.get_attribute(instance)
         found = value.pk if isinstance(value, PKOnlyObject) else value
         return None if found is None else field.to_representation(value)
@@ -518,8 +524,9 @@ class EntitySerializer(serializers.ModelSerializer):
         model = Entity
         fields = ["id", "kind", "name", "names", "aliases", "wikidata", "description"]
 
-    def validate_wikidata(self, value):
-        others = Entity.objects.filter(wikidata=value).exclude(pk=getattr(self.instance, "pk", None))
+    def validate_wikidata(self, value) -> str:
+        # pk=None (a new entity) excludes nothing; the Django plugin accepts only a pk here.
+        others = Entity.objects.filter(wikidata=value).exclude(pk=getattr(self.instance, "pk", None))  # type: ignore[misc]
         if value and others.exists():
             raise serializers.ValidationError("Another entity already has this Wikidata id.")
         return value
@@ -571,7 +578,7 @@ class TransitionSerializer(serializers.Serializer):
         "correction you read; if another one is pending now, the answer is 409.",
     )
 
-    def validate(self, attrs):
+    def validate(self, attrs) -> dict[str, Any]:
         # Before public notes existed, a correction's or retraction's comment was its public text: a client that
         # still sends only a comment there keeps working, its comment taken as the public note. (Neither sent:
         # approving a pending correction as proposed.)

@@ -1,10 +1,13 @@
 """API views: thin shells over the services and the models' QuerySets."""
 
 import hashlib
+from typing import Any, cast
 from urllib.parse import urlencode
 
+from django.contrib.auth.models import User
 from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
@@ -15,6 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
@@ -24,6 +28,7 @@ from claims.api import serializers as s
 from claims.api.permissions import IsEditorOrReadOnly
 from claims.files import content_type_of, download_name, file_response
 from claims.models import Article, Attendee, Capture, Claim, ClaimCorrection, Entity, Evidence, Source
+from claims.models.claims import ClaimQuerySet
 from claims.services import articles as article_services
 from claims.services import claims as claim_services
 from claims.services import entities as entity_services
@@ -38,7 +43,17 @@ from claims.services.workflow import (
 )
 
 
-def claim_queryset(*, desk: bool = True):
+def _editor(request: Request) -> User:
+    """The user of a write: IsEditorOrReadOnly lets only a signed-in desk editor write."""
+    return cast(User, request.user)
+
+
+def _body_field(request: Request, name: str) -> Any:
+    """A field of a JSON object body, '' when absent; '' too when the body is something else (a JSON list)."""
+    return request.data.get(name, "") if isinstance(request.data, dict) else ""
+
+
+def claim_queryset(*, desk: bool = True) -> ClaimQuerySet:
     """Claims with what ClaimSerializer shows: the revision's number and origin (not its text, which can be a
     megabyte per claim), and the entities and attendees as plain lists (``listed_*``): a prefetch cache would
     build a related manager and a filtered queryset per claim. The desk's also have their pending correction
@@ -87,7 +102,7 @@ class ArticleViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     @extend_schema(responses={201: s.ArticleSerializer, 202: s.ArticleSerializer})
-    def create(self, request, *args, **kwargs):
+    def create(self, request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -96,11 +111,11 @@ class ArticleViewSet(
         code = status.HTTP_201_CREATED if article.current_revision_id else status.HTTP_202_ACCEPTED
         return Response(self.get_serializer(article).data, status=code)
 
-    def perform_update(self, serializer):
+    def perform_update(self, serializer) -> None:
         # The text is not a field of the article but its current revision's: the service adds it as a new revision.
         fields = dict(serializer.validated_data)
         article = serializer.instance
-        if article_services.update_article(article=article, by=self.request.user, **fields):
+        if article_services.update_article(article=article, by=_editor(self.request), **fields):
             article.refresh_from_db()
 
     @extend_schema(
@@ -108,7 +123,7 @@ class ArticleViewSet(
         responses={200: s.ArticleSerializer, 400: OpenApiResponse(s.ErrorSerializer, description="Refused, with why")},
     )
     @action(detail=True, methods=["post"], url_path="accept-revision")
-    def accept_revision(self, request, pk=None, format=None):
+    def accept_revision(self, request, pk=None, format=None) -> Response:
         """A reviewer shows readers the latest revision: published claims then quote it (four eyes: not its
         author)."""
         article = self.get_object()
@@ -119,7 +134,7 @@ class ArticleViewSet(
 
     @extend_schema(responses=s.ArticleRevisionSerializer(many=True))
     @action(detail=True, methods=["get"], filter_backends=[])
-    def revisions(self, request, pk=None, format=None):
+    def revisions(self, request, pk=None, format=None) -> Response:
         article = self.get_object()
         page = self.paginate_queryset(article.revisions.order_by("number"))
         return self.get_paginated_response(s.ArticleRevisionSerializer(page, many=True).data)
@@ -157,7 +172,7 @@ class ClaimViewSet(viewsets.ModelViewSet):
     ordering_fields = ["created_at", "updated_at", "published_at", "start", "status", "verdict"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
-    def get_queryset(self):
+    def get_queryset(self) -> ClaimQuerySet:
         return claim_queryset().order_by("article_id", "start", "id")
 
     @staticmethod
@@ -173,7 +188,7 @@ class ClaimViewSet(viewsets.ModelViewSet):
             kwargs["entities"] = data["entities"]
         return kwargs
 
-    def create(self, request, *args, **kwargs):
+    def create(self, request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -182,7 +197,7 @@ class ClaimViewSet(viewsets.ModelViewSet):
         )
         return Response(self.get_serializer(claim_queryset().get(pk=claim.pk)).data, status=status.HTTP_201_CREATED)
 
-    def partial_update(self, request, *args, **kwargs):
+    def partial_update(self, request, *args, **kwargs) -> Response:
         claim = self.get_object()
         serializer = self.get_serializer(claim, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -194,7 +209,7 @@ class ClaimViewSet(viewsets.ModelViewSet):
             by=request.user,
             version=data["version"],
             selector=data.get("selector"),
-            correction=request.data.get("correction", ""),
+            correction=_body_field(request, "correction"),
             **self._split(data),
         )
         current = claim_queryset().get(pk=claim.pk)
@@ -204,9 +219,9 @@ class ClaimViewSet(viewsets.ModelViewSet):
             status=status.HTTP_202_ACCEPTED if proposed else status.HTTP_200_OK,
         )
 
-    def destroy(self, request, *args, **kwargs):
+    def destroy(self, request, *args, **kwargs) -> Response:
         claim = self.get_object()
-        version = request.query_params.get("version") or request.data.get("version")
+        version = request.query_params.get("version") or _body_field(request, "version")
         if not str(version or "").isdigit():
             raise ValidationError({"version": "Send ?version=N, the version you read, to delete a claim."})
         claim_services.delete_claim(claim=claim, by=request.user, version=int(version))
@@ -233,7 +248,7 @@ class ClaimViewSet(viewsets.ModelViewSet):
         },
     )
     @action(detail=True, methods=["post"])
-    def transitions(self, request, pk=None, format=None):
+    def transitions(self, request, pk=None, format=None) -> Response:
         claim = self.get_object()
         body = s.TransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -278,7 +293,7 @@ class ClaimViewSet(viewsets.ModelViewSet):
 
     @extend_schema(responses=s.ClaimEventSerializer(many=True))
     @action(detail=True, methods=["get"], filter_backends=[])
-    def history(self, request, pk=None, format=None):
+    def history(self, request, pk=None, format=None) -> Response:
         claim = self.get_object()
         page = self.paginate_queryset(claim.events.select_related("actor").order_by("at", "id"))
         return self.get_paginated_response(s.ClaimEventSerializer(page, many=True).data)
@@ -292,7 +307,7 @@ class EntityViewSet(viewsets.ModelViewSet):
     ordering_fields = ["name", "id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    def perform_update(self, serializer):
+    def perform_update(self, serializer) -> None:
         entity_services.update_entity(entity=serializer.instance, **serializer.validated_data)
 
 
@@ -313,7 +328,7 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     filterset_class = f.SourceFilter
     ordering_fields = ["created_at", "health"]
 
-    def create(self, request, *args, **kwargs):
+    def create(self, request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         source, created = source_services.find_or_create_source(by=request.user, **serializer.validated_data)
@@ -321,14 +336,14 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
     @extend_schema(responses=s.CaptureSerializer(many=True))
     @action(detail=True, methods=["get"], filter_backends=[])
-    def captures(self, request, pk=None, format=None):
+    def captures(self, request, pk=None, format=None) -> Response:
         source = self.get_object()
         page = self.paginate_queryset(Capture.objects.filter(source=source).order_by("-queued_at", "-id"))
         return self.get_paginated_response(s.CaptureSerializer(page, many=True).data)
 
     @extend_schema(request=None, responses={202: s.CaptureSerializer, 400: OpenApiResponse(description="Offline")})
     @action(detail=True, methods=["post"])
-    def recapture(self, request, pk=None, format=None):
+    def recapture(self, request, pk=None, format=None) -> Response:
         """Capture the source again now; answers the capture in flight if one is already queued or running."""
         from claims.services.captures import recapture
 
@@ -345,7 +360,7 @@ class CaptureViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(responses={(200, "application/warc"): OpenApiResponse(description="The gzipped WARC file")})
     @action(detail=True, methods=["get"])
-    def warc(self, request, pk=None, format=None):
+    def warc(self, request, pk=None, format=None) -> HttpResponseBase:
         capture = self.get_object()
         if not capture.warc:
             raise Http404("This capture has no archived copy.")
@@ -399,8 +414,8 @@ class EvidenceViewSet(
         public = evidence.claim.is_public
         evidence = source_services.update_evidence(
             evidence=evidence,
-            by=self.request.user,
-            correction=self.request.data.get("correction", ""),
+            by=_editor(self.request),
+            correction=_body_field(self.request, "correction"),
             **changes,
         )
         if public and pending_correction(evidence.claim) is not None:
@@ -410,9 +425,9 @@ class EvidenceViewSet(
     @extend_schema(responses={204: None, 202: PROPOSED})
     def destroy(self, request, *args, **kwargs):
         evidence = self.get_object()
-        correction = self.request.query_params.get("correction") or self.request.data.get("correction", "")
+        correction = self.request.query_params.get("correction") or _body_field(self.request, "correction")
         public = evidence.claim.is_public
-        source_services.remove_evidence(evidence=evidence, by=self.request.user, correction=correction)
+        source_services.remove_evidence(evidence=evidence, by=_editor(self.request), correction=correction)
         if public:
             return self._proposed(evidence.claim)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -427,7 +442,7 @@ class EvidenceViewSet(
             claim=claim,
             source=data.pop("source"),
             by=request.user,
-            correction=request.data.get("correction", ""),
+            correction=_body_field(request, "correction"),
             **data,
         )
         if evidence is None:
@@ -454,7 +469,7 @@ class PublicClaimViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = f.PublicClaimFilter
     ordering_fields = ["published_at"]
 
-    def get_queryset(self):
+    def get_queryset(self) -> ClaimQuerySet:
         return (
             claim_queryset(desk=False)
             .published()
@@ -477,13 +492,13 @@ class PublicClaimViewSet(viewsets.ReadOnlyModelViewSet):
             response = super().list(request, *args, **kwargs)
             response.accepted_renderer = request.accepted_renderer
             response.accepted_media_type = request.accepted_media_type
-            response.renderer_context = self.get_renderer_context()
+            response.renderer_context = self.get_renderer_context()  # type: ignore[attr-defined]  # set by DRF, unstubbed
             response.render()
             cached = (response["Content-Type"], response.content)
             generations.set_page(key, cached, timeout=PUBLIC_LIST_TIMEOUT)
-        response = HttpResponse(cached[1], content_type=cached[0])
-        response["ETag"] = etag
-        return response
+        page = HttpResponse(cached[1], content_type=cached[0])
+        page["ETag"] = etag
+        return page
 
 
 def public_list_key(request) -> str | None:

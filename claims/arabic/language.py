@@ -3,6 +3,7 @@
 import re
 import threading
 from functools import cache
+from typing import Any
 
 # The languages a desk is likely to meet; a short list keeps py3langid from guessing exotic neighbours
 # (Moroccan and Egyptian Arabic are folded into Arabic).
@@ -41,12 +42,12 @@ def detect_language(text: str) -> str:
     if arabic_script / len(letters) > 0.6 and not _NON_ARABIC_LETTER_RE.search(text):
         return "ar"
     with _identifier_lock:  # py3langid's restricted model is shared state
-        language, _ = _identifier().classify(text)
+        language: str = _identifier().classify(text)[0]
     return _FOLDED.get(language, language)
 
 
 @cache
-def _identifier():
+def _identifier() -> Any:  # py3langid ships no types
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

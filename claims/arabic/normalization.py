@@ -6,6 +6,7 @@ key back to the span of the original text, in code points.
 
 import bisect
 import unicodedata
+from collections.abc import Iterator
 from functools import cache, lru_cache
 
 # Arabic vowel marks, shadda, sukun, hamza/madda above and below, superscript alef, Quranic annotation signs,
@@ -97,7 +98,7 @@ def _starts_cluster(char: str) -> bool:
     return not decomposed or unicodedata.combining(decomposed[0]) == 0
 
 
-def _clusters(text: str):
+def _clusters(text: str) -> Iterator[tuple[int, int]]:
     """Yield (start, end) of runs that normalize independently of each other: a base and its marks."""
     start = 0
     for index in range(1, len(text)):

@@ -78,21 +78,25 @@ class NumberPhrase:
 
 def number_at(found: list[Token], readings: list[Reading], position: int) -> NumberPhrase | None:
     """The number phrase starting at `found[position]`, or None."""
-    if position >= len(found) or readings[position].lexeme is None:
+    if position >= len(found):
         return None
     lexeme = readings[position].lexeme
+    if lexeme is None:
+        return None
     if lexeme.kind == "article" and position + 1 < len(found):
         following = readings[position + 1].lexeme
         if following is not None and following.kind == "few":
-            return _vague_at(found, readings, position, position + 1)
+            return _vague_at(found, readings, position, position + 1, following)
     if lexeme.kind in ("vague", "few") or (lexeme.kind == "scale" and lexeme.form == "plural"):
-        return _vague_at(found, readings, position, position)
+        return _vague_at(found, readings, position, position, lexeme)
     return _ExactReader(found, readings, position).read()
 
 
-def _vague_at(found, readings, start, position) -> NumberPhrase | None:
-    """عشرات, مئات الآلاف, tens of thousands, بضعة آلاف, several hundred, a few dozen."""
-    lexeme = readings[position].lexeme
+def _vague_at(
+    found: list[Token], readings: list[Reading], start: int, position: int, lexeme: Lexeme
+) -> NumberPhrase | None:
+    """عشرات, مئات الآلاف, tens of thousands, بضعة آلاف, several hundred, a few dozen (`lexeme` is the reading
+    at `position`)."""
     position += 1
     few = lexeme.kind == "few"
     if few:
@@ -123,7 +127,7 @@ class _ExactReader:
     once each; scale words (thousand, million, billion) close a group and must come in falling order.
     """
 
-    def __init__(self, found: list[Token], readings: list[Reading], start: int):
+    def __init__(self, found: list[Token], readings: list[Reading], start: int) -> None:
         self.found, self.readings, self.start = found, readings, start
         self.total = Decimal(0)
         self.group = Decimal(0)
@@ -146,7 +150,7 @@ class _ExactReader:
         value = self.total + self.group
         return NumberPhrase(self.start, self.end, value=value, scale=self.largest_scale, lexemes=self.lexemes)
 
-    def _step(self, position) -> int | None:
+    def _step(self, position: int) -> int | None:
         """Consume the element at `position`; the position after it, or None when the phrase ends."""
         reading = self.readings[position]
         lexeme = reading.lexeme
@@ -163,7 +167,7 @@ class _ExactReader:
         handler = getattr(self, f"_take_{lexeme.kind}", None)
         if handler is None:
             return None
-        end = handler(reading, position, first)
+        end: int | None = handler(reading, lexeme, position, first)
         if end is not None:
             self.lexemes.append(lexeme)
             self.lang = self.lang or lexeme.lang
@@ -177,14 +181,14 @@ class _ExactReader:
             return self.slots == {"units"}
         return reading.conjoined
 
-    def _is_english_joiner(self, position) -> bool:
+    def _is_english_joiner(self, position: int) -> bool:
         token = self.found[position]
         lexeme = self.readings[position].lexeme
         if lexeme is not None and lexeme.kind == "and":
             return True
         return token.text == "-" and self.lexemes[-1].kind == "ten" and self.lang == "en"
 
-    def _step_after_joiner(self, position) -> int | None:
+    def _step_after_joiner(self, position: int) -> int | None:
         if position >= len(self.found):
             return None
         lexeme = self.readings[position].lexeme
@@ -192,16 +196,14 @@ class _ExactReader:
             return None
         return self._step(position)
 
-    def _take_digits(self, reading: Reading, position: int, first: bool) -> int | None:
-        lexeme = reading.lexeme
+    def _take_digits(self, reading: Reading, lexeme: Lexeme, position: int, first: bool) -> int | None:
         if not first:
             return None
         self.group = lexeme.value
         self.slots = {"hundreds", "tens", "units"}
         return position + 1
 
-    def _take_unit(self, reading: Reading, position: int, first: bool) -> int | None:
-        lexeme = reading.lexeme
+    def _take_unit(self, reading: Reading, lexeme: Lexeme, position: int, first: bool) -> int | None:
         if "units" in self.slots or (self.lang == "en" and self.slots and "tens" in self.slots and lexeme.value >= 10):
             return None
         next_lexeme = self.readings[position + 1].lexeme if position + 1 < len(self.found) else None
@@ -225,17 +227,15 @@ class _ExactReader:
             self.slots.add("tens")
         return position + 1
 
-    def _take_ten(self, reading: Reading, position: int, first: bool) -> int | None:
-        lexeme = reading.lexeme
+    def _take_ten(self, reading: Reading, lexeme: Lexeme, position: int, first: bool) -> int | None:
         if "tens" in self.slots or (self.lang == "en" and "units" in self.slots):
             return None
         self.group += lexeme.value
         self.slots.add("tens")
         return position + 1
 
-    def _take_hundred(self, reading: Reading, position: int, first: bool) -> int | None:
+    def _take_hundred(self, reading: Reading, lexeme: Lexeme, position: int, first: bool) -> int | None:
         """Arabic hundreds: a value of their own (خمسمائة), or a unit times مائة (ثلاث مائة)."""
-        lexeme = reading.lexeme
         if not self.slots:
             self.group = lexeme.value
             self.slots = {"hundreds"}
@@ -247,7 +247,7 @@ class _ExactReader:
             return position + 1
         return None
 
-    def _take_times_hundred(self, reading: Reading, position: int, first: bool) -> int | None:
+    def _take_times_hundred(self, reading: Reading, lexeme: Lexeme, position: int, first: bool) -> int | None:
         """English "hundred" multiplies what comes before: "two hundred", "a hundred"."""
         if not 1 <= self.group <= 9 or "hundreds" in self.slots or "tens" in self.slots:
             return None
@@ -255,7 +255,7 @@ class _ExactReader:
         self.slots = {"hundreds"}
         return position + 1
 
-    def _take_article(self, reading: Reading, position: int, first: bool) -> int | None:
+    def _take_article(self, reading: Reading, lexeme: Lexeme, position: int, first: bool) -> int | None:
         following = self.readings[position + 1].lexeme if position + 1 < len(self.found) else None
         if not first or following is None or following.kind not in ("times_hundred", "scale", "dozen"):
             return None
@@ -263,15 +263,14 @@ class _ExactReader:
         self.slots = {"units"}
         return position + 1
 
-    def _take_dozen(self, reading: Reading, position: int, first: bool) -> int | None:
+    def _take_dozen(self, reading: Reading, lexeme: Lexeme, position: int, first: bool) -> int | None:
         if not 1 <= self.group <= 99 or self.total:
             return None
         self.group *= 12
         self.slots = {"hundreds", "tens", "units"}
         return position + 1
 
-    def _take_scale(self, reading: Reading, position: int, first: bool) -> int | None:
-        lexeme = reading.lexeme
+    def _take_scale(self, reading: Reading, lexeme: Lexeme, position: int, first: bool) -> int | None:
         if self.last_scale is not None and lexeme.value >= self.last_scale:
             return None
         if self.group:
@@ -289,9 +288,8 @@ class _ExactReader:
         self.largest_scale = self.largest_scale or lexeme.value
         return position + 1
 
-    def _take_half(self, reading: Reading, position: int, first: bool) -> int | None:
+    def _take_half(self, reading: Reading, lexeme: Lexeme, position: int, first: bool) -> int | None:
         """مليون ونصف: one and a half million."""
-        lexeme = reading.lexeme
         if self.last_scale is None or self.group:
             return None
         self.total += self.last_scale * lexeme.value

@@ -4,6 +4,7 @@ Arabic words are listed as written (with hamza, taa marbuta, alef maqsura) and l
 so every spelling that normalizes alike (مائة, مئة, ماية) is understood.
 """
 
+from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
 from typing import NamedTuple
@@ -114,7 +115,7 @@ def lexicon() -> dict[str, Lexeme]:
     """Every number word, by search key."""
     entries: dict[str, Lexeme] = {}
 
-    def add(words, lexeme):
+    def add(words: Iterable[str], lexeme: Lexeme) -> None:
         for word in words:
             entries[search_key(word)] = lexeme
 

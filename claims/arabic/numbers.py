@@ -59,7 +59,7 @@ _HEDGES_AFTER = phrase_table(
     + [(phrase, _AT_MOST) for phrase in ("أو أقل", "فأقل", "or less", "or fewer", "at most")]
 )
 _RANGE_OPENERS = phrase_table([("بين", "and"), ("ما بين", "and"), ("between", "and"), ("من", "to"), ("from", "to")])
-_RANGE_JOINERS = {  # search keys: إلى is الي, حتى is حتي
+_RANGE_JOINERS: dict[str | None, set[str]] = {  # search keys: إلى is الي, حتى is حتي
     "and": {"و", "and"},
     "to": {"الي", "حتي", "to", "-"},
     None: {"الي", "to", "-"},
@@ -110,7 +110,9 @@ def _find(text: str, strict: bool) -> list[Quantity]:
     return quantities
 
 
-def _quantity_at(text: str, found: list[Token], readings: list[Reading], index: int, strict: bool):
+def _quantity_at(
+    text: str, found: list[Token], readings: list[Reading], index: int, strict: bool
+) -> tuple[Quantity | None, int] | None:
     """(Quantity or None to skip, next index) for a quantity phrase starting at `index`, or None."""
     hedge = match_phrase(found, index, _HEDGES_BEFORE)
     position = hedge[1] if hedge else index
@@ -137,7 +139,7 @@ def _quantity_at(text: str, found: list[Token], readings: list[Reading], index: 
     return quantity, end
 
 
-def _skip_prefix_symbols(found, position):
+def _skip_prefix_symbols(found: list[Token], position: int) -> tuple[int, str | None]:
     """Skip a currency sign or a lone clitic letter written onto the number (ب2000, و300)."""
     currency = None
     if position < len(found) and found[position].text in _CURRENCY_SIGNS:
@@ -148,7 +150,7 @@ def _skip_prefix_symbols(found, position):
     return position, currency
 
 
-def _is_clitic_on_next(found, position) -> bool:
+def _is_clitic_on_next(found: list[Token], position: int) -> bool:
     return (
         position + 1 < len(found)
         and found[position].text in _CLITIC_LETTERS
@@ -156,7 +158,9 @@ def _is_clitic_on_next(found, position) -> bool:
     )
 
 
-def _range_end(found, readings, first, opener):
+def _range_end(
+    found: list[Token], readings: list[Reading], first: NumberPhrase, opener: str | None
+) -> tuple[NumberPhrase | None, int]:
     """The second number of a range (بين X و Y, من X إلى Y, X-Y, X to Y) and the index after the phrase."""
     position = first.end
     joiners = _RANGE_JOINERS[opener]
@@ -179,7 +183,7 @@ def _range_end(found, readings, first, opener):
     return second, second.end
 
 
-def _is_date_part(found, first, second) -> bool:
+def _is_date_part(found: list[Token], first: NumberPhrase, second: NumberPhrase | None) -> bool:
     """Years (after عام, في, since...; or a period 1977-1978) and day numbers next to a month name."""
     if first.lexemes[0].kind != "digits" or len(first.lexemes) > 1:
         return False
@@ -205,7 +209,7 @@ def _is_lone_one(number: NumberPhrase) -> bool:
     return only is not None and only.kind == "unit" and only.value == 1 and (only.form == "teen" or only.lang == "en")
 
 
-def _unit_after(found, end, currency):
+def _unit_after(found: list[Token], end: int, currency: str | None) -> tuple[str | None, int]:
     if currency:
         return currency, end
     position = end
@@ -217,7 +221,15 @@ def _unit_after(found, end, currency):
     return None, end
 
 
-def _quantity(first, second, kind, unit, matched, start, stop) -> Quantity:
+def _quantity(
+    first: NumberPhrase,
+    second: NumberPhrase | None,
+    kind: str | None,
+    unit: str | None,
+    matched: str,
+    start: int,
+    stop: int,
+) -> Quantity:
     if second is not None:
         lower, upper, value = first.value, second.value, None
     elif first.value is None:

@@ -14,7 +14,7 @@ _DECIMAL_POINTS = str.maketrans({"\u066b": "."})  # Arabic decimal separator
 _SHAPE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
-def parse_typed_number(raw) -> Decimal:
+def parse_typed_number(raw: object) -> Decimal:
     """The value of ``raw`` (a string or a number); ValueError with a message for the editor otherwise."""
     if isinstance(raw, bool):
         raise ValueError("Enter a number, e.g. 2000 or 1.5.")

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
@@ -59,12 +59,12 @@ def scan(text: str) -> list[Token]:
     found = []
     for match in _token_re().finditer(normalized):
         start, end = original_span(text, mapping, *match.span())
-        found.append(Token(match.group(), match.lastgroup, start, end))
+        found.append(Token(match.group(), cast(str, match.lastgroup), start, end))  # every alternative is named
     return found
 
 
 @cache
-def _token_re() -> re.Pattern:
+def _token_re() -> re.Pattern[str]:
     """Numbers, words (letters with their combining marks, e.g. Devanagari vowel signs), punctuation."""
     return re.compile(
         rf"(?P<number>[0-9]+(?:[.,][0-9]+)*)|(?P<word>[^\W\d_](?:[^\W\d_]|[{_mark_ranges()}])*)"
@@ -158,12 +158,12 @@ def text_similarity(a: str, b: str) -> float:
     return fuzz.token_set_ratio(words_a, words_b) / 100
 
 
-PhraseTable = dict[str, list[tuple[tuple[str, ...], object]]]
+type PhraseTable[V] = dict[str, list[tuple[tuple[str, ...], V]]]
 
 
-def phrase_table(entries: Iterable[tuple[str, object]]) -> PhraseTable:
+def phrase_table[V](entries: Iterable[tuple[str, V]]) -> PhraseTable[V]:
     """Prepare (phrase, value) pairs for `match_phrase`: phrases as search keys, by first word, longest first."""
-    table: PhraseTable = {}
+    table: PhraseTable[V] = {}
     for phrase, value in entries:
         keys = tuple(token.text for token in scan(phrase))
         table.setdefault(keys[0], []).append((keys, value))
@@ -172,7 +172,9 @@ def phrase_table(entries: Iterable[tuple[str, object]]) -> PhraseTable:
     return table
 
 
-def match_phrase(found: Sequence[Token], index: int, table: PhraseTable, *, definite: bool = False):
+def match_phrase[V](
+    found: Sequence[Token], index: int, table: PhraseTable[V], *, definite: bool = False
+) -> tuple[V, int] | None:
     """The value and end index of the longest phrase of `table` starting at `found[index]`, or None.
 
     The first word may carry up to two clitic letters (و ف ب ل ك), as in `بحوالي` or `والأربعاء`, and with
@@ -187,7 +189,7 @@ def match_phrase(found: Sequence[Token], index: int, table: PhraseTable, *, defi
             stems.append(first[cut:])
     if definite:
         stems.extend(strip_clitics(first))
-    best = None
+    best: tuple[V, int] | None = None
     for stem in dict.fromkeys(stems):
         for keys, value in table.get(stem, ()):
             end = index + len(keys)

@@ -3,6 +3,8 @@
 Quotes are exact substrings of the article; the loader resolves them to code-point positions.
 """
 
+from typing import Any
+
 ARTICLE = {
     "title": "بدعمه لـ “حفتر”.. بوتين يستنسخ في ليبيا بشار أسد جديد",
     "publisher": "الأناضول ووكالات",
@@ -79,7 +81,7 @@ ENTITIES = {
     "moscow": ("place", "Moscow", {"ar": "موسكو", "en": "Moscow"}, [], "Q649"),
 }
 
-SOURCES = {
+SOURCES: dict[str, dict[str, Any]] = {
     "un_panel": {
         "url": "https://undocs.org/S/2021/229",
         "kind": "report",
@@ -131,7 +133,7 @@ SOURCES = {
 }
 
 # Each claim: exact quote, kind, statement, details, attendees, entities, and the workflow it went through.
-CLAIMS = [
+CLAIMS: list[dict[str, Any]] = [
     {
         "key": 1,
         "kind": "quantity",

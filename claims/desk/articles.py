@@ -1,17 +1,20 @@
 """Desk pages for an article's text: importing one (pasted, uploaded or by URL) and editing its text and metadata."""
 
 from collections import Counter
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from claims import limits
-from claims.desk.access import desk_member_required
+from claims.desk.access import DeskRequest, desk_member_required
 from claims.fetching.decode import decode_html
 from claims.fetching.extract import extract, visible_text
 from claims.models import Article, ArticleRevision, Claim
 from claims.services import articles as article_services
+from claims.services.errors import ArticleInvalid
 
 
 class ArticleImportForm(forms.Form):
@@ -38,15 +41,15 @@ class ArticleImportForm(forms.Form):
             raise forms.ValidationError("Upload a .txt or .html file.")
         return upload
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data
         given = [name for name in ("text", "file", "url") if data.get(name) and str(data[name]).strip()]
         if {"text", "file"} <= set(given):
             raise forms.ValidationError("Paste the text or upload a file, not both.")
         if not self.errors and not data.get("file"):  # a file's text is read, and checked, in the view
             try:
                 article_services.require_text_or_url(text=data.get("text") or "", url=data.get("url") or "")
-            except article_services.ArticleInvalid as exc:
+            except ArticleInvalid as exc:
                 raise forms.ValidationError(exc.errors["text"]) from exc
         return data
 
@@ -63,7 +66,7 @@ def read_uploaded_article(upload) -> tuple[str, str]:
 
 
 @desk_member_required
-def article_new(request):
+def article_new(request: DeskRequest) -> HttpResponse:
     form = ArticleImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -86,7 +89,7 @@ def article_new(request):
                     origin=origin,
                     by=request.user,
                 )
-            except article_services.ArticleInvalid as exc:
+            except ArticleInvalid as exc:
                 for field, message in exc.errors.items():
                     form.add_error(field if field in form.fields else None, message)
             else:
@@ -98,7 +101,7 @@ def article_new(request):
     )
 
 
-def _limits_context() -> dict:
+def _limits_context() -> dict[str, Any]:
     return {
         "max_chars": f"{limits.ARTICLE_TEXT_MAX_CHARS:,}",
         "max_chars_raw": limits.ARTICLE_TEXT_MAX_CHARS,
@@ -115,7 +118,7 @@ class ArticleEditForm(forms.Form):
 
 
 @desk_member_required
-def article_edit(request, pk):
+def article_edit(request: DeskRequest, pk: int) -> HttpResponse:
     """Edit an article's text (a new revision; claims are re-anchored, never rewritten) and its metadata."""
     article = get_object_or_404(Article.objects.select_related("current_revision"), pk=pk)
     initial = {
@@ -135,7 +138,7 @@ def article_edit(request, pk):
                 text=data["text"],
                 **{name: data[name] for name in ("title", "language", "direction", "published_at")},
             )
-        except article_services.ArticleInvalid as exc:
+        except ArticleInvalid as exc:
             form.add_error("text", exc.errors.get("text", str(exc)))
         else:
             if revision is not None:

@@ -6,6 +6,8 @@ converts from the browser's UTF-16 offsets before it posts.
 """
 
 import datetime as dt
+from decimal import Decimal
+from typing import Any
 
 from claims.arabic import parse_quantity
 from claims.dates import resolve_relative_date
@@ -20,13 +22,13 @@ CLAIM_FIELDS = ("statement", "statement_en", "claimant", "claimed_on")
 # --- Suggestions from a selection ------------------------------------------------------------------------------
 
 
-def _number(value):
+def _number(value: Decimal | None) -> int | float | None:
     if value is None:
         return None
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def suggest_for(article: Article, exact: str) -> dict:
+def suggest_for(article: Article, exact: str) -> dict[str, Any]:
     """The quantity and the date the selected text states, for the claim form to offer."""
     found = parse_quantity(exact) if exact else None
     quantity = (
@@ -58,7 +60,7 @@ def suggest_for(article: Article, exact: str) -> dict:
     return {"quantity": quantity, "date": date}
 
 
-def selection_from(article: Article, params) -> dict:
+def selection_from(article: Article, params) -> dict[str, Any]:
     """start/end (code points) and exact from a request; the quote is cut from the text when only positions come."""
     text = article.text
     start, end = params.get("start", ""), params.get("end", "")
@@ -75,10 +77,10 @@ def claim_form_context(
     *,
     claim: Claim | None = None,
     post=None,
-    errors: dict | None = None,
-    suggestions: dict | None = None,
-    selection: dict | None = None,
-) -> dict:
+    errors: dict[str, Any] | None = None,
+    suggestions: dict[str, Any] | None = None,
+    selection: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """Everything the claim form include shows: common fields, one fieldset per kind, attendee rows, errors."""
     errors = errors or {}
     kind = (post.get("kind") if post else None) or (claim.kind if claim else "other")
@@ -125,7 +127,7 @@ def claim_form_context(
     }
 
 
-def _suggested_details(kind: str, suggestions: dict | None) -> dict:
+def _suggested_details(kind: str, suggestions: dict[str, Any] | None) -> dict[str, Any]:
     if not suggestions:
         return {}
     quantity, date = suggestions.get("quantity"), suggestions.get("date")
@@ -138,7 +140,7 @@ def _suggested_details(kind: str, suggestions: dict | None) -> dict:
     return {}
 
 
-def _attendee_rows(claim, post) -> list[dict]:
+def _attendee_rows(claim, post) -> list[dict[str, Any]]:
     if post:
         return [row for row in posted_attendees(post)]
     if claim is None:
@@ -149,7 +151,7 @@ def _attendee_rows(claim, post) -> list[dict]:
     ]
 
 
-def posted_attendees(post) -> list[dict]:
+def posted_attendees(post) -> list[dict[str, Any]]:
     columns = [post.getlist(f"attendee_{name}") for name in ("entity", "label", "name", "role", "status")]
     width = max((len(c) for c in columns), default=0)
     rows = []
@@ -160,7 +162,7 @@ def posted_attendees(post) -> list[dict]:
     return rows
 
 
-def attendees_for_service(post) -> list[dict]:
+def attendees_for_service(post) -> list[dict[str, Any]]:
     rows = []
     for row in posted_attendees(post):
         entity = row["entity"] if row["entity"].isdigit() else find_or_create_entity(row["name"])
@@ -175,7 +177,7 @@ def attendees_for_service(post) -> list[dict]:
     return rows
 
 
-def claim_input(post) -> dict:
+def claim_input(post) -> dict[str, Any]:
     """The service arguments a claim form posts: common fields, the chosen kind's details."""
     kind = post.get("kind") or "other"
     fields = {name: post.get(name, "") for name in CLAIM_FIELDS}
@@ -189,7 +191,7 @@ def claim_input(post) -> dict:
     return {"kind": kind, "details": details, **fields}
 
 
-def posted_selector(post) -> dict:
+def posted_selector(post) -> dict[str, Any]:
     selector = {"exact": post.get("exact", "")}
     for name in ("start", "end"):
         value = post.get(name, "").strip()

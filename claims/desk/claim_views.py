@@ -1,14 +1,16 @@
 """Desk pages that write claims: the claim form's new, edit, attendees and delete actions, and the suggestions
 the reading view's script asks for a selection."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.db import transaction
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from claims.desk.access import desk_member_required
+from claims.desk.access import DeskRequest, desk_member_required
 from claims.desk.claim_form import (
     attendees_for_service,
     claim_form_context,
@@ -22,18 +24,27 @@ from claims.desk.views import render_reading_view
 from claims.desk.workflow_views import PROPOSED_MESSAGE
 from claims.models import Article, Claim
 from claims.services import claims as claim_services
+from claims.services.errors import ClaimGone, ClaimInvalid, ClaimLocked, StaleVersion
 from claims.workflow import TransitionRefused
 
 
 @require_GET
 @desk_member_required
-def suggest(request, pk):
+def suggest(request: DeskRequest, pk: int) -> JsonResponse:
     article = get_object_or_404(Article.objects.select_related("current_revision"), pk=pk)
     selection = selection_from(article, request.GET)
     return JsonResponse({"exact": selection["exact"], **suggest_for(article, selection["exact"])})
 
 
-def _render_claim_form(request, article, *, post=None, errors=None, selection=None, status=200):
+def _render_claim_form(
+    request: DeskRequest,
+    article: Article,
+    *,
+    post: QueryDict | None = None,
+    errors: dict[str, str] | None = None,
+    selection: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     selection = selection or {}
     suggestions = suggest_for(article, selection.get("exact", "")) if selection.get("exact") else None
     form = claim_form_context(post=post, errors=errors, suggestions=suggestions, selection=selection)
@@ -41,7 +52,7 @@ def _render_claim_form(request, article, *, post=None, errors=None, selection=No
 
 
 @desk_member_required
-def claim_new(request, pk):
+def claim_new(request: DeskRequest, pk: int) -> HttpResponse:
     """The claim form on its own page: the reading view's panel posts here too, and it works without script."""
     article = get_object_or_404(Article.objects.select_related("current_revision"), pk=pk)
     if request.method != "POST":
@@ -53,7 +64,7 @@ def claim_new(request, pk):
             claim = claim_services.create_claim(
                 article=article, by=request.user, selector=posted_selector(request.POST), attendees=attendees, **data
             )
-    except claim_services.ClaimInvalid as exc:
+    except ClaimInvalid as exc:
         if request.POST.get("from") == "reading":
             # Posted from the reading view's panel: reopen it there, with the errors beside the fields.
             form = claim_form_context(
@@ -75,18 +86,18 @@ def claim_new(request, pk):
 # --- Editing a claim in place ---------------------------------------------------------------------------------
 
 
-def _version(post) -> int | None:
+def _version(post: QueryDict) -> int | None:
     value = post.get("version", "")
     return int(value) if value.isdigit() else None
 
 
-def _claim_for_edit(pk):
+def _claim_for_edit(pk: int) -> Claim:
     return get_object_or_404(Claim.objects.select_related("article", "article__current_revision"), pk=pk)
 
 
 @require_POST
 @desk_member_required
-def claim_edit(request, pk):
+def claim_edit(request: DeskRequest, pk: int) -> HttpResponse:
     claim = _claim_for_edit(pk)
     version = _version(request.POST)
     if version is None:
@@ -106,12 +117,12 @@ def claim_edit(request, pk):
             correction=request.POST.get("correction", ""),
             **data,
         )
-    except claim_services.StaleVersion as exc:
+    except StaleVersion as exc:
         return edit_conflict(request, claim, exc, reverse("desk:claim-edit", args=[pk]))
-    except claim_services.ClaimInvalid as exc:
+    except ClaimInvalid as exc:
         form = claim_form_context(claim=claim, post=request.POST, errors=exc.errors)
         return render(request, "desk/extraction/claim_edit.html", {"claim": claim, "form": form}, status=400)
-    except (claim_services.ClaimLocked, TransitionRefused) as exc:  # a correction is a reviewer's to make
+    except (ClaimLocked, TransitionRefused) as exc:  # a correction is a reviewer's to make
         messages.error(request, str(exc))
     else:
         messages.success(
@@ -128,7 +139,7 @@ def claim_edit(request, pk):
 
 @require_POST
 @desk_member_required
-def claim_attendees(request, pk):
+def claim_attendees(request: DeskRequest, pk: int) -> HttpResponse:
     claim = _claim_for_edit(pk)
     version = _version(request.POST)
     try:
@@ -140,9 +151,9 @@ def claim_attendees(request, pk):
                 correction=request.POST.get("correction", ""),
                 attendees=attendees_for_service(request.POST),
             )
-    except claim_services.StaleVersion as exc:
+    except StaleVersion as exc:
         return edit_conflict(request, claim, exc, reverse("desk:claim-attendees", args=[pk]))
-    except (claim_services.ClaimInvalid, claim_services.ClaimLocked, TransitionRefused) as exc:
+    except (ClaimInvalid, ClaimLocked, TransitionRefused) as exc:
         messages.error(request, "; ".join(exc.errors.values()) if hasattr(exc, "errors") else str(exc))
     else:
         messages.success(request, PROPOSED_MESSAGE if claim.is_public else "Attendees saved.")
@@ -151,16 +162,16 @@ def claim_attendees(request, pk):
 
 @require_POST
 @desk_member_required
-def claim_delete(request, pk):
+def claim_delete(request: DeskRequest, pk: int) -> HttpResponse:
     claim = _claim_for_edit(pk)
     try:
         claim_services.delete_claim(claim=claim, by=request.user, version=_version(request.POST) or 0)
-    except claim_services.StaleVersion as exc:
+    except StaleVersion as exc:
         return edit_conflict(request, claim, exc, reverse("desk:claim-delete", args=[pk]))
-    except claim_services.ClaimLocked as exc:
+    except ClaimLocked as exc:
         messages.error(request, str(exc))
         return redirect(reverse("desk:claim", args=[pk]))
-    except claim_services.ClaimGone as exc:  # what the editor asked for happened, by another hand
+    except ClaimGone as exc:  # what the editor asked for happened, by another hand
         messages.info(request, str(exc))
         return redirect(claim.article.get_absolute_url())
     messages.success(request, f"Claim #{pk} deleted.")

@@ -1,18 +1,24 @@
 """Edit conflicts: a claim changed since the editor's form was read, so both versions are shown side by side."""
 
+from typing import Any
+
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from claims.desk.access import DeskRequest
 from claims.desk.claim_form import CLAIM_FIELDS, claim_input, posted_attendees
 from claims.models import Claim
 from claims.services.errors import StaleVersion
 
 
-def edit_conflict(request, claim: Claim, exc: StaleVersion, action: str):
+def edit_conflict(request: DeskRequest, claim: Claim, exc: StaleVersion, action: str) -> HttpResponse:
     """Both versions side by side; the editor's values re-posted with the current version to apply them again."""
     current = exc.current
     yours = claim_input(request.POST)
     # Compare only what the editor's form sent: the attendees form sends no statement, the edit form no attendees.
-    rows = [(name, yours[name], getattr(current, name)) for name in ("kind", *CLAIM_FIELDS) if name in request.POST]
+    rows: list[tuple[Any, ...]] = [
+        (name, yours[name], getattr(current, name)) for name in ("kind", *CLAIM_FIELDS) if name in request.POST
+    ]
     if "kind" in request.POST:
         rows += [
             (f"details.{k}", yours["details"].get(k, ""), current.details.get(k, ""))

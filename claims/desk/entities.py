@@ -1,21 +1,23 @@
 """The attendee autocomplete's JSON endpoints: find entities by any of their names, or add one."""
 
+from typing import Any
+
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET, require_POST
 
 from claims.arabic import normalize
-from claims.desk.access import desk_member_required
+from claims.desk.access import DeskRequest, desk_member_required
 from claims.models import Entity
 from claims.services.entities import find_or_create_entity
 
 
-def _entity_json(entity: Entity) -> dict:
+def _entity_json(entity: Entity) -> dict[str, Any]:
     return {"id": entity.pk, "name": entity.name, "kind": entity.kind, "names": entity.names, "aliases": entity.aliases}
 
 
 @require_GET
 @desk_member_required
-def entity_search(request):
+def entity_search(request: DeskRequest) -> JsonResponse:
     """Entities whose name, name in any language or alias contains the query, matched after normalization."""
     key = normalize(request.GET.get("q", "").strip())
     if not key:
@@ -26,7 +28,7 @@ def entity_search(request):
 
 @require_POST
 @desk_member_required
-def entity_create(request):
+def entity_create(request: DeskRequest) -> JsonResponse:
     name = request.POST.get("name", "").strip()
     kind = request.POST.get("kind") or Entity.Kind.PERSON
     if not name:

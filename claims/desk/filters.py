@@ -9,7 +9,8 @@ from claims.models import Claim
 
 
 class IdFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField  # an id is a whole number; NumberFilter's default takes any decimal
+    # An id is a whole number; NumberFilter's default takes any decimal.
+    field_class = forms.IntegerField  # type: ignore[assignment]  # any form field; the stubs pin DecimalField
 
 
 class DeskClaimFilter(django_filters.FilterSet):
@@ -30,4 +31,5 @@ class DeskClaimFilter(django_filters.FilterSet):
     @property
     def values(self) -> dict[str, str]:
         """The query's own strings, for the filter form to show what is chosen."""
-        return {name: (self.data.get(name) or "").strip() for name in self.filters}
+        data = self.data or {}  # the desk always passes request.GET; the stubs allow None
+        return {name: (data.get(name) or "").strip() for name in self.filters}

@@ -4,17 +4,20 @@ evidence, re-capture a source, follow its captures live, compare two captures' t
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
+from typing import Any
 
 import nh3
 from django.contrib import messages
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
-from claims.desk.access import desk_member_required, role_required
+from claims.desk.access import DeskRequest, desk_member_required, role_required
 from claims.desk.workflow_views import PROPOSED_MESSAGE
 from claims.fetching.archive import read_warc_response
 from claims.fetching.decode import decode_html
@@ -22,8 +25,8 @@ from claims.files import content_type_of, download_name, file_response
 from claims.models import Capture, Claim, Evidence, Source
 from claims.models.sources import IN_FLIGHT_STATES
 from claims.services.captures import recapture
+from claims.services.errors import SourceInvalid
 from claims.services.sources import (
-    SourceInvalid,
     add_evidence,
     clean_estimate,
     find_or_create_source,
@@ -90,7 +93,7 @@ ARCHIVE_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
 
 
 @role_required(Role.EDITOR, Role.REVIEWER)
-def add_source(request, pk):
+def add_source(request: DeskRequest, pk: int) -> HttpResponse:
     """Add a source by URL (one source per normalized URL, reused across claims) or as an offline document, and
     attach it to the claim as evidence with a stance, a passage and an estimate."""
     claim = get_object_or_404(Claim, pk=pk)
@@ -139,10 +142,10 @@ def add_source(request, pk):
     )
 
 
-def evidence_changes(evidence: Evidence, post) -> dict:
+def evidence_changes(evidence: Evidence, post: Mapping[str, Any]) -> dict[str, Any]:
     """The fields an evidence form changed, as ``update_evidence`` takes them; a field the form did not send is
     left alone, and an estimate counts as changed only when its number differs (2000 is 2000.00)."""
-    changes = {}
+    changes: dict[str, Any] = {}
     for name in ("stance", "passage", "note"):
         if name in post and post[name].strip() != getattr(evidence, name):
             changes[name] = post[name].strip()
@@ -152,7 +155,14 @@ def evidence_changes(evidence: Evidence, post) -> dict:
     return changes
 
 
-def _evidence_page(request, evidence, *, values=None, errors=None, remove_errors=None):
+def _evidence_page(
+    request: HttpRequest,
+    evidence: Evidence,
+    *,
+    values: Mapping[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    remove_errors: dict[str, str] | None = None,
+) -> HttpResponse:
     failed = errors or remove_errors
     return render(
         request,
@@ -169,7 +179,7 @@ def _evidence_page(request, evidence, *, values=None, errors=None, remove_errors
 
 
 @role_required(Role.EDITOR, Role.REVIEWER)
-def edit_evidence(request, pk):
+def edit_evidence(request: DeskRequest, pk: int) -> HttpResponse:
     """Change an evidence row's stance, passage, note or estimate; a published claim's evidence changes only with a
     correction note, and the service's refusal is shown beside the form."""
     evidence = get_object_or_404(Evidence.objects.select_related("claim", "source"), pk=pk)
@@ -197,7 +207,7 @@ def edit_evidence(request, pk):
 
 @require_POST
 @role_required(Role.EDITOR, Role.REVIEWER)
-def remove_evidence_view(request, pk):
+def remove_evidence_view(request: DeskRequest, pk: int) -> HttpResponse:
     """Unlink a source from a claim (the source and its captures stay); a published claim needs a correction note."""
     evidence = get_object_or_404(Evidence.objects.select_related("claim", "source"), pk=pk)
     try:
@@ -215,7 +225,7 @@ def remove_evidence_view(request, pk):
 
 @require_POST
 @role_required(Role.EDITOR, Role.REVIEWER)
-def recapture_source(request, pk):
+def recapture_source(request: DeskRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source, pk=pk)
     capture = recapture(source=source)
     if request.headers.get("Accept", "").startswith("application/json"):
@@ -230,7 +240,7 @@ def recapture_source(request, pk):
 
 @require_GET
 @desk_member_required
-def claim_sources_status(request, pk):
+def claim_sources_status(request: DeskRequest, pk: int) -> HttpResponse:
     """The live state of every source of a claim, polled by captures.js while captures are in flight."""
     claim = get_object_or_404(Claim, pk=pk)
     evidence = claim.evidence.select_related("source", "source__latest_capture").order_by("id")
@@ -255,7 +265,7 @@ def claim_sources_status(request, pk):
     )
 
 
-def capture_state(source: Source) -> dict:
+def capture_state(source: Source) -> dict[str, Any]:
     """source_state with the source's queued or running capture, prefetched by the claim page (desk.views.IN_FLIGHT)."""
     if source.is_offline:
         in_flight = None
@@ -266,7 +276,7 @@ def capture_state(source: Source) -> dict:
     return source_state(source, in_flight)
 
 
-def source_state(source: Source, in_flight: Capture | None = None) -> dict:
+def source_state(source: Source, in_flight: Capture | None = None) -> dict[str, Any]:
     """One of queued / fetching / done / failed / changed / gone / offline / unknown, with the reason in words."""
     capture = in_flight or source.latest_capture
     if source.is_offline:
@@ -307,7 +317,7 @@ def source_state(source: Source, in_flight: Capture | None = None) -> dict:
 
 
 @desk_member_required
-def capture_detail(request, pk):
+def capture_detail(request: DeskRequest, pk: int) -> HttpResponse:
     capture = get_object_or_404(Capture.objects.select_related("source"), pk=pk)
     previous = (
         Capture.objects.filter(source=capture.source, state="done", queued_at__lt=capture.queued_at)
@@ -334,7 +344,7 @@ DIFF_CLASSES = {" ": "same", "-": "removed", "+": "added", "…": "gap"}
 
 def text_diff(before: str, after: str, context: int = 2) -> list[tuple[str, str]]:
     """Changed lines between two captures' text with a little context: (" " | "-" | "+" | "…", line)."""
-    lines = []
+    lines: list[tuple[str, str]] = []
     for group in difflib.SequenceMatcher(
         None, before.splitlines(), after.splitlines(), autojunk=False
     ).get_grouped_opcodes(context):
@@ -351,7 +361,7 @@ def text_diff(before: str, after: str, context: int = 2) -> list[tuple[str, str]
 
 
 @desk_member_required
-def capture_archived(request, pk):
+def capture_archived(request: DeskRequest, pk: int) -> HttpResponse:
     """The archived response from the WARC, never as live HTML: plain text (?as=text) or sanitized by nh3 (no
     scripts, styles, forms, frames or images) and served in a CSP sandbox."""
     capture = get_object_or_404(Capture.objects.select_related("source"), pk=pk)
@@ -380,7 +390,7 @@ def capture_archived(request, pk):
 
 
 @desk_member_required
-def capture_warc(request, pk):
+def capture_warc(request: DeskRequest, pk: int) -> HttpResponseBase:
     """The WARC by capture id, for desk members: sent like every stored file (claims.files)."""
     capture = get_object_or_404(Capture, pk=pk)
     if not capture.warc:

@@ -1,12 +1,15 @@
 """Desk pages: the article list, the reading view with every claim highlighted, claim and source details."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from claims.desk.access import desk_member_required
+from claims.desk.access import DeskRequest, desk_member_required
 from claims.desk.claim_form import claim_form_context
 from claims.desk.filters import DeskClaimFilter
 from claims.desk.sources import capture_state
@@ -14,6 +17,7 @@ from claims.desk.workflow_views import workflow_panel_context
 from claims.highlight import segments
 from claims.models import Article, ArticleRevision, Attendee, Capture, Claim, Evidence, Source
 from claims.services import articles as article_services
+from claims.services.errors import RevisionRefused
 from claims.services.roles import actor_for
 from claims.workflow import Role
 
@@ -22,7 +26,7 @@ IN_FLIGHT = Prefetch("source__captures", queryset=Capture.objects.in_flight(), t
 
 
 @desk_member_required
-def article_list(request):
+def article_list(request: DeskRequest) -> HttpResponse:
     articles = (
         Article.objects.select_related("current_revision")
         .annotate(n_claims=Count("claims"))
@@ -33,7 +37,7 @@ def article_list(request):
 
 
 @desk_member_required
-def article_detail(request, pk):
+def article_detail(request: DeskRequest, pk: int) -> HttpResponse:
     """The reading view: the article as readers see it, every claim's span highlighted, claims in text order."""
     article = get_object_or_404(
         Article.objects.select_related("current_revision").annotate(public_number=F("public_revision__number")), pk=pk
@@ -41,13 +45,15 @@ def article_detail(request, pk):
     return render_reading_view(request, article)
 
 
-def render_reading_view(request, article, *, panel_form=None, status=200):
+def render_reading_view(
+    request: DeskRequest, article: Article, *, panel_form: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
     """The reading view; with ``panel_form`` (a claim form the panel posted, with its errors) the panel is open."""
     claims = list(article.claims.filter(revision=article.current_revision_id).order_by("start", "end"))
     orphans = list(article.claims.exclude(revision=article.current_revision_id))
     parts = segments(article.text, [(c.pk, c.start, c.end) for c in claims])
     public_number = None
-    if article.has_revision_under_review:
+    if article.has_revision_under_review and article.public_revision_id is not None:  # under review: it has one
         public_number = (
             getattr(article, "public_number", None)
             or ArticleRevision.objects.filter(pk=article.public_revision_id).values_list("number", flat=True).first()
@@ -71,15 +77,15 @@ def render_reading_view(request, article, *, panel_form=None, status=200):
 
 @desk_member_required
 @require_POST
-def article_accept_revision(request, pk):
+def article_accept_revision(request: DeskRequest, pk: int) -> HttpResponse:
     """A reviewer shows readers the revision they read; a refusal (four eyes, orphaned claims) is said as is."""
     article = get_object_or_404(Article, pk=pk)
     number = request.POST.get("revision", "")
     try:
         if not number.isdigit():
-            raise article_services.RevisionRefused("The form lost the revision it was for; reload the page.")
+            raise RevisionRefused("The form lost the revision it was for; reload the page.")
         revision = article_services.accept_revision(article=article, number=int(number), by=request.user)
-    except article_services.RevisionRefused as exc:
+    except RevisionRefused as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Readers now see revision r{revision.number}.")
@@ -87,7 +93,7 @@ def article_accept_revision(request, pk):
 
 
 @desk_member_required
-def claim_list(request):
+def claim_list(request: DeskRequest) -> HttpResponse:
     filters = DeskClaimFilter(request.GET, queryset=Claim.objects.select_related("article"))
     claims = filters.qs.order_by("-updated_at", "-id")
     page = Paginator(claims, 50).get_page(request.GET.get("page"))
@@ -105,7 +111,7 @@ def claim_list(request):
 
 
 @desk_member_required
-def claim_detail(request, pk):
+def claim_detail(request: DeskRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(
         Claim.objects.select_related(
             "article", "revision", "created_by", "last_editor", "claimant_entity"
@@ -123,7 +129,7 @@ def claim_detail(request, pk):
     )
     evidence = list(claim.evidence.all())
     for row in evidence:
-        row.capture_state = capture_state(row.source)
+        row.capture_state = capture_state(row.source)  # type: ignore[attr-defined]  # for the template
     events = claim.events.select_related("actor").order_by("at", "id")
     context_text = claim.revision.text
     before = context_text[max(0, claim.start - 160) : claim.start]
@@ -145,7 +151,7 @@ def claim_detail(request, pk):
 
 
 @desk_member_required
-def source_detail(request, pk):
+def source_detail(request: DeskRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source.objects.select_related("latest_capture"), pk=pk)
     captures = Capture.objects.filter(source=source).order_by("-queued_at", "-id").defer("text")[:50]
     evidence = source.evidence.select_related("claim")

@@ -1,18 +1,20 @@
 """Desk workflow: move a claim through review (propose, approve, send back, correct, retract) and the dashboard."""
 
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.contrib import messages
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from claims.desk.access import desk_member_required
+from claims.desk.access import DeskRequest, desk_member_required
 from claims.desk.filters import DeskClaimFilter
 from claims.models import Article, Claim, ClaimEvent, Entity, Evidence, Source
-from claims.models.claims import IS_PUBLIC
+from claims.models.claims import IS_PUBLIC, ClaimQuerySet
 from claims.services.errors import StaleVersion
 from claims.services.roles import actor_for
 from claims.services.workflow import (
@@ -47,7 +49,7 @@ PROPOSED_MESSAGE = gettext_lazy(
 
 @desk_member_required
 @require_POST
-def claim_transition(request, pk):
+def claim_transition(request: DeskRequest, pk: int) -> HttpResponse:
     """One form per transition posts here; a refusal goes back to the claim page, next to that form."""
     claim = get_object_or_404(Claim, pk=pk)
     target = request.POST.get("to", "")
@@ -120,7 +122,7 @@ def claim_correction(request, pk):
     return redirect(claim.get_absolute_url() + "#workflow")
 
 
-def _refused(request, claim, target, message, fields):
+def _refused(request: HttpRequest, claim: Claim, target: str, message: str, fields: dict[str, Any]) -> HttpResponse:
     request.session[REFUSAL_KEY] = {"claim": claim.pk, "to": target, "message": message, **fields}
     return redirect(claim.get_absolute_url() + "#workflow")
 
@@ -132,10 +134,10 @@ class PanelOption:
 
     option: TransitionOption
     claim: Claim
-    refusal: dict | None = None
+    refusal: dict[str, Any] | None = None
 
     @property
-    def refused(self) -> dict:
+    def refused(self) -> dict[str, Any]:
         """The refused attempt at this transition (shown once), or {}."""
         return self.refusal if self.refusal and self.refusal.get("to") == self.target else {}
 
@@ -183,7 +185,7 @@ class PanelOption:
         return gettext("Internal comment, never shown to readers")
 
 
-def workflow_panel_context(request, claim) -> dict:
+def workflow_panel_context(request: DeskRequest, claim: Claim) -> dict[str, Any]:
     """What the claim page's workflow panel shows this user: the transitions their roles allow, each with what
     blocks it, and the reason the last attempt was refused (shown once, with what they typed kept)."""
     refusal = request.session.get(REFUSAL_KEY)
@@ -234,7 +236,7 @@ def pending_context(pending, user) -> dict:
 
 
 @desk_member_required
-def dashboard(request):
+def dashboard(request: DeskRequest) -> HttpResponse:
     """The desk's home: what needs me, what awaits review, what came back, and published claims whose sources
     changed or vanished; every queue narrowed by the same filters."""
     filters = DeskClaimFilter(request.GET, queryset=Claim.objects.all())
@@ -246,7 +248,7 @@ def dashboard(request):
         shaky=Count("id", filter=Q(IS_PUBLIC, has_shaky_source=True)),
     )
     rows = claims.select_related("article").order_by("-updated_at", "-id")
-    public = filters.qs.published()
+    public = cast(ClaimQuerySet, filters.qs).published()  # the FilterSet keeps the QuerySet's class
     shaky = (
         Evidence.objects.filter(claim__in=public, source__health__in=SHAKY_SOURCES)
         .select_related("claim", "source")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
@@ -30,7 +31,7 @@ def write_warc(result: FetchResult) -> bytes:
     return buffer.getvalue()
 
 
-def _request_record(writer: WARCWriter, exchange: Exchange):
+def _request_record(writer: WARCWriter, exchange: Exchange) -> Any:  # a warcio record; warcio has no types
     parts = urlsplit(exchange.url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     http_headers = StatusAndHeaders(
@@ -46,7 +47,7 @@ def _request_record(writer: WARCWriter, exchange: Exchange):
     )
 
 
-def _response_record(writer: WARCWriter, exchange: Exchange):
+def _response_record(writer: WARCWriter, exchange: Exchange) -> Any:
     headers, payload = _as_transmitted(exchange)
     http_headers = StatusAndHeaders(
         f"{exchange.status} {exchange.reason}".strip(), headers, protocol=exchange.http_version

@@ -9,15 +9,19 @@ import random
 import socket
 import time
 import zlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from ipaddress import IPv4Network, IPv6Network
+from typing import Any, Protocol, cast
 from urllib.parse import urljoin
 
 import requests
 import urllib3
+from requests import PreparedRequest
 from requests.adapters import HTTPAdapter
+from urllib3.connectionpool import ConnectionPool, HTTPConnectionPool
 
 from claims.fetching.deadline import WATCHED_POOL_CLASSES, Deadline
 from claims.fetching.errors import (
@@ -139,22 +143,31 @@ class _PinnedAddressAdapter(HTTPAdapter):
     Host header, TLS SNI and certificate check keep using the host name (the technique of requests-hardened,
     which lacks an allowlist of networks)."""
 
-    def __init__(self, policy: FetchPolicy, deadline: Deadline):
+    def __init__(self, policy: FetchPolicy, deadline: Deadline) -> None:
         super().__init__(max_retries=0)
         self.policy = policy
         self.deadline = deadline
         self.peer_address: IPAddress | None = None
 
-    def init_poolmanager(self, *args, **kwargs):
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = WATCHED_POOL_CLASSES
 
-    def get_connection_with_tls_context(self, request, verify, proxies=None, cert=None):
-        pool = super().get_connection_with_tls_context(request, verify, proxies, cert)
+    def get_connection_with_tls_context(
+        self,
+        request: PreparedRequest,
+        verify: bool | str | None,
+        proxies: Mapping[str, str] | None = None,
+        cert: tuple[str, str] | str | None = None,
+    ) -> ConnectionPool:
+        # The pool manager makes HTTP(S)ConnectionPools, the ones with connection keywords.
+        pool = cast(HTTPConnectionPool, super().get_connection_with_tls_context(request, verify, proxies, cert))
         pool.conn_kw["deadline"] = self.deadline  # every connection of this fetch is cut when its time is up
         return pool
 
-    def build_connection_pool_key_attributes(self, request, verify, cert=None):
+    def build_connection_pool_key_attributes(
+        self, request: PreparedRequest, verify: bool | str, cert: str | tuple[str, str] | None = None
+    ) -> tuple[Any, Any]:
         host_params, pool_kwargs = super().build_connection_pool_key_attributes(request, verify, cert)
         host, port = host_params["host"], host_params["port"]
         addresses = check_host(host, self.policy.resolver, self.policy.allowed_networks, port=port)
@@ -163,13 +176,14 @@ class _PinnedAddressAdapter(HTTPAdapter):
         host_header = f"[{host}]" if ":" in host else host
         request.headers["Host"] = f"{host_header}:{port}" if port is not None else host_header
         if host_params["scheme"] == "https":
-            pool_kwargs["assert_hostname"] = host
-            pool_kwargs["server_hostname"] = host
+            # urllib3's pools take both; the requests stubs list only the keys requests itself sets.
+            pool_kwargs["assert_hostname"] = host  # type: ignore[typeddict-unknown-key]
+            pool_kwargs["server_hostname"] = host  # type: ignore[typeddict-unknown-key]
         ip = self.peer_address
         host_params["host"] = f"[{ip}]" if ip.version == 6 else str(ip)
         return host_params, pool_kwargs
 
-    def get_connection(self, url, proxies=None):
+    def get_connection(self, url: str | bytes, proxies: Mapping[str, str] | None = None) -> ConnectionPool:
         raise NotImplementedError("only get_connection_with_tls_context pins the checked address")
 
 
@@ -244,7 +258,7 @@ def _check_redirect_target(target: str, policy: FetchPolicy) -> str:
 
 
 @contextlib.contextmanager
-def _refusal_of(target: str | None, chain: list[RedirectHop]):
+def _refusal_of(target: str | None, chain: list[RedirectHop]) -> Iterator[None]:
     """The guard refusing a redirect target is the redirect's refusal: record the target and its reason in the
     chain, and say which redirect it was. `target` None: the first address, whose refusal is plain."""
     try:
@@ -325,8 +339,9 @@ def _megabytes(size: int) -> str:
 class _Decoder:
     """Undoes Content-Encoding while counting decompressed bytes, so a small gzip bomb stops at the cap."""
 
-    def __init__(self, encoding: str, limit: int):
+    def __init__(self, encoding: str, limit: int) -> None:
         encoding = encoding.strip().lower()
+        self._zlib: zlib._Decompress | None
         if encoding in ("gzip", "x-gzip"):
             self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
         elif encoding == "deflate":
@@ -397,7 +412,9 @@ def _set_read_timeout(response: requests.Response, seconds: float) -> None:
         sock.settimeout(seconds)
 
 
-def _read_capped(response, limit: int, deadline: Deadline, policy: FetchPolicy) -> tuple[bytes, bytes, bool]:
+def _read_capped(
+    response: requests.Response, limit: int, deadline: Deadline, policy: FetchPolicy
+) -> tuple[bytes, bytes, bool]:
     """Read a redirect or error body for the record; past `limit` keep what was read and mark it truncated."""
     try:
         raw, body = _read_body(response, limit, deadline, policy)
@@ -411,7 +428,7 @@ def _exchange(response: requests.Response, peer: str, raw: bytes, body: bytes, t
     version = {10: "HTTP/1.0", 11: "HTTP/1.1", 20: "HTTP/2"}.get(response.raw.version, "HTTP/1.1")
     return Exchange(
         url=response.url,
-        method=response.request.method,
+        method=response.request.method or "GET",  # always set on a request that was sent
         request_headers=list(response.request.headers.items()),
         status=response.status_code,
         reason=response.reason or "",
@@ -480,12 +497,18 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
+class _Uniform(Protocol):
+    """`random`, or a seeded `random.Random` in tests."""
+
+    def uniform(self, a: float, b: float) -> float: ...
+
+
 def retry_delay(
     attempt: int,
     error: FetchError,
     base: float = 2.0,
     cap: float = 600.0,
-    rng=random,
+    rng: _Uniform = random,
     max_retry_after: float = 6 * 3600.0,
 ) -> float:
     """Seconds before retry number `attempt` (1 for the first retry): exponential backoff with full jitter,

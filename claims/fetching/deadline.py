@@ -7,6 +7,7 @@ import contextlib
 import socket
 import threading
 import time
+from typing import TYPE_CHECKING, Any
 
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -23,7 +24,7 @@ class Deadline:
     client reports the deadline (`check`, `remaining`) instead of whatever the cut connection looked like.
     """
 
-    def __init__(self, seconds: float):
+    def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.expires_at = time.monotonic() + seconds
         self.expired = False
@@ -36,7 +37,7 @@ class Deadline:
         self._timer.start()
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self._timer.cancel()
 
     @property
@@ -79,10 +80,16 @@ def _shut_down(connection: HTTPConnection) -> None:
             socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
-class _Watched:
+if TYPE_CHECKING:
+    _Connection = HTTPConnection  # what the mixin is mixed into, for the type checker
+else:
+    _Connection = object
+
+
+class _Watched(_Connection):
     """A urllib3 connection that puts itself under its fetch's deadline before connecting."""
 
-    def __init__(self, *args, deadline: Deadline, **kwargs):
+    def __init__(self, *args: Any, deadline: Deadline, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.deadline = deadline
 

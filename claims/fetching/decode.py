@@ -52,8 +52,7 @@ def decode_html(body: bytes, content_type_header: str | None) -> tuple[str, str]
     except UnicodeDecodeError:
         pass
     guess = from_bytes(body).best()
-    encoding = _codec(guess.encoding) if guess else None
-    encoding = encoding or "cp1252"
+    encoding = (_codec(guess.encoding) if guess else None) or "cp1252"
     return body.decode(encoding, errors="replace"), encoding
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class FetchError(Exception):
     """Base of every fetch failure: `reason` is shown to the desk, `transient` decides retries."""
 
     transient = False
     #: Set by the client: the redirects followed before the failure, as in FetchResult.redirect_chain.
-    redirect_chain: list | tuple = ()
+    redirect_chain: Sequence[tuple[str | int | None, ...]] = ()
 
-    def __init__(self, reason: str, *, transient: bool | None = None, retry_after: float | None = None):
+    def __init__(self, reason: str, *, transient: bool | None = None, retry_after: float | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         if transient is not None:
@@ -59,7 +61,7 @@ class ContentTypeRefused(FetchError):
 class HTTPStatusError(FetchError):
     """The server answered with an error status; 5xx, 408 and 429 are worth retrying, other 4xx are not."""
 
-    def __init__(self, reason: str, *, status: int, retry_after: float | None = None):
+    def __init__(self, reason: str, *, status: int, retry_after: float | None = None) -> None:
         super().__init__(reason, transient=status >= 500 or status in (408, 429), retry_after=retry_after)
         self.status = status
 
@@ -69,7 +71,7 @@ class ChallengePage(FetchError):
 
     transient = True
 
-    def __init__(self, reason: str, *, status: int, retry_after: float | None = None):
+    def __init__(self, reason: str, *, status: int, retry_after: float | None = None) -> None:
         super().__init__(reason, retry_after=retry_after)
         self.status = status
 

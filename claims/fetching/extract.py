@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import cast
 
 import htmldate
 import lxml.html
@@ -13,6 +14,7 @@ import py3langid
 import pypdf
 import trafilatura
 from lxml.etree import ParserError
+from trafilatura.settings import Document
 
 from claims.fetching.errors import UnreadableContent
 
@@ -82,7 +84,11 @@ def _drop_bulk(html: str) -> str:
 def extract(html: str, url: str, *, max_chars: int = EXTRACT_MAX_CHARS) -> Extracted:
     """Metadata and main text of an HTML page; the main text drops navigation, ads and comments."""
     html, truncated = slim_html(html, max_chars)
-    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False, include_tables=True)
+    # A Document, or None when nothing could be extracted (a dict only with as_dict, which is off).
+    doc = cast(
+        "Document | None",
+        trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False, include_tables=True),
+    )
     text = (doc.text or "") if doc else ""
     published = _find_date(html, url, original=True)
     updated = _find_date(html, url, original=False)
@@ -125,11 +131,11 @@ def _language(html: str, text: str) -> str:
     """Language of the main text; the page's `lang` attribute only when there is too little text to tell
     (site templates often keep a default lang="en" on Arabic articles)."""
     if len(text) >= 200:
-        return py3langid.classify(text)[0]
+        return str(py3langid.classify(text)[0])
     match = re.search(r"<html[^>]*\blang\s*=\s*[\"']?([a-zA-Z]{2,3})", html[:5000], re.IGNORECASE)
     if match:
         return match.group(1).lower()
-    return py3langid.classify(text)[0] if text.strip() else ""
+    return str(py3langid.classify(text)[0]) if text.strip() else ""
 
 
 def extract_pdf(body: bytes) -> Extracted:
@@ -138,7 +144,7 @@ def extract_pdf(body: bytes) -> Extracted:
         reader = pypdf.PdfReader(io.BytesIO(body))
         if reader.is_encrypted and not reader.decrypt(""):
             raise UnreadableContent("The PDF is password-protected, so its text could not be read.")
-        meta = reader.metadata or {}
+        meta: object = reader.metadata or {}
         pages = [page.extract_text() or "" for page in reader.pages[:MAX_PDF_PAGES]]
     except pypdf.errors.PyPdfError as exc:
         raise UnreadableContent("The PDF file is damaged and could not be read.") from exc
@@ -155,9 +161,9 @@ def extract_pdf(body: bytes) -> Extracted:
     )
 
 
-def _pdf_date(meta, name: str) -> date | None:
+def _pdf_date(meta: object, name: str) -> date | None:
     try:
-        value = getattr(meta, name, None)
+        value: datetime | None = getattr(meta, name, None)
     except ValueError:  # malformed date strings are common in real PDFs
         return None
     return value.date() if value else None

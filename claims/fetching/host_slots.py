@@ -8,6 +8,7 @@ import logging
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -79,7 +80,7 @@ class _RedisSlots:
 
     def try_acquire(self, host: str, token: str, limits: Limits) -> float:
         keys = [f"{KEY_PREFIX}{host}:slots", f"{KEY_PREFIX}{host}:next"]
-        args = [
+        args: list[str | int] = [
             int(time.time() * 1000),
             token,
             limits.concurrency,
@@ -102,7 +103,7 @@ class _RedisSlots:
 class _LocalSlots:
     """The same rules inside one process, for deployments without Redis (one worker process per machine)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.lock = threading.Lock()
         self.held: dict[str, dict[str, float]] = {}
         self.next_start: dict[str, float] = {}
@@ -129,7 +130,7 @@ _local = _LocalSlots()
 _redis: dict[str, _RedisSlots] = {}
 
 
-def _backend():
+def _backend() -> _RedisSlots | _LocalSlots:
     url = settings.REDIS_URL
     if not url:
         return _local
@@ -139,7 +140,7 @@ def _backend():
 
 
 @contextmanager
-def host_slot(host: str, limits: Limits | None = None):
+def host_slot(host: str, limits: Limits | None = None) -> Iterator[None]:
     """Hold one of the host's fetch slots for the block; raises HostBusy when none frees up within max_wait,
     SlotsUnavailable when the shared limiter cannot be reached."""
     limits = limits or limits_from_settings()

@@ -5,12 +5,14 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from claims.fetching.errors import DNSFailure, UnsafeDestination
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
-Resolver = Callable[..., list]
+#: socket.getaddrinfo or a stand-in: (family, type, proto, canonname, sockaddr) tuples.
+Resolver = Callable[..., list[tuple[Any, ...]]]
 
 #: The ports of the web, always fetched; any other needs FETCH_ALLOWED_PORTS. 8080 and 8443 are left out on
 #: purpose: they are where admin consoles, proxies and development servers listen, not where news is published.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import cast
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from django.utils.translation import gettext as _
@@ -115,7 +116,7 @@ def normalize_url(url: str) -> str:
     """Canonical form used to recognise the same source: lower-case scheme and host, no default port,
     no fragment, no tracking parameters, remaining query parameters sorted by name (stable for repeats)."""
     try:
-        normalized = url_normalize(validate_url(url))
+        normalized = cast(str, url_normalize(validate_url(url)))  # None only for a None input
     except UnicodeError as exc:  # idna refuses the host (a character IDNA 2008 disallows, a bad joiner)
         raise InvalidURL(_("The host name contains characters no internet name can hold.")) from exc
     parts = urlsplit(normalized)

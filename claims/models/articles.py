@@ -1,6 +1,7 @@
 """Articles and their immutable text revisions: the text a claim points into never changes under it."""
 
 import hashlib
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -46,19 +47,19 @@ class Article(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("desk:article", args=[self.pk])
 
     @property
     def text(self) -> str:
-        return self.current_revision.text if self.current_revision_id else ""
+        return self.current_revision.text if self.current_revision is not None else ""
 
     @property
     def revision_number(self) -> int:
-        return self.current_revision.number if self.current_revision_id else 0
+        return self.current_revision.number if self.current_revision is not None else 0
 
     @property
     def has_revision_under_review(self) -> bool:
@@ -91,10 +92,10 @@ class ArticleRevision(models.Model):
             models.CheckConstraint(condition=models.Q(number__gte=1), name="revision_number_positive"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.article} r{self.number}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk:
             raise ValueError("Article revisions are immutable; create the next revision instead.")
         self.sha256 = hashlib.sha256(self.text.encode("utf-8")).hexdigest()

@@ -1,5 +1,8 @@
 """Claims: one checkable assertion anchored in an article revision, with its kind's details and attendees."""
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, cast
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -8,6 +11,13 @@ from django.utils.text import slugify
 from claims import workflow
 from claims.arabic import normalize
 from claims.workflow import PUBLIC_STATUSES, VERDICTS
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from claims.anchoring import Selector
+    from claims.models.articles import ArticleRevision
+    from claims.models.entities import Entity
 
 #: What ``search_text`` is made of: the statements, the quote and the claimant.
 SEARCHED_FIELDS = ("statement", "statement_en", "exact", "claimant")
@@ -18,8 +28,8 @@ STATUSES = [s.value for s in workflow.Status]
 IS_PUBLIC = models.Q(status__in=sorted(PUBLIC_STATUSES))
 
 
-class ClaimQuerySet(models.QuerySet):
-    def published(self):
+class ClaimQuerySet(models.QuerySet["Claim"]):
+    def published(self) -> "ClaimQuerySet":
         """The only way public pages, feeds, the sitemap, search and the public API read claims."""
         return self.filter(IS_PUBLIC)
 
@@ -39,8 +49,9 @@ class Claim(models.Model):
         ORPHANED = "orphaned", "Orphaned (text no longer found)"
 
     # The functional API takes (member name, (value, label)); a bare (value, label) pair made the label the value.
-    Status = models.TextChoices("Status", [(s.name, (s.value, workflow.STATUS_LABELS[s])) for s in workflow.Status])
-    Verdict = models.TextChoices("Verdict", [(v.id.upper(), (v.id, v.label_en)) for v in VERDICTS.values()])
+    # django-stubs types the functional API with member names only, not with (name, (value, label)) pairs.
+    Status = models.TextChoices("Status", [(s.name, (s.value, workflow.STATUS_LABELS[s])) for s in workflow.Status])  # type: ignore[call-overload]
+    Verdict = models.TextChoices("Verdict", [(v.id.upper(), (v.id, v.label_en)) for v in VERDICTS.values()])  # type: ignore[call-overload]
 
     article = models.ForeignKey("Article", on_delete=models.PROTECT, related_name="claims")
     revision = models.ForeignKey(
@@ -84,7 +95,9 @@ class Claim(models.Model):
         max_length=10, blank=True, help_text="When the claim was made: YYYY, YYYY-MM or YYYY-MM-DD."
     )
     details = models.JSONField(default=dict, blank=True, help_text="The kind's structured fields (claims.details).")
-    entities = models.ManyToManyField("Entity", blank=True, related_name="claims")
+    entities: "models.ManyToManyField[Entity, Any]" = models.ManyToManyField(
+        "Entity", blank=True, related_name="claims"
+    )
 
     status = models.CharField(max_length=12, choices=Status.choices, default="draft")
     verdict = models.CharField(max_length=16, choices=Verdict.choices, blank=True)
@@ -152,10 +165,10 @@ class Claim(models.Model):
             models.CheckConstraint(condition=models.Q(version__gte=1), name="claim_version_positive"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"#{self.pk} {self.statement[:60]}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Computed here, as Entity.search_text is: it is made of this row's own fields only, so every writer (the
         # services, the admin, a command, a factory) stores it with the text it was made from, and none can forget.
         self.search_text = normalize(" ".join(getattr(self, name) for name in SEARCHED_FIELDS))
@@ -164,7 +177,7 @@ class Claim(models.Model):
             kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("desk:claim", args=[self.pk])
 
     @property
@@ -182,35 +195,35 @@ class Claim(models.Model):
         return reverse("public:claim", args=[self.pk, self.slug])
 
     @property
-    def verdict_info(self):
+    def verdict_info(self) -> workflow.Verdict | None:
         return VERDICTS.get(self.verdict)
 
-    def mark_written(self, fields, by) -> None:
+    def mark_written(self, fields: Iterable[str], by: "User") -> None:
         """Record ``by`` as the last writer of those of ``fields`` that readers see (``workflow.PUBLIC_TEXT``):
         four eyes compares the publisher with them. The caller saves ``public_text_authors``."""
         written = {name: by.pk for name in fields if name in workflow.PUBLIC_TEXT}
         if written:
             self.public_text_authors = {**self.public_text_authors, **written}
 
-    def move_to(self, revision, selector) -> None:
+    def move_to(self, revision: "ArticleRevision", selector: "Selector") -> None:
         """Point the claim at ``selector`` (a claims.anchoring.Selector) in ``revision``; the caller saves."""
         self.revision = revision
         self.exact, self.prefix, self.suffix = selector.exact, selector.prefix, selector.suffix
         self.start, self.end = selector.start, selector.end
 
     @property
-    def selector(self) -> dict:
+    def selector(self) -> dict[str, Any]:
         return {"exact": self.exact, "prefix": self.prefix, "suffix": self.suffix, "start": self.start, "end": self.end}
 
     @property
-    def public_anchor(self) -> tuple:
+    def public_anchor(self) -> tuple["ArticleRevision", dict[str, Any]]:
         """(revision, selector) that public pages quote: the reviewed ones, never a newer unreviewed text.
 
         A claim published before public revisions existed has them filled in by migration 0011; the fallback is
         for a row some writer made without the services, so that a public page never fails on it.
         """
         if self.public_revision_id and self.public_selector:
-            return self.public_revision, self.public_selector
+            return cast("ArticleRevision", self.public_revision), self.public_selector  # set: it has an id
         return self.revision, self.selector
 
 
@@ -240,7 +253,7 @@ class Attendee(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.entity} ({self.status})"
 
 
@@ -259,6 +272,8 @@ class ClaimLink(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    #: Not a column: the claim on the other end from the one asked about, set by services.matching.similar_claims.
+    other: "Claim"
 
     class Meta:
         constraints = [
@@ -270,5 +285,5 @@ class ClaimLink(models.Model):
             models.CheckConstraint(condition=models.Q(score__gte=0) & models.Q(score__lte=1), name="claim_link_score"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.from_claim_id} ~ {self.to_claim_id} ({self.state})"

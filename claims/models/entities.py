@@ -1,5 +1,7 @@
 """People, organisations, places and things that claims and attendees point at."""
 
+from typing import Any
+
 from django.db import models
 from django.urls import reverse
 
@@ -38,15 +40,15 @@ class Entity(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Made of this row's own names only: computed on every save, as Claim.search_text is (see Claim.save).
         self.search_text = normalize(" | ".join(self.all_names()))
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("public:entity", args=[self.pk])
 
     def all_names(self) -> list[str]:

@@ -1,5 +1,8 @@
 """The append-only history of a claim: every status, verdict and substantive change, who, when, why."""
 
+from collections.abc import Iterable
+from typing import Any, NoReturn
+
 from django.conf import settings
 from django.db import models
 
@@ -8,18 +11,18 @@ class AppendOnlyError(Exception):
     """History rows are written once; nothing may change or delete them."""
 
 
-class ClaimEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+class ClaimEventQuerySet(models.QuerySet["ClaimEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Claim history is append-only.")
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise AppendOnlyError("Claim history is append-only.")
 
-    def bulk_update(self, objs, fields, batch_size=None):
+    def bulk_update(self, objs: Iterable[Any], fields: Iterable[str], batch_size: int | None = None) -> NoReturn:
         # Django's bulk_update writes through an internal path that bypasses update() above.
         raise AppendOnlyError("Claim history is append-only.")
 
-    def public(self):
+    def public(self) -> "ClaimEventQuerySet":
         """The events a claim's public timeline lists: status changes and corrections (shown with their
         ``public_note`` only, never their ``comment``)."""
         return self.filter(action__in=["transition", "correction"])
@@ -60,13 +63,13 @@ class ClaimEvent(models.Model):
         ordering = ["claim", "at", "id"]
         get_latest_by = "at"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.claim_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AppendOnlyError("Claim history is append-only.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Claim history is append-only.")

@@ -14,5 +14,5 @@ class Page(models.Model):
         ordering = ["slug", "language"]
         constraints = [models.UniqueConstraint(fields=["slug", "language"], name="page_slug_language_unique")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.title} ({self.language})"

@@ -75,10 +75,10 @@ class Source(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title or self.url or self.note[:60]
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("desk:source", args=[self.pk])
 
     @property
@@ -86,12 +86,12 @@ class Source(models.Model):
         return not self.url
 
 
-class CaptureQuerySet(models.QuerySet):
-    def in_flight(self):
+class CaptureQuerySet(models.QuerySet["Capture"]):
+    def in_flight(self) -> "CaptureQuerySet":
         """Captures queued or running: the one a source is waiting for, if any."""
         return self.filter(state__in=IN_FLIGHT_STATES)
 
-    def public(self):
+    def public(self) -> "CaptureQuerySet":
         """The captures a reader may see: for each source a published claim cites, its latest successful
         capture, the one its archived-copy page shows. Everything else is the desk's."""
         from claims.models.claims import Claim
@@ -162,7 +162,7 @@ class Capture(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.requested_url} @ {self.queued_at:%Y-%m-%d %H:%M} ({self.state})"
 
     @property
@@ -225,7 +225,7 @@ class Evidence(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.source} {self.stance} claim #{self.claim_id}"
 
     @property

@@ -90,7 +90,8 @@ def highlight(text: str, query: str) -> SafeString:
     keys = {search_key(word) for word in query_words(query)}
     if not keys:
         return escape(text)
-    out, position = [], 0
+    out: list[str] = []
+    position = 0
     for token in scan(text):
         readings = strip_clitics(token.text) if token.kind == "word" else ()
         if not any(similar_words(reading, key) for reading in readings for key in keys):

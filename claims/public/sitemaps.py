@@ -1,7 +1,10 @@
 """sitemap.xml: every published claim page, in both interface languages, plus the articles and entities they name."""
 
+from datetime import datetime
+from typing import cast
+
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from claims.models import Article, Claim, Entity
@@ -14,13 +17,13 @@ class ClaimSitemap(Sitemap):
     changefreq = "weekly"
     limit = 20000
 
-    def items(self):
+    def items(self) -> QuerySet[Claim]:
         return Claim.objects.published().only("id", "statement", "statement_en", "status", "updated_at").order_by("id")
 
-    def location(self, claim):
-        return claim.public_url
+    def location(self, claim: Claim) -> str:
+        return cast(str, claim.public_url)  # items() are published: each has one
 
-    def lastmod(self, claim):
+    def lastmod(self, claim: Claim) -> datetime:
         return claim.updated_at
 
 
@@ -29,10 +32,10 @@ class ArticleSitemap(Sitemap):
     alternates = True
     changefreq = "monthly"
 
-    def items(self):
+    def items(self) -> QuerySet[Article]:
         return Article.objects.filter(pk__in=Claim.objects.published().values("article_id")).order_by("id")
 
-    def location(self, article):
+    def location(self, article: Article) -> str:
         return reverse("public:article", args=[article.pk])
 
 
@@ -41,13 +44,13 @@ class EntitySitemap(Sitemap):
     alternates = True
     changefreq = "weekly"
 
-    def items(self):
+    def items(self) -> QuerySet[Entity]:
         published = Claim.objects.published()
         return Entity.objects.filter(
             Q(pk__in=published.values("entities")) | Q(pk__in=published.values("claimant_entity"))
         ).order_by("id")
 
-    def location(self, entity):
+    def location(self, entity: Entity) -> str:
         return reverse("public:entity", args=[entity.pk])
 
 

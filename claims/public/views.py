@@ -9,16 +9,18 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 import nh3
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_lazy
@@ -28,8 +30,9 @@ from claims import page_cache as generations
 from claims.claimreview import claim_review
 from claims.highlight import segments
 from claims.models import Article, Attendee, Capture, Claim, ClaimLink, Entity, Evidence, Page
+from claims.models.claims import ClaimQuerySet
 from claims.public.search import highlight, search
-from claims.workflow import VERDICTS, Status
+from claims.workflow import VERDICTS, Status, Verdict
 
 #: Seconds a CDN or browser may serve a page without asking, and may keep serving it stale while it revalidates.
 MAX_AGE = 300
@@ -49,13 +52,13 @@ TIMELINE_LABELS = {
     Status.DRAFT: gettext_lazy("Back to draft"),
 }
 #: How readers see each evidence stance.
-STANCE_LABELS = {
+STANCE_LABELS: dict[str, Promise] = {
     Evidence.Stance.SUPPORTS: gettext_lazy("Supports"),
     Evidence.Stance.CONTRADICTS: gettext_lazy("Contradicts"),
     Evidence.Stance.CONTEXT: gettext_lazy("Context"),
 }
 #: How readers see each attendance status (lower case: it follows a colon).
-ATTENDANCE_LABELS = {
+ATTENDANCE_LABELS: dict[str, Promise] = {
     Attendee.Status.CONFIRMED: gettext_lazy("confirmed"),
     Attendee.Status.DISPUTED: gettext_lazy("disputed"),
     Attendee.Status.UNVERIFIED: gettext_lazy("unverified"),
@@ -115,7 +118,7 @@ def alternates(request) -> list[dict]:
 
 @require_safe
 @condition(etag_func=_lists_etag)
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     """Rendered once per lists generation and language; until a claim's public face changes, 0 queries."""
     etag = _lists_etag(request)
     key = f"public:page:home:{etag}" if etag else None
@@ -143,7 +146,7 @@ class RenderedClaim:
     etag: str
 
 
-def _claim_queryset():
+def _claim_queryset() -> ClaimQuerySet:
     done = Capture.objects.filter(state=Capture.State.DONE).only("id", "source_id", "fetched_at", "final_url")
     return (
         Claim.objects.published()
@@ -177,19 +180,19 @@ def _rendered_claim(request, pk: int) -> RenderedClaim:
     return request._rendered_claim
 
 
-def _claim_etag(request, pk, slug=None):
+def _claim_etag(request: HttpRequest, pk: int, slug: str | None = None) -> str | None:
     entry = _rendered_claim(request, pk)
     # A wrong slug is redirected by the view, never answered 304.
     return entry.etag if slug == entry.slug else None
 
 
-def _claim_last_modified(request, pk, slug=None):
+def _claim_last_modified(request: HttpRequest, pk: int, slug: str | None = None) -> datetime:
     return _rendered_claim(request, pk).last_modified
 
 
 @require_safe
 @condition(etag_func=_claim_etag, last_modified_func=_claim_last_modified)
-def claim_detail(request, pk, slug=None):
+def claim_detail(request: HttpRequest, pk: int, slug: str | None = None) -> HttpResponse:
     entry = _rendered_claim(request, pk)
     if slug != entry.slug:
         return redirect(reverse("public:claim", args=[pk, entry.slug]), permanent=True)
@@ -207,11 +210,12 @@ def _render_claim(request, pk: int) -> RenderedClaim:
     text, start, end = revision.text, selector["start"], selector["end"]
     evidence = [_evidence_row(claim, e) for e in claim.evidence.all()]
     language = translation.get_language()
+    verdict = cast(Verdict, claim.verdict_info)  # a public claim has a verdict
     context = {
         "claim": claim,
-        "verdict": claim.verdict_info,
-        "verdict_label": claim.verdict_info.label(language),
-        "verdict_definition": claim.verdict_info.definition(language),
+        "verdict": verdict,
+        "verdict_label": verdict.label(language),
+        "verdict_definition": verdict.definition(language),
         "before": text[max(0, start - 240) : start],
         "quote": selector["exact"],
         "after": text[end : end + 240],
@@ -301,7 +305,7 @@ def _jsonld(claim, context, language) -> str:
 
 
 @require_safe
-def archived_copy(request, pk, source_pk):
+def archived_copy(request: HttpRequest, pk: int, source_pk: int) -> HttpResponse:
     """The latest successful capture of a source a published claim cites, as plain escaped text, with its WARC
     and original file to download (the only stored files a reader may fetch: Capture.objects.public())."""
     get_object_or_404(Evidence, claim__in=Claim.objects.published().filter(pk=pk), source_id=source_pk)
@@ -328,7 +332,7 @@ def archived_copy(request, pk, source_pk):
 
 @require_safe
 @condition(etag_func=_lists_etag)
-def entity_detail(request, pk):
+def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # 1 query: the entity; 2: the published claims about it or by it.
     entity = get_object_or_404(Entity, pk=pk)
     claims = list(
@@ -356,7 +360,7 @@ def entity_detail(request, pk):
 
 @require_safe
 @condition(etag_func=_lists_etag)
-def article_detail(request, pk):
+def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The article in the revision readers see (the one a reviewer accepted), its published claims highlighted."""
     # 1 query: the article with its public revision and the latest revision's number; 2: its published claims
     # in the public revision.
@@ -365,7 +369,7 @@ def article_detail(request, pk):
     )
     revision = article.public_revision
     claims = list(article.claims.published().filter(public_revision=revision)) if revision else []
-    if not claims:
+    if not claims or revision is None:
         raise Http404("No published claim comes from this article.")
     claims.sort(key=lambda c: (c.public_selector["start"], c.pk))  # in text order, where readers see them
     by_id = {c.pk: c for c in claims}
@@ -381,7 +385,8 @@ def article_detail(request, pk):
                 "claims": claims,
                 "parts": parts,
                 "alternates": alternates(request),
-                "newer_under_review": article.latest_number > revision.number,
+                # The annotation above; django-stubs does not carry it through get_object_or_404.
+                "newer_under_review": article.latest_number > revision.number,  # type: ignore[attr-defined]
             },
         )
     )
@@ -389,7 +394,7 @@ def article_detail(request, pk):
 
 @require_safe
 @condition(etag_func=_lists_etag)
-def page(request, slug):
+def page(request: HttpRequest, slug: str) -> HttpResponse:
     """About, methodology, corrections policy and the verdict scale: editable in the admin, sanitized here."""
     if slug not in PAGE_SLUGS:
         raise Http404
@@ -414,7 +419,7 @@ def page(request, slug):
 
 
 @require_safe
-def search_view(request):
+def search_view(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     results = search(query) if query else None
     rows = []
@@ -438,7 +443,7 @@ def search_view(request):
     return response
 
 
-def robots_txt(request):
+def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
         "Disallow: /desk/",

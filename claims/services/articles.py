@@ -2,8 +2,11 @@
 revision for readers: what a published claim quotes changes only when a reviewer has read the new text."""
 
 import logging
+from datetime import date
+from typing import Any, cast
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.db.models.functions import JSONObject
 from django.utils import timezone
@@ -54,9 +57,9 @@ def create_article(
     publisher: str = "",
     language: str = "",
     direction: str = "",
-    published_at=None,
+    published_at: date | None = None,
     origin: str = ArticleRevision.Origin.PASTE,
-    by=None,
+    by: User | None = None,
 ) -> Article:
     """Create an article with its first revision; with only a URL it waits in 'fetching' for the capture job."""
     text = clean_text(text or "")
@@ -81,7 +84,7 @@ def create_article(
     return article
 
 
-def _add_revision_row(*, article: Article, text: str, origin: str, by) -> ArticleRevision:
+def _add_revision_row(*, article: Article, text: str, origin: str, by: User | None) -> ArticleRevision:
     number = (article.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     revision = ArticleRevision.objects.create(article=article, number=number, text=text, origin=origin, created_by=by)
     article.current_revision = revision
@@ -92,7 +95,9 @@ def _add_revision_row(*, article: Article, text: str, origin: str, by) -> Articl
 
 
 @transaction.atomic
-def add_revision(*, article: Article, text: str, by=None, origin: str = ArticleRevision.Origin.EDIT) -> ArticleRevision:
+def add_revision(
+    *, article: Article, text: str, by: User | None = None, origin: str = ArticleRevision.Origin.EDIT
+) -> ArticleRevision:
     """Store a changed text as the next revision and re-anchor the article's claims to it.
 
     The previous revision is kept untouched; claims move to the new one exactly, fuzzily (flagged), or are
@@ -103,8 +108,9 @@ def add_revision(*, article: Article, text: str, by=None, origin: str = ArticleR
         raise ArticleInvalid({"text": "The new text is empty; an article's text cannot be removed."})
     # Lock the article row: two editors saving new texts at once get consecutive revision numbers.
     article = Article.objects.select_for_update().get(pk=article.pk)
-    if article.current_revision_id and article.current_revision.text == text:
-        return article.current_revision
+    current = article.current_revision
+    if current is not None and current.text == text:
+        return current
     revision = _add_revision_row(article=article, text=text, origin=origin, by=by)
     if article.public_revision_id:
         # Readers keep the reviewed revision, but the public article page says a newer one is under review.
@@ -121,7 +127,7 @@ EDITABLE_FIELDS = ("title", "url", "publisher", "language", "direction", "publis
 
 
 @transaction.atomic
-def update_article(*, article: Article, by, text: str | None = None, **fields) -> ArticleRevision | None:
+def update_article(*, article: Article, by: User, text: str | None = None, **fields: Any) -> ArticleRevision | None:
     """Save ``fields`` (of EDITABLE_FIELDS) on ``article`` and, when ``text`` differs from its current text, add
     it as the next revision (add_revision). One transaction: a refused text leaves the other fields unchanged too.
 
@@ -140,7 +146,7 @@ def update_article(*, article: Article, by, text: str | None = None, **fields) -
     return revision if revision.pk != before else None
 
 
-def reanchor_claims(*, revision: ArticleRevision, by=None) -> dict[str, int]:
+def reanchor_claims(*, revision: ArticleRevision, by: User | None = None) -> dict[str, int]:
     """Re-anchor every claim of the revision's article that still points at an older revision.
 
     All of them in one transaction, written in batches with one history row each: 2,000 claims cost a few
@@ -150,7 +156,8 @@ def reanchor_claims(*, revision: ArticleRevision, by=None) -> dict[str, int]:
     selectors = [anchoring.Selector(c.exact, c.prefix, c.suffix, c.start, c.end) for c in claims]
     results = anchoring.reanchor_all(selectors, revision.text)
     counts = {"exact": 0, "fuzzy": 0, "orphaned": 0}
-    now, events = timezone.now(), []
+    now = timezone.now()
+    events: list[ClaimEvent] = []
     for claim, result in zip(claims, results, strict=True):
         counts[result.method] += 1
         before = {"start": claim.start, "end": claim.end, "anchor": claim.anchor}
@@ -188,11 +195,12 @@ def _write_anchors(claims: list[Claim]) -> None:
     re-anchored claims back")."""
     if not claims:
         return
-    fields = [Claim._meta.get_field(name) for name in REANCHOR_FIELDS]
+    # Concrete columns; get_field is typed to return reverse relations too.
+    fields: list[Any] = [Claim._meta.get_field(name) for name in REANCHOR_FIELDS]
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
     # Only the model's own table and column names are formatted in; every value is a parameter.
-    sql = f"UPDATE {quote(Claim._meta.db_table)} SET {assignments} WHERE {quote(Claim._meta.pk.column)} = %s"  # noqa: S608
+    sql = f"UPDATE {quote(Claim._meta.db_table)} SET {assignments} WHERE {quote(cast(str, Claim._meta.pk.column))} = %s"  # noqa: S608
     rows = [
         [field.get_db_prep_save(getattr(claim, field.attname), connection) for field in fields] + [claim.pk]
         for claim in claims
@@ -239,7 +247,7 @@ def approve_public_anchor(*, claim: Claim, going_public: bool) -> None:
 
 
 @transaction.atomic
-def accept_revision(*, article: Article, number: int, by) -> ArticleRevision:
+def accept_revision(*, article: Article, number: int, by: User) -> ArticleRevision:
     """Show readers revision ``number`` (the latest) of ``article``, its published claims re-anchored in it.
 
     Four eyes: a reviewer who wrote any of the revisions readers have not seen yet cannot accept them. Every
@@ -255,7 +263,8 @@ def accept_revision(*, article: Article, number: int, by) -> ArticleRevision:
             "Readers see nothing of this article yet: the revision its first published claim "
             "is in becomes the one they see."
         )
-    latest = article.revisions.only("id", "number").order_by("-number").first()
+    # There is one at least: the public revision.
+    latest = cast(ArticleRevision, article.revisions.only("id", "number").order_by("-number").first())
     if number <= public.number:
         raise RevisionRefused(f"Readers already see revision {public.number}.")
     if number != latest.number:

@@ -9,14 +9,15 @@ fenced by the attempt number it claimed, so a late worker cannot overwrite the o
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from claims.arabic import detect_language, direction_for
@@ -44,7 +45,7 @@ SLOTS_RETRY_SECONDS = 10.0
 class RetryLater(Exception):
     """The job should run again in `delay` seconds (a transient fetch error, or the host is busy)."""
 
-    def __init__(self, delay: float, reason: str):
+    def __init__(self, delay: float, reason: str) -> None:
         super().__init__(reason)
         self.delay = delay
         self.reason = reason
@@ -126,7 +127,7 @@ def run_capture(*, capture_id: int) -> Capture | None:
         )
 
 
-def _claimable(capture: Capture, now) -> bool:
+def _claimable(capture: Capture, now: datetime) -> bool:
     """Queued jobs are always worth a try (the compare-and-swap settles races); fetching ones only once the
     lease of the worker holding them ran out."""
     if capture.state == Capture.State.QUEUED:
@@ -153,7 +154,7 @@ def _claim(capture: Capture) -> bool:
     return bool(won)
 
 
-def _fenced(capture: Capture):
+def _fenced(capture: Capture) -> QuerySet[Capture]:
     """The row as long as this worker still holds it (same attempt, still fetching)."""
     return Capture.objects.filter(pk=capture.pk, state=Capture.State.FETCHING, attempts=capture.attempts)
 
@@ -210,7 +211,7 @@ def _is_gone(error: FetchError) -> bool:
     return isinstance(error, DNSFailure)
 
 
-def _elapsed_ms(capture: Capture, now) -> int | None:
+def _elapsed_ms(capture: Capture, now: datetime) -> int | None:
     return round((now - capture.started_at).total_seconds() * 1000) if capture.started_at else None
 
 
@@ -228,7 +229,7 @@ def _record_success(capture: Capture, outcome: pipeline.CaptureOutcome) -> Captu
                 _discard_files(capture)
                 return None
             capture.refresh_from_db()
-            source_fields = {
+            source_fields: dict[str, Any] = {
                 "health": Source.Health.CHANGED if changed else Source.Health.OK,
                 "latest_capture": capture,
                 "next_check_at": _next_check(capture.source, capture),
@@ -245,7 +246,7 @@ def _record_success(capture: Capture, outcome: pipeline.CaptureOutcome) -> Captu
     return capture
 
 
-def _success_fields(capture: Capture, outcome: pipeline.CaptureOutcome, changed: bool) -> dict:
+def _success_fields(capture: Capture, outcome: pipeline.CaptureOutcome, changed: bool) -> dict[str, Any]:
     result, extracted = outcome.result, outcome.extracted
     return {
         "state": Capture.State.DONE,
@@ -276,7 +277,7 @@ def _success_fields(capture: Capture, outcome: pipeline.CaptureOutcome, changed:
     }
 
 
-def _latest_done(source: Source):
+def _latest_done(source: Source) -> QuerySet[Capture]:
     return source.captures.filter(state=Capture.State.DONE).order_by(F("fetched_at").desc(nulls_last=True), "-id")
 
 
@@ -286,7 +287,7 @@ def _discard_files(capture: Capture) -> None:
             field.storage.delete(field.name)
 
 
-def _next_check(source: Source, capture: Capture | None):
+def _next_check(source: Source, capture: Capture | None) -> datetime:
     """Recent sources (published or added in the last two weeks) are re-checked more often: they change most."""
     now = timezone.now()
     published = capture.published_at if capture else None
@@ -357,7 +358,7 @@ def import_article_from_url(*, article_id: int) -> Article | None:
         if article.import_state != Article.ImportState.FETCHING:
             return article
         language = extracted.language or detect_language(extracted.text)
-        updates = {"language": language, "direction": direction_for(language)}
+        updates: dict[str, Any] = {"language": language, "direction": direction_for(language)}
         if extracted.title and article.title in ("", article.url):
             updates["title"] = extracted.title[:500]
         if extracted.published and not article.published_at:

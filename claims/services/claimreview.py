@@ -3,14 +3,18 @@ researching claim with the rating mapped to our scale, the review as its evidenc
 """
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from claims.claimreview_import import ClaimReviewRecord, parse_claimreview
 from claims.models import ArticleRevision, Claim
-from claims.services.articles import ArticleInvalid, create_article
-from claims.services.claims import ClaimInvalid, create_claim
-from claims.services.sources import SourceInvalid, add_evidence, find_or_create_source
+from claims.models.claims import ClaimQuerySet
+from claims.services.articles import create_article
+from claims.services.claims import create_claim
+from claims.services.errors import ArticleInvalid, ClaimInvalid, SourceInvalid
+from claims.services.sources import add_evidence, find_or_create_source
 from claims.services.workflow import set_verdict, transition_claim
 from claims.workflow import VERDICTS, TransitionRefused
 
@@ -28,12 +32,12 @@ class RecordOutcome:
     reason: str = ""
 
 
-def imported_claims():
+def imported_claims() -> ClaimQuerySet:
     """Claims that came from another desk's ClaimReview rather than from our own reading."""
     return Claim.objects.filter(revision__origin=IMPORTED)
 
 
-def import_claimreview(*, data, by) -> list[RecordOutcome]:
+def import_claimreview(*, data: object, by: User) -> list[RecordOutcome]:
     """Import every readable record of `data` (decoded JSON); report each record's outcome in input order."""
     parsed = parse_claimreview(data)
     outcomes = [RecordOutcome(position=e.position, outcome="error", reason=e.reason) for e in parsed.errors]
@@ -49,12 +53,12 @@ def outcome_counts(outcomes: list[RecordOutcome]) -> dict[str, int]:
     return counts
 
 
-def outcomes_as_dicts(outcomes: list[RecordOutcome]) -> list[dict]:
+def outcomes_as_dicts(outcomes: list[RecordOutcome]) -> list[dict[str, Any]]:
     return [asdict(outcome) for outcome in outcomes]
 
 
-def _import_record(record: ClaimReviewRecord, by) -> RecordOutcome:
-    common = {
+def _import_record(record: ClaimReviewRecord, by: User) -> RecordOutcome:
+    common: dict[str, Any] = {
         "position": record.position,
         "review_url": record.review_url,
         "rating_text": record.rating_text,
@@ -72,7 +76,7 @@ def _import_record(record: ClaimReviewRecord, by) -> RecordOutcome:
     return RecordOutcome(outcome="imported", claim=claim.pk, **common)
 
 
-def _create_imported_claim(record: ClaimReviewRecord, by) -> Claim:
+def _create_imported_claim(record: ClaimReviewRecord, by: User) -> Claim:
     # The review URL is the article's URL: the fact-check page is where we read the claim.
     article = create_article(
         title=record.review_title or record.claim_text[:200],

@@ -1,12 +1,16 @@
 """Creating, editing and deleting claims: selector resolution, per-kind details, attendees, optimistic locking."""
 
+from collections.abc import Mapping
+from typing import Any, cast
+
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
 
 from claims import anchoring, limits
 from claims.dates import parse_partial_date
 from claims.details import DetailsError, clean_details
-from claims.models import Attendee, Claim, Entity
+from claims.models import Article, ArticleRevision, Attendee, Claim, Entity
 from claims.services.errors import ClaimGone, ClaimInvalid, ClaimLocked, StaleVersion
 from claims.services.history import diff, record_event
 from claims.services.matching import queue_similar
@@ -41,7 +45,7 @@ SELECTOR_LIMITS = {
 }
 
 
-def resolve_selector(text: str, selector: dict) -> anchoring.Selector:
+def resolve_selector(text: str, selector: Mapping[str, Any]) -> anchoring.Selector:
     # Checked before anchoring: searching an article for a pasted megabyte is the cost the limit avoids.
     if errors := limits.check_lengths(selector, SELECTOR_LIMITS):
         raise ClaimInvalid({"selector": errors.get("exact") or next(iter(errors.values()))})
@@ -58,7 +62,7 @@ def resolve_selector(text: str, selector: dict) -> anchoring.Selector:
         raise ClaimInvalid({"selector": str(exc)}) from exc
 
 
-def _clean_fields(fields: dict) -> dict:
+def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
     errors = limits.check_lengths(fields, FIELD_LIMITS)
     if "statement" in fields and not (fields["statement"] or "").strip():
         errors["statement"] = "Write the claim as a neutral statement."
@@ -80,23 +84,23 @@ def _clean_fields(fields: dict) -> dict:
 @transaction.atomic
 def create_claim(
     *,
-    article,
-    by,
-    selector: dict,
+    article: Article,
+    by: User,
+    selector: dict[str, Any],
     statement: str,
     kind: str = "other",
     statement_language: str = "",
     statement_en: str = "",
     claimant: str = "",
-    claimant_entity=None,
+    claimant_entity: Entity | None = None,
     claimed_on: str = "",
-    details: dict | None = None,
-    attendees: list[dict] | None = None,
+    details: dict[str, Any] | None = None,
+    attendees: list[dict[str, Any]] | None = None,
     entities: list[Entity] | None = None,
 ) -> Claim:
-    if article.current_revision_id is None:
-        raise ClaimInvalid({"article": "The article has no text yet (it is still being fetched)."})
     revision = article.current_revision
+    if revision is None:
+        raise ClaimInvalid({"article": "The article has no text yet (it is still being fetched)."})
     sel = resolve_selector(revision.text, selector or {})
     fields = _clean_fields(
         {
@@ -144,7 +148,7 @@ def create_claim(
     return claim
 
 
-def _snapshot(claim: Claim) -> dict:
+def _snapshot(claim: Claim) -> dict[str, Any]:
     return {f: getattr(claim, f) for f in SUBSTANTIVE}
 
 
@@ -153,14 +157,14 @@ def _snapshot(claim: Claim) -> dict:
 def update_claim(
     *,
     claim_id: int,
-    by,
+    by: User,
     version: int,
-    selector: dict | None = None,
-    attendees: list[dict] | None = None,
+    selector: dict[str, Any] | None = None,
+    attendees: list[dict[str, Any]] | None = None,
     entities: list[Entity] | None = None,
     correction: str = "",
-    approved_by=None,
-    **fields,
+    approved_by: User | None = None,
+    **fields: Any,
 ) -> Claim:
     """Apply an editor's changes to the claim they read at ``version``; raise StaleVersion if it moved on.
 
@@ -189,7 +193,7 @@ def update_claim(
     for name, value in fields.items():
         setattr(claim, name, value.strip() if isinstance(value, str) and name != "exact" else value)
     if selector:
-        revision = claim.article.current_revision
+        revision = cast(ArticleRevision, claim.article.current_revision)  # a claim's article has a text
         claim.move_to(revision, resolve_selector(revision.text, selector))
         claim.anchor, claim.anchor_confidence = Claim.Anchor.EXACT, 1.0
     # The entity list changes only by these two (attendees are added to it); otherwise it is not read at all.
@@ -204,7 +208,7 @@ def update_claim(
     changes = diff(before, _snapshot(claim)) | attendee_changes
     if touches_entities and (entities_after := _entities(claim)) != entities_before:
         # Public pages show who a claim is about: a published claim's list changes by a correction, like any field.
-        changes["entities"] = [[name for _pk, name in entities_before], [name for _pk, name in entities_after]]
+        changes["entities"] = [[name for _pk, name in entities_before or []], [name for _pk, name in entities_after]]
     if not changes:
         return claim
     claim.last_editor = by
@@ -221,11 +225,12 @@ def update_claim(
 
 
 @transaction.atomic
-def delete_claim(*, claim: Claim, by, version: int) -> None:
+def delete_claim(*, claim: Claim, by: User, version: int) -> None:
     # Two deletes of one claim: the second waits on this lock, then finds no row.
-    claim = Claim.objects.select_for_update().filter(pk=claim.pk).first()
-    if claim is None:
+    locked = Claim.objects.select_for_update().filter(pk=claim.pk).first()
+    if locked is None:
         raise ClaimGone("This claim was deleted a moment ago by someone else.")
+    claim = locked
     if claim.version != version:
         raise StaleVersion(claim, version)
     if claim.is_public:
@@ -240,14 +245,16 @@ def delete_claim(*, claim: Claim, by, version: int) -> None:
     claim.delete()
 
 
-def _write_attendees(claim: Claim, attendees: list[dict]) -> dict:
+def _write_attendees(claim: Claim, attendees: list[dict[str, Any]]) -> dict[str, Any]:
     """Replace a meeting's attendees; returns the history diff. Each item: entity (id or Entity), role, status…"""
     if not isinstance(attendees, list) or not all(isinstance(item, dict) for item in attendees):
         raise ClaimInvalid({"attendees": "Give the attendees as a list of objects, each naming an entity."})
     if claim.kind != Claim.Kind.MEETING and attendees:
         raise ClaimInvalid({"attendees": "Only a meeting claim has attendees."})
     before = {a.entity_id: (a.role, a.status, a.name, a.evidence_note) for a in claim.attendees.all()}
-    rows, errors, seen = [], {}, set()
+    rows: list[Attendee] = []
+    errors: dict[str, str] = {}
+    seen: set[int] = set()
     for i, item in enumerate(attendees):
         entity = item.get("entity")
         if isinstance(entity, int | str) and str(entity).isdigit():
@@ -294,7 +301,7 @@ def _write_attendees(claim: Claim, attendees: list[dict]) -> dict:
     }
 
 
-def _attendee_line(entity_id: int, values: tuple) -> str:
+def _attendee_line(entity_id: int, values: tuple[str, str, str, str]) -> str:
     """entity:role:status, then the name as written and the evidence note when there are any."""
     role, status, name, note = values
     return ":".join([str(entity_id), role, status, *([name, note] if note else [name] if name else [])])

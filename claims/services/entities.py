@@ -2,6 +2,8 @@
 edit drops those."""
 
 import re
+from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 
@@ -23,7 +25,7 @@ def find_or_create_entity(name: str, kind: str = Entity.Kind.PERSON) -> Entity:
 
 
 @transaction.atomic
-def update_entity(*, entity: Entity, **fields) -> Entity:
+def update_entity(*, entity: Entity, **fields: Any) -> Entity:
     """Save ``fields`` on ``entity`` (the admin passes none: its form set them); public lists show it at once."""
     for name, value in fields.items():
         setattr(entity, name, value)
@@ -33,7 +35,7 @@ def update_entity(*, entity: Entity, **fields) -> Entity:
 
 
 @transaction.atomic
-def delete_entities(*, entities) -> None:
+def delete_entities(*, entities: Iterable[Entity]) -> None:
     """Claims that named the entities lose them (claimant entity, entity list): the public lists change."""
     for entity in entities:
         entity.delete()

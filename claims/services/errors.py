@@ -7,7 +7,7 @@ from claims.models import Claim
 class Invalid(ValueError):
     """Bad input; ``errors`` maps a field name to a plain message for that field."""
 
-    def __init__(self, errors: dict[str, str]):
+    def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
 
@@ -31,7 +31,7 @@ class RevisionRefused(ValueError):
 class StaleVersion(Exception):
     """The claim changed since the editor read it; ``current`` is the claim as it is now."""
 
-    def __init__(self, current: Claim, version: int):
+    def __init__(self, current: Claim, version: int) -> None:
         super().__init__(
             f"This claim was changed by someone else (you edited version {version}, it is now at version "
             f"{current.version}). Review their changes and apply yours again."

@@ -1,21 +1,26 @@
 """Writing the append-only claim history; the only place ClaimEvent rows are created."""
 
-from claims.models import ClaimEvent
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+
+from claims.models import Claim, ClaimEvent
 
 
 def record_event(
     *,
-    claim,
-    actor,
+    claim: Claim,
+    actor: User | AnonymousUser | None,
     action: str,
-    changes: dict | None = None,
+    changes: dict[str, Any] | None = None,
     comment: str = "",
     public_note: str = "",
     from_status: str = "",
     to_status: str = "",
     from_verdict: str = "",
     to_verdict: str = "",
-):
+) -> ClaimEvent:
     event = build_event(
         claim=claim,
         actor=actor,
@@ -34,17 +39,17 @@ def record_event(
 
 def build_event(
     *,
-    claim,
-    actor,
+    claim: Claim,
+    actor: User | AnonymousUser | None,
     action: str,
-    changes: dict | None = None,
+    changes: dict[str, Any] | None = None,
     comment: str = "",
     public_note: str = "",
     from_status: str = "",
     to_status: str = "",
     from_verdict: str = "",
     to_verdict: str = "",
-):
+) -> ClaimEvent:
     """An unsaved history row, for writing many at once with ``bulk_create``."""
     return ClaimEvent(
         claim=claim,
@@ -60,12 +65,12 @@ def build_event(
     )
 
 
-def diff(before: dict, after: dict) -> dict:
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
     """``{field: [before, after]}`` for the fields whose value changed."""
     return {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
 
 
-def _jsonable(value):
+def _jsonable(value: object) -> Any:
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -6,13 +6,17 @@ against its candidates once held a web request, and SQLite's write lock, for min
 bounded: at most 2 × CANDIDATES candidates, each read to limits.MATCHING_TEXT_MAX_CHARS.
 """
 
+from collections.abc import Iterable
+
+from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from claims import limits
 from claims.matching import SUGGEST_THRESHOLD, ClaimText, score
 from claims.models import Claim, ClaimLink
+from claims.models.claims import ClaimQuerySet
 from claims.services.queueing import enqueue_after_commit, task
 
 #: How many candidates each way (wording, shared entities) are scored in Python per claim: bounded work.
@@ -47,14 +51,14 @@ def has_trigram_extension() -> bool:
         return cursor.fetchone() is not None
 
 
-def candidate_claims(claim: Claim):
+def candidate_claims(claim: Claim) -> ClaimQuerySet:
     """Claims worth scoring against `claim`: alike in wording (pg_trgm when installed) or sharing an entity."""
     others = Claim.objects.exclude(pk=claim.pk)
     if has_trigram_extension():
         from django.contrib.postgres.search import TrigramSimilarity
 
         words = claim.search_text[: 2 * limits.MATCHING_TEXT_MAX_CHARS]
-        by_words = (
+        by_words: ClaimQuerySet = (
             others.annotate(similarity=TrigramSimilarity("search_text", words))
             .filter(similarity__gte=TRIGRAM_FLOOR)
             .order_by("-similarity")
@@ -79,7 +83,7 @@ def suggest_similar(*, claim: Claim) -> list[ClaimLink]:
     """
     claim = Claim.objects.prefetch_related("entities").get(pk=claim.pk)
     mine = claim_text(claim)
-    scores = {}
+    scores: dict[int, float] = {}
     for other in candidate_claims(claim):
         match = score(mine, claim_text(other))
         if match.score >= SUGGEST_THRESHOLD:
@@ -90,9 +94,9 @@ def suggest_similar(*, claim: Claim) -> list[ClaimLink]:
 
 def _store_links(claim_id: int, scores: dict[int, float]) -> list[ClaimLink]:
     existing = {(link.from_claim_id, link.to_claim_id): link for link in _links_of(claim_id).select_for_update()}
-    kept = []
+    kept: list[ClaimLink] = []
     for other_id, value in scores.items():
-        pair = tuple(sorted((claim_id, other_id)))
+        pair = (min(claim_id, other_id), max(claim_id, other_id))
         link = existing.pop(pair, None)
         if link is None:
             # get_or_create: the other claim's run may store the same pair at the same moment.
@@ -128,11 +132,13 @@ def run_similar(*, claim_id: int) -> list[ClaimLink]:
         Claim.objects.filter(pk=claim_id, similar_queued_at=row["similar_queued_at"]).update(similar_queued_at=None)
 
 
-def _links_of(claim_id: int):
+def _links_of(claim_id: int) -> QuerySet[ClaimLink]:
     return ClaimLink.objects.filter(Q(from_claim_id=claim_id) | Q(to_claim_id=claim_id))
 
 
-def similar_claims(claim: Claim, *, states=(ClaimLink.State.SUGGESTED, ClaimLink.State.CONFIRMED)):
+def similar_claims(
+    claim: Claim, *, states: Iterable[str] = (ClaimLink.State.SUGGESTED, ClaimLink.State.CONFIRMED)
+) -> list[ClaimLink]:
     """The links of `claim` in these states, best first, each with `other` set to the claim on the other end."""
     links = list(
         _links_of(claim.pk).filter(state__in=states).select_related("from_claim", "to_claim").order_by("-score", "pk")
@@ -143,7 +149,7 @@ def similar_claims(claim: Claim, *, states=(ClaimLink.State.SUGGESTED, ClaimLink
 
 
 @transaction.atomic
-def decide_link(*, link: ClaimLink, by, same: bool) -> ClaimLink:
+def decide_link(*, link: ClaimLink, by: User, same: bool) -> ClaimLink:
     """Confirm "same claim" or dismiss a suggestion; the decision sticks across later re-scoring."""
     link = ClaimLink.objects.select_for_update().get(pk=link.pk)
     link.state = ClaimLink.State.CONFIRMED if same else ClaimLink.State.DISMISSED

@@ -1,5 +1,7 @@
 """The public site's own pages (about, methodology...): written in the admin, cached like every public page."""
 
+from collections.abc import Iterable
+
 from django.db import transaction
 
 from claims.models import Page
@@ -15,7 +17,7 @@ def save_page(*, page: Page) -> Page:
 
 
 @transaction.atomic
-def delete_pages(*, pages) -> None:
+def delete_pages(*, pages: Iterable[Page]) -> None:
     for page in pages:
         page.delete()
     transaction.on_commit(invalidate_lists)

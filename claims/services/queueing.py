@@ -8,7 +8,9 @@ this module alone imports it, when it is first sent.
 """
 
 import logging
+from typing import Any
 
+from celery import Task
 from django.db import transaction
 from django.utils.module_loading import import_string
 
@@ -18,12 +20,13 @@ log = logging.getLogger(__name__)
 RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 
 
-def task(name: str):
+def task(name: str) -> Task[Any, Any]:
     """The Celery task ``claims.tasks.<name>``."""
-    return import_string(f"claims.tasks.{name}")
+    found: Task[Any, Any] = import_string(f"claims.tasks.{name}")
+    return found
 
 
-def send_task(task, *args) -> None:
+def send_task(task: Task[Any, Any], *args: object) -> None:
     try:
         task.apply_async(args, retry=True, retry_policy=RETRY_POLICY)
     except Exception:  # kombu/redis raise many connection errors; all mean "the broker is unreachable now"
@@ -32,6 +35,6 @@ def send_task(task, *args) -> None:
         )
 
 
-def enqueue_after_commit(task, *args) -> None:
+def enqueue_after_commit(task: Task[Any, Any], *args: object) -> None:
     """Send ``task(*args)`` once the current transaction commits (the worker must see the committed rows)."""
     transaction.on_commit(lambda: send_task(task, *args))

@@ -1,6 +1,6 @@
 """Roles are Django groups; this module turns a user into the workflow's Actor and sets the groups up."""
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 
 from claims.workflow import Actor, Role
 
@@ -48,7 +48,7 @@ _ADMIN_EXTRA = [
 ]
 
 
-def roles_of(user) -> frozenset[Role]:
+def roles_of(user: User | AnonymousUser) -> frozenset[Role]:
     if not user.is_authenticated or not user.is_active:
         return frozenset()
     if user.is_superuser:
@@ -57,15 +57,18 @@ def roles_of(user) -> frozenset[Role]:
     if cached is None:
         names = set(user.groups.values_list("name", flat=True))
         cached = frozenset(role for role, group in ROLE_GROUPS.items() if group in names)
-        user._desk_roles = cached
+        # A per-request memo on the user object, which the user model does not declare (so not user._desk_roles).
+        setattr(user, "_desk_roles", cached)  # noqa: B010
     return cached
 
 
-def actor_for(user) -> Actor:
+def actor_for(user: User) -> Actor:
     return Actor(id=user.pk, roles=roles_of(user))
 
 
-def ensure_role_groups(*, group_model=Group, permission_model=Permission) -> dict[Role, Group]:
+def ensure_role_groups(
+    *, group_model: type[Group] = Group, permission_model: type[Permission] = Permission
+) -> dict[Role, Group]:
     """Create the three groups with their permissions; safe to run any number of times.
 
     A data migration passes its historical ``Group`` and ``Permission`` models.

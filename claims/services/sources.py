@@ -1,8 +1,12 @@
 """Sources and evidence: one source per normalized URL, evidence linking claims to it, capture requests."""
 
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -10,7 +14,8 @@ from django.utils import timezone
 
 from claims import limits
 from claims.arabic.typed_numbers import parse_typed_number
-from claims.fetching.urls import InvalidURL, normalize_url, validate_url
+from claims.fetching.errors import InvalidURL
+from claims.fetching.urls import normalize_url, validate_url
 from claims.models import Capture, Claim, Evidence, Source
 from claims.services.errors import SourceInvalid
 from claims.services.history import record_event
@@ -22,12 +27,12 @@ from claims.uploads import UploadRefused, check_document
 def find_or_create_source(
     *,
     url: str = "",
-    by=None,
+    by: User | None = None,
     kind: str = "news",
     publisher: str = "",
     title: str = "",
     note: str = "",
-    document=None,
+    document: "File[bytes] | None" = None,
     capture: bool = True,
 ) -> tuple[Source, bool]:
     """Return the one source for this URL (created and queued for capture if new), or a new offline source."""
@@ -71,13 +76,13 @@ def find_or_create_source(
     return source, True
 
 
-def accept_document(document) -> None:
+def accept_document(document: "File[bytes]") -> None:
     """Check an uploaded offline document against the allowlist and the size limit (SourceInvalid says why), and
     name it by its allowlisted extension: upload_to draws the rest of the name at random, and the file is served
     with the allowlisted content type whatever the uploader called it."""
     try:
         kind_of_file = check_document(
-            name=document.name, size=document.size, stream=document, max_bytes=settings.DOCUMENT_UPLOAD_MAX_BYTES
+            name=document.name or "", size=document.size, stream=document, max_bytes=settings.DOCUMENT_UPLOAD_MAX_BYTES
         )
     except UploadRefused as exc:
         raise SourceInvalid({"document": str(exc)}) from exc
@@ -104,7 +109,7 @@ ESTIMATE_LIMIT = Decimal(10) ** 18
 ALREADY_EVIDENCE = "This source is already evidence for this claim; edit that evidence."
 
 
-def _decimal(value, field: str, errors: dict) -> Decimal | None:
+def _decimal(value: object, field: str, errors: dict[str, str]) -> Decimal | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
@@ -118,9 +123,11 @@ def _decimal(value, field: str, errors: dict) -> Decimal | None:
     return number
 
 
-def clean_estimate(data: dict) -> dict:
+def clean_estimate(data: Mapping[str, Any]) -> dict[str, Any]:
     errors: dict[str, str] = {}
-    out = {f: _decimal(data.get(f), f, errors) for f in ("estimate_value", "estimate_lower", "estimate_upper")}
+    out: dict[str, Any] = {
+        f: _decimal(data.get(f), f, errors) for f in ("estimate_value", "estimate_lower", "estimate_upper")
+    }
     lower, upper = out["estimate_lower"], out["estimate_upper"]
     if not errors and lower is not None and upper is not None and lower > upper:
         errors["estimate_upper"] = "The upper bound is below the lower bound."
@@ -139,7 +146,7 @@ EVIDENCE_LIMITS = {
 }
 
 
-def _check_lengths(**texts) -> None:
+def _check_lengths(**texts: str | None) -> None:
     if errors := limits.check_lengths(texts, EVIDENCE_LIMITS):
         raise SourceInvalid(errors)
 
@@ -150,13 +157,13 @@ def add_evidence(
     *,
     claim: Claim,
     source: Source,
-    by,
+    by: User,
     stance: str = "supports",
     passage: str = "",
     note: str = "",
     correction: str = "",
-    approved_by=None,
-    **estimate,
+    approved_by: User | None = None,
+    **estimate: Any,
 ) -> Evidence | None:
     """Add evidence to a claim. On a published claim the addition is a correction: kept as ``by``'s proposal
     (None is returned) until another reviewer approves it (``approved_by``, see ``services.workflow``)."""
@@ -185,7 +192,7 @@ def add_evidence(
             )
     except IntegrityError:  # the same add, sent twice at once: the other one passed the check above first
         raise SourceInvalid({"source": ALREADY_EVIDENCE}) from None
-    changes = {"evidence": [None, f"{source} ({stance})"]}
+    changes: dict[str, Any] = {"evidence": [None, f"{source} ({stance})"]}
     _claim_touched(claim, by, changes, correction, approved_by)
     if passage.strip() and source.latest_capture_id:
         enqueue_after_commit(task("check_evidence_passage"), evidence.pk)
@@ -194,7 +201,9 @@ def add_evidence(
 
 @proposable
 @transaction.atomic
-def update_evidence(*, evidence: Evidence, by, correction: str = "", approved_by=None, **changes) -> Evidence:
+def update_evidence(
+    *, evidence: Evidence, by: User, correction: str = "", approved_by: User | None = None, **changes: Any
+) -> Evidence:
     """Change evidence; on a published claim it is a correction, proposed first (``add_evidence``)."""
     _check_lengths(passage=changes.get("passage"), note=changes.get("note"), correction=correction)
     claim = evidence.claim
@@ -228,7 +237,7 @@ def update_evidence(*, evidence: Evidence, by, correction: str = "", approved_by
 
 @proposable
 @transaction.atomic
-def remove_evidence(*, evidence: Evidence, by, correction: str = "", approved_by=None) -> None:
+def remove_evidence(*, evidence: Evidence, by: User, correction: str = "", approved_by: User | None = None) -> None:
     """Remove evidence; on a published claim it is a correction, proposed first (``add_evidence``)."""
     claim = evidence.claim
     if claim.is_public and not correction.strip():
@@ -241,7 +250,9 @@ def remove_evidence(*, evidence: Evidence, by, correction: str = "", approved_by
     evidence.delete()
 
 
-def _claim_touched(claim: Claim, by, changes: dict, correction: str, approved_by=None) -> None:
+def _claim_touched(
+    claim: Claim, by: User, changes: dict[str, Any], correction: str, approved_by: User | None = None
+) -> None:
     """Evidence is part of a claim's substance: bump its version, record history, correct it if published."""
     Claim.objects.filter(pk=claim.pk).update(last_editor=by, version=F("version") + 1, updated_at=timezone.now())
     claim.refresh_from_db()
@@ -257,7 +268,7 @@ SOURCE_DESCRIPTION = ("kind", "publisher", "title", "note", "document")
 
 
 @transaction.atomic
-def update_source(*, source: Source, **fields) -> Source:
+def update_source(*, source: Source, **fields: Any) -> Source:
     """Save a corrected description of ``source`` (``fields``, or what the admin's form already set on it).
 
     Readers see a published claim's sources, so a source one cites is not changed here: what readers saw

@@ -3,9 +3,11 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -76,7 +78,7 @@ def author_names(claim: Claim) -> dict[int, str]:
 
 
 def transition_options(
-    *, claim: Claim, user, evidence_count: int | None = None, pending: ClaimCorrection | None = None
+    *, claim: Claim, user: User, evidence_count: int | None = None, pending: ClaimCorrection | None = None
 ) -> list[TransitionOption]:
     """The transitions ``user``'s roles allow from the claim's status, each with what blocks it (or '').
 
@@ -107,7 +109,7 @@ def transition_claim(
     *,
     claim: Claim,
     to: str,
-    by,
+    by: User,
     verdict: str | None = None,
     rationale: str | None = None,
     comment: str = "",
@@ -148,7 +150,18 @@ def transition_claim(
 
 
 @transaction.atomic
-def _transition(*, claim, to, by, verdict, rationale, comment, public_note, version, correction):
+def _transition(
+    *,
+    claim: Claim,
+    to: str,
+    by: User,
+    verdict: str | None,
+    rationale: str | None,
+    comment: str,
+    public_note: str | None,
+    version: int | None,
+    correction: int | str | None,
+) -> tuple[Claim, workflow.TransitionRefused | None]:
     # Lock: a reviewer publishing and an editor editing at once are serialized; the loser sees the new state.
     _check_lengths(rationale=rationale, comment=comment, public_note=public_note)
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
@@ -232,7 +245,9 @@ def _transition(*, claim, to, by, verdict, rationale, comment, public_note, vers
         ]
     )
     action = "correction" if target == Status.CORRECTED else "transition"
-    changes = {name: [before[name], after[name]] for name in ("rationale", "public_note") if name in changed}
+    changes: dict[str, Any] = {
+        name: [before[name], after[name]] for name in ("rationale", "public_note") if name in changed
+    }
     # Only what readers are meant to read goes into the event's public note; the comment stays internal.
     note = claim.public_note if target in workflow.PUBLIC_STATUSES else ""
     record_event(
@@ -251,7 +266,7 @@ def _transition(*, claim, to, by, verdict, rationale, comment, public_note, vers
     return claim, None
 
 
-def _rewrite_proposal(claim: Claim, *, by, fields: list[str], values: dict, comment: str) -> None:
+def _rewrite_proposal(claim: Claim, *, by: User, fields: list[str], values: dict[str, str], comment: str) -> None:
     """A reviewer's changes at publication become the claim's proposal, written by them; it stays in review."""
     changes = {name: [getattr(claim, name), values[name]] for name in fields}
     from_verdict = claim.verdict
@@ -283,7 +298,7 @@ def _rewrite_proposal(claim: Claim, *, by, fields: list[str], values: dict, comm
 
 
 @transaction.atomic
-def set_verdict(*, claim: Claim, by, verdict: str, rationale: str, version: int | None = None) -> Claim:
+def set_verdict(*, claim: Claim, by: User, verdict: str, rationale: str, version: int | None = None) -> Claim:
     """Record a proposed verdict on an unpublished claim without moving it (published ones: ``correct``)."""
     _check_lengths(rationale=rationale)
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
@@ -318,7 +333,9 @@ def set_verdict(*, claim: Claim, by, verdict: str, rationale: str, version: int 
     return claim
 
 
-def record_correction(*, claim: Claim, by, changes: dict, public_note: str, approved_by=None) -> None:
+def record_correction(
+    *, claim: Claim, by: User, changes: dict[str, Any], public_note: str, approved_by: User | None = None
+) -> None:
     """A published claim's fields or evidence changed: mark it corrected, publicly, with the proposer's note.
 
     ``by`` proposed the change and wrote the note; ``approved_by`` is the other reviewer who approved it (see

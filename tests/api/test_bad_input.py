@@ -176,3 +176,17 @@ def test_entity_names_with_a_nul_character_are_refused(api):
         "/api/v1/entities/", {"kind": "person", "name": "Haftar", "names": {"e\u0000n": "Haftar"}}, format="json"
     )
     assert response.status_code == 400
+
+
+def test_deleting_evidence_with_a_json_list_body_is_not_a_500(api):
+    # The correction is read from a JSON object body; a JSON list carries none (it used to raise AttributeError).
+    evidence = EvidenceFactory()
+    response = api.delete(f"/api/v1/evidence/{evidence.pk}/", ["not", "an", "object"], format="json")
+    assert response.status_code == 204
+
+
+def test_deleting_a_claim_with_a_json_list_body_asks_for_the_version(api):
+    claim = EvidenceFactory().claim
+    response = api.delete(f"/api/v1/claims/{claim.pk}/", ["not", "an", "object"], format="json")
+    assert response.status_code == 400
+    assert "version" in response.json()

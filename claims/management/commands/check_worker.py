@@ -16,7 +16,7 @@ class Command(BaseCommand):
     requires_system_checks = []
     help = "Exit 0 if the named Celery worker showed progress recently, 1 if not (a liveness probe)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument(
             "--name",
             default=f"celery@{socket.gethostname()}",
@@ -29,7 +29,7 @@ class Command(BaseCommand):
             help="seconds without progress after which the worker counts as stuck",
         )
 
-    def handle(self, *args, name, max_age, **options):
+    def handle(self, *args, name, max_age, **options) -> None:
         path = liveness_file(name)
         age = seconds_since_alive(path)
         if age is None:

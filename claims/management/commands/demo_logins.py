@@ -9,10 +9,10 @@ from django.core.management.base import BaseCommand
 class Command(BaseCommand):
     help = "Print the desk's address and the demo logins saved by load_demo."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--address", default="http://127.0.0.1:8000/")
 
-    def handle(self, *args, address, **options):
+    def handle(self, *args, address, **options) -> None:
         logins_file = settings.DATA_DIR / "demo-logins.json"
         logins = json.loads(logins_file.read_text()) if logins_file.exists() else {}
         base = address.rstrip("/")

@@ -11,11 +11,11 @@ from claims.services.claimreview import import_claimreview, outcome_counts
 class Command(BaseCommand):
     help = "Import another desk's ClaimReview records as researching claims; prints one line per record."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("file", help="A JSON file: ClaimReview JSON-LD (one, a list or @graph) or claims:search.")
         parser.add_argument("--user", required=True, help="The desk member the import is recorded as.")
 
-    def handle(self, *args, file, user, **options):
+    def handle(self, *args, file, user, **options) -> None:
         try:
             with open(file, encoding="utf-8-sig") as handle:
                 data = json.load(handle)

@@ -6,16 +6,19 @@ Idempotent: a second run finds the demo article (by its text's hash) and changes
 import hashlib
 import json
 import secrets
+from argparse import ArgumentParser
 from datetime import date
 from importlib import resources
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from claims.demo import desk
-from claims.models import ArticleRevision, Entity
+from claims.models import ArticleRevision, Claim, Entity
 from claims.services.articles import create_article
 from claims.services.claims import create_claim
 from claims.services.roles import ensure_role_groups
@@ -33,14 +36,14 @@ def demo_text() -> str:
 class Command(BaseCommand):
     help = "Load the demo article, its 13 claims and the editor/reviewer/admin accounts (safe to run twice)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
             "--password",
             help="Password for all three demo accounts (default: random, saved "
             "in DATA_DIR/demo-logins.json and printed by make run).",
         )
 
-    def handle(self, *args, password=None, **options):
+    def handle(self, *args: Any, password: str | None = None, **options: Any) -> None:
         users = self.ensure_accounts(password)
         text = demo_text()
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -51,7 +54,7 @@ class Command(BaseCommand):
             self.load(text, users)
         self.stdout.write(self.style.SUCCESS(f"Loaded the demo article with {len(desk.CLAIMS)} claims."))
 
-    def ensure_accounts(self, password: str | None) -> dict:
+    def ensure_accounts(self, password: str | None) -> dict[str, User]:
         groups = ensure_role_groups()
         logins_file = settings.DATA_DIR / "demo-logins.json"
         logins = json.loads(logins_file.read_text()) if logins_file.exists() else {}
@@ -79,7 +82,7 @@ class Command(BaseCommand):
             logins_file.chmod(0o600)
         return users
 
-    def load(self, text: str, users: dict) -> None:
+    def load(self, text: str, users: dict[str, User]) -> None:
         editor, reviewer = users["editor"], users["reviewer"]
         meta = desk.ARTICLE
         article = create_article(
@@ -130,7 +133,7 @@ class Command(BaseCommand):
                 )
             self.walk(claim, spec, editor, reviewer)
 
-    def walk(self, claim, spec: dict, editor, reviewer) -> None:
+    def walk(self, claim: Claim, spec: dict[str, Any], editor: User, reviewer: User) -> None:
         """Take the claim through the workflow as the desk would: editor researches and proposes, reviewer publishes."""
         target = spec["status"]
         if target == "draft":
