@@ -5,7 +5,7 @@ Plain Python (no ORM, no request; only gettext, for the names readers see): the 
 and then writes. Every rule of the desk's process lives here, so the desk, the API and the admin cannot disagree.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -395,20 +395,41 @@ def four_eyes_reason(state: ClaimState, actor: Actor) -> str:
 
     The message names who may publish instead: any reviewer who wrote none of it.
     """
-    wrote = [label for name, label in PUBLIC_TEXT.items() if state.public_text_authors.get(name) == actor.id]
-    edited = state.last_editor_id == actor.id
-    if not wrote and not edited:
+    author_ids: set[int | None] = {
+        state.public_text_authors[k] for k in PUBLIC_TEXT if state.public_text_authors.get(k)
+    }
+    return _four_eyes_refusal(
+        actor,
+        authors=state.public_text_authors,
+        last_deed="were the last to edit this claim" if state.last_editor_id == actor.id else "",
+        wrote_deed="last wrote",
+        verb="publish",
+        other_ids=author_ids | {state.last_editor_id},
+        name=lambda uid: state.names.get(uid, f"user {uid}"),
+    )
+
+
+def _four_eyes_refusal(
+    actor: Actor,
+    *,
+    authors: Mapping[str, int | None],
+    last_deed: str,
+    wrote_deed: str,
+    verb: str,
+    other_ids: set[int | None],
+    name: Callable[[int], str],
+) -> str:
+    """The four-eyes refusal of ``actor`` ('' when they wrote none of the public text and ``last_deed`` is ''):
+    what they did, and who may ``verb`` the claim instead: any reviewer but them and the others involved."""
+    wrote = [label for key, label in PUBLIC_TEXT.items() if authors.get(key) == actor.id]
+    if not wrote and not last_deed:
         return ""
-    done = []
-    if edited:
-        done.append("were the last to edit this claim")
+    done = [last_deed] if last_deed else []
     if wrote:
-        done.append(f"last wrote its {_and(wrote)}")
-    author_ids = {state.public_text_authors[name] for name in PUBLIC_TEXT if state.public_text_authors.get(name)}
-    other_ids = {uid for uid in (author_ids | {state.last_editor_id}) - {actor.id} if uid is not None}
-    others = sorted(state.names.get(uid, f"user {uid}") for uid in other_ids)
+        done.append(f"{wrote_deed} its {_and(wrote)}")
+    others = sorted(name(uid) for uid in other_ids - {actor.id, None} if uid is not None)
     return (
-        f"Four eyes: you {' and '.join(done)}, so you cannot publish it. Another reviewer must publish it: "
+        f"Four eyes: you {' and '.join(done)}, so you cannot {verb} it. Another reviewer must {verb} it: "
         f"any reviewer but {_and(['you', *others])}."
     )
 
@@ -467,19 +488,14 @@ def correction_four_eyes_reason(pending: PendingCorrection, actor: Actor) -> str
 
     The message names who may approve instead: any reviewer who wrote none of it.
     """
-    wrote = [label for name, label in PUBLIC_TEXT.items() if pending.authors.get(name) == actor.id]
-    proposed = pending.proposer_id == actor.id
-    if not wrote and not proposed:
-        return ""
-    done = []
-    if proposed:
-        done.append(f"proposed this {pending.what}")
-    if wrote:
-        done.append(f"wrote its {_and(wrote)}")
-    others = {*pending.authors.values(), pending.proposer_id} - {actor.id, None}
-    return (
-        f"Four eyes: you {' and '.join(done)}, so you cannot approve it. Another reviewer must approve it: "
-        f"any reviewer but {_and(['you', *sorted(pending.name(uid) for uid in others)])}."
+    return _four_eyes_refusal(
+        actor,
+        authors=pending.authors,
+        last_deed=f"proposed this {pending.what}" if pending.proposer_id == actor.id else "",
+        wrote_deed="wrote",
+        verb="approve",
+        other_ids={*pending.authors.values(), pending.proposer_id},
+        name=pending.name,
     )
 
 
