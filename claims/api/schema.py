@@ -60,7 +60,7 @@ def _text(schema: dict) -> bool:
     return schema.get("type") == "string" and not {"pattern", "enum", "format", "$ref"} & schema.keys()
 
 
-def _close(schema: dict) -> None:
+def _close(schema: object) -> None:
     """Walk a request schema: no properties beyond the documented ones (``additionalProperties: false``), no
     NUL in any text, and something besides spaces in a text that may not be blank, in place."""
     if not isinstance(schema, dict):

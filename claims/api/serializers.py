@@ -136,7 +136,7 @@ _FIELD_TYPES: dict[str, dict[str, Any]] = {
     "channel": {"type": "string", "enum": list(CHANNELS)},
     "names": {"type": "array", "items": {"type": "string"}},
 }
-_ATTENDEES = {
+_ATTENDEES: dict[str, Any] = {
     "type": "array",
     "description": "Meeting participants, written as a whole list; each entity once, and an existing one.",
     "items": {
@@ -155,17 +155,17 @@ _ATTENDEES = {
 _QUANTITY_RULE = "The lower bound is not above the upper bound, and the value is between them."
 
 
-def details_variants(request: bool = True) -> dict[str, dict]:
+def details_variants(request: bool = True) -> dict[str, dict[str, Any]]:
     """Each claim kind's details object (claims.details.FIELDS), by kind: the API documents what the desk
     validates. For a request, no field beyond the kind's (the API refuses them) and no read-only one."""
-    variants = {}
+    variants: dict[str, dict[str, Any]] = {}
     for kind, fields in FIELDS.items():
         properties: dict[str, Any] = {
             field.name: {**_FIELD_TYPES[field.type], "title": field.label} for field in fields
         }
         if kind == "meeting":
             properties["attendees"] = _ATTENDEES
-        variant = {"title": f"{kind} details", "type": "object", "properties": properties}
+        variant: dict[str, Any] = {"title": f"{kind} details", "type": "object", "properties": properties}
         if kind == "quantity":
             variant["description"] = _QUANTITY_RULE
         if request:
@@ -354,7 +354,8 @@ class PublicClaimSerializer(ClaimSerializer):
     """A published claim as readers see it: ``selector`` and ``revision`` are those a reviewer accepted, never the
     desk's anchoring in a newer revision no reviewer has read, and nothing of a correction not yet approved."""
 
-    pending_correction = None
+    # DRF's way to drop a field declared on the parent; the stubs type the attribute as the parent's field.
+    pending_correction = None  # type: ignore[assignment]
 
     class Meta(ClaimSerializer.Meta):
         fields = [name for name in ClaimSerializer.Meta.fields if name != "pending_correction"]

@@ -111,6 +111,8 @@ def add_source(request: DeskRequest, pk: int) -> HttpResponse:
                 note=form.get("note", ""),
                 document=request.FILES.get("document"),
             )
+            # Any: mypy would match texts unpacked from a dict against every keyword, approved_by too.
+            estimate: dict[str, Any] = {f: form.get(f) for f in ESTIMATE_FIELDS if f in form}
             add_evidence(
                 claim=claim,
                 source=source,
@@ -119,7 +121,7 @@ def add_source(request: DeskRequest, pk: int) -> HttpResponse:
                 passage=form.get("passage", ""),
                 note=form.get("evidence_note", ""),
                 correction=form.get("correction", ""),
-                **{f: form.get(f) for f in ESTIMATE_FIELDS if f in form},
+                **estimate,
             )
         except SourceInvalid as exc:
             errors = exc.errors

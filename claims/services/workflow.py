@@ -244,7 +244,7 @@ def _transition(
             "updated_at",
         ]
     )
-    action = "correction" if target == Status.CORRECTED else "transition"
+    action = "transition"  # a correction or retraction was proposed above, and is made by _apply_transition
     changes: dict[str, Any] = {
         name: [before[name], after[name]] for name in ("rationale", "public_note") if name in changed
     }
@@ -372,7 +372,7 @@ PREVIEW = object()
 
 
 class _Preview(Exception):
-    def __init__(self, changes: dict):
+    def __init__(self, changes: dict[str, Any]):
         super().__init__("preview")
         self.changes = changes
 
@@ -413,7 +413,16 @@ def _check_none_pending(claim: Claim) -> None:
         raise TransitionRefused(workflow.pending_reason(pending_state(pending)))
 
 
-def _propose(claim: Claim, *, by, kind: str, public_note: str, changes: dict, comment: str = "", **values):
+def _propose(
+    claim: Claim,
+    *,
+    by: User,
+    kind: str,
+    public_note: str,
+    changes: dict[str, Any],
+    comment: str = "",
+    **values: object,
+) -> ClaimCorrection:
     """Keep a correction as ``by``'s proposal; readers see nothing of it until another reviewer approves it."""
     written = ["public_note", *[name for name in changes if name in workflow.PUBLIC_TEXT]]
     correction = ClaimCorrection.objects.create(
@@ -438,8 +447,10 @@ def _propose(claim: Claim, *, by, kind: str, public_note: str, changes: dict, co
     return correction
 
 
-def _propose_transition(claim: Claim, *, target: Status, by, before: dict, after: dict, comment: str) -> None:
-    changes = {"status": [claim.status, target.value]}
+def _propose_transition(
+    claim: Claim, *, target: Status, by: User, before: dict[str, str], after: dict[str, str], comment: str
+) -> None:
+    changes: dict[str, Any] = {"status": [claim.status, target.value]}
     kind = ClaimCorrection.Kind.CORRECT if target == Status.CORRECTED else ClaimCorrection.Kind.RETRACT
     if kind == ClaimCorrection.Kind.CORRECT:
         changes |= {
@@ -456,12 +467,12 @@ def _propose_transition(claim: Claim, *, target: Status, by, before: dict, after
 PROPOSABLE: dict[str, Callable[..., object]] = {}
 
 
-def proposable(service: Callable[..., object]) -> Callable[..., object]:
+def proposable[S: Callable[..., object]](service: S) -> S:
     PROPOSABLE[service.__name__] = service
     return service
 
 
-def _to_json(value):
+def _to_json(value: object) -> object:
     """A service's arguments as JSON: model instances by label and key, decimals as text."""
     if isinstance(value, models.Model):
         return {"$model": value._meta.label_lower, "pk": value.pk}
@@ -474,7 +485,8 @@ def _to_json(value):
     return value
 
 
-def _from_json(value):
+def _from_json(value: object) -> Any:
+    """The inverse of ``_to_json``: decoded JSON, with the model instances looked up again."""
     if isinstance(value, dict) and set(value) == {"$model", "pk"}:
         found = apps.get_model(value["$model"])._default_manager.filter(pk=value["pk"]).first()
         if found is None:
@@ -487,7 +499,11 @@ def _from_json(value):
     return value
 
 
-def _run_operation(claim: Claim, operation: dict, *, by, public_note: str, approved_by) -> None:
+def _run_operation(
+    claim: Claim, operation: dict[str, Any], *, by: User | None, public_note: str, approved_by: User | object
+) -> None:
+    """Run a proposed edit's service as its proposer ``by`` (None once their account is deleted);
+    ``approved_by`` is the approving reviewer, or PREVIEW."""
     arguments = _from_json(operation["arguments"])
     if operation["service"] == "update_claim":
         arguments |= {"claim_id": claim.pk, "version": Claim.objects.get(pk=claim.pk).version}
@@ -496,7 +512,9 @@ def _run_operation(claim: Claim, operation: dict, *, by, public_note: str, appro
     PROPOSABLE[operation["service"]](**arguments, by=by, correction=public_note, approved_by=approved_by)
 
 
-def propose_edit(*, claim: Claim, by, public_note: str, service: str, arguments: dict) -> ClaimCorrection | None:
+def propose_edit(
+    *, claim: Claim, by: User, public_note: str, service: str, arguments: dict[str, Any]
+) -> ClaimCorrection | None:
     """Keep ``service``'s change of a published claim as ``by``'s proposed correction (None if it changes
     nothing): it is checked and previewed now (its change rolled back), and made when another reviewer approves.
     """
@@ -529,7 +547,7 @@ def propose_edit(*, claim: Claim, by, public_note: str, service: str, arguments:
 def decide_correction(
     *,
     claim: Claim,
-    by,
+    by: User,
     decision: str,
     comment: str = "",
     verdict: str | None = None,
@@ -561,7 +579,17 @@ def decide_correction(
 
 
 @transaction.atomic
-def _decide_locked(*, claim, by, decision, comment, verdict, rationale, public_note, correction):
+def _decide_locked(
+    *,
+    claim: Claim,
+    by: User,
+    decision: str,
+    comment: str,
+    verdict: str | None,
+    rationale: str | None,
+    public_note: str | None,
+    correction: int | None,
+) -> tuple[ClaimCorrection, CorrectionRewritten | None]:
     _check_lengths(rationale=rationale, comment=comment, public_note=public_note)
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     pending = pending_correction(claim)
@@ -581,7 +609,17 @@ def _decide_locked(*, claim, by, decision, comment, verdict, rationale, public_n
     return pending, rewritten
 
 
-def _decide(claim, pending, *, by, decision, comment, verdict, rationale, public_note):
+def _decide(
+    claim: Claim,
+    pending: ClaimCorrection,
+    *,
+    by: User,
+    decision: str,
+    comment: str,
+    verdict: str | None,
+    rationale: str | None,
+    public_note: str | None,
+) -> CorrectionRewritten | None:
     """Apply ``decision`` to ``pending`` (locked ``claim``); return CorrectionRewritten instead of raising it."""
     state = pending_state(pending)
     actor = actor_for(by)
@@ -591,7 +629,8 @@ def _decide(claim, pending, *, by, decision, comment, verdict, rationale, public
                 f"Only {state.name(pending.proposed_by_id)}, who proposed it, may withdraw this {state.what}; "
                 f"send it back with a comment instead."
             )
-        return _close(claim, pending, by=by, state=ClaimCorrection.State.WITHDRAWN, comment=comment)
+        _close(claim, pending, by=by, state=ClaimCorrection.State.WITHDRAWN, comment=comment)
+        return None
     if decision == "send_back":
         if not actor.has(workflow.Role.REVIEWER):
             raise TransitionRefused(f"Only a reviewer may send back a {state.what}.")
@@ -599,7 +638,8 @@ def _decide(claim, pending, *, by, decision, comment, verdict, rationale, public
             raise TransitionRefused(f"You proposed this {state.what}: withdraw it instead of sending it back.")
         if not comment.strip():
             raise TransitionRefused(f"Say why in a comment to send back this {state.what}.")
-        return _close(claim, pending, by=by, state=ClaimCorrection.State.SENT_BACK, comment=comment)
+        _close(claim, pending, by=by, state=ClaimCorrection.State.SENT_BACK, comment=comment)
+        return None
     if decision != "approve":
         raise TransitionRefused(f"Unknown decision {decision!r}; use approve, send_back or withdraw.")
     offered = {
@@ -635,7 +675,7 @@ def _decide(claim, pending, *, by, decision, comment, verdict, rationale, public
     return None
 
 
-def _close(claim, pending, *, by, state, comment):
+def _close(claim: Claim, pending: ClaimCorrection, *, by: User, state: ClaimCorrection.State, comment: str) -> None:
     pending.state, pending.decided_by, pending.decided_at = state, by, timezone.now()
     pending.comment = comment.strip()
     pending.save(update_fields=["state", "decided_by", "decided_at", "comment"])
@@ -645,7 +685,7 @@ def _close(claim, pending, *, by, state, comment):
     return None
 
 
-def _apply_transition(claim: Claim, pending: ClaimCorrection, *, by, comment: str) -> None:
+def _apply_transition(claim: Claim, pending: ClaimCorrection, *, by: User, comment: str) -> None:
     """Make an approved correction of the verdict or retraction: what readers now see, with its public note."""
     target = Status(pending.target)
     if target == Status.CORRECTED:
