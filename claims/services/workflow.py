@@ -275,17 +275,7 @@ def _rewrite_proposal(claim: Claim, *, by: User, fields: list[str], values: dict
     claim.last_editor = by
     claim.mark_written(fields, by)
     claim.version += 1
-    claim.save(
-        update_fields=[
-            "verdict",
-            "rationale",
-            "public_note",
-            "public_text_authors",
-            "last_editor",
-            "version",
-            "updated_at",
-        ]
-    )
+    claim.save(update_fields=_PROPOSAL_FIELDS)
     record_event(
         claim=claim,
         actor=by,
@@ -461,6 +451,17 @@ def _propose_transition(
         values = {"verdict": claim.verdict, "rationale": claim.rationale}
     _propose(claim, by=by, kind=kind, public_note=after["public_note"], changes=changes, comment=comment, **values)
 
+
+#: What writing a claim's public text saves: the text, who wrote it, and the version it bumps.
+_PROPOSAL_FIELDS = [
+    "verdict",
+    "rationale",
+    "public_note",
+    "public_text_authors",
+    "last_editor",
+    "version",
+    "updated_at",
+]
 
 #: The services whose change of a published claim is proposed first and made on approval, by name. Each registers
 #: itself with @proposable: they import this module, so it cannot import them back (tests/test_layers.py).
@@ -701,18 +702,7 @@ def _apply_transition(claim: Claim, pending: ClaimCorrection, *, by: User, comme
     if changed:
         claim.last_editor_id = pending.authors.get("verdict", pending.proposed_by_id)
     claim.version += 1
-    claim.save(
-        update_fields=[
-            "status",
-            "verdict",
-            "rationale",
-            "public_note",
-            "public_text_authors",
-            "last_editor",
-            "version",
-            "updated_at",
-        ]
-    )
+    claim.save(update_fields=["status", *_PROPOSAL_FIELDS])
     record_event(
         claim=claim,
         actor=by,
