@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 
 from claims.models import Claim, ClaimEvent
+from claims.services import events
 
 
 def record_event(
@@ -34,6 +35,13 @@ def record_event(
         to_verdict=to_verdict,
     )
     event.save()
+    who = actor if isinstance(actor, User) else None
+    if from_status != to_status:
+        events.status_changed.send(
+            sender=Claim, claim=claim, event=event, source=from_status, target=to_status, actor=who
+        )
+    if from_verdict != to_verdict:
+        events.verdict_changed.send(sender=Claim, claim=claim, before=from_verdict, after=to_verdict, actor=who)
     return event
 
 
