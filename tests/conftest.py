@@ -10,6 +10,17 @@ from tests.factories import UserFactory
 # Local HTTP servers and fetch settings for the capture tests.
 pytest_plugins = ["tests.capturing"]
 
+# PBKDF2 costs about 0.3 s a password on these machines, and most tests make users and sign them in. No test
+# starts a process that checks a password the suite set, so the suite hashes with a fast hasher; the deployed
+# settings keep Django's default (tests/test_settings.py checks both).
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+
 
 @pytest.fixture(autouse=True)
 def _new_public_lists_generation():

@@ -92,3 +92,25 @@ def test_bad_port_list_names_the_variable(tmp_path):
 def test_allowed_ports_are_parsed(tmp_path):
     result = probe(tmp_path, DEBUG="1", FETCH_ALLOWED_PORTS="8080, 9000-9099")
     assert json.loads(result.stdout)["ports"] == [[8080, 8080], [9000, 9099]]
+
+
+def test_deployed_settings_hash_passwords_with_a_slow_hasher(tmp_path):
+    """The suite swaps in a fast hasher (tests/conftest.py); a deployment must not inherit it."""
+    code = "import django; from django.conf import settings; django.setup(); print(settings.PASSWORD_HASHERS[0])"
+    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY"}}
+    base.update({"DJANGO_SETTINGS_MODULE": "project.settings", "DATA_DIR": str(tmp_path), "DEBUG": "1"})
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=base, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() in {
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+        "django.contrib.auth.hashers.ScryptPasswordHasher",
+    }
+
+
+def test_the_suite_hashes_with_the_fast_hasher():
+    from django.contrib.auth.hashers import get_hasher
+
+    assert get_hasher().algorithm == "md5"
