@@ -114,3 +114,11 @@ def test_the_suite_hashes_with_the_fast_hasher():
     from django.contrib.auth.hashers import get_hasher
 
     assert get_hasher().algorithm == "md5"
+
+
+def test_property_tests_assert_no_wall_clock_time():
+    """Hypothesis's deadline and too_slow health check time the machine, not the code (tests/conftest.py)."""
+    import hypothesis
+
+    assert hypothesis.settings.default.deadline is None
+    assert hypothesis.HealthCheck.too_slow in hypothesis.settings.default.suppress_health_check
