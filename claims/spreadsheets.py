@@ -11,6 +11,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from charset_normalizer import from_bytes
@@ -186,7 +187,7 @@ def read(data: bytes, *, filename: str, encoding: str = "", max_rows: int) -> Ta
     """Read a CSV or XLSX file (by its name, then its first bytes) into a Table of at most ``max_rows`` rows."""
     is_xlsx = filename.lower().endswith(".xlsx") or data[:2] == b"PK"
     lines = _read_xlsx(data) if is_xlsx else _read_csv(data, encoding)
-    encoding_used = "xlsx" if is_xlsx else lines.__next__()
+    encoding_used = next(lines)  # each reader first says what it read the file as
     try:
         header = tuple((name or "").strip().lower() for name in next(lines))
     except StopIteration:
@@ -228,6 +229,19 @@ def _read_xlsx(data: bytes) -> Iterator[Any]:
             _("The file is not a readable XLSX workbook; save it again as .xlsx or as CSV.")
         ) from None
     sheet = workbook.worksheets[0]
+    # A read-only sheet trusts the size the file declares; files written in streaming mode declare none.
+    sheet.reset_dimensions()
     yield "xlsx"
     for values in sheet.iter_rows(values_only=True):
-        yield ["" if value is None else str(value) for value in values]
+        yield [_xlsx_text(value) for value in values]
+
+
+def _xlsx_text(value: object) -> str:
+    """A cell as the text it shows: a whole number typed into Excel comes back as 12.0, a date as a datetime."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
