@@ -197,7 +197,7 @@ def read(data: bytes, *, filename: str, encoding: str = "", max_rows: int) -> Ta
             _("The header row lacks the column(s) %(columns)s; the first row must name the columns.")
             % {"columns": ", ".join(missing)}
         )
-    rows = []
+    rows: list[tuple[int, dict[str, str]]] = []
     for number, values in enumerate(lines, start=2):
         if not any((value or "").strip() for value in values):
             continue

@@ -3,6 +3,7 @@
 import csv
 import io
 from collections.abc import Iterator
+from typing import Any
 
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -72,7 +73,7 @@ def desk_report(request: DeskRequest) -> HttpResponse:
 
 
 @role_required(Role.REVIEWER)
-def desk_report_csv(request: DeskRequest, table: str) -> HttpResponse:
+def desk_report_csv(request: DeskRequest, table: str) -> StreamingHttpResponse:
     """One of the report's tables as CSV; column ids in English, as in the claims export."""
     if table not in TABLES:
         raise Http404(_("There is no such table in the report."))
@@ -82,14 +83,14 @@ def desk_report_csv(request: DeskRequest, table: str) -> HttpResponse:
     return response
 
 
-def _table_rows(report: DeskReport, table: str) -> list[list[object]]:
+def _table_rows(report: DeskReport, table: str) -> list[list[Any]]:
     if table == "weeks":
         return [["week", "opened", "published", "corrected"]] + [
             [w.start.isoformat(), w.opened, w.published, w.corrected] for w in report.weeks
         ]
     if table == "time-to-publish":
         s = report.time_to_publish
-        header: list[object] = ["claims", "min_days", "q1_days", "median_days", "q3_days", "max_days"]
+        header: list[Any] = ["claims", "min_days", "q1_days", "median_days", "q3_days", "max_days"]
         if s is None:
             return [header, [0, "", "", "", "", ""]]
         return [header, [s.count, s.low, s.first_quartile, s.median, s.third_quartile, s.high]]
@@ -100,7 +101,7 @@ def _table_rows(report: DeskReport, table: str) -> list[list[object]]:
     ]
 
 
-def _csv(rows: list[list[object]]) -> Iterator[str]:
+def _csv(rows: list[list[Any]]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     yield "\ufeff"

@@ -12,17 +12,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from claims import spreadsheets
-from claims.desk.access import DeskRequest, desk_member_required, role_required
+from claims.desk.access import DeskRequest, desk_member_required
 from claims.desk.filters import DeskClaimFilter
 from claims.models import Claim
 from claims.services import spreadsheets as sheet_services
-from claims.workflow import Role
 
 FORMATS = ("csv", "xlsx")
 
 
-def export_response(rows: list[dict], file_format: str) -> HttpResponse:
+def export_response(rows: list[dict], file_format: str) -> HttpResponse | StreamingHttpResponse:
     name = f"claims-{timezone.now():%Y-%m-%d}.{file_format}"
+    response: HttpResponse | StreamingHttpResponse
     if file_format == "xlsx":
         response = HttpResponse(spreadsheets.write_xlsx(rows), content_type=sheet_services.XLSX_TYPE)
     else:
@@ -32,7 +32,7 @@ def export_response(rows: list[dict], file_format: str) -> HttpResponse:
 
 
 @desk_member_required
-def claim_export(request: DeskRequest) -> HttpResponse:
+def claim_export(request: DeskRequest) -> HttpResponse | StreamingHttpResponse:
     """The desk claim list's filters, or a selection (``?id=1&id=2``, from a bulk action), as a file."""
     file_format = request.GET.get("format", "csv")
     if file_format not in FORMATS:
@@ -52,7 +52,7 @@ def _preview_key(token: str) -> str:
     return f"claims-import:{token}"
 
 
-@role_required(Role.EDITOR)
+@desk_member_required
 def claim_import(request: DeskRequest) -> HttpResponse:
     """Upload a file (GET shows the form); POST checks every row as a dry run and shows the preview."""
     context: dict = {"encodings": spreadsheets.ENCODINGS, "limits": _limits()}
@@ -79,7 +79,7 @@ def claim_import(request: DeskRequest) -> HttpResponse:
     return render(request, "desk/claim_import.html", context, status=200 if not result.error_count else 400)
 
 
-@role_required(Role.EDITOR)
+@desk_member_required
 @require_POST
 def claim_import_confirm(request: DeskRequest) -> HttpResponse:
     token = request.POST.get("token", "")

@@ -6,8 +6,10 @@ percentile function. Weeks start on Monday, in UTC.
 """
 
 import statistics
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncWeek
@@ -116,7 +118,7 @@ def _weeks(start: datetime, weeks: int) -> list[Week]:
     out = []
     for index in range(weeks):
         monday = start.date() + timedelta(weeks=index)
-        row = events.get(monday, {})
+        row: Mapping[str, Any] = events.get(monday, {})
         out.append(
             Week(
                 start=monday,
@@ -132,9 +134,10 @@ def _time_to_publish(start: datetime) -> Spread | None:
     """Of the claims first published in the period: days from creation to publication."""
     durations = sorted(
         (published - created).total_seconds() / 86400
-        for created, published in Claim.objects.filter(published_at__gte=start)
+        for created, published in Claim.objects.filter(published_at__gte=start)  # published_at: not null here
         .filter(published_at__gte=F("created_at"))
         .values_list("created_at", "published_at")
+        if published is not None  # it is (filtered on), but the column is nullable
     )
     if not durations:
         return None

@@ -6,7 +6,6 @@ problem, rolls back: a preview is the real import, undone. docs/spreadsheets.md 
 """
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -390,7 +389,7 @@ def _evidence_rows(cells: dict[str, str], by: User, row: RowResult, claim: Claim
             source, new = find_or_create_source(
                 url=str(item.get("url") or ""),
                 by=by,
-                kind=item.get("source_kind") if item.get("source_kind") in Source.Kind.values else "news",
+                kind=str(item["source_kind"]) if item.get("source_kind") in Source.Kind.values else "news",
                 publisher=str(item.get("publisher") or ""),
                 title=str(item.get("title") or ""),
                 note=str(item.get("source_note") or ""),
@@ -436,7 +435,7 @@ def _status(cells: dict[str, str], by: User, row: RowResult, claim: Claim) -> No
         record_event(claim=claim, actor=by, action="edited", comment=f"Imported; the file said {status}.")
 
 
-def _json(cells: dict[str, str], column: str, row: RowResult, kind: Callable[..., Any]) -> Any:
+def _json(cells: dict[str, str], column: str, row: RowResult, kind: type[dict[str, Any]] | type[list[Any]]) -> Any:
     text = cells.get(column, "").strip()
     if not text:
         return kind()
