@@ -304,3 +304,36 @@ def test_exporting_a_desk_and_importing_it_into_an_empty_desk_reproduces_its_cla
     assert snapshot() == before
     # The published claim came back as researching with its verdict: a reviewer other than the importer publishes.
     assert Claim.objects.get(kind="meeting").status == "researching"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "cells",
+    [
+        {"evidence": '[{"url": 5, "stance": 7}]'},
+        {"evidence": '[{"url": "not a url"}]'},
+        {"evidence": '[{"title": "report", "estimate_value": {"a": 1}}]'},
+        {"evidence": '[{"title": "report", "estimate_lower": "9", "estimate_upper": "1"}]'},
+        {"evidence": '["just a string"]'},
+        {"evidence": '{"an": "object"}'},
+        {"details": "[1, 2]"},
+        {"details": '{"attendees": "everyone"}', "kind": "meeting"},
+        {"details": '{"attendees": [{"entity": "X"}]}', "kind": "quote"},
+        {"details": '{"value": "many"}', "kind": "quantity"},
+        {"start": "99999", "end": "100000", "exact": ""},
+        {"start": "-3"},
+        {"claimed_on": "yesterday"},
+        {"verdict": "true-ish", "rationale": "x", "status": "researching"},
+        {"verdict": "false", "rationale": ""},
+        {"status": "archived"},
+        {"article_published_at": "2018-13-45"},
+        {"article_direction": "up"},
+        {"statement": "x" * 100_000},
+    ],
+)
+def test_every_bad_cell_is_a_named_problem_never_a_500(api, cells):
+    response = post(api, sheet({**GOOD, **cells}), dry_run="true")
+    assert response.status_code == 400, response.content
+    (row,) = response.json()["rows"]
+    assert row["row"] == 2 and row["errors"] and all(e["column"] and e["message"] for e in row["errors"])
+    assert Claim.objects.count() == 0
