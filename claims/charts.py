@@ -205,6 +205,8 @@ def bar_layout(
     top, axis_y, right = 12, height - 28, width - 12
     high = max([float(v) for _, values in groups for v in values] + [0.0])
     ticks = _ticks(0.0, high) if high > 0 else [0.0, 1.0]
+    if ticks[-1] < high:  # _ticks may stop a little short of the top value: the tallest bar stays inside
+        ticks.append(round(ticks[-1] + (ticks[1] - ticks[0]), 10))
     top_value = max(ticks[-1], 1.0)
 
     def y_of(value: float) -> float:

@@ -13,7 +13,10 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
+from hypothesis import given
+from hypothesis import strategies as st
 
+from claims.charts import bar_layout
 from claims.desk.report import desk_report
 from claims.services.report import desk_report as build_report
 from claims.services.report import period_start
@@ -170,3 +173,17 @@ def test_svg_coordinates_stay_numbers_and_labels_are_localized(reviewer, desk, l
     assert f'<td class="median">{median}</td>' in html
     spread_svg = html[html.index('<figure class="spread-chart">') :]
     assert f">{median}</text>" in spread_svg
+
+
+@given(st.lists(st.tuples(st.text(max_size=5), st.lists(st.integers(0, 10**6), min_size=3, max_size=3)), max_size=20))
+def test_every_bar_stands_on_the_axis_inside_the_plot(groups):
+    chart = bar_layout(groups, series=["a", "b", "c"])
+    if not groups:
+        assert chart is None
+        return
+    for group in chart.groups:
+        for bar in group.bars:
+            assert chart.plot_left <= bar.x and bar.x + bar.width <= chart.plot_right + 0.5
+            assert chart.plot_top - 0.5 <= bar.y and abs(bar.y + bar.height - chart.axis_y) <= 0.2
+    tallest = max((b for g in chart.groups for b in g.bars), key=lambda b: b.value)
+    assert all(b.height <= tallest.height for g in chart.groups for b in g.bars)
