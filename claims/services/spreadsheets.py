@@ -451,13 +451,12 @@ def _json(cells: dict[str, str], column: str, row: RowResult, kind: type[dict[st
 
 
 def _errors(row: RowResult, errors: dict[str, Any], prefix: str = "") -> None:
-    """A service's errors by field, as errors by column: the selector's are the quote's."""
+    """A service's errors by field, as errors by column: the selector's are the quote's, a kind's fields and
+    attendees are the details', an article's fields are its ``article_`` columns."""
     for name, message in errors.items():
         column = {"selector": "exact", "article": "article_key"}.get(name, name)
-        if column.startswith("details."):
+        if column.startswith(("details.", "attendees")):
             column = "details"
         elif prefix and column not in spreadsheets.COLUMNS:
             column = prefix + column
-        if column not in spreadsheets.COLUMNS and not column.startswith("evidence"):
-            column = "details" if column.startswith("attendees") else column
         row.errors.append((column, str(message)))
