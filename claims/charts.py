@@ -148,3 +148,96 @@ def _nice_step(raw: float) -> float:
         if raw <= factor * power:
             return factor * power
     return 10 * power
+
+
+# Bar charts (the desk report) ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bar:
+    series: int  # index into BarChart.series, for its legend
+    colour: str
+    value: Number
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Group:
+    label: str
+    x: float  # the centre of the group, where its label sits
+    bars: tuple[Bar, ...]
+
+
+@dataclass(frozen=True)
+class BarChart:
+    width: int
+    height: int
+    plot_left: int
+    plot_right: int
+    plot_top: int
+    axis_y: float
+    groups: tuple[Group, ...]
+    ticks: tuple[Tick, ...]  # on the vertical axis: Tick.x holds the y coordinate
+    series: tuple[tuple[str, str], ...]  # (name, colour)
+
+
+#: Colours of a chart's series when it names none: distinct for the colour-blind (Okabe and Ito).
+SERIES_COLOURS = ("#0072b2", "#009e73", "#d55e00", "#cc79a7", "#e69f00", "#56b4e9", "#f0e442", "#000000")
+
+
+def bar_layout(
+    groups: list[tuple[str, list[Number]]],
+    *,
+    series: list[str],
+    colours: list[str] | None = None,
+    width: int = 640,
+    height: int = 220,
+    left: int = 40,
+) -> BarChart | None:
+    """Grouped bars, one group per label (a week, a kind) and in each one bar per series, on a shared vertical axis
+    from zero with round ticks; positions in SVG user units. None when there is no group."""
+    if not groups:
+        return None
+    palette = list(colours or SERIES_COLOURS)
+    top, axis_y, right = 12, height - 28, width - 12
+    high = max([float(v) for _, values in groups for v in values] + [0.0])
+    ticks = _ticks(0.0, high) if high > 0 else [0.0, 1.0]
+    if ticks[-1] < high:  # _ticks may stop a little short of the top value: the tallest bar stays inside
+        ticks.append(round(ticks[-1] + (ticks[1] - ticks[0]), 10))
+    top_value = max(ticks[-1], 1.0)
+
+    def y_of(value: float) -> float:
+        return round(axis_y - value / top_value * (axis_y - top), 1)
+
+    slot = (right - left) / len(groups)
+    bar_width = max(1.0, slot * 0.8 / max(1, len(series)))
+    laid = []
+    for index, (label, values) in enumerate(groups):
+        start = left + index * slot + slot * 0.1
+        bars = tuple(
+            Bar(
+                series=i,
+                colour=palette[i % len(palette)],
+                value=value,
+                x=round(start + i * bar_width, 1),
+                y=y_of(float(value)),
+                width=round(bar_width, 1),
+                height=round(axis_y - y_of(float(value)), 1),
+            )
+            for i, value in enumerate(values)
+        )
+        laid.append(Group(label=label, x=round(left + index * slot + slot / 2, 1), bars=bars))
+    return BarChart(
+        width=width,
+        height=height,
+        plot_left=left,
+        plot_right=right,
+        plot_top=top,
+        axis_y=axis_y,
+        groups=tuple(laid),
+        ticks=tuple(Tick(y_of(t), format_number(t)) for t in ticks if t <= top_value),
+        series=tuple((name, palette[i % len(palette)]) for i, name in enumerate(series)),
+    )

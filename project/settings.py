@@ -305,6 +305,12 @@ FILES_ACCEL_PREFIX = env.str("FILES_ACCEL_PREFIX", default="/protected-files/")
 if not (FILES_ACCEL_PREFIX.startswith("/") and FILES_ACCEL_PREFIX.endswith("/")):
     raise ImproperlyConfigured("FILES_ACCEL_PREFIX must start and end with '/', e.g. /protected-files/.")
 DOCUMENT_UPLOAD_MAX_BYTES = env.int("DOCUMENT_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# Spreadsheets (docs/spreadsheets.md): an export holds at most this many claims (the rows are built in memory);
+# an import reads at most this many bytes and data rows, and keeps its preview this many seconds for the confirm.
+SPREADSHEET_EXPORT_MAX_ROWS = env.int("SPREADSHEET_EXPORT_MAX_ROWS", default=5000)
+SPREADSHEET_IMPORT_MAX_BYTES = env.int("SPREADSHEET_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+SPREADSHEET_IMPORT_MAX_ROWS = env.int("SPREADSHEET_IMPORT_MAX_ROWS", default=1000)
+SPREADSHEET_PREVIEW_SECONDS = env.int("SPREADSHEET_PREVIEW_SECONDS", default=3600)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -79,6 +79,13 @@ EXPECTED = {
     "desk:capture_warc": DESK,
     "desk:entity-search": DESK,
     "desk:entity-create": DESK_POST,
+    # Spreadsheets: every member exports and imports (an import makes drafts, as any member may); the desk report
+    # is for reviewers and admins.
+    "desk:claim-export": DESK,
+    "desk:claim-import": DESK,
+    "desk:claim-import-confirm": DESK_POST,
+    "desk:report": _with(DESK, editor={403}),
+    "desk:report-csv": _with(DESK, editor={403}),
     # The API: token or session of a desk member; anonymous gets 401 (TokenAuthentication asks for a token).
     "api:api-root": API,
     "api:article-list": API,
@@ -104,6 +111,8 @@ EXPECTED = {
     "api:claim-link-detail": API,
     "api:claim-link-decision": API_POST,
     "api:claimreview-import": _with(API, **dict.fromkeys(MEMBERS, {405})),  # a POST of a file; no GET
+    "api:claim-export": API,
+    "api:claim-import": _with(API, **dict.fromkeys(MEMBERS, {405})),  # a POST of a file; no GET
     # Open to everyone: the public API, the schema and docs, health checks, the language switch.
     "api:public-claim-list": OPEN,
     "api:public-claim-detail": OPEN,
@@ -202,6 +211,7 @@ def _objects(demo):
         "path": "nothing-here.txt",
         "id": get_user_model().objects.order_by("id").first().pk,
         "name": capture.warc.name,
+        "table": "weeks",  # the desk report's tables
     }
 
 

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from claims.api import claimreview, matching, views
+from claims.api import claimreview, matching, spreadsheets, views
 
 app_name = "api"
 
@@ -16,6 +16,9 @@ router.register("public/claims", views.PublicClaimViewSet, basename="public-clai
 router.register("claim-links", matching.ClaimLinkViewSet, basename="claim-link")
 
 urlpatterns = [
+    # Before the router's claims/<pk>/, which would read "export" as an id.
+    path("claims/export/", spreadsheets.ClaimExportView.as_view(), name="claim-export"),
+    path("claims/import/", spreadsheets.ClaimImportView.as_view(), name="claim-import"),
     path("claimreview/import/", claimreview.ClaimReviewImportView.as_view(), name="claimreview-import"),
     path("public/claimreview/", claimreview.PublicClaimReviewFeed.as_view(), name="public-claimreview"),
     path(

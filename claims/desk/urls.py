@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from claims.desk import articles, claim_views, entities, matching, sources, views, workflow_views
+from claims.desk import articles, claim_views, entities, matching, report, sources, spreadsheets, views, workflow_views
 
 app_name = "desk"
 
@@ -13,6 +13,11 @@ urlpatterns = [
     path("articles/<int:pk>/", views.article_detail, name="article"),
     path("articles/<int:pk>/accept-revision/", views.article_accept_revision, name="article-accept-revision"),
     path("claims/", views.claim_list, name="claims"),
+    path("claims/export/", spreadsheets.claim_export, name="claim-export"),
+    path("claims/import/", spreadsheets.claim_import, name="claim-import"),
+    path("claims/import/confirm/", spreadsheets.claim_import_confirm, name="claim-import-confirm"),
+    path("report/", report.desk_report, name="report"),
+    path("report/<slug:table>.csv", report.desk_report_csv, name="report-csv"),
     path("claims/<int:pk>/", views.claim_detail, name="claim"),
     path("claims/<int:pk>/transitions/", workflow_views.claim_transition, name="claim-transition"),
     path("claims/<int:pk>/correction/", workflow_views.claim_correction, name="claim-correction"),

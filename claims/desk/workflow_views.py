@@ -267,6 +267,7 @@ def dashboard(request: DeskRequest) -> HttpResponse:
             "statuses": Claim.Status.choices,
             "verdicts": Claim.Verdict.choices,
             "kinds": Claim.Kind.choices,
+            "can_report": actor_for(request.user).has(Role.REVIEWER),
             "articles": Article.objects.order_by("-created_at", "-id").only("id", "title")[:100],
             "entities": Entity.objects.order_by("name", "id").only("id", "name")[:200],
         },
