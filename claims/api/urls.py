@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from claims.api import claimreview, matching, views
+from claims.api import claimreview, comments, matching, views
 
 app_name = "api"
 
@@ -14,8 +14,10 @@ router.register("captures", views.CaptureViewSet, basename="capture")
 router.register("evidence", views.EvidenceViewSet, basename="evidence")
 router.register("public/claims", views.PublicClaimViewSet, basename="public-claim")
 router.register("claim-links", matching.ClaimLinkViewSet, basename="claim-link")
+router.register("comments", comments.CommentViewSet, basename="comment")
 
 urlpatterns = [
+    path("claims/<int:pk>/activity/", comments.ClaimActivityView.as_view(), name="claim-activity"),
     path("claimreview/import/", claimreview.ClaimReviewImportView.as_view(), name="claimreview-import"),
     path("public/claimreview/", claimreview.PublicClaimReviewFeed.as_view(), name="public-claimreview"),
     path(
