@@ -66,7 +66,7 @@ class ClaimActivity:
         captures = (
             self._captures()
             .select_related("source")
-            .defer("text", "headers", "redirect_chain", "description")
+            .defer("text", "headers", "description")
             .order_by("-happened_at", "-id")[:stop]
         )
         merged = heapq.merge(
