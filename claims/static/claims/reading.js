@@ -494,8 +494,9 @@
     }
     text.addEventListener("click", function (ev) {
       var mark = ev.target.closest("mark[data-comments]");
-      if (!mark || mark.dataset.claims || !window.getSelection().isCollapsed || text.isContentEditable) return;
-      focusComment(mark.dataset.comments.split(" ")[0], "text");
+      if (!mark || !window.getSelection().isCollapsed || text.isContentEditable) return;
+      // Words both claimed and commented on: the claim takes the focus, the comment is shown beside it.
+      focusComment(mark.dataset.comments.split(" ")[0], mark.dataset.claims ? "beside" : "text");
     });
     document.querySelectorAll("#span-comment-list .comment-thread[data-comment]").forEach(function (thread) {
       thread.addEventListener("focusin", function () { focusComment(thread.dataset.comment, "panel"); });
