@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +18,7 @@ from claims.desk.workflow_views import workflow_panel_context
 from claims.highlight import segments
 from claims.models import Article, ArticleRevision, Attendee, Capture, Claim, Evidence, Source
 from claims.services import articles as article_services
-from claims.services.activity import ClaimActivity
+from claims.services.activity import Activity, ClaimActivity
 from claims.services.errors import RevisionRefused
 from claims.services.roles import actor_for
 from claims.workflow import Role
@@ -161,7 +161,7 @@ def render_claim_page(
     context_text = claim.revision.text
     before = context_text[max(0, claim.start - 160) : claim.start]
     after = context_text[claim.end : claim.end + 160]
-    activity = Paginator(ClaimActivity(claim), ACTIVITY_PAGE).get_page(request.GET.get("activity"))
+    activity: Page[Activity] = Paginator(ClaimActivity(claim), ACTIVITY_PAGE).get_page(request.GET.get("activity"))
     return render(
         request,
         "desk/claim_detail.html",

@@ -6,17 +6,21 @@ API's page pagination serve it as they serve any list; a page costs the same few
 """
 
 import heapq
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Literal, overload
 
 from django.contrib.auth.models import User
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce
 
 from claims.models import Capture, Claim, ClaimEvent, Comment, Evidence
+from claims.models.comments import CommentQuerySet
 
 Kind = Literal["event", "comment", "capture"]
+#: When a capture happened is when it finished; one still queued or running is placed when it was queued.
+HAPPENED_AT = Coalesce(F("fetched_at"), F("queued_at"))
 
 
 @dataclass(frozen=True)
@@ -36,16 +40,15 @@ class ClaimActivity:
     def __init__(self, claim: Claim) -> None:
         self.claim = claim
 
-    def _events(self):
+    def _events(self) -> QuerySet[ClaimEvent]:
         return ClaimEvent.objects.filter(claim=self.claim.pk)
 
-    def _comments(self):
+    def _comments(self) -> CommentQuerySet:
         return Comment.objects.filter(claim=self.claim.pk)
 
-    def _captures(self):
+    def _captures(self) -> QuerySet[Capture]:
         cited = Evidence.objects.filter(claim=self.claim.pk).values("source")
-        # When a capture happened is when it finished; one still queued or running is placed when it was queued.
-        return Capture.objects.filter(source__in=cited).annotate(happened_at=Coalesce(F("fetched_at"), F("queued_at")))
+        return Capture.objects.filter(source__in=cited)
 
     def count(self) -> int:
         return self._events().count() + self._comments().count() + self._captures().count()
@@ -53,8 +56,17 @@ class ClaimActivity:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, key: slice) -> list[Activity]:
-        if not isinstance(key, slice) or key.step not in (None, 1):
+    def __iter__(self) -> Iterator[Activity]:
+        return iter(self[0 : self.count()])
+
+    @overload
+    def __getitem__(self, key: int) -> Activity: ...
+    @overload
+    def __getitem__(self, key: slice) -> list[Activity]: ...
+    def __getitem__(self, key: int | slice) -> Activity | list[Activity]:
+        if isinstance(key, int):
+            return self[key : key + 1][0]
+        if key.step not in (None, 1):
             raise TypeError("Read a claim's activity by page: activity[start:stop].")
         start, stop = key.start or 0, key.stop
         if stop is None:
@@ -67,12 +79,12 @@ class ClaimActivity:
             self._captures()
             .select_related("source")
             .defer("text", "headers", "description")
-            .order_by("-happened_at", "-id")[:stop]
+            .order_by(HAPPENED_AT.desc(), "-id")[:stop]
         )
         merged = heapq.merge(
             (Activity("event", e.at, e.actor, event=e) for e in events),
             (Activity("comment", c.created_at, c.author, comment=c) for c in comments),
-            (Activity("capture", c.happened_at, None, capture=c) for c in captures),  # type: ignore[attr-defined]
+            (Activity("capture", c.fetched_at or c.queued_at, None, capture=c) for c in captures),
             key=lambda item: item.at,
             reverse=True,
         )

@@ -118,7 +118,7 @@ def _thread_of(parent: Comment | None, claim: Claim | None, article: Article | N
         if (claim is None) == (article is None):
             raise CommentInvalid({"claim": _("A comment is on a claim or on an article, one of the two.")})
         return {"claim": claim, "article": article, "parent": None}
-    top = parent.parent if parent.parent_id else parent
+    top = parent.parent if parent.parent is not None else parent
     if (claim is not None and claim.pk != top.claim_id) or (article is not None and article.pk != top.article_id):
         raise CommentInvalid({"parent": _("This reply answers a comment of another claim or article.")})
     return {"claim": top.claim, "article": top.article, "parent": top}
