@@ -1,6 +1,7 @@
 """Split a text into segments by claim spans, so overlapping and nested claims can all be highlighted.
 
-Plain Python: positions are code points; each segment carries the ids of the claims covering it.
+Plain Python: positions are code points; each segment carries the ids of the claims covering it, and of the desk's
+span comments covering it (highlighted in their own style).
 """
 
 from collections import Counter, defaultdict
@@ -12,21 +13,29 @@ class Segment:
     text: str
     start: int
     claim_ids: tuple[int, ...]
+    comment_ids: tuple[int, ...] = ()
 
 
-def segments(text: str, spans: list[tuple[int, int, int]]) -> list[Segment]:
-    """``spans`` are (claim_id, start, end); spans outside the text are clipped, empty ones ignored."""
+CLAIM, COMMENT = 0, 1
+
+
+def segments(
+    text: str, spans: list[tuple[int, int, int]], comments: list[tuple[int, int, int]] | None = None
+) -> list[Segment]:
+    """``spans`` are (claim_id, start, end), ``comments`` (comment_id, start, end); spans outside the text are
+    clipped, empty ones ignored."""
     n = len(text)
-    clipped = [(cid, max(0, s), min(n, e)) for cid, s, e in spans if min(n, e) > max(0, s)]
-    opening: dict[int, list[int]] = defaultdict(list)
-    closing: dict[int, list[int]] = defaultdict(list)
+    tagged = [((CLAIM, cid), s, e) for cid, s, e in spans] + [((COMMENT, cid), s, e) for cid, s, e in comments or ()]
+    clipped = [(key, max(0, s), min(n, e)) for key, s, e in tagged if min(n, e) > max(0, s)]
+    opening: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    closing: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for cid, s, e in clipped:
         opening[s].append(cid)
         closing[e].append(cid)
     cuts = sorted({0, n, *opening, *closing})
     # One sweep over the cuts keeps the spans open at each one: linear in cuts, not cuts x spans (2,000 claims
     # on a 1 MB article took 0.4 s the quadratic way).
-    open_ids: Counter[int] = Counter()
+    open_ids: Counter[tuple[int, int]] = Counter()
     out = []
     for a, b in zip(cuts, cuts[1:], strict=False):
         for cid in closing.get(a, ()):
@@ -34,5 +43,8 @@ def segments(text: str, spans: list[tuple[int, int, int]]) -> list[Segment]:
             if not open_ids[cid]:
                 del open_ids[cid]
         open_ids.update(opening.get(a, ()))
-        out.append(Segment(text[a:b], a, tuple(sorted(open_ids.elements()))))
+        covering = sorted(open_ids.elements())
+        claim_ids = tuple(cid for kind, cid in covering if kind == CLAIM)
+        comment_ids = tuple(cid for kind, cid in covering if kind == COMMENT)
+        out.append(Segment(text[a:b], a, claim_ids, comment_ids))
     return out

@@ -268,6 +268,8 @@ CELERY_BEAT_SCHEDULE = {
 LOGIN_URL = "desk:login"
 LOGIN_REDIRECT_URL = "desk:home"
 LOGOUT_REDIRECT_URL = "desk:login"
+#: Minutes during which the author of a desk comment may still edit it (claims.services.comments).
+COMMENT_EDIT_WINDOW = env.int("COMMENT_EDIT_WINDOW", default=15)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 
 from claims.models import Attendee, Capture
-from tests.factories import ArticleFactory, ClaimFactory, EntityFactory, EvidenceFactory, SourceFactory
+from claims.services.comments import add_comment
+from tests.factories import ArticleFactory, ClaimFactory, EntityFactory, EvidenceFactory, SourceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 SIZES = (2, 12)
@@ -24,7 +25,11 @@ def _captured(source, n_done: int = 1, in_flight: bool = False) -> None:
 
 def claim_with(n: int):
     claim = ClaimFactory(kind="meeting")
+    author = UserFactory(username="commenter", role="editor")
+    UserFactory(username="mentioned", role="reviewer")
     for i in range(n):
+        thread = add_comment(by=author, claim=claim, body=f"Comment {i} for @mentioned")
+        add_comment(by=author, claim=claim, parent=thread, body=f"Reply {i}")
         Attendee.objects.create(claim=claim, entity=EntityFactory(), role=f"role {i}", order=i)
         source = SourceFactory(publisher=f"Publisher {i}")
         _captured(source, in_flight=i % 2 == 0)
@@ -35,8 +40,12 @@ def claim_with(n: int):
 
 def article_with(n: int):
     article = ArticleFactory()
+    author = UserFactory(username="commenter", role="editor")
     for i in range(n):
         ClaimFactory(article=article, kind="quantity" if i % 2 else "meeting")
+        add_comment(
+            by=author, article=article, selector={"start": i, "end": i + 5}, body=f"On the words @commenter {i}"
+        )
     return article
 
 
@@ -60,16 +69,18 @@ PAGES = {
     "reading view": (
         article_with,
         lambda a: reverse("desk:article", args=[a.pk]),
-        6,
-        "session, user, roles, the article with its current revision, the claims on that revision, the orphaned claims",
+        8,
+        "session, user, roles, the article with its current revision, the claims on that revision, the orphaned claims, "
+        "the comments on the article with their authors, and their mentions",
     ),
     "claim page": (
         claim_with,
         lambda c: reverse("desk:claim", args=[c.pk]),
-        10,
+        18,
         "session, user, roles, the claim with its article, revision, editors and claimant, its entities, "
         "its attendees with their entities, its evidence with sources and latest captures, the captures "
-        "in flight for those sources, the similar-claim links, the history",
+        "in flight for those sources, the similar-claim links, the comment threads and their mentions, and the "
+        "activity timeline: three counts for its pager, then its events, comments (and their mentions) and captures",
     ),
     "claims list": (
         claims_list_with,

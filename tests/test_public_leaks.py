@@ -134,6 +134,10 @@ INTERNAL_TEXT = {
     "evidence note": "qzxevidencenote",
     "source note": "qzxsourcenote",
     "offline source note": "qzxofflinenote",
+    "comment on a claim": "qzxclaimcomment",
+    "comment on a span of the article": "qzxspancomment",
+    "reply to a comment": "qzxreplycomment",
+    "deleted comment": "qzxdeletedcomment",
 }
 #: Public text that no second reviewer approved (four eyes): a pending correction's, a pending edit's, and a
 #: correction's that was sent back. No reader sees any of it.
@@ -259,7 +263,20 @@ def desk_world(editor, reviewer, second_reviewer):
             )
             claim.refresh_from_db()
         claims.append(claim)
+    _comment_on(claims[0], article, editor, reviewer)
     return {"claims": claims[:3], "pending_edit": claims[3], "article": article, "entity": entity, "source": source}
+
+
+def _comment_on(claim, article, editor, reviewer):
+    """The desk's comments on a published claim and on the words it quotes: a thread, a reply, a deleted one."""
+    from claims.services.comments import add_comment, delete_comment
+
+    mark = INTERNAL_TEXT
+    thread = add_comment(by=editor, claim=claim, body=f"{mark['comment on a claim']} @rev")
+    add_comment(by=reviewer, claim=claim, parent=thread, body=mark["reply to a comment"])
+    add_comment(by=editor, article=article, selector=claim.selector, body=mark["comment on a span of the article"])
+    deleted = add_comment(by=editor, claim=claim, body=mark["deleted comment"])
+    delete_comment(comment=deleted, by=editor)
 
 
 @pytest.fixture
@@ -310,3 +327,13 @@ def test_the_public_timeline_shows_the_public_notes_in_the_readers_words(client,
     assert "Returned for more research" in body
     assert "The quote was invented." in client.get(url(retracted)).content.decode()
     assert "A later report gives context." in client.get("/feed.atom").content.decode()
+
+
+def test_the_comment_markers_are_written_where_the_desk_reads_them(client, editor, desk_world):
+    """The markers above are really there, on the desk: their absence from public pages is not an accident."""
+    client.force_login(editor)
+    published = desk_world["claims"][0]
+    claim_page = client.get(f"/desk/claims/{published.pk}/").content.decode()
+    assert INTERNAL_TEXT["comment on a claim"] in claim_page and INTERNAL_TEXT["reply to a comment"] in claim_page
+    reading = client.get(f"/desk/articles/{desk_world['article'].pk}/").content.decode()
+    assert INTERNAL_TEXT["comment on a span of the article"] in reading

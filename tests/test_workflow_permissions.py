@@ -16,6 +16,7 @@ from django.utils import timezone
 from claims.fetching.archive import write_warc
 from claims.fetching.client import Exchange, FetchResult
 from claims.models import Capture, Claim, ClaimLink, Entity, Page
+from claims.services.comments import add_comment
 from tests.factories import EvidenceFactory, SourceFactory, UserFactory
 
 ROLES = ["anonymous", "outsider", "editor", "reviewer", "admin"]
@@ -86,6 +87,12 @@ EXPECTED = {
     "desk:claim-import-confirm": DESK_POST,
     "desk:report": _with(DESK, editor={403}),
     "desk:report-csv": _with(DESK, editor={403}),
+    "desk:claim-comment": DESK_POST,
+    "desk:article-comment": DESK_POST,
+    # Only its author edits a comment (the demo's editor wrote the one named here); others are sent back to it.
+    "desk:comment-edit": _with(DESK, reviewer={302}, admin={302}),
+    "desk:comment-delete": DESK_POST,
+    "desk:member-search": DESK,
     # The API: token or session of a desk member; anonymous gets 401 (TokenAuthentication asks for a token).
     "api:api-root": API,
     "api:article-list": API,
@@ -110,6 +117,9 @@ EXPECTED = {
     "api:claim-link-list": API,
     "api:claim-link-detail": API,
     "api:claim-link-decision": API_POST,
+    "api:comment-list": API,
+    "api:comment-detail": API,
+    "api:claim-activity": API,
     "api:claimreview-import": _with(API, **dict.fromkeys(MEMBERS, {405})),  # a POST of a file; no GET
     "api:claim-export": API,
     "api:claim-import": _with(API, **dict.fromkeys(MEMBERS, {405})),  # a POST of a file; no GET
@@ -188,6 +198,7 @@ def _objects(demo):
     other = Claim.objects.exclude(pk=claim.pk).order_by("id").first()
     first, second = sorted([claim, other], key=lambda c: c.pk)
     link = ClaimLink.objects.create(from_claim=first, to_claim=second, score=0.8, state="confirmed")
+    comment = add_comment(by=get_user_model().objects.get(username="editor"), claim=claim, body="Look at @reviewer")
     page = Page.objects.filter(language="en").first() or Page.objects.create(
         slug="methodology", language="en", title="Methodology", body="<p>How we check.</p>"
     )
@@ -202,6 +213,7 @@ def _objects(demo):
         "link_pk": link.pk,
         "entities": Entity.objects.order_by("id").first().pk,
         "evidence": evidence.pk,
+        "comments": comment.pk,
         "slug": claim.slug,
         "content_type_id": ContentType.objects.get_for_model(Claim).pk,
         "object_id": claim.pk,

@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from claims.api import claimreview, matching, spreadsheets, views
+from claims.api import claimreview, comments, matching, views
 
 app_name = "api"
 
@@ -14,11 +15,13 @@ router.register("captures", views.CaptureViewSet, basename="capture")
 router.register("evidence", views.EvidenceViewSet, basename="evidence")
 router.register("public/claims", views.PublicClaimViewSet, basename="public-claim")
 router.register("claim-links", matching.ClaimLinkViewSet, basename="claim-link")
+router.register("comments", comments.CommentViewSet, basename="comment")
 
 urlpatterns = [
     # Before the router's claims/<pk>/, which would read "export" as an id.
     path("claims/export/", spreadsheets.ClaimExportView.as_view(), name="claim-export"),
     path("claims/import/", spreadsheets.ClaimImportView.as_view(), name="claim-import"),
+    path("claims/<int:pk>/activity/", comments.ClaimActivityView.as_view(), name="claim-activity"),
     path("claimreview/import/", claimreview.ClaimReviewImportView.as_view(), name="claimreview-import"),
     path("public/claimreview/", claimreview.PublicClaimReviewFeed.as_view(), name="public-claimreview"),
     path(

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from claims.desk import articles, claim_views, entities, matching, report, sources, spreadsheets, views, workflow_views
+from claims.desk import articles, claim_views, comments, entities, matching, sources, views, workflow_views
 
 app_name = "desk"
 
@@ -42,4 +43,9 @@ urlpatterns = [
     path("claims/<int:pk>/similar/", matching.find_similar, name="claim-similar-find"),
     path("claims/<int:pk>/similar/panel/", matching.similar_panel, name="claim-similar-panel"),
     path("claims/<int:pk>/similar/<int:link_pk>/", matching.decide_similar, name="claim-similar-decide"),
+    path("claims/<int:pk>/comments/", comments.claim_comment, name="claim-comment"),
+    path("articles/<int:pk>/comments/", comments.article_comment, name="article-comment"),
+    path("comments/<int:pk>/edit/", comments.comment_edit, name="comment-edit"),
+    path("comments/<int:pk>/delete/", comments.comment_delete, name="comment-delete"),
+    path("members/", comments.member_search, name="member-search"),
 ]

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,16 +11,20 @@ from django.views.decorators.http import require_POST
 
 from claims.desk.access import DeskRequest, desk_member_required
 from claims.desk.claim_form import claim_form_context
+from claims.desk.comment_threads import comment_threads
 from claims.desk.filters import DeskClaimFilter
 from claims.desk.sources import capture_state
 from claims.desk.workflow_views import workflow_panel_context
 from claims.highlight import segments
 from claims.models import Article, ArticleRevision, Attendee, Capture, Claim, Evidence, Source
 from claims.services import articles as article_services
+from claims.services.activity import Activity, ClaimActivity
 from claims.services.errors import RevisionRefused
 from claims.services.roles import actor_for
 from claims.workflow import Role
 
+#: Items of the activity timeline on one page of a claim's page.
+ACTIVITY_PAGE = 50
 #: Each evidence row shows its source's queued or running capture: one query for all rows, not one per row.
 IN_FLIGHT = Prefetch("source__captures", queryset=Capture.objects.in_flight(), to_attr="in_flight_captures")
 
@@ -46,12 +50,26 @@ def article_detail(request: DeskRequest, pk: int) -> HttpResponse:
 
 
 def render_reading_view(
-    request: DeskRequest, article: Article, *, panel_form: dict[str, Any] | None = None, status: int = 200
+    request: DeskRequest,
+    article: Article,
+    *,
+    panel_form: dict[str, Any] | None = None,
+    comment_form: dict[str, Any] | None = None,
+    status: int = 200,
 ) -> HttpResponse:
-    """The reading view; with ``panel_form`` (a claim form the panel posted, with its errors) the panel is open."""
+    """The reading view; with ``panel_form`` (a claim form the panel posted, with its errors) the panel is open,
+    with ``comment_form`` (a span comment or reply posted, with its errors) the comment form is."""
     claims = list(article.claims.filter(revision=article.current_revision_id).order_by("start", "end"))
     orphans = list(article.claims.exclude(revision=article.current_revision_id))
-    parts = segments(article.text, [(c.pk, c.start, c.end) for c in claims])
+    threads = comment_threads(article.comments.for_display(), request.user)
+    # Threads whose words are in this revision are highlighted in it; the others are listed as orphaned.
+    span_threads = [t for t in threads if t.revision_id == article.current_revision_id]
+    orphaned_threads = [t for t in threads if t.revision_id != article.current_revision_id]
+    parts = segments(
+        article.text,
+        [(c.pk, c.start, c.end) for c in claims],
+        [(t.pk, t.start, t.end) for t in span_threads if t.start is not None and t.end is not None],
+    )
     public_number = None
     if article.has_revision_under_review and article.public_revision_id is not None:  # under review: it has one
         public_number = (
@@ -70,6 +88,9 @@ def render_reading_view(
             "claim_form": None if panel_form else claim_form_context(),
             "public_number": public_number,
             "can_accept": actor_for(request.user).has(Role.REVIEWER),
+            "span_threads": sorted(span_threads, key=lambda t: (t.start or 0, t.pk)),
+            "orphaned_threads": orphaned_threads,
+            "comment_form": comment_form or {},
         },
         status=status,
     )
@@ -112,6 +133,13 @@ def claim_list(request: DeskRequest) -> HttpResponse:
 
 @desk_member_required
 def claim_detail(request: DeskRequest, pk: int) -> HttpResponse:
+    return render_claim_page(request, pk)
+
+
+def render_claim_page(
+    request: DeskRequest, pk: int, *, comment_form: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    """The claim page; with ``comment_form`` (a comment posted with its errors) its form shows what was typed."""
     claim = get_object_or_404(
         Claim.objects.select_related(
             "article", "revision", "created_by", "last_editor", "claimant_entity"
@@ -130,23 +158,26 @@ def claim_detail(request: DeskRequest, pk: int) -> HttpResponse:
     evidence = list(claim.evidence.all())
     for row in evidence:
         row.capture_state = capture_state(row.source)  # type: ignore[attr-defined]  # for the template
-    events = claim.events.select_related("actor").order_by("at", "id")
     context_text = claim.revision.text
     before = context_text[max(0, claim.start - 160) : claim.start]
     after = context_text[claim.end : claim.end + 160]
+    activity: Page[Activity] = Paginator(ClaimActivity(claim), ACTIVITY_PAGE).get_page(request.GET.get("activity"))
     return render(
         request,
         "desk/claim_detail.html",
         {
             "claim": claim,
-            "events": events,
+            "activity": activity,
             "before": before,
             "after": after,
             "details": sorted(claim.details.items()),
             "evidence": evidence,
             "claim_form": claim_form_context(claim=claim),
             "workflow": workflow_panel_context(request, claim),
+            "threads": comment_threads(claim.comments.for_display(), request.user),
+            "comment_form": comment_form or {},
         },
+        status=status,
     )
 
 

@@ -2,6 +2,7 @@
 
 from .articles import Article, ArticleRevision
 from .claims import Attendee, Claim, ClaimLink
+from .comments import Comment
 from .corrections import ClaimCorrection
 from .entities import Entity
 from .history import ClaimEvent
@@ -17,6 +18,7 @@ __all__ = [
     "ClaimCorrection",
     "ClaimEvent",
     "ClaimLink",
+    "Comment",
     "Entity",
     "Evidence",
     "Page",

@@ -15,6 +15,7 @@ from claims import anchoring, limits
 from claims.arabic import detect_language, direction_for
 from claims.models import Article, ArticleRevision, Claim, ClaimEvent
 from claims.page_cache import invalidate_lists
+from claims.services.comments import reanchor_comments
 from claims.services.errors import ArticleInvalid, RevisionRefused
 from claims.services.history import build_event
 from claims.services.queueing import enqueue_after_commit, task
@@ -147,7 +148,7 @@ def update_article(*, article: Article, by: User, text: str | None = None, **fie
 
 
 def reanchor_claims(*, revision: ArticleRevision, by: User | None = None) -> dict[str, int]:
-    """Re-anchor every claim of the revision's article that still points at an older revision.
+    """Re-anchor every claim (and span comment) of the revision's article that still points at an older revision.
 
     All of them in one transaction, written in batches with one history row each: 2,000 claims cost a few
     statements, not 4,000 commits.
@@ -181,6 +182,8 @@ def reanchor_claims(*, revision: ArticleRevision, by: User | None = None) -> dic
     with transaction.atomic():
         _write_anchors(claims)
         ClaimEvent.objects.bulk_create(events, batch_size=REANCHOR_BATCH)
+        # The desk's span comments on the article move with its claims, by the same rules.
+        reanchor_comments(revision=revision)
         if any(claim.is_public for claim in claims):
             # Readers keep the accepted revision's quote, but the public API lists each claim's anchor state.
             transaction.on_commit(invalidate_lists)

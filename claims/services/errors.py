@@ -24,6 +24,14 @@ class SourceInvalid(Invalid):
     """Bad input for a source or a piece of evidence."""
 
 
+class CommentInvalid(Invalid):
+    """Bad input for a comment (an empty body, a span not in the text, a reply to another claim's comment)."""
+
+
+class CommentRefused(Exception):
+    """This person may not make this change to a comment (not its author, past the edit window, no desk role)."""
+
+
 class RevisionRefused(ValueError):
     """A revision cannot be accepted for readers; the message says why, for the reviewer."""
 

@@ -1,6 +1,6 @@
 /* The desk's reading view and claim forms: highlights and the claims panel point at each other; a selection
    (mouse or keyboard) opens the claim form with its positions in code points; suggestions; one fieldset per kind;
-   the attendee autocomplete. Plain script, no build step; every page works without it. */
+   the attendee autocomplete; comments on a selection, their highlights, and the @mention autocomplete. Plain script, no build step; every page works without it. */
 (function () {
   "use strict";
 
@@ -152,6 +152,102 @@
     });
   }
 
+  /* --- @mentions: desk members by username or name (Arabic or Latin), typed after "@" ------------------------ */
+
+  function setUpMentions(box, n) {
+    var list = document.createElement("ul");
+    var options = [];
+    var active = -1;
+    var timer = null;
+    list.className = "mention-options";
+    list.id = "mention-options-" + n;
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "Desk members");
+    list.hidden = true;
+    box.insertAdjacentElement("afterend", list);
+    box.setAttribute("aria-autocomplete", "list");
+    box.setAttribute("aria-controls", list.id);
+    box.setAttribute("aria-expanded", "false");
+
+    function typed() {
+      // The "@word" just before the caret; the word may be Arabic, so anything but blanks and "@".
+      var match = box.value.slice(0, box.selectionStart).match(/(^|[\s(\u060C])@([^\s@]*)$/);
+      return match ? {query: match[2], at: box.selectionStart - match[2].length - 1} : null;
+    }
+
+    function close() {
+      list.hidden = true;
+      list.textContent = "";
+      options = [];
+      active = -1;
+      box.setAttribute("aria-expanded", "false");
+      box.removeAttribute("aria-activedescendant");
+    }
+
+    function highlight(index) {
+      var items = list.querySelectorAll("[role=option]");
+      if (!items.length) return;
+      active = (index + items.length) % items.length;
+      items.forEach(function (li, i) { li.setAttribute("aria-selected", i === active ? "true" : "false"); });
+      box.setAttribute("aria-activedescendant", items[active].id);
+    }
+
+    function choose(index) {
+      var member = options[index];
+      var where = typed();
+      if (!member || !where) return;
+      var after = box.value.slice(box.selectionStart);
+      var insert = "@" + member.username + " ";
+      box.value = box.value.slice(0, where.at) + insert + after;
+      box.selectionStart = box.selectionEnd = where.at + insert.length;
+      close();
+      box.focus();
+    }
+
+    function render(results) {
+      list.textContent = "";
+      options = results;
+      if (!results.length) { close(); return; }
+      results.forEach(function (member, i) {
+        var li = document.createElement("li");
+        li.id = list.id + "-" + i;
+        li.setAttribute("role", "option");
+        li.dir = "auto";
+        li.textContent = "@" + member.username + (member.name !== member.username ? " · " + member.name : "");
+        li.addEventListener("mousedown", function (ev) { ev.preventDefault(); choose(i); });
+        list.appendChild(li);
+      });
+      list.hidden = false;
+      box.setAttribute("aria-expanded", "true");
+      highlight(0);
+    }
+
+    box.addEventListener("input", function () {
+      var where = typed();
+      clearTimeout(timer);
+      if (!where || !where.query) { close(); return; }
+      timer = setTimeout(function () {
+        getJSON(box.dataset.members + "?q=" + encodeURIComponent(where.query)).then(function (json) {
+          var now = typed();
+          if (now && now.query === where.query) render(json.results);
+        });
+      }, 120);
+    });
+    box.addEventListener("keydown", function (ev) {
+      if (list.hidden) return;
+      if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+        ev.preventDefault();
+        highlight(active + (ev.key === "ArrowDown" ? 1 : -1));
+      } else if (ev.key === "Enter" || ev.key === "Tab") {
+        ev.preventDefault();  // a name chosen, not a line break or the next field
+        choose(active);
+      } else if (ev.key === "Escape") {
+        close();
+      }
+    });
+    box.addEventListener("blur", function () { setTimeout(close, 150); });
+  }
+
   /* --- The reading view ------------------------------------------------------------------------------------ */
 
   function setUpReading(text) {
@@ -159,6 +255,8 @@
     var chars = Array.from(text.textContent);
     var tools = document.getElementById("extract-tools");
     var button = document.getElementById("create-from-selection");
+    var commentButton = document.getElementById("comment-from-selection");
+    var commentPanel = document.getElementById("comment-form-panel");
     var status = document.getElementById("selection-status");
     var find = document.getElementById("find-in-text");
     var panel = document.getElementById("claim-form-panel");
@@ -241,6 +339,7 @@
 
     function showSelection() {
       button.disabled = !current;
+      commentButton.disabled = !current;
       status.textContent = current
         ? "Selected " + (current.end - current.start) + " characters (" + current.start + "–" + current.end + ")."
         : "Select words in the article with the mouse, or find them with the keyboard.";
@@ -360,6 +459,48 @@
     }
 
     button.addEventListener("click", function () { if (current) openForm(current); });
+
+    // A comment on the selection: the comment form (which also works typed by hand) gets its words and positions.
+    function openCommentForm(selection) {
+      var form = commentPanel.querySelector("form");
+      form.elements.exact.value = selection.exact;
+      form.elements.start.value = selection.start;
+      form.elements.end.value = selection.end;
+      caretMode(false);
+      commentPanel.scrollIntoView({block: "start"});
+      form.elements.body.focus();
+    }
+    commentButton.addEventListener("click", function () { if (current) openCommentForm(current); });
+
+    // Span comments and their highlights point at each other, as claims do.
+    function focusComment(id, from) {
+      document.querySelectorAll(".comment-active").forEach(function (el) { el.classList.remove("comment-active"); });
+      var first = null;
+      text.querySelectorAll("mark[data-comments]").forEach(function (mark) {
+        if (mark.dataset.comments.split(" ").indexOf(id) >= 0) {
+          mark.classList.add("comment-active");
+          first = first || mark;
+        }
+      });
+      var thread = document.querySelector(".comment-thread[data-comment='" + id + "']");
+      if (thread) thread.classList.add("comment-active");
+      if (from === "text" && thread) {
+        thread.scrollIntoView({block: "nearest"});
+        var target = thread.querySelector("summary, a, button");
+        if (target) target.focus({preventScroll: true});
+      } else if (from === "panel" && first) {
+        first.scrollIntoView({block: "nearest"});
+      }
+    }
+    text.addEventListener("click", function (ev) {
+      var mark = ev.target.closest("mark[data-comments]");
+      if (!mark || !window.getSelection().isCollapsed || text.isContentEditable) return;
+      // Words both claimed and commented on: the claim takes the focus, the comment is shown beside it.
+      focusComment(mark.dataset.comments.split(" ")[0], mark.dataset.claims ? "beside" : "text");
+    });
+    document.querySelectorAll("#span-comment-list .comment-thread[data-comment]").forEach(function (thread) {
+      thread.addEventListener("focusin", function () { focusComment(thread.dataset.comment, "panel"); });
+    });
     document.getElementById("cancel-claim").hidden = false;
     document.getElementById("cancel-claim").addEventListener("click", function () {
       panel.hidden = true;
@@ -369,10 +510,17 @@
 
     var hash = window.location.hash.match(/^#claim-(\d+)$/);
     if (hash) focusClaim(hash[1], "panel");
+    var commentHash = window.location.hash.match(/^#comment-(\d+)$/);
+    if (commentHash) {
+      var commented = document.getElementById("comment-" + commentHash[1]);
+      var thread = commented && commented.closest(".comment-thread");
+      if (thread) focusComment(thread.dataset.comment, "panel");
+    }
   }
 
   document.querySelectorAll("form.claim-form").forEach(setUpKindPicker);
   document.querySelectorAll(".attendees-editor").forEach(setUpAttendees);
+  document.querySelectorAll("textarea.mention-input").forEach(setUpMentions);
   var articleText = document.getElementById("article-text");
   if (articleText && document.getElementById("claim-form-panel")) setUpReading(articleText);
 })();
