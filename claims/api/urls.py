@@ -1,8 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from claims.api import claimreview, matching, spreadsheets, views
-from claims.api import claimreview, comments, matching, views
+from claims.api import claimreview, comments, matching, spreadsheets, views
 
 app_name = "api"
 

@@ -1,8 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from claims.desk import articles, claim_views, entities, matching, report, sources, spreadsheets, views, workflow_views
-from claims.desk import articles, claim_views, comments, entities, matching, sources, views, workflow_views
+from claims.desk import (
+    articles,
+    claim_views,
+    comments,
+    entities,
+    matching,
+    report,
+    sources,
+    spreadsheets,
+    views,
+    workflow_views,
+)
 
 app_name = "desk"
 
