@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from claims.api import claimreview, matching, views
+from claims.api import claimreview, matching, profile, views
 
 app_name = "api"
 
@@ -16,6 +16,7 @@ router.register("public/claims", views.PublicClaimViewSet, basename="public-clai
 router.register("claim-links", matching.ClaimLinkViewSet, basename="claim-link")
 
 urlpatterns = [
+    path("me/", profile.MeView.as_view(), name="me"),
     path("claimreview/import/", claimreview.ClaimReviewImportView.as_view(), name="claimreview-import"),
     path("public/claimreview/", claimreview.PublicClaimReviewFeed.as_view(), name="public-claimreview"),
     path(

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from claims.desk import articles, claim_views, entities, matching, sources, views, workflow_views
+from claims.desk import articles, claim_views, entities, matching, profile, sources, views, workflow_views
 
 app_name = "desk"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", workflow_views.dashboard, name="home"),
+    path("profile/", profile.profile, name="profile"),
+    path("language/", profile.switch_language, name="language"),
     path("articles/", views.article_list, name="articles"),
     path("articles/<int:pk>/", views.article_detail, name="article"),
     path("articles/<int:pk>/accept-revision/", views.article_accept_revision, name="article-accept-revision"),

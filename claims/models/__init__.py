@@ -6,6 +6,7 @@ from .corrections import ClaimCorrection
 from .entities import Entity
 from .history import ClaimEvent
 from .pages import Page
+from .profiles import DeskProfile
 from .sources import Capture, Evidence, Source
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "ClaimCorrection",
     "ClaimEvent",
     "ClaimLink",
+    "DeskProfile",
     "Entity",
     "Evidence",
     "Page",
