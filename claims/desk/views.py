@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from claims.desk.access import DeskRequest, desk_member_required
 from claims.desk.claim_form import claim_form_context
+from claims.desk.details_display import detail_rows
 from claims.desk.filters import DeskClaimFilter
 from claims.desk.sources import capture_state
 from claims.desk.workflow_views import workflow_panel_context
@@ -142,7 +143,7 @@ def claim_detail(request: DeskRequest, pk: int) -> HttpResponse:
             "events": events,
             "before": before,
             "after": after,
-            "details": sorted(claim.details.items()),
+            "details": detail_rows(claim.kind, claim.details),
             "evidence": evidence,
             "claim_form": claim_form_context(claim=claim),
             "workflow": workflow_panel_context(request, claim),
