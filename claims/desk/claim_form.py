@@ -85,7 +85,9 @@ def claim_form_context(
 ) -> dict[str, Any]:
     """Everything the claim form include shows: common fields, one fieldset per kind, attendee rows, errors."""
     errors = errors or {}
-    kind = (post.get("kind") if post else None) or (claim.kind if claim else "other")
+    kind = (post.get("kind") if post else None) or (claim.kind if claim else "")
+    # A new claim over a number is a quantity claim until the editor says otherwise (reading.js does the same).
+    kind = kind or ("quantity" if (suggestions or {}).get("quantity") else "other")
     values = {
         name: (post.get(name, "") if post else getattr(claim, name, "") if claim else "") for name in CLAIM_FIELDS
     }

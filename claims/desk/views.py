@@ -13,7 +13,7 @@ from claims.desk.access import DeskRequest, desk_member_required
 from claims.desk.claim_form import claim_form_context
 from claims.desk.details_display import detail_rows
 from claims.desk.filters import DeskClaimFilter
-from claims.desk.sources import capture_state
+from claims.desk.sources import capture_state, passage_check
 from claims.desk.workflow_views import workflow_panel_context
 from claims.highlight import segments
 from claims.models import Article, ArticleRevision, Attendee, Capture, Claim, Evidence, Source
@@ -131,6 +131,7 @@ def claim_detail(request: DeskRequest, pk: int) -> HttpResponse:
     evidence = list(claim.evidence.all())
     for row in evidence:
         row.capture_state = capture_state(row.source)  # type: ignore[attr-defined]  # for the template
+        row.passage_check = passage_check(row, row.capture_state)  # type: ignore[attr-defined]
     events = claim.events.select_related("actor").order_by("at", "id")
     context_text = claim.revision.text
     before = context_text[max(0, claim.start - 160) : claim.start]
