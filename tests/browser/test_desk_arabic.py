@@ -5,7 +5,6 @@ import os
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from claims.models import Claim, Source
 from tests.browser.conftest import DEMO_PASSWORD
@@ -106,5 +105,19 @@ def test_the_arabic_reading_view_keeps_the_article_direction_and_fits(browser, l
     context.close()
 
 
-def test_the_reviewer_account_exists(transactional_db, demo):
-    assert get_user_model().objects.filter(username="reviewer").exists()
+QUOTE = "ويقدر عددهم بحوالي ألفين"
+
+
+def test_a_selected_number_makes_a_quantity_claim_with_its_fields_shown(page, transactional_db, demo):
+    from playwright.sync_api import expect
+
+    from tests.browser.conftest import drag_select, log_in
+
+    log_in(page, "editor")
+    page.goto(demo.get_absolute_url())
+    drag_select(page, QUOTE)
+    page.click("#create-from-selection")
+    expect(page.locator("#id_kind")).to_have_value("quantity")  # not left at "Other"
+    expect(page.locator("#id_quantity-value")).to_be_visible()
+    expect(page.locator("#id_quantity-value")).to_have_value("2000")
+    expect(page.locator(".suggestion")).to_contain_text("a quantity claim")

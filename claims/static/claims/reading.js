@@ -326,13 +326,10 @@
       return (q.approximate ? "≈ " : "") + number + (q.unit ? " " + q.unit : "");
     }
 
-    function useQuantity(s) {
+    function useQuantity() {
       var picker = form.querySelector("select[name=kind]");
       picker.value = "quantity";
       picker.dispatchEvent(new Event("change"));
-      ["value", "lower", "upper", "unit", "approximate"].forEach(function (name) {
-        setField("quantity-" + name, s.quantity[name]);
-      });
     }
 
     // The words come from the template (translated): data-intro, data-quantity, data-date, data-resolved.
@@ -342,8 +339,11 @@
       var notes = [];
       var picker = form.querySelector("select[name=kind]");
       if (s.quantity) {
+        ["value", "lower", "upper", "unit", "approximate"].forEach(function (name) {
+          setField("quantity-" + name, s.quantity[name]);
+        });
         // A number in the selection makes a quantity claim unless the editor already picked another kind.
-        if (picker.value === "other") useQuantity(s);
+        if (picker.value === "other") useQuantity();
         notes.push(words.quantity + " " + describeQuantity(s.quantity));
       }
       if (s.date) {
@@ -358,7 +358,7 @@
         use.type = "button";
         use.className = "secondary use-suggestion";
         use.textContent = words.useQuantity;
-        use.addEventListener("click", function () { useQuantity(s); use.remove(); });
+        use.addEventListener("click", function () { useQuantity(); use.remove(); });
         box.appendChild(use);
       }
     }
