@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 
 
 class DeskBackend(ModelBackend):
-    def get_user(self, user_id: int) -> User | None:  # type: ignore[override]
+    def get_user(self, user_id: int) -> User | None:
         try:
             user = User._default_manager.select_related("desk_profile").get(pk=user_id)
         except User.DoesNotExist:

@@ -135,5 +135,5 @@ class DeskLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = language
             if not chosen and request.user.is_authenticated:
-                profiles.note_browser_language(user=request.user, language=language)  # type: ignore[arg-type]
+                profiles.note_browser_language(user=request.user, language=language)
         return self.get_response(request)

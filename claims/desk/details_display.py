@@ -42,7 +42,8 @@ def _number(value: Any, unit: str) -> str:
         number = Decimal(str(value))
     except InvalidOperation:
         return str(value)
-    places = max(0, -number.as_tuple().exponent) if isinstance(number.as_tuple().exponent, int) else 0
+    exponent = number.as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
     shown = number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
     return f"{shown} {unit}".strip()
 

@@ -108,7 +108,7 @@ def queue_capture(*, source: Source, trigger: str = "manual") -> Capture | None:
 
 
 ESTIMATE_LIMIT = Decimal(10) ** 18
-ALREADY_EVIDENCE = gettext_lazy("This source is already evidence for this claim; edit that evidence instead.")
+ALREADY_EVIDENCE: Any = gettext_lazy("This source is already evidence for this claim; edit that evidence instead.")
 
 
 def _decimal(value: object, field: str, errors: dict[str, str]) -> Decimal | None:
