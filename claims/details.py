@@ -8,10 +8,20 @@ or raises ``DetailsError`` whose ``errors`` map each field to a plain message th
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_noop as N_
+
 from claims.arabic.typed_numbers import parse_typed_number
 from claims.dates import PartialDate, parse_partial_date
 
 CHANNELS = ("in_person", "video", "phone", "written", "unknown")
+#: How the desk names each channel (English message ids; the desk translates them when it shows them).
+CHANNEL_LABELS = {
+    "in_person": N_("In person"),
+    "video": N_("Video link"),
+    "phone": N_("Phone call"),
+    "written": N_("In writing"),
+    "unknown": N_("Unknown"),
+}
 
 
 class DetailsError(ValueError):
@@ -24,42 +34,42 @@ class DetailsError(ValueError):
 class Field:
     name: str
     type: str  # text, number, bool, date, period, channel, names
-    label: str
+    label: str  # English, the gettext message id: the desk shows it translated
     help: str = ""
 
 
 FIELDS: dict[str, tuple[Field, ...]] = {
     "quantity": (
-        Field("subject", "text", "What is counted"),
-        Field("value", "number", "Value"),
-        Field("lower", "number", "Lower bound"),
-        Field("upper", "number", "Upper bound"),
-        Field("unit", "text", "Unit", "e.g. fighters, dollars, percent"),
-        Field("approximate", "bool", "Approximate", "The text hedges: about, nearly, حوالي"),
-        Field("as_of", "period", "As of", "A date (2019, 2019-04, 2019-04-04) or a period (2018/2020)"),
-        Field("place", "text", "Place"),
+        Field("subject", "text", N_("What is counted")),
+        Field("value", "number", N_("Value")),
+        Field("lower", "number", N_("Lower bound")),
+        Field("upper", "number", N_("Upper bound")),
+        Field("unit", "text", N_("Unit"), N_("e.g. fighters, dollars, percent")),
+        Field("approximate", "bool", N_("Approximate"), N_("The text hedges: about, nearly, حوالي")),
+        Field("as_of", "period", N_("As of"), N_("A date (2019, 2019-04, 2019-04-04) or a period (2018/2020)")),
+        Field("place", "text", N_("Place")),
     ),
     "meeting": (
-        Field("date", "period", "Date or period", "2018, 2018-11, 2018-11-07 or 2016/2020"),
-        Field("place", "text", "Place"),
-        Field("channel", "channel", "Channel"),
-        Field("topic", "text", "Topic"),
+        Field("date", "period", N_("Date or period"), N_("2018, 2018-11, 2018-11-07 or 2016/2020")),
+        Field("place", "text", N_("Place")),
+        Field("channel", "channel", N_("Channel")),
+        Field("topic", "text", N_("Topic")),
     ),
     "event": (
-        Field("what", "text", "What happened"),
-        Field("date", "period", "When", "A date with its precision, or a period"),
-        Field("date_text", "text", "When, as written", "e.g. الأربعاء, resolved against the article's date"),
-        Field("place", "text", "Where"),
-        Field("who", "names", "Who", "Names, one per line"),
+        Field("what", "text", N_("What happened")),
+        Field("date", "period", N_("When"), N_("A date with its precision, or a period")),
+        Field("date_text", "text", N_("When, as written"), N_("e.g. الأربعاء, resolved against the article's date")),
+        Field("place", "text", N_("Where")),
+        Field("who", "names", N_("Who"), N_("Names, one per line")),
     ),
     "quote": (
-        Field("speaker", "text", "Speaker"),
-        Field("words", "text", "Words"),
-        Field("date", "period", "When"),
-        Field("place", "text", "Where"),
+        Field("speaker", "text", N_("Speaker")),
+        Field("words", "text", N_("Words")),
+        Field("date", "period", N_("When")),
+        Field("place", "text", N_("Where")),
     ),
-    "other": (Field("note", "text", "Note"),),
-    "opinion": (Field("holder", "text", "Whose opinion"),),
+    "other": (Field("note", "text", N_("Note")),),
+    "opinion": (Field("holder", "text", N_("Whose opinion")),),
 }
 
 

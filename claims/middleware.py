@@ -111,3 +111,29 @@ def _too_large(request: HttpRequest, limit: int) -> HttpResponse:
         },
         status=413,
     )
+
+
+class DeskLanguageMiddleware:
+    """Speak the desk in each person's interface language, after the session and the user are known.
+
+    The public site carries its language in the URL (/ English, /ar/ Arabic), so LocaleMiddleware pins unprefixed
+    paths to the default language. Under /desk/ the person's profile choice wins, then the language cookie (the
+    language switch sets it), then Accept-Language, then the default.
+    """
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        from django.utils import translation
+
+        from claims.services import profiles
+
+        if request.path_info.startswith("/desk/"):
+            chosen = profiles.chosen_language(request.user)
+            language = chosen or translation.get_language_from_request(request)
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+            if not chosen and request.user.is_authenticated:
+                profiles.note_browser_language(user=request.user, language=language)
+        return self.get_response(request)

@@ -9,13 +9,13 @@ from claims.services.articles import reanchor_claims
 from claims.services.captures import (
     RetryLater,
     capture_time_limits,
-    check_passage,
     import_article_from_url,
     run_capture,
     sweep_stuck_captures,
 )
 from claims.services.captures import schedule_recaptures as schedule
 from claims.services.matching import run_similar
+from claims.services.sources import check_passage
 
 log = logging.getLogger(__name__)
 

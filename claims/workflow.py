@@ -200,16 +200,16 @@ TRANSITIONS: tuple[Transition, ...] = (
         Status.RESEARCHING,
         "start research",
         Role.EDITOR,
-        description="Any desk member starts researching a draft.",
-        label="Start research",
+        description=gettext_noop("Any desk member starts researching a draft."),
+        label=gettext_noop("Start research"),
     ),
     Transition(
         frozenset({Status.RESEARCHING}),
         Status.DRAFT,
         "back to draft",
         Role.EDITOR,
-        description="Park a claim that is not worth researching yet.",
-        label="Back to draft",
+        description=gettext_noop("Park a claim that is not worth researching yet."),
+        label=gettext_noop("Back to draft"),
     ),
     Transition(
         frozenset({Status.DRAFT, Status.RESEARCHING}),
@@ -218,8 +218,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         Role.EDITOR,
         needs_verdict=True,
         needs_evidence=True,
-        description="Needs a verdict with a rationale and, unless it is an opinion, evidence.",
-        label="Propose verdict for review",
+        description=gettext_noop("Needs a verdict with a rationale and, unless it is an opinion, evidence."),
+        label=gettext_noop("Propose verdict for review"),
     ),
     Transition(
         frozenset({Status.IN_REVIEW}),
@@ -227,8 +227,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         "send back",
         Role.REVIEWER,
         needs_comment=True,
-        description="A reviewer returns the claim with a comment saying what is missing.",
-        label="Send back with comment",
+        description=gettext_noop("A reviewer returns the claim with a comment saying what is missing."),
+        label=gettext_noop("Send back with comment"),
     ),
     Transition(
         frozenset({Status.IN_REVIEW}),
@@ -238,10 +238,12 @@ TRANSITIONS: tuple[Transition, ...] = (
         needs_verdict=True,
         needs_evidence=True,
         four_eyes=True,
-        description="A reviewer who wrote none of its public text publishes exactly what was proposed. "
-        "Changing the verdict, rationale or public note makes you their author: the claim then "
-        "waits for another reviewer.",
-        label="Approve & publish",
+        description=gettext_noop(
+            "A reviewer who wrote none of its public text publishes exactly what was proposed. "
+            "Changing the verdict, rationale or public note makes you their author: the claim then "
+            "waits for another reviewer."
+        ),
+        label=gettext_noop("Approve & publish"),
     ),
     Transition(
         frozenset({Status.PUBLISHED, Status.CORRECTED}),
@@ -251,9 +253,11 @@ TRANSITIONS: tuple[Transition, ...] = (
         needs_verdict=True,
         needs_public_note=True,
         proposed=True,
-        description="Propose a correction; the public note says readers what changed and why. Readers see it "
-        "once another reviewer approves it.",
-        label="Propose a correction of the verdict",
+        description=gettext_noop(
+            "Propose a correction; the public note says readers what changed and why. Readers see it "
+            "once another reviewer approves it."
+        ),
+        label=gettext_noop("Propose a correction of the verdict"),
     ),
     Transition(
         frozenset({Status.PUBLISHED, Status.CORRECTED}),
@@ -262,9 +266,11 @@ TRANSITIONS: tuple[Transition, ...] = (
         Role.REVIEWER,
         needs_public_note=True,
         proposed=True,
-        description="Propose to withdraw a published verdict; once another reviewer approves, the page stays "
-        "online, marked retracted, with the public note saying why.",
-        label="Propose a retraction",
+        description=gettext_noop(
+            "Propose to withdraw a published verdict; once another reviewer approves, the page stays "
+            "online, marked retracted, with the public note saying why."
+        ),
+        label=gettext_noop("Propose a retraction"),
     ),
 )
 

@@ -126,6 +126,9 @@ MIDDLEWARE = [
     # Right after the CSRF middleware's cookie is read, before its token check reads the body.
     "claims.middleware.RequestTooLargeMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The desk speaks each person's interface language (their profile, else the cookie, else Accept-Language);
+    # LocaleMiddleware above keeps the public site's language in its URL.
+    "claims.middleware.DeskLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -270,6 +273,9 @@ LOGIN_REDIRECT_URL = "desk:home"
 LOGOUT_REDIRECT_URL = "desk:login"
 #: Minutes during which the author of a desk comment may still edit it (claims.services.comments).
 COMMENT_EDIT_WINDOW = env.int("COMMENT_EDIT_WINDOW", default=15)
+# Django's model backend, loading the desk profile (interface language) with the user in one query.
+AUTHENTICATION_BACKENDS = ["claims.auth.DeskBackend"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -3,12 +3,14 @@
 Public pages carry the interface language in the URL: English at /, Arabic under /ar/.
 """
 
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from claims import files, health
+from claims.desk import profile
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -22,4 +24,12 @@ urlpatterns = [
     # Every stored file, for whoever may see it (MEDIA_URL points here); never Django's static file server.
     path("files/<path:name>", files.stored_file, name="stored-file"),
 ]
+# /ar/desk/… is the public site's habit applied to the desk: it sets the language and lands on the one desk address.
+for code in (code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE):
+    urlpatterns += [
+        path(f"{code}/desk/", profile.language_prefixed, {"language": code}, name=f"desk-prefixed-{code}"),
+        path(
+            f"{code}/desk/<path:rest>", profile.language_prefixed, {"language": code}, name=f"desk-prefixed-{code}-page"
+        ),
+    ]
 urlpatterns += i18n_patterns(path("", include("claims.public.urls")), prefix_default_language=False)

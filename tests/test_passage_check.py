@@ -4,7 +4,7 @@ found, with where it sits in the capture's text (code points)."""
 import pytest
 
 from claims.models import Capture
-from claims.services.captures import check_passage
+from claims.services.sources import check_passage
 from tests.factories import EvidenceFactory
 
 pytestmark = pytest.mark.django_db

@@ -93,8 +93,14 @@ EXPECTED = {
     "desk:comment-edit": _with(DESK, reviewer={302}, admin={302}),
     "desk:comment-delete": DESK_POST,
     "desk:member-search": DESK,
+    "desk:profile": DESK,
+    "desk:language": DESK_POST,
+    # /ar/desk/… sets the language cookie and redirects to the one desk address, which then checks who you are.
+    "desk-prefixed-ar": dict.fromkeys(ROLES, {302}),
+    "desk-prefixed-ar-page": dict.fromkeys(ROLES, {302}),
     # The API: token or session of a desk member; anonymous gets 401 (TokenAuthentication asks for a token).
     "api:api-root": API,
+    "api:me": API,
     "api:article-list": API,
     "api:article-detail": API,
     "api:article-revisions": API,
@@ -219,6 +225,7 @@ def _objects(demo):
         "object_id": claim.pk,
         "app_label": "claims",
         "url": "nothing-here/",
+        "rest": "claims/",
         "format": "json",
         "path": "nothing-here.txt",
         "id": get_user_model().objects.order_by("id").first().pk,

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from claims.api import claimreview, comments, matching, spreadsheets, views
+from claims.api import claimreview, comments, matching, profile, spreadsheets, views
 
 app_name = "api"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("claims/export/", spreadsheets.ClaimExportView.as_view(), name="claim-export"),
     path("claims/import/", spreadsheets.ClaimImportView.as_view(), name="claim-import"),
     path("claims/<int:pk>/activity/", comments.ClaimActivityView.as_view(), name="claim-activity"),
+    path("me/", profile.MeView.as_view(), name="me"),
     path("claimreview/import/", claimreview.ClaimReviewImportView.as_view(), name="claimreview-import"),
     path("public/claimreview/", claimreview.PublicClaimReviewFeed.as_view(), name="public-claimreview"),
     path(

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 
 from claims import limits
 from claims.desk.access import DeskRequest, desk_member_required
@@ -18,14 +19,24 @@ from claims.services.errors import ArticleInvalid
 
 
 class ArticleImportForm(forms.Form):
-    title = forms.CharField(required=False, max_length=500)
-    text = forms.CharField(required=False, strip=False, widget=forms.Textarea(attrs={"rows": 14, "dir": "auto"}))
-    file = forms.FileField(required=False, help_text="A .txt or .html file; HTML is reduced to its text.")
-    url = forms.URLField(required=False, max_length=2000, assume_scheme="https")
-    publisher = forms.CharField(required=False, max_length=200)
-    published_at = forms.DateField(required=False, help_text="YYYY-MM-DD; relative dates resolve against it.")
-    language = forms.CharField(required=False, max_length=12, help_text="Left empty, it is detected from the text.")
-    direction = forms.ChoiceField(required=False, choices=[("", "Detect"), *Article.Direction.choices])
+    title = forms.CharField(label=_("Title"), required=False, max_length=500)
+    text = forms.CharField(
+        label=_("Text"), required=False, strip=False, widget=forms.Textarea(attrs={"rows": 14, "dir": "auto"})
+    )
+    file = forms.FileField(
+        label=_("File"), required=False, help_text=_("A .txt or .html file; HTML is reduced to its text.")
+    )
+    url = forms.URLField(label=_("Web address of the article"), required=False, max_length=2000, assume_scheme="https")
+    publisher = forms.CharField(label=_("Publisher"), required=False, max_length=200)
+    published_at = forms.DateField(
+        label=_("Published on"), required=False, help_text=_("YYYY-MM-DD; relative dates resolve against it.")
+    )
+    language = forms.CharField(
+        label=_("Language"), required=False, max_length=12, help_text=_("Left empty, it is detected from the text.")
+    )
+    direction = forms.ChoiceField(
+        label=_("Direction"), required=False, choices=[("", _("Detect")), *Article.Direction.choices]
+    )
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -110,11 +121,11 @@ def _limits_context() -> dict[str, Any]:
 
 
 class ArticleEditForm(forms.Form):
-    text = forms.CharField(strip=False, widget=forms.Textarea(attrs={"rows": 24}))
-    title = forms.CharField(max_length=500)
-    language = forms.CharField(max_length=12)
-    direction = forms.ChoiceField(choices=Article.Direction.choices)
-    published_at = forms.DateField(required=False)
+    text = forms.CharField(label=_("Text"), strip=False, widget=forms.Textarea(attrs={"rows": 24}))
+    title = forms.CharField(label=_("Title"), max_length=500)
+    language = forms.CharField(label=_("Language"), max_length=12)
+    direction = forms.ChoiceField(label=_("Direction"), choices=Article.Direction.choices)
+    published_at = forms.DateField(label=_("Published on"), required=False)
 
 
 @desk_member_required

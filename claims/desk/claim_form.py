@@ -9,9 +9,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext
+
 from claims.arabic import parse_quantity
 from claims.dates import resolve_relative_date
-from claims.details import CHANNELS, FIELDS
+from claims.details import CHANNEL_LABELS, CHANNELS, FIELDS
 from claims.models import Article, Attendee, Claim
 from claims.services.entities import find_or_create_entity
 
@@ -83,7 +85,9 @@ def claim_form_context(
 ) -> dict[str, Any]:
     """Everything the claim form include shows: common fields, one fieldset per kind, attendee rows, errors."""
     errors = errors or {}
-    kind = (post.get("kind") if post else None) or (claim.kind if claim else "other")
+    kind = (post.get("kind") if post else None) or (claim.kind if claim else "")
+    # A new claim over a number is a quantity claim until the editor says otherwise (reading.js does the same).
+    kind = kind or ("quantity" if (suggestions or {}).get("quantity") else "other")
     values = {
         name: (post.get(name, "") if post else getattr(claim, name, "") if claim else "") for name in CLAIM_FIELDS
     }
@@ -104,8 +108,8 @@ def claim_form_context(
                     "name": field.name,
                     "input": input_name,
                     "type": field.type,
-                    "label": field.label,
-                    "help": field.help,
+                    "label": gettext(field.label),
+                    "help": gettext(field.help) if field.help else "",
                     "value": value,
                     "error": errors.get(f"details.{field.name}") if fs_kind == kind else None,
                 }
@@ -119,7 +123,7 @@ def claim_form_context(
         "fieldsets": fieldsets,
         "attendees": _attendee_rows(claim, post),
         "statuses": Attendee.Status.choices,
-        "channels": CHANNELS,
+        "channels": [(channel, gettext(CHANNEL_LABELS[channel])) for channel in CHANNELS],
         "selection": selection or {},
         "suggestions": suggestions or {},
         "selector_error": errors.get("selector") or errors.get("article"),

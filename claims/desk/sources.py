@@ -256,12 +256,12 @@ def claim_sources_status(request: DeskRequest, pk: int) -> HttpResponse:
             | {
                 "evidence": e.pk,
                 "passage_found": e.passage_found,
-                "passage_label": e.get_passage_found_display(),
                 "passage_start": e.passage_start,
                 "passage_end": e.passage_end,
                 "passage_score": e.passage_score,
             }
         )
+        items[-1]["passage_check"] = passage_check(e, items[-1])
     return JsonResponse(
         {"claim": claim.pk, "sources": items, "busy": any(i["state"] in IN_FLIGHT_STATES for i in items)}
     )
@@ -292,14 +292,14 @@ def source_state(source: Source, in_flight: Capture | None = None) -> dict[str, 
     else:
         state = "changed" if capture.changed else "done"
     labels = {
-        "queued": "Queued",
-        "fetching": "Fetching…",
-        "done": "Captured",
-        "failed": "Capture failed",
-        "changed": "Changed since the previous capture",
-        "gone": "Gone (link rot)",
-        "offline": "Offline document",
-        "unknown": "Not captured yet",
+        "queued": gettext("Queued"),
+        "fetching": gettext("Fetching…"),
+        "done": gettext("Captured"),
+        "failed": gettext("Capture failed"),
+        "changed": gettext("Changed since the previous capture"),
+        "gone": gettext("Gone (link rot)"),
+        "offline": gettext("Offline document"),
+        "unknown": gettext("Not captured yet"),
     }
     reason = capture.error if capture is not None and capture.state in ("failed", "queued") else ""
     return {
@@ -316,6 +316,39 @@ def source_state(source: Source, in_flight: Capture | None = None) -> dict[str, 
         "in_flight": state in ("queued", "fetching"),
         "recapture_label": gettext("Retry") if state in ("failed", "gone") else gettext("Capture again"),
     }
+
+
+def passage_check(evidence: Evidence, state: dict[str, Any]) -> dict[str, Any]:
+    """How the passage check reads, worded once for the claim page and for its live panel (captures.js).
+
+    ``state`` is the source's ``source_state``: a passage never checked because the capture failed says so, and why.
+    """
+    if not evidence.passage:
+        return {"state": "", "text": "", "capture_url": None}
+    unchecked = evidence.passage_found == Evidence.PassageState.UNCHECKED
+    if unchecked and state["state"] in ("failed", "gone"):
+        reason = state["reason"] or state["label"]
+        text = gettext("Could not be checked: the capture failed (%(reason)s).") % {"reason": reason}
+        return {"state": "uncheckable", "text": text, "capture_url": None}
+    if unchecked and state["state"] == "offline":
+        text = gettext("Not checked: an offline document has no captured text to search.")
+        return {"state": "uncheckable", "text": text, "capture_url": None}
+    if unchecked and state["state"] in ("queued", "fetching", "unknown"):
+        return {"state": "unchecked", "text": gettext("Checked once the source is captured."), "capture_url": None}
+    parts = [str(evidence.get_passage_found_display())]
+    if evidence.passage_start is not None:
+        where = gettext("code points %(start)s–%(end)s") % {
+            "start": evidence.passage_start,
+            "end": evidence.passage_end,
+        }
+        if evidence.passage_found == Evidence.PassageState.APPROXIMATE and evidence.passage_score is not None:
+            where += f" ({evidence.passage_score:.0f}%)"
+        parts.append(where)
+    capture_url = None
+    if evidence.checked_capture_id:
+        parts.append(gettext("capture #%(number)s") % {"number": evidence.checked_capture_id})
+        capture_url = reverse("desk:capture", args=[evidence.checked_capture_id])
+    return {"state": evidence.passage_found, "text": " · ".join(parts), "capture_url": capture_url}
 
 
 @desk_member_required

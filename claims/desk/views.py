@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 from claims.desk.access import DeskRequest, desk_member_required
 from claims.desk.claim_form import claim_form_context
 from claims.desk.comment_threads import comment_threads
+from claims.desk.details_display import detail_rows
 from claims.desk.filters import DeskClaimFilter
-from claims.desk.sources import capture_state
+from claims.desk.sources import capture_state, passage_check
 from claims.desk.workflow_views import workflow_panel_context
 from claims.highlight import segments
 from claims.models import Article, ArticleRevision, Attendee, Capture, Claim, Evidence, Source
@@ -158,6 +159,7 @@ def render_claim_page(
     evidence = list(claim.evidence.all())
     for row in evidence:
         row.capture_state = capture_state(row.source)  # type: ignore[attr-defined]  # for the template
+        row.passage_check = passage_check(row, row.capture_state)  # type: ignore[attr-defined]
     context_text = claim.revision.text
     before = context_text[max(0, claim.start - 160) : claim.start]
     after = context_text[claim.end : claim.end + 160]
@@ -170,7 +172,7 @@ def render_claim_page(
             "activity": activity,
             "before": before,
             "after": after,
-            "details": sorted(claim.details.items()),
+            "details": detail_rows(claim.kind, claim.details),
             "evidence": evidence,
             "claim_form": claim_form_context(claim=claim),
             "workflow": workflow_panel_context(request, claim),

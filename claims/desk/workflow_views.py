@@ -74,9 +74,10 @@ def claim_transition(request: DeskRequest, pk: int) -> HttpResponse:
         # Saved as the reviewer's proposal: the panel now shows who may publish or approve it.
         messages.warning(request, str(exc))
         return redirect(claim.get_absolute_url() + "#workflow")
-    except StaleVersion as exc:
-        return _refused(request, claim, target, str(exc), fields)
-    except TransitionRefused as exc:
+    except (StaleVersion, TransitionRefused) as exc:
+        if target not in {option.target for option in transition_options(claim=claim, user=request.user)}:
+            # No form on the page is for this move (a forged or stale form): say so at the top of the page too.
+            messages.error(request, _("The claim was not changed: %(reason)s") % {"reason": exc})
         return _refused(request, claim, target, str(exc), fields)
     claim.refresh_from_db()
     if target in (Status.CORRECTED, Status.RETRACTED) and pending_correction(claim) is not None:
@@ -204,12 +205,31 @@ def workflow_panel_context(request: DeskRequest, claim: Claim) -> dict[str, Any]
     verdicts = list(VERDICTS.values())
     if claim.kind == Claim.Kind.OPINION:
         verdicts = [VERDICTS["not_checkable"]]
+    targets = {option.target for option in options}
+    to = str(refusal.get("to", "")) if refusal else ""
     return {
         "options": [PanelOption(option, claim, refusal) for option in options],
         "verdicts": verdicts,
         "refusal": refusal,
+        # A refused move with no form of its own on the page: shown at the panel's top, with what was typed.
+        "orphan_refusal": refusal if refusal and to not in targets and not to.startswith("correction-") else None,
+        "waiting": _waiting_for(claim),
         "pending": pending_context(pending, request.user) if pending is not None else None,
     }
+
+
+def _waiting_for(claim: Claim) -> str:
+    """What the claim waits for, when this person has no move to make on it."""
+    if claim.status == Status.IN_REVIEW:
+        return gettext(
+            "Waiting for a reviewer: another desk member with the reviewer role, who wrote none of its public text, "
+            "publishes it or sends it back to its editor with a comment."
+        )
+    if claim.status in (Status.PUBLISHED, Status.CORRECTED):
+        return gettext("Published. A reviewer can propose a correction or a retraction; another reviewer approves it.")
+    if claim.status == Status.RETRACTED:
+        return gettext("Retracted. The page stays online, marked retracted; its status does not change again.")
+    return gettext("There is nothing you can do with this claim's status from here.")
 
 
 def pending_context(pending, user) -> dict:

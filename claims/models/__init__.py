@@ -7,6 +7,7 @@ from .corrections import ClaimCorrection
 from .entities import Entity
 from .history import ClaimEvent
 from .pages import Page
+from .profiles import DeskProfile
 from .sources import Capture, Evidence, Source
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "ClaimEvent",
     "ClaimLink",
     "Comment",
+    "DeskProfile",
     "Entity",
     "Evidence",
     "Page",

@@ -6,17 +6,18 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class Article(models.Model):
     class Direction(models.TextChoices):
-        RTL = "rtl", "Right to left"
-        LTR = "ltr", "Left to right"
+        RTL = "rtl", _("Right to left")
+        LTR = "ltr", _("Left to right")
 
     class ImportState(models.TextChoices):
-        READY = "ready", "Ready"
-        FETCHING = "fetching", "Fetching"
-        FAILED = "failed", "Fetch failed"
+        READY = "ready", _("Ready")
+        FETCHING = "fetching", _("Fetching")
+        FAILED = "failed", _("Fetch failed")
 
     title = models.CharField(max_length=500)
     publisher = models.CharField(max_length=200, blank=True)
@@ -69,13 +70,13 @@ class Article(models.Model):
 
 class ArticleRevision(models.Model):
     class Origin(models.TextChoices):
-        PASTE = "paste", "Pasted"
-        UPLOAD = "upload", "Uploaded file"
-        URL = "url", "Fetched from URL"
-        EDIT = "edit", "Edited"
-        DEMO = "demo", "Demo loader"
+        PASTE = "paste", _("Pasted")
+        UPLOAD = "upload", _("Uploaded file")
+        URL = "url", _("Fetched from URL")
+        EDIT = "edit", _("Edited")
+        DEMO = "demo", _("Demo loader")
         #: Another desk's ClaimReview: its claims are theirs, kept as researching drafts until we check them.
-        CLAIMREVIEW = "imported", "Imported ClaimReview"
+        CLAIMREVIEW = "imported", _("Imported ClaimReview")
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()

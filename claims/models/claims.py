@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from claims import workflow
 from claims.arabic import normalize
@@ -36,22 +37,22 @@ class ClaimQuerySet(models.QuerySet["Claim"]):
 
 class Claim(models.Model):
     class Kind(models.TextChoices):
-        QUANTITY = "quantity", "Quantity"
-        MEETING = "meeting", "Meeting"
-        EVENT = "event", "Event"
-        QUOTE = "quote", "Quote / statement"
-        OTHER = "other", "Other"
-        OPINION = "opinion", "Opinion (not checkable)"
+        QUANTITY = "quantity", _("Quantity")
+        MEETING = "meeting", _("Meeting")
+        EVENT = "event", _("Event")
+        QUOTE = "quote", _("Quote / statement")
+        OTHER = "other", _("Other")
+        OPINION = "opinion", _("Opinion (not checkable)")
 
     class Anchor(models.TextChoices):
-        EXACT = "exact", "Exact"
-        FUZZY = "fuzzy", "Fuzzy (check it)"
-        ORPHANED = "orphaned", "Orphaned (text no longer found)"
+        EXACT = "exact", _("Exact")
+        FUZZY = "fuzzy", _("Fuzzy (check it)")
+        ORPHANED = "orphaned", _("Orphaned (text no longer found)")
 
     # The functional API takes (member name, (value, label)); a bare (value, label) pair made the label the value.
     # django-stubs types the functional API with member names only, not with (name, (value, label)) pairs.
-    Status = models.TextChoices("Status", [(s.name, (s.value, workflow.STATUS_LABELS[s])) for s in workflow.Status])  # type: ignore[call-overload]
-    Verdict = models.TextChoices("Verdict", [(v.id.upper(), (v.id, v.label_en)) for v in VERDICTS.values()])  # type: ignore[call-overload]
+    Status = models.TextChoices("Status", [(s.name, (s.value, _(workflow.STATUS_LABELS[s]))) for s in workflow.Status])  # type: ignore[call-overload]
+    Verdict = models.TextChoices("Verdict", [(v.id.upper(), (v.id, _(v.label_en))) for v in VERDICTS.values()])  # type: ignore[call-overload]
 
     article = models.ForeignKey("Article", on_delete=models.PROTECT, related_name="claims")
     revision = models.ForeignKey(
@@ -231,9 +232,9 @@ class Attendee(models.Model):
     """A participant of a meeting claim, with an attendance status of its own."""
 
     class Status(models.TextChoices):
-        CONFIRMED = "confirmed", "Confirmed"
-        DISPUTED = "disputed", "Disputed"
-        UNVERIFIED = "unverified", "Unverified"
+        CONFIRMED = "confirmed", _("Confirmed")
+        DISPUTED = "disputed", _("Disputed")
+        UNVERIFIED = "unverified", _("Unverified")
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="attendees")
     entity = models.ForeignKey("Entity", on_delete=models.PROTECT, related_name="attendances")
@@ -261,9 +262,9 @@ class ClaimLink(models.Model):
     """Two claims that assert the same thing: suggested by matching, confirmed or dismissed by an editor."""
 
     class State(models.TextChoices):
-        SUGGESTED = "suggested", "Suggested"
-        CONFIRMED = "confirmed", "Same claim"
-        DISMISSED = "dismissed", "Dismissed"
+        SUGGESTED = "suggested", _("Suggested")
+        CONFIRMED = "confirmed", _("Same claim")
+        DISMISSED = "dismissed", _("Dismissed")
 
     from_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="links_out")
     to_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="links_in")

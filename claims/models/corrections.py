@@ -6,21 +6,22 @@ page, feeds, public API and ClaimReview exports show the published version until
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from claims.workflow import PUBLIC_TEXT
 
 
 class ClaimCorrection(models.Model):
     class Kind(models.TextChoices):
-        CORRECT = "correct", "Correction of the verdict"
-        RETRACT = "retract", "Retraction"
-        EDIT = "edit", "Correction of the claim"
+        CORRECT = "correct", _("Correction of the verdict")
+        RETRACT = "retract", _("Retraction")
+        EDIT = "edit", _("Correction of the claim")
 
     class State(models.TextChoices):
-        PENDING = "pending", "Pending"
-        APPROVED = "approved", "Approved"
-        SENT_BACK = "sent_back", "Sent back"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        SENT_BACK = "sent_back", _("Sent back")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     claim = models.ForeignKey("Claim", on_delete=models.CASCADE, related_name="corrections")
     kind = models.CharField(max_length=8, choices=Kind.choices)

@@ -4,16 +4,17 @@ from typing import Any
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from claims.arabic import normalize
 
 
 class Entity(models.Model):
     class Kind(models.TextChoices):
-        PERSON = "person", "Person"
-        ORGANISATION = "organisation", "Organisation"
-        PLACE = "place", "Place"
-        THING = "thing", "Thing"
+        PERSON = "person", _("Person")
+        ORGANISATION = "organisation", _("Organisation")
+        PLACE = "place", _("Place")
+        THING = "thing", _("Thing")
 
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PERSON)
     name = models.CharField(max_length=300, help_text="Display name in the desk's main language.")

@@ -5,6 +5,7 @@ from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AppendOnlyError(Exception):
@@ -30,17 +31,17 @@ class ClaimEventQuerySet(models.QuerySet["ClaimEvent"]):
 
 class ClaimEvent(models.Model):
     class Action(models.TextChoices):
-        CREATED = "created", "Created"
-        EDITED = "edited", "Edited"
-        TRANSITION = "transition", "Status change"
-        CORRECTION = "correction", "Correction"
+        CREATED = "created", _("Created")
+        EDITED = "edited", _("Edited")
+        TRANSITION = "transition", _("Status change")
+        CORRECTION = "correction", _("Correction")
         #: A correction proposed, rewritten, sent back or withdrawn (desk only: the public timeline lists it once
         #: approved, as its correction or retraction).
-        PROPOSAL = "proposal", "Correction proposal"
-        EVIDENCE = "evidence", "Evidence changed"
-        ATTENDEE = "attendee", "Attendees changed"
-        REANCHORED = "reanchored", "Re-anchored"
-        DELETED = "deleted", "Deleted"
+        PROPOSAL = "proposal", _("Correction proposal")
+        EVIDENCE = "evidence", _("Evidence changed")
+        ATTENDEE = "attendee", _("Attendees changed")
+        REANCHORED = "reanchored", _("Re-anchored")
+        DELETED = "deleted", _("Deleted")
 
     # No database foreign key: the history of a deleted draft outlives it.
     claim = models.ForeignKey("Claim", on_delete=models.DO_NOTHING, db_constraint=False, related_name="events")

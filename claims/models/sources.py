@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 STANCES = ["supports", "contradicts", "context"]
 CAPTURE_STATES = ["queued", "fetching", "done", "failed"]
@@ -35,22 +36,22 @@ def body_name(instance, filename: str) -> str:
 
 class Source(models.Model):
     class Kind(models.TextChoices):
-        NEWS = "news", "News"
-        OFFICIAL = "official", "Official statement"
-        REPORT = "report", "Report"
-        DATASET = "dataset", "Dataset"
-        SOCIAL = "social", "Social post"
-        MEDIA = "media", "Photo / video"
-        INTERVIEW = "interview", "Interview"
-        OTHER = "other", "Other"
+        NEWS = "news", _("News")
+        OFFICIAL = "official", _("Official statement")
+        REPORT = "report", _("Report")
+        DATASET = "dataset", _("Dataset")
+        SOCIAL = "social", _("Social post")
+        MEDIA = "media", _("Photo / video")
+        INTERVIEW = "interview", _("Interview")
+        OTHER = "other", _("Other")
 
     class Health(models.TextChoices):
-        UNKNOWN = "unknown", "Not captured yet"
-        OK = "ok", "Live"
-        CHANGED = "changed", "Changed since the previous capture"
-        GONE = "gone", "Gone (link rot)"
-        FAILED = "failed", "Capture failed"
-        OFFLINE = "offline", "Offline document"
+        UNKNOWN = "unknown", _("Not captured yet")
+        OK = "ok", _("Live")
+        CHANGED = "changed", _("Changed since the previous capture")
+        GONE = "gone", _("Gone (link rot)")
+        FAILED = "failed", _("Capture failed")
+        OFFLINE = "offline", _("Offline document")
 
     url = models.URLField(max_length=2000, blank=True, help_text="Normalized URL; one source per URL.")
     original_url = models.URLField(max_length=2000, blank=True, help_text="The URL as the editor pasted it.")
@@ -109,10 +110,10 @@ class Capture(models.Model):
     """One fetch of a source. The job's state lives here; Celery is only the transport."""
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        FETCHING = "fetching", "Fetching"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        FETCHING = "fetching", _("Fetching")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="captures")
     state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
@@ -174,15 +175,15 @@ class Evidence(models.Model):
     """A claim ↔ source link: the stance, the passage that matters, and for quantities the source's estimate."""
 
     class Stance(models.TextChoices):
-        SUPPORTS = "supports", "Supports"
-        CONTRADICTS = "contradicts", "Contradicts"
-        CONTEXT = "context", "Context"
+        SUPPORTS = "supports", _("Supports")
+        CONTRADICTS = "contradicts", _("Contradicts")
+        CONTEXT = "context", _("Context")
 
     class PassageState(models.TextChoices):
-        UNCHECKED = "unchecked", "Not checked yet"
-        FOUND = "found", "Found in the capture"
-        APPROXIMATE = "approximate", "Found approximately"
-        NOT_FOUND = "not_found", "Not found in the capture"
+        UNCHECKED = "unchecked", _("Not checked yet")
+        FOUND = "found", _("Found in the capture")
+        APPROXIMATE = "approximate", _("Found approximately")
+        NOT_FOUND = "not_found", _("Not found in the capture")
 
     claim = models.ForeignKey("Claim", on_delete=models.CASCADE, related_name="evidence")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="evidence")

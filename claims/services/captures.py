@@ -25,11 +25,10 @@ from claims.fetching import pipeline
 from claims.fetching.client import FetchPolicy, retry_delay
 from claims.fetching.errors import DNSFailure, FetchError, HTTPStatusError, Timeout
 from claims.fetching.host_slots import HostBusy, SlotsUnavailable, host_slot
-from claims.fetching.passages import find_passage
 from claims.models import Article, ArticleRevision, Capture, Evidence, Source
 from claims.services.articles import add_revision
 from claims.services.queueing import send_task, task
-from claims.services.sources import queue_capture
+from claims.services.sources import check_passage_against, queue_capture
 
 log = logging.getLogger(__name__)
 
@@ -242,7 +241,7 @@ def _record_success(capture: Capture, outcome: pipeline.CaptureOutcome) -> Captu
         _discard_files(capture)
         raise
     for evidence in Evidence.objects.filter(source_id=capture.source_id).exclude(passage=""):
-        _check_against(evidence, capture)
+        check_passage_against(evidence, capture)
     return capture
 
 
@@ -298,34 +297,7 @@ def _next_check(source: Source, capture: Capture | None) -> datetime:
     return now + timedelta(hours=hours)
 
 
-# Passage checks.
-
-
-def check_passage(*, evidence_id: int) -> Evidence | None:
-    """Search the evidence passage in the source's latest successful capture and record where it is."""
-    evidence = Evidence.objects.filter(pk=evidence_id).first()
-    if evidence is None or not evidence.passage:
-        return evidence
-    capture = _latest_done(evidence.source).first()
-    if capture is None:
-        return evidence
-    return _check_against(evidence, capture)
-
-
-def _check_against(evidence: Evidence, capture: Capture) -> Evidence:
-    match = find_passage(evidence.passage, capture.text)
-    fields = {
-        "passage_found": match.state,
-        "passage_start": match.start,
-        "passage_end": match.end,
-        "passage_score": match.score if match.state != "not_found" else None,
-        "checked_capture": capture,
-    }
-    # A concurrent edit of the passage resets it to unchecked and queues its own check: only write if unchanged.
-    Evidence.objects.filter(pk=evidence.pk, passage=evidence.passage).update(**fields)
-    for name, value in fields.items():
-        setattr(evidence, name, value)
-    return evidence
+# Passage checks live with the evidence they check (services.sources): a new passage is checked at once.
 
 
 # Importing an article by URL.

@@ -11,10 +11,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from claims import limits
 from claims.arabic.typed_numbers import parse_typed_number
 from claims.fetching.errors import InvalidURL
+from claims.fetching.passages import find_passage
 from claims.fetching.urls import normalize_url, validate_url
 from claims.models import Capture, Claim, Evidence, Source
 from claims.services.errors import SourceInvalid
@@ -106,7 +108,7 @@ def queue_capture(*, source: Source, trigger: str = "manual") -> Capture | None:
 
 
 ESTIMATE_LIMIT = Decimal(10) ** 18
-ALREADY_EVIDENCE = "This source is already evidence for this claim; edit that evidence."
+ALREADY_EVIDENCE: Any = gettext_lazy("This source is already evidence for this claim; edit that evidence instead.")
 
 
 def _decimal(value: object, field: str, errors: dict[str, str]) -> Decimal | None:
@@ -194,8 +196,9 @@ def add_evidence(
         raise SourceInvalid({"source": ALREADY_EVIDENCE}) from None
     changes: dict[str, Any] = {"evidence": [None, f"{source} ({stance})"]}
     _claim_touched(claim, by, changes, correction, approved_by)
-    if passage.strip() and source.latest_capture_id:
-        enqueue_after_commit(task("check_evidence_passage"), evidence.pk)
+    if evidence.passage:
+        check_passage(evidence_id=evidence.pk)  # at once, against what is already captured (if anything)
+        evidence.refresh_from_db()
     return evidence
 
 
@@ -230,8 +233,40 @@ def update_evidence(
     diff = {f"evidence.{k}": [before[k], str(v)] for k, v in changes.items() if before[k] != str(v)}
     if diff:
         _claim_touched(claim, by, diff, correction, approved_by)
-    if "passage" in changes and evidence.passage and evidence.source.latest_capture_id:
-        enqueue_after_commit(task("check_evidence_passage"), evidence.pk)
+    if "passage" in changes and evidence.passage:
+        check_passage(evidence_id=evidence.pk)  # at once, against what is already captured (if anything)
+        evidence.refresh_from_db()
+    return evidence
+
+
+def check_passage(*, evidence_id: int) -> Evidence | None:
+    """Search the evidence passage in the source's latest successful capture and record where it is.
+
+    Called when a passage is written (so it never waits for the next capture) and after every new capture.
+    """
+    evidence = Evidence.objects.filter(pk=evidence_id).select_related("source").first()
+    if evidence is None or not evidence.passage:
+        return evidence
+    done = evidence.source.captures.filter(state=Capture.State.DONE)
+    capture = done.order_by(F("fetched_at").desc(nulls_last=True), "-id").first()
+    if capture is None:
+        return evidence
+    return check_passage_against(evidence, capture)
+
+
+def check_passage_against(evidence: Evidence, capture: Capture) -> Evidence:
+    match = find_passage(evidence.passage, capture.text)
+    fields = {
+        "passage_found": match.state,
+        "passage_start": match.start,
+        "passage_end": match.end,
+        "passage_score": match.score if match.state != "not_found" else None,
+        "checked_capture": capture,
+    }
+    # A concurrent edit of the passage resets it to unchecked and checks its own: only write if unchanged.
+    Evidence.objects.filter(pk=evidence.pk, passage=evidence.passage).update(**fields)
+    for name, value in fields.items():
+        setattr(evidence, name, value)
     return evidence
 
 

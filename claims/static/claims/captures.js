@@ -1,5 +1,5 @@
 /* The claim page's evidence panel: while a source is queued or being fetched, poll the status endpoint and
-   update each source's state, reason and passage check in place; "Retry" re-captures without leaving the page.
+   update each source's state, reason and passage check in place; the recapture button re-captures without leaving the page.
    Plain script, no build step; without it the panel still shows the state as of the last page load. */
 (function () {
   "use strict";
@@ -13,30 +13,37 @@
     return input ? input.value : "";
   }
 
+  function setText(element, text, url) {
+    element.textContent = "";
+    if (url) {
+      var link = document.createElement("a");
+      link.href = url;
+      link.textContent = text;
+      element.appendChild(link);
+    } else {
+      element.textContent = text;
+    }
+  }
+
   function render(item) {
     var row = panel.querySelector("tr[data-evidence='" + item.evidence + "']");
     if (!row) return;
     var state = row.querySelector(".capture-state");
     state.className = "capture-state state-" + item.state;
-    state.textContent = "";
-    if (item.capture_url) {
-      var link = document.createElement("a");
-      link.href = item.capture_url;
-      link.textContent = item.label;
-      state.appendChild(link);
-    } else {
-      state.textContent = item.label;
-    }
+    setText(state, item.label, item.capture_url);
     var reason = row.querySelector(".capture-reason");
     reason.textContent = item.reason || "";
     reason.hidden = !item.reason;
     var button = row.querySelector("form.recapture button");
-    if (button) button.disabled = item.state === "queued" || item.state === "fetching";
+    if (button) {
+      button.disabled = item.in_flight;
+      button.textContent = item.recapture_label;
+    }
+    // The words come from the server (desk.sources.passage_check), the same ones the page renders on reload.
     var check = row.querySelector(".passage-check");
-    if (check && item.passage_label) {
-      check.className = "passage-check passage-" + item.passage_found;
-      check.textContent = item.passage_label + (item.passage_start !== null ?
-        " · " + item.passage_start + "–" + item.passage_end : "");
+    if (check && item.passage_check) {
+      check.className = "passage-check passage-" + item.passage_check.state;
+      setText(check, item.passage_check.text, item.passage_check.capture_url);
     }
   }
 

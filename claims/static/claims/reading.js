@@ -425,22 +425,41 @@
       return (q.approximate ? "≈ " : "") + number + (q.unit ? " " + q.unit : "");
     }
 
+    function useQuantity() {
+      var picker = form.querySelector("select[name=kind]");
+      picker.value = "quantity";
+      picker.dispatchEvent(new Event("change"));
+    }
+
+    // The words come from the template (translated): data-intro, data-quantity, data-date, data-resolved.
     function applySuggestions(s) {
+      var box = panel.querySelector(".suggestion");
+      var words = box.dataset;
       var notes = [];
+      var picker = form.querySelector("select[name=kind]");
       if (s.quantity) {
         ["value", "lower", "upper", "unit", "approximate"].forEach(function (name) {
           setField("quantity-" + name, s.quantity[name]);
         });
-        notes.push("quantity " + describeQuantity(s.quantity));
+        // A number in the selection makes a quantity claim unless the editor already picked another kind.
+        if (picker.value === "other") useQuantity();
+        notes.push(words.quantity + " " + describeQuantity(s.quantity));
       }
       if (s.date) {
         ["meeting-date", "event-date", "quote-date"].forEach(function (name) { setField(name, s.date.value); });
         setField("event-date_text", s.date.matched);
-        notes.push("date “" + s.date.matched + "” → " + s.date.value +
-                   (s.date.relative ? " (resolved against " + s.date.reference + ")" : ""));
+        notes.push(words.date + " “" + s.date.matched + "” → " + s.date.value +
+                   (s.date.relative ? " (" + words.resolved + " " + s.date.reference + ")" : ""));
       }
-      panel.querySelector(".suggestion").textContent = notes.length
-        ? "Suggested from the selection: " + notes.join("; ") + "." : "";
+      box.textContent = notes.length ? words.intro + " " + notes.join("; ") + ". " : "";
+      if (s.quantity && picker.value !== "quantity") {
+        var use = document.createElement("button");
+        use.type = "button";
+        use.className = "secondary use-suggestion";
+        use.textContent = words.useQuantity;
+        use.addEventListener("click", function () { useQuantity(); use.remove(); });
+        box.appendChild(use);
+      }
     }
 
     function openForm(selection) {
