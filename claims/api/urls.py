@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from claims.api import claimreview, matching, views
+from claims.api import claimreview, matching, notifications, views, webhooks
 
 app_name = "api"
 
@@ -14,8 +14,16 @@ router.register("captures", views.CaptureViewSet, basename="capture")
 router.register("evidence", views.EvidenceViewSet, basename="evidence")
 router.register("public/claims", views.PublicClaimViewSet, basename="public-claim")
 router.register("claim-links", matching.ClaimLinkViewSet, basename="claim-link")
+router.register("notifications", notifications.NotificationViewSet, basename="notification")
+router.register("webhooks", webhooks.WebhookViewSet, basename="webhook")
 
 urlpatterns = [
+    # Before the router's notifications/{id}/, which would read "preferences" as an id.
+    path(
+        "notifications/preferences/",
+        notifications.NotificationPreferencesView.as_view(),
+        name="notification-preferences",
+    ),
     path("claimreview/import/", claimreview.ClaimReviewImportView.as_view(), name="claimreview-import"),
     path("public/claimreview/", claimreview.PublicClaimReviewFeed.as_view(), name="public-claimreview"),
     path(

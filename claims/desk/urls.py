@@ -1,7 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from claims.desk import articles, claim_views, entities, matching, sources, views, workflow_views
+from claims.desk import (
+    articles,
+    claim_views,
+    entities,
+    matching,
+    notifications,
+    sources,
+    views,
+    webhooks,
+    workflow_views,
+)
 
 app_name = "desk"
 
@@ -37,4 +47,11 @@ urlpatterns = [
     path("claims/<int:pk>/similar/", matching.find_similar, name="claim-similar-find"),
     path("claims/<int:pk>/similar/panel/", matching.similar_panel, name="claim-similar-panel"),
     path("claims/<int:pk>/similar/<int:link_pk>/", matching.decide_similar, name="claim-similar-decide"),
+    path("notifications/", notifications.inbox, name="notifications"),
+    path("notifications/<int:pk>/read/", notifications.mark, name="notification-read"),
+    path("notifications/read-all/", notifications.mark_all, name="notifications-read-all"),
+    path("notifications/settings/", notifications.preferences, name="notification-settings"),
+    path("webhooks/", webhooks.webhook_list, name="webhooks"),
+    path("webhooks/<int:pk>/", webhooks.webhook_detail, name="webhook"),
+    path("webhooks/<int:pk>/delete/", webhooks.webhook_delete, name="webhook-delete"),
 ]

@@ -5,6 +5,7 @@ from .claims import Attendee, Claim, ClaimLink
 from .corrections import ClaimCorrection
 from .entities import Entity
 from .history import ClaimEvent
+from .notifications import Notification, NotificationPreference, Webhook, WebhookDelivery
 from .pages import Page
 from .sources import Capture, Evidence, Source
 
@@ -19,6 +20,10 @@ __all__ = [
     "ClaimLink",
     "Entity",
     "Evidence",
+    "Notification",
+    "NotificationPreference",
     "Page",
     "Source",
+    "Webhook",
+    "WebhookDelivery",
 ]
