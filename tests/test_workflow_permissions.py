@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from claims.fetching.archive import write_warc
 from claims.fetching.client import Exchange, FetchResult
-from claims.models import Capture, Claim, ClaimLink, Entity, Page
+from claims.models import Capture, Claim, ClaimLink, Entity, Notification, Page, Webhook
 from tests.factories import EvidenceFactory, SourceFactory, UserFactory
 
 ROLES = ["anonymous", "outsider", "editor", "reviewer", "admin"]
@@ -79,6 +79,13 @@ EXPECTED = {
     "desk:capture_warc": DESK,
     "desk:entity-search": DESK,
     "desk:entity-create": DESK_POST,
+    # Notifications: each member's own; webhooks: desk admins only.
+    "desk:notifications": DESK,
+    "desk:notification-read": _with(DESK_POST, **dict.fromkeys(MEMBERS, {404})),  # the demo's, nobody's own
+    "desk:notifications-read-all": DESK_POST,
+    "desk:notification-settings": DESK,
+    "desk:webhooks": _with(DESK, editor={403}, reviewer={403}),
+    "desk:webhook": _with(DESK, editor={403}, reviewer={403}),
     # The API: token or session of a desk member; anonymous gets 401 (TokenAuthentication asks for a token).
     "api:api-root": API,
     "api:article-list": API,
@@ -103,6 +110,13 @@ EXPECTED = {
     "api:claim-link-list": API,
     "api:claim-link-detail": API,
     "api:claim-link-decision": API_POST,
+    "api:notification-list": API,
+    "api:notification-detail": _with(API, **dict.fromkeys(MEMBERS, {404})),  # someone else's
+    "api:notification-read-all": API_POST,
+    "api:notification-preferences": API,
+    "api:webhook-list": _with(API, editor={403}, reviewer={403}),
+    "api:webhook-detail": _with(API, editor={403}, reviewer={403}),
+    "api:webhook-deliveries": _with(API, editor={403}, reviewer={403}),
     "api:claimreview-import": _with(API, **dict.fromkeys(MEMBERS, {405})),  # a POST of a file; no GET
     # Open to everyone: the public API, the schema and docs, health checks, the language switch.
     "api:public-claim-list": OPEN,
@@ -179,6 +193,12 @@ def _objects(demo):
     other = Claim.objects.exclude(pk=claim.pk).order_by("id").first()
     first, second = sorted([claim, other], key=lambda c: c.pk)
     link = ClaimLink.objects.create(from_claim=first, to_claim=second, score=0.8, state="confirmed")
+    # Someone else's notification: every visitor is refused it. A webhook to a partner's address.
+    nobody = UserFactory(username="notified", role="editor")
+    notification = Notification.objects.create(
+        recipient=nobody, event="reminder", subject_type="claim", subject_id=claim.pk, url=claim.get_absolute_url()
+    )
+    webhook = Webhook.objects.create(url="https://partner.example.org/hook", events=["claim.published"], secret="s")
     page = Page.objects.filter(language="en").first() or Page.objects.create(
         slug="methodology", language="en", title="Methodology", body="<p>How we check.</p>"
     )
@@ -191,6 +211,8 @@ def _objects(demo):
         "sources": evidence.source.pk,
         "captures": capture.pk,
         "link_pk": link.pk,
+        "notifications": notification.pk,
+        "webhooks": webhook.pk,
         "entities": Entity.objects.order_by("id").first().pk,
         "evidence": evidence.pk,
         "slug": claim.slug,

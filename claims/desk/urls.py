@@ -53,5 +53,4 @@ urlpatterns = [
     path("notifications/settings/", notifications.preferences, name="notification-settings"),
     path("webhooks/", webhooks.webhook_list, name="webhooks"),
     path("webhooks/<int:pk>/", webhooks.webhook_detail, name="webhook"),
-    path("webhooks/<int:pk>/delete/", webhooks.webhook_delete, name="webhook-delete"),
 ]

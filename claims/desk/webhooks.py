@@ -6,7 +6,6 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from claims.desk.access import DeskRequest, role_required
 from claims.models import Webhook
@@ -43,6 +42,10 @@ def webhook_list(request: DeskRequest) -> HttpResponse:
 def webhook_detail(request: DeskRequest, pk: int) -> HttpResponse:
     webhook = get_object_or_404(Webhook, pk=pk)
     error = ""
+    if request.method == "POST" and "delete" in request.POST:
+        service.delete_webhook(webhook=webhook)
+        messages.success(request, _("Webhook deleted."))
+        return redirect("desk:webhooks")
     if request.method == "POST":
         try:
             service.update_webhook(
@@ -63,11 +66,3 @@ def webhook_detail(request: DeskRequest, pk: int) -> HttpResponse:
         {"webhook": webhook, "page": page, "events": Webhook.Event.choices, "error": error, "filters": {}},
         status=400 if error else 200,
     )
-
-
-@admin_required
-@require_POST
-def webhook_delete(request: DeskRequest, pk: int) -> HttpResponse:
-    service.delete_webhook(webhook=get_object_or_404(Webhook, pk=pk))
-    messages.success(request, _("Webhook deleted."))
-    return redirect("desk:webhooks")
