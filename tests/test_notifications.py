@@ -11,6 +11,7 @@ from claims.services import events
 from claims.services.notifications import interface_language, notify, unread_count
 from claims.services.workflow import transition_claim
 from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory, UserFactory
+from tests.httpserver import Route
 
 
 @pytest.fixture
@@ -234,3 +235,36 @@ def test_an_inactive_recipient_is_not_told(editor):
     gone = UserFactory(username="gone", role="editor", is_active=False)
     events.reminder.send(sender=None, claim=ClaimFactory(created_by=editor), user=gone, reason="due")
     assert not Notification.objects.exists()
+
+
+# The re-checks: a capture that finds changed content, or a dead source, tells the claims' editors.
+
+
+def test_a_recapture_that_finds_changed_content_tells_the_editor(fetch_settings, server, editor):
+    from claims.services.captures import run_capture
+    from tests.capturing import english_page, queued_capture
+
+    url = server.routes_in_turn(
+        "/story", Route(body=english_page("Two thousand soldiers.")), Route(body=english_page("Three hundred."))
+    )
+    first = queued_capture(url)
+    EvidenceFactory(claim=ClaimFactory(created_by=editor), source=first.source)
+    run_capture(capture_id=first.pk)
+    assert not Notification.objects.exists()  # a first capture is no change
+    second = Capture.objects.create(source=first.source, requested_url=url)
+    run_capture(capture_id=second.pk)
+    [note] = Notification.objects.filter(recipient=editor, event="source_changed")
+    assert note.data["change"] == "changed" and note.data["capture"] == second.pk
+
+
+def test_a_source_that_dies_is_told_once(fetch_settings, server, editor):
+    from claims.services.captures import run_capture
+    from tests.capturing import queued_capture
+
+    url = server.route("/gone", status=404, body=b"<p>gone</p>")
+    first = queued_capture(url)
+    EvidenceFactory(claim=ClaimFactory(created_by=editor), source=first.source)
+    run_capture(capture_id=first.pk)
+    run_capture(capture_id=Capture.objects.create(source=first.source, requested_url=url).pk)
+    [note] = Notification.objects.filter(recipient=editor, event="source_changed")
+    assert note.data["change"] == "dead"
