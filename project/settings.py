@@ -271,20 +271,20 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# E-mail (docs/notifications.md), through Django's mailers: SMTP when EMAIL_HOST is set; without it, `make run`
-# (LOCAL_DEPLOYMENT) and DEBUG print mail on the console, and a production deployment sends none (the dummy
-# backend) rather than fail. The variables keep Django's classic names.
+# E-mail (docs/notifications.md), through Django's mailers: SMTP to EMAIL_HOST. Without it, `make run`
+# (LOCAL_DEPLOYMENT) and DEBUG print mail on the console, and production uses Django's own default, an SMTP server on
+# the machine itself (localhost:25). The variables keep Django's classic names.
 _EMAIL_HOST = env.str("EMAIL_HOST", default="")
 _EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=bool(_EMAIL_HOST))
 _EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 if _EMAIL_USE_TLS and _EMAIL_USE_SSL:
     raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on (STARTTLS or implicit TLS: one).")
-if _EMAIL_HOST:
+if _EMAIL_HOST or _STRICT:
     _MAILER = {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": {
-            "host": _EMAIL_HOST,
-            "port": env.int("EMAIL_PORT", default=587),
+            "host": _EMAIL_HOST or "localhost",
+            "port": env.int("EMAIL_PORT", default=587 if _EMAIL_HOST else 25),
             "username": env.str("EMAIL_HOST_USER", default=""),
             "password": env.str("EMAIL_HOST_PASSWORD", default=""),
             "use_tls": _EMAIL_USE_TLS,
@@ -292,10 +292,8 @@ if _EMAIL_HOST:
             "timeout": env.int("EMAIL_TIMEOUT", default=20),
         },
     }
-elif LOCAL_DEPLOYMENT or DEBUG:
-    _MAILER = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
 else:
-    _MAILER = {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
+    _MAILER = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
 MAILERS = {"default": _MAILER}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -1,5 +1,6 @@
 """Nothing unpublished, anywhere: a claim in any unpublished state is unreachable anonymously."""
 
+import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -310,3 +311,15 @@ def test_the_public_timeline_shows_the_public_notes_in_the_readers_words(client,
     assert "Returned for more research" in body
     assert "The quote was invented." in client.get(url(retracted)).content.decode()
     assert "A later report gives context." in client.get("/feed.atom").content.decode()
+
+
+def test_no_internal_text_reaches_a_webhook_payload(desk_world):
+    """Webhook deliveries leave the desk for partner systems: their claim is the public API's, nothing more."""
+    from claims.api.webhooks import public_claim_document
+
+    for claim in [*desk_world["claims"], desk_world["pending_edit"]]:
+        document = public_claim_document(claim.pk)
+        assert document is not None and document["id"] == claim.pk
+        body = json.dumps(document, ensure_ascii=False)
+        leaked = [field for field, marker in NOT_PUBLIC.items() if marker in body]
+        assert not leaked, f"the webhook payload of claim {claim.pk} shows {leaked}"

@@ -168,7 +168,9 @@ def test_api_refuses_an_internal_address_in_plain_words(api_as, admin_user, fetc
 def test_desk_webhook_pages_for_admins(client, editor, admin_user, fetch_settings, internal_server, server):
     client.force_login(editor)
     assert client.get("/desk/webhooks/").status_code == 403
+    assert 'href="/desk/webhooks/"' not in client.get("/desk/articles/").content.decode()
     client.force_login(admin_user)
+    assert 'href="/desk/webhooks/"' in client.get("/desk/articles/").content.decode()
     refused = client.post("/desk/webhooks/", {"url": internal_server.url("/x"), "events": ["claim.published"]})
     html = refused.content.decode()
     assert refused.status_code == 400 and "internal system" in html and internal_server.url("/x") in html

@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from claims.models import Capture, Claim, ClaimEvent, Evidence, Notification, NotificationPreference, Source
-from claims.services.queueing import enqueue_after_commit, task
+from claims.services.queueing import enqueue_after_commit, send_task, task
 
 log = logging.getLogger(__name__)
 
@@ -261,8 +261,6 @@ def queue_digests() -> int:
         .values_list("recipient_id", flat=True)
         .distinct()
     )
-    from claims.services.queueing import send_task
-
     for user_id in users:
         send_task(task("email_digest"), user_id)
     return len(users)
