@@ -63,11 +63,12 @@ def preferences_of(user: User) -> dict[str, tuple[str, str]]:
 
 
 def interface_language(user: User) -> str:
-    """The language ``user`` reads the desk in: a per-user setting where the user or a profile has one
-    (``language`` or ``interface_language``), else the site's LANGUAGE_CODE."""
+    """The language ``user`` reads the desk in: a per-user setting where the user or their desk profile has one
+    (``interface_language``, ``language``, then ``seen_language``, the one the desk last answered them in), else
+    the site's LANGUAGE_CODE."""
     known = {code for code, _name in settings.LANGUAGES}
-    for holder in (user, getattr(user, "profile", None)):
-        for name in ("interface_language", "language"):
+    for holder in (user, getattr(user, "desk_profile", None), getattr(user, "profile", None)):
+        for name in ("interface_language", "language", "seen_language"):
             value = getattr(holder, name, None) if holder is not None else None
             if isinstance(value, str) and value in known:
                 return value
