@@ -10,3 +10,22 @@ class ClaimsConfig(AppConfig):
         # The services that register themselves as proposable (services/workflow.py): a correction approved in any
         # process, a command included, finds the service it replays.
         from claims.services import claims, sources  # noqa: F401
+
+        self._connect_receivers()
+
+    def _connect_receivers(self) -> None:
+        """Who listens to what happens on the desk (claims/services/events.py): the inbox and mail, and webhooks.
+        dispatch_uid keeps a second ready() (a test re-importing the app) from connecting them twice."""
+        from claims.services import events, notifications, webhooks
+
+        for signal, receiver in (
+            (events.assigned, notifications.on_assigned),
+            (events.mentioned, notifications.on_mentioned),
+            (events.status_changed, notifications.on_status_changed),
+            (events.source_changed, notifications.on_source_changed),
+            (events.similar_found, notifications.on_similar_found),
+            (events.reminder, notifications.on_reminder),
+            (events.status_changed, webhooks.on_status_changed),
+            (events.verdict_changed, webhooks.on_verdict_changed),
+        ):
+            signal.connect(receiver, weak=False, dispatch_uid=f"{receiver.__module__}.{receiver.__name__}")

@@ -1,6 +1,7 @@
 """Celery tasks: thin wrappers that take an id, reload the row and call a service. State lives in the database."""
 
 import logging
+import smtplib
 
 from celery import shared_task
 
@@ -15,7 +16,9 @@ from claims.services.captures import (
 )
 from claims.services.captures import schedule_recaptures as schedule
 from claims.services.matching import run_similar
+from claims.services.notifications import queue_digests, send_digest, send_notification_email
 from claims.services.sources import check_passage
+from claims.services.webhooks import deliver
 
 log = logging.getLogger(__name__)
 
@@ -79,3 +82,48 @@ def sweep_captures() -> int:
 @shared_task(soft_time_limit=120, time_limit=180)
 def schedule_recaptures() -> int:
     return schedule()
+
+
+# Mail: an SMTP server refusing for now (4xx), hanging up or unreachable is retried with exponential backoff;
+# the row's emailed_at keeps a retry that races a late success from sending twice.
+MAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
+
+
+@shared_task(
+    autoretry_for=MAIL_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=6,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def email_notification(notification_id: int) -> bool:
+    return send_notification_email(notification_id=notification_id)
+
+
+@shared_task(
+    autoretry_for=MAIL_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=6,
+    soft_time_limit=120,
+    time_limit=180,
+)
+def email_digest(user_id: int) -> int:
+    return send_digest(user_id=user_id)
+
+
+@shared_task(soft_time_limit=120, time_limit=180)
+def send_digests() -> int:
+    return queue_digests()
+
+
+# One attempt per run; the attempt log and the retry budget live in the WebhookDelivery row.
+@shared_task(bind=True, max_retries=None, soft_time_limit=60, time_limit=90)
+def deliver_webhook(self, delivery_id: int) -> None:
+    try:
+        deliver(delivery_id=delivery_id)
+    except RetryLater as exc:
+        raise self.retry(countdown=exc.delay, exc=exc) from exc

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
@@ -148,6 +149,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "claims.context_processors.site",
+                "claims.context_processors.notifications",
             ],
         },
     },
@@ -265,7 +267,48 @@ CELERY_BEAT_SCHEDULE = {
         "task": "claims.tasks.schedule_recaptures",
         "schedule": env.float("RECAPTURE_SCHEDULE_SECONDS", default=300.0),
     },
+    # The daily digest of notifications, at NOTIFICATION_DIGEST_HOUR (UTC).
+    "send-notification-digests": {
+        "task": "claims.tasks.send_digests",
+        "schedule": crontab(minute=0, hour=env.int("NOTIFICATION_DIGEST_HOUR", default=7)),
+    },
 }
+
+# E-mail (docs/notifications.md), through Django's mailers: SMTP to EMAIL_HOST. Without it, `make run`
+# (LOCAL_DEPLOYMENT) and DEBUG print mail on the console, and production uses Django's own default, an SMTP server on
+# the machine itself (localhost:25). The variables keep Django's classic names.
+_EMAIL_HOST = env.str("EMAIL_HOST", default="")
+_EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=bool(_EMAIL_HOST))
+_EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+if _EMAIL_USE_TLS and _EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on (STARTTLS or implicit TLS: one).")
+if _EMAIL_HOST or _STRICT:
+    _MAILER = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _EMAIL_HOST or "localhost",
+            "port": env.int("EMAIL_PORT", default=587 if _EMAIL_HOST else 25),
+            "username": env.str("EMAIL_HOST_USER", default=""),
+            "password": env.str("EMAIL_HOST_PASSWORD", default=""),
+            "use_tls": _EMAIL_USE_TLS,
+            "use_ssl": _EMAIL_USE_SSL,
+            "timeout": env.int("EMAIL_TIMEOUT", default=20),
+        },
+    }
+else:
+    _MAILER = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+MAILERS = {"default": _MAILER}
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Webhooks (docs/notifications.md): delivered through the fetch client, under FETCH_ALLOWED_NETWORKS/PORTS.
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
+WEBHOOK_RETRY_MAX_SECONDS = env.float("WEBHOOK_RETRY_MAX_SECONDS", default=3600.0)
+# An endpoint is switched off after this many failed attempts in a row, or failing for this long.
+WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=10)
+WEBHOOK_DISABLE_AFTER_HOURS = env.float("WEBHOOK_DISABLE_AFTER_HOURS", default=24.0)
 
 # Auth and the desk.
 LOGIN_URL = "desk:login"
@@ -371,6 +414,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "claims.models.Claim.Status",
         "ClaimKindEnum": "claims.models.Claim.Kind",
+        "NotificationEventEnum": "claims.models.Notification.Event",
+        "WebhookEventEnum": "claims.models.Webhook.Event",
     },
     # The request schemas state what the API accepts (cross-field rules, NUL-free texts, closed bodies): see
     # claims/api/schema.py. The default hook (shared enums) runs first.

@@ -55,6 +55,12 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self.server.answered.append(self.path)
 
+    def do_POST(self):  # noqa: N802 (http.server's naming)
+        """Webhook deliveries: the raw body is kept beside the path and headers, then the route answers."""
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.server.posted.append((self.path, dict(self.headers), body))
+        self.do_GET()
+
     def _answer(self, route: Route):
         time.sleep(route.delay)
         if route.header_byte_delay:
@@ -118,6 +124,7 @@ class LocalServer:
         self.httpd.routes = {}
         self.httpd.lock = threading.Lock()
         self.httpd.seen = []
+        self.httpd.posted = []  # (path, headers, raw body) of each POST
         self.httpd.answered = []  # paths whose answer went out whole
         self.httpd.hung_up = []  # paths whose client closed the connection before the answer was sent
         self.port = self.httpd.server_address[1]
@@ -140,6 +147,10 @@ class LocalServer:
     @property
     def seen(self) -> list[tuple[str, dict]]:
         return self.httpd.seen
+
+    @property
+    def posted(self) -> list[tuple[str, dict, bytes]]:
+        return self.httpd.posted
 
 
 @pytest.fixture

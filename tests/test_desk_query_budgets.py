@@ -64,36 +64,38 @@ def claims_list_with(n: int):
 
 
 #: Each page: (build data of a size, its URL, the bound, the queries it makes). Every desk request starts with the
-#: same three: the session, the signed-in user, and the user's roles (their groups).
+#: same three: the session, the signed-in user, and the user's roles (their groups); every page with the desk
+#: header ends with one more, the header's unread-notifications count.
 PAGES = {
     "reading view": (
         article_with,
         lambda a: reverse("desk:article", args=[a.pk]),
-        8,
+        9,
         "session, user, roles, the article with its current revision, the claims on that revision, the orphaned claims, "
-        "the comments on the article with their authors, and their mentions",
+        "the comments on the article with their authors, and their mentions, the unread count",
     ),
     "claim page": (
         claim_with,
         lambda c: reverse("desk:claim", args=[c.pk]),
-        18,
+        19,
         "session, user, roles, the claim with its article, revision, editors and claimant, its entities, "
         "its attendees with their entities, its evidence with sources and latest captures, the captures "
-        "in flight for those sources, the similar-claim links, the comment threads and their mentions, and the "
-        "activity timeline: three counts for its pager, then its events, comments (and their mentions) and captures",
+        "in flight for those sources, the similar-claim links, the comment threads and their mentions, the "
+        "activity timeline: three counts for its pager, then its events, comments (and their mentions) and captures, "
+        "and the unread count",
     ),
     "claims list": (
         claims_list_with,
         lambda _: reverse("desk:claims"),
-        5,
-        "session, user, roles, the count for the pager, one page of claims with their articles",
+        6,
+        "session, user, roles, the count for the pager, one page of claims with their articles, the unread count",
     ),
     "source page": (
         source_with,
         lambda s: reverse("desk:source", args=[s.pk]),
-        6,
+        7,
         "session, user, roles, the source with its latest capture, its captures, the evidence citing it "
-        "with the claims",
+        "with the claims, the unread count",
     ),
     "sources status": (
         claim_with,

@@ -1,5 +1,6 @@
 """Nothing unpublished, anywhere: a claim in any unpublished state is unreachable anonymously."""
 
+import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -337,3 +338,15 @@ def test_the_comment_markers_are_written_where_the_desk_reads_them(client, edito
     assert INTERNAL_TEXT["comment on a claim"] in claim_page and INTERNAL_TEXT["reply to a comment"] in claim_page
     reading = client.get(f"/desk/articles/{desk_world['article'].pk}/").content.decode()
     assert INTERNAL_TEXT["comment on a span of the article"] in reading
+
+
+def test_no_internal_text_reaches_a_webhook_payload(desk_world):
+    """Webhook deliveries leave the desk for partner systems: their claim is the public API's, nothing more."""
+    from claims.api.webhooks import public_claim_document
+
+    for claim in [*desk_world["claims"], desk_world["pending_edit"]]:
+        document = public_claim_document(claim.pk)
+        assert document is not None and document["id"] == claim.pk
+        body = json.dumps(document, ensure_ascii=False)
+        leaked = [field for field, marker in NOT_PUBLIC.items() if marker in body]
+        assert not leaked, f"the webhook payload of claim {claim.pk} shows {leaked}"

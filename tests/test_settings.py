@@ -122,3 +122,51 @@ def test_property_tests_assert_no_wall_clock_time():
 
     assert hypothesis.settings.default.deadline is None
     assert hypothesis.HealthCheck.too_slow in hypothesis.settings.default.suppress_health_check
+
+
+MAIL_PROBE = (
+    "import json, django; from django.conf import settings; django.setup(); "
+    "print(json.dumps(settings.MAILERS['default']))"
+)
+
+
+def mail_probe(tmp_path, **env):
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("EMAIL_", "DEBUG", "LOCAL_DEPLOYMENT"))}
+    base.update({"DJANGO_SETTINGS_MODULE": "project.settings", "DATA_DIR": str(tmp_path)}, **env)
+    return subprocess.run(
+        [sys.executable, "-c", MAIL_PROBE], cwd=ROOT, env=base, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_mail_goes_to_the_smtp_server_the_environment_names(tmp_path):
+    result = mail_probe(
+        tmp_path,
+        SECRET_KEY="x" * 50,
+        EMAIL_HOST="smtp.example.org",
+        EMAIL_PORT="2525",
+        EMAIL_HOST_USER="desk",
+        EMAIL_HOST_PASSWORD="pw",
+    )
+    assert result.returncode == 0, result.stderr
+    mailer = json.loads(result.stdout)
+    assert mailer["BACKEND"].endswith("smtp.EmailBackend")
+    assert mailer["OPTIONS"] | {"timeout": None} == {
+        "host": "smtp.example.org",
+        "port": 2525,
+        "username": "desk",
+        "password": "pw",
+        "use_tls": True,
+        "use_ssl": False,
+        "timeout": None,
+    }
+
+
+def test_make_run_prints_mail_on_the_console_without_an_smtp_server(tmp_path):
+    result = mail_probe(tmp_path, LOCAL_DEPLOYMENT="1")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["BACKEND"].endswith("console.EmailBackend")
+
+
+def test_starttls_and_implicit_tls_at_once_name_the_variables(tmp_path):
+    result = mail_probe(tmp_path, DEBUG="1", EMAIL_HOST="smtp.example.org", EMAIL_USE_SSL="1")
+    assert result.returncode != 0 and "EMAIL_USE_TLS and EMAIL_USE_SSL" in result.stderr

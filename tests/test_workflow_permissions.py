@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from claims.fetching.archive import write_warc
 from claims.fetching.client import Exchange, FetchResult
-from claims.models import Capture, Claim, ClaimLink, Entity, Page
+from claims.models import Capture, Claim, ClaimLink, Entity, Notification, Page, Webhook
 from claims.services.comments import add_comment
 from tests.factories import EvidenceFactory, SourceFactory, UserFactory
 
@@ -98,6 +98,13 @@ EXPECTED = {
     # /ar/desk/… sets the language cookie and redirects to the one desk address, which then checks who you are.
     "desk-prefixed-ar": dict.fromkeys(ROLES, {302}),
     "desk-prefixed-ar-page": dict.fromkeys(ROLES, {302}),
+    # Notifications: each member's own; webhooks: desk admins only.
+    "desk:notifications": DESK,
+    "desk:notification-read": _with(DESK_POST, **dict.fromkeys(MEMBERS, {404})),  # the demo's, nobody's own
+    "desk:notifications-read-all": DESK_POST,
+    "desk:notification-settings": DESK,
+    "desk:webhooks": _with(DESK, editor={403}, reviewer={403}),
+    "desk:webhook": _with(DESK, editor={403}, reviewer={403}),
     # The API: token or session of a desk member; anonymous gets 401 (TokenAuthentication asks for a token).
     "api:api-root": API,
     "api:me": API,
@@ -126,6 +133,13 @@ EXPECTED = {
     "api:comment-list": API,
     "api:comment-detail": API,
     "api:claim-activity": API,
+    "api:notification-list": API,
+    "api:notification-detail": _with(API, **dict.fromkeys(MEMBERS, {404})),  # someone else's
+    "api:notification-read-all": API_POST,
+    "api:notification-preferences": API,
+    "api:webhook-list": _with(API, editor={403}, reviewer={403}),
+    "api:webhook-detail": _with(API, editor={403}, reviewer={403}),
+    "api:webhook-deliveries": _with(API, editor={403}, reviewer={403}),
     "api:claimreview-import": _with(API, **dict.fromkeys(MEMBERS, {405})),  # a POST of a file; no GET
     "api:claim-export": API,
     "api:claim-import": _with(API, **dict.fromkeys(MEMBERS, {405})),  # a POST of a file; no GET
@@ -205,6 +219,12 @@ def _objects(demo):
     first, second = sorted([claim, other], key=lambda c: c.pk)
     link = ClaimLink.objects.create(from_claim=first, to_claim=second, score=0.8, state="confirmed")
     comment = add_comment(by=get_user_model().objects.get(username="editor"), claim=claim, body="Look at @reviewer")
+    # Someone else's notification: every visitor is refused it. A webhook to a partner's address.
+    nobody = UserFactory(username="notified", role="editor")
+    notification = Notification.objects.create(
+        recipient=nobody, event="reminder", subject_type="claim", subject_id=claim.pk, url=claim.get_absolute_url()
+    )
+    webhook = Webhook.objects.create(url="https://partner.example.org/hook", events=["claim.published"], secret="s")
     page = Page.objects.filter(language="en").first() or Page.objects.create(
         slug="methodology", language="en", title="Methodology", body="<p>How we check.</p>"
     )
@@ -217,6 +237,8 @@ def _objects(demo):
         "sources": evidence.source.pk,
         "captures": capture.pk,
         "link_pk": link.pk,
+        "notifications": notification.pk,
+        "webhooks": webhook.pk,
         "entities": Entity.objects.order_by("id").first().pk,
         "evidence": evidence.pk,
         "comments": comment.pk,

@@ -21,3 +21,12 @@ class IsEditorOrReadOnly(IsDeskMember):
         if not roles:
             return False
         return request.method in SAFE_METHODS or bool(roles & {Role.EDITOR, Role.REVIEWER, Role.ADMIN})
+
+
+class IsDeskAdmin(IsDeskMember):
+    """Desk admins only (webhooks: they send the desk's work to other systems)."""
+
+    message = "Only desk admins can do this."
+
+    def has_permission(self, request, view) -> bool:
+        return Role.ADMIN in roles_of(request.user)

@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from claims.api import claimreview, comments, matching, profile, spreadsheets, views
+from claims.api import claimreview, matching, notifications, views, webhooks
 
 app_name = "api"
 
@@ -22,6 +23,16 @@ urlpatterns = [
     path("claims/import/", spreadsheets.ClaimImportView.as_view(), name="claim-import"),
     path("claims/<int:pk>/activity/", comments.ClaimActivityView.as_view(), name="claim-activity"),
     path("me/", profile.MeView.as_view(), name="me"),
+router.register("notifications", notifications.NotificationViewSet, basename="notification")
+router.register("webhooks", webhooks.WebhookViewSet, basename="webhook")
+
+urlpatterns = [
+    # Before the router's notifications/{id}/, which would read "preferences" as an id.
+    path(
+        "notifications/preferences/",
+        notifications.NotificationPreferencesView.as_view(),
+        name="notification-preferences",
+    ),
     path("claimreview/import/", claimreview.ClaimReviewImportView.as_view(), name="claimreview-import"),
     path("public/claimreview/", claimreview.PublicClaimReviewFeed.as_view(), name="public-claimreview"),
     path(

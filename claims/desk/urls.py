@@ -7,11 +7,13 @@ from claims.desk import (
     comments,
     entities,
     matching,
+    notifications,
     profile,
     report,
     sources,
     spreadsheets,
     views,
+    webhooks,
     workflow_views,
 )
 
@@ -61,4 +63,10 @@ urlpatterns = [
     path("comments/<int:pk>/edit/", comments.comment_edit, name="comment-edit"),
     path("comments/<int:pk>/delete/", comments.comment_delete, name="comment-delete"),
     path("members/", comments.member_search, name="member-search"),
+    path("notifications/", notifications.inbox, name="notifications"),
+    path("notifications/<int:pk>/read/", notifications.mark, name="notification-read"),
+    path("notifications/read-all/", notifications.mark_all, name="notifications-read-all"),
+    path("notifications/settings/", notifications.preferences, name="notification-settings"),
+    path("webhooks/", webhooks.webhook_list, name="webhooks"),
+    path("webhooks/<int:pk>/", webhooks.webhook_detail, name="webhook"),
 ]

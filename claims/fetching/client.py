@@ -517,3 +517,62 @@ def retry_delay(
     if error.retry_after is not None:
         delay = max(delay, min(error.retry_after, max_retry_after))
     return delay
+
+
+@dataclass(frozen=True)
+class PostResult:
+    """A POST's answer: its status and the start of its body (for the delivery log), never followed further."""
+
+    status: int
+    body: bytes
+    elapsed_ms: int
+
+
+#: Bytes of a POST's answer kept for the log; the rest is not read.
+POST_ANSWER_LIMIT = 4 * 1024
+
+
+def post(url: str, body: bytes, headers: Mapping[str, str], policy: FetchPolicy) -> PostResult:
+    """POST `body` to `url` under `policy`, through the same SSRF guard and pinned address as ``fetch``.
+
+    Redirects are not followed (a POST that moves is answered as its 3xx status). Raises FetchError when the
+    address is refused or the server cannot be reached in time.
+    """
+    started = time.monotonic()
+    target = validate_url(url)
+    with Deadline(policy.total_timeout) as deadline, requests.Session() as session:
+        session.trust_env = False  # proxies or .netrc from the environment must not bypass the guard
+        adapter = _PinnedAddressAdapter(policy, deadline)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        remaining = deadline.remaining()
+        timeout = (min(policy.connect_timeout, remaining), min(policy.read_timeout, remaining))
+        try:
+            response = session.post(
+                target,
+                data=body,
+                headers={"User-Agent": policy.user_agent, **headers},
+                timeout=timeout,
+                allow_redirects=False,
+                stream=True,
+                verify=policy.verify_tls,
+            )
+        except FetchError:
+            deadline.check()
+            raise
+        except requests.exceptions.ConnectTimeout as exc:
+            raise Timeout(f"The server did not accept a connection within {timeout[0]:g} seconds.") from exc
+        except requests.exceptions.ReadTimeout as exc:
+            raise Timeout(f"The server did not answer within {timeout[1]:g} seconds.") from exc
+        except requests.exceptions.SSLError as exc:
+            raise ConnectFailed(
+                "The secure (HTTPS) connection failed: the site's certificate could not be verified.",
+                transient=False,
+            ) from exc
+        except (requests.exceptions.ConnectionError, urllib3.exceptions.HTTPError) as exc:
+            raise ConnectFailed("The server could not be reached or closed the connection.") from exc
+        with response:
+            _raw, answer, _truncated = _read_capped(response, POST_ANSWER_LIMIT, deadline, policy)
+            return PostResult(
+                status=response.status_code, body=answer, elapsed_ms=round((time.monotonic() - started) * 1000)
+            )

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0017_comments'),
+        ('claims', '0018_notifications_webhooks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

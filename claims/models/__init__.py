@@ -6,6 +6,7 @@ from .comments import Comment
 from .corrections import ClaimCorrection
 from .entities import Entity
 from .history import ClaimEvent
+from .notifications import Notification, NotificationPreference, Webhook, WebhookDelivery
 from .pages import Page
 from .profiles import DeskProfile
 from .sources import Capture, Evidence, Source
@@ -23,6 +24,10 @@ __all__ = [
     "DeskProfile",
     "Entity",
     "Evidence",
+    "Notification",
+    "NotificationPreference",
     "Page",
     "Source",
+    "Webhook",
+    "WebhookDelivery",
 ]

@@ -26,6 +26,7 @@ from claims.fetching.client import FetchPolicy, retry_delay
 from claims.fetching.errors import DNSFailure, FetchError, HTTPStatusError, Timeout
 from claims.fetching.host_slots import HostBusy, SlotsUnavailable, host_slot
 from claims.models import Article, ArticleRevision, Capture, Evidence, Source
+from claims.services import events
 from claims.services.articles import add_revision
 from claims.services.queueing import send_task, task
 from claims.services.sources import check_passage_against, queue_capture
@@ -196,9 +197,13 @@ def _record_failure(capture: Capture, error: FetchError) -> Capture | None:
         ):
             return None
         health = Source.Health.GONE if gone else Source.Health.FAILED
+        was_gone = capture.source.health == Source.Health.GONE
         Source.objects.filter(pk=capture.source_id).update(
             health=health, latest_capture=capture, next_check_at=_next_check(capture.source, None)
         )
+        if gone and not was_gone:  # told once, when it dies, not at every re-check
+            capture.refresh_from_db()
+            events.source_changed.send(sender=Source, source=capture.source, capture=capture, change="dead")
     capture.refresh_from_db()
     return capture
 
@@ -236,6 +241,8 @@ def _record_success(capture: Capture, outcome: pipeline.CaptureOutcome) -> Captu
             if not capture.source.title and capture.title:
                 source_fields["title"] = capture.title[:500]
             Source.objects.filter(pk=capture.source_id).update(**source_fields)
+            if changed:
+                events.source_changed.send(sender=Source, source=capture.source, capture=capture, change="changed")
     except Exception:
         # Nothing was written (the transaction rolled back), so no row will ever name these files.
         _discard_files(capture)

@@ -17,6 +17,7 @@ from claims import limits
 from claims.matching import SUGGEST_THRESHOLD, ClaimText, score
 from claims.models import Claim, ClaimLink
 from claims.models.claims import ClaimQuerySet
+from claims.services import events
 from claims.services.queueing import enqueue_after_commit, task
 
 #: How many candidates each way (wording, shared entities) are scored in Python per claim: bounded work.
@@ -95,21 +96,34 @@ def suggest_similar(*, claim: Claim) -> list[ClaimLink]:
 def _store_links(claim_id: int, scores: dict[int, float]) -> list[ClaimLink]:
     existing = {(link.from_claim_id, link.to_claim_id): link for link in _links_of(claim_id).select_for_update()}
     kept: list[ClaimLink] = []
+    found: list[tuple[int, float]] = []
     for other_id, value in scores.items():
         pair = (min(claim_id, other_id), max(claim_id, other_id))
         link = existing.pop(pair, None)
         if link is None:
             # get_or_create: the other claim's run may store the same pair at the same moment.
-            link, _ = ClaimLink.objects.get_or_create(
+            link, created = ClaimLink.objects.get_or_create(
                 from_claim_id=pair[0], to_claim_id=pair[1], defaults={"score": value}
             )
+            if created:
+                found.append((other_id, value))
         elif link.state == ClaimLink.State.SUGGESTED and link.score != value:
             link.score = value
             link.save(update_fields=["score"])
         kept.append(link)
     stale = [link.pk for link in existing.values() if link.state == ClaimLink.State.SUGGESTED]
     ClaimLink.objects.filter(pk__in=stale).delete()
+    if found:
+        _announce_similar(claim_id, found)
     return sorted(kept, key=lambda link: -link.score)
+
+
+def _announce_similar(claim_id: int, found: list[tuple[int, float]]) -> None:
+    """Tell whoever listens of each pair suggested for the first time (a refreshed score is not news)."""
+    claims = Claim.objects.select_related("created_by", "last_editor").in_bulk([claim_id, *(pk for pk, _ in found)])
+    for other_id, value in found:
+        if claim_id in claims and other_id in claims:
+            events.similar_found.send(sender=Claim, claim=claims[claim_id], similar=claims[other_id], score=value)
 
 
 def queue_similar(*, claim_id: int) -> None:
