@@ -1,8 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from claims.api import claimreview, comments, matching, profile, spreadsheets, views
-from claims.api import claimreview, matching, notifications, views, webhooks
+from claims.api import claimreview, comments, matching, notifications, profile, spreadsheets, views, webhooks
 
 app_name = "api"
 
@@ -16,6 +15,8 @@ router.register("evidence", views.EvidenceViewSet, basename="evidence")
 router.register("public/claims", views.PublicClaimViewSet, basename="public-claim")
 router.register("claim-links", matching.ClaimLinkViewSet, basename="claim-link")
 router.register("comments", comments.CommentViewSet, basename="comment")
+router.register("notifications", notifications.NotificationViewSet, basename="notification")
+router.register("webhooks", webhooks.WebhookViewSet, basename="webhook")
 
 urlpatterns = [
     # Before the router's claims/<pk>/, which would read "export" as an id.
@@ -23,10 +24,6 @@ urlpatterns = [
     path("claims/import/", spreadsheets.ClaimImportView.as_view(), name="claim-import"),
     path("claims/<int:pk>/activity/", comments.ClaimActivityView.as_view(), name="claim-activity"),
     path("me/", profile.MeView.as_view(), name="me"),
-router.register("notifications", notifications.NotificationViewSet, basename="notification")
-router.register("webhooks", webhooks.WebhookViewSet, basename="webhook")
-
-urlpatterns = [
     # Before the router's notifications/{id}/, which would read "preferences" as an id.
     path(
         "notifications/preferences/",
