@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from claims.api import claimreview, matching, views
+from claims.api import claimreview, matching, series, views
 
 app_name = "api"
 
@@ -14,6 +14,9 @@ router.register("captures", views.CaptureViewSet, basename="capture")
 router.register("evidence", views.EvidenceViewSet, basename="evidence")
 router.register("public/claims", views.PublicClaimViewSet, basename="public-claim")
 router.register("claim-links", matching.ClaimLinkViewSet, basename="claim-link")
+router.register("series", series.SeriesViewSet, basename="series")
+router.register("series-members", series.SeriesMemberViewSet, basename="series-member")
+router.register("public/series", series.PublicSeriesViewSet, basename="public-series")
 
 urlpatterns = [
     path("claimreview/import/", claimreview.ClaimReviewImportView.as_view(), name="claimreview-import"),

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from claims.desk import articles, claim_views, entities, matching, sources, views, workflow_views
+from claims.desk import articles, claim_views, entities, matching, series, sources, views, workflow_views
 
 app_name = "desk"
 
@@ -37,4 +37,12 @@ urlpatterns = [
     path("claims/<int:pk>/similar/", matching.find_similar, name="claim-similar-find"),
     path("claims/<int:pk>/similar/panel/", matching.similar_panel, name="claim-similar-panel"),
     path("claims/<int:pk>/similar/<int:link_pk>/", matching.decide_similar, name="claim-similar-decide"),
+    path("series/", series.series_list, name="series-list"),
+    path("series/<int:pk>/", series.series_detail, name="series"),
+    path("series/<int:pk>/edit/", series.series_edit, name="series-edit"),
+    path("series/<int:pk>/delete/", series.series_delete, name="series-delete"),
+    path("series/<int:pk>/members/", series.series_add, name="series-add"),
+    path("series/<int:pk>/members/<int:member_pk>/", series.series_decide, name="series-decide"),
+    path("series/<int:pk>/propose/", series.series_propose, name="series-propose"),
+    path("series/<int:pk>/estimates.csv", series.series_csv, name="series-csv"),
 ]

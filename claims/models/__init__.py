@@ -6,6 +6,7 @@ from .corrections import ClaimCorrection
 from .entities import Entity
 from .history import ClaimEvent
 from .pages import Page
+from .series import Series, SeriesMember
 from .sources import Capture, Evidence, Source
 
 __all__ = [
@@ -20,5 +21,7 @@ __all__ = [
     "Entity",
     "Evidence",
     "Page",
+    "Series",
+    "SeriesMember",
     "Source",
 ]
