@@ -167,6 +167,9 @@ def series_edit(request: DeskRequest, pk: int) -> HttpResponse:
 @require_POST
 def series_delete(request: DeskRequest, pk: int) -> HttpResponse:
     series = get_object_or_404(Series, pk=pk)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick “Yes, delete it” to delete the series."))
+        return redirect(f"{series.get_absolute_url()}#edit")
     delete_series(series=series, by=request.user)
     messages.success(request, _("Series deleted; its claims are kept."))
     return redirect("desk:series-list")
@@ -175,9 +178,12 @@ def series_delete(request: DeskRequest, pk: int) -> HttpResponse:
 @desk_member_required
 @require_POST
 def series_decide(request: DeskRequest, pk: int, member_pk: int) -> HttpResponse:
-    """Accept (`accept=1`) a proposed claim into the series; anything else dismisses it."""
+    """Accept (`accept=1`) a proposed claim into the series, or dismiss it (`accept=0`)."""
     member = get_object_or_404(SeriesMember, series_id=pk, pk=member_pk)
-    decide_member(member=member, by=request.user, accept=request.POST.get("accept") == "1")
+    answer = request.POST.get("accept")
+    if answer not in ("0", "1"):
+        return HttpResponse(_("Choose Accept or Dismiss."), status=400, content_type="text/plain; charset=utf-8")
+    decide_member(member=member, by=request.user, accept=answer == "1")
     return redirect(f"{reverse('desk:series', args=[pk])}#proposals")
 
 
