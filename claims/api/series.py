@@ -1,9 +1,10 @@
 """Quantity series over the API: complete for the desk (series CRUD, members with accept and dismiss, every
 estimate), read-only in public (series with a published member, and their published estimates only)."""
 
-from typing import Any
+from typing import Any, cast
 
 import django_filters
+from django.contrib.auth.models import User
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -39,7 +40,7 @@ class SeriesSerializer(serializers.ModelSerializer):
 
 
 class PublicSeriesSerializer(serializers.ModelSerializer):
-    entity = serializers.PrimaryKeyRelatedField(read_only=True)
+    entity: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
     checked_at = serializers.DateTimeField(read_only=True, help_text="When the latest published estimate was checked.")
     public_url = serializers.CharField(source="public_path", read_only=True)
 
@@ -66,7 +67,7 @@ class EstimateSerializer(serializers.Serializer):
     statement = serializers.CharField(source="claim.statement")
     verdict = serializers.CharField(source="claim.verdict")
     status = serializers.CharField(source="claim.status")
-    source = serializers.IntegerField(source="source_id", allow_null=True)
+    source = serializers.IntegerField(source="source_id", allow_null=True)  # type: ignore[assignment]  # a field
     given_by = serializers.CharField()
     as_of = serializers.CharField(help_text="As written on the claim (2018/2020), or the date it fell back on.")
     dated_by = serializers.ChoiceField(choices=["as_of", "claimed_on", "article"])
@@ -107,7 +108,7 @@ class SeriesMemberFilter(django_filters.FilterSet):
 
 
 def _page_of_estimates(view: viewsets.GenericViewSet, estimates: list[SeriesEstimate], serializer: type) -> Response:
-    page = view.paginate_queryset(estimates)  # type: ignore[arg-type]  # DRF pages any sequence
+    page = view.paginate_queryset(estimates)  # DRF pages any sequence
     return view.get_paginated_response(serializer(page, many=True).data)
 
 
@@ -125,13 +126,17 @@ class SeriesViewSet(viewsets.ModelViewSet):
         return Series.objects.annotate(is_public=Exists(shown)).order_by("name", "id")
 
     def perform_create(self, serializer) -> None:
-        serializer.instance = series_services.create_series(by=self.request.user, **serializer.validated_data)
+        serializer.instance = series_services.create_series(
+            by=cast(User, self.request.user), **serializer.validated_data
+        )
 
     def perform_update(self, serializer) -> None:
-        series_services.update_series(series=serializer.instance, by=self.request.user, **serializer.validated_data)
+        series_services.update_series(
+            series=serializer.instance, by=cast(User, self.request.user), **serializer.validated_data
+        )
 
     def perform_destroy(self, instance: Series) -> None:
-        series_services.delete_series(series=instance, by=self.request.user)
+        series_services.delete_series(series=instance, by=cast(User, self.request.user))
 
     @extend_schema(responses=EstimateSerializer(many=True), filters=False)
     @action(detail=True, methods=["get"])
@@ -156,11 +161,13 @@ class SeriesMemberViewSet(
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        member = series_services.add_member(series=data["series"], claim=data["claim"], by=request.user)
+        member = series_services.add_member(series=data["series"], claim=data["claim"], by=cast(User, request.user))
         return Response(self.get_serializer(self.get_queryset().get(pk=member.pk)).data, status=status.HTTP_201_CREATED)
 
     def _decide(self, accept: bool) -> Response:
-        member = series_services.decide_member(member=self.get_object(), by=self.request.user, accept=accept)
+        member = series_services.decide_member(
+            member=self.get_object(), by=cast(User, self.request.user), accept=accept
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=member.pk)).data)
 
     @extend_schema(request=None, responses=SeriesMemberSerializer)

@@ -65,7 +65,9 @@ def _clean(fields: dict[str, Any], series: Series | None) -> dict[str, Any]:
         errors["entity"] = _("Choose an entity on file.")
     if errors:
         raise SeriesInvalid(errors)
-    cleaned = {key: str(fields[key]).strip() for key in ("subject", "unit", "place", "description") if key in fields}
+    cleaned: dict[str, Any] = {
+        key: str(fields[key]).strip() for key in ("subject", "unit", "place", "description") if key in fields
+    }
     cleaned |= {"name": name, "names": {k: v.strip() for k, v in names.items() if v.strip()}}
     if "entity" in fields:
         cleaned["entity"] = entity
