@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import slugify
@@ -28,7 +29,7 @@ from claims.page_cache import invalidate_lists
 from claims.series_chart import Point, TimeChart, describe, layout, period_text
 from claims.services.errors import Invalid
 from claims.services.queueing import enqueue_after_commit, task
-from claims.workflow import VERDICTS, Verdict
+from claims.workflow import PUBLIC_STATUSES, STATUS_LABELS, VERDICTS, Verdict
 
 #: Series scored per claim (those counting one of its entities, then the most recently edited).
 SERIES_CANDIDATES = 500
@@ -236,10 +237,42 @@ def queue_series_proposals(*, series_id: int) -> None:
 
 
 @dataclass(frozen=True)
+class MemberClaim:
+    """The few fields of a member claim a series shows: light enough to hold 10,000 of (a model instance costs
+    several times more to build, and a series page builds one per member)."""
+
+    pk: int
+    statement: str
+    statement_en: str
+    statement_language: str
+    status: str
+    verdict: str
+    published_at: dt.datetime | None
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
+
+    @property
+    def public_url(self) -> str | None:
+        # Built for the rows shown only: the claim's own rule for its address and slug.
+        return Claim(
+            pk=self.pk, statement=self.statement, statement_en=self.statement_en, status=self.status
+        ).public_url
+
+    def get_absolute_url(self) -> str:
+        return reverse("desk:claim", args=[self.pk])
+
+    def get_status_display(self) -> str:
+        label = STATUS_LABELS.get(self.status)  # type: ignore[call-overload]  # a status id is its enum's value
+        return _(label) if label else self.status
+
+
+@dataclass(frozen=True)
 class SeriesEstimate:
     """One row of a series' table and CSV, and one point of its chart."""
 
-    claim: Claim  # unsaved, with the few fields shown (id, statements, status, verdict)
+    claim: MemberClaim
     given_by: str  # the claimant, or the source
     source_id: int | None
     as_of: str  # as written on the claim ("2018/2020"), or the date it fell back on
@@ -312,15 +345,15 @@ def series_estimates(series: Series, *, public: bool) -> list[SeriesEstimate]:
         "claimant", "claimed_on", "details", "article__published_at",
     )  # fmt: skip
     estimates: list[SeriesEstimate] = []
-    dated: dict[int, tuple[Claim, str, str, dt.date, dt.date]] = {}
+    dated: dict[int, tuple[MemberClaim, str, str, dt.date, dt.date]] = {}
     for row in rows:
         details = row["details"] or {}
         when = _when(details, row["claimed_on"], row["article__published_at"])
         if when is None:
             continue
-        claim = Claim(
-            pk=row["id"], statement=row["statement"], statement_en=row["statement_en"], status=row["status"],
-            statement_language=row["statement_language"], verdict=row["verdict"], published_at=row["published_at"],
+        claim = MemberClaim(
+            row["id"], row["statement"], row["statement_en"], row["statement_language"], row["status"],
+            row["verdict"], row["published_at"],
         )  # fmt: skip
         as_of, dated_by, start, end = when
         dated[row["id"]] = (claim, as_of, dated_by, start, end)
