@@ -245,3 +245,13 @@ def test_series_pages_cost_the_same_queries_whatever_their_size(
     # 1 session, 2 user, 3 roles, 4 the series, 5 member claims, 6 their evidence, 7 proposals, 8 dismissed.
     with django_assert_max_num_queries(8):
         assert client.get(f"/desk/series/{series.pk}/").status_code == 200
+
+
+def test_an_entity_page_lists_the_public_series_about_it(client, db):
+    wagner = EntityFactory(name="Wagner Group")
+    shown = SeriesMemberFactory(series=SeriesFactory(slug="wagner-shown", name="Wagner in Libya", entity=wagner))
+    shown.claim.entities.add(wagner)
+    hidden = SeriesFactory(slug="wagner-hidden", entity=wagner)
+    SeriesMemberFactory(series=hidden, claim=QuantityClaimFactory(status="draft", verdict=""))
+    body = client.get(f"/entities/{wagner.pk}/").content.decode()
+    assert "/series/wagner-shown/" in body and "wagner-hidden" not in body
