@@ -146,7 +146,7 @@ def create_claim(
         changes={"statement": [None, claim.statement], "kind": [None, kind]},
     )
     queue_similar(claim_id=claim.pk)
-    queue_claim_proposals(claim_id=claim.pk)
+    queue_claim_proposals(claim=claim)
     return claim
 
 
@@ -223,7 +223,7 @@ def update_claim(
     else:
         record_event(claim=claim, actor=by, action="edited", changes=changes)
     queue_similar(claim_id=claim.pk)
-    queue_claim_proposals(claim_id=claim.pk)
+    queue_claim_proposals(claim=claim)
     return claim
 
 

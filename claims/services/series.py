@@ -224,9 +224,12 @@ def propose_for_series(*, series_id: int) -> list[SeriesMember]:
         return _store(existing, scores)
 
 
-def queue_claim_proposals(*, claim_id: int) -> None:
-    """Have a worker propose this claim for the series it counts, once the current transaction commits."""
-    enqueue_after_commit(task("propose_claim_series"), claim_id)
+def queue_claim_proposals(*, claim: Claim) -> None:
+    """Have a worker propose this claim for the series it counts, once the current transaction commits; for a
+    claim of another kind only when it has proposals to drop (it was a quantity claim)."""
+    if claim.kind != Claim.Kind.QUANTITY and not claim.series_memberships.filter(state="proposed").exists():
+        return
+    enqueue_after_commit(task("propose_claim_series"), claim.pk)
 
 
 def queue_series_proposals(*, series_id: int) -> None:
