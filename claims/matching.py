@@ -164,3 +164,43 @@ def score(a: ClaimText, b: ClaimText) -> Match:
         dates=dates,
         conflicts=conflicts,
     )
+
+
+# --- quantity series --------------------------------------------------------------------------------------------
+
+#: A quantity claim scoring at least this against a series is proposed as a member (claims.services.series).
+SERIES_THRESHOLD = 0.4
+
+
+@dataclass(frozen=True)
+class SeriesText:
+    """What a series is matched on: its subject and names (each a phrase), who is counted, unit and place."""
+
+    phrases: tuple[str, ...]
+    entity: int | None = None
+    unit: str = ""
+    place: str = ""
+
+
+def _same_term(a: str, b: str) -> bool:
+    def key(text: str) -> str:
+        return normalize(text).strip().rstrip("s")  # "fighters" and "fighter" count the same thing
+
+    return key(a) == key(b)
+
+
+def series_score(series: SeriesText, *, text: str, entities: frozenset[int], unit: str, place: str) -> float:
+    """How surely a quantity claim (its subject and statements in ``text``) counts what ``series`` counts, 0 to 1.
+
+    Subject words weigh most (the largest share of the words of one of the series' phrases, its subject or a
+    name, that the claim uses, spelling-insensitive); counting the series' entity weighs nearly as much; a unit or place that differs takes away, since "2,000 fighters" and "2,000 dollars" or
+    "in Syria" count something else.
+    """
+    used = word_keys(text)
+    shares = [len(wanted & used) / len(wanted) for wanted in map(word_keys, series.phrases) if wanted]
+    value = 0.55 * max(shares, default=0.0) + (0.4 if series.entity is not None and series.entity in entities else 0.0)
+    if series.unit and unit:
+        value += 0.15 if _same_term(series.unit, unit) else -0.3
+    if series.place and place:
+        value += 0.1 if _same_term(series.place, place) else -0.2
+    return round(min(1.0, max(0.0, value)), 3)

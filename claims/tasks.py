@@ -17,6 +17,7 @@ from claims.services.captures import (
 from claims.services.captures import schedule_recaptures as schedule
 from claims.services.matching import run_similar
 from claims.services.notifications import queue_digests, send_digest, send_notification_email
+from claims.services.series import propose_for_claim, propose_for_series
 from claims.services.sources import check_passage
 from claims.services.webhooks import deliver
 
@@ -66,6 +67,17 @@ def fetch_article(self, article_id: int) -> None:
 @shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
 def suggest_similar_claims(claim_id: int) -> int:
     return len(run_similar(claim_id=claim_id))
+
+
+# Series proposals are bounded per run (claims/services/series.py) and safe to run twice: they refresh the same rows.
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
+def propose_claim_series(claim_id: int) -> int:
+    return len(propose_for_claim(claim_id=claim_id))
+
+
+@shared_task(acks_late=True, soft_time_limit=120, time_limit=180)
+def propose_series_members(series_id: int) -> int:
+    return len(propose_for_series(series_id=series_id))
 
 
 @shared_task(acks_late=True, soft_time_limit=60, time_limit=90)

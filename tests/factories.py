@@ -2,8 +2,9 @@
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from claims.models import Article, ArticleRevision, Claim, Entity, Evidence, Source
+from claims.models import Article, ArticleRevision, Claim, Entity, Evidence, Series, SeriesMember, Source
 from claims.services.roles import ensure_role_groups
 from claims.workflow import Role
 
@@ -104,3 +105,40 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
     claim = factory.SubFactory(ClaimFactory)
     source = factory.SubFactory(SourceFactory)
     stance = "supports"
+
+
+class SeriesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Series
+
+    slug = factory.Sequence(lambda n: f"series-{n}")
+    name = factory.Sequence(lambda n: f"Fighters in Libya {n}")
+    subject = "fighters in Libya"
+    unit = "fighters"
+
+
+class QuantityClaimFactory(ClaimFactory):
+    """A published quantity claim: ``value`` fighters in Libya as of ``as_of``."""
+
+    class Params:
+        value = 2000
+        as_of = "2019"
+
+    kind = "quantity"
+    status = "published"
+    verdict = "accurate"
+    rationale = "Checked."
+    published_at = factory.LazyFunction(timezone.now)
+    details = factory.LazyAttribute(
+        lambda c: {"subject": "fighters in Libya", "value": c.value, "unit": "fighters", "as_of": c.as_of}
+    )
+
+
+class SeriesMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SeriesMember
+
+    series = factory.SubFactory(SeriesFactory)
+    claim = factory.SubFactory(QuantityClaimFactory)
+    state = "accepted"
+    score = 1.0

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from claims.demo.desk import CLAIMS
-from claims.models import Article, Attendee, Claim, ClaimEvent, Entity, Evidence, Source
+from claims.models import Article, Attendee, Claim, ClaimEvent, Entity, Evidence, Series, SeriesMember, Source
 
 
 def test_demo_loads_the_article_right_to_left(demo):
@@ -67,8 +67,25 @@ def test_demo_accounts_exist_with_their_roles(demo):
 
 def test_loading_twice_changes_nothing(demo):
     def counts():
-        return [m.objects.count() for m in (Article, Claim, Entity, Source, Evidence, Attendee, ClaimEvent)]
+        models = (Article, Claim, Entity, Source, Evidence, Attendee, ClaimEvent, Series, SeriesMember)
+        return [m.objects.count() for m in models]
 
     before = counts()
     call_command("load_demo", password="demo-pass-123", verbosity=0)
     assert counts() == before
+
+
+def test_wagner_estimates_form_a_series(demo, client):
+    from claims.models import Series
+
+    series = Series.objects.get(slug="wagner-personnel-libya")
+    assert series.entity.wikidata == "Q30920097" and series.names["ar"] == "عناصر مجموعة فاغنر في ليبيا"
+    (member,) = series.members.all()
+    assert member.state == "accepted" and member.claim.exact.endswith("بحوالي ألفين")
+    rows = client.get("/series/wagner-personnel-libya/estimates.csv").content.decode().splitlines()[1:]
+    given = sorted((row.split(",")[2], row.split(",")[8:11]) for row in rows)
+    assert given == [
+        ("UN Security Council", ["", "800", "1200"]),
+        ("US Africa Command", ["2000", "", ""]),
+        ("تقارير موثوقة (reliable reports)", ["2000", "", ""]),
+    ]

@@ -139,6 +139,9 @@ INTERNAL_TEXT = {
     "comment on a span of the article": "qzxspancomment",
     "reply to a comment": "qzxreplycomment",
     "deleted comment": "qzxdeletedcomment",
+    "unpublished series member: statement": "qzxdraftmember",
+    "unpublished series member: source": "qzxmembersource",
+    "proposed series member: statement": "qzxseriesproposed",
 }
 #: Public text that no second reviewer approved (four eyes): a pending correction's, a pending edit's, and a
 #: correction's that was sent back. No reader sees any of it.
@@ -265,6 +268,7 @@ def desk_world(editor, reviewer, second_reviewer):
             claim.refresh_from_db()
         claims.append(claim)
     _comment_on(claims[0], article, editor, reviewer)
+    _series_world(claims[0], editor, mark)
     return {"claims": claims[:3], "pending_edit": claims[3], "article": article, "entity": entity, "source": source}
 
 
@@ -278,6 +282,26 @@ def _comment_on(claim, article, editor, reviewer):
     add_comment(by=editor, article=article, selector=claim.selector, body=mark["comment on a span of the article"])
     deleted = add_comment(by=editor, claim=claim, body=mark["deleted comment"])
     delete_comment(comment=deleted, by=editor)
+
+
+def _series_world(published, editor, mark):
+    """A public series: the published claim (made a quantity claim, its sources giving estimates with internal
+    notes), an accepted member that is unpublished, with a marked source, and a proposed one."""
+    from claims.models import Claim, Evidence
+    from claims.services.series import add_member, create_series
+    from claims.services.sources import add_evidence, find_or_create_source
+    from tests.factories import ClaimFactory
+
+    Claim.objects.filter(pk=published.pk).update(kind="quantity", details={"value": 10, "as_of": "2020"})
+    Evidence.objects.filter(claim=published).update(estimate_value=12)
+    series = create_series(by=editor, name="Leak series", slug="leak-series", description="For readers.")
+    add_member(series=series, claim=Claim.objects.get(pk=published.pk), by=editor)
+    draft = ClaimFactory(kind="quantity", statement=mark["unpublished series member: statement"], details={"value": 99})
+    source, _ = find_or_create_source(by=editor, kind="report", title=mark["unpublished series member: source"])
+    add_evidence(claim=draft, source=source, by=editor, note=mark["evidence note"], estimate_value=98)
+    add_member(series=series, claim=draft, by=editor)
+    proposed = ClaimFactory(kind="quantity", statement=mark["proposed series member: statement"], details={"value": 7})
+    series.members.create(claim=proposed, state="proposed", score=0.5)
 
 
 @pytest.fixture
@@ -298,9 +322,12 @@ def public_surfaces(desk_world) -> list[str]:
         f"/entities/{desk_world['entity'].pk}/",
         "/about/",
         "/verdicts/",
+        "/series/leak-series/",
+        "/series/leak-series/estimates.csv",
     ]
     pages += [f"/search/?q={marker}" for marker in NOT_PUBLIC.values()]
-    api = ["/api/v1/public/claims/", "/api/v1/public/claimreview/"]
+    api = ["/api/v1/public/claims/", "/api/v1/public/claimreview/", "/api/v1/public/series/"]
+    api += ["/api/v1/public/series/leak-series/", "/api/v1/public/series/leak-series/estimates/"]
     for claim in [*desk_world["claims"], desk_world["pending_edit"]]:
         pages += [url(claim), f"/claims/{claim.pk}/sources/{desk_world['source'].pk}/archive/"]
         api += [f"/api/v1/public/claims/{claim.pk}/", f"/api/v1/public/claims/{claim.pk}/claimreview/"]

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from claims.fetching.archive import write_warc
 from claims.fetching.client import Exchange, FetchResult
-from claims.models import Capture, Claim, ClaimLink, Entity, Notification, Page, Webhook
+from claims.models import Capture, Claim, ClaimLink, Entity, Notification, Page, Series, SeriesMember, Webhook
 from claims.services.comments import add_comment
 from tests.factories import EvidenceFactory, SourceFactory, UserFactory
 
@@ -105,6 +105,14 @@ EXPECTED = {
     "desk:notification-settings": DESK,
     "desk:webhooks": _with(DESK, editor={403}, reviewer={403}),
     "desk:webhook": _with(DESK, editor={403}, reviewer={403}),
+    "desk:series-list": DESK,
+    "desk:series": DESK,
+    "desk:series-edit": DESK_POST,
+    "desk:series-delete": DESK_POST,
+    "desk:series-add": DESK_POST,
+    "desk:series-decide": DESK_POST,
+    "desk:series-propose": DESK_POST,
+    "desk:series-csv": DESK,
     # The API: token or session of a desk member; anonymous gets 401 (TokenAuthentication asks for a token).
     "api:api-root": API,
     "api:me": API,
@@ -140,6 +148,13 @@ EXPECTED = {
     "api:webhook-list": _with(API, editor={403}, reviewer={403}),
     "api:webhook-detail": _with(API, editor={403}, reviewer={403}),
     "api:webhook-deliveries": _with(API, editor={403}, reviewer={403}),
+    "api:series-list": API,
+    "api:series-detail": API,
+    "api:series-estimates": API,
+    "api:series-member-list": API,
+    "api:series-member-detail": API,
+    "api:series-member-accept": API_POST,
+    "api:series-member-dismiss": API_POST,
     "api:claimreview-import": _with(API, **dict.fromkeys(MEMBERS, {405})),  # a POST of a file; no GET
     "api:claim-export": API,
     "api:claim-import": _with(API, **dict.fromkeys(MEMBERS, {405})),  # a POST of a file; no GET
@@ -148,6 +163,9 @@ EXPECTED = {
     "api:public-claim-detail": OPEN,
     "api:public-claimreview": OPEN,
     "api:public-claim-claimreview": OPEN,
+    "api:public-series-list": OPEN,
+    "api:public-series-detail": OPEN,
+    "api:public-series-estimates": OPEN,
     "schema": OPEN,
     "api-docs": OPEN,
     "healthz": OPEN,
@@ -228,7 +246,16 @@ def _objects(demo):
     page = Page.objects.filter(language="en").first() or Page.objects.create(
         slug="methodology", language="en", title="Methodology", body="<p>How we check.</p>"
     )
+    # The desk and API series URLs act on a series of their own (an empty POST dismisses its member); the public
+    # ones read the demo's Wagner series, whose one member is published.
+    public_series = Series.objects.get()
+    series = Series.objects.create(slug="permission-matrix", name="Permission matrix")
+    member = SeriesMember.objects.create(series=series, claim=public_series.members.get().claim, state="accepted")
     return {
+        "series": series.pk,
+        "series_slug": public_series.slug,
+        "series-members": member.pk,
+        "member_pk": member.pk,
         "page": page.slug,
         "claims": claim.pk,
         "claim-links": link.pk,

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from claims.api import claimreview, comments, matching, notifications, profile, spreadsheets, views, webhooks
+from claims.api import claimreview, comments, matching, notifications, profile, series, spreadsheets, views, webhooks
 
 app_name = "api"
 
@@ -17,6 +17,9 @@ router.register("claim-links", matching.ClaimLinkViewSet, basename="claim-link")
 router.register("comments", comments.CommentViewSet, basename="comment")
 router.register("notifications", notifications.NotificationViewSet, basename="notification")
 router.register("webhooks", webhooks.WebhookViewSet, basename="webhook")
+router.register("series", series.SeriesViewSet, basename="series")
+router.register("series-members", series.SeriesMemberViewSet, basename="series-member")
+router.register("public/series", series.PublicSeriesViewSet, basename="public-series")
 
 urlpatterns = [
     # Before the router's claims/<pk>/, which would read "export" as an id.

@@ -387,3 +387,20 @@ CLAIMS: list[dict[str, Any]] = [
         "status": "researching",
     },
 ]
+
+# The quantity series the demo's estimates form: the article's "بحوالي ألفين" (claim 1), checked against the UN
+# Panel of Experts' 800–1,200 and US Africa Command's about 2,000 (that claim's evidence). Members by claim key.
+SERIES: list[dict[str, Any]] = [
+    {
+        "slug": "wagner-personnel-libya",
+        "name": "Wagner Group personnel in Libya",
+        "names": {"ar": "عناصر مجموعة فاغنر في ليبيا", "en": "Wagner Group personnel in Libya"},
+        "subject": "Wagner Group personnel in Libya",
+        "entity": "wagner",
+        "unit": "fighters",
+        "place": "Libya",
+        "description": "How many Wagner Group personnel were in Libya, according to whom and when: the article's "
+        "figure and the estimates of the sources it was checked against.",
+        "members": [1],
+    },
+]

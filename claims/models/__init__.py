@@ -9,6 +9,7 @@ from .history import ClaimEvent
 from .notifications import Notification, NotificationPreference, Webhook, WebhookDelivery
 from .pages import Page
 from .profiles import DeskProfile
+from .series import Series, SeriesMember
 from .sources import Capture, Evidence, Source
 
 __all__ = [
@@ -27,6 +28,8 @@ __all__ = [
     "Notification",
     "NotificationPreference",
     "Page",
+    "Series",
+    "SeriesMember",
     "Source",
     "Webhook",
     "WebhookDelivery",

@@ -7,7 +7,8 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
-from claims.models import Article, Claim, Entity
+from claims.models import Article, Claim, Entity, Series
+from claims.services.series import public_series
 
 
 class ClaimSitemap(Sitemap):
@@ -54,4 +55,16 @@ class EntitySitemap(Sitemap):
         return reverse("public:entity", args=[entity.pk])
 
 
-SITEMAPS = {"claims": ClaimSitemap, "articles": ArticleSitemap, "entities": EntitySitemap}
+class SeriesSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    changefreq = "weekly"
+
+    def items(self) -> QuerySet[Series]:
+        return public_series().order_by("id")
+
+    def location(self, series: Series) -> str:
+        return series.public_path()
+
+
+SITEMAPS = {"claims": ClaimSitemap, "articles": ArticleSitemap, "entities": EntitySitemap, "series": SeriesSitemap}

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from claims.public import views
+from claims.public import series, views
 from claims.public.feeds import ClaimsFeed
 from claims.public.sitemaps import SITEMAPS
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("claims/<int:pk>/sources/<int:source_pk>/archive/", views.archived_copy, name="archive"),
     path("entities/<int:pk>/", views.entity_detail, name="entity"),
     path("articles/<int:pk>/", views.article_detail, name="article"),
+    path("series/<slug:series_slug>/", series.series_detail, name="series"),
+    path("series/<slug:series_slug>/estimates.csv", series.series_csv, name="series-csv"),
     path("search/", views.search_view, name="search"),
     path("feed.atom", ClaimsFeed(), name="feed"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

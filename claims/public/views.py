@@ -32,6 +32,7 @@ from claims.highlight import segments
 from claims.models import Article, Attendee, Capture, Claim, ClaimLink, Entity, Evidence, Page
 from claims.models.claims import ClaimQuerySet
 from claims.public.search import highlight, search
+from claims.services.series import series_of_claim
 from claims.workflow import VERDICTS, Status, Verdict
 
 #: Seconds a CDN or browser may serve a page without asking, and may keep serving it stale while it revalidates.
@@ -203,7 +204,7 @@ def _render_claim(request, pk: int) -> RenderedClaim:
     # Queries, whatever the number of evidence rows or attendees:
     #   1 the claim with its article, public revision and claimant entity; 2 attendees with their entities;
     #   3 evidence with sources; 4 the sources' done captures; 5 the claim's entities;
-    #   6 the public timeline; 7 related claims.
+    #   6 the public timeline; 7 related claims; 8 the series it belongs to.
     claim = get_object_or_404(_claim_queryset(), pk=pk)
     # The reviewed quote in the revision readers see, never a newer text no reviewer has read.
     revision, selector = claim.public_anchor
@@ -224,6 +225,7 @@ def _render_claim(request, pk: int) -> RenderedClaim:
         "events": [timeline_entry(event) for event in claim.events.public().order_by("at", "id")],
         "attendees": [(a, ATTENDANCE_LABELS.get(a.status, a.status)) for a in claim.attendees.all()],
         "related": _related(claim),
+        "series": series_of_claim(claim),
         "canonical": absolute(request.path),
         "alternates": alternates(request),
         "appearance_url": claim.article.url or absolute(reverse("public:article", args=[claim.article_id])),

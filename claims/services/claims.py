@@ -14,6 +14,7 @@ from claims.models import Article, ArticleRevision, Attendee, Claim, Entity
 from claims.services.errors import ClaimGone, ClaimInvalid, ClaimLocked, StaleVersion
 from claims.services.history import diff, record_event
 from claims.services.matching import queue_similar
+from claims.services.series import queue_claim_proposals
 from claims.services.workflow import proposable, propose_edit, record_correction
 
 #: Fields whose change is substantive: it makes the editor the claim's last editor (four eyes) and is history.
@@ -145,6 +146,7 @@ def create_claim(
         changes={"statement": [None, claim.statement], "kind": [None, kind]},
     )
     queue_similar(claim_id=claim.pk)
+    queue_claim_proposals(claim=claim)
     return claim
 
 
@@ -221,6 +223,7 @@ def update_claim(
     else:
         record_event(claim=claim, actor=by, action="edited", changes=changes)
     queue_similar(claim_id=claim.pk)
+    queue_claim_proposals(claim=claim)
     return claim
 
 

@@ -22,6 +22,7 @@ from claims.models import ArticleRevision, Claim, Entity
 from claims.services.articles import create_article
 from claims.services.claims import create_claim
 from claims.services.roles import ensure_role_groups
+from claims.services.series import add_member, create_series
 from claims.services.sources import add_evidence, find_or_create_source
 from claims.services.workflow import transition_claim
 from claims.workflow import Role
@@ -104,8 +105,9 @@ class Command(BaseCommand):
         for key, fields in desk.SOURCES.items():
             # Demo sources are not fetched: the demo must work offline. "Re-capture" in the desk fetches them.
             sources[key], _ = find_or_create_source(by=editor, capture=False, **fields)
+        claims = {}
         for spec in desk.CLAIMS:
-            claim = create_claim(
+            claims[spec["key"]] = claim = create_claim(
                 article=article,
                 by=editor,
                 selector={"exact": spec["exact"]},
@@ -132,6 +134,11 @@ class Command(BaseCommand):
                     claim=claim, source=sources[source_key], by=editor, stance=stance, passage=passage, **estimate
                 )
             self.walk(claim, spec, editor, reviewer)
+        for spec in desk.SERIES:
+            fields = {k: v for k, v in spec.items() if k not in ("entity", "members")}
+            series = create_series(by=editor, entity=entities[spec["entity"]], **fields)
+            for key in spec["members"]:
+                add_member(series=series, claim=Claim.objects.get(pk=claims[key].pk), by=editor)
 
     def walk(self, claim: Claim, spec: dict[str, Any], editor: User, reviewer: User) -> None:
         """Take the claim through the workflow as the desk would: editor researches and proposes, reviewer publishes."""
