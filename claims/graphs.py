@@ -1,0 +1,121 @@
+"""Lay out "who met whom" around one entity for a server-rendered SVG: a pure, deterministic radial layout.
+
+The focused entity sits in the centre; every entity it met sits on a circle around it, the most met first (from
+the top, clockwise), each joined to the centre by an edge as thick as the number of meetings, drawn solid when
+some meeting between the two is confirmed, dashed when the strongest is disputed, dotted when unverified.
+Coordinates are SVG user units, rounded to one decimal, never localized (the template writes them as they are).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+#: Attendance statuses, strongest first: a pair's meeting is as strong as its weaker attendance.
+STATUSES = ("confirmed", "unverified", "disputed")
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    key: int
+    label: str
+    #: Meetings with the focused entity, by pair status (see ``pair_status``).
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def status(self) -> str:
+        """The strongest status any meeting of the pair has: what the edge's style shows."""
+        return next((s for s in STATUSES if self.counts.get(s)), "unverified")
+
+
+@dataclass(frozen=True)
+class Node:
+    key: int
+    label: str
+    x: float
+    y: float
+    r: float
+    anchor: str  # text-anchor of the label: start, middle or end
+    label_x: float
+    label_y: float
+    total: int = 0
+    status: str = ""
+
+
+@dataclass(frozen=True)
+class Edge:
+    key: int
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    width: float
+    status: str
+    total: int
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Graph:
+    width: int
+    height: int
+    centre: Node
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+
+
+def pair_status(a: str, b: str) -> str:
+    """Two attendances meet only as surely as the less sure of them: confirmed with disputed is disputed."""
+    return max(a, b, key=lambda s: STATUSES.index(s) if s in STATUSES else 1)
+
+
+def order(neighbours: list[Neighbour]) -> list[Neighbour]:
+    """Most meetings first, then by label and key, so the same data always gives the same picture."""
+    return sorted(neighbours, key=lambda n: (-n.total, n.label, n.key))
+
+
+def layout(centre_key: int, centre_label: str, neighbours: list[Neighbour], *, size: int = 480) -> Graph:
+    """Positions for the centre and each neighbour (as given, in ``order``), and edges weighted by count."""
+    middle = size / 2
+    radius = size / 2 - 110  # room for the labels outside the circle
+    most = max((n.total for n in neighbours), default=1)
+    centre = Node(centre_key, centre_label, middle, middle, 16.0, "middle", middle, round(middle + 32, 1))
+    nodes, edges = [], []
+    count = len(neighbours)
+    for index, neighbour in enumerate(neighbours):
+        angle = -math.pi / 2 + 2 * math.pi * index / count
+        cos, sin = math.cos(angle), math.sin(angle)
+        x, y = round(middle + radius * cos, 1), round(middle + radius * sin, 1)
+        anchor = "middle" if abs(cos) < 0.3 else ("start" if cos > 0 else "end")
+        nodes.append(
+            Node(
+                neighbour.key,
+                neighbour.label,
+                x,
+                y,
+                round(6 + 6 * neighbour.total / most, 1),
+                anchor,
+                round(middle + (radius + 18) * cos, 1),
+                round(middle + (radius + 18) * sin + (10 if sin > 0.3 else -6 if sin < -0.3 else 4), 1),
+                neighbour.total,
+                neighbour.status,
+            )
+        )
+        edges.append(
+            Edge(
+                neighbour.key,
+                middle,
+                middle,
+                x,
+                y,
+                round(1.5 + 6.5 * neighbour.total / most, 1),
+                neighbour.status,
+                neighbour.total,
+                dict(neighbour.counts),
+            )
+        )
+    return Graph(size, size, centre, tuple(nodes), tuple(edges))
