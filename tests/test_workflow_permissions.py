@@ -79,6 +79,8 @@ EXPECTED = {
     "desk:capture_warc": DESK,
     "desk:entity-search": DESK,
     "desk:entity-create": DESK_POST,
+    "desk:entity": DESK,
+    "desk:entity-graph": DESK,
     # The API: token or session of a desk member; anonymous gets 401 (TokenAuthentication asks for a token).
     "api:api-root": API,
     "api:article-list": API,
@@ -92,6 +94,8 @@ EXPECTED = {
     "api:claim-correction": API_POST,
     "api:entity-list": API,
     "api:entity-detail": API,
+    "api:entity-meetings": API,
+    "api:entity-record": API,
     "api:source-list": API,
     "api:source-detail": API,
     "api:source-captures": API,
@@ -107,6 +111,8 @@ EXPECTED = {
     # Open to everyone: the public API, the schema and docs, health checks, the language switch.
     "api:public-claim-list": OPEN,
     "api:public-claim-detail": OPEN,
+    "api:public-entity-detail": OPEN,
+    "api:public-entity-meetings": OPEN,
     "api:public-claimreview": OPEN,
     "api:public-claim-claimreview": OPEN,
     "schema": OPEN,

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from claims.api import claimreview, matching, views
+from claims.api import claimreview, dossiers, matching, views
 
 app_name = "api"
 
@@ -13,6 +13,7 @@ router.register("sources", views.SourceViewSet, basename="source")
 router.register("captures", views.CaptureViewSet, basename="capture")
 router.register("evidence", views.EvidenceViewSet, basename="evidence")
 router.register("public/claims", views.PublicClaimViewSet, basename="public-claim")
+router.register("public/entities", dossiers.PublicEntityViewSet, basename="public-entity")
 router.register("claim-links", matching.ClaimLinkViewSet, basename="claim-link")
 
 urlpatterns = [

@@ -6,7 +6,7 @@ whatever the number of meetings or claims: the pages paginate, the graph aggrega
 """
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,32 +133,37 @@ class MeetingRow:
     others: list[Attendee]
 
 
-def meetings_page(entity: Entity, *, public: bool, filters: MeetingFilters, page: Any = 1) -> tuple[Page, list]:
-    """One page of the timeline, dated meetings first in date order, then the undated ones.
-
-    Queries: 1 the count, 2 the page of claims, 3 their attendees with entities, evidence and sources.
-    """
+def meeting_claims(entity: Entity, *, public: bool, filters: MeetingFilters) -> ClaimQuerySet:
+    """The meetings ``entity`` attends, dated ones first in date order, then the undated ones, with their attendees
+    (entities, evidence and sources) prefetched: one query for the claims and one for all their attendees."""
     attendees = Attendee.objects.select_related("entity", "evidence__source")
-    claims = (
+    return (
         _meetings(entity, public=public, filters=filters)
         .select_related("article")
         .prefetch_related(Prefetch("attendees", queryset=attendees))
         .annotate(undated=Case(When(meeting_start__isnull=True, then=1), default=0, output_field=IntegerField()))
         .order_by("undated", "meeting_start", "meeting_end", "id")
     )
-    paginator = Paginator(claims, MEETINGS_PER_PAGE)
-    current = paginator.get_page(page)
+
+
+def meeting_rows(entity: Entity, claims: Iterable[Claim]) -> list[MeetingRow]:
+    """Each meeting with the entity's own attendance apart from the others'."""
     rows = []
-    for claim in current.object_list:
+    for claim in claims:
         everyone = list(claim.attendees.all())
-        own = next((a for a in everyone if a.entity_id == entity.pk), None)
-        others = [a for a in everyone if a.entity_id != entity.pk]
         for attendee in everyone:
             # Evidence of another claim is never shown beside this one (on the public side it might not be public).
             if attendee.evidence_id and attendee.evidence and attendee.evidence.claim_id != claim.pk:
                 attendee.evidence = None
-        rows.append(MeetingRow(claim, own, others))
-    return current, rows
+        own = next((a for a in everyone if a.entity_id == entity.pk), None)
+        rows.append(MeetingRow(claim, own, [a for a in everyone if a.entity_id != entity.pk]))
+    return rows
+
+
+def meetings_page(entity: Entity, *, public: bool, filters: MeetingFilters, page: Any = 1) -> tuple[Page, list]:
+    """One page of the timeline. Queries: 1 the count, 2 the page of claims, 3 their attendees."""
+    current = Paginator(meeting_claims(entity, public=public, filters=filters), MEETINGS_PER_PAGE).get_page(page)
+    return current, meeting_rows(entity, current.object_list)
 
 
 @dataclass
