@@ -78,44 +78,32 @@ def order(neighbours: list[Neighbour]) -> list[Neighbour]:
     return sorted(neighbours, key=lambda n: (-n.total, n.label, n.key))
 
 
-def layout(centre_key: int, centre_label: str, neighbours: list[Neighbour], *, size: int = 480) -> Graph:
+def layout(
+    centre_key: int, centre_label: str, neighbours: list[Neighbour], *, width: int = 640, height: int = 440
+) -> Graph:
     """Positions for the centre and each neighbour (as given, in ``order``), and edges weighted by count."""
-    middle = size / 2
-    radius = size / 2 - 110  # room for the labels outside the circle
+    cx, cy = width / 2, height / 2
+    radius = min(height / 2 - 50, width / 2 - 170)  # room for the labels outside the circle
     most = max((n.total for n in neighbours), default=1)
-    centre = Node(centre_key, centre_label, middle, middle, 16.0, "middle", middle, round(middle + 32, 1))
+    centre = Node(centre_key, centre_label, cx, cy, 16.0, "middle", cx, round(cy + 34, 1))
     nodes, edges = [], []
     count = len(neighbours)
     for index, neighbour in enumerate(neighbours):
         angle = -math.pi / 2 + 2 * math.pi * index / count
         cos, sin = math.cos(angle), math.sin(angle)
-        x, y = round(middle + radius * cos, 1), round(middle + radius * sin, 1)
+        x, y = round(cx + radius * cos, 1), round(cy + radius * sin, 1)
+        size = round(6 + 6 * neighbour.total / most, 1)
         anchor = "middle" if abs(cos) < 0.3 else ("start" if cos > 0 else "end")
+        # Beside the node, away from the centre: below the bottom ones, above the top ones.
+        label_x = round(x + (size + 6) * (0 if anchor == "middle" else 1 if cos > 0 else -1), 1)
+        label_y = round(y + (size + 14 if sin > 0.3 else -size - 6 if sin < -0.3 else 4), 1)
         nodes.append(
             Node(
-                neighbour.key,
-                neighbour.label,
-                x,
-                y,
-                round(6 + 6 * neighbour.total / most, 1),
-                anchor,
-                round(middle + (radius + 18) * cos, 1),
-                round(middle + (radius + 18) * sin + (10 if sin > 0.3 else -6 if sin < -0.3 else 4), 1),
-                neighbour.total,
-                neighbour.status,
+                neighbour.key, neighbour.label, x, y, size, anchor, label_x, label_y, neighbour.total, neighbour.status
             )
         )
+        width_of_edge = round(1.5 + 6.5 * neighbour.total / most, 1)
         edges.append(
-            Edge(
-                neighbour.key,
-                middle,
-                middle,
-                x,
-                y,
-                round(1.5 + 6.5 * neighbour.total / most, 1),
-                neighbour.status,
-                neighbour.total,
-                dict(neighbour.counts),
-            )
+            Edge(neighbour.key, cx, cy, x, y, width_of_edge, neighbour.status, neighbour.total, dict(neighbour.counts))
         )
-    return Graph(size, size, centre, tuple(nodes), tuple(edges))
+    return Graph(width, height, centre, tuple(nodes), tuple(edges))
