@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 #: Attendance statuses, strongest first: a pair's meeting is as strong as its weaker attendance.
 STATUSES = ("confirmed", "unverified", "disputed")
+#: The longest label drawn beside a node, in characters.
+LABEL_CHARS = 22
 
 
 @dataclass(frozen=True)
@@ -73,17 +75,22 @@ def pair_status(a: str, b: str) -> str:
     return max(a, b, key=lambda s: STATUSES.index(s) if s in STATUSES else 1)
 
 
+def short(label: str, most: int = LABEL_CHARS) -> str:
+    """A label that fits beside its node; the table beside the picture gives the whole name."""
+    return label if len(label) <= most else label[: most - 1].rstrip() + "…"
+
+
 def order(neighbours: list[Neighbour]) -> list[Neighbour]:
     """Most meetings first, then by label and key, so the same data always gives the same picture."""
     return sorted(neighbours, key=lambda n: (-n.total, n.label, n.key))
 
 
 def layout(
-    centre_key: int, centre_label: str, neighbours: list[Neighbour], *, width: int = 640, height: int = 440
+    centre_key: int, centre_label: str, neighbours: list[Neighbour], *, width: int = 560, height: int = 420
 ) -> Graph:
     """Positions for the centre and each neighbour (as given, in ``order``), and edges weighted by count."""
     cx, cy = width / 2, height / 2
-    radius = min(height / 2 - 50, width / 2 - 170)  # room for the labels outside the circle
+    radius = min(height / 2 - 50, width / 2 - 140)  # room for the labels outside the circle
     most = max((n.total for n in neighbours), default=1)
     centre = Node(centre_key, centre_label, cx, cy, 16.0, "middle", cx, round(cy + 34, 1))
     nodes, edges = [], []

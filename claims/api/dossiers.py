@@ -46,7 +46,7 @@ class AttendanceEvidenceSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     stance = serializers.CharField()
     passage = serializers.CharField()
-    source = AttendanceSourceSerializer()
+    source = AttendanceSourceSerializer()  # type: ignore[assignment]  # a nested serializer, as DRF allows
 
 
 class MeetingAttendeeSerializer(serializers.Serializer):

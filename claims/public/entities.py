@@ -96,7 +96,7 @@ def entity_graph(request: HttpRequest, pk: int) -> HttpResponse:
 class EntityClaimsFeed(ClaimsFeed):
     """The publications and corrections of the published claims about one entity or made by it."""
 
-    def get_object(self, request: HttpRequest, pk: int) -> Entity:  # type: ignore[override]
+    def get_object(self, request: HttpRequest, pk: int) -> Entity:
         return _public_entity(pk)
 
     def title(self, entity: Entity) -> str:  # type: ignore[override]

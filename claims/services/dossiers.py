@@ -141,8 +141,11 @@ def meeting_claims(entity: Entity, *, public: bool, filters: MeetingFilters) -> 
         _meetings(entity, public=public, filters=filters)
         .select_related("article")
         .prefetch_related(Prefetch("attendees", queryset=attendees))
-        .annotate(undated=Case(When(meeting_start__isnull=True, then=1), default=0, output_field=IntegerField()))
-        .order_by("undated", "meeting_start", "meeting_end", "id")
+        # Annotations of _meetings(), which the ClaimQuerySet type it returns cannot carry: named by F().
+        .annotate(
+            undated=Case(When(Q(("meeting_start__isnull", True)), then=1), default=0, output_field=IntegerField())
+        )
+        .order_by("undated", F("meeting_start").asc(), F("meeting_end").asc(), "id")
     )
 
 
@@ -160,7 +163,9 @@ def meeting_rows(entity: Entity, claims: Iterable[Claim]) -> list[MeetingRow]:
     return rows
 
 
-def meetings_page(entity: Entity, *, public: bool, filters: MeetingFilters, page: Any = 1) -> tuple[Page, list]:
+def meetings_page(
+    entity: Entity, *, public: bool, filters: MeetingFilters, page: Any = 1
+) -> tuple[Page[Claim], list[MeetingRow]]:
     """One page of the timeline. Queries: 1 the count, 2 the page of claims, 3 their attendees."""
     current = Paginator(meeting_claims(entity, public=public, filters=filters), MEETINGS_PER_PAGE).get_page(page)
     return current, meeting_rows(entity, current.object_list)
