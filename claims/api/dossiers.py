@@ -143,14 +143,14 @@ class PublicEntityViewSet(viewsets.GenericViewSet, DossierActions):
             raise Http404("No published claim mentions this entity.")
         return entity
 
-    def retrieve(self, request: Request, pk: int | None = None) -> Response:
+    def retrieve(self, request: Request, pk: int | None = None, format: str | None = None) -> Response:
         """The entity, its names, aliases and Wikidata id, and its record of published claims."""
         entity = self.get_object()
         return Response(RecordSerializer(_record(entity, entity_record(entity, public=True))).data)
 
     @extend_schema(parameters=MEETING_FILTERS, responses=MeetingSerializer(many=True))
     @action(detail=True, methods=["get"], filter_backends=[])
-    def meetings(self, request: Request, pk: int | None = None) -> Response:
+    def meetings(self, request: Request, pk: int | None = None, format: str | None = None) -> Response:
         """The published meeting claims the entity attends, in date order."""
         return self._meetings(request, self.get_object())
 
