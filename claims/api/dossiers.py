@@ -26,9 +26,21 @@ from claims.services.dossiers import (
     meeting_rows,
 )
 
+#: A real calendar date to the year, month or day; a month 13 or a 31 April is still a 400 saying why.
+PARTIAL_DATE = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|30))?)?$"
 MEETING_FILTERS = [
-    OpenApiParameter("from", str, description="Meetings that end on or after this date (YYYY, YYYY-MM, YYYY-MM-DD)."),
-    OpenApiParameter("to", str, description="Meetings that start on or before this date (YYYY, YYYY-MM, YYYY-MM-DD)."),
+    OpenApiParameter(
+        "from",
+        str,
+        pattern=PARTIAL_DATE,
+        description="Meetings that end on or after this date (YYYY, YYYY-MM, YYYY-MM-DD).",
+    ),
+    OpenApiParameter(
+        "to",
+        str,
+        pattern=PARTIAL_DATE,
+        description="Meetings that start on or before this date (YYYY, YYYY-MM, YYYY-MM-DD).",
+    ),
     OpenApiParameter(
         "status", str, enum=Attendee.Status.values, description="Meetings with an attendance of this status."
     ),
