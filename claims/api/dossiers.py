@@ -132,9 +132,11 @@ class DossierActions:
 
     def _meetings(self, request: Request, entity: Entity) -> Response:
         filters = meeting_filters(request.query_params)
-        if filters.errors:
-            raise ValidationError(filters.errors)
-        page = self.paginate_queryset(meeting_claims(entity, public=self.public, filters=filters))  # type: ignore[attr-defined]
+        errors = {k: v for k, v in filters.errors.items() if not (k == "to" and filters.reversed)}
+        if errors:
+            raise ValidationError(errors)
+        claims = meeting_claims(entity, public=self.public, filters=filters)
+        page = self.paginate_queryset(claims.none() if filters.reversed else claims)  # type: ignore[attr-defined]
         rows = meeting_rows(entity, page)
         return self.get_paginated_response(MeetingSerializer(rows, many=True).data)  # type: ignore[attr-defined]
 

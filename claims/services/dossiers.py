@@ -54,6 +54,8 @@ class MeetingFilters:
     #: What the reader typed, kept in the form whatever it was.
     typed: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    #: The period ends before it starts: reported on the pages; the API answers it with no meetings.
+    reversed: bool = False
 
     @property
     def active(self) -> bool:
@@ -79,6 +81,7 @@ def meeting_filters(params: Mapping[str, str]) -> MeetingFilters:
     if filters.start and filters.end and filters.end + AFTER < filters.start:
         filters.errors["to"] = _("The period ends before it starts.")
         filters.end = ""
+        filters.reversed = True
     if typed["status"]:
         if typed["status"] in Attendee.Status.values:
             filters.status = typed["status"]
