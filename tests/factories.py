@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from claims.models import Article, ArticleRevision, Claim, Entity, Evidence, Series, SeriesMember, Source
+from claims.models import Article, ArticleRevision, Attendee, Claim, Entity, Evidence, Series, SeriesMember, Source
 from claims.services.roles import ensure_role_groups
 from claims.workflow import Role
 
@@ -142,3 +142,39 @@ class SeriesMemberFactory(factory.django.DjangoModelFactory):
     claim = factory.SubFactory(QuantityClaimFactory)
     state = "accepted"
     score = 1.0
+
+
+def make_meetings(focus: Entity, count: int, *, status: str = "published", pool: int | None = None) -> list[Claim]:
+    """``count`` meeting claims ``focus`` attends, each with two other attendees drawn from a pool of entities (one
+    per meeting unless ``pool``), statuses and dates varied; bulk-created, as the benchmarks seed them."""
+    from django.utils import timezone
+
+    article = ArticleFactory()
+    others = Entity.objects.bulk_create(Entity(name=f"Met {i}", names={"en": f"Met {i}"}) for i in range(pool or count))
+    public = status in ("published", "corrected", "retracted")
+    claims = Claim.objects.bulk_create(
+        Claim(
+            article=article,
+            revision=article.current_revision,
+            exact=article.current_revision.text[:20],
+            start=0,
+            end=20,
+            kind="meeting",
+            statement=f"Meeting {i}",
+            details={"date": f"{2000 + i % 20}-{1 + i % 12:02d}", "place": "Moscow", "channel": "in_person"},
+            status=status,
+            verdict="accurate" if public else "",
+            published_at=timezone.now() if public else None,
+        )
+        for i in range(count)
+    )
+    statuses = ["confirmed", "disputed", "unverified"]
+    Attendee.objects.bulk_create(
+        Attendee(claim=c, entity=e, status=statuses[(i + k) % 3], order=k)
+        for i, c in enumerate(claims)
+        for k, e in enumerate([focus, others[i % len(others)], others[(i + 1) % len(others)]])
+        if k == 0 or e != focus
+    )
+    through = Claim.entities.through
+    through.objects.bulk_create(through(claim_id=c.pk, entity_id=focus.pk) for c in claims)
+    return claims

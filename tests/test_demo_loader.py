@@ -89,3 +89,19 @@ def test_wagner_estimates_form_a_series(demo, client):
         ("US Africa Command", ["2000", "", ""]),
         ("تقارير موثوقة (reliable reports)", ["2000", "", ""]),
     ]
+
+
+def test_haftars_meetings_give_a_timeline_and_a_who_met_whom_view(client, demo):
+    """Shoigu, Gerasimov and Lavrov on the desk, Prigozhin disputed with the video that shows him; in public only
+    the published 2018 meeting, its attendances shown by the Ministry of Defence's account."""
+    haftar = Entity.objects.get(wikidata="Q1740441")
+    prigozhin = Attendee.objects.get(entity__names__en="Yevgeny Prigozhin")
+    assert prigozhin.evidence.source.publisher == "Novaya Gazeta" and prigozhin.evidence.claim_id == prigozhin.claim_id
+    public = client.get(f"/entities/{haftar.pk}/").content.decode()
+    assert "Sergei Shoigu" in public and "Valery Gerasimov" in public and "Russian Ministry of Defence" in public
+    graph = client.get(f"/entities/{haftar.pk}/meetings/graph/").content.decode()
+    assert graph.count('<g class="meeting-node">') == 2
+    client.force_login(get_user_model().objects.get(username="editor"))
+    desk_graph = client.get(f"/desk/entities/{haftar.pk}/meetings/graph/").content.decode()
+    names = ("Sergei Shoigu", "Valery Gerasimov", "Sergei Lavrov", "Yevgeny Prigozhin")
+    assert all(name in desk_graph for name in names) and "edge-disputed" in desk_graph

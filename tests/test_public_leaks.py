@@ -41,6 +41,15 @@ def world():
             low, high = sorted([published, claim], key=lambda c: c.pk)
             ClaimLink.objects.create(from_claim=low, to_claim=high, state="confirmed", score=0.9)
             hidden.append(claim)
+    # An unpublished meeting of the entity with someone only it names: no row, no edge, no count in public.
+    meeting = make_claim(
+        article=article, status="in_review", verdict="false", kind="meeting", statement=f"{SECRET} meeting"
+    )
+    met = EntityFactory(name=f"{SECRET} attendee")
+    meeting.attendees.create(entity=entity, status="confirmed")
+    meeting.attendees.create(entity=met, status="disputed", evidence_note=f"{SECRET} note")
+    meeting.entities.add(entity, met)
+    hidden.append(meeting)
     # An article and an entity only unpublished claims point at.
     lonely_article = ArticleFactory()
     lonely_entity = EntityFactory(name=f"{SECRET} person")
@@ -63,7 +72,10 @@ def public_urls(world):
         "/about/",
         "/verdicts/",
     ]
-    urls += [f"/entities/{e.pk}/" for e in published.entities.all()]
+    for entity in published.entities.all():
+        urls += [f"/entities/{entity.pk}/", f"/entities/{entity.pk}/meetings/graph/"]
+        urls += [f"/entities/{entity.pk}/feed.atom", f"/api/v1/public/entities/{entity.pk}/"]
+        urls += [f"/api/v1/public/entities/{entity.pk}/meetings/", f"/entities/{entity.pk}/?status=disputed"]
     return urls + ["/ar" + u for u in urls if not u.startswith("/api")]
 
 
@@ -94,7 +106,9 @@ def test_unpublished_claims_have_no_public_page_archive_or_api_detail(client, wo
 
 def test_articles_and_entities_known_only_from_unpublished_claims_are_not_found(client, world):
     assert client.get(f"/articles/{world['article'].pk}/").status_code == 404
-    assert client.get(f"/entities/{world['entity'].pk}/").status_code == 404
+    for address in ("/entities/{}/", "/entities/{}/meetings/graph/", "/entities/{}/feed.atom"):
+        assert client.get(address.format(world["entity"].pk)).status_code == 404, address
+    assert client.get(f"/api/v1/public/entities/{world['entity'].pk}/").status_code == 404
 
 
 def test_a_claim_leaves_every_public_list_when_it_is_no_longer_public(client, world):
@@ -153,7 +167,13 @@ UNAPPROVED_TEXT = {
     "sent back correction: rationale": "qzxsentbackrationale",
     "sent back correction: public note": "qzxsentbacknote",
 }
-NOT_PUBLIC = INTERNAL_TEXT | UNAPPROVED_TEXT
+#: What only an unpublished meeting says: its statement and the one attendee no published claim names.
+UNPUBLISHED_TEXT = {
+    "unpublished meeting: statement": "qzxhiddenmeeting",
+    "unpublished meeting: attendee": "qzxhiddenattendee",
+    "unpublished meeting: attendance note": "qzxhiddenattendance",
+}
+NOT_PUBLIC = INTERNAL_TEXT | UNAPPROVED_TEXT | UNPUBLISHED_TEXT
 # Written for readers, so not in the list: the statement, rationale, public notes, evidence passages, attendees'
 # roles and evidence notes (the public page shows why each attendance is confirmed or disputed), entity names and
 # descriptions.
@@ -267,9 +287,35 @@ def desk_world(editor, reviewer, second_reviewer):
             )
             claim.refresh_from_db()
         claims.append(claim)
+    # A published meeting of the entity, whose attendance cites evidence with an internal note, and an unpublished
+    # one with someone no published claim names.
+    met = EntityFactory(name="Public Attendee")
+    meeting = ClaimFactory(article=article, kind="meeting", details={"date": "2019", "channel": "video"})
+    cited = add_evidence(claim=meeting, source=source, by=editor, passage="met by video", note=mark["evidence note"])
+    meeting.attendees.create(entity=entity, status="confirmed")
+    meeting.attendees.create(entity=met, status="disputed", evidence=cited, evidence_note="A public reason.")
+    meeting.entities.add(entity, met)
+    meeting = transition_claim(claim=meeting, to="in_review", by=editor, verdict="accurate", rationale="Seen.")
+    transition_claim(claim=meeting, to="published", by=reviewer, comment=mark["event comment: publish"])
+    hidden = ClaimFactory(article=article, kind="meeting", statement=UNPUBLISHED_TEXT["unpublished meeting: statement"])
+    stranger = EntityFactory(name=UNPUBLISHED_TEXT["unpublished meeting: attendee"])
+    hidden.attendees.create(entity=entity, status="confirmed")
+    hidden.attendees.create(
+        entity=stranger, status="disputed", evidence_note=UNPUBLISHED_TEXT["unpublished meeting: attendance note"]
+    )
+    hidden.entities.add(entity, stranger)
+    add_evidence(claim=hidden, source=offline, by=editor, note=mark["evidence note"])
+    transition_claim(claim=hidden, to="in_review", by=editor, verdict="false", rationale="Not yet.")
     _comment_on(claims[0], article, editor, reviewer)
     _series_world(claims[0], editor, mark)
-    return {"claims": claims[:3], "pending_edit": claims[3], "article": article, "entity": entity, "source": source}
+    return {
+        "claims": claims[:3],
+        "pending_edit": claims[3],
+        "article": article,
+        "entity": entity,
+        "source": source,
+        "attendee": met,
+    }
 
 
 def _comment_on(claim, article, editor, reviewer):
@@ -320,6 +366,11 @@ def public_surfaces(desk_world) -> list[str]:
         "/search/?q=Internal+Person",
         f"/articles/{desk_world['article'].pk}/",
         f"/entities/{desk_world['entity'].pk}/",
+        f"/entities/{desk_world['entity'].pk}/?status=disputed&from=2019",
+        f"/entities/{desk_world['entity'].pk}/meetings/graph/",
+        f"/entities/{desk_world['entity'].pk}/feed.atom",
+        f"/entities/{desk_world['attendee'].pk}/",
+        f"/entities/{desk_world['attendee'].pk}/meetings/graph/",
         "/about/",
         "/verdicts/",
         "/series/leak-series/",
@@ -328,6 +379,8 @@ def public_surfaces(desk_world) -> list[str]:
     pages += [f"/search/?q={marker}" for marker in NOT_PUBLIC.values()]
     api = ["/api/v1/public/claims/", "/api/v1/public/claimreview/", "/api/v1/public/series/"]
     api += ["/api/v1/public/series/leak-series/", "/api/v1/public/series/leak-series/estimates/"]
+    for entity in (desk_world["entity"], desk_world["attendee"]):
+        api += [f"/api/v1/public/entities/{entity.pk}/", f"/api/v1/public/entities/{entity.pk}/meetings/"]
     for claim in [*desk_world["claims"], desk_world["pending_edit"]]:
         pages += [url(claim), f"/claims/{claim.pk}/sources/{desk_world['source'].pk}/archive/"]
         api += [f"/api/v1/public/claims/{claim.pk}/", f"/api/v1/public/claims/{claim.pk}/claimreview/"]

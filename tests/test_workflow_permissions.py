@@ -113,6 +113,8 @@ EXPECTED = {
     "desk:series-decide": DESK_POST,
     "desk:series-propose": DESK_POST,
     "desk:series-csv": DESK,
+    "desk:entity": DESK,
+    "desk:entity-graph": DESK,
     # The API: token or session of a desk member; anonymous gets 401 (TokenAuthentication asks for a token).
     "api:api-root": API,
     "api:me": API,
@@ -127,6 +129,8 @@ EXPECTED = {
     "api:claim-correction": API_POST,
     "api:entity-list": API,
     "api:entity-detail": API,
+    "api:entity-meetings": API,
+    "api:entity-record": API,
     "api:source-list": API,
     "api:source-detail": API,
     "api:source-captures": API,
@@ -161,6 +165,8 @@ EXPECTED = {
     # Open to everyone: the public API, the schema and docs, health checks, the language switch.
     "api:public-claim-list": OPEN,
     "api:public-claim-detail": OPEN,
+    "api:public-entity-detail": OPEN,
+    "api:public-entity-meetings": OPEN,
     "api:public-claimreview": OPEN,
     "api:public-claim-claimreview": OPEN,
     "api:public-series-list": OPEN,

@@ -1,7 +1,18 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from claims.api import claimreview, comments, matching, notifications, profile, series, spreadsheets, views, webhooks
+from claims.api import (
+    claimreview,
+    comments,
+    dossiers,
+    matching,
+    notifications,
+    profile,
+    series,
+    spreadsheets,
+    views,
+    webhooks,
+)
 
 app_name = "api"
 
@@ -13,6 +24,7 @@ router.register("sources", views.SourceViewSet, basename="source")
 router.register("captures", views.CaptureViewSet, basename="capture")
 router.register("evidence", views.EvidenceViewSet, basename="evidence")
 router.register("public/claims", views.PublicClaimViewSet, basename="public-claim")
+router.register("public/entities", dossiers.PublicEntityViewSet, basename="public-entity")
 router.register("claim-links", matching.ClaimLinkViewSet, basename="claim-link")
 router.register("comments", comments.CommentViewSet, basename="comment")
 router.register("notifications", notifications.NotificationViewSet, basename="notification")

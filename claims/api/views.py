@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
 from claims import page_cache as generations
+from claims.api import dossiers
 from claims.api import filters as f
 from claims.api import serializers as s
 from claims.api.permissions import IsEditorOrReadOnly
@@ -303,7 +304,7 @@ class ClaimViewSet(viewsets.ModelViewSet):
         return self.get_paginated_response(s.ClaimEventSerializer(page, many=True).data)
 
 
-class EntityViewSet(viewsets.ModelViewSet):
+class EntityViewSet(viewsets.ModelViewSet, dossiers.DossierActions):
     serializer_class = s.EntitySerializer
     permission_classes = [IsEditorOrReadOnly]
     queryset = Entity.objects.order_by("name", "id")
@@ -313,6 +314,18 @@ class EntityViewSet(viewsets.ModelViewSet):
 
     def perform_update(self, serializer) -> None:
         entity_services.update_entity(entity=serializer.instance, **serializer.validated_data)
+
+    @extend_schema(parameters=dossiers.MEETING_FILTERS, responses=dossiers.MeetingSerializer(many=True))
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def meetings(self, request, pk=None, format=None) -> Response:
+        """Every meeting claim the entity attends, in any status, in date order."""
+        return self._meetings(request, self.get_object())
+
+    @extend_schema(responses=dossiers.RecordSerializer)
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def record(self, request, pk=None, format=None) -> Response:
+        """Every claim about the entity and every claim it made as claimant, in any status, with counts by verdict."""
+        return dossiers.record_response(self.get_object())
 
 
 @extend_schema_view(

@@ -179,10 +179,12 @@ CLAIMS: list[dict[str, Any]] = [
         "claimant": "المقال (the article)",
         "details": {"date": "2018", "place": "Moscow", "channel": "in_person"},
         "attendees": [
-            ("haftar", "Libyan commander", "confirmed"),
-            ("shoigu", "Russian Defence Minister", "confirmed"),
-            ("gerasimov", "Chief of the General Staff", "confirmed"),
+            ("haftar", "Libyan commander", "confirmed", "The Russian Ministry of Defence's account names him."),
+            ("shoigu", "Russian Defence Minister", "confirmed", "The Russian Ministry of Defence's account names him."),
+            ("gerasimov", "Chief of the General Staff", "confirmed", "Visible at the table in the ministry's photos."),
         ],
+        # The evidence (by source) that shows each attendance, linked once it is attached.
+        "attendance_evidence": {"haftar": "mod_2018", "shoigu": "mod_2018", "gerasimov": "mod_2018"},
         "entities": ["haftar", "shoigu", "gerasimov", "moscow"],
         "evidence": [("mod_2018", "supports", "Shoigu met Khalifa Haftar", {})],
         "verdict": "accurate",
@@ -209,6 +211,7 @@ CLAIMS: list[dict[str, Any]] = [
             ),
             ("haftar", "Libyan commander", "confirmed"),
         ],
+        "attendance_evidence": {"prigozhin": "video_2018"},
         "entities": ["prigozhin", "haftar"],
         "evidence": [("video_2018", "supports", "", {}), ("kremlin_peskov", "context", "", {})],
         "verdict": "mostly_accurate",

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from claims.public import series, views
+from claims.public import entities, series, views
 from claims.public.feeds import ClaimsFeed
 from claims.public.sitemaps import SITEMAPS
 
@@ -12,7 +12,9 @@ urlpatterns = [
     path("claims/<int:pk>/<str:slug>/", views.claim_detail, name="claim"),
     path("claims/<int:pk>/", views.claim_detail, name="claim-short"),
     path("claims/<int:pk>/sources/<int:source_pk>/archive/", views.archived_copy, name="archive"),
-    path("entities/<int:pk>/", views.entity_detail, name="entity"),
+    path("entities/<int:pk>/", entities.entity_detail, name="entity"),
+    path("entities/<int:pk>/meetings/graph/", entities.entity_graph, name="entity-graph"),
+    path("entities/<int:pk>/feed.atom", entities.EntityClaimsFeed(), name="entity-feed"),
     path("articles/<int:pk>/", views.article_detail, name="article"),
     path("series/<slug:series_slug>/", series.series_detail, name="series"),
     path("series/<slug:series_slug>/estimates.csv", series.series_csv, name="series-csv"),

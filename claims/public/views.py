@@ -29,7 +29,7 @@ from django.views.decorators.http import condition, require_safe
 from claims import page_cache as generations
 from claims.claimreview import claim_review
 from claims.highlight import segments
-from claims.models import Article, Attendee, Capture, Claim, ClaimLink, Entity, Evidence, Page
+from claims.models import Article, Attendee, Capture, Claim, ClaimLink, Evidence, Page
 from claims.models.claims import ClaimQuerySet
 from claims.public.search import highlight, search
 from claims.services.series import series_of_claim
@@ -329,35 +329,7 @@ def archived_copy(request: HttpRequest, pk: int, source_pk: int) -> HttpResponse
     return for_cdn(response)
 
 
-# --- entities, articles, pages ----------------------------------------------------------------------------------
-
-
-@require_safe
-@condition(etag_func=_lists_etag)
-def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    # 1 query: the entity; 2: the published claims about it or by it.
-    entity = get_object_or_404(Entity, pk=pk)
-    claims = list(
-        Claim.objects.published()
-        .filter(Q(entities=entity) | Q(claimant_entity=entity))
-        .select_related("article")
-        .distinct()
-        .order_by("-published_at", "-id")[:100]
-    )
-    if not claims:
-        raise Http404("No published claim mentions this entity.")
-    return for_cdn(
-        render(
-            request,
-            "public/entity_detail.html",
-            {
-                "entity": entity,
-                "claims": claims,
-                "alternates": alternates(request),
-                "entity_name": entity.name_in(translation.get_language()),
-            },
-        )
-    )
+# --- articles, pages (the entity pages: claims/public/entities.py) -------------------------------------------
 
 
 @require_safe

@@ -10,7 +10,7 @@ from django.db.models import F
 from claims import anchoring, limits
 from claims.dates import parse_partial_date
 from claims.details import DetailsError, clean_details
-from claims.models import Article, ArticleRevision, Attendee, Claim, Entity
+from claims.models import Article, ArticleRevision, Attendee, Claim, Entity, Evidence
 from claims.services.errors import ClaimGone, ClaimInvalid, ClaimLocked, StaleVersion
 from claims.services.history import diff, record_event
 from claims.services.matching import queue_similar
@@ -277,6 +277,16 @@ def _write_attendees(claim: Claim, attendees: list[dict[str, Any]]) -> dict[str,
         if not isinstance(status, str) or status not in Attendee.Status.values:
             errors[f"attendees.{i}.status"] = f"Use one of: {', '.join(Attendee.Status.values)}."
             continue
+        evidence = item.get("evidence")
+        if evidence is not None and not isinstance(evidence, Evidence):
+            evidence = Evidence.objects.filter(pk=evidence).first() if str(evidence).isdigit() else None
+            if evidence is None:
+                errors[f"attendees.{i}.evidence"] = "Choose a piece of this claim's evidence."
+                continue
+        if evidence is not None and evidence.claim_id != claim.pk:
+            # Shown beside the attendance on the public page: only the claim's own evidence is public with it.
+            errors[f"attendees.{i}.evidence"] = "Choose a piece of this claim's evidence."
+            continue
         rows.append(
             Attendee(
                 claim=claim,
@@ -285,6 +295,7 @@ def _write_attendees(claim: Claim, attendees: list[dict[str, Any]]) -> dict[str,
                 role=(item.get("role") or "").strip(),
                 status=status,
                 evidence_note=(item.get("evidence_note") or "").strip(),
+                evidence=evidence,
                 order=i,
             )
         )

@@ -20,7 +20,7 @@ from django.db import transaction
 from claims.demo import desk
 from claims.models import ArticleRevision, Claim, Entity
 from claims.services.articles import create_article
-from claims.services.claims import create_claim
+from claims.services.claims import create_claim, update_claim
 from claims.services.roles import ensure_role_groups
 from claims.services.series import add_member, create_series
 from claims.services.sources import add_evidence, find_or_create_source
@@ -129,9 +129,27 @@ class Command(BaseCommand):
                     for a in spec.get("attendees", [])
                 ],
             )
+            cited = {}
             for source_key, stance, passage, estimate in spec.get("evidence", []):
-                add_evidence(
+                cited[source_key] = add_evidence(
                     claim=claim, source=sources[source_key], by=editor, stance=stance, passage=passage, **estimate
+                )
+            shown_by = spec.get("attendance_evidence", {})
+            if shown_by:  # which evidence shows each attendance: the editor links it once the evidence is in
+                claim = update_claim(
+                    claim_id=claim.pk,
+                    by=editor,
+                    version=claim.version,
+                    attendees=[
+                        {
+                            "entity": entities[a[0]],
+                            "role": a[1],
+                            "status": a[2],
+                            "evidence_note": a[3] if len(a) > 3 else "",
+                            "evidence": cited[shown_by[a[0]]] if a[0] in shown_by else None,
+                        }
+                        for a in spec["attendees"]
+                    ],
                 )
             self.walk(claim, spec, editor, reviewer)
         for spec in desk.SERIES:
