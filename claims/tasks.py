@@ -6,6 +6,7 @@ from celery import shared_task
 
 from claims.models import ArticleRevision
 from claims.services.articles import reanchor_claims
+from claims.services.assignments import send_reminders as send_claim_reminders
 from claims.services.captures import (
     RetryLater,
     capture_time_limits,
@@ -79,3 +80,10 @@ def sweep_captures() -> int:
 @shared_task(soft_time_limit=120, time_limit=180)
 def schedule_recaptures() -> int:
     return schedule()
+
+
+@shared_task(soft_time_limit=300, time_limit=360)
+def send_reminders() -> int:
+    """Once a day (the beat schedule): remind of claims due tomorrow, overdue, or sat too long in a status. Safe to
+    run again the same day: each claim, reason and day is reminded once."""
+    return send_claim_reminders()

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
@@ -261,6 +262,12 @@ CELERY_BEAT_SCHEDULE = {
     "schedule-recaptures": {
         "task": "claims.tasks.schedule_recaptures",
         "schedule": env.float("RECAPTURE_SCHEDULE_SECONDS", default=300.0),
+    },
+    # Once a day, at this hour (UTC): claims due tomorrow, overdue, or sat too long in a status
+    # (claims/services/assignments.py; the age limits are the desk settings, edited by admins in the desk).
+    "send-reminders": {
+        "task": "claims.tasks.send_reminders",
+        "schedule": crontab(hour=env.int("REMINDERS_HOUR_UTC", default=6), minute=0),
     },
 }
 

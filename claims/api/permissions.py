@@ -21,3 +21,14 @@ class IsEditorOrReadOnly(IsDeskMember):
         if not roles:
             return False
         return request.method in SAFE_METHODS or bool(roles & {Role.EDITOR, Role.REVIEWER, Role.ADMIN})
+
+
+class IsEditorReadOrAdminDelete(IsEditorOrReadOnly):
+    """Desk members read and create; only admins delete (tags: removing one untags every claim)."""
+
+    message = "Only an admin may delete this."
+
+    def has_permission(self, request, view) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        return request.method != "DELETE" or Role.ADMIN in roles_of(request.user) or request.user.is_superuser

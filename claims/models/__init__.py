@@ -7,6 +7,7 @@ from .entities import Entity
 from .history import ClaimEvent
 from .pages import Page
 from .sources import Capture, Evidence, Source
+from .team import DeskSettings, Reminder, Tag
 
 __all__ = [
     "Article",
@@ -17,8 +18,11 @@ __all__ = [
     "ClaimCorrection",
     "ClaimEvent",
     "ClaimLink",
+    "DeskSettings",
     "Entity",
     "Evidence",
     "Page",
+    "Reminder",
     "Source",
+    "Tag",
 ]

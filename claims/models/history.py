@@ -40,6 +40,9 @@ class ClaimEvent(models.Model):
         EVIDENCE = "evidence", "Evidence changed"
         ATTENDEE = "attendee", "Attendees changed"
         REANCHORED = "reanchored", "Re-anchored"
+        #: Assignee, reviewer or due date changed (claims.services.assignments).
+        ASSIGNED = "assigned", "Assignment changed"
+        TAGGED = "tagged", "Tags changed"
         DELETED = "deleted", "Deleted"
 
     # No database foreign key: the history of a deleted draft outlives it.
