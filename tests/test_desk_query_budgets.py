@@ -4,8 +4,8 @@ evidence rows, attendees and captures (measured at two sizes against one bound).
 import pytest
 from django.urls import reverse
 
-from claims.models import Attendee, Capture
-from tests.factories import ArticleFactory, ClaimFactory, EntityFactory, EvidenceFactory, SourceFactory
+from claims.models import Attendee, Capture, Tag
+from tests.factories import ArticleFactory, ClaimFactory, EntityFactory, EvidenceFactory, SourceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 SIZES = (2, 12)
@@ -54,6 +54,21 @@ def claims_list_with(n: int):
     return None
 
 
+def assigned_claims_with(n: int):
+    for i in range(n):
+        claim = ClaimFactory(assignee=UserFactory(role="editor"), reviewer=UserFactory(role="reviewer"))
+        claim.tags.add(Tag.objects.create(name=f"topic {n}-{i}"), Tag.objects.create(name=f"موضوع {n}-{i}"))
+    return None
+
+
+def assigned_articles_with(n: int):
+    for i in range(n):
+        article = ArticleFactory(assignee=UserFactory(role="editor"))
+        article.tags.add(Tag.objects.create(name=f"article topic {n}-{i}"))
+        ClaimFactory(article=article)
+    return None
+
+
 #: Each page: (build data of a size, its URL, the bound, the queries it makes). Every desk request starts with the
 #: same three: the session, the signed-in user, and the user's roles (their groups).
 PAGES = {
@@ -66,16 +81,31 @@ PAGES = {
     "claim page": (
         claim_with,
         lambda c: reverse("desk:claim", args=[c.pk]),
-        10,
-        "session, user, roles, the claim with its article, revision, editors and claimant, its entities, "
-        "its attendees with their entities, its evidence with sources and latest captures, the captures "
-        "in flight for those sources, the similar-claim links, the history",
+        12,
+        "session, user, roles, the claim with its article, revision, editors, claimant, assignee and reviewer, "
+        "its entities, its tags, its attendees with their entities, its evidence with sources and latest "
+        "captures, the captures in flight for those sources, the similar-claim links, the desk members to "
+        "assign, the history",
     ),
     "claims list": (
         claims_list_with,
         lambda _: reverse("desk:claims"),
-        5,
-        "session, user, roles, the count for the pager, one page of claims with their articles",
+        8,
+        "session, user, roles, the count for the pager, one page of claims with their articles, assignees and "
+        "reviewers, their tags, the desk members (assignee filter and bulk form), the tags (filter)",
+    ),
+    "claims list with assignees and tags": (
+        assigned_claims_with,
+        lambda _: reverse("desk:claims"),
+        8,
+        "the same as the claims list: assignees come with their claims, tags in one query",
+    ),
+    "articles list": (
+        assigned_articles_with,
+        lambda _: reverse("desk:articles"),
+        8,
+        "session, user, roles, the count for the pager, one page of articles with revisions and assignees, their "
+        "tags, the desk members (assignee filter and bulk form), the tags (filter)",
     ),
     "source page": (
         source_with,

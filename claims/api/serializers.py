@@ -60,6 +60,10 @@ class TagListField(serializers.ListField):
         kwargs.setdefault("help_text", "Tag slugs; a write may give names, and new names make new tags.")
         super().__init__(**kwargs)
 
+    def to_representation(self, data) -> list[str]:
+        # An article's or a claim's tags (a related manager, prefetched by the API's querysets): their slugs.
+        return [tag.slug for tag in data.all()] if hasattr(data, "all") else list(data)
+
 
 class ArticleSerializer(serializers.ModelSerializer):
     text = serializers.CharField(
@@ -101,11 +105,6 @@ class ArticleSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["import_state", "import_error", "created_at", "updated_at"]
-
-    def to_representation(self, article) -> dict[Any, Any]:
-        data = super().to_representation(article)
-        data["tags"] = [tag.slug for tag in article.tags.all()]  # prefetched by the API's queryset
-        return data
 
     def get_public_revision(self, article) -> int | None:
         if not article.public_revision_id:

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from claims.desk import articles, claim_views, entities, matching, sources, views, workflow_views
+from claims.desk import articles, claim_views, entities, matching, sources, team, views, workflow_views
 
 app_name = "desk"
 
@@ -14,6 +14,11 @@ urlpatterns = [
     path("articles/<int:pk>/accept-revision/", views.article_accept_revision, name="article-accept-revision"),
     path("claims/", views.claim_list, name="claims"),
     path("claims/<int:pk>/", views.claim_detail, name="claim"),
+    path("claims/<int:pk>/assign/", team.claim_assign, name="claim-assign"),
+    path("claims/<int:pk>/tags/", team.claim_tags, name="claim-tags"),
+    path("claims/bulk/", team.claims_bulk, name="claims-bulk"),
+    path("articles/bulk/", team.articles_bulk, name="articles-bulk"),
+    path("settings/", team.desk_settings, name="settings"),
     path("claims/<int:pk>/transitions/", workflow_views.claim_transition, name="claim-transition"),
     path("claims/<int:pk>/correction/", workflow_views.claim_correction, name="claim-correction"),
     path("sources/<int:pk>/", views.source_detail, name="source"),

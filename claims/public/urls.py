@@ -14,6 +14,8 @@ urlpatterns = [
     path("claims/<int:pk>/sources/<int:source_pk>/archive/", views.archived_copy, name="archive"),
     path("entities/<int:pk>/", views.entity_detail, name="entity"),
     path("articles/<int:pk>/", views.article_detail, name="article"),
+    # str, not slug: a topic's address keeps its Arabic letters.
+    path("topic/<str:slug>/", views.topic_detail, name="topic"),
     path("search/", views.search_view, name="search"),
     path("feed.atom", ClaimsFeed(), name="feed"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

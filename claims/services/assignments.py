@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, models, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from claims.models.team import AGED_STATUSES
 from claims.services import events
 from claims.services.errors import AssignmentInvalid
 from claims.services.history import record_event
-from claims.services.roles import actor_for, roles_of
+from claims.services.roles import ROLE_GROUPS, actor_for, roles_of
 from claims.workflow import PUBLIC_TEXT, Role
 
 
@@ -35,6 +35,20 @@ class _Unset:
 
 #: "Leave it as it is": ``None`` means "nobody" / "no date".
 UNSET: Any = _Unset()
+
+
+def desk_members() -> "models.QuerySet[User]":
+    """Active desk members by username, each marked ``may_review`` (reviewer, admin, superuser): one query for
+    the assignee and reviewer choices of every form."""
+    reviewing = [ROLE_GROUPS[Role.REVIEWER], ROLE_GROUPS[Role.ADMIN]]
+    groups = User.groups.through.objects.filter(user=OuterRef("pk"))
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(Exists(groups.filter(group__name__in=ROLE_GROUPS.values()))) | Q(is_superuser=True))
+        .annotate(may_review=Q(Exists(groups.filter(group__name__in=reviewing))) | Q(is_superuser=True))
+        .only("id", "username", "first_name", "last_name", "is_superuser")
+        .order_by("username", "id")
+    )
 
 
 def find_member(value: object, *, field: str) -> User | None:
