@@ -134,6 +134,7 @@ INTERNAL_TEXT = {
     "evidence note": "qzxevidencenote",
     "source note": "qzxsourcenote",
     "offline source note": "qzxofflinenote",
+    "assignee's username": "qzxassigneeuser",
 }
 #: Public text that no second reviewer approved (four eyes): a pending correction's, a pending edit's, and a
 #: correction's that was sent back. No reader sees any of it.
@@ -259,7 +260,24 @@ def desk_world(editor, reviewer, second_reviewer):
             )
             claim.refresh_from_db()
         claims.append(claim)
-    return {"claims": claims[:3], "pending_edit": claims[3], "article": article, "entity": entity, "source": source}
+    # Who works on them is the desk's business; their topic is public.
+    from claims.services.assignments import assign_claim
+    from claims.services.tags import change_claim_tags, find_or_create_tag
+    from tests.factories import UserFactory
+
+    assignee = UserFactory(username=INTERNAL_TEXT["assignee's username"], role="editor")
+    tag, _ = find_or_create_tag(name="Internal Person topic", by=reviewer)
+    for claim in claims:
+        assign_claim(claim=claim, by=reviewer, assignee=assignee, due="2026-01-01")
+        change_claim_tags(claim=claim, by=reviewer, add=[tag])
+    return {
+        "claims": claims[:3],
+        "pending_edit": claims[3],
+        "article": article,
+        "entity": entity,
+        "source": source,
+        "tag": tag,
+    }
 
 
 @pytest.fixture
@@ -278,6 +296,7 @@ def public_surfaces(desk_world) -> list[str]:
         "/search/?q=Internal+Person",
         f"/articles/{desk_world['article'].pk}/",
         f"/entities/{desk_world['entity'].pk}/",
+        f"/topic/{desk_world['tag'].slug}/",
         "/about/",
         "/verdicts/",
     ]
