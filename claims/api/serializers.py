@@ -705,7 +705,8 @@ class BulkSerializer(serializers.Serializer):
     filter = serializers.DictField(
         child=serializers.CharField(allow_blank=True),
         required=False,
-        help_text='The query parameters of GET claims/, e.g. {"status": "draft", "tag": "libya"}; re-run here.',
+        help_text='The query parameters of GET claims/, e.g. {"status": "draft,researching", "tag": "libya"} '
+        "(several values of one parameter separated by commas); run again on the server.",
     )
     action = serializers.ChoiceField(
         choices=[("assign", "assign"), ("tag", "tag"), ("untag", "untag"), ("status", "status")]

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.utils import translation
 from django.utils.cache import get_conditional_response
@@ -357,7 +357,10 @@ class ClaimViewSet(viewsets.ModelViewSet):
         if "ids" in data:
             claims = claims.filter(pk__in=data["ids"])
         else:
-            filters = f.ClaimFilter(data["filter"], queryset=claims, request=request)
+            query = QueryDict(mutable=True)
+            for name, value in data["filter"].items():
+                query.setlist(name, value.split(","))  # a list filter (status, kind) takes commas
+            filters = f.ClaimFilter(query, queryset=claims, request=request)
             if not filters.is_valid():
                 raise ValidationError({"filter": filters.errors})
             claims = filters.qs
