@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.utils import translation
@@ -128,7 +128,7 @@ class ArticleViewSet(
     def create(self, request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data: dict[str, Any] = dict(serializer.validated_data)
         team = {name: data.pop(name) for name in ("assignee", "tags") if name in data}
         with transaction.atomic():
             # A URL-only POST may leave the title out: the fetched page names it.
@@ -353,7 +353,7 @@ class ClaimViewSet(viewsets.ModelViewSet):
         body = s.BulkSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        claims = Claim.objects.all()
+        claims: QuerySet[Claim] = Claim.objects.all()
         if "ids" in data:
             claims = claims.filter(pk__in=data["ids"])
         else:

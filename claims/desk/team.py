@@ -114,7 +114,7 @@ def bulk_form_context(request: DeskRequest, count: int) -> dict[str, Any]:
     }
 
 
-def _selected(request: DeskRequest, model: type, filterset: type) -> Any:
+def _selected(request: DeskRequest, model: Any, filterset: Any) -> Any:
     """The rows a bulk form names: the ticked ids, or every row the form's filter query matches now (re-run here:
     the ids and the query are only what the browser sent)."""
     if request.POST.get("scope") == "all":

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from claims.models import Article, Claim, ClaimEvent, Tag
 from claims.models.team import tag_slug
-from claims.page_cache import invalidate_claim
+from claims.page_cache import invalidate_claim, invalidate_lists
 from claims.services.errors import TagInvalid
 from claims.services.history import record_event
 from claims.services.roles import actor_for
@@ -43,10 +43,10 @@ def delete_tag(*, tag: Tag, by: User) -> None:
     """Admins only: the tag leaves every claim and article; published claims' topic pages drop it."""
     if not actor_for(by).has(Role.ADMIN):
         raise TagInvalid({"tag": _("Only an admin may delete a tag.")})
-    public = list(tag.claims.published().values_list("pk", flat=True))
+    public = list(Claim.objects.published().filter(tags=tag).values_list("pk", flat=True))
     tag.delete()
-    for pk in public:
-        transaction.on_commit(lambda pk=pk: invalidate_claim(pk))
+    if public:
+        transaction.on_commit(invalidate_lists)
 
 
 def resolve_tags(values: Iterable[object], *, by: User) -> list[Tag]:
