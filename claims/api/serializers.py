@@ -283,6 +283,9 @@ class ClaimCorrectionSerializer(serializers.ModelSerializer):
 
 
 class TagSerializer(serializers.ModelSerializer):
+    # A plain string in the schema: a slug keeps Arabic letters, which a JSON Schema "\w" pattern does not match.
+    slug = serializers.CharField(read_only=True, help_text="The tag's address (/topic/<slug>/); keeps Arabic letters.")
+
     class Meta:
         model = Tag
         fields = ["id", "name", "slug", "created_at"]

@@ -342,7 +342,11 @@ class ClaimViewSet(viewsets.ModelViewSet):
         request=s.BulkSerializer,
         responses={
             200: s.BulkResultSerializer,
-            400: OpenApiResponse(s.ErrorSerializer, description="The whole selection refused, with why"),
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="The whole request refused: `detail` says why (nothing matches, too many), or each "
+                "field name maps to its message(s)",
+            ),
         },
     )
     @action(detail=False, methods=["post"], filter_backends=[])
