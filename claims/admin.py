@@ -19,17 +19,22 @@ from claims.models import (
     Claim,
     ClaimEvent,
     ClaimLink,
+    DeskSettings,
     Entity,
     Evidence,
     Page,
     Source,
+    Tag,
 )
+from claims.models.team import AGED_STATUSES
+from claims.services.assignments import update_desk_settings
 from claims.services.claims import delete_claim, update_claim
 from claims.services.entities import delete_entities, update_entity
-from claims.services.errors import ClaimGone, ClaimInvalid, ClaimLocked, SourceInvalid, StaleVersion
+from claims.services.errors import ClaimGone, ClaimInvalid, ClaimLocked, Invalid, SourceInvalid, StaleVersion
 from claims.services.matching import decide_link
 from claims.services.pages import delete_pages, save_page
 from claims.services.sources import accept_document, find_or_create_source, update_source
+from claims.services.tags import delete_tag, find_or_create_tag
 from claims.services.workflow import TransitionRefused, transition_claim
 
 
@@ -409,3 +414,58 @@ class PageAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset):
         delete_pages(pages=queryset)
+
+
+class DeskSettingsForm(forms.ModelForm):
+    class Meta:
+        model = DeskSettings
+        fields = ["age_limits", "reminders_enabled"]
+        help_texts = {"age_limits": "Days per status, e.g. " + ", ".join(f'"{s}": 7' for s in AGED_STATUSES)}
+
+
+@admin.register(DeskSettings)
+class DeskSettingsAdmin(admin.ModelAdmin):
+    """The one row of desk settings, saved through the service (it checks the days); admins also edit it in the
+    desk (/desk/settings/)."""
+
+    form = DeskSettingsForm
+    list_display = ("__str__", "reminders_enabled", "updated_at")
+
+    def has_add_permission(self, request):
+        return not DeskSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        try:
+            saved = update_desk_settings(
+                by=request.user, age_limits=obj.age_limits or {}, reminders_enabled=obj.reminders_enabled
+            )
+        except Invalid as exc:
+            messages.error(request, str(exc))
+            return
+        obj.pk = saved.pk
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    """Topics; made and deleted through the service (slugs keep Arabic letters; deleting refreshes public pages)."""
+
+    list_display = ("name", "slug", "created_at")
+    search_fields = ("name", "slug")
+    fields = ("name",)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        tag, _created = find_or_create_tag(name=obj.name, by=request.user)
+        obj.pk = tag.pk
+
+    def delete_model(self, request, obj):
+        delete_tag(tag=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for tag in queryset:
+            delete_tag(tag=tag, by=request.user)

@@ -30,6 +30,9 @@ EVIDENCE_PASSAGE_MAX_CHARS = 10_000
 #: Similar-claims scoring reads this much of a claim's statement and quote, so scoring one claim against its
 #: candidates costs the same whatever was pasted into it.
 MATCHING_TEXT_MAX_CHARS = 1_000
+#: Claims one bulk action (desk or API) may touch: each status change is its own transaction, so a larger
+#: selection would hold a request for minutes; narrow the filters instead.
+BULK_MAX_CLAIMS = 5_000
 
 
 def request_body_max_bytes() -> int:

@@ -7,6 +7,7 @@ from celery import shared_task
 
 from claims.models import ArticleRevision
 from claims.services.articles import reanchor_claims
+from claims.services.assignments import send_reminders as send_claim_reminders
 from claims.services.captures import (
     RetryLater,
     capture_time_limits,
@@ -139,3 +140,10 @@ def deliver_webhook(self, delivery_id: int) -> None:
         deliver(delivery_id=delivery_id)
     except RetryLater as exc:
         raise self.retry(countdown=exc.delay, exc=exc) from exc
+
+
+@shared_task(soft_time_limit=300, time_limit=360)
+def send_reminders() -> int:
+    """Once a day (the beat schedule): remind of claims due tomorrow, overdue, or sat too long in a status. Safe to
+    run again the same day: each claim, reason and day is reminded once."""
+    return send_claim_reminders()

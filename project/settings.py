@@ -272,6 +272,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "claims.tasks.send_digests",
         "schedule": crontab(minute=0, hour=env.int("NOTIFICATION_DIGEST_HOUR", default=7)),
     },
+    # Once a day, at this hour (UTC): claims due tomorrow, overdue, or sat too long in a status
+    # (claims/services/assignments.py; the age limits are the desk settings, edited by admins in the desk).
+    "send-reminders": {
+        "task": "claims.tasks.send_reminders",
+        "schedule": crontab(hour=env.int("REMINDERS_HOUR_UTC", default=6), minute=0),
+    },
 }
 
 # E-mail (docs/notifications.md), through Django's mailers: SMTP to EMAIL_HOST. Without it, `make run`

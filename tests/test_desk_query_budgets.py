@@ -4,7 +4,7 @@ evidence rows, attendees and captures (measured at two sizes against one bound).
 import pytest
 from django.urls import reverse
 
-from claims.models import Attendee, Capture
+from claims.models import Attendee, Capture, Tag
 from claims.services.comments import add_comment
 from tests.factories import ArticleFactory, ClaimFactory, EntityFactory, EvidenceFactory, SourceFactory, UserFactory
 
@@ -63,6 +63,21 @@ def claims_list_with(n: int):
     return None
 
 
+def assigned_claims_with(n: int):
+    for i in range(n):
+        claim = ClaimFactory(assignee=UserFactory(role="editor"), reviewer=UserFactory(role="reviewer"))
+        claim.tags.add(Tag.objects.create(name=f"topic {n}-{i}"), Tag.objects.create(name=f"موضوع {n}-{i}"))
+    return None
+
+
+def assigned_articles_with(n: int):
+    for i in range(n):
+        article = ArticleFactory(assignee=UserFactory(role="editor"))
+        article.tags.add(Tag.objects.create(name=f"article topic {n}-{i}"))
+        ClaimFactory(article=article)
+    return None
+
+
 #: Each page: (build data of a size, its URL, the bound, the queries it makes). Every desk request starts with the
 #: same three: the session, the signed-in user, and the user's roles (their groups); every page with the desk
 #: header ends with one more, the header's unread-notifications count.
@@ -77,18 +92,32 @@ PAGES = {
     "claim page": (
         claim_with,
         lambda c: reverse("desk:claim", args=[c.pk]),
-        19,
-        "session, user, roles, the claim with its article, revision, editors and claimant, its entities, "
-        "its attendees with their entities, its evidence with sources and latest captures, the captures "
-        "in flight for those sources, the similar-claim links, the comment threads and their mentions, the "
-        "activity timeline: three counts for its pager, then its events, comments (and their mentions) and captures, "
-        "and the unread count",
+        21,
+        "session, user, roles, the claim with its article, revision, editors, claimant, assignee and reviewer, "
+        "its entities, its tags, its attendees with their entities, its evidence with sources and latest captures, "
+        "the captures in flight for those sources, the similar-claim links, the desk members to assign, the comment "
+        "threads and their mentions, the activity timeline: three counts for its pager, then its events, comments "
+        "(and their mentions) and captures, and the unread count",
     ),
     "claims list": (
         claims_list_with,
         lambda _: reverse("desk:claims"),
-        6,
-        "session, user, roles, the count for the pager, one page of claims with their articles, the unread count",
+        9,
+        "session, user, roles, the count for the pager, one page of claims with their articles, assignees and "
+        "reviewers, their tags, the desk members (assignee filter and bulk form), the tags (filter), the unread count",
+    ),
+    "claims list with assignees and tags": (
+        assigned_claims_with,
+        lambda _: reverse("desk:claims"),
+        9,
+        "the same as the claims list: assignees come with their claims, tags in one query",
+    ),
+    "articles list": (
+        assigned_articles_with,
+        lambda _: reverse("desk:articles"),
+        9,
+        "session, user, roles, the count for the pager, one page of articles with revisions and assignees, their "
+        "tags, the desk members (assignee filter and bulk form), the tags (filter), the unread count",
     ),
     "source page": (
         source_with,

@@ -89,9 +89,9 @@ def test_claim_page_costs_the_same_queries_whatever_its_evidence_and_attendees(
 ):
     address = url(_rich_claim(rows))
     # 1 the claim with article, revision and claimant; 2 attendees with entities; 3 evidence with sources;
-    # 4 the sources' done captures; 5 the claim's entities; 6 the public timeline; 7 related claims;
-    # 8 the series it belongs to.
-    with django_assert_max_num_queries(8):
+    # 4 the sources' done captures; 5 the claim's entities; 6 its topics (tags); 7 the public timeline;
+    # 8 related claims; 9 the series it belongs to.
+    with django_assert_max_num_queries(9):
         response = client.get(address)
     assert response.content.decode().count('class="archived"') == rows
     # Served from the cache: no query at all.

@@ -156,6 +156,7 @@ INTERNAL_TEXT = {
     "unpublished series member: statement": "qzxdraftmember",
     "unpublished series member: source": "qzxmembersource",
     "proposed series member: statement": "qzxseriesproposed",
+    "assignee's username": "qzxassigneeuser",
 }
 #: Public text that no second reviewer approved (four eyes): a pending correction's, a pending edit's, and a
 #: correction's that was sent back. No reader sees any of it.
@@ -306,6 +307,16 @@ def desk_world(editor, reviewer, second_reviewer):
     hidden.entities.add(entity, stranger)
     add_evidence(claim=hidden, source=offline, by=editor, note=mark["evidence note"])
     transition_claim(claim=hidden, to="in_review", by=editor, verdict="false", rationale="Not yet.")
+    # Who works on them is the desk's business; their topic is public.
+    from claims.services.assignments import assign_claim
+    from claims.services.tags import change_claim_tags, find_or_create_tag
+    from tests.factories import UserFactory
+
+    assignee = UserFactory(username=INTERNAL_TEXT["assignee's username"], role="editor")
+    tag, _ = find_or_create_tag(name="Internal Person topic", by=reviewer)
+    for claim in claims:
+        assign_claim(claim=claim, by=reviewer, assignee=assignee, due="2026-01-01")
+        change_claim_tags(claim=claim, by=reviewer, add=[tag])
     _comment_on(claims[0], article, editor, reviewer)
     _series_world(claims[0], editor, mark)
     return {
@@ -315,6 +326,7 @@ def desk_world(editor, reviewer, second_reviewer):
         "entity": entity,
         "source": source,
         "attendee": met,
+        "tag": tag,
     }
 
 
@@ -371,6 +383,7 @@ def public_surfaces(desk_world) -> list[str]:
         f"/entities/{desk_world['entity'].pk}/feed.atom",
         f"/entities/{desk_world['attendee'].pk}/",
         f"/entities/{desk_world['attendee'].pk}/meetings/graph/",
+        f"/topic/{desk_world['tag'].slug}/",
         "/about/",
         "/verdicts/",
         "/series/leak-series/",

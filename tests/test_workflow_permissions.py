@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from claims.fetching.archive import write_warc
 from claims.fetching.client import Exchange, FetchResult
-from claims.models import Capture, Claim, ClaimLink, Entity, Notification, Page, Series, SeriesMember, Webhook
+from claims.models import Capture, Claim, ClaimLink, Entity, Notification, Page, Series, SeriesMember, Tag, Webhook
 from claims.services.comments import add_comment
 from tests.factories import EvidenceFactory, SourceFactory, UserFactory
 
@@ -115,6 +115,11 @@ EXPECTED = {
     "desk:series-csv": DESK,
     "desk:entity": DESK,
     "desk:entity-graph": DESK,
+    "desk:claim-assign": DESK_POST,
+    "desk:claim-tags": DESK_POST,
+    "desk:claims-bulk": DESK_POST,
+    "desk:articles-bulk": DESK_POST,
+    "desk:settings": _with(DESK, editor={403}, reviewer={403}),  # the desk-wide reminder settings: admins only
     # The API: token or session of a desk member; anonymous gets 401 (TokenAuthentication asks for a token).
     "api:api-root": API,
     "api:me": API,
@@ -127,6 +132,9 @@ EXPECTED = {
     "api:claim-history": API,
     "api:claim-transitions": API_POST,
     "api:claim-correction": API_POST,
+    "api:claim-bulk": API_POST,
+    "api:tag-list": API,
+    "api:tag-detail": API,
     "api:entity-list": API,
     "api:entity-detail": API,
     "api:entity-meetings": API,
@@ -185,6 +193,7 @@ EXPECTED = {
     "admin:logout": dict.fromkeys(ROLES, {302, 405}),  # ends only the visitor's own session
     "admin/(?P<url>.*)$": _with(STAFF, admin={404}),  # the admin's catch-all: unknown pages
     "public:claim-short": dict.fromkeys(ROLES, {301}),  # to the URL with the slug
+    "public:topic": OPEN,  # a topic of a published claim (an unpublished one's is a 404: tests/test_tags.py)
 }
 #: URLs that exist only under some settings.
 CONDITIONAL: set[str] = set()
@@ -249,6 +258,8 @@ def _objects(demo):
         recipient=nobody, event="reminder", subject_type="claim", subject_id=claim.pk, url=claim.get_absolute_url()
     )
     webhook = Webhook.objects.create(url="https://partner.example.org/hook", events=["claim.published"], secret="s")
+    tag = Tag.objects.create(name="Libya")
+    claim.tags.add(tag)
     page = Page.objects.filter(language="en").first() or Page.objects.create(
         slug="methodology", language="en", title="Methodology", body="<p>How we check.</p>"
     )
@@ -265,6 +276,8 @@ def _objects(demo):
         "page": page.slug,
         "claims": claim.pk,
         "claim-links": link.pk,
+        "tags": tag.pk,
+        "topic": tag.slug,
         "source_pk": evidence.source.pk,
         "articles": demo.pk,
         "sources": evidence.source.pk,
@@ -329,6 +342,8 @@ def _fill(route: str, objects: dict) -> str:
         name = match.group(1) or match.group(2)
         if match.group(0).startswith("<drf_format_suffix"):
             return "." + objects["format"]
+        if name == "slug" and route[: match.start()].endswith("topic/"):
+            return objects["topic"]
         if name == "slug" and not route[: match.start()].endswith(">/"):
             return objects["page"]  # a page's own slug, not a claim's
         if name != "pk":

@@ -13,7 +13,7 @@ from django_filters.widgets import DateRangeWidget
 from drf_spectacular.utils import extend_schema_field
 
 from claims.arabic import normalize
-from claims.models import Article, Claim, Entity, Evidence, Source
+from claims.models import Article, Claim, Entity, Evidence, Source, Tag
 
 #: Query parameters the pagination, ordering and rendering read; no FilterSet has a filter by these names.
 NOT_FILTERS = frozenset({"page", "page_size", "ordering", "format"})
@@ -71,7 +71,31 @@ class DateTimeRangeFilter(django_filters.IsoDateTimeFromToRangeFilter):
     field_class = IsoDateTimeRangeField  # type: ignore[assignment]  # any form field; the stubs pin theirs
 
 
+def filter_tag(queryset, name, value) -> QuerySet[Any]:
+    """Claims (or articles) with the tag of this slug; Exists, so a row is listed once."""
+    through = queryset.model.tags.through
+    owner = "claim" if queryset.model is Claim else "article"
+    return queryset.filter(Exists(through.objects.filter(**{owner: OuterRef("pk")}, tag__slug=value)))
+
+
+def filter_member(queryset, name, value) -> QuerySet[Any]:
+    """By a desk member's username or id; ``none`` for nobody."""
+    if value == "none":
+        return queryset.filter(**{f"{name}__isnull": True})
+    if value.isdigit():
+        return queryset.filter(**{f"{name}_id": int(value)})
+    return queryset.filter(**{f"{name}__username": value})
+
+
 class ClaimFilter(django_filters.FilterSet):
+    tag = django_filters.CharFilter(method=filter_tag, help_text="Claims with the tag of this slug.")
+    assignee = django_filters.CharFilter(
+        method=filter_member, help_text="Claims assigned to this username or user id; `none`: unassigned."
+    )
+    reviewer = django_filters.CharFilter(
+        method=filter_member, help_text="Claims this username or user id reviews; `none`: no reviewer yet."
+    )
+    due = django_filters.DateFromToRangeFilter(help_text="Due date range: due_after, due_before (YYYY-MM-DD).")
     status = django_filters.MultipleChoiceFilter(choices=Claim.Status.choices)
     verdict = django_filters.MultipleChoiceFilter(choices=Claim.Verdict.choices)
     kind = django_filters.MultipleChoiceFilter(choices=Claim.Kind.choices)
@@ -116,6 +140,7 @@ class ClaimFilter(django_filters.FilterSet):
 
 
 class PublicClaimFilter(django_filters.FilterSet):
+    tag = django_filters.CharFilter(method=filter_tag, help_text="Published claims with the tag of this slug.")
     verdict = django_filters.MultipleChoiceFilter(choices=Claim.Verdict.choices)
     kind = django_filters.MultipleChoiceFilter(choices=Claim.Kind.choices)
     published = DateTimeRangeFilter(field_name="published_at")
@@ -126,6 +151,10 @@ class PublicClaimFilter(django_filters.FilterSet):
 
 
 class ArticleFilter(django_filters.FilterSet):
+    tag = django_filters.CharFilter(method=filter_tag, help_text="Articles with the tag of this slug.")
+    assignee = django_filters.CharFilter(
+        method=filter_member, help_text="Articles assigned to this username or user id; `none`: unassigned."
+    )
     created = DateTimeRangeFilter(field_name="created_at")
     published = django_filters.DateFromToRangeFilter(field_name="published_at")
     search = django_filters.CharFilter(field_name="title", lookup_expr="icontains")
@@ -171,3 +200,11 @@ class EvidenceFilter(django_filters.FilterSet):
 
     def filter_claim(self, queryset, name, value) -> QuerySet[Any]:
         return queryset.filter(claim=value)
+
+
+class TagFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(field_name="name", lookup_expr="icontains", help_text="Part of the name.")
+
+    class Meta:
+        model = Tag
+        fields = ["slug"]

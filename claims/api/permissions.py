@@ -30,3 +30,14 @@ class IsDeskAdmin(IsDeskMember):
 
     def has_permission(self, request, view) -> bool:
         return Role.ADMIN in roles_of(request.user)
+
+
+class IsEditorReadOrAdminDelete(IsEditorOrReadOnly):
+    """Desk members read and create; only admins delete (tags: removing one untags every claim)."""
+
+    message = "Only an admin may delete this."
+
+    def has_permission(self, request, view) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        return request.method != "DELETE" or Role.ADMIN in roles_of(request.user) or request.user.is_superuser

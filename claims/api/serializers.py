@@ -21,9 +21,48 @@ from claims.models import (
     Entity,
     Evidence,
     Source,
+    Tag,
 )
 from claims.services.articles import require_text_or_url
 from claims.services.errors import ArticleInvalid
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "nullable": True,
+        "description": "A desk member's username; writes take a username or a user id (null: nobody).",
+    }
+)
+class MemberField(serializers.Field):
+    """A desk member as the API names them: the username; a write may give the username or the user id. The
+    services check who it is (claims.services.assignments.find_member)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(required=False, allow_null=True, **kwargs)
+
+    def to_representation(self, value) -> str | None:
+        return value.username if value is not None else None
+
+    def to_internal_value(self, data) -> str:
+        if not isinstance(data, str | int) or isinstance(data, bool):
+            raise serializers.ValidationError("Give a username or a user id.")
+        return str(data)
+
+
+class TagListField(serializers.ListField):
+    """Tags by slug; a write may also give names, and a new name makes a new tag."""
+
+    child = serializers.CharField(max_length=80)
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", "Tag slugs; a write may give names, and new names make new tags.")
+        super().__init__(**kwargs)
+
+    def to_representation(self, data) -> list[str]:
+        # An article's or a claim's tags (a related manager, prefetched by the API's querysets): their slugs.
+        return [tag.slug for tag in data.all()] if hasattr(data, "all") else list(data)
 
 
 class ArticleSerializer(serializers.ModelSerializer):
@@ -42,6 +81,8 @@ class ArticleSerializer(serializers.ModelSerializer):
         help_text="The revision readers see (null until a claim is published); a newer `revision` awaits a "
         "reviewer's POST to accept-revision/."
     )
+    assignee = MemberField(help_text="Who is processing the article: a username (write: username or user id).")
+    tags = TagListField()
 
     class Meta:
         model = Article
@@ -58,6 +99,8 @@ class ArticleSerializer(serializers.ModelSerializer):
             "public_revision",
             "import_state",
             "import_error",
+            "assignee",
+            "tags",
             "created_at",
             "updated_at",
         ]
@@ -239,8 +282,28 @@ class ClaimCorrectionSerializer(serializers.ModelSerializer):
         }
 
 
+class TagSerializer(serializers.ModelSerializer):
+    # A plain string in the schema: a slug keeps Arabic letters, which a JSON Schema "\w" pattern does not match.
+    slug = serializers.CharField(read_only=True, help_text="The tag's address (/topic/<slug>/); keeps Arabic letters.")
+
+    class Meta:
+        model = Tag
+        fields = ["id", "name", "slug", "created_at"]
+        read_only_fields = ["slug", "created_at"]
+        extra_kwargs = {"name": {"validators": [], "help_text": "Any language; the slug keeps Arabic letters."}}
+
+
+#: What ClaimSerializer reads and writes that the assignment and tag services own, not update_claim.
+TEAM_FIELDS = ("assignee", "reviewer", "due", "tags")
+
+
 class ClaimSerializer(serializers.ModelSerializer):
     selector = SelectorSerializer()
+    assignee = MemberField(help_text="Who works on the claim: a username (write: username or user id).")
+    reviewer = MemberField(
+        help_text="Who reviews it: a reviewer other than its last editor (four eyes); null lets any reviewer take it."
+    )
+    tags = TagListField()
     status = serializers.ChoiceField(choices=Claim.Status.choices, read_only=True)
     verdict = serializers.ChoiceField(choices=VERDICT_CHOICES, read_only=True)
     details = DetailsField(required=False, help_text="The kind's structured fields; meetings list attendees.")
@@ -279,6 +342,10 @@ class ClaimSerializer(serializers.ModelSerializer):
             "version",
             "anchor",
             "anchor_confidence",
+            "assignee",
+            "reviewer",
+            "due",
+            "tags",
             "created_at",
             "updated_at",
         ]
@@ -327,6 +394,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "selector": lambda claim: claim.selector,
             "details": self._details,
             "entities": lambda claim: [entity.pk for entity in prefetched(claim, "entities")],
+            "tags": lambda claim: [tag.slug for tag in prefetched(claim, "tags")],
             "public_url": self.get_public_url,
             "pending_correction": self.get_pending_correction,
             "imported": self.get_imported,
@@ -355,10 +423,17 @@ class PublicClaimSerializer(ClaimSerializer):
     desk's anchoring in a newer revision no reviewer has read, and nothing of a correction not yet approved."""
 
     # DRF's way to drop a field declared on the parent; the stubs type the attribute as the parent's field.
+    # Who works on a claim and by when is the desk's business; its topics (tags) are public.
     pending_correction = None  # type: ignore[assignment]
+    assignee = None  # type: ignore[assignment]
+    reviewer = None  # type: ignore[assignment]
 
     class Meta(ClaimSerializer.Meta):
-        fields = [name for name in ClaimSerializer.Meta.fields if name != "pending_correction"]
+        fields = [
+            name
+            for name in ClaimSerializer.Meta.fields
+            if name not in ("pending_correction", "assignee", "reviewer", "due")
+        ]
 
     @cached_property
     def _readers(self) -> list[tuple[str | None, Callable[[Claim], Any]]]:
@@ -626,3 +701,44 @@ class ConflictSerializer(ErrorSerializer):
         help_text="When someone saved a newer version: the claim as it is "
         "now; merge your change into it and send its version.",
     )
+
+
+class BulkSerializer(serializers.Serializer):
+    """POST claims/bulk/: which claims (``ids``, or ``filter``: claims/ query parameters), and what to do."""
+
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=5_000)
+    filter = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        help_text='The query parameters of GET claims/, e.g. {"status": "draft,researching", "tag": "libya"} '
+        "(several values of one parameter separated by commas); run again on the server.",
+    )
+    action = serializers.ChoiceField(
+        choices=[("assign", "assign"), ("tag", "tag"), ("untag", "untag"), ("status", "status")]
+    )
+    assignee = MemberField(help_text="assign: a username or user id (null: nobody).")
+    reviewer = MemberField(help_text="assign: a reviewer's username or user id (null: any reviewer).")
+    due = serializers.DateField(required=False, allow_null=True, help_text="assign: the due date (null: none).")
+    tags = serializers.ListField(child=serializers.CharField(max_length=80), required=False, help_text="tag/untag.")
+    to = serializers.ChoiceField(choices=Claim.Status.choices, required=False, help_text="status: the target status.")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, max_length=limits.COMMENT_MAX_CHARS, help_text="status: internal comment."
+    )
+
+    def validate(self, attrs) -> dict[str, Any]:
+        if ("ids" in attrs) == ("filter" in attrs):
+            raise serializers.ValidationError({"ids": "Give either ids or filter, not both."})
+        return attrs
+
+
+class BulkRefusalSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    statement = serializers.CharField(source="label")
+    reason = serializers.CharField()
+
+
+class BulkResultSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    succeeded = serializers.ListField(child=serializers.IntegerField(), help_text="Ids of the claims done.")
+    refused = BulkRefusalSerializer(many=True, help_text="Each claim refused, with why.")
+    summary = serializers.CharField()

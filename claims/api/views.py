@@ -5,8 +5,9 @@ from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib.auth.models import User
-from django.db.models import F, Prefetch
-from django.http import Http404, HttpResponse
+from django.db import transaction
+from django.db.models import F, Prefetch, QuerySet
+from django.http import Http404, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.utils import translation
 from django.utils.cache import get_conditional_response
@@ -26,14 +27,17 @@ from claims import page_cache as generations
 from claims.api import dossiers
 from claims.api import filters as f
 from claims.api import serializers as s
-from claims.api.permissions import IsEditorOrReadOnly
+from claims.api.permissions import IsEditorOrReadOnly, IsEditorReadOrAdminDelete
 from claims.files import content_type_of, download_name, file_response
-from claims.models import Article, Attendee, Capture, Claim, ClaimCorrection, Entity, Evidence, Source
+from claims.models import Article, Attendee, Capture, Claim, ClaimCorrection, Entity, Evidence, Source, Tag
 from claims.models.claims import ClaimQuerySet
 from claims.services import articles as article_services
+from claims.services import assignments
+from claims.services import bulk as bulk_services
 from claims.services import claims as claim_services
 from claims.services import entities as entity_services
 from claims.services import sources as source_services
+from claims.services import tags as tag_services
 from claims.services.workflow import (
     CorrectionRewritten,
     PublicationRewritten,
@@ -65,12 +69,30 @@ def claim_queryset(*, desk: bool = True) -> ClaimQuerySet:
         .prefetch_related(
             Prefetch("entities", queryset=Entity.objects.only("id"), to_attr="listed_entities"),
             Prefetch("attendees", queryset=Attendee.objects.select_related("entity"), to_attr="listed_attendees"),
+            Prefetch("tags", queryset=Tag.objects.only("id", "slug"), to_attr="listed_tags"),
         )
     )
     if desk:
+        claims = claims.select_related("assignee", "reviewer")
         pending = ClaimCorrection.objects.filter(state=ClaimCorrection.State.PENDING).select_related("proposed_by")
         claims = claims.prefetch_related(Prefetch("corrections", queryset=pending, to_attr="pending_corrections"))
     return claims
+
+
+def apply_team_fields(claim: Claim, data: dict, *, by: User) -> None:
+    """Write what a claims/ body says of the assignee, reviewer, due date and tags through their services."""
+    people = {name: data[name] for name in ("assignee", "reviewer", "due") if name in data}
+    if people:
+        assignments.assign_claim(claim=claim, by=by, **people)
+    if "tags" in data:
+        tag_services.change_claim_tags(claim=claim, by=by, tags=tag_services.resolve_tags(data["tags"], by=by))
+
+
+def apply_article_team_fields(article: Article, data: dict, *, by: User) -> None:
+    if "assignee" in data:
+        assignments.assign_article(article=article, by=by, assignee=data["assignee"])
+    if "tags" in data:
+        tag_services.change_article_tags(article=article, by=by, tags=tag_services.resolve_tags(data["tags"], by=by))
 
 
 PROPOSED = OpenApiResponse(
@@ -93,7 +115,8 @@ class ArticleViewSet(
     serializer_class = s.ArticleSerializer
     permission_classes = [IsEditorOrReadOnly]
     queryset = (
-        Article.objects.select_related("current_revision")
+        Article.objects.select_related("current_revision", "assignee")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("id", "slug")))
         .annotate(public_number=F("public_revision__number"))
         .order_by("-created_at", "-id")
     )
@@ -106,18 +129,26 @@ class ArticleViewSet(
     def create(self, request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        # A URL-only POST may leave the title out: the fetched page names it.
-        article = article_services.create_article(by=request.user, **{"title": ""} | data)
+        data: dict[str, Any] = dict(serializer.validated_data)
+        team = {name: data.pop(name) for name in ("assignee", "tags") if name in data}
+        with transaction.atomic():
+            # A URL-only POST may leave the title out: the fetched page names it.
+            article = article_services.create_article(by=request.user, **{"title": ""} | data)
+            apply_article_team_fields(article, team, by=_editor(request))
+        article = self.get_queryset().get(pk=article.pk)
         code = status.HTTP_201_CREATED if article.current_revision_id else status.HTTP_202_ACCEPTED
         return Response(self.get_serializer(article).data, status=code)
 
     def perform_update(self, serializer) -> None:
         # The text is not a field of the article but its current revision's: the service adds it as a new revision.
         fields = dict(serializer.validated_data)
+        team = {name: fields.pop(name) for name in ("assignee", "tags") if name in fields}
         article = serializer.instance
-        if article_services.update_article(article=article, by=_editor(self.request), **fields):
-            article.refresh_from_db()
+        with transaction.atomic():
+            if fields and article_services.update_article(article=article, by=_editor(self.request), **fields):
+                article.refresh_from_db()
+            apply_article_team_fields(article, team, by=_editor(self.request))
+        serializer.instance = self.get_queryset().get(pk=article.pk)
 
     @extend_schema(
         request=s.AcceptRevisionSerializer,
@@ -180,7 +211,8 @@ class ClaimViewSet(viewsets.ModelViewSet):
     def _split(data: dict) -> dict:
         details = dict(data.get("details") or {})
         attendees = details.pop("attendees", None)
-        kwargs = {k: v for k, v in data.items() if k not in ("selector", "details", "version", "entities", "article")}
+        skipped = ("selector", "details", "version", "entities", "article", *s.TEAM_FIELDS)
+        kwargs = {k: v for k, v in data.items() if k not in skipped}
         if "details" in data:
             kwargs["details"] = details
         if attendees is not None:
@@ -193,9 +225,11 @@ class ClaimViewSet(viewsets.ModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        claim = claim_services.create_claim(
-            article=data["article"], by=request.user, selector=data["selector"], **self._split(data)
-        )
+        with transaction.atomic():
+            claim = claim_services.create_claim(
+                article=data["article"], by=request.user, selector=data["selector"], **self._split(data)
+            )
+            apply_team_fields(claim, data, by=request.user)
         return Response(self.get_serializer(claim_queryset().get(pk=claim.pk)).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs) -> Response:
@@ -203,16 +237,25 @@ class ClaimViewSet(viewsets.ModelViewSet):
         serializer = self.get_serializer(claim, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        if "version" not in data:
-            raise ValidationError({"version": "Send the version you read; it guards against lost updates."})
-        claim_services.update_claim(
-            claim_id=claim.pk,
-            by=request.user,
-            version=data["version"],
-            selector=data.get("selector"),
-            correction=_body_field(request, "correction"),
-            **self._split(data),
+        # Assigning or tagging is not an edit of the claim: it needs no version, and works on a published claim.
+        edits = (
+            {k for k in request.data if k not in (*s.TEAM_FIELDS, "version")}
+            if isinstance(request.data, dict)
+            else {"?"}
         )
+        if edits and "version" not in data:
+            raise ValidationError({"version": "Send the version you read; it guards against lost updates."})
+        with transaction.atomic():
+            if edits:
+                claim_services.update_claim(
+                    claim_id=claim.pk,
+                    by=request.user,
+                    version=data["version"],
+                    selector=data.get("selector"),
+                    correction=_body_field(request, "correction"),
+                    **self._split(data),
+                )
+            apply_team_fields(claim, data, by=request.user)
         current = claim_queryset().get(pk=claim.pk)
         # to_attr of claim_queryset(), which its ClaimQuerySet return type cannot carry (the plugin refuses a
         # declaration on Claim: it takes it for a field the prefetch would clash with).
@@ -296,12 +339,84 @@ class ClaimViewSet(viewsets.ModelViewSet):
             return self._conflict(claim, exc)
         return Response(self.get_serializer(claim_queryset().get(pk=claim.pk)).data)
 
+    @extend_schema(
+        request=s.BulkSerializer,
+        responses={
+            200: s.BulkResultSerializer,
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="The whole request refused: `detail` says why (nothing matches, too many), or each "
+                "field name maps to its message(s)",
+            ),
+        },
+    )
+    @action(detail=False, methods=["post"], filter_backends=[])
+    def bulk(self, request, format=None) -> Response:
+        """Assign, tag, untag or change the status of many claims: by ``ids``, or by ``filter`` (the query
+        parameters of claims/, re-run on the server). Each claim is done on its own; the answer lists each one
+        refused and why, and the ids of those done."""
+        body = s.BulkSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        claims: QuerySet[Claim] = Claim.objects.all()
+        if "ids" in data:
+            claims = claims.filter(pk__in=data["ids"])
+        else:
+            query = QueryDict(mutable=True)
+            for name, value in data["filter"].items():
+                query.setlist(name, value.split(","))  # a list filter (status, kind) takes commas
+            filters = f.ClaimFilter(query, queryset=claims, request=request)
+            if not filters.is_valid():
+                raise ValidationError({"filter": filters.errors})
+            claims = filters.qs
+        people = {name: data[name] for name in ("assignee", "reviewer", "due") if name in data}
+        try:
+            result = bulk_services.bulk_claims(
+                claims=claims,
+                by=_editor(request),
+                action=data["action"],
+                tag_names=data.get("tags", []),
+                to=data.get("to", ""),
+                comment=data.get("comment", ""),
+                **people,
+            )
+        except bulk_services.BulkRefused as exc:
+            raise ValidationError({"detail": str(exc)}) from exc
+        return Response(s.BulkResultSerializer(result).data)
+
     @extend_schema(responses=s.ClaimEventSerializer(many=True))
     @action(detail=True, methods=["get"], filter_backends=[])
     def history(self, request, pk=None, format=None) -> Response:
         claim = self.get_object()
         page = self.paginate_queryset(claim.events.select_related("actor").order_by("at", "id"))
         return self.get_paginated_response(s.ClaimEventSerializer(page, many=True).data)
+
+
+@extend_schema_view(destroy=extend_schema(description="Admins only: the tag leaves every claim and article."))
+class TagViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The desk's topics: any desk member lists and creates them (a name already used answers its tag, 200);
+    admins delete them."""
+
+    serializer_class = s.TagSerializer
+    permission_classes = [IsEditorReadOrAdminDelete]
+    queryset = Tag.objects.order_by("name", "id")
+    filterset_class = f.TagFilter
+
+    @extend_schema(responses={201: s.TagSerializer, 200: OpenApiResponse(s.TagSerializer, description="Known")})
+    def create(self, request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        tag, created = tag_services.find_or_create_tag(name=serializer.validated_data["name"], by=_editor(request))
+        return Response(self.get_serializer(tag).data, status=status.HTTP_201_CREATED if created else 200)
+
+    def perform_destroy(self, instance) -> None:
+        tag_services.delete_tag(tag=instance, by=_editor(self.request))
 
 
 class EntityViewSet(viewsets.ModelViewSet, dossiers.DossierActions):

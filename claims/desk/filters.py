@@ -5,7 +5,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
 
-from claims.models import Claim
+from claims.models import Article, Claim
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -19,10 +19,21 @@ class DeskClaimFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Claim.Kind.choices)
     article = IdFilter(field_name="article_id")
     entity = IdFilter(method="filter_entity")
+    tag = django_filters.CharFilter(method="filter_tag")
+    assignee = django_filters.CharFilter(method="filter_assignee")
 
     class Meta:
         model = Claim
-        fields = ["status", "verdict", "kind", "article", "entity"]
+        fields = ["status", "verdict", "kind", "article", "entity", "tag", "assignee"]
+
+    def filter_tag(self, queryset, name, value):
+        return queryset.filter(Exists(Claim.tags.through.objects.filter(claim=OuterRef("pk"), tag__slug=value)))
+
+    def filter_assignee(self, queryset, name, value):
+        # "none": nobody has it; else a user id (the list's select sends ids).
+        if value == "none":
+            return queryset.filter(assignee__isnull=True)
+        return queryset.filter(assignee_id=int(value)) if value.isdigit() else queryset
 
     def filter_entity(self, queryset, name, value):
         # Exists, not a join: a claim naming the entity twice is still listed once.
@@ -32,4 +43,28 @@ class DeskClaimFilter(django_filters.FilterSet):
     def values(self) -> dict[str, str]:
         """The query's own strings, for the filter form to show what is chosen."""
         data = self.data or {}  # the desk always passes request.GET; the stubs allow None
+        return {name: (data.get(name) or "").strip() for name in self.filters}
+
+
+class DeskArticleFilter(django_filters.FilterSet):
+    """The article list's filters, re-run by its bulk form for "all matching"."""
+
+    tag = django_filters.CharFilter(method="filter_tag")
+    assignee = django_filters.CharFilter(method="filter_assignee")
+
+    class Meta:
+        model = Article
+        fields = ["tag", "assignee"]
+
+    def filter_tag(self, queryset, name, value):
+        return queryset.filter(Exists(Article.tags.through.objects.filter(article=OuterRef("pk"), tag__slug=value)))
+
+    def filter_assignee(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(assignee__isnull=True)
+        return queryset.filter(assignee_id=int(value)) if value.isdigit() else queryset
+
+    @property
+    def values(self) -> dict[str, str]:
+        data = self.data or {}
         return {name: (data.get(name) or "").strip() for name in self.filters}

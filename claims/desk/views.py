@@ -13,11 +13,12 @@ from claims.desk.access import DeskRequest, desk_member_required
 from claims.desk.claim_form import claim_form_context
 from claims.desk.comment_threads import comment_threads
 from claims.desk.details_display import detail_rows
-from claims.desk.filters import DeskClaimFilter
+from claims.desk.filters import DeskArticleFilter, DeskClaimFilter
 from claims.desk.sources import capture_state, passage_check
+from claims.desk.team import bulk_form_context, team_panel_context
 from claims.desk.workflow_views import workflow_panel_context
 from claims.highlight import segments
-from claims.models import Article, ArticleRevision, Attendee, Capture, Claim, Evidence, Source
+from claims.models import Article, ArticleRevision, Attendee, Capture, Claim, Evidence, Source, Tag
 from claims.services import articles as article_services
 from claims.services.activity import Activity, ClaimActivity
 from claims.services.errors import RevisionRefused
@@ -32,13 +33,24 @@ IN_FLIGHT = Prefetch("source__captures", queryset=Capture.objects.in_flight(), t
 
 @desk_member_required
 def article_list(request: DeskRequest) -> HttpResponse:
-    articles = (
-        Article.objects.select_related("current_revision")
-        .annotate(n_claims=Count("claims"))
-        .order_by("-created_at", "-id")
+    filters = DeskArticleFilter(
+        request.GET,
+        queryset=Article.objects.select_related("current_revision", "assignee").prefetch_related(
+            Prefetch("tags", queryset=Tag.objects.order_by("name"), to_attr="listed_tags")
+        ),
     )
+    articles = filters.qs.annotate(n_claims=Count("claims")).order_by("-created_at", "-id")
     page = Paginator(articles, 50).get_page(request.GET.get("page"))
-    return render(request, "desk/article_list.html", {"page": page})
+    return render(
+        request,
+        "desk/article_list.html",
+        {
+            "page": page,
+            "filters": filters.values,
+            "bulk": bulk_form_context(request, page.paginator.count),
+            "all_tags": Tag.objects.order_by("name").only("slug", "name")[:500],
+        },
+    )
 
 
 @desk_member_required
@@ -116,15 +128,19 @@ def article_accept_revision(request: DeskRequest, pk: int) -> HttpResponse:
 
 @desk_member_required
 def claim_list(request: DeskRequest) -> HttpResponse:
-    filters = DeskClaimFilter(request.GET, queryset=Claim.objects.select_related("article"))
-    claims = filters.qs.order_by("-updated_at", "-id")
-    page = Paginator(claims, 50).get_page(request.GET.get("page"))
+    claims = Claim.objects.select_related("article", "assignee", "reviewer").prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.order_by("name"), to_attr="listed_tags")
+    )
+    filters = DeskClaimFilter(request.GET, queryset=claims)
+    page = Paginator(filters.qs.order_by("-updated_at", "-id"), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "desk/claim_list.html",
         {
             "page": page,
             "filters": filters.values,
+            "bulk": bulk_form_context(request, page.paginator.count),
+            "all_tags": Tag.objects.order_by("name").only("slug", "name")[:500],
             "statuses": Claim.Status.choices,
             "kinds": Claim.Kind.choices,
             "verdicts": Claim.Verdict.choices,
@@ -143,9 +159,10 @@ def render_claim_page(
     """The claim page; with ``comment_form`` (a comment posted with its errors) its form shows what was typed."""
     claim = get_object_or_404(
         Claim.objects.select_related(
-            "article", "revision", "created_by", "last_editor", "claimant_entity"
+            "article", "revision", "created_by", "last_editor", "claimant_entity", "assignee", "reviewer"
         ).prefetch_related(
             "entities",
+            "tags",
             Prefetch("attendees", queryset=Attendee.objects.select_related("entity")),
             Prefetch(
                 "evidence",
@@ -178,6 +195,7 @@ def render_claim_page(
             "workflow": workflow_panel_context(request, claim),
             "threads": comment_threads(claim.comments.for_display(), request.user),
             "comment_form": comment_form or {},
+            "team": team_panel_context(request, claim),
         },
         status=status,
     )

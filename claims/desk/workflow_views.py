@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django.contrib import messages
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Count, Exists, OuterRef, Q, Subquery, Value
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext, gettext_lazy
@@ -257,32 +257,36 @@ def pending_context(pending, user) -> dict:
 
 @desk_member_required
 def dashboard(request: DeskRequest) -> HttpResponse:
-    """The desk's home: what needs me, what awaits review, what came back, and published claims whose sources
-    changed or vanished; every queue narrowed by the same filters."""
+    """The desk's home, by person: my claims, the unassigned ones, those waiting for my review, those sent back to
+    me, and published claims whose sources changed or vanished; every queue narrowed by the same filters."""
     filters = DeskClaimFilter(request.GET, queryset=Claim.objects.all())
     claims = _queue_annotations(filters.qs, request.user)
     counts = claims.aggregate(
         mine=Count("id", filter=Q(is_mine=True)),
-        awaiting=Count("id", filter=Q(status=Status.IN_REVIEW)),
-        sent_back=Count("id", filter=Q(status=Status.RESEARCHING, last_from_status=Status.IN_REVIEW)),
+        unassigned=Count("id", filter=Q(is_unassigned=True)),
+        awaiting=Count("id", filter=Q(awaits_me=True)),
+        sent_back=Count("id", filter=Q(is_mine=True, status=Status.RESEARCHING, last_from_status=Status.IN_REVIEW)),
         shaky=Count("id", filter=Q(IS_PUBLIC, has_shaky_source=True)),
     )
-    rows = claims.select_related("article").order_by("-updated_at", "-id")
+    rows = claims.select_related("article", "assignee").order_by("-updated_at", "-id")
     public = cast(ClaimQuerySet, filters.qs).published()  # the FilterSet keeps the QuerySet's class
     shaky = (
         Evidence.objects.filter(claim__in=public, source__health__in=SHAKY_SOURCES)
         .select_related("claim", "source")
         .order_by("-claim__published_at", "id")[:QUEUE_SIZE]
     )
+    sent_back = rows.filter(is_mine=True, status=Status.RESEARCHING, last_from_status=Status.IN_REVIEW)
     return render(
         request,
         "desk/dashboard.html",
         {
             "counts": counts,
             "mine": rows.filter(is_mine=True)[:QUEUE_SIZE],
-            "awaiting": rows.filter(status=Status.IN_REVIEW)[:QUEUE_SIZE],
-            "sent_back": rows.filter(status=Status.RESEARCHING, last_from_status=Status.IN_REVIEW)[:QUEUE_SIZE],
+            "unassigned": rows.filter(is_unassigned=True)[:QUEUE_SIZE],
+            "awaiting": rows.filter(awaits_me=True)[:QUEUE_SIZE],
+            "sent_back": sent_back[:QUEUE_SIZE],
             "shaky": shaky,
+            "is_admin": actor_for(request.user).has(Role.ADMIN),
             "filters": filters.values,
             "statuses": Claim.Status.choices,
             "verdicts": Claim.Verdict.choices,
@@ -295,10 +299,19 @@ def dashboard(request: DeskRequest) -> HttpResponse:
 
 
 def _queue_annotations(claims, user):
-    """Mark each claim with the facts the queues sort on, so counts and lists come from one query each."""
+    """Mark each claim with the facts the queues sort on, so counts and lists come from one query each.
+
+    Mine: assigned to me, or (nobody assigned) created or last edited by me. Waiting for my review: in review and
+    given to me, or to no reviewer yet (every reviewer sees those). Sent back to me: mine, back from review."""
     last_transition = ClaimEvent.objects.filter(claim=OuterRef("pk"), action="transition").order_by("-at", "-id")
+    authored = Q(created_by=user) | Q(last_editor=user)
+    may_review = actor_for(user).has(Role.REVIEWER)
     return claims.annotate(
-        is_mine=(Q(created_by=user) | Q(last_editor=user)) & ~IS_PUBLIC,
+        is_mine=(Q(assignee=user) | Q(assignee__isnull=True) & authored) & ~IS_PUBLIC,
+        is_unassigned=Q(assignee__isnull=True) & ~IS_PUBLIC,
+        awaits_me=Q(status=Status.IN_REVIEW) & (Q(reviewer=user) | Q(reviewer__isnull=True))
+        if may_review
+        else Value(False, output_field=BooleanField()),
         last_from_status=Subquery(last_transition.values("from_status")[:1]),
         last_comment=Subquery(last_transition.values("comment")[:1]),
         has_shaky_source=Exists(Evidence.objects.filter(claim=OuterRef("pk"), source__health__in=SHAKY_SOURCES)),

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0015_claim_corrections'),
+        ('claims', '0016_assignments_tags'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

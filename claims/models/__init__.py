@@ -11,6 +11,7 @@ from .pages import Page
 from .profiles import DeskProfile
 from .series import Series, SeriesMember
 from .sources import Capture, Evidence, Source
+from .team import DeskSettings, Reminder, Tag
 
 __all__ = [
     "Article",
@@ -23,6 +24,7 @@ __all__ = [
     "ClaimLink",
     "Comment",
     "DeskProfile",
+    "DeskSettings",
     "Entity",
     "Evidence",
     "Notification",
@@ -33,4 +35,7 @@ __all__ = [
     "Source",
     "Webhook",
     "WebhookDelivery",
+    "Reminder",
+    "Source",
+    "Tag",
 ]

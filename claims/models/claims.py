@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from claims.anchoring import Selector
     from claims.models.articles import ArticleRevision
     from claims.models.entities import Entity
+    from claims.models.team import Tag
 
 #: What ``search_text`` is made of: the statements, the quote and the claimant.
 SEARCHED_FIELDS = ("statement", "statement_en", "exact", "claimant")
@@ -130,6 +131,20 @@ class Claim(models.Model):
         help_text="Who last wrote each piece of public text (claims.workflow.PUBLIC_TEXT): {field: user id}.",
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    # Who works on it, who reviews it, by when (claims.services.assignments is the only writer).
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_claims"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviewing_claims",
+        help_text="None while in review: any reviewer may take it.",
+    )
+    due = models.DateField(null=True, blank=True)
+    tags: "models.ManyToManyField[Tag, Any]" = models.ManyToManyField("Tag", blank=True, related_name="claims")
     #: Normalized statement, quote and claimant (claims.arabic.normalize) for search and matching; set by save().
     search_text = models.TextField(blank=True, editable=False)
     #: When similar-claims scoring was last queued for this claim, until a worker finishes it (then null): the

@@ -41,6 +41,9 @@ class ClaimEvent(models.Model):
         EVIDENCE = "evidence", _("Evidence changed")
         ATTENDEE = "attendee", _("Attendees changed")
         REANCHORED = "reanchored", _("Re-anchored")
+        #: Assignee, reviewer or due date changed (claims.services.assignments).
+        ASSIGNED = "assigned", _("Assignment changed")
+        TAGGED = "tagged", _("Tags changed")
         DELETED = "deleted", _("Deleted")
 
     # No database foreign key: the history of a deleted draft outlives it.

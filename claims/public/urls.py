@@ -18,6 +18,8 @@ urlpatterns = [
     path("articles/<int:pk>/", views.article_detail, name="article"),
     path("series/<slug:series_slug>/", series.series_detail, name="series"),
     path("series/<slug:series_slug>/estimates.csv", series.series_csv, name="series-csv"),
+    # str, not slug: a topic's address keeps its Arabic letters.
+    path("topic/<str:slug>/", views.topic_detail, name="topic"),
     path("search/", views.search_view, name="search"),
     path("feed.atom", ClaimsFeed(), name="feed"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

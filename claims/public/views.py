@@ -29,7 +29,7 @@ from django.views.decorators.http import condition, require_safe
 from claims import page_cache as generations
 from claims.claimreview import claim_review
 from claims.highlight import segments
-from claims.models import Article, Attendee, Capture, Claim, ClaimLink, Evidence, Page
+from claims.models import Article, Attendee, Capture, Claim, ClaimLink, Evidence, Page, Tag
 from claims.models.claims import ClaimQuerySet
 from claims.public.search import highlight, search
 from claims.services.series import series_of_claim
@@ -161,6 +161,7 @@ def _claim_queryset() -> ClaimQuerySet:
                 ),
             ),
             "entities",
+            Prefetch("tags", queryset=Tag.objects.order_by("name")),
         )
     )
 
@@ -203,8 +204,8 @@ def claim_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Http
 def _render_claim(request, pk: int) -> RenderedClaim:
     # Queries, whatever the number of evidence rows or attendees:
     #   1 the claim with its article, public revision and claimant entity; 2 attendees with their entities;
-    #   3 evidence with sources; 4 the sources' done captures; 5 the claim's entities;
-    #   6 the public timeline; 7 related claims; 8 the series it belongs to.
+    #   3 evidence with sources; 4 the sources' done captures; 5 the claim's entities; 6 its topics (tags);
+    #   7 the public timeline; 8 related claims; 9 the series it belongs to.
     claim = get_object_or_404(_claim_queryset(), pk=pk)
     # The reviewed quote in the revision readers see, never a newer text no reviewer has read.
     revision, selector = claim.public_anchor
@@ -330,6 +331,25 @@ def archived_copy(request: HttpRequest, pk: int, source_pk: int) -> HttpResponse
 
 
 # --- articles, pages (the entity pages: claims/public/entities.py) -------------------------------------------
+
+
+@require_safe
+@condition(etag_func=_lists_etag)
+def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A topic's published claims. A tag only unpublished claims carry does not exist for readers (404)."""
+    # 1 query: the tag; 2: its published claims with their articles.
+    tag = get_object_or_404(Tag, slug=slug)
+    claims = list(
+        Claim.objects.published()
+        .filter(Exists(Claim.tags.through.objects.filter(claim=OuterRef("pk"), tag=tag)))
+        .select_related("article")
+        .order_by("-published_at", "-id")[:100]
+    )
+    if not claims:
+        raise Http404("No published claim has this topic.")
+    return for_cdn(
+        render(request, "public/topic_detail.html", {"tag": tag, "claims": claims, "alternates": alternates(request)})
+    )
 
 
 @require_safe

@@ -53,3 +53,11 @@ class ClaimLocked(Exception):
 
 class ClaimGone(Exception):
     """The claim was deleted after the editor loaded it (by a concurrent delete)."""
+
+
+class AssignmentInvalid(Invalid):
+    """An assignee, reviewer or due date the desk refuses (not a desk member, four eyes, a bad date)."""
+
+
+class TagInvalid(Invalid):
+    """A tag name the desk refuses (empty, too long, no letters to make its address from)."""

@@ -36,6 +36,8 @@ _EDITOR_PERMS = [
     "view_claimlink",
     "add_claimlink",
     "change_claimlink",
+    "add_tag",
+    "view_tag",
 ]
 _ADMIN_EXTRA = [
     "delete_article",
@@ -45,6 +47,9 @@ _ADMIN_EXTRA = [
     "change_page",
     "delete_page",
     "view_page",
+    "delete_tag",
+    "view_desksettings",
+    "change_desksettings",
 ]
 
 

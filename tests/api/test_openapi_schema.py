@@ -12,6 +12,7 @@ import time
 import jsonschema
 import pytest
 import schemathesis
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
@@ -22,7 +23,21 @@ from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from claims.models import Article, Capture, Claim, ClaimLink, Entity, Evidence, Source
+from claims.models import (
+    Article,
+    Capture,
+    Claim,
+    ClaimLink,
+    Comment,
+    Entity,
+    Evidence,
+    Notification,
+    Series,
+    SeriesMember,
+    Source,
+    Webhook,
+)
+from claims.services.comments import add_comment
 from claims.services.matching import run_similar
 
 #: Examples per operation: enough to reach each parameter and body shape past the first refusals, bounded so one
@@ -42,7 +57,18 @@ ROWS = {
     "/api/v1/evidence/": Evidence.objects.all,
     "/api/v1/public/claims/": Claim.objects.published,
     "/api/v1/sources/": Source.objects.all,
+    "/api/v1/comments/": Comment.objects.all,
+    "/api/v1/notifications/": Notification.objects.all,
+    "/api/v1/webhooks/": Webhook.objects.all,
+    "/api/v1/series/": Series.objects.all,
+    "/api/v1/series-members/": SeriesMember.objects.all,
+    # An entity has a public record only when a published claim names it.
+    "/api/v1/public/entities/": lambda: Entity.objects.filter(
+        pk__in=Claim.objects.published().values("entities")
+    ).distinct(),
 }
+#: The rows behind a path's {series_slug}: the public ones (a series with a published member).
+PUBLIC_SERIES = lambda: Series.objects.filter(members__claim__in=Claim.objects.published()).distinct()  # noqa: E731
 #: The rows a body or a filter refers to by id.
 REFERENCES = {
     "article": Article.objects.all,
@@ -205,6 +231,11 @@ def fuzzed_desk(demo, editor, monkeypatch):
         http_status=200,
         warc=ContentFile(gzip.compress(b"WARC/1.1\r\n\r\n"), name="fuzzed.warc.gz"),
     )
+    # Rows of the second wave's endpoints that the demo does not make: a comment, and a notification the fuzzing
+    # editor reads (a mention of them); webhooks are the admins' (the editor is answered 403, which is reached).
+    claim = Claim.objects.order_by("pk").first()
+    add_comment(by=get_user_model().objects.get(username="reviewer"), claim=claim, body=f"@{editor.username} look")
+    assert Notification.objects.filter(recipient=editor).exists()
     return Token.objects.create(user=editor).key
 
 
@@ -329,6 +360,9 @@ def _use_real_rows(case, ids: list[int], references: dict, pick: int) -> None:
     runs)."""
     if ids:
         case.path_parameters = {**case.path_parameters, "id": ids[pick % len(ids)]}
+    if "series_slug" in (case.path_parameters or {}):
+        slugs = list(PUBLIC_SERIES().order_by("pk").values_list("slug", flat=True))
+        case.path_parameters = {**case.path_parameters, "series_slug": slugs[pick % len(slugs)]}
     if case.query and "page" in case.query:  # a random page number of a short list is a 404 too
         case.query = {name: value for name, value in case.query.items() if name != "page"}
     if case.query:

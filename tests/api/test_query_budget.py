@@ -8,13 +8,13 @@ from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory
 
 # Per list: session/token auth (1), role groups (1), count (1), page (1), plus one per prefetch.
 ENDPOINTS = {
-    "/api/v1/claims/": 7,  # + entities, attendees (with their entities) and pending correction prefetches
-    "/api/v1/articles/": 4,
+    "/api/v1/claims/": 8,  # + entities, attendees (with their entities), tags and pending correction prefetches
+    "/api/v1/articles/": 5,  # + tags prefetch
     "/api/v1/entities/": 4,
     "/api/v1/sources/": 4,
     "/api/v1/evidence/": 4,
     "/api/v1/claim-links/": 4,
-    "/api/v1/public/claims/": 4,  # no auth queries; + entities and attendees prefetches
+    "/api/v1/public/claims/": 5,  # no auth queries; + entities, attendees and tags prefetches
     "/api/v1/public/claimreview/": 2,
 }
 
