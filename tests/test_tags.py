@@ -129,3 +129,13 @@ def test_deleting_a_tag_is_for_admins(editor, admin_user):
         delete_tag(tag=tag, by=editor)
     delete_tag(tag=tag, by=admin_user)
     assert not Tag.objects.exists()
+
+
+def test_the_sitemap_lists_topics_with_a_published_claim_only(client, editor):
+    public, _ = find_or_create_tag(name="ليبيا", by=editor)
+    secret, _ = find_or_create_tag(name="zqxsecrettopic", by=editor)
+    change_claim_tags(claim=make_claim(statement="Published about Libya"), by=editor, tags=[public])
+    change_claim_tags(claim=make_claim(status="researching", statement="x"), by=editor, tags=[secret])
+    body = client.get("/sitemap.xml").content.decode()
+    assert f"/topic/{quote(public.slug)}/" in body and f"/ar/topic/{quote(public.slug)}/" in body
+    assert "zqxsecrettopic" not in body

@@ -1,13 +1,14 @@
-"""sitemap.xml: every published claim page, in both interface languages, plus the articles and entities they name."""
+"""sitemap.xml: every published claim page, in both interface languages, plus the articles, entities, series and
+topics they name."""
 
 from datetime import datetime
 from typing import cast
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
-from claims.models import Article, Claim, Entity, Series
+from claims.models import Article, Claim, Entity, Series, Tag
 from claims.services.series import public_series
 
 
@@ -67,4 +68,25 @@ class SeriesSitemap(Sitemap):
         return series.public_path()
 
 
-SITEMAPS = {"claims": ClaimSitemap, "articles": ArticleSitemap, "entities": EntitySitemap, "series": SeriesSitemap}
+class TopicSitemap(Sitemap):
+    """Topic pages with a published claim (a tag only drafts carry has no public page)."""
+
+    i18n = True
+    alternates = True
+    changefreq = "weekly"
+
+    def items(self) -> QuerySet[Tag]:
+        tagged = Claim.tags.through.objects.filter(tag=OuterRef("pk"), claim__in=Claim.objects.published())
+        return Tag.objects.filter(Exists(tagged)).order_by("id")
+
+    def location(self, tag: Tag) -> str:
+        return reverse("public:topic", args=[tag.slug])
+
+
+SITEMAPS = {
+    "claims": ClaimSitemap,
+    "articles": ArticleSitemap,
+    "entities": EntitySitemap,
+    "series": SeriesSitemap,
+    "topics": TopicSitemap,
+}
