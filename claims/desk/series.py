@@ -214,7 +214,7 @@ def series_propose(request: DeskRequest, pk: int) -> HttpResponse:
 
 @desk_member_required
 @require_GET
-def series_csv(request: DeskRequest, pk: int) -> HttpResponse:
+def series_csv(request: DeskRequest, pk: int) -> StreamingHttpResponse:
     series = get_object_or_404(with_members_state(Series.objects.all(), public=False), pk=pk)
     response = StreamingHttpResponse(
         csv_stream(SeriesView(series, public=False)), content_type="text/csv; charset=utf-8"

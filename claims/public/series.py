@@ -78,7 +78,7 @@ def series_detail(request: HttpRequest, series_slug: str) -> HttpResponse:
 
 
 @require_safe
-def series_csv(request: HttpRequest, series_slug: str) -> HttpResponse:
+def series_csv(request: HttpRequest, series_slug: str) -> StreamingHttpResponse:
     # Streamed: rows are read claims.services.series.CSV_CHUNK at a time, so memory and the first byte do not
     # wait for the whole series.
     series = _public_series(series_slug)

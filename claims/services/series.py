@@ -551,7 +551,7 @@ class SeriesView:
             yield self.estimates_at(keys[start : start + size])
 
 
-class EstimatePages(Sequence):
+class EstimatePages(Sequence[SeriesEstimate]):
     """The index as a sequence a Paginator (or DRF's) slices: only the slice taken is read."""
 
     def __init__(self, view: SeriesView) -> None:
@@ -560,7 +560,7 @@ class EstimatePages(Sequence):
     def __len__(self) -> int:
         return len(self.view.index)
 
-    def __getitem__(self, item: Any) -> Any:
+    def __getitem__(self, item: Any) -> Any:  # a slice (what paginators take), or one index
         if isinstance(item, slice):
             return self.view.estimates_at(self.view.index.keys[item])
         return self.view.estimates_at([self.view.index.keys[item]])[0]
