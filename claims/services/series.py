@@ -471,7 +471,8 @@ def _members_state(*, public: bool) -> Any:
     """The state of a series' members an index was built from, as one text, a subquery of the series' own query
     (no query of its own): which claims (count and sum of ids, published ones only for readers), their latest
     edit (every save moves updated_at, and evidence is a claim's substance: claims.services.sources moves it
-    too), their evidence rows (count, latest), their articles' latest edit (an article's date dates its claims)."""
+    too), their evidence rows (count, latest), their articles' latest edit (an article's date dates its claims),
+    the latest decision on a membership."""
     claims = Claim.objects.filter(
         kind=Claim.Kind.QUANTITY, series_memberships__series=OuterRef("pk"), series_memberships__state="accepted"
     )
@@ -479,7 +480,7 @@ def _members_state(*, public: bool) -> Any:
         claims = claims.published()
     parts: list[Any] = [
         Count("id", distinct=True), Sum("id", distinct=True), Max("updated_at"), Count("evidence", distinct=True),
-        Max("evidence"), Max("article__updated_at"),
+        Max("evidence"), Max("article__updated_at"), Max("series_memberships__decided_at"),
     ]  # fmt: skip
     text: list[Any] = []
     for part in parts:
@@ -514,8 +515,9 @@ def _build_index(series: Series, estimates: list[SeriesEstimate]) -> SeriesIndex
 class SeriesView:
     """A series as its pages read it: the index (order, chart, counts), then the rows of one page or chunk.
 
-    Queries, whatever the number of members: 1 the fingerprint; then either (cached index) 2 for the rows asked
-    for, or (first read of this state) 2 for every estimate, kept for this request so pages cost nothing more.
+    Queries, whatever the number of members: none for the state of the members when the series was read with
+    it (with_members_state; else 1); then either (cached index) 2 for the rows asked for, or (first read of this
+    state) 2 for every estimate, kept for this request so pages cost nothing more.
     Nothing is cached unless the shared cache can store it; a cached index is only used when its fingerprint
     matches the members read now, and rows are always read now with the same rule (``public``).
     """
@@ -575,11 +577,6 @@ CSV_COLUMNS = (
 
 def _plain(number: object) -> str:
     return "" if number is None else format(Decimal(str(number)).normalize(), "f")
-
-
-def csv_rows(estimates: Any) -> list[list[str]]:
-    """The series as CSV rows, numbers unlocalized (machines read them), the header first."""
-    return [list(CSV_COLUMNS), *_csv_body(estimates)]
 
 
 def csv_stream(view: SeriesView) -> Any:
