@@ -1,9 +1,11 @@
 """Benchmark: the public and desk series pages for a series of N claims against a series of 10, on PostgreSQL.
 
 Seeds a separate database (bulk_create: for each size a series of published quantity claims, each with one
-source estimate), then renders ``/series/<slug>/``, ``/ar/series/<slug>/``, its CSV and the desk page through
-Django's test client, and prints for each size the median time, the query count and the bytes of the page and
-of its chart, then the ratio of each size's time to the first size's. Sizes are arguments: run from the
+source estimate), then renders ``/series/<slug>/``, ``/ar/series/<slug>/``, its CSV, the desk page and both API estimates
+endpoints through Django's test client, and prints for each size the median time, the query count and the bytes
+of the page and of its chart (for the CSV also its first byte and its time per 1,000 rows: a CSV necessarily grows
+with its rows), the first read after the members change (which builds the cached index), then the ratio of each
+size's time to the first size's. Sizes are arguments: run from the
 repository root ``DEBUG=1 .venv/bin/python bench/dossiers_series.py 10 10000`` (``--help`` for the knobs).
 """
 
@@ -73,19 +75,43 @@ def seed(size: int) -> str:
     return slug
 
 
-def measure(client, path: str, rounds: int) -> tuple[float, int, int, int]:
+def measure(client, path: str, rounds: int) -> tuple[float, float, int, int, int]:
+    """Median seconds to the whole body and to its first byte (the same but for a streamed CSV), queries, bytes
+    of the body and of its chart."""
     from django.db import connection, reset_queries
 
-    timings = []
+    timings, firsts = [], []
     for _ in range(rounds):
         reset_queries()
         started = time.perf_counter()
         response = client.get(path)
-        timings.append(time.perf_counter() - started)
         assert response.status_code == 200, (path, response.status_code)
-    body = response.content
+        if response.streaming:
+            chunks = iter(response.streaming_content)
+            parts = [next(chunks)]
+            firsts.append(time.perf_counter() - started)
+            parts += list(chunks)
+            body = b"".join(parts)
+        else:
+            body = response.content
+            firsts.append(time.perf_counter() - started)
+        timings.append(time.perf_counter() - started)
     chart = body[body.find(b"<svg") : body.find(b"</svg>")] if b"<svg" in body else b""
-    return statistics.median(timings), len(connection.queries), len(body), len(chart)
+    return statistics.median(timings), statistics.median(firsts), len(connection.queries), len(body), len(chart)
+
+
+def forget_indexes() -> None:
+    """Drop every cached series index (claims.services.series.SeriesView), as a change to the members would."""
+    from django.core.cache import cache
+
+    from claims.page_cache import forget_local_pages
+
+    forget_local_pages()
+    client = getattr(cache, "_cache", None)
+    redis = client.get_client(write=True) if client is not None and hasattr(client, "get_client") else None
+    if redis is not None:
+        for key in redis.scan_iter("*series:*"):
+            redis.delete(key)
 
 
 def main() -> None:
@@ -128,6 +154,7 @@ def main() -> None:
     from claims.models import Series
 
     results: dict[tuple[str, int], float] = {}
+    rows: dict[int, int] = {}
     for size in args.sizes:
         pk = Series.objects.get(slug=slugs[size]).pk
         pages = {
@@ -135,19 +162,45 @@ def main() -> None:
             "public ar": (public, f"/ar/series/{slugs[size]}/"),
             "csv": (public, f"/series/{slugs[size]}/estimates.csv"),
             "desk": (desk, f"/desk/series/{pk}/"),
+            "api public": (public, f"/api/v1/public/series/{slugs[size]}/estimates/"),
+            "api desk": (desk, f"/api/v1/series/{pk}/estimates/"),
         }
+        # The first read after the members change builds the series' index (order, chart) from every estimate.
+        forget_indexes()
+        for name in ("public", "desk"):
+            client, path = pages[name]
+            cold, _first, queries, _bytes, _chart = measure(client, path, 1)
+            print(f"{size:>7} claims, {name:<10}: first read after a change {cold * 1000:8.1f} ms, {queries} queries")
         for name, (client, path) in pages.items():
             measure(client, path, 1)  # warm-up
-            seconds, queries, size_bytes, chart_bytes = measure(client, path, args.rounds)
+            seconds, first, queries, size_bytes, chart_bytes = measure(client, path, args.rounds)
             results[(name, size)] = seconds
+            if name == "csv":
+                rows[size] = size_bytes and (_csv_rows(client, path))
+                results[("csv first byte", size)] = first
+                results[("csv per 1,000 rows", size)] = seconds / rows[size] * 1000
             print(
-                f"{size:>7} claims, {name:<9}: median {seconds * 1000:8.1f} ms, {queries} queries, "
-                f"{size_bytes / 1024:7.1f} KiB page, {chart_bytes / 1024:5.1f} KiB chart"
+                f"{size:>7} claims, {name:<10}: median {seconds * 1000:8.1f} ms, {queries} queries, "
+                f"{size_bytes / 1024:7.1f} KiB body, {chart_bytes / 1024:5.1f} KiB chart"
+                + (
+                    f", first byte {first * 1000:.1f} ms, {rows[size]} rows, "
+                    f"{results[('csv per 1,000 rows', size)] * 1000:.1f} ms per 1,000 rows"
+                    if name == "csv"
+                    else ""
+                )
             )
     base = args.sizes[0]
+    # A CSV grows with its rows: its ratio is its first byte's; its whole time is given per 1,000 rows.
+    names = [name for name in pages if name != "csv"] + ["csv first byte"]
     for size in args.sizes[1:]:
-        ratios = ", ".join(f"{name} {results[(name, size)] / results[(name, base)]:.1f}×" for name, _ in pages.items())
-        print(f"ratio {size}/{base} claims: {ratios}")
+        ratios = ", ".join(f"{name} {results[(name, size)] / results[(name, base)]:.1f}×" for name in names)
+        per_rows = results[("csv per 1,000 rows", size)] * 1000
+        print(f"ratio {size}/{base} claims: {ratios}; csv {per_rows:.1f} ms per 1,000 rows at {size} claims")
+
+
+def _csv_rows(client, path: str) -> int:
+    response = client.get(path)
+    return b"".join(response.streaming_content).count(b"\n") - 1
 
 
 if __name__ == "__main__":

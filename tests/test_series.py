@@ -179,7 +179,7 @@ def test_the_csv_lists_every_published_estimate_with_plain_numbers(client, serie
     EvidenceFactory(claim=member.claim, estimate_lower=800, estimate_upper=1200)
     response = client.get("/ar/series/fighters-libya/estimates.csv")
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert [(r["estimate_of"], r["value"], r["lower"], r["upper"]) for r in rows] == [
         ("claim", "2000", "", ""),
         ("source", "", "800", "1200"),
@@ -242,7 +242,8 @@ def test_series_pages_cost_the_same_queries_whatever_their_size(
         assert client.get("/series/fighters-libya/estimates.csv").status_code == 200
     client.force_login(editor)
     client.get("/desk/")
-    # 1 session, 2 user, 3 roles, 4 the series, 5 member claims, 6 their evidence, 7 proposals, 8 dismissed, 9 the header's unread count.
+    # 1 session, 2 user, 3 roles, 4 the series with the state of its members, 5 member claims, 6 their evidence,
+    # 7 proposals, 8 dismissed, 9 the header's unread notifications.
     with django_assert_max_num_queries(9):
         assert client.get(f"/desk/series/{series.pk}/").status_code == 200
 

@@ -17,7 +17,7 @@ from claims.api.filters import IdFilter
 from claims.api.permissions import IsEditorOrReadOnly
 from claims.models import Claim, Entity, Series, SeriesMember
 from claims.services import series as series_services
-from claims.services.series import SeriesEstimate
+from claims.services.series import EstimatePages, SeriesView
 
 
 class SeriesSerializer(serializers.ModelSerializer):
@@ -107,8 +107,9 @@ class SeriesMemberFilter(django_filters.FilterSet):
         fields = ["state"]
 
 
-def _page_of_estimates(view: viewsets.GenericViewSet, estimates: list[SeriesEstimate], serializer: type) -> Response:
-    page = view.paginate_queryset(estimates)  # DRF pages any sequence
+def _page_of_estimates(view: viewsets.GenericViewSet, series: Series, public: bool, serializer: type) -> Response:
+    # DRF pages any sequence: only the page's estimates are read (the order is SeriesView's cached index).
+    page = view.paginate_queryset(EstimatePages(SeriesView(series, public=public)))
     return view.get_paginated_response(serializer(page, many=True).data)
 
 
@@ -123,7 +124,10 @@ class SeriesViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self) -> QuerySet[Series]:
         shown = SeriesMember.objects.accepted().filter(series=OuterRef("pk"), claim__in=Claim.objects.published())
-        return Series.objects.annotate(is_public=Exists(shown)).order_by("name", "id")
+        found = Series.objects.annotate(is_public=Exists(shown)).order_by("name", "id")
+        if self.action == "estimates":  # the state of its members comes with the series (SeriesView)
+            found = series_services.with_members_state(found, public=False)
+        return found
 
     def perform_create(self, serializer) -> None:
         serializer.instance = series_services.create_series(
@@ -143,7 +147,7 @@ class SeriesViewSet(viewsets.ModelViewSet):
     def estimates(self, request, pk=None, format=None) -> Response:
         """Every estimate of the series, oldest first, unpublished member claims included."""
         series = self.get_object()
-        return _page_of_estimates(self, series_services.series_estimates(series, public=False), EstimateSerializer)
+        return _page_of_estimates(self, series, False, EstimateSerializer)
 
 
 class SeriesMemberViewSet(
@@ -197,15 +201,18 @@ class PublicSeriesViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Series]:
         public = Q(members__state="accepted", members__claim__in=Claim.objects.published())
-        return (
+        found = (
             series_services.public_series()
             .annotate(checked_at=Max("members__claim__published_at", filter=public))
             .order_by("name", "id")
         )
+        if self.action == "estimates":  # the state of its members comes with the series (SeriesView)
+            found = series_services.with_members_state(found, public=True)
+        return found
 
     @extend_schema(responses=PublicEstimateSerializer(many=True), filters=False)
     @action(detail=True, methods=["get"])
     def estimates(self, request, series_slug=None, format=None) -> Response:
         """Every published estimate of the series, oldest first."""
         series = self.get_object()
-        return _page_of_estimates(self, series_services.series_estimates(series, public=True), PublicEstimateSerializer)
+        return _page_of_estimates(self, series, True, PublicEstimateSerializer)

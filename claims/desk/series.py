@@ -1,13 +1,11 @@
 """Desk pages for quantity series: the list, a new series, and one series with every estimate (unpublished
 claims too), its proposed members to accept or dismiss, editing it, and its CSV."""
 
-import csv
-
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,15 +17,16 @@ from claims.desk.access import DeskRequest, desk_member_required
 from claims.models import Claim, Entity, Series, SeriesMember
 from claims.services.errors import Invalid
 from claims.services.series import (
+    EstimatePages,
+    SeriesView,
     add_member,
     create_series,
-    csv_rows,
+    csv_stream,
     decide_member,
     delete_series,
     queue_series_proposals,
-    series_chart,
-    series_estimates,
     update_series,
+    with_members_state,
 )
 
 TABLE_ROWS = 200
@@ -128,23 +127,24 @@ def series_list(request: DeskRequest) -> HttpResponse:
 @desk_member_required
 @require_GET
 def series_detail(request: DeskRequest, pk: int) -> HttpResponse:
-    series = get_object_or_404(Series.objects.select_related("entity"), pk=pk)
+    series = get_object_or_404(with_members_state(Series.objects.select_related("entity"), public=False), pk=pk)
     return _detail(request, series, SeriesForm(initial=SeriesForm.initial_for(series)))
 
 
 def _detail(request: DeskRequest, series: Series, form: SeriesForm, status: int = 200) -> HttpResponse:
-    # Queries, whatever the number of members: 1 the series; 2 its member claims; 3 their estimates from the
-    # evidence; 4 the proposals with their claims; 5 the dismissed ones; (+ session and user).
-    estimates = series_estimates(series, public=False)
+    # Queries, whatever the number of members: 1 the series with the state of its members; 2, 3 the estimates
+    # shown (or all of them once per state, for the cached order and chart: SeriesView); 4 the proposals with
+    # their claims; 5 the dismissed ones; (+ session and user).
+    view = SeriesView(series, public=False)
     decided = SeriesMember.objects.filter(series=series).select_related("claim").order_by("-score", "id")
     context = {
         "series": series,
-        "chart": series_chart(series, estimates),
-        "page": Paginator(estimates, TABLE_ROWS).get_page(request.GET.get("page")),
+        "chart": view.index.chart,
+        "page": Paginator(EstimatePages(view), TABLE_ROWS).get_page(request.GET.get("page")),
         "proposals": list(decided.filter(state="proposed")[:DECISIONS_SHOWN]),
         "dismissed": list(decided.filter(state="dismissed")[:DECISIONS_SHOWN]),
         "csv_url": reverse("desk:series-csv", args=[series.pk]),
-        "public_url": series.public_path() if any(e.claim.is_public for e in estimates) else "",
+        "public_url": series.public_path() if view.index.any_public else "",
         "form": form,
         "public": False,
     }
@@ -214,9 +214,10 @@ def series_propose(request: DeskRequest, pk: int) -> HttpResponse:
 
 @desk_member_required
 @require_GET
-def series_csv(request: DeskRequest, pk: int) -> HttpResponse:
-    series = get_object_or_404(Series, pk=pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+def series_csv(request: DeskRequest, pk: int) -> StreamingHttpResponse:
+    series = get_object_or_404(with_members_state(Series.objects.all(), public=False), pk=pk)
+    response = StreamingHttpResponse(
+        csv_stream(SeriesView(series, public=False)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{series.slug}.csv"'
-    csv.writer(response).writerows(csv_rows(series_estimates(series, public=False)))
     return response

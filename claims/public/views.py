@@ -15,6 +15,7 @@ import nh3
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, translate_url
@@ -82,7 +83,8 @@ def timeline_entry(event) -> TimelineEntry:
     return TimelineEntry(event, str(TIMELINE_LABELS.get(event.to_status, "")), False)
 
 
-def for_cdn(response: HttpResponse) -> HttpResponse:
+def for_cdn[R: HttpResponseBase](response: R) -> R:
+    """Say how long a CDN may keep ``response`` (a page, or a streamed CSV)."""
     patch_cache_control(response, public=True, max_age=MAX_AGE, stale_while_revalidate=STALE_WHILE_REVALIDATE)
     return response
 

@@ -7,25 +7,31 @@ membership is never proposed again. Cost per run is bounded: at most SERIES_CAND
 most 2 × CLAIM_CANDIDATES claims per series.
 """
 
+import csv
 import datetime as dt
+import functools
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import CharField, Count, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from claims.arabic import normalize
 from claims.dates import parse_partial_date
 from claims.matching import SERIES_THRESHOLD, SeriesText, series_score
 from claims.models import Claim, Entity, Evidence, Series, SeriesMember
-from claims.page_cache import invalidate_lists
+from claims.page_cache import get_page, invalidate_lists, set_page
 from claims.series_chart import Point, TimeChart, describe, layout, period_text
 from claims.services.errors import Invalid
 from claims.services.queueing import enqueue_after_commit, task
@@ -282,6 +288,12 @@ class SeriesEstimate:
     dated_by: str  # "as_of", "claimed_on" or "article"
     unit: str
     point: Point
+    evidence_id: int | None = None  # the evidence a source's estimate comes from
+
+    @property
+    def key(self) -> tuple[int, int]:
+        """Where the row sits in a series' cached order (SeriesIndex.keys): (claim, evidence or 0)."""
+        return (self.claim.pk, self.evidence_id or 0)
 
     @property
     def is_source(self) -> bool:
@@ -309,15 +321,25 @@ def _when(
     for text, dated_by in ((str(details.get("as_of", "")), "as_of"), (claimed_on, "claimed_on")):
         if not text:
             continue
-        try:
-            first, _sep, second = text.partition("/")
-            start, end = parse_partial_date(first), parse_partial_date(second or first)
-        except ValueError:
+        period = _period(text)
+        if period is None:
             continue
-        return text, dated_by, start.earliest(), end.latest()
+        return text, dated_by, *period
     if published is None:
         return None
     return published.isoformat(), "article", published, published
+
+
+@functools.lru_cache(maxsize=4096)
+def _period(text: str) -> tuple[dt.date, dt.date] | None:
+    """The first and last day of "2018", "2018-05/2019" (None if not a date): a series repeats its dates, and
+    parsing them was most of the time a large series took to read."""
+    try:
+        first, _sep, second = text.partition("/")
+        start, end = parse_partial_date(first), parse_partial_date(second or first)
+    except ValueError:
+        return None
+    return start.earliest(), end.latest()
 
 
 def _number(raw: object) -> Decimal | None:
@@ -336,13 +358,15 @@ def member_claims(series: Series, *, public: bool) -> Any:
     return claims.published() if public else claims
 
 
-def series_estimates(series: Series, *, public: bool) -> list[SeriesEstimate]:
+def series_estimates(series: Series, *, public: bool, claim_ids: Any = None) -> list[SeriesEstimate]:
     """Every estimate of the series, oldest first: each accepted member's own figure, then each source's.
 
     Two queries whatever the number of members: the claims, and their evidence that gives an estimate. ``public``
-    keeps published claims only (the one rule, Claim.objects.published()).
+    keeps published claims only (the one rule, Claim.objects.published()); ``claim_ids`` keeps those members only.
     """
     claims = member_claims(series, public=public)
+    if claim_ids is not None:
+        claims = claims.filter(pk__in=claim_ids)
     rows = claims.values(
         "id", "statement", "statement_en", "statement_language", "status", "verdict", "published_at",
         "claimant", "claimed_on", "details", "article__published_at",
@@ -370,7 +394,7 @@ def series_estimates(series: Series, *, public: bool) -> list[SeriesEstimate]:
         Evidence.objects.filter(claim__in=claims)
         .filter(Q(estimate_value__isnull=False) | Q(estimate_lower__isnull=False) | Q(estimate_upper__isnull=False))
         .values(
-            "claim_id", "source_id", "source__publisher", "source__title", "estimate_value", "estimate_lower",
+            "id", "claim_id", "source_id", "source__publisher", "source__title", "estimate_value", "estimate_lower",
             "estimate_upper", "estimate_approximate", "estimate_unit",
         )
         .order_by("claim_id", "id")
@@ -385,7 +409,7 @@ def series_estimates(series: Series, *, public: bool) -> list[SeriesEstimate]:
         )  # fmt: skip
         label = row["source__publisher"] or row["source__title"]
         unit = row["estimate_unit"] or series.unit
-        estimates.append(SeriesEstimate(claim, label, row["source_id"], as_of, dated_by, unit, point))
+        estimates.append(SeriesEstimate(claim, label, row["source_id"], as_of, dated_by, unit, point, row["id"]))
     estimates.sort(key=lambda e: (e.point.start, e.point.end, e.claim.pk, e.is_source))
     return estimates
 
@@ -419,6 +443,131 @@ def series_chart(series: Series, estimates: list[SeriesEstimate]) -> TimeChart |
     return layout([e.point for e in estimates], unit=series.unit, number_text=localized_number)
 
 
+# --- a series' order and chart, cached and checked against its members -----------------------------------------
+
+#: How long a series' order and chart stay cached (every use first checks them against the members).
+INDEX_TIMEOUT = 60 * 60
+#: Rows read at once when the CSV is written (it streams; its memory does not grow with the series).
+CSV_CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class SeriesIndex:
+    """What a series page needs of every estimate, computed once per state of its members: their order
+    (``keys``, as SeriesEstimate.key), the chart, the claims counted and the latest check. The rows themselves
+    are read for the page shown only (estimates_at), so their text is never older than the request."""
+
+    keys: tuple[tuple[int, int], ...]
+    chart: TimeChart | None
+    claims_count: int
+    checked_at: dt.datetime | None
+    any_public: bool
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+def _members_state(*, public: bool) -> Any:
+    """The state of a series' members an index was built from, as one text, a subquery of the series' own query
+    (no query of its own): which claims (count and sum of ids, published ones only for readers), their latest
+    edit (every save moves updated_at, and evidence is a claim's substance: claims.services.sources moves it
+    too), their evidence rows (count, latest), their articles' latest edit (an article's date dates its claims),
+    the latest decision on a membership."""
+    claims = Claim.objects.filter(
+        kind=Claim.Kind.QUANTITY, series_memberships__series=OuterRef("pk"), series_memberships__state="accepted"
+    )
+    if public:
+        claims = claims.published()
+    parts: list[Any] = [
+        Count("id", distinct=True), Sum("id", distinct=True), Max("updated_at"), Count("evidence", distinct=True),
+        Max("evidence"), Max("article__updated_at"), Max("series_memberships__decided_at"),
+    ]  # fmt: skip
+    text: list[Any] = []
+    for part in parts:
+        text += [Coalesce(Cast(part, CharField()), Value("-")), Value("|")]
+    state = claims.order_by().values("series_memberships__series").annotate(state=Concat(*text[:-1]))
+    return Subquery(state.values("state")[:1], output_field=CharField())
+
+
+def with_members_state(series: Any, *, public: bool) -> Any:
+    """A Series queryset whose rows carry the state of their members (``members_state``) for SeriesView."""
+    return series.annotate(members_state=_members_state(public=public))
+
+
+def members_fingerprint(series: Series, *, public: bool) -> str:
+    """The series' own edit and the state of its members (with_members_state), as a cache key's part."""
+    state = getattr(series, "members_state", False)
+    if state is False:  # not read with the series: one query
+        state = with_members_state(Series.objects.filter(pk=series.pk), public=public)[0].members_state
+    return f"{series.pk}|{series.updated_at}|{public}|{state}"
+
+
+def _build_index(series: Series, estimates: list[SeriesEstimate]) -> SeriesIndex:
+    return SeriesIndex(
+        keys=tuple(e.key for e in estimates),
+        chart=series_chart(series, estimates),
+        claims_count=len({e.claim.pk for e in estimates}),
+        checked_at=latest_checked(estimates),
+        any_public=any(e.claim.is_public for e in estimates),
+    )
+
+
+class SeriesView:
+    """A series as its pages read it: the index (order, chart, counts), then the rows of one page or chunk.
+
+    Queries, whatever the number of members: none for the state of the members when the series was read with
+    it (with_members_state; else 1); then either (cached index) 2 for the rows asked for, or (first read of this
+    state) 2 for every estimate, kept for this request so pages cost nothing more.
+    Nothing is cached unless the shared cache can store it; a cached index is only used when its fingerprint
+    matches the members read now, and rows are always read now with the same rule (``public``).
+    """
+
+    def __init__(self, series: Series, *, public: bool) -> None:
+        self.series, self.public = series, public
+        # The chart's labels are in the reader's digits: one index per language.
+        state = f"{members_fingerprint(series, public=public)}|{get_language()}"
+        key = "series:index:" + hashlib.sha256(state.encode()).hexdigest()
+        index = get_page(key, INDEX_TIMEOUT)
+        self._all: dict[tuple[int, int], SeriesEstimate] | None = None
+        if not isinstance(index, SeriesIndex):
+            estimates = series_estimates(series, public=public)
+            self._all = {e.key: e for e in estimates}
+            index = _build_index(series, estimates)
+            set_page(key, index, INDEX_TIMEOUT)
+        self.index: SeriesIndex = index
+
+    def estimates_at(self, keys: Any) -> list[SeriesEstimate]:
+        """The estimates under ``keys`` (a page of the index), in its order; 2 queries unless all were read."""
+        keys = list(keys)
+        if self._all is not None:
+            found = self._all
+        else:
+            read = series_estimates(self.series, public=self.public, claim_ids={claim for claim, _ in keys})
+            found = {e.key: e for e in read}
+        # A row gone since the index was built (unpublished meanwhile) is left out, never shown from the cache.
+        return [found[key] for key in keys if key in found]
+
+    def chunks(self, size: int = CSV_CHUNK) -> Any:
+        keys = self.index.keys
+        for start in range(0, len(keys), size):
+            yield self.estimates_at(keys[start : start + size])
+
+
+class EstimatePages(Sequence[SeriesEstimate]):
+    """The index as a sequence a Paginator (or DRF's) slices: only the slice taken is read."""
+
+    def __init__(self, view: SeriesView) -> None:
+        self.view = view
+
+    def __len__(self) -> int:
+        return len(self.view.index)
+
+    def __getitem__(self, item: Any) -> Any:  # a slice (what paginators take), or one index
+        if isinstance(item, slice):
+            return self.view.estimates_at(self.view.index.keys[item])
+        return self.view.estimates_at([self.view.index.keys[item]])[0]
+
+
 #: The CSV's columns, in order (docs/api.md describes them).
 CSV_COLUMNS = (
     "claim_id", "statement", "given_by", "estimate_of", "as_of", "dated_by", "start", "end", "value", "lower",
@@ -426,18 +575,39 @@ CSV_COLUMNS = (
 )  # fmt: skip
 
 
-def csv_rows(estimates: list[SeriesEstimate]) -> list[list[str]]:
-    """The series as CSV rows, numbers unlocalized (machines read them), the header first."""
+def _plain(number: object) -> str:
+    return "" if number is None else format(Decimal(str(number)).normalize(), "f")
 
-    def plain(number: object) -> str:
-        return "" if number is None else format(Decimal(str(number)).normalize(), "f")
 
-    rows = [list(CSV_COLUMNS)]
+def csv_stream(view: SeriesView) -> Any:
+    """The series' CSV, a line at a time, read CSV_CHUNK rows at once (for a StreamingHttpResponse)."""
+    line = _Line()
+    writer = csv.writer(line)
+    writer.writerow(CSV_COLUMNS)
+    yield line.take()
+    for chunk in view.chunks():
+        writer.writerows(_csv_body(chunk))
+        yield line.take()
+
+
+class _Line:
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> None:
+        self.parts.append(text)
+
+    def take(self) -> str:
+        text, self.parts = "".join(self.parts), []
+        return text
+
+
+def _csv_body(estimates: Any) -> Any:
+    plain = _plain
     for e in estimates:
         p = e.point
-        rows.append([
+        yield [
             str(e.claim.pk), e.claim.statement, e.given_by, "source" if e.is_source else "claim", e.as_of, e.dated_by,
             p.start.isoformat(), p.end.isoformat(), plain(p.value), plain(p.lower), plain(p.upper),
             "yes" if p.approximate else "no", e.unit, e.claim.verdict, e.claim.status,
-        ])  # fmt: skip
-    return rows
+        ]  # fmt: skip
