@@ -1,5 +1,6 @@
 """Template context shared by the desk and the public pages."""
 
+import functools
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +23,10 @@ def notifications(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"unread_notifications": 0, "desk_admin": False}
     return {
-        "unread_notifications": SimpleLazyObject(lambda: unread_count(user)),
+        # A cached callable, not a lazy object: the template calls it and gets an int, which the Arabic plural
+        # rule (n % 100) needs; a SimpleLazyObject has no % and made every Arabic desk page with an unread
+        # notification a 500.
+        "unread_notifications": functools.cache(lambda: unread_count(user)),
         # The desk views' access check has read the roles already (roles_of keeps them on the user): no query.
         "desk_admin": SimpleLazyObject(lambda: Role.ADMIN in roles_of(user)),
     }
