@@ -94,7 +94,7 @@ def test_the_timeline_costs_the_same_queries_for_5_or_50_items(
             bound = 10
         else:
             address = reverse("desk:claim", args=[claim.pk])
-            bound = 18  # tests/test_desk_query_budgets.py names each
+            bound = 21  # tests/test_desk_query_budgets.py names each
         with django_assert_max_num_queries(bound) as captured:
             assert (api if where == "api" else client).get(address).status_code == 200
         counts.append(len(captured.captured_queries))

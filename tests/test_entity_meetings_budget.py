@@ -12,15 +12,16 @@ pytestmark = pytest.mark.django_db
 
 #: Address pattern, who asks, and the most queries it may take.
 SURFACES = [
-    # entity, public?, timeline count + page + attendees, record 5 (about, count, made, count, verdicts)
-    ("/entities/{pk}/", "anonymous", 10),
-    ("/entities/{pk}/?status=disputed&from=2001", "anonymous", 10),
+    # entity, public?, timeline count + page + attendees, record 5 (about, count, made, count, verdicts), the series
+    # about the entity
+    ("/entities/{pk}/", "anonymous", 11),
+    ("/entities/{pk}/?status=disputed&from=2001", "anonymous", 11),
     # entity, public?, pairs, entities, meetings count
     ("/entities/{pk}/meetings/graph/", "anonymous", 5),
     ("/entities/{pk}/feed.atom", "anonymous", 3),
-    # the desk adds the session and the user
-    ("/desk/entities/{pk}/", "editor", 12),
-    ("/desk/entities/{pk}/meetings/graph/", "editor", 7),
+    # the desk adds the session and the user, and its header the unread-notifications count
+    ("/desk/entities/{pk}/", "editor", 14),
+    ("/desk/entities/{pk}/meetings/graph/", "editor", 8),
     ("/api/v1/public/entities/{pk}/", "anonymous", 7),
     ("/api/v1/public/entities/{pk}/meetings/", "anonymous", 5),
     # token, user, groups, entity, count, page, attendees
