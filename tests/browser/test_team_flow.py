@@ -10,20 +10,12 @@ from playwright.sync_api import expect
 from claims.models import Comment
 from tests.browser.conftest import drag_select, log_in
 from tests.factories import ClaimFactory
-from tests.test_notification_mail import Inbox, _html, _smtp, _text
+from tests.mail import html_body, plain_body
 from tests.waiting import wait_for
 
 pytestmark = pytest.mark.browser
 
 QUOTE = "تمحورت حول المرتزقة"  # words no demo claim covers
-
-
-@pytest.fixture
-def smtp(settings):
-    inbox = Inbox()
-    controller = _smtp(settings, inbox)
-    yield inbox
-    controller.stop()
 
 
 def test_assign_notify_mention_and_the_mail_link_opens_the_comment(
@@ -76,10 +68,10 @@ def test_assign_notify_mention_and_the_mail_link_opens_the_comment(
         wait_for(lambda: any("reviewer@example.org" in m["To"] for m in smtp.messages), timeout=60)
         (mail,) = [m for m in smtp.messages if "reviewer@example.org" in m["To"]]
         assert "editor mentioned you" in mail["Subject"]
-        text = _text(mail)
+        text = plain_body(mail)
         link = re.search(rf"{re.escape(live_server.url)}\S*#comment-{comment.pk}", text)
         assert link, text
-        assert link.group(0) in _html(mail)
+        assert link.group(0) in html_body(mail)
 
         # The link opens the comment in its place: the thread in view and marked, beside its highlight.
         reviewer.goto(link.group(0))
