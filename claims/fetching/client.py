@@ -300,7 +300,7 @@ def _get(session: requests.Session, url: str, policy: FetchPolicy, timeout: tupl
         "Accept-Encoding": "gzip, deflate",
         "Accept-Language": policy.accept_language,
     }
-    try:
+    with _in_plain_words(timeout):
         return session.get(
             url,
             headers=headers,
@@ -309,6 +309,13 @@ def _get(session: requests.Session, url: str, policy: FetchPolicy, timeout: tupl
             stream=True,
             verify=policy.verify_tls,
         )
+
+
+@contextlib.contextmanager
+def _in_plain_words(timeout: tuple[float, float]) -> Iterator[None]:
+    """requests' and urllib3's failures as the FetchErrors a desk reads; the guard's own FetchErrors pass as they are."""
+    try:
+        yield
     except FetchError:
         raise
     except requests.exceptions.ConnectTimeout as exc:
@@ -547,30 +554,20 @@ def post(url: str, body: bytes, headers: Mapping[str, str], policy: FetchPolicy)
         session.mount("https://", adapter)
         remaining = deadline.remaining()
         timeout = (min(policy.connect_timeout, remaining), min(policy.read_timeout, remaining))
-        try:
-            response = session.post(
-                target,
-                data=body,
-                headers={"User-Agent": policy.user_agent, **headers},
-                timeout=timeout,
-                allow_redirects=False,
-                stream=True,
-                verify=policy.verify_tls,
-            )
-        except FetchError:
-            deadline.check()
-            raise
-        except requests.exceptions.ConnectTimeout as exc:
-            raise Timeout(f"The server did not accept a connection within {timeout[0]:g} seconds.") from exc
-        except requests.exceptions.ReadTimeout as exc:
-            raise Timeout(f"The server did not answer within {timeout[1]:g} seconds.") from exc
-        except requests.exceptions.SSLError as exc:
-            raise ConnectFailed(
-                "The secure (HTTPS) connection failed: the site's certificate could not be verified.",
-                transient=False,
-            ) from exc
-        except (requests.exceptions.ConnectionError, urllib3.exceptions.HTTPError) as exc:
-            raise ConnectFailed("The server could not be reached or closed the connection.") from exc
+        with _in_plain_words(timeout):
+            try:
+                response = session.post(
+                    target,
+                    data=body,
+                    headers={"User-Agent": policy.user_agent, **headers},
+                    timeout=timeout,
+                    allow_redirects=False,
+                    stream=True,
+                    verify=policy.verify_tls,
+                )
+            except FetchError:
+                deadline.check()
+                raise
         with response:
             _raw, answer, _truncated = _read_capped(response, POST_ANSWER_LIMIT, deadline, policy)
             return PostResult(
