@@ -2,6 +2,8 @@
 
 import logging
 import smtplib
+from collections.abc import Callable
+from typing import Any
 
 from celery import shared_task
 
@@ -102,28 +104,25 @@ def schedule_recaptures() -> int:
 MAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
 
 
-@shared_task(
-    autoretry_for=MAIL_ERRORS,
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=6,
-    soft_time_limit=60,
-    time_limit=90,
-)
+def mail_task(*, soft_time_limit: int, time_limit: int) -> Callable[[Callable[..., Any]], Any]:
+    """A task that sends mail, retried on MAIL_ERRORS with exponential backoff and jitter."""
+    return shared_task(
+        autoretry_for=MAIL_ERRORS,
+        retry_backoff=True,
+        retry_backoff_max=600,
+        retry_jitter=True,
+        max_retries=6,
+        soft_time_limit=soft_time_limit,
+        time_limit=time_limit,
+    )
+
+
+@mail_task(soft_time_limit=60, time_limit=90)
 def email_notification(notification_id: int) -> bool:
     return send_notification_email(notification_id=notification_id)
 
 
-@shared_task(
-    autoretry_for=MAIL_ERRORS,
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=6,
-    soft_time_limit=120,
-    time_limit=180,
-)
+@mail_task(soft_time_limit=120, time_limit=180)
 def email_digest(user_id: int) -> int:
     return send_digest(user_id=user_id)
 
