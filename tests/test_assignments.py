@@ -176,8 +176,8 @@ def test_the_dashboard_costs_the_same_queries_with_few_or_many_assigned_claims(
         assign_claim(claim=claim, by=admin_user, assignee=editor)
     client.force_login(editor)
     # session, user, roles, counts, mine, unassigned, waiting for my review, sent back, shaky sources, articles,
-    # entities
-    with django_assert_max_num_queries(11):
+    # entities, the header's unread-notifications count
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("desk:home"))
     assert response.context["counts"]["mine"] == rows
     assert response.content.decode().count('class="assignee"') == rows
