@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
@@ -61,12 +63,12 @@ class AnchorError(ValueError):
 class QuoteNotFound(AnchorError):
     def __init__(self, *, context_given: bool = False) -> None:
         if context_given:
-            message = (
+            message = _(
                 "The quote appears in the article, but not with the given text before or after it; "
                 "check the prefix and suffix, or leave them out."
             )
         else:
-            message = (
+            message = _(
                 "The quote does not appear in the article; copy it again from the article's text, exactly as written."
             )
         super().__init__(message)
@@ -77,8 +79,11 @@ class QuoteAmbiguous(AnchorError):
         self.positions = tuple(positions)
         self.count = len(self.positions)
         super().__init__(
-            f"The quote appears {self.count} times in the article; add a prefix or suffix "
-            "(text just before or after it) to say which one."
+            _(
+                "The quote appears %(count)s times in the article; add a prefix or suffix "
+                "(text just before or after it) to say which one."
+            )
+            % {"count": self.count}
         )
 
 
@@ -86,9 +91,16 @@ class PositionsOutOfRange(AnchorError):
     def __init__(self, start: int, end: int, length: int) -> None:
         self.start, self.end, self.length = start, end, length
         super().__init__(
-            f"The positions {start} to {end} are not a span of the article, which is {length} "
-            f"characters long; give a start of at least 0 and an end after it, at most {length}."
+            _(
+                "The positions %(start)s to %(end)s are not a span of the article, which is %(length)s "
+                "characters long; give a start of at least 0 and an end after it, at most %(length)s."
+            )
+            % {"start": start, "end": end, "length": length}
         )
+
+
+#: A selector's parts as a mismatch names them (gettext message ids).
+SELECTOR_PARTS = {"quote": gettext_noop("quote"), "prefix": gettext_noop("prefix"), "suffix": gettext_noop("suffix")}
 
 
 class SelectorMismatch(AnchorError):
@@ -96,15 +108,18 @@ class SelectorMismatch(AnchorError):
         self.part = part
         shown = found if len(found) <= 40 else found[:39] + "…"
         super().__init__(
-            f"The {part} does not match the article's text at positions {start} to {end} "
-            f"(the article has “{shown}” there); send the quote or the positions alone, "
-            "or correct one of them."
+            _(
+                "The %(part)s does not match the article's text at positions %(start)s to %(end)s "
+                "(the article has “%(shown)s” there); send the quote or the positions alone, "
+                "or correct one of them."
+            )
+            % {"part": _(SELECTOR_PARTS.get(part, part)), "start": start, "end": end, "shown": shown}
         )
 
 
 class EmptySelection(AnchorError):
     def __init__(self, message: str = "") -> None:
-        super().__init__(message or "The selection is empty or only whitespace; select the words of the claim.")
+        super().__init__(message or _("The selection is empty or only whitespace; select the words of the claim."))
 
 
 def describe(text: str, start: int, end: int, context: int = DEFAULT_CONTEXT) -> Selector:
@@ -133,12 +148,12 @@ def resolve(
     if exact is not None:
         _require_words(exact)
     if (start is None) != (end is None):
-        raise AnchorError("Give both a start and an end position, or neither.")
+        raise AnchorError(_("Give both a start and an end position, or neither."))
     if start is not None and end is not None:
         return _resolve_positions(text, exact, prefix, suffix, start, end, context)
     if exact is None:
         raise EmptySelection(
-            "Nothing is selected; give the quote, or the start and end positions, of the claim's text."
+            _("Nothing is selected; give the quote, or the start and end positions, of the claim's text.")
         )
     occurrences = _occurrences(text, exact)
     matches = [p for p in occurrences if _context_fits(text, p, p + len(exact), prefix or "", suffix or "")]
@@ -347,7 +362,10 @@ def _check_whole_numbers(start: object, end: object) -> None:
     for value in (start, end):
         if isinstance(value, bool) or not isinstance(value, int):
             raise AnchorError(
-                "The start and end positions must be whole numbers (code points from the start of the article's text)."
+                _(
+                    "The start and end positions must be whole numbers "
+                    "(code points from the start of the article's text)."
+                )
             )
 
 

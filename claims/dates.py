@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from typing import cast
 
+from django.utils.translation import gettext as _
+
 from claims.arabic.calendar_words import (
     AMBIGUOUS_MONTHS,
     AMBIGUOUS_WEEKDAYS,
@@ -33,17 +35,20 @@ class PartialDate:
 
     def __post_init__(self) -> None:
         if not 1 <= self.year <= 9999:
-            raise ValueError(f"year {self.year} is outside 1 to 9999")
+            raise ValueError(_("year %(year)s is outside 1 to 9999") % {"year": self.year})
         if self.month is None:
             if self.day is not None:
-                raise ValueError("a date with a day needs a month")
+                raise ValueError(_("a date with a day needs a month"))
             return
         if not 1 <= self.month <= 12:
-            raise ValueError(f"month {self.month} is outside 1 to 12")
+            raise ValueError(_("month %(month)s is outside 1 to 12") % {"month": self.month})
         if self.day is not None:
             last = calendar.monthrange(self.year, self.month)[1]
             if not 1 <= self.day <= last:
-                raise ValueError(f"day {self.day} is outside 1 to {last} for {self.year}-{self.month:02d}")
+                raise ValueError(
+                    _("day %(day)s is outside 1 to %(last)s for %(month)s")
+                    % {"day": self.day, "last": last, "month": f"{self.year}-{self.month:02d}"}
+                )
 
     def __str__(self) -> str:
         parts = [f"{self.year:04d}"]
@@ -75,12 +80,12 @@ def parse_partial_date(value: str) -> PartialDate:
     text = ascii_digits(value.strip())
     match = _ISO_PARTIAL_RE.fullmatch(text)
     if not match:
-        raise ValueError(f"{value!r} is not a date: expected YYYY, YYYY-MM or YYYY-MM-DD")
+        raise ValueError(_("%(value)s is not a date: expected YYYY, YYYY-MM or YYYY-MM-DD") % {"value": repr(value)})
     year, month, day = (int(part) if part else None for part in match.groups())
     try:
         return PartialDate(cast(int, year), month, day)  # the pattern's first group always matches
     except ValueError as error:
-        raise ValueError(f"{value!r} is not a date: {error}") from None
+        raise ValueError(_("%(value)s is not a date: %(error)s") % {"value": repr(value), "error": error}) from None
 
 
 @dataclass(frozen=True)

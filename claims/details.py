@@ -8,6 +8,7 @@ or raises ``DetailsError`` whose ``errors`` map each field to a plain message th
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from claims.arabic.typed_numbers import parse_typed_number
@@ -76,11 +77,16 @@ FIELDS: dict[str, tuple[Field, ...]] = {
 def clean_details(kind: str, details: object) -> dict[str, Any]:
     """Validate ``details`` for ``kind`` and return a normalized copy without empty values."""
     if kind not in FIELDS:
-        raise DetailsError({"kind": f"Unknown kind {kind!r}; use one of {', '.join(FIELDS)}."})
+        raise DetailsError(
+            {
+                "kind": _("Unknown kind %(kind)s; use one of %(kinds)s.")
+                % {"kind": repr(kind), "kinds": ", ".join(FIELDS)}
+            }
+        )
     if details is None:
         return {}
     if not isinstance(details, dict):
-        raise DetailsError({"details": "Details must be an object of field names and values."})
+        raise DetailsError({"details": _("Details must be an object of field names and values.")})
     fields = {f.name: f for f in FIELDS[kind]}
     errors: dict[str, str] = {}
     cleaned: dict[str, Any] = {}
@@ -89,7 +95,10 @@ def clean_details(kind: str, details: object) -> dict[str, Any]:
             continue  # attendees are rows of their own (Attendee), written by the attendee service
         field = fields.get(name)
         if field is None:
-            errors[name] = f"Not a field of a {kind} claim (allowed: {', '.join(fields)})."
+            errors[name] = _("Not a field of a %(kind)s claim (allowed: %(fields)s).") % {
+                "kind": kind,
+                "fields": ", ".join(fields),
+            }
             continue
         try:
             value = _clean_value(field, raw)
@@ -110,7 +119,7 @@ def _clean_value(field: Field, raw: object) -> Any:
         return None
     if field.type == "text":
         if not isinstance(raw, str):
-            raise ValueError("Enter text.")
+            raise ValueError(_("Enter text."))
         return raw.strip()
     if field.type == "number":
         return _number(raw)
@@ -121,18 +130,18 @@ def _clean_value(field: Field, raw: object) -> Any:
             return True
         if raw in ("false", "off", "0", 0, ""):
             return False
-        raise ValueError("Enter true or false.")
+        raise ValueError(_("Enter true or false."))
     if field.type in ("date", "period"):
         return _period(raw) if field.type == "period" else str(parse_partial_date(str(raw).strip()))
     if field.type == "channel":
         if raw not in CHANNELS:
-            raise ValueError(f"Choose one of: {', '.join(CHANNELS)}.")
+            raise ValueError(_("Choose one of: %(values)s.") % {"values": ", ".join(CHANNELS)})
         return raw
     if field.type == "names":
         if isinstance(raw, str):
             raw = raw.splitlines()
         if not isinstance(raw, list) or not all(isinstance(n, str) for n in raw):
-            raise ValueError("Enter a list of names.")
+            raise ValueError(_("Enter a list of names."))
         return [n.strip() for n in raw if n.strip()]
     raise AssertionError(field.type)
 
@@ -150,10 +159,10 @@ def _period(raw: object) -> str:
         return ""
     parts = text.split("/")
     if len(parts) > 2:
-        raise ValueError("Enter a date, or a period as start/end (e.g. 2018/2020).")
+        raise ValueError(_("Enter a date, or a period as start/end (e.g. 2018/2020)."))
     dates = [parse_partial_date(p.strip()) for p in parts]
     if len(dates) == 2 and _sort_key(dates[1]) < _sort_key(dates[0]):
-        raise ValueError("The period ends before it starts.")
+        raise ValueError(_("The period ends before it starts."))
     return "/".join(str(d) for d in dates)
 
 
@@ -164,9 +173,9 @@ def _sort_key(date: PartialDate) -> tuple[int, int, int]:
 def _check_quantity(cleaned: dict[str, Any], errors: dict[str, str]) -> None:
     lower, upper = cleaned.get("lower"), cleaned.get("upper")
     if lower is not None and upper is not None and lower > upper:
-        errors["upper"] = "The upper bound is below the lower bound."
+        errors["upper"] = _("The upper bound is below the lower bound.")
     value = cleaned.get("value")
     if value is not None and lower is not None and value < lower:
-        errors["value"] = "The value is below the lower bound."
+        errors["value"] = _("The value is below the lower bound.")
     if value is not None and upper is not None and value > upper:
-        errors["value"] = "The value is above the upper bound."
+        errors["value"] = _("The value is above the upper bound.")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from django.utils import translation
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 
 class Status(StrEnum):
@@ -151,12 +151,32 @@ class Actor:
 #: What a reader sees of a claim that a desk member writes in words, with how the desk names it. Four eyes: each
 #: was last written by someone other than the reviewer who publishes it (``Claim.public_text_authors`` keeps who).
 PUBLIC_TEXT = {
-    "statement": "statement",
-    "statement_en": "English statement",
-    "verdict": "verdict",
-    "rationale": "rationale",
-    "public_note": "public note",
+    "statement": gettext_noop("statement"),
+    "statement_en": gettext_noop("English statement"),
+    "verdict": gettext_noop("verdict"),
+    "rationale": gettext_noop("rationale"),
+    "public_note": gettext_noop("public note"),
 }
+
+#: Each role's and each transition's name in the refusals' sentences (gettext message ids, like the labels).
+ROLE_NAMES = {
+    Role.EDITOR: gettext_noop("editor"),
+    Role.REVIEWER: gettext_noop("reviewer"),
+    Role.ADMIN: gettext_noop("admin"),
+}
+ACTION_NAMES = {
+    "start research": gettext_noop("start research"),
+    "back to draft": gettext_noop("back to draft"),
+    "propose verdict": gettext_noop("propose verdict"),
+    "send back": gettext_noop("send back"),
+    "publish": gettext_noop("publish"),
+    "correct": gettext_noop("correct"),
+    "retract": gettext_noop("retract"),
+}
+
+
+def _action(transition: "Transition") -> str:
+    return gettext(ACTION_NAMES.get(transition.name, transition.name))
 
 
 @dataclass(frozen=True)
@@ -308,10 +328,17 @@ def find_transition(status: Status, target: Status) -> Transition:
     for t in transitions_from(status):
         if t.target == target:
             return t
-    allowed = ", ".join(t.target.value for t in transitions_from(status)) or "none"
+    allowed = gettext(", ").join(_status_name(t.target) for t in transitions_from(status)) or gettext("none")
     raise TransitionRefused(
-        f"A claim that is {status.value} cannot move to {target.value}. From {status.value} it can go to: {allowed}."
+        gettext("A claim that is %(status)s cannot move to %(target)s. From %(status)s it can go to: %(allowed)s.")
+        % {"status": _status_name(status), "target": _status_name(target), "allowed": allowed}
     )
+
+
+def _status_name(status: Status) -> str:
+    """The status's name in a sentence: its label in a translated language, its id (``in_review``) in English."""
+    label = gettext(STATUS_LABELS[status])
+    return status.value if label == STATUS_LABELS[status] else label
 
 
 def check_transition(
@@ -344,16 +371,22 @@ def check_transition(
     )
     if public_note_sent and not (transition.needs_verdict or transition.needs_public_note):
         raise TransitionRefused(
-            f"A public note goes with a verdict, a correction or a retraction, not with "
-            f"'{transition.name}'; write what the desk should know in the comment."
+            gettext(
+                "A public note goes with a verdict, a correction or a retraction, not with "
+                "'%(action)s'; write what the desk should know in the comment."
+            )
+            % {"action": _action(transition)}
         )
     if rewrites:
         authors = dict(state.public_text_authors) | dict.fromkeys(rewrites, actor.id)
         after = replace(state, public_text_authors=authors, last_editor_id=actor.id)
         raise PublicationRewritten(
             rewrites,
-            f"You changed its {_and([PUBLIC_TEXT[name] for name in rewrites])} while publishing, which makes you "
-            f"their author: your version is kept as the proposal and the claim waits in review. "
+            gettext(
+                "You changed its %(fields)s while publishing, which makes you "
+                "their author: your version is kept as the proposal and the claim waits in review. "
+            )
+            % {"fields": _fields(rewrites)}
             + four_eyes_reason(after, actor),
         )
     return transition
@@ -366,9 +399,14 @@ def check_requirements(
     if transition.needs_verdict:
         check_verdict(verdict, rationale, kind=state.kind)
     if transition.needs_comment and not comment.strip():
-        raise TransitionRefused(f"Say why in a comment to {transition.name} a claim.")
+        raise TransitionRefused(
+            gettext("Say why in a comment to %(action)s a claim.") % {"action": _action(transition)}
+        )
     if transition.needs_public_note and not public_note.strip():
-        raise TransitionRefused(f"Write the public note that tells readers why you {transition.name} this claim.")
+        raise TransitionRefused(
+            gettext("Write the public note that tells readers why you %(action)s this claim.")
+            % {"action": _action(transition)}
+        )
 
 
 def publication_rewrites(state: ClaimState, *, verdict: str, rationale: str, public_note: str) -> list[str]:
@@ -388,9 +426,12 @@ def blocked_reason(state: ClaimState, transition: Transition, actor: Actor, *, f
     The desk shows this next to the form before anyone submits it; ``check_transition`` raises it.
     """
     if not actor.has(transition.role):
-        return f"Only a {transition.role.value} may {transition.name} a claim."
+        return gettext("Only a %(role)s may %(action)s a claim.") % {
+            "role": gettext(ROLE_NAMES[transition.role]),
+            "action": _action(transition),
+        }
     if transition.needs_evidence and state.kind != "opinion" and state.evidence_count == 0:
-        return "Attach at least one piece of evidence before proposing or publishing a verdict."
+        return gettext("Attach at least one piece of evidence before proposing or publishing a verdict.")
     if transition.four_eyes and four_eyes:
         return four_eyes_reason(state, actor)
     return ""
@@ -407,11 +448,14 @@ def four_eyes_reason(state: ClaimState, actor: Actor) -> str:
     return _four_eyes_refusal(
         actor,
         authors=state.public_text_authors,
-        last_deed="were the last to edit this claim" if state.last_editor_id == actor.id else "",
-        wrote_deed="last wrote",
-        verb="publish",
+        last_deed=gettext("were the last to edit this claim") if state.last_editor_id == actor.id else "",
+        wrote_deed=gettext_noop("last wrote its %(fields)s"),
+        refusal=gettext_noop(
+            "Four eyes: you %(deeds)s, so you cannot publish it. Another reviewer must publish it: "
+            "any reviewer but %(others)s."
+        ),
         other_ids=author_ids | {state.last_editor_id},
-        name=lambda uid: state.names.get(uid, f"user {uid}"),
+        name=lambda uid: state.names.get(uid, gettext("user %(id)s") % {"id": uid}),
     )
 
 
@@ -421,36 +465,46 @@ def _four_eyes_refusal(
     authors: Mapping[str, int | None],
     last_deed: str,
     wrote_deed: str,
-    verb: str,
+    refusal: str,
     other_ids: set[int | None],
     name: Callable[[int], str],
 ) -> str:
     """The four-eyes refusal of ``actor`` ('' when they wrote none of the public text and ``last_deed`` is ''):
-    what they did, and who may ``verb`` the claim instead: any reviewer but them and the others involved."""
-    wrote = [label for key, label in PUBLIC_TEXT.items() if authors.get(key) == actor.id]
+    what they did, and who may act on the claim instead (``refusal``, a message id with ``deeds`` and ``others``):
+    any reviewer but them and the others involved. ``wrote_deed`` is a message id with ``fields``."""
+    wrote = [key for key in PUBLIC_TEXT if authors.get(key) == actor.id]
     if not wrote and not last_deed:
         return ""
     done = [last_deed] if last_deed else []
     if wrote:
-        done.append(f"{wrote_deed} its {_and(wrote)}")
+        done.append(gettext(wrote_deed) % {"fields": _fields(wrote)})
     others = sorted(name(uid) for uid in other_ids - {actor.id, None} if uid is not None)
-    return (
-        f"Four eyes: you {' and '.join(done)}, so you cannot {verb} it. Another reviewer must {verb} it: "
-        f"any reviewer but {_and(['you', *others])}."
-    )
+    return gettext(refusal) % {"deeds": _and(done), "others": _and([gettext("you"), *others])}
 
 
 def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+    """``words`` as a list in the active language: "a, b and c"."""
+    if len(words) == 1:
+        return words[0]
+    return gettext("%(items)s and %(last)s") % {"items": gettext(", ").join(words[:-1]), "last": words[-1]}
+
+
+def _fields(keys: list[str]) -> str:
+    """The PUBLIC_TEXT fields named by ``keys``, as a list in the active language."""
+    return _and([gettext(PUBLIC_TEXT[key]) for key in keys])
 
 
 def check_correction(actor: Actor, public_note: str) -> None:
     """A published claim's fields or evidence change only as a reviewer's correction with a public note."""
     correct = next(t for t in TRANSITIONS if t.target == Status.CORRECTED)
     if not actor.has(correct.role):
-        raise TransitionRefused(f"Only a {correct.role.value} may correct a published claim.")
+        raise TransitionRefused(
+            gettext("Only a %(role)s may correct a published claim.") % {"role": gettext(ROLE_NAMES[correct.role])}
+        )
     if not public_note.strip():
-        raise TransitionRefused("Say what changed and why: the correction's public note is shown on the public page.")
+        raise TransitionRefused(
+            gettext("Say what changed and why: the correction's public note is shown on the public page.")
+        )
 
 
 @dataclass(frozen=True)
@@ -473,10 +527,16 @@ class PendingCorrection:
 
     @property
     def what(self) -> str:
-        return {"correct": "correction of the verdict", "retract": "retraction"}.get(self.kind, "correction")
+        return gettext(
+            {"correct": gettext_noop("correction of the verdict"), "retract": gettext_noop("retraction")}.get(
+                self.kind, gettext_noop("correction")
+            )
+        )
 
     def name(self, user_id: int | None) -> str:
-        return self.names.get(user_id, f"user {user_id}") if user_id else "a former user"
+        if not user_id:
+            return gettext("a former user")
+        return self.names.get(user_id, gettext("user %(id)s") % {"id": user_id})
 
 
 def correction_rewrites(pending: PendingCorrection, *, verdict: str, rationale: str, public_note: str) -> list[str]:
@@ -497,9 +557,12 @@ def correction_four_eyes_reason(pending: PendingCorrection, actor: Actor) -> str
     return _four_eyes_refusal(
         actor,
         authors=pending.authors,
-        last_deed=f"proposed this {pending.what}" if pending.proposer_id == actor.id else "",
-        wrote_deed="wrote",
-        verb="approve",
+        last_deed=gettext("proposed this %(what)s") % {"what": pending.what} if pending.proposer_id == actor.id else "",
+        wrote_deed=gettext_noop("wrote its %(fields)s"),
+        refusal=gettext_noop(
+            "Four eyes: you %(deeds)s, so you cannot approve it. Another reviewer must approve it: "
+            "any reviewer but %(others)s."
+        ),
         other_ids={*pending.authors.values(), pending.proposer_id},
         name=pending.name,
     )
@@ -507,10 +570,9 @@ def correction_four_eyes_reason(pending: PendingCorrection, actor: Actor) -> str
 
 def pending_reason(pending: PendingCorrection) -> str:
     """Why nothing else changes a published claim while a correction of it waits for approval."""
-    return (
-        f"A {pending.what} proposed by {pending.name(pending.proposer_id)} is waiting for another reviewer: "
-        f"approve it, send it back or withdraw it first."
-    )
+    return gettext(
+        "A %(what)s proposed by %(name)s is waiting for another reviewer: approve it, send it back or withdraw it first."
+    ) % {"what": pending.what, "name": pending.name(pending.proposer_id)}
 
 
 def check_approval(
@@ -519,7 +581,7 @@ def check_approval(
     """Check that ``actor`` may approve ``pending`` with this text; raise TransitionRefused or, when the text was
     changed, CorrectionRewritten (the caller keeps the change as the actor's proposal)."""
     if not actor.has(Role.REVIEWER):
-        raise TransitionRefused(f"Only a reviewer may approve a {pending.what}.")
+        raise TransitionRefused(gettext("Only a reviewer may approve a %(what)s.") % {"what": pending.what})
     rewrites = correction_rewrites(pending, verdict=verdict, rationale=rationale, public_note=public_note)
     if not rewrites:
         if reason := correction_four_eyes_reason(pending, actor):
@@ -528,22 +590,31 @@ def check_approval(
     if pending.kind == "correct":
         check_verdict(verdict, rationale, kind=kind)
     if not public_note.strip():
-        raise TransitionRefused(f"Write the public note that tells readers about this {pending.what}.")
+        raise TransitionRefused(
+            gettext("Write the public note that tells readers about this %(what)s.") % {"what": pending.what}
+        )
     after = replace(pending, authors=dict(pending.authors) | dict.fromkeys(rewrites, actor.id))
     raise CorrectionRewritten(
         rewrites,
-        f"You changed its {_and([PUBLIC_TEXT[name] for name in rewrites])} while approving, which makes you their "
-        f"author: your version is kept as the proposed {pending.what}, and readers still see the published "
-        f"claim. " + correction_four_eyes_reason(after, actor),
+        gettext(
+            "You changed its %(fields)s while approving, which makes you their "
+            "author: your version is kept as the proposed %(what)s, and readers still see the published "
+            "claim. "
+        )
+        % {"fields": _fields(rewrites), "what": pending.what}
+        + correction_four_eyes_reason(after, actor),
     )
 
 
 def check_verdict(verdict: str, rationale: str, *, kind: str) -> None:
     if not verdict:
-        raise TransitionRefused("Choose a verdict first.")
+        raise TransitionRefused(gettext("Choose a verdict first."))
     if verdict not in VERDICTS:
-        raise TransitionRefused(f"Unknown verdict {verdict!r}; use one of: {', '.join(VERDICTS)}.")
+        raise TransitionRefused(
+            gettext("Unknown verdict %(verdict)s; use one of: %(verdicts)s.")
+            % {"verdict": repr(verdict), "verdicts": ", ".join(VERDICTS)}
+        )
     if kind == "opinion" and verdict != "not_checkable":
-        raise TransitionRefused("An opinion is not checkable: its verdict must be 'not_checkable'.")
+        raise TransitionRefused(gettext("An opinion is not checkable: its verdict must be 'not_checkable'."))
     if not rationale.strip():
-        raise TransitionRefused("A verdict needs a written rationale.")
+        raise TransitionRefused(gettext("A verdict needs a written rationale."))

@@ -9,9 +9,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.utils.translation import gettext
 
 from claims.services.roles import roles_of
-from claims.workflow import Role
+from claims.workflow import ROLE_NAMES, Role
 
 
 class DeskRequest(HttpRequest):
@@ -28,7 +29,7 @@ def desk_member_required[V: Callable[..., HttpResponseBase]](view: V) -> V:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not roles_of(request.user):
-            raise PermissionDenied("Your account has no desk role; ask an admin to add you to a group.")
+            raise PermissionDenied(gettext("Your account has no desk role; ask an admin to add you to a group."))
         return view(request, *args, **kwargs)
 
     return cast(V, wrapper)
@@ -41,7 +42,10 @@ def role_required[V: Callable[..., HttpResponseBase]](*roles: Role) -> Callable[
         def wrapper(request: DeskRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             user_roles = roles_of(request.user)
             if Role.ADMIN not in user_roles and not (user_roles & set(roles)):
-                raise PermissionDenied(f"This page is for: {', '.join(r.value for r in roles)}.")
+                raise PermissionDenied(
+                    gettext("This page is for: %(roles)s.")
+                    % {"roles": gettext(", ").join(gettext(ROLE_NAMES[r]) for r in roles)}
+                )
             return view(request, *args, **kwargs)
 
         return cast(V, wrapper)

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from claims import limits
@@ -45,18 +46,20 @@ class ArticleImportForm(forms.Form):
         limit = limits.article_upload_max_bytes()
         if upload.size > limit:
             raise forms.ValidationError(
-                f"The file is {limits.human_size(upload.size)}; the limit is {limits.human_size(limit)}. "
-                "Paste the article's text instead, or trim the file."
+                gettext(
+                    "The file is %(size)s; the limit is %(limit)s. Paste the article's text instead, or trim the file."
+                )
+                % {"size": limits.human_size(upload.size), "limit": limits.human_size(limit)}
             )
         if not upload.name.lower().endswith((".txt", ".html", ".htm")):
-            raise forms.ValidationError("Upload a .txt or .html file.")
+            raise forms.ValidationError(gettext("Upload a .txt or .html file."))
         return upload
 
     def clean(self) -> dict[str, Any]:
         data = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data
         given = [name for name in ("text", "file", "url") if data.get(name) and str(data[name]).strip()]
         if {"text", "file"} <= set(given):
-            raise forms.ValidationError("Paste the text or upload a file, not both.")
+            raise forms.ValidationError(gettext("Paste the text or upload a file, not both."))
         if not self.errors and not data.get("file"):  # a file's text is read, and checked, in the view
             try:
                 article_services.require_text_or_url(text=data.get("text") or "", url=data.get("url") or "")
@@ -86,7 +89,7 @@ def article_new(request: DeskRequest) -> HttpResponse:
             text, found_title = read_uploaded_article(data["file"])
             title, origin = title or found_title, ArticleRevision.Origin.UPLOAD
             if not text.strip():
-                form.add_error("file", "No article text was found in this file.")
+                form.add_error("file", gettext("No article text was found in this file."))
         if not form.errors:
             try:
                 article = article_services.create_article(
@@ -105,7 +108,9 @@ def article_new(request: DeskRequest) -> HttpResponse:
                     form.add_error(field if field in form.fields else None, message)
             else:
                 if article.import_state == Article.ImportState.FETCHING:
-                    messages.info(request, "The article waits in 'fetching' until its text arrives from the URL.")
+                    messages.info(
+                        request, gettext("The article waits in 'fetching' until its text arrives from the URL.")
+                    )
                 return redirect(article.get_absolute_url())
     return render(
         request, "desk/article_form.html", {"form": form, **_limits_context()}, status=400 if form.errors else 200
@@ -163,9 +168,11 @@ def article_edit(request: DeskRequest, pk: int) -> HttpResponse:
 def reanchor_summary(article: Article, revision: ArticleRevision) -> str:
     claims = article.claims.all()
     if claims.exclude(revision=revision).exclude(anchor=Claim.Anchor.ORPHANED).exists():
-        return f"Saved as revision r{revision.number}; its claims are being re-anchored in the background."
+        return gettext("Saved as revision r%(number)s; its claims are being re-anchored in the background.") % {
+            "number": revision.number
+        }
     counts = Counter(claims.values_list("anchor", flat=True))
-    return (
-        f"Saved as revision r{revision.number}. Claims re-anchored: {counts['exact']} exactly, "
-        f"{counts['fuzzy']} fuzzily (check them), {counts['orphaned']} orphaned (fix them)."
-    )
+    return gettext(
+        "Saved as revision r%(number)s. Claims re-anchored: %(exact)s exactly, "
+        "%(fuzzy)s fuzzily (check them), %(orphaned)s orphaned (fix them)."
+    ) % {"number": revision.number, "exact": counts["exact"], "fuzzy": counts["fuzzy"], "orphaned": counts["orphaned"]}

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from claims.desk.access import DeskRequest, desk_member_required
@@ -79,7 +80,7 @@ def claim_new(request: DeskRequest, pk: int) -> HttpResponse:
             selection=selection_from(article, request.POST),
             status=400,
         )
-    messages.success(request, f"Claim #{claim.pk} created.")
+    messages.success(request, gettext("Claim #%(pk)s created.") % {"pk": claim.pk})
     return redirect(f"{article.get_absolute_url()}#claim-{claim.pk}")
 
 
@@ -101,7 +102,9 @@ def claim_edit(request: DeskRequest, pk: int) -> HttpResponse:
     claim = _claim_for_edit(pk)
     version = _version(request.POST)
     if version is None:
-        messages.error(request, "The form did not say which version you edited; reload the claim and try again.")
+        messages.error(
+            request, gettext("The form did not say which version you edited; reload the claim and try again.")
+        )
         return redirect(reverse("desk:claim", args=[pk]))
     try:
         # New quoted words move the claim (how an editor fixes an orphaned claim); none leave its span alone.
@@ -129,10 +132,13 @@ def claim_edit(request: DeskRequest, pk: int) -> HttpResponse:
             request,
             PROPOSED_MESSAGE
             if claim.is_public
-            else "Claim saved."
+            else gettext("Claim saved.")
             if not dropped
-            else f"Claim saved. Only a meeting has attendees: its {dropped} attendee(s) were removed "
-            "(the history lists them).",
+            else gettext(
+                "Claim saved. Only a meeting has attendees: its %(n)s attendee(s) were removed "
+                "(the history lists them)."
+            )
+            % {"n": dropped},
         )
     return redirect(reverse("desk:claim", args=[pk]))
 
@@ -156,7 +162,7 @@ def claim_attendees(request: DeskRequest, pk: int) -> HttpResponse:
     except (ClaimInvalid, ClaimLocked, TransitionRefused) as exc:
         messages.error(request, "; ".join(exc.errors.values()) if hasattr(exc, "errors") else str(exc))
     else:
-        messages.success(request, PROPOSED_MESSAGE if claim.is_public else "Attendees saved.")
+        messages.success(request, PROPOSED_MESSAGE if claim.is_public else gettext("Attendees saved."))
     return redirect(reverse("desk:claim", args=[pk]) + "#attendees")
 
 
@@ -174,5 +180,5 @@ def claim_delete(request: DeskRequest, pk: int) -> HttpResponse:
     except ClaimGone as exc:  # what the editor asked for happened, by another hand
         messages.info(request, str(exc))
         return redirect(claim.article.get_absolute_url())
-    messages.success(request, f"Claim #{pk} deleted.")
+    messages.success(request, gettext("Claim #%(pk)s deleted.") % {"pk": pk})
     return redirect(claim.article.get_absolute_url())

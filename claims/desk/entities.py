@@ -9,6 +9,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from claims.arabic import normalize
@@ -81,9 +82,11 @@ def entity_create(request: DeskRequest) -> JsonResponse:
     name = request.POST.get("name", "").strip()
     kind = request.POST.get("kind") or Entity.Kind.PERSON
     if not name:
-        return JsonResponse({"name": "Give the entity's name."}, status=400)
+        return JsonResponse({"name": gettext("Give the entity's name.")}, status=400)
     if kind not in Entity.Kind.values:
-        return JsonResponse({"kind": f"Use one of: {', '.join(Entity.Kind.values)}."}, status=400)
+        return JsonResponse(
+            {"kind": gettext("Use one of: %(values)s.") % {"values": ", ".join(Entity.Kind.values)}}, status=400
+        )
     before = Entity.objects.count()
     entity = find_or_create_entity(name, kind)
     return JsonResponse(_entity_json(entity), status=201 if Entity.objects.count() > before else 200)

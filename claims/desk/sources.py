@@ -128,7 +128,10 @@ def add_source(request: DeskRequest, pk: int) -> HttpResponse:
         except TransitionRefused as exc:  # adding evidence to a published claim is a reviewer's correction
             errors = {"claim": str(exc)}
         else:
-            messages.success(request, PROPOSED_MESSAGE if claim.is_public else f"Added {source} as evidence.")
+            messages.success(
+                request,
+                PROPOSED_MESSAGE if claim.is_public else gettext("Added %(source)s as evidence.") % {"source": source},
+            )
             return redirect(reverse("desk:claim", args=[claim.pk]) + "#evidence")
     return render(
         request,
@@ -201,9 +204,12 @@ def edit_evidence(request: DeskRequest, pk: int) -> HttpResponse:
         return _evidence_page(request, evidence, values=request.POST, errors={"claim": str(exc)})
     if changes:
         public = evidence.claim.is_public
-        messages.success(request, PROPOSED_MESSAGE if public else f"Evidence from {evidence.source} saved.")
+        messages.success(
+            request,
+            PROPOSED_MESSAGE if public else gettext("Evidence from %(source)s saved.") % {"source": evidence.source},
+        )
     else:
-        messages.info(request, "Nothing changed in that evidence.")
+        messages.info(request, gettext("Nothing changed in that evidence."))
     return redirect(reverse("desk:claim", args=[evidence.claim_id]) + f"#evidence-{evidence.pk}")
 
 
@@ -220,7 +226,10 @@ def remove_evidence_view(request: DeskRequest, pk: int) -> HttpResponse:
         return _evidence_page(request, evidence, remove_errors={"claim": str(exc)})
     public = evidence.claim.is_public
     messages.success(
-        request, PROPOSED_MESSAGE if public else f"{evidence.source} is no longer evidence for this claim."
+        request,
+        PROPOSED_MESSAGE
+        if public
+        else gettext("%(source)s is no longer evidence for this claim.") % {"source": evidence.source},
     )
     return redirect(reverse("desk:claim", args=[evidence.claim_id]) + "#evidence")
 
@@ -233,7 +242,7 @@ def recapture_source(request: DeskRequest, pk: int) -> HttpResponse:
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse(source_state(Source.objects.select_related("latest_capture").get(pk=pk), capture))
     if capture is None:
-        messages.error(request, "An offline source cannot be captured.")
+        messages.error(request, gettext("An offline source cannot be captured."))
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = source.get_absolute_url()
@@ -401,7 +410,7 @@ def capture_archived(request: DeskRequest, pk: int) -> HttpResponse:
     scripts, styles, forms, frames or images) and served in a CSP sandbox."""
     capture = get_object_or_404(Capture.objects.select_related("source"), pk=pk)
     if not capture.warc:
-        raise Http404("This capture has no archived copy.")
+        raise Http404(gettext("This capture has no archived copy."))
     with capture.warc.open("rb") as handle:
         status, headers, body = read_warc_response(handle.read())
     content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
@@ -429,7 +438,7 @@ def capture_warc(request: DeskRequest, pk: int) -> HttpResponseBase:
     """The WARC by capture id, for desk members: sent like every stored file (claims.files)."""
     capture = get_object_or_404(Capture, pk=pk)
     if not capture.warc:
-        raise Http404("This capture has no archived copy.")
+        raise Http404(gettext("This capture has no archived copy."))
     return file_response(
         capture.warc, filename=download_name(capture, capture.warc), content_type=content_type_of(capture, capture.warc)
     )

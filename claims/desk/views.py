@@ -7,6 +7,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from claims.desk.access import DeskRequest, desk_member_required
@@ -117,12 +118,12 @@ def article_accept_revision(request: DeskRequest, pk: int) -> HttpResponse:
     number = request.POST.get("revision", "")
     try:
         if not number.isdigit():
-            raise RevisionRefused("The form lost the revision it was for; reload the page.")
+            raise RevisionRefused(gettext("The form lost the revision it was for; reload the page."))
         revision = article_services.accept_revision(article=article, number=int(number), by=request.user)
     except RevisionRefused as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Readers now see revision r{revision.number}.")
+        messages.success(request, gettext("Readers now see revision r%(number)s.") % {"number": revision.number})
     return redirect(article.get_absolute_url())
 
 

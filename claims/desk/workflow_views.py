@@ -29,7 +29,7 @@ from claims.services.workflow import (
     transition_claim,
     transition_options,
 )
-from claims.workflow import PUBLIC_TEXT, VERDICTS, Role, Status, correction_four_eyes_reason
+from claims.workflow import VERDICTS, Role, Status, correction_four_eyes_reason
 
 #: Session key holding a refused transition until the claim page shows it next to its form.
 REFUSAL_KEY = "workflow_refusal"
@@ -57,7 +57,7 @@ def claim_transition(request: DeskRequest, pk: int) -> HttpResponse:
     version = request.POST.get("version", "")
     try:
         if not version.isdigit():
-            raise TransitionRefused("The form lost the claim version it was based on; reload the page.")
+            raise TransitionRefused(_("The form lost the claim version it was based on; reload the page."))
         # A form without a public note field (start research, send back) keeps the claim's proposed note.
         public_note = fields["public_note"] if "public_note" in request.POST else None
         transition_claim(
@@ -83,7 +83,7 @@ def claim_transition(request: DeskRequest, pk: int) -> HttpResponse:
     if target in (Status.CORRECTED, Status.RETRACTED) and pending_correction(claim) is not None:
         messages.success(request, PROPOSED_MESSAGE)
     else:
-        messages.success(request, f"The claim is now {claim.get_status_display().lower()}.")
+        messages.success(request, _("The claim is now %(status)s.") % {"status": claim.get_status_display().lower()})
     return redirect(claim.get_absolute_url() + "#workflow")
 
 
@@ -239,11 +239,7 @@ def pending_context(pending, user) -> dict:
     blocked = correction_four_eyes_reason(state, actor)
     if not blocked and not actor.has(Role.REVIEWER):
         blocked = _("Only a reviewer may approve or send back a correction.")
-    labels = {**PUBLIC_TEXT, "status": "status", "correction": "correction"}
-    changes = [
-        {"field": labels.get(name, name.replace("_", " ")), "before": before, "after": after}
-        for name, (before, after) in pending.changes.items()
-    ]
+    changes = [{"field": name, "before": before, "after": after} for name, (before, after) in pending.changes.items()]
     return {
         "correction": pending,
         "what": CORRECTION_KINDS.get(pending.kind, state.what),

@@ -6,6 +6,7 @@ page, feeds, public API and ClaimReview exports show the published version until
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from claims.workflow import PUBLIC_TEXT
@@ -67,4 +68,6 @@ class ClaimCorrection(models.Model):
 
     def written_by(self, user_id: int) -> list[str]:
         """The desk's names of the public text ``user_id`` wrote in this proposal."""
-        return [PUBLIC_TEXT[name] for name, uid in self.authors.items() if uid == user_id and name in PUBLIC_TEXT]
+        return [
+            gettext(PUBLIC_TEXT[name]) for name, uid in self.authors.items() if uid == user_id and name in PUBLIC_TEXT
+        ]

@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.db.models.functions import JSONObject
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from claims import anchoring, limits
 from claims.arabic import detect_language, direction_for
@@ -46,7 +47,7 @@ def require_text_or_url(*, text: str, url: str) -> None:
 
     The desk form and the API serializer call this too, to refuse the request before anything else runs."""
     if not text.strip() and not url:
-        raise ArticleInvalid({"text": "Paste the article's text, upload a file, or give its URL."})
+        raise ArticleInvalid({"text": _("Paste the article's text, upload a file, or give its URL.")})
 
 
 @transaction.atomic
@@ -106,7 +107,7 @@ def add_revision(
     """
     text = clean_text(text)
     if not text.strip():
-        raise ArticleInvalid({"text": "The new text is empty; an article's text cannot be removed."})
+        raise ArticleInvalid({"text": _("The new text is empty; an article's text cannot be removed.")})
     # Lock the article row: two editors saving new texts at once get consecutive revision numbers.
     article = Article.objects.select_for_update().get(pk=article.pk)
     current = article.current_revision
@@ -235,13 +236,19 @@ def approve_public_anchor(*, claim: Claim, going_public: bool) -> None:
         public = ArticleRevision.objects.only("number").get(pk=article.public_revision_id).number
         if claim.revision.number > public:
             raise TransitionRefused(
-                f"Readers see revision {public} of this article; this claim is in revision {claim.revision.number}, "
-                f"which no reviewer has accepted yet. Accept revision {claim.revision.number} for readers on the "
-                "article page first."
+                _(
+                    "Readers see revision %(public)s of this article; this claim is in revision %(number)s, "
+                    "which no reviewer has accepted yet. Accept revision %(number)s for readers on the "
+                    "article page first."
+                )
+                % {"public": public, "number": claim.revision.number}
             )
         raise TransitionRefused(
-            f"This claim's quote is not found in revision {public} of the article, the one readers see: "
-            "re-anchor it (edit its quote) first."
+            _(
+                "This claim's quote is not found in revision %(public)s of the article, the one readers see: "
+                "re-anchor it (edit its quote) first."
+            )
+            % {"public": public}
         )
     claim.public_revision_id, claim.public_selector = claim.revision_id, claim.selector
     Claim.objects.filter(pk=claim.pk).update(
@@ -259,32 +266,37 @@ def accept_revision(*, article: Article, number: int, by: User) -> ArticleRevisi
     # Lock the article: an editor saving yet another revision waits, so the one accepted is the one read.
     article = Article.objects.select_for_update(of=("self",)).select_related("public_revision").get(pk=article.pk)
     if not actor_for(by).has(Role.REVIEWER):
-        raise RevisionRefused("Only a reviewer may accept a revision for readers.")
+        raise RevisionRefused(_("Only a reviewer may accept a revision for readers."))
     public = article.public_revision
     if public is None:
         raise RevisionRefused(
-            "Readers see nothing of this article yet: the revision its first published claim "
-            "is in becomes the one they see."
+            _(
+                "Readers see nothing of this article yet: the revision its first published claim "
+                "is in becomes the one they see."
+            )
         )
     # There is one at least: the public revision.
     latest = cast(ArticleRevision, article.revisions.only("id", "number").order_by("-number").first())
     if number <= public.number:
-        raise RevisionRefused(f"Readers already see revision {public.number}.")
+        raise RevisionRefused(_("Readers already see revision %(number)s.") % {"number": public.number})
     if number != latest.number:
         raise RevisionRefused(
-            f"Revision {number} is not the latest; revision {latest.number} is. "
-            f"Read and accept revision {latest.number}."
+            _("Revision %(number)s is not the latest; revision %(latest)s is. Read and accept revision %(latest)s.")
+            % {"number": number, "latest": latest.number}
         )
     authors = set(article.revisions.filter(number__gt=public.number).values_list("created_by", flat=True))
     if by.pk in authors:
-        raise RevisionRefused("You wrote a revision readers have not seen yet: another reviewer must accept it.")
+        raise RevisionRefused(_("You wrote a revision readers have not seen yet: another reviewer must accept it."))
     published = article.claims.published()
     behind = list(published.exclude(revision=latest).order_by("pk").values_list("pk", flat=True))
     if behind:
         listed = ", ".join(f"#{pk}" for pk in behind[:20])
         raise RevisionRefused(
-            f"Published claims not yet anchored in revision {latest.number} (orphaned, or still "
-            f"being re-anchored): {listed}. Fix their quotes first."
+            _(
+                "Published claims not yet anchored in revision %(number)s (orphaned, or still "
+                "being re-anchored): %(listed)s. Fix their quotes first."
+            )
+            % {"number": latest.number, "listed": listed}
         )
     events = [
         build_event(

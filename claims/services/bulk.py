@@ -45,7 +45,7 @@ class BulkResult:
         if not self.refused:
             return done
         no = ngettext("%(n)d refused", "%(n)d refused", len(self.refused)) % {"n": len(self.refused)}
-        return f"{done}, {no}"
+        return _("%(succeeded)s, %(refused)s") % {"succeeded": done, "refused": no}
 
 
 def check_selection_size(count: int) -> None:

@@ -6,6 +6,7 @@ from typing import Any, cast
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from claims import anchoring, limits
 from claims.dates import parse_partial_date
@@ -66,7 +67,7 @@ def resolve_selector(text: str, selector: Mapping[str, Any]) -> anchoring.Select
 def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
     errors = limits.check_lengths(fields, FIELD_LIMITS)
     if "statement" in fields and not (fields["statement"] or "").strip():
-        errors["statement"] = "Write the claim as a neutral statement."
+        errors["statement"] = _("Write the claim as a neutral statement.")
     if fields.get("claimed_on"):
         try:
             fields["claimed_on"] = str(parse_partial_date(fields["claimed_on"]))
@@ -101,7 +102,7 @@ def create_claim(
 ) -> Claim:
     revision = article.current_revision
     if revision is None:
-        raise ClaimInvalid({"article": "The article has no text yet (it is still being fetched)."})
+        raise ClaimInvalid({"article": _("The article has no text yet (it is still being fetched).")})
     sel = resolve_selector(revision.text, selector or {})
     fields = _clean_fields(
         {
@@ -180,7 +181,7 @@ def update_claim(
     if claim.version != version:
         raise StaleVersion(claim, version)
     if claim.is_public and not correction.strip():
-        raise ClaimLocked("This claim is published: change it through a correction that says what changed and why.")
+        raise ClaimLocked(_("This claim is published: change it through a correction that says what changed and why."))
     if claim.is_public and approved_by is None:
         arguments = {"selector": selector, "attendees": attendees, "entities": entities, **fields}
         propose_edit(claim=claim, by=by, public_note=correction, service="update_claim", arguments=arguments)
@@ -232,12 +233,12 @@ def delete_claim(*, claim: Claim, by: User, version: int) -> None:
     # Two deletes of one claim: the second waits on this lock, then finds no row.
     locked = Claim.objects.select_for_update().filter(pk=claim.pk).first()
     if locked is None:
-        raise ClaimGone("This claim was deleted a moment ago by someone else.")
+        raise ClaimGone(_("This claim was deleted a moment ago by someone else."))
     claim = locked
     if claim.version != version:
         raise StaleVersion(claim, version)
     if claim.is_public:
-        raise ClaimLocked("A published claim is never deleted: retract it instead, so readers see what happened.")
+        raise ClaimLocked(_("A published claim is never deleted: retract it instead, so readers see what happened."))
     record_event(
         claim=claim,
         actor=by,
@@ -251,9 +252,9 @@ def delete_claim(*, claim: Claim, by: User, version: int) -> None:
 def _write_attendees(claim: Claim, attendees: list[dict[str, Any]]) -> dict[str, Any]:
     """Replace a meeting's attendees; returns the history diff. Each item: entity (id or Entity), role, status…"""
     if not isinstance(attendees, list) or not all(isinstance(item, dict) for item in attendees):
-        raise ClaimInvalid({"attendees": "Give the attendees as a list of objects, each naming an entity."})
+        raise ClaimInvalid({"attendees": _("Give the attendees as a list of objects, each naming an entity.")})
     if claim.kind != Claim.Kind.MEETING and attendees:
-        raise ClaimInvalid({"attendees": "Only a meeting claim has attendees."})
+        raise ClaimInvalid({"attendees": _("Only a meeting claim has attendees.")})
     before = {a.entity_id: (a.role, a.status, a.name, a.evidence_note) for a in claim.attendees.all()}
     rows: list[Attendee] = []
     errors: dict[str, str] = {}
@@ -263,29 +264,31 @@ def _write_attendees(claim: Claim, attendees: list[dict[str, Any]]) -> dict[str,
         if isinstance(entity, int | str) and str(entity).isdigit():
             entity = Entity.objects.filter(pk=int(entity)).first()
         if not isinstance(entity, Entity):
-            errors[f"attendees.{i}.entity"] = "Choose an entity (or create it) for every attendee."
+            errors[f"attendees.{i}.entity"] = _("Choose an entity (or create it) for every attendee.")
             continue
         if entity.pk in seen:
-            errors[f"attendees.{i}.entity"] = f"{entity} is listed twice."
+            errors[f"attendees.{i}.entity"] = _("%(entity)s is listed twice.") % {"entity": entity}
             continue
         seen.add(entity.pk)
         not_text = [name for name in ("name", "role", "evidence_note") if not isinstance(item.get(name) or "", str)]
         if not_text:
-            errors[f"attendees.{i}.{not_text[0]}"] = "Write this as text."
+            errors[f"attendees.{i}.{not_text[0]}"] = _("Write this as text.")
             continue
         status = item.get("status") or Attendee.Status.UNVERIFIED
         if not isinstance(status, str) or status not in Attendee.Status.values:
-            errors[f"attendees.{i}.status"] = f"Use one of: {', '.join(Attendee.Status.values)}."
+            errors[f"attendees.{i}.status"] = _("Use one of: %(values)s.") % {
+                "values": ", ".join(Attendee.Status.values)
+            }
             continue
         evidence = item.get("evidence")
         if evidence is not None and not isinstance(evidence, Evidence):
             evidence = Evidence.objects.filter(pk=evidence).first() if str(evidence).isdigit() else None
             if evidence is None:
-                errors[f"attendees.{i}.evidence"] = "Choose a piece of this claim's evidence."
+                errors[f"attendees.{i}.evidence"] = _("Choose a piece of this claim's evidence.")
                 continue
         if evidence is not None and evidence.claim_id != claim.pk:
             # Shown beside the attendance on the public page: only the claim's own evidence is public with it.
-            errors[f"attendees.{i}.evidence"] = "Choose a piece of this claim's evidence."
+            errors[f"attendees.{i}.evidence"] = _("Choose a piece of this claim's evidence.")
             continue
         rows.append(
             Attendee(

@@ -1,6 +1,8 @@
 """What the services raise when they refuse a change. Desk views, the API's exception handler and commands catch
 these; every service module raises them, so they live below all of them."""
 
+from django.utils.translation import gettext
+
 from claims.models import Claim
 
 
@@ -8,8 +10,9 @@ class Invalid(ValueError):
     """Bad input; ``errors`` maps a field name to a plain message for that field."""
 
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
+        # Lazy messages become text now, in the language of whoever is being told.
+        self.errors = {k: str(v) for k, v in errors.items()}
+        super().__init__("; ".join(f"{k}: {v}" for k, v in self.errors.items()))
 
 
 class ArticleInvalid(Invalid):
@@ -41,8 +44,11 @@ class StaleVersion(Exception):
 
     def __init__(self, current: Claim, version: int) -> None:
         super().__init__(
-            f"This claim was changed by someone else (you edited version {version}, it is now at version "
-            f"{current.version}). Review their changes and apply yours again."
+            gettext(
+                "This claim was changed by someone else (you edited version %(version)s, it is now at version "
+                "%(current)s). Review their changes and apply yours again."
+            )
+            % {"version": version, "current": current.version}
         )
         self.current = current
 

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from claims import limits
 from claims.arabic.typed_numbers import parse_typed_number
@@ -63,7 +63,7 @@ def find_or_create_source(
             queue_capture(source=source, trigger="new")
         return source, True
     if not (title.strip() or note.strip() or document):
-        raise SourceInvalid({"url": "Give a URL, or describe the offline source (title, note or a file)."})
+        raise SourceInvalid({"url": gettext("Give a URL, or describe the offline source (title, note or a file).")})
     if document:
         accept_document(document)
     source = Source.objects.create(
@@ -120,7 +120,7 @@ def _decimal(value: object, field: str, errors: dict[str, str]) -> Decimal | Non
         errors[field] = str(exc)
         return None
     if number >= ESTIMATE_LIMIT:  # the column holds 18 digits before the decimal point; more would be a 500
-        errors[field] = "Enter a number below a billion billion."
+        errors[field] = gettext("Enter a number below a billion billion.")
         return None
     return number
 
@@ -132,7 +132,7 @@ def clean_estimate(data: Mapping[str, Any]) -> dict[str, Any]:
     }
     lower, upper = out["estimate_lower"], out["estimate_upper"]
     if not errors and lower is not None and upper is not None and lower > upper:
-        errors["estimate_upper"] = "The upper bound is below the lower bound."
+        errors["estimate_upper"] = gettext("The upper bound is below the lower bound.")
     if errors:
         raise SourceInvalid(errors)
     out["estimate_approximate"] = bool(data.get("estimate_approximate"))
@@ -171,9 +171,11 @@ def add_evidence(
     (None is returned) until another reviewer approves it (``approved_by``, see ``services.workflow``)."""
     _check_lengths(passage=passage, note=note, correction=correction)
     if stance not in Evidence.Stance.values:
-        raise SourceInvalid({"stance": f"Use one of: {', '.join(Evidence.Stance.values)}."})
+        raise SourceInvalid(
+            {"stance": gettext("Use one of: %(values)s.") % {"values": ", ".join(Evidence.Stance.values)}}
+        )
     if claim.is_public and not correction.strip():
-        raise SourceInvalid({"claim": "This claim is published: adding evidence is a correction; say why."})
+        raise SourceInvalid({"claim": gettext("This claim is published: adding evidence is a correction; say why.")})
     if Evidence.objects.filter(claim=claim, source=source).exists():
         raise SourceInvalid({"source": ALREADY_EVIDENCE})
     fields = clean_estimate(estimate)
@@ -211,14 +213,18 @@ def update_evidence(
     _check_lengths(passage=changes.get("passage"), note=changes.get("note"), correction=correction)
     claim = evidence.claim
     if claim.is_public and not correction.strip():
-        raise SourceInvalid({"claim": "This claim is published: changing its evidence is a correction; say why."})
+        raise SourceInvalid(
+            {"claim": gettext("This claim is published: changing its evidence is a correction; say why.")}
+        )
     if claim.is_public and approved_by is None:
         arguments = {"evidence": evidence, **changes}
         propose_edit(claim=claim, by=by, public_note=correction, service="update_evidence", arguments=arguments)
         evidence.refresh_from_db()
         return evidence
     if "stance" in changes and changes["stance"] not in Evidence.Stance.values:
-        raise SourceInvalid({"stance": f"Use one of: {', '.join(Evidence.Stance.values)}."})
+        raise SourceInvalid(
+            {"stance": gettext("Use one of: %(values)s.") % {"values": ", ".join(Evidence.Stance.values)}}
+        )
     estimate_keys = {"estimate_value", "estimate_lower", "estimate_upper", "estimate_approximate", "estimate_unit"}
     if estimate_keys & changes.keys():
         current = {k: getattr(evidence, k) for k in estimate_keys}
@@ -276,7 +282,7 @@ def remove_evidence(*, evidence: Evidence, by: User, correction: str = "", appro
     """Remove evidence; on a published claim it is a correction, proposed first (``add_evidence``)."""
     claim = evidence.claim
     if claim.is_public and not correction.strip():
-        raise SourceInvalid({"claim": "This claim is published: removing evidence is a correction; say why."})
+        raise SourceInvalid({"claim": gettext("This claim is published: removing evidence is a correction; say why.")})
     if claim.is_public and approved_by is None:
         arguments = {"evidence": evidence}
         propose_edit(claim=claim, by=by, public_note=correction, service="remove_evidence", arguments=arguments)
@@ -310,9 +316,11 @@ def update_source(*, source: Source, **fields: Any) -> Source:
     changes only through a correction of that claim, on the desk.
     """
     if other := set(fields) - set(SOURCE_DESCRIPTION):
-        raise SourceInvalid({name: "This is not a source's description: it cannot be changed." for name in other})
+        raise SourceInvalid(
+            {name: gettext("This is not a source's description: it cannot be changed.") for name in other}
+        )
     if Evidence.objects.filter(source_id=source.pk, claim__in=Claim.objects.published()).exists():
-        raise SourceInvalid({"source": "A published claim cites this source: correct that claim on the desk."})
+        raise SourceInvalid({"source": gettext("A published claim cites this source: correct that claim on the desk.")})
     if isinstance(fields.get("document"), UploadedFile):
         accept_document(fields["document"])
     for name, value in fields.items():

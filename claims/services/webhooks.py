@@ -27,6 +27,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from claims.fetching import client
 from claims.fetching.errors import FetchError
@@ -76,7 +77,7 @@ def check_destination(url: str) -> str:
     except FetchError as exc:
         raise WebhookRefused(exc.reason) from exc
     except ValueError as exc:  # urlsplit's port of a malformed address
-        raise WebhookRefused(f"The address is malformed ({exc}).") from exc
+        raise WebhookRefused(_("The address is malformed (%(error)s).") % {"error": exc}) from exc
     return url
 
 
@@ -84,9 +85,11 @@ def _check_events(events: Iterable[str]) -> list[str]:
     chosen = list(dict.fromkeys(events))
     unknown = sorted(set(chosen) - set(Webhook.Event.values))
     if not chosen or unknown:
+        among = ", ".join(Webhook.Event.values)
         raise WebhookRefused(
-            f"Choose events among {', '.join(Webhook.Event.values)}"
-            + (f"; unknown: {', '.join(unknown)}" if unknown else ".")
+            _("Choose events among %(events)s; unknown: %(unknown)s") % {"events": among, "unknown": ", ".join(unknown)}
+            if unknown
+            else _("Choose events among %(events)s.") % {"events": among}
         )
     return chosen
 

@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from claims import limits, workflow
 from claims.models import Claim, ClaimCorrection
@@ -102,7 +103,7 @@ def _check_lengths(*, rationale: str | None, comment: str = "", public_note: str
         (public_note, limits.COMMENT_MAX_CHARS, _("The public note")),
     ):
         if message := limits.too_long(text, limit):
-            raise TransitionRefused(f"{what}: {message}")
+            raise TransitionRefused(_("%(what)s: %(message)s") % {"what": what, "message": message})
 
 
 def transition_claim(
@@ -170,13 +171,16 @@ def _transition(
     try:
         target = Status(to)
     except ValueError:
-        raise TransitionRefused(f"Unknown status {to!r}; use one of: {', '.join(s.value for s in Status)}.") from None
+        raise TransitionRefused(
+            _("Unknown status %(status)s; use one of: %(statuses)s.")
+            % {"status": repr(to), "statuses": ", ".join(s.value for s in Status)}
+        ) from None
     if target in (Status.CORRECTED, Status.RETRACTED) and (pending := pending_correction(claim)) is not None:
         # The same move by another reviewer approves the pending one (as proposed, unless they rewrite it).
         if pending.target != target.value:
             raise TransitionRefused(workflow.pending_reason(pending_state(pending)))
         if correction is not None and correction != pending.pk:
-            raise StaleCorrection(claim, STALE_CORRECTION)
+            raise StaleCorrection(claim, _(STALE_CORRECTION))
         rewritten = _decide(
             claim,
             pending,
@@ -295,7 +299,7 @@ def set_verdict(*, claim: Claim, by: User, verdict: str, rationale: str, version
     if version is not None and claim.version != version:
         raise StaleVersion(claim, version)
     if claim.is_public:
-        raise TransitionRefused("A published verdict changes only through a correction.")
+        raise TransitionRefused(_("A published verdict changes only through a correction."))
     if verdict:
         workflow.check_verdict(verdict, rationale, kind=claim.kind)
     if (verdict, rationale) == (claim.verdict, claim.rationale):
@@ -335,7 +339,7 @@ def record_correction(
     if approved_by is PREVIEW:
         raise _Preview(changes)
     if approved_by is None:
-        raise TransitionRefused("A published claim changes only as a correction that another reviewer approves.")
+        raise TransitionRefused(_("A published claim changes only as a correction that another reviewer approves."))
     approve_public_anchor(claim=claim, going_public=False)
     from_status = claim.status
     claim.public_note = public_note.strip()
@@ -375,7 +379,7 @@ class StaleCorrection(TransitionRefused):
         self.current = claim
 
 
-STALE_CORRECTION = (
+STALE_CORRECTION = gettext_noop(
     "The correction you read is no longer pending (it was decided, withdrawn or proposed anew); read the claim again."
 )
 
@@ -491,7 +495,7 @@ def _from_json(value: object) -> Any:
     if isinstance(value, dict) and set(value) == {"$model", "pk"}:
         found = apps.get_model(value["$model"])._default_manager.filter(pk=value["pk"]).first()
         if found is None:
-            raise TransitionRefused("Something this correction refers to was deleted since; propose it again.")
+            raise TransitionRefused(_("Something this correction refers to was deleted since; propose it again."))
         return found
     if isinstance(value, dict):
         return {key: _from_json(item) for key, item in value.items()}
@@ -595,7 +599,7 @@ def _decide_locked(
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     pending = pending_correction(claim)
     if pending is None or (correction is not None and pending.pk != correction):
-        raise StaleCorrection(claim, STALE_CORRECTION)
+        raise StaleCorrection(claim, _(STALE_CORRECTION))
     rewritten = _decide(
         claim,
         pending,
@@ -627,22 +631,26 @@ def _decide(
     if decision == "withdraw":
         if pending.proposed_by_id != by.pk:
             raise TransitionRefused(
-                f"Only {state.name(pending.proposed_by_id)}, who proposed it, may withdraw this {state.what}; "
-                f"send it back with a comment instead."
+                _("Only %(name)s, who proposed it, may withdraw this %(what)s; send it back with a comment instead.")
+                % {"name": state.name(pending.proposed_by_id), "what": state.what}
             )
         _close(claim, pending, by=by, state=ClaimCorrection.State.WITHDRAWN, comment=comment)
         return None
     if decision == "send_back":
         if not actor.has(workflow.Role.REVIEWER):
-            raise TransitionRefused(f"Only a reviewer may send back a {state.what}.")
+            raise TransitionRefused(_("Only a reviewer may send back a %(what)s.") % {"what": state.what})
         if pending.proposed_by_id == by.pk:
-            raise TransitionRefused(f"You proposed this {state.what}: withdraw it instead of sending it back.")
+            raise TransitionRefused(
+                _("You proposed this %(what)s: withdraw it instead of sending it back.") % {"what": state.what}
+            )
         if not comment.strip():
-            raise TransitionRefused(f"Say why in a comment to send back this {state.what}.")
+            raise TransitionRefused(_("Say why in a comment to send back this %(what)s.") % {"what": state.what})
         _close(claim, pending, by=by, state=ClaimCorrection.State.SENT_BACK, comment=comment)
         return None
     if decision != "approve":
-        raise TransitionRefused(f"Unknown decision {decision!r}; use approve, send_back or withdraw.")
+        raise TransitionRefused(
+            _("Unknown decision %(decision)s; use approve, send_back or withdraw.") % {"decision": repr(decision)}
+        )
     offered = {
         "verdict": pending.verdict if verdict is None else verdict,
         "rationale": pending.rationale if rationale is None else rationale,

@@ -191,3 +191,22 @@ def test_screenshots_of_the_reading_view_and_the_claim_form(editor_page, demo, t
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             shutil.copy(tmp_path / name, SCREENSHOTS / name)
     assert Article.objects.count() == 1
+
+
+def test_the_reading_views_script_speaks_the_desks_arabic(editor_page, demo):
+    from django.contrib.auth.models import User
+
+    from claims.services.profiles import set_interface_language
+
+    set_interface_language(user=User.objects.get(username="editor"), language="ar")
+    page = editor_page
+    page.goto(demo.get_absolute_url())
+    page.fill("#find-in-text", "كلمات ليست هنا")
+    page.press("#find-in-text", "Enter")
+    expect(page.locator("#selection-status")).to_have_text("«كلمات ليست هنا» غير موجود في النص.")
+    drag_select(page, "زار حفتر موسكو")
+    page.click("#create-from-selection")
+    page.select_option("#id_kind", "meeting")
+    page.locator(".claim-form-panel .attendee-search").fill("Anatoly Newcomer")
+    expect(page.locator(".claim-form-panel [role=option]").last).to_have_text("أنشئ «Anatoly Newcomer» شخصًا جديدًا")
+    assert "not in the text" not in page.content() and "as a new person" not in page.content()

@@ -4,6 +4,19 @@
 (function () {
   "use strict";
 
+  /* What the script says to the user comes translated from the template (desk/includes/reading_script.html):
+     say("notInText", {query: "…"}) fills the {query} placeholder. */
+  var strings = (function () {
+    var element = document.getElementById("reading-strings");
+    return element ? JSON.parse(element.textContent) : {};
+  })();
+
+  function say(key, values) {
+    var text = strings[key] || key;
+    Object.keys(values || {}).forEach(function (name) { text = text.split("{" + name + "}").join(values[name]); });
+    return text;
+  }
+
   function codePoints(s) { return Array.from(s).length; }
 
   function csrfToken() {
@@ -65,7 +78,7 @@
 
     function addRow(entity) {
       var taken = body.querySelector("input[name=attendee_entity][value='" + entity.id + "']");
-      if (taken) { status.textContent = entity.name + " is already listed."; close(); return; }
+      if (taken) { status.textContent = say("alreadyListed", {name: entity.name}); close(); return; }
       var row = template.content.firstElementChild.cloneNode(true);
       row.querySelector("[name=attendee_entity]").value = entity.id;
       row.querySelector("[name=attendee_label]").value = entity.name;
@@ -73,7 +86,7 @@
       body.appendChild(row);
       input.value = "";
       close();
-      status.textContent = "Added " + entity.name + ".";
+      status.textContent = say("added", {name: entity.name});
     }
 
     function create(name) {
@@ -84,7 +97,7 @@
                                     headers: {"X-CSRFToken": csrfToken()}})
         .then(function (r) {
           return r.json().then(function (json) {
-            if (!r.ok) throw new Error(json.name || json.kind || "The entity could not be created.");
+            if (!r.ok) throw new Error(json.name || json.kind || say("entityFailed"));
             return json;
           });
         })
@@ -109,7 +122,7 @@
     function render(results, query) {
       list.textContent = "";
       options = results.map(function (e) { return {entity: e, text: entityLabel(e)}; });
-      options.push({create: query, text: "Create “" + query + "” as a new person"});
+      options.push({create: query, text: say("createPerson", {query: query})});
       options.forEach(function (option, i) {
         var li = document.createElement("li");
         li.id = list.id + "-" + i;
@@ -162,7 +175,7 @@
     list.className = "mention-options";
     list.id = "mention-options-" + n;
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Desk members");
+    list.setAttribute("aria-label", say("deskMembers"));
     list.hidden = true;
     box.insertAdjacentElement("afterend", list);
     box.setAttribute("aria-autocomplete", "list");
@@ -341,8 +354,8 @@
       button.disabled = !current;
       commentButton.disabled = !current;
       status.textContent = current
-        ? "Selected " + (current.end - current.start) + " characters (" + current.start + "–" + current.end + ")."
-        : "Select words in the article with the mouse, or find them with the keyboard.";
+        ? say("selected", {count: current.end - current.start, start: current.start, end: current.end})
+        : say("selectHint");
     }
 
     document.addEventListener("selectionchange", function () {
@@ -361,7 +374,7 @@
         text.contentEditable = "true";
         text.spellcheck = false;
         text.setAttribute("aria-readonly", "true");
-        text.setAttribute("aria-label", "Article text: Shift+arrows select, Enter creates a claim, Escape leaves");
+        text.setAttribute("aria-label", say("textLabel"));
       } else {
         text.removeAttribute("contenteditable");
         text.removeAttribute("aria-readonly");
@@ -405,7 +418,7 @@
       var from = lastFind && lastFind.query === query ? lastFind.at + 1 : 0;
       var at = whole.indexOf(query, from);
       if (at < 0 && from > 0) at = whole.indexOf(query);
-      if (at < 0) { status.textContent = "“" + query + "” is not in the text."; return; }
+      if (at < 0) { status.textContent = say("notInText", {query: query}); return; }
       lastFind = {query: query, at: at};
       caretMode(true);
       text.focus({preventScroll: true});
