@@ -82,7 +82,8 @@ def test_wagner_estimates_form_a_series(demo, client):
     assert series.entity.wikidata == "Q30920097" and series.names["ar"] == "عناصر مجموعة فاغنر في ليبيا"
     (member,) = series.members.all()
     assert member.state == "accepted" and member.claim.exact.endswith("بحوالي ألفين")
-    rows = client.get("/series/wagner-personnel-libya/estimates.csv").content.decode().splitlines()[1:]
+    streamed = client.get("/series/wagner-personnel-libya/estimates.csv").streaming_content
+    rows = b"".join(streamed).decode().splitlines()[1:]
     given = sorted((row.split(",")[2], row.split(",")[8:11]) for row in rows)
     assert given == [
         ("UN Security Council", ["", "800", "1200"]),
