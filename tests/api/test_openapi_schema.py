@@ -58,7 +58,8 @@ ROWS = {
     "/api/v1/public/claims/": Claim.objects.published,
     "/api/v1/sources/": Source.objects.all,
     "/api/v1/comments/": Comment.objects.all,
-    "/api/v1/notifications/": Notification.objects.all,
+    # Each person sees their own only: those of the fuzzing editor (the one user with a token).
+    "/api/v1/notifications/": lambda: Notification.objects.filter(recipient__auth_token__isnull=False),
     "/api/v1/webhooks/": Webhook.objects.all,
     "/api/v1/series/": Series.objects.all,
     "/api/v1/series-members/": SeriesMember.objects.all,
