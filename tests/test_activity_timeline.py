@@ -51,6 +51,21 @@ def test_api_interleaves_history_comments_captures_and_evidence_newest_first(api
     assert times == sorted(times, reverse=True)
 
 
+def test_api_activity_answers_the_schema_it_documents(api, client, busy_claim):
+    """A comment's null author or deleter and an item without actor are stated nullable; any integer id is the
+    API's JSON 404 (a negative one fell through to Django's HTML page for an unknown URL)."""
+    schema = client.get("/api/schema/?format=json").json()["components"]["schemas"]
+    assert schema["Comment"]["properties"]["deleted_by"]["nullable"] is True
+    assert schema["Comment"]["properties"]["author"]["nullable"] is True
+    assert schema["Activity"]["properties"]["actor"]["nullable"] is True
+    assert schema["ClaimEvent"]["properties"]["actor"]["nullable"] is True
+    comment = next(i for i in api.get(f"/api/v1/claims/{busy_claim.pk}/activity/").json()["results"] if i["comment"])
+    assert comment["comment"]["deleted_by"] is None
+    for missing in (-1, 0, 2**70):
+        response = api.get(f"/api/v1/claims/{missing}/activity/")
+        assert response.status_code == 404 and response["Content-Type"] == "application/json"
+
+
 def test_api_activity_is_paginated(api, busy_claim):
     first = api.get(f"/api/v1/claims/{busy_claim.pk}/activity/", {"page_size": 2}).json()
     assert first["count"] == 5 and len(first["results"]) == 2 and first["next"]

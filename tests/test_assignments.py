@@ -107,6 +107,19 @@ def test_an_unknown_assignee_is_refused_by_name(api):
     assert response.json() == {"assignee": "No desk member is called nobody-here."}
 
 
+@pytest.mark.parametrize("name", ["²", "٣٣٣", "99999999999999999999999"])
+def test_a_name_of_digits_int_cannot_read_is_a_name_not_a_500(api, name):
+    # "²" is a digit to str.isdigit() but not to int(): taken for an id, it was a ValueError (a 500).
+    claim = ClaimFactory()
+    response = api.patch(f"/api/v1/claims/{claim.pk}/", {"assignee": name}, format="json")
+    assert response.status_code == 400 and "No desk member is called" in response.json()["assignee"]
+    assert api.get(f"/api/v1/claims/?assignee={name}").status_code == 200
+    bulk = api.post("/api/v1/claims/bulk/", {"ids": [claim.pk], "action": "untag", "tags": [name]}, format="json")
+    assert bulk.status_code == 400 and bulk.json() == {"detail": "Name at least one tag."}
+    tagged = api.patch(f"/api/v1/claims/{claim.pk}/", {"tags": [name]}, format="json")
+    assert tagged.status_code == 200
+
+
 def test_the_api_filters_claims_by_assignee(api, editor, admin_user):
     mine = ClaimFactory()
     assign_claim(claim=mine, by=admin_user, assignee=editor)

@@ -166,6 +166,19 @@ def test_the_api_refuses_a_bad_format_or_filter_in_json(api):
     assert bad_filter.status_code == 400 and "status" in bad_filter.json()
 
 
+def test_the_api_export_keeps_article_and_text_order_whatever_the_ordering_parameter(api, client):
+    # The export ran DRF's OrderingFilter, which fails on a view without a serializer: any ?ordering= was a 500.
+    article = ArticleFactory(text="First claim here. Second claim there.")
+    ClaimFactory(article=article, quote="Second", statement="second")
+    ClaimFactory(article=article, quote="First", statement="first")
+    for ordering in ("'", "-start", "statement"):
+        response = api.get(f"/api/v1/claims/export/?format=csv&ordering={ordering}")
+        assert response.status_code == 200
+        assert [r["statement"] for r in rows_of(response)] == ["first", "second"]
+    parameters = client.get("/api/schema/?format=json").json()["paths"]["/api/v1/claims/export/"]["get"]["parameters"]
+    assert "ordering" not in {parameter["name"] for parameter in parameters}
+
+
 def test_the_api_export_past_its_bound_is_refused(api, settings):
     settings.SPREADSHEET_EXPORT_MAX_ROWS = 1
     ClaimFactory.create_batch(2)

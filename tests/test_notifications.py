@@ -200,6 +200,9 @@ def test_api_lists_only_your_own_filters_unread_and_marks(api_as, editor, review
     assert set(row) >= {"id", "event", "subject", "read", "created_at", "link", "message"}
     assert row["subject"]["type"] == "claim" and row["link"].startswith("http")
     assert api.patch(f"/api/v1/notifications/{row['id']}/", {"read": True}, format="json").json()["read"] is True
+    # A PATCH is partial, as the schema says: without ``read`` it changes nothing (it was a 400 "required").
+    unchanged = api.patch(f"/api/v1/notifications/{row['id']}/", {}, format="json")
+    assert unchanged.status_code == 200 and unchanged.json()["read"] is True
     assert api.get("/api/v1/notifications/?read=false").json()["count"] == 2
     assert api.post("/api/v1/notifications/read-all/").json() == {"marked": 2}
     theirs = Notification.objects.filter(recipient=reviewer).first()

@@ -6,10 +6,10 @@ from typing import Any, cast
 import django_filters
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -35,10 +35,22 @@ class CommentSerializer(serializers.ModelSerializer):
         trim_whitespace=False,
         help_text="Plain text; '@username' mentions a desk member. Empty once the comment is deleted.",
     )
-    author = serializers.CharField(source="author.username", default=None, read_only=True)
+    author = serializers.CharField(
+        source="author.username",
+        default=None,
+        allow_null=True,
+        read_only=True,
+        help_text="null: the author's account was removed.",
+    )
     mentions = serializers.SerializerMethodField(help_text="Usernames of the desk members the body mentions.")
     deleted = serializers.BooleanField(source="is_deleted", read_only=True)
-    deleted_by = serializers.CharField(source="deleted_by.username", default=None, read_only=True)
+    deleted_by = serializers.CharField(
+        source="deleted_by.username",
+        default=None,
+        allow_null=True,
+        read_only=True,
+        help_text="null while the comment is not deleted (or the account was removed).",
+    )
 
     class Meta:
         model = Comment
@@ -152,9 +164,11 @@ class CommentViewSet(
 class ActivitySerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["event", "comment", "capture"])
     at = serializers.DateTimeField()
-    actor = serializers.CharField(source="actor.username", default=None, help_text="null: the product itself.")
+    actor = serializers.CharField(
+        source="actor.username", default=None, allow_null=True, help_text="null: the product itself."
+    )
     event = ClaimEventSerializer(allow_null=True, help_text="kind 'event': a history row (evidence changes too).")
-    comment = CommentSerializer(allow_null=True)
+    comment = CommentSerializer(allow_null=True, help_text="kind 'comment': a desk comment on the claim.")
     capture = CaptureSerializer(allow_null=True, help_text="kind 'capture': a capture of a source the claim cites.")
 
 
@@ -170,6 +184,9 @@ class ClaimActivityView(generics.ListAPIView):
     def get_queryset(self) -> Any:
         return ClaimActivity(get_object_or_404(Claim.objects.only("id"), pk=self.kwargs["pk"]))
 
-    @extend_schema(operation_id="claims_activity_list")
+    @extend_schema(
+        operation_id="claims_activity_list",
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description="The claim's id.")],
+    )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)

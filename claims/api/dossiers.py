@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
+from claims.api.serializers import PARTIAL_DATE as SERIALIZER_PARTIAL_DATE
 from claims.api.serializers import EntitySerializer
 from claims.models import Attendee, Claim, Entity
 from claims.services.dossiers import (
@@ -26,8 +27,8 @@ from claims.services.dossiers import (
     meeting_rows,
 )
 
-#: A real calendar date to the year, month or day; a month 13 or a 31 April is still a 400 saying why.
-PARTIAL_DATE = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|30))?)?$"
+#: A real calendar date to the year (0001 to 9999), month or day, as a claim's dates are written.
+PARTIAL_DATE = f"^{SERIALIZER_PARTIAL_DATE}$"
 MEETING_FILTERS = [
     OpenApiParameter(
         "from",

@@ -82,7 +82,7 @@ def filter_member(queryset, name, value) -> QuerySet[Any]:
     """By a desk member's username or id; ``none`` for nobody."""
     if value == "none":
         return queryset.filter(**{f"{name}__isnull": True})
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²" is a digit to str.isdigit() and not to int()
         return queryset.filter(**{f"{name}_id": int(value)})
     return queryset.filter(**{f"{name}__username": value})
 

@@ -67,9 +67,11 @@ class NotificationViewSet(
 
     @extend_schema(request=ReadSerializer, responses=NotificationSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        body = ReadSerializer(data=request.data)
+        body = ReadSerializer(data=request.data, partial=True)  # a PATCH without ``read`` changes nothing
         body.is_valid(raise_exception=True)
-        notification = service.set_read(notification=self.get_object(), read=body.validated_data["read"])
+        notification = self.get_object()
+        if "read" in body.validated_data:
+            notification = service.set_read(notification=notification, read=body.validated_data["read"])
         return Response(self.get_serializer(notification).data)
 
     @extend_schema(request=None, responses=inline_serializer("MarkedRead", {"marked": serializers.IntegerField()}))

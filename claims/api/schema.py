@@ -52,6 +52,13 @@ HTTP_URL = (
     "^[Hh][Tt][Tt][Pp][Ss]?://([A-Za-z0-9]([A-Za-z0-9-]{0,20}[A-Za-z0-9])?\\.){1,4}[A-Za-z]{2,20}"
     "(:[1-9][0-9]{0,3})?([/?#][!-~]*)?$"
 )
+#: A tag name the API can make a tag of: at least one letter or digit (its address, the slug, keeps only those).
+#: Stated with explicit ranges (Latin, Arabic letters and digits), which read the same in ECMA 262 and Python
+#: regular expressions, where \\w does not; the API also takes other scripts' letters.
+TAG_NAME = (
+    "^[^\\x00]*[0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0620-\u064a\u0660-\u0669\u0671-\u06d3"
+    "\u06f0-\u06f9][^\\x00]*$"
+)
 #: An ISO 8601 date-time whose UTC offset the database takes (real offsets stay within ±14 hours).
 DATE_TIME_OFFSET = "(Z|z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)$"
 
@@ -150,7 +157,7 @@ def _request_rules() -> dict[str, dict]:
             {"type": "string", "maxLength": 0},
         ]
     }
-    return {
+    rules: dict[str, dict] = {
         "ArticleRequest": {
             "properties": {"url": url},
             "anyOf": [
@@ -212,6 +219,82 @@ def _request_rules() -> dict[str, dict]:
         },
         "EvidenceRequest": evidence,
         "PatchedEvidenceRequest": evidence,
+        "CommentRequest": _comment(),
+        "BulkRequest": _bulk(),
+    }
+    for name in ("ArticleRequest", "PatchedArticleRequest", "ClaimRequest", "PatchedClaimRequest"):
+        rules[name]["properties"]["tags"] = _tags()
+    return rules
+
+
+def _tags() -> dict:
+    return {"type": "array", "items": {"type": "string", "minLength": 1, "maxLength": 80, "pattern": TAG_NAME}}
+
+
+def _comment() -> dict:
+    """Where a new comment goes: on a claim, on words of an article (with a selector), or a reply (``parent``)."""
+    integer = {"type": "integer"}
+    return {
+        "oneOf": [
+            {
+                "title": "on a claim",
+                "required": ["claim"],
+                "properties": {"claim": integer},
+                "not": {"anyOf": [{"required": ["article"]}, {"required": ["parent"]}, {"required": ["selector"]}]},
+            },
+            {
+                "title": "on words of an article",
+                "required": ["article", "selector"],
+                "properties": {"article": integer, "selector": {"type": "object"}},
+                "not": {"anyOf": [{"required": ["claim"]}, {"required": ["parent"]}]},
+            },
+            {
+                "title": "a reply",
+                "required": ["parent"],
+                "properties": {"parent": integer},
+                "not": {"anyOf": [{"required": ["claim"]}, {"required": ["article"]}, {"required": ["selector"]}]},
+            },
+        ],
+        "description": "A comment on a claim (`claim`), on words of an article (`article` and `selector`: the "
+        "article's text must be in, and the quote must occur in it), or a reply to a comment (`parent`).",
+    }
+
+
+def _bulk() -> dict:
+    """Which claims (``ids`` or ``filter``, exactly one) and the fields each ``action`` needs."""
+    return {
+        "properties": {"tags": _tags()},
+        "allOf": [
+            {
+                "oneOf": [
+                    {"title": "by ids", "required": ["ids"], "not": {"required": ["filter"]}},
+                    {"title": "by filter", "required": ["filter"], "not": {"required": ["ids"]}},
+                ]
+            },
+            {
+                "oneOf": [
+                    {
+                        "title": "assign",
+                        "properties": {"action": {"enum": ["assign"]}},
+                        "anyOf": [{"required": ["assignee"]}, {"required": ["reviewer"]}, {"required": ["due"]}],
+                    },
+                    {
+                        "title": "tag or untag",
+                        "required": ["tags"],
+                        "properties": {"action": {"enum": ["tag", "untag"]}, "tags": {"minItems": 1}},
+                    },
+                    {
+                        "title": "status",
+                        "required": ["to"],
+                        "properties": {"action": {"enum": ["status"]}, "to": {"type": "string"}},
+                    },
+                ]
+            },
+        ],
+        "description": "The claims by `ids` or by `filter` (one of the two), and what the action needs: `assign` "
+        "an assignee, a reviewer or a due date; `tag`/`untag` at least one tag; `status` the target `to`. The "
+        "whole request is refused (400 `detail`) when no claim matches, when more than BULK_MAX_CLAIMS match, or "
+        "when none of an untag's tags exists; a username that names no desk member is refused on its field.",
     }
 
 

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from rest_framework.relations import PKOnlyObject
 
 from claims import limits
+from claims.api.filters import MAX_ID
 from claims.details import CHANNELS, FIELDS
 from claims.fetching.urls import MAX_URL_LENGTH
 from claims.models import (
@@ -39,6 +40,8 @@ class MemberField(serializers.Field):
     services check who it is (claims.services.assignments.find_member)."""
 
     def __init__(self, **kwargs) -> None:
+        if "help_text" in kwargs:
+            kwargs["help_text"] += " A name or id that is no desk member's is refused with a 400 on the field."
         super().__init__(required=False, allow_null=True, **kwargs)
 
     def to_representation(self, value) -> str | None:
@@ -57,7 +60,10 @@ class TagListField(serializers.ListField):
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", "Tag slugs; a write may give names, and new names make new tags.")
+        kwargs.setdefault(
+            "help_text",
+            "Tag slugs; a write may give names, and new names make new tags (a name needs a letter or a digit).",
+        )
         super().__init__(**kwargs)
 
     def to_representation(self, data) -> list[str]:
@@ -250,7 +256,7 @@ def prefetched(claim: Claim, relation: str) -> list:
 class ClaimCorrectionSerializer(serializers.ModelSerializer):
     """A proposed correction, retraction or edit of a published claim; readers see none of it before approval."""
 
-    proposed_by = serializers.CharField(source="proposed_by.username", default=None, read_only=True)
+    proposed_by = serializers.CharField(source="proposed_by.username", default=None, allow_null=True, read_only=True)
     target = serializers.ChoiceField(
         choices=[("corrected", "corrected"), ("retracted", "retracted")],
         read_only=True,
@@ -611,7 +617,9 @@ class EntitySerializer(serializers.ModelSerializer):
 
 
 class ClaimEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    actor = serializers.CharField(
+        source="actor.username", default=None, allow_null=True, read_only=True, help_text="null: the product itself."
+    )
 
     class Meta:
         model = ClaimEvent
@@ -706,7 +714,9 @@ class ConflictSerializer(ErrorSerializer):
 class BulkSerializer(serializers.Serializer):
     """POST claims/bulk/: which claims (``ids``, or ``filter``: claims/ query parameters), and what to do."""
 
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=5_000)
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, max_length=5_000
+    )
     filter = serializers.DictField(
         child=serializers.CharField(allow_blank=True),
         required=False,

@@ -22,8 +22,19 @@ from claims.services.series import EstimatePages, SeriesView
 
 class SeriesSerializer(serializers.ModelSerializer):
     entity = serializers.PrimaryKeyRelatedField(queryset=Entity.objects.all(), allow_null=True, required=False)
-    slug = serializers.CharField(
-        max_length=80, required=False, allow_blank=True, help_text="Made from the name if empty."
+    slug = serializers.RegexField(
+        r"^[a-z0-9]+(((-?_)+-?|-)[a-z0-9]+)*$",  # what slugify() leaves unchanged: a made slug keeps "_"
+        max_length=80,
+        required=False,
+        allow_blank=True,
+        help_text="Lower-case Latin letters, digits and underscores, words joined by single hyphens "
+        "(wagner-in-libya); made from the name if empty. One series per slug: another series' slug is refused "
+        "with a 400 on `slug`.",
+    )
+    names = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        help_text='The name by language code, e.g. {"ar": "…", "en": "…"}.',
     )
     public_url = serializers.SerializerMethodField(help_text="The public page; null until a member is published.")
 
@@ -95,6 +106,9 @@ class SeriesMemberSerializer(serializers.ModelSerializer):
         model = SeriesMember
         fields = ["id", "series", "claim", "statement", "state", "score", "decided_by", "decided_at", "created_at"]
         read_only_fields = ["state", "score", "decided_at", "created_at"]
+        extra_kwargs = {
+            "claim": {"help_text": "A quantity claim: a claim of another kind is refused with a 400 on `claim`."}
+        }
         validators: list[Any] = []  # adding a claim already proposed or dismissed accepts it (add_member)
 
 

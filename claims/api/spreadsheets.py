@@ -30,6 +30,9 @@ class ClaimExportView(FileFormatIsNotARenderer, GenericAPIView):
     """The claims the list's filters select, with evidence, sources, verdicts and history, as one file."""
 
     permission_classes = [IsDeskMember]
+    # The list's filters, not its ordering: rows are in article and text order (docs/spreadsheets.md), and DRF's
+    # OrderingFilter on a view without a serializer or ordering_fields fails (a 500 for any ?ordering=).
+    filter_backends = [f.FilterBackend]
     filterset_class = f.ClaimFilter
     queryset = Claim.objects.all()
 
@@ -102,7 +105,10 @@ class ImportResultSerializer(serializers.Serializer):
 class ClaimImportView(GenericAPIView):
     """Import claims, their articles, sources and evidence from a spreadsheet. All or nothing: a file with any
     problem writes nothing, and every problem is named by row and column. An import never publishes: claims
-    enter as drafts (or researching), their verdicts kept for a reviewer other than the importer."""
+    enter as drafts (or researching), their verdicts kept for a reviewer other than the importer.
+
+    The file must be a CSV or XLSX spreadsheet with the export's header row: an empty part or other bytes (which
+    the schema cannot tell from a spreadsheet) are refused with a 400 whose ``error`` says why."""
 
     permission_classes = [IsEditorOrReadOnly]
     parser_classes = [MultiPartParser]
@@ -119,7 +125,10 @@ class ClaimImportView(GenericAPIView):
     )
     def post(self, request, *args, **kwargs) -> Response:
         serializer = ImportRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():  # answered in the documented shape too: the whole file refused, and why
+            error = " ".join(f"{name}: {' '.join(map(str, messages))}" for name, messages in serializer.errors.items())
+            result = sheet_services.ImportResult(rows=[], written=False, encoding="", error=error)
+            return Response(result.as_dict(dry_run=False), status=status.HTTP_400_BAD_REQUEST)
         data = serializer.validated_data
         upload = data["file"]
         try:

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
 from claims.api import (
@@ -38,7 +38,9 @@ urlpatterns = [
     # Before the router's claims/<pk>/, which would read "export" as an id.
     path("claims/export/", spreadsheets.ClaimExportView.as_view(), name="claim-export"),
     path("claims/import/", spreadsheets.ClaimImportView.as_view(), name="claim-import"),
-    path("claims/<int:pk>/activity/", comments.ClaimActivityView.as_view(), name="claim-activity"),
+    # Any integer, as the schema says (and the router's paths match): a negative id is the API's JSON 404, not
+    # Django's HTML page for an unknown URL.
+    re_path(r"^claims/(?P<pk>-?[0-9]+)/activity/$", comments.ClaimActivityView.as_view(), name="claim-activity"),
     path("me/", profile.MeView.as_view(), name="me"),
     # Before the router's notifications/{id}/, which would read "preferences" as an id.
     path(

@@ -59,7 +59,8 @@ def find_member(value: object, *, field: str) -> User | None:
         user: User | None = value
     else:
         text = str(value).strip()
-        lookup = Q(pk=int(text)) | Q(username=text) if text.isdigit() else Q(username=text)
+        # ASCII digits only: "²" is a digit to str.isdigit() and not to int().
+        lookup = Q(pk=int(text)) | Q(username=text) if text.isascii() and text.isdigit() else Q(username=text)
         user = User.objects.filter(lookup, is_active=True).order_by("pk").first()
     if user is None or not roles_of(user):
         raise AssignmentInvalid({field: _("No desk member is called %(name)s.") % {"name": value}})

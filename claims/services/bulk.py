@@ -127,7 +127,7 @@ def bulk_claims(
 
 def _existing_tags(values: Iterable[str]) -> list[Tag]:
     names = [str(v).strip() for v in values if str(v).strip()]
-    ids = [int(n) for n in names if n.isdigit()]
+    ids = [int(n) for n in names if n.isascii() and n.isdigit()]
     return list(
         Tag.objects.filter(pk__in=ids) | Tag.objects.filter(slug__in=names) | Tag.objects.filter(name__in=names)
     )

@@ -59,7 +59,8 @@ def resolve_tags(values: Iterable[object], *, by: User) -> list[Tag]:
         text = str(value).strip()
         if not text:
             continue
-        found = Tag.objects.filter(pk=int(text)).first() if text.isdigit() else Tag.objects.filter(slug=text).first()
+        by_id = text.isascii() and text.isdigit()  # "²" is a digit to str.isdigit() and not to int()
+        found = Tag.objects.filter(pk=int(text)).first() if by_id else Tag.objects.filter(slug=text).first()
         tags.append(found or find_or_create_tag(name=text, by=by)[0])
     return list({tag.pk: tag for tag in tags}.values())
 

@@ -58,7 +58,8 @@ ROWS = {
     "/api/v1/public/claims/": Claim.objects.published,
     "/api/v1/sources/": Source.objects.all,
     "/api/v1/comments/": Comment.objects.all,
-    "/api/v1/notifications/": Notification.objects.all,
+    # Each person sees their own only: those of the fuzzing editor (the one user with a token).
+    "/api/v1/notifications/": lambda: Notification.objects.filter(recipient__auth_token__isnull=False),
     "/api/v1/webhooks/": Webhook.objects.all,
     "/api/v1/series/": Series.objects.all,
     "/api/v1/series-members/": SeriesMember.objects.all,
@@ -76,6 +77,8 @@ REFERENCES = {
     "source": Source.objects.all,
     "claimant_entity": Entity.objects.all,
     "entity": Entity.objects.all,
+    "series": Series.objects.all,
+    "parent": Comment.objects.all,
 }
 
 #: Schema-valid requests the API may still refuse with a 400, because the rule depends on stored data or on a
@@ -108,7 +111,30 @@ REFUSALS = [
     # Which moves a claim may make depends on its status and the caller's role (docs/workflow.md).
     ("POST /api/v1/claims/{id}/transitions/", "detail", "", "the claim's status and the caller's role"),
     ("POST /api/v1/articles/{id}/accept-revision/", "detail", "", "the caller's role and the latest revision"),
-    # A multipart upload's bytes: OpenAPI 3.0 cannot say a binary part holds UTF-8 JSON.
+    # Who may be named: a username or id is a desk member's, a reviewer a reviewer other than the last editor.
+    *[
+        (label, field, "No desk member is called", "the stored users: a username is like an id")
+        for label in ("POST /api/v1/claims/", "PATCH /api/v1/claims/{id}/")
+        for field in ("assignee", "reviewer")
+    ],
+    ("POST /api/v1/articles/", "assignee", "No desk member is called", "the stored users, as above"),
+    ("PATCH /api/v1/articles/{id}/", "assignee", "No desk member is called", "the stored users, as above"),
+    ("POST /api/v1/claims/", "reviewer", "is not a reviewer", "the named user's role"),
+    ("PATCH /api/v1/claims/{id}/", "reviewer", "is not a reviewer", "the named user's role"),
+    ("PATCH /api/v1/claims/{id}/", "reviewer", "Four eyes", "who edited the claim"),
+    ("POST /api/v1/claims/bulk/", "detail", "No desk member is called", "the stored users, as above"),
+    ("POST /api/v1/claims/bulk/", "detail", "is not a reviewer", "the named user's role"),
+    ("POST /api/v1/claims/bulk/", "detail", "Select at least one row", "which claims the ids or the filter match"),
+    ("POST /api/v1/claims/bulk/", "detail", "one bulk action takes at most", "how many claims match"),
+    ("POST /api/v1/claims/bulk/", "detail", "Name at least one tag", "which tags exist: untag names existing ones"),
+    *[
+        (label, "slug", "Another series has this address", "one series per slug")
+        for label in ("POST /api/v1/series/", "PUT /api/v1/series/{id}/", "PATCH /api/v1/series/{id}/")
+    ],
+    ("POST /api/v1/series-members/", "claim", "Only quantity claims go in a series", "the claim's stored kind"),
+    ("POST /api/v1/comments/", "article", "no text yet", "the article's state: its text is still being fetched"),
+    # A multipart upload's bytes: OpenAPI 3.0 cannot say a binary part holds a spreadsheet, or UTF-8 JSON.
+    ("POST /api/v1/claims/import/", "error", "", "the content of a binary part: a CSV or XLSX with the header"),
     ("POST /api/v1/claimreview/import/", "detail", "The file is not UTF-8 JSON", "the content of a binary part"),
     ("POST /api/v1/claimreview/import/", "detail", "a JSON file in the 'file' field", "an empty binary part"),
 ]
@@ -199,6 +225,32 @@ def _valid(schema: dict, component: str, body) -> bool:
         ("DecisionRequest", {"same": True, "extra": 1}, False),
         ("PatchedEntityRequest", {"aliases": ["Haftar", "\x1f"]}, False),
         ("PatchedEntityRequest", {"aliases": ["Haftar"], "names": {"ar": "حفتر"}}, True),
+        # A bulk request: ids or a filter, exactly one, and its action's fields; tag names with a letter or digit.
+        ("BulkRequest", {"ids": [1], "action": "status", "to": "draft"}, True),
+        ("BulkRequest", {"ids": [1], "action": "status"}, False),
+        ("BulkRequest", {"ids": [1], "filter": {}, "action": "status", "to": "draft"}, False),
+        ("BulkRequest", {"action": "status", "to": "draft"}, False),
+        ("BulkRequest", {"filter": {"status": "draft"}, "action": "assign"}, False),
+        ("BulkRequest", {"filter": {"status": "draft"}, "action": "assign", "due": "2026-05-31"}, True),
+        ("BulkRequest", {"ids": [1], "action": "tag", "tags": []}, False),
+        ("BulkRequest", {"ids": [1], "action": "tag", "tags": ["ليبيا"]}, True),
+        ("BulkRequest", {"ids": [1], "action": "untag", "tags": ["--"]}, False),
+        ("ClaimRequest", {"article": 1, "selector": {"exact": "x"}, "statement": "S", "tags": ["؟ !"]}, False),
+        ("PatchedArticleRequest", {"tags": ["Libya 2019", "٢٠١٩"]}, True),
+        # A comment is on a claim, on words of an article, or a reply: one of the three.
+        ("CommentRequest", {"body": "x"}, False),
+        ("CommentRequest", {"body": "x", "claim": 1}, True),
+        ("CommentRequest", {"body": "x", "claim": 1, "article": 2}, False),
+        ("CommentRequest", {"body": "x", "article": 2}, False),
+        ("CommentRequest", {"body": "x", "article": 2, "selector": {"exact": "a"}}, True),
+        ("CommentRequest", {"body": "x", "parent": 1}, True),
+        ("CommentRequest", {"body": "x", "claim": 1, "selector": {"exact": "a"}}, False),
+        # A series slug is one slugify() keeps; its names an object of texts.
+        ("SeriesRequest", {"name": "S", "slug": "wagner_group-in-libya"}, True),
+        ("SeriesRequest", {"name": "S", "slug": "Wagner in Libya"}, False),
+        ("SeriesRequest", {"name": "S", "slug": "a--b"}, False),
+        ("SeriesRequest", {"name": "S", "names": 0.1}, False),
+        ("SeriesRequest", {"name": "S", "names": {"ar": "فاغنر"}}, True),
     ],
 )
 def test_request_schemas_state_what_the_api_accepts(request_schemas, component, body, valid):
