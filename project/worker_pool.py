@@ -9,13 +9,55 @@ one: it decodes garbage and the worker stops ("Unrecoverable error: UnicodeDecod
 never comes, holding that process's tasks. Either way the worker no longer consumes (seen in tests/scale after one
 Redis restart). Here the result reader records the pipes it left half read, and the pool, once registered again,
 hands each one back to its unfinished reader, as long as the same process still owns the pipe.
+
+The other end of the pipe has its own fault: a soft time limit is a signal (SIGUSR1) that the worker's main process
+sends when its timer for the job runs out, and billiard's handler raises SoftTimeLimitExceeded wherever the pool
+process is. While the broker is away the main process sits in its reconnect loop, reading no results and firing no
+timers; a process that has just finished a task blocks writing its result to the full pipe, and once the main
+process is back its overdue timer interrupts that write. The process then writes a second message after the first
+one's start, the main process decodes garbage and the worker stops ("Unrecoverable error: UnicodeDecodeError"; seen
+in tests/scale/test_scale_out.py). Here a pool process raises SoftTimeLimitExceeded only while a task body runs;
+outside one the task has ended, so there is nothing left to interrupt.
 """
 
+import signal
 from collections.abc import Callable
 from inspect import isgenerator
+from types import FrameType
 from typing import Any
 
+from billiard.exceptions import SoftTimeLimitExceeded
 from celery.concurrency import asynpool, prefork
+from celery.signals import task_postrun, task_prerun
+
+#: Whether this pool process is running a task body (between Celery's task_prerun and task_postrun).
+_in_task = False
+
+
+@task_prerun.connect
+def _task_started(**_: Any) -> None:
+    global _in_task
+    _in_task = True
+
+
+@task_postrun.connect
+def _task_ended(**_: Any) -> None:
+    global _in_task
+    _in_task = False
+
+
+def soft_timeout_in_task_only(signum: int, frame: FrameType | None) -> None:
+    """The pool processes' SIGUSR1 handler: a soft time limit interrupts a task, never the pool's own code."""
+    if _in_task:
+        raise SoftTimeLimitExceeded()
+
+
+class Worker(asynpool.Worker):
+    """A pool process, with the soft time limit handler above in place of billiard's."""
+
+    def after_fork(self) -> None:
+        super().after_fork()
+        signal.signal(signal.SIGUSR1, soft_timeout_in_task_only)
 
 
 class _RecordingHub:
@@ -62,6 +104,7 @@ class ResultHandler(asynpool.ResultHandler):
 
 class AsynPool(asynpool.AsynPool):
     ResultHandler = ResultHandler
+    Worker = Worker
 
     def register_with_event_loop(self, hub: Any) -> None:
         super().register_with_event_loop(hub)

@@ -1,18 +1,25 @@
-"""The workers' pool reads a pool process's result intact across a broker reconnect (project/worker_pool.py).
+"""The workers' pool reads a pool process's result intact across a broker reconnect, and a pool process writes it
+intact even when a late soft time limit arrives (project/worker_pool.py).
 
-The pipe, the event loop (kombu's Hub) and its reset are real; only the pool's table of processes is a stand-in.
+The pipes, the event loop (kombu's Hub) and its reset, the forked process and its signals are real; only the pool's
+table of processes is a stand-in.
 """
 
 import contextlib
 import os
 import pickle
+import signal
 import struct
+import time
 from inspect import isgenerator
 
 import pytest
+from billiard.connection import Pipe
+from billiard.exceptions import SoftTimeLimitExceeded
+from celery.signals import task_postrun, task_prerun
 from kombu.asynchronous import Hub
 
-from project.worker_pool import ResultHandler
+from project.worker_pool import ResultHandler, soft_timeout_in_task_only
 
 WORKER_UP = 15  # celery.concurrency.asynpool's "a pool process started" message
 
@@ -100,3 +107,46 @@ def test_a_half_read_pipe_now_owned_by_another_process_starts_afresh(pipe):
     fire(hub, read_end)
 
     assert seen == ["new process"]
+
+
+def test_a_soft_time_limit_that_fires_while_a_result_is_written_leaves_the_result_whole():
+    """The worker's main process was away (reconnecting to the broker) while a pool process finished its task: the
+    process blocks writing its long result to the full pipe, and the main process, back, fires its overdue soft time
+    limit for the job. The write goes on, and the main process reads the whole result."""
+    reader, writer = Pipe(duplex=False)
+    result = pool_message("Traceback (most recent call last): psycopg.OperationalError\n" * 5000)  # ~300 kB
+    pid = os.fork()
+    if pid == 0:  # the pool process, its task over
+        code = 1
+        try:
+            reader.close()
+            signal.signal(signal.SIGUSR1, soft_timeout_in_task_only)
+            writer.send_bytes(result)
+            code = 0
+        finally:
+            os._exit(code)
+    writer.close()
+    time.sleep(0.5)  # the pipe is full and the process waits in its write
+    for _ in range(3):
+        os.kill(pid, signal.SIGUSR1)
+        time.sleep(0.05)
+    received = reader.recv_bytes()
+    _, status = os.waitpid(pid, 0)
+    reader.close()
+
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert received == result
+
+
+def test_a_soft_time_limit_still_interrupts_a_running_task():
+    previous = signal.signal(signal.SIGUSR1, soft_timeout_in_task_only)
+    try:
+        task_prerun.send(sender=None, task_id="t", task=None, args=(), kwargs={})
+        with pytest.raises(SoftTimeLimitExceeded):
+            os.kill(os.getpid(), signal.SIGUSR1)
+            time.sleep(1)  # the handler runs here at the latest
+        task_postrun.send(sender=None, task_id="t", task=None, args=(), kwargs={}, retval=None, state="FAILURE")
+        os.kill(os.getpid(), signal.SIGUSR1)  # after the task: nothing to interrupt
+        time.sleep(0.05)
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
