@@ -8,14 +8,16 @@ JavaScript strings; `utf16_to_codepoint` and `codepoint_to_utf16` convert at the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
+
+from claims import limits
 
 DEFAULT_CONTEXT = 32
 DEFAULT_THRESHOLD = 0.75
@@ -129,6 +131,26 @@ def describe(text: str, start: int, end: int, context: int = DEFAULT_CONTEXT) ->
         raise PositionsOutOfRange(start, end, len(text))
     _require_words(text[start:end])
     return _describe(text, start, end, context)
+
+
+#: The quote and its context are each capped: searching an article for a pasted megabyte is the cost this avoids.
+SELECTOR_LIMITS = dict.fromkeys(("exact", "prefix", "suffix"), limits.CLAIM_QUOTE_MAX_CHARS)
+
+
+def resolve_selector(text: str, selector: Mapping[str, Any]) -> Selector:
+    """A selector as the desk and the API send it (any of exact, prefix, suffix, start and end) placed on ``text``,
+    for a claim or a span comment alike. Raises an AnchorError whose message is for the person who selected; an
+    over-long quote is refused before the text is searched."""
+    if errors := limits.check_lengths(selector, SELECTOR_LIMITS):
+        raise AnchorError(errors.get("exact") or next(iter(errors.values())))
+    return resolve(
+        text,
+        exact=selector.get("exact") or None,
+        prefix=selector.get("prefix") or None,
+        suffix=selector.get("suffix") or None,
+        start=selector.get("start"),
+        end=selector.get("end"),
+    )
 
 
 def resolve(

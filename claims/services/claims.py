@@ -40,26 +40,11 @@ FIELD_LIMITS = {
     "statement_en": limits.CLAIM_STATEMENT_MAX_CHARS,
     "claimant": limits.CLAIMANT_MAX_CHARS,
 }
-SELECTOR_LIMITS = {
-    "exact": limits.CLAIM_QUOTE_MAX_CHARS,
-    "prefix": limits.CLAIM_QUOTE_MAX_CHARS,
-    "suffix": limits.CLAIM_QUOTE_MAX_CHARS,
-}
 
 
 def resolve_selector(text: str, selector: Mapping[str, Any]) -> anchoring.Selector:
-    # Checked before anchoring: searching an article for a pasted megabyte is the cost the limit avoids.
-    if errors := limits.check_lengths(selector, SELECTOR_LIMITS):
-        raise ClaimInvalid({"selector": errors.get("exact") or next(iter(errors.values()))})
     try:
-        return anchoring.resolve(
-            text,
-            exact=selector.get("exact") or None,
-            prefix=selector.get("prefix") or None,
-            suffix=selector.get("suffix") or None,
-            start=selector.get("start"),
-            end=selector.get("end"),
-        )
+        return anchoring.resolve_selector(text, selector)
     except anchoring.AnchorError as exc:
         raise ClaimInvalid({"selector": str(exc)}) from exc
 

@@ -202,23 +202,12 @@ def delete_comment(*, comment: Comment, by: User) -> Comment:
 
 # --- anchoring ------------------------------------------------------------------------------------------------
 
-SELECTOR_LIMITS = dict.fromkeys(["exact", "prefix", "suffix"], limits.CLAIM_QUOTE_MAX_CHARS)
-
 
 def _resolve(text: str, selector: dict[str, Any]) -> anchoring.Selector:
-    """A span comment's selector placed on ``text`` by the claims' own rules (anchoring.resolve, the same limits);
-    a refusal is the anchoring's message, for the person who selected."""
-    if errors := limits.check_lengths(selector, SELECTOR_LIMITS):
-        raise CommentInvalid({"selector": next(iter(errors.values()))})
+    """A span comment's selector placed on ``text`` by the claims' own rules; a refusal is the anchoring's message,
+    for the person who selected."""
     try:
-        return anchoring.resolve(
-            text,
-            exact=selector.get("exact") or None,
-            prefix=selector.get("prefix") or None,
-            suffix=selector.get("suffix") or None,
-            start=selector.get("start"),
-            end=selector.get("end"),
-        )
+        return anchoring.resolve_selector(text, selector)
     except anchoring.AnchorError as exc:
         raise CommentInvalid({"selector": str(exc)}) from exc
 
