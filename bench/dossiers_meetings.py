@@ -9,7 +9,6 @@ budget does not grow) and the ratio large/small. Run from the repository root:
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -18,21 +17,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from seed import setup_measured_django  # noqa: E402  (bench/ is on the path when a script of it runs)
+
 PAGES = {
     "public entity page": "/entities/{pk}/",
     "public who met whom": "/entities/{pk}/meetings/graph/",
     "desk entity page": "/desk/entities/{pk}/",
 }
-
-
-def create_database(name: str) -> None:
-    import psycopg
-
-    if name == "test" or name.startswith("test_"):
-        raise SystemExit(f"refusing to seed {name!r}: that name belongs to test runs")
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def measure(client, address: str, rounds: int) -> tuple[float, int]:
@@ -57,25 +48,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
 
-    create_database(args.database)
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{args.database}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    setup_measured_django(args.database)
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from claims.models import Entity
     from tests.factories import EntityFactory, UserFactory, make_meetings
 
-    setup_test_environment()
-    settings.DEBUG = True  # record queries
-    settings.ALLOWED_HOSTS = ["testserver"]
-    call_command("migrate", verbosity=0)
     client = Client()
     editor = UserFactory(username=f"bench-editor-{time.time_ns()}", role="editor")
     client.force_login(editor)

@@ -11,7 +11,6 @@ repository root ``DEBUG=1 .venv/bin/python bench/dossiers_series.py 10 10000`` (
 
 import argparse
 import datetime as dt
-import os
 import statistics
 import sys
 import time
@@ -21,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(ROOT / "bench"))
-from api import create_database  # noqa: E402  (the same throwaway database helper)
+from seed import setup_measured_django  # noqa: E402  (the same throwaway database helper)
 
 
 def seed(size: int) -> str:
@@ -123,25 +122,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args()
 
-    create_database(args.database)
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{args.database}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    setup_measured_django(args.database)
+    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from tests.factories import UserFactory
-
-    setup_test_environment()
-    settings.DEBUG = True  # record queries
-    settings.ALLOWED_HOSTS = ["testserver"]
-    call_command("migrate", verbosity=0)
-    from django.contrib.auth import get_user_model
 
     editor = get_user_model().objects.filter(username="bench-editor").first() or UserFactory(
         username="bench-editor", role="editor"
