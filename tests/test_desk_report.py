@@ -159,9 +159,10 @@ def test_queries_do_not_grow_with_the_number_of_claims(client, editor, reviewer,
         client.get("/desk/report/")
 
 
-@pytest.mark.parametrize("language, median", [("en", "4.0"), ("ar", "4,0")])
+# French stands for every locale that writes decimals with a comma: right in a label, wrong in an SVG coordinate
+# ("328,4"). The desk's Arabic writes 4.0 (project/formats/ar).
+@pytest.mark.parametrize("language, median", [("en", "4.0"), ("ar", "4.0"), ("fr", "4,0")])
 def test_svg_coordinates_stay_numbers_and_labels_are_localized(reviewer, desk, language, median):
-    """Arabic writes decimals with a comma: right in a label, wrong in an SVG coordinate ("328,4")."""
     request = RequestFactory().get("/desk/report/")
     request.user = reviewer
     request.session = {}
