@@ -276,3 +276,35 @@ def test_a_page_edited_in_the_admin_is_what_readers_get_next(client, chief, djan
         assert client.post(change_url(page), data).status_code == 302
     again = client.get("/about/", headers={"If-None-Match": first["ETag"]})
     assert again.status_code == 200 and "New words." in again.content.decode()
+
+
+@pytest.mark.parametrize(
+    "model", ["comment", "notification", "reminder", "webhook", "webhookdelivery", "series", "seriesmember"]
+)
+def test_the_team_desks_records_are_read_only_in_the_admin(client, chief, model):
+    """Comments, notifications, webhooks and series are written by their desk pages' services (mentions told,
+    tombstones, the fetch guard on webhook addresses); the back office lists them and changes none."""
+    assert client.get(reverse(f"admin:claims_{model}_changelist")).status_code == 200
+    assert client.get(reverse(f"admin:claims_{model}_add")).status_code == 403
+
+
+def test_a_comment_and_a_webhook_are_shown_but_not_changed_and_the_secret_never(client, chief, draft):
+    from claims.models import Comment, Webhook
+    from claims.services.comments import add_comment
+
+    comment = add_comment(by=chief, body="Check the 2,000 with the ministry", claim=draft)
+    # As the desk's service registers it (its address check needs a name that resolves, beside the point here).
+    webhook = Webhook.objects.create(
+        url="https://hooks.example.org/desk", events=["published"], secret="9f1c0d2e7a-secret", created_by=chief
+    )
+
+    page = client.get(change_url(comment))
+    assert page.status_code == 200 and "Check the 2,000 with the ministry" in page.content.decode()
+    client.post(change_url(comment), {"body": "rewritten"})
+    assert Comment.objects.get(pk=comment.pk).body == "Check the 2,000 with the ministry"
+
+    page = client.get(change_url(webhook)).content.decode()
+    assert "hooks.example.org" in page and webhook.secret not in page
+    assert webhook.secret not in client.get(reverse("admin:claims_webhook_changelist")).content.decode()
+    client.post(change_url(webhook), {"url": "http://127.0.0.1:6379/", "active": "on"})
+    assert Webhook.objects.get(pk=webhook.pk).url == "https://hooks.example.org/desk"
