@@ -117,7 +117,9 @@ class ClaimFilter(django_filters.FilterSet):
     )
     search = django_filters.CharFilter(
         method="filter_search",
-        help_text="Words of the statement, quote or claimant; Arabic spelling variants match (normalized).",
+        help_text="Words of the statement, quote or claimant; Arabic spelling variants match (normalized). A "
+        "number matches in any written form: 2000, 2,000, ٢٠٠٠, ألفين and two thousand are one number, found in the "
+        "text and in a quantity's value and bounds.",
     )
 
     class Meta:
@@ -134,9 +136,7 @@ class ClaimFilter(django_filters.FilterSet):
         return queryset.filter(revision__origin=IMPORTED) if value else queryset.exclude(revision__origin=IMPORTED)
 
     def filter_search(self, queryset, name, value) -> QuerySet[Any]:
-        for word in normalize(value).split():
-            queryset = queryset.filter(search_text__contains=word)
-        return queryset
+        return queryset.matching(value)
 
 
 class PublicClaimFilter(django_filters.FilterSet):

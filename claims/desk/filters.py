@@ -21,10 +21,15 @@ class DeskClaimFilter(django_filters.FilterSet):
     entity = IdFilter(method="filter_entity")
     tag = django_filters.CharFilter(method="filter_tag")
     assignee = django_filters.CharFilter(method="filter_assignee")
+    q = django_filters.CharFilter(method="filter_q")
 
     class Meta:
         model = Claim
-        fields = ["status", "verdict", "kind", "article", "entity", "tag", "assignee"]
+        fields = ["status", "verdict", "kind", "article", "entity", "tag", "assignee", "q"]
+
+    def filter_q(self, queryset, name, value):
+        # Words and numbers of the statement, quote or claimant; numbers in any written form (Claim.search_numbers).
+        return queryset.matching(value)
 
     def filter_tag(self, queryset, name, value):
         return queryset.filter(Exists(Claim.tags.through.objects.filter(claim=OuterRef("pk"), tag__slug=value)))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims import workflow
 from claims.arabic import normalize
+from claims.arabic.number_forms import contains_key, query_numbers, stored_numbers
 from claims.workflow import PUBLIC_STATUSES, VERDICTS
 
 if TYPE_CHECKING:
@@ -23,6 +24,11 @@ if TYPE_CHECKING:
 
 #: What ``search_text`` is made of: the statements, the quote and the claimant.
 SEARCHED_FIELDS = ("statement", "statement_en", "exact", "claimant")
+#: The quantity details whose numbers ``search_numbers`` holds, beside those written in ``SEARCHED_FIELDS``.
+SEARCHED_DETAILS = ("value", "lower", "upper")
+#: Numbers and words of a query that a search compares at most: a longer query asks nothing more of the database.
+MAX_QUERY_TERMS = 8
+MAX_QUERY_CHARS = 500
 KINDS = ["quantity", "meeting", "event", "quote", "other", "opinion"]
 STATUSES = [s.value for s in workflow.Status]
 #: ``Claim.is_public`` in SQL, for the public QuerySet, the partial index, the constraint and the desk's queues.
@@ -34,6 +40,17 @@ class ClaimQuerySet(models.QuerySet["Claim"]):
     def published(self) -> "ClaimQuerySet":
         """The only way public pages, feeds, the sitemap, search and the public API read claims."""
         return self.filter(IS_PUBLIC)
+
+    def matching(self, query: str) -> "ClaimQuerySet":
+        """Claims holding every number of ``query`` in any written form (``search_numbers``) and every other word
+        of it in ``search_text``: `Wagner 2000` finds "ألفي مقاتل من فاغنر" as well as "2,000 Wagner fighters"."""
+        numbers, rest = query_numbers(query[:MAX_QUERY_CHARS])
+        found = self
+        for value in numbers[:MAX_QUERY_TERMS]:
+            found = found.filter(search_numbers__contains=contains_key(value))
+        for word in normalize(rest).split()[:MAX_QUERY_TERMS]:
+            found = found.filter(search_text__contains=word)
+        return found
 
 
 class Claim(models.Model):
@@ -147,6 +164,9 @@ class Claim(models.Model):
     tags: "models.ManyToManyField[Tag, Any]" = models.ManyToManyField("Tag", blank=True, related_name="claims")
     #: Normalized statement, quote and claimant (claims.arabic.normalize) for search and matching; set by save().
     search_text = models.TextField(blank=True, editable=False)
+    #: Every number of the searched text and of the quantity details, canonical and space-padded (" 2000 1.5 ",
+    #: claims.arabic.number_forms), so that `2000` finds `2,000`, `٢٠٠٠` and `ألفين`; set by save().
+    search_numbers = models.TextField(blank=True, editable=False)
     #: When similar-claims scoring was last queued for this claim, until a worker finishes it (then null): the
     #: desk shows "looking for similar claims…" meanwhile.
     similar_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -188,9 +208,13 @@ class Claim(models.Model):
         # Computed here, as Entity.search_text is: it is made of this row's own fields only, so every writer (the
         # services, the admin, a command, a factory) stores it with the text it was made from, and none can forget.
         self.search_text = normalize(" ".join(getattr(self, name) for name in SEARCHED_FIELDS))
+        details = self.details if isinstance(self.details, dict) else {}
+        self.search_numbers = stored_numbers(
+            [getattr(self, name) for name in SEARCHED_FIELDS], [details.get(name) for name in SEARCHED_DETAILS]
+        )
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and not set(SEARCHED_FIELDS).isdisjoint(update_fields):
-            kwargs["update_fields"] = {*update_fields, "search_text"}
+        if update_fields is not None and not {*SEARCHED_FIELDS, "details"}.isdisjoint(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text", "search_numbers"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

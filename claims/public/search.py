@@ -4,6 +4,9 @@ and Latin case.
 Every word of the query must match a word of the stored ``search_text`` (``claims.arabic.normalize``d): equal
 keys first, spelling variants (``ميليشيات``/``مليشيات``) through ``claims.arabic.similar_words``. On PostgreSQL
 the candidates come from the pg_trgm GIN indexes; elsewhere from a plain scan, which a small desk affords.
+
+A number of the query, in any written form (`2000`, `2,000`, `٢٠٠٠`, `ألفين`, `two thousand`), finds claims
+holding that number in any form (``Claim.search_numbers``); the query's other words are matched as above.
 """
 
 from dataclasses import dataclass
@@ -14,7 +17,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from claims.arabic import normalize, scan, search_key, similar_words, strip_clitics, tokens
+from claims.arabic.number_forms import contains_key, query_numbers
 from claims.models import Article, Claim, Entity
+from claims.models.claims import MAX_QUERY_TERMS
 
 LIMIT = 30
 
@@ -44,7 +49,11 @@ def search(query: str) -> Results:
     words = query_words(query)
     if not words:
         return Results([], [], [])
-    claims = _find(Claim.objects.published(), words, "search_text")
+    numbers, other_words = query_numbers(query)
+    published = Claim.objects.published()
+    for value in numbers[:MAX_QUERY_TERMS]:
+        published = published.filter(search_numbers__contains=contains_key(value))
+    claims = _find(published, query_words(other_words), "search_text")
     entities = _find(
         Entity.objects.filter(
             Q(claims__in=Claim.objects.published()) | Q(claims_made__in=Claim.objects.published())
