@@ -108,10 +108,9 @@ RATING_VERDICTS: dict[str, str] = {
     "labeled satire": "not_checkable",
     "labelled satire": "not_checkable",
     "originated as satire": "not_checkable",
-    # PolitiFact's Truth-O-Meter ("pants on fire" and "false" are both false on our scale).
-    "half true": "misleading",
+    # PolitiFact's Truth-O-Meter (true, mostly true, half true, mostly false, false, pants on fire: above),
+    # and its older name for "mostly false".
     "barely true": "misleading",
-    "pants on fire": "false",
     # AFP and Reuters.
     "altered photo": "misleading",
     "altered video": "misleading",
