@@ -429,6 +429,7 @@ SPECTACULAR_SETTINGS = {
         "ClaimKindEnum": "claims.models.Claim.Kind",
         "NotificationEventEnum": "claims.models.Notification.Event",
         "WebhookEventEnum": "claims.models.Webhook.Event",
+        "HarvestSourceKindEnum": "claims.models.HarvestSource.Kind",
     },
     # The request schemas state what the API accepts (cross-field rules, NUL-free texts, closed bodies): see
     # claims/api/schema.py. The default hook (shared enums) runs first.

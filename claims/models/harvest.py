@@ -9,8 +9,6 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from claims.workflow import VERDICTS
-
 
 class HarvestSource(models.Model):
     class Kind(models.TextChoices):
@@ -44,7 +42,7 @@ class HarvestSource(models.Model):
         return self.name or self.url
 
     def get_absolute_url(self) -> str:
-        return reverse("desk:harvest_source", args=[self.pk])
+        return reverse("desk:harvest-source", args=[self.pk])
 
     def next_run_at(self) -> datetime | None:
         if self.last_run_at is None:
@@ -79,7 +77,7 @@ class RatingMapping(models.Model):
     example = models.CharField(max_length=1000, blank=True, help_text="The rating as a publisher first wrote it.")
     seen = models.PositiveIntegerField(default=0, help_text="Reviews imported with this rating.")
     verdict = models.CharField(
-        max_length=20, blank=True, choices=[(v.id, v.label_en) for v in VERDICTS.values()], help_text="'' undecided."
+        max_length=16, blank=True, help_text="A verdict id (claims.workflow.VERDICTS); '' undecided."
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
