@@ -84,3 +84,10 @@ def test_harvest_lists_cost_the_same_queries_with_few_or_many_rows(
         assert api.get("/api/v1/harvest-sources/").status_code == 200
     with django_assert_max_num_queries(6):
         assert api.get("/api/v1/rating-mappings/").status_code == 200
+
+
+def test_the_harvest_pages_read_in_arabic(client, editor, settings):
+    client.force_login(editor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+    assert "مصادر الحصاد" in client.get(reverse("desk:harvest-sources")).content.decode()
+    assert "ربط التقييمات" in client.get(reverse("desk:rating-mappings")).content.decode()
