@@ -164,3 +164,17 @@ def test_an_unknown_text_with_a_numeric_rating_uses_the_scale(fetch_settings, se
     server.route("/n/1", body=body)
     harvest.run_harvest(source_id=add(server, "/n/1", "page", editor).pk)
     assert Claim.objects.get().verdict == "false" and not RatingMapping.objects.exists()
+
+
+def test_the_beat_sweep_harvests_in_a_real_worker(transactional_db, celery_worker, fetch_settings, server, editor):
+    from tests.waiting import wait_for
+
+    server.route("/w/1", body=page(review(server.url("/w/1"), "Worker claim", "Miscaptioned")))
+    source = HarvestSource.objects.create(url=server.url("/w/1"), kind="page", created_by=editor)
+    tasks.sweep_harvest_sources.delay()  # what beat sends (settings.CELERY_BEAT_SCHEDULE)
+    assert wait_for(lambda: HarvestSource.objects.get(pk=source.pk).last_success_at is not None)
+    assert Claim.objects.get().verdict == "misleading"
+
+
+def test_the_harvest_sweep_is_on_the_beat_schedule(settings):
+    assert settings.CELERY_BEAT_SCHEDULE["sweep-harvest-sources"]["task"] == "claims.tasks.sweep_harvest_sources"
