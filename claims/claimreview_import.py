@@ -94,9 +94,78 @@ RATING_VERDICTS: dict[str, str] = {
     "baseless": "false",
     "satire": "not_checkable",
     "opinion": "not_checkable",
+    # Snopes (snopes.com/fact-check-ratings): a correct attribution is a true quote; a real picture with a
+    # wrong caption, or a claim true once but no longer, is a false impression; a legend cannot be settled.
+    "correct attribution": "accurate",
+    "legit": "accurate",
+    "misattributed": "false",
+    "miscaptioned": "misleading",
+    "outdated": "misleading",
+    "legend": "unproven",
+    "lost legend": "unproven",
+    "unfounded": "unproven",
+    "scam": "false",
+    "labeled satire": "not_checkable",
+    "labelled satire": "not_checkable",
+    "originated as satire": "not_checkable",
+    # PolitiFact's Truth-O-Meter (true, mostly true, half true, mostly false, false, pants on fire: above),
+    # and its older name for "mostly false".
+    "barely true": "misleading",
+    # AFP and Reuters.
+    "altered photo": "misleading",
+    "altered video": "misleading",
+    "digitally altered": "misleading",
+    "doctored": "false",
+    "manipulated": "misleading",
+    "deepfake": "false",
+    "fabricated quote": "false",
+    "false headline": "false",
+    "photo out of context": "misleading",
+    "video out of context": "misleading",
+    "partly misleading": "misleading",
+    "needs context": "misleading",
+    "unsubstantiated": "unproven",
+    "inconclusive": "unproven",
+    # Full Fact writes a sentence; the labels it opens with.
+    "not true": "false",
+    "isn t true": "false",
+    "is not true": "false",
+    "not correct": "false",
+    "isn t correct": "false",
+    "inaccurate": "false",
+    "this is false": "false",
+    "this is correct": "accurate",
+    "this is true": "accurate",
+    "partly correct": "misleading",
+    "partly right": "misleading",
+    "not quite": "misleading",
+    "out of date": "misleading",
+    "needs more context": "misleading",
+    # FactCheck.org.
+    "distorts the facts": "misleading",
+    "spins the facts": "misleading",
+    "cherry picks": "misleading",
+    "not the whole story": "misleading",
+    "exaggerates": "misleading",
+    "baseless claim": "false",
+    "no basis": "false",
+    # Arabic desks, further spellings (Misbar, Fatabyyano, AFP Arabic).
+    "مضلل جزييا": "misleading",
+    "خارج السياق": "misleading",
+    "صوره معدله": "misleading",
+    "فيديو معدل": "misleading",
+    "قديم": "misleading",
+    "منسوب خطا": "false",
+    "نسب خاطي": "false",
+    "احتيال": "false",
+    "خدعه": "false",
+    "بلا دليل": "unproven",
+    "غير دقيق": "false",
 }
+#: The labels as ``normalize_rating`` writes them (a label typed with hamza or alef forms still matches).
+_NORMALIZED = {" ".join(tokens(normalize(label))): verdict for label, verdict in RATING_VERDICTS.items()}
 _LABELS_BY_LENGTH = sorted(
-    ((tuple(label.split()), verdict) for label, verdict in RATING_VERDICTS.items()), key=lambda item: -len(item[0])
+    ((tuple(label.split()), verdict) for label, verdict in _NORMALIZED.items()), key=lambda item: -len(item[0])
 )
 #: A long rating (a paragraph) is searched for a label only this far in: the verdict sentence comes first.
 _PARAGRAPH_WORDS = 12
@@ -137,6 +206,11 @@ class Malformed(ValueError):
     """The reason one record cannot be read."""
 
 
+def normalize_rating(rating_text: str) -> str:
+    """A rating as the mapping table keys it: normalized words (diacritics, case, punctuation), cut at 200."""
+    return " ".join(tokens(normalize(rating_text or "")))[:200]
+
+
 def rating_to_verdict(rating_text: str) -> str:
     """The verdict id a textual rating means, or "" when no label of ours is in it.
 
@@ -146,7 +220,7 @@ def rating_to_verdict(rating_text: str) -> str:
     words = tokens(normalize(rating_text or ""))
     if not words:
         return ""
-    exact = RATING_VERDICTS.get(" ".join(words))
+    exact = _NORMALIZED.get(" ".join(words))
     if exact or len(words) <= 3:
         return exact or ""
     for start in range(min(len(words), _PARAGRAPH_WORDS)):

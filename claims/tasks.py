@@ -18,6 +18,8 @@ from claims.services.captures import (
     sweep_stuck_captures,
 )
 from claims.services.captures import schedule_recaptures as schedule
+from claims.services.harvest import run_harvest
+from claims.services.harvest import sweep_harvest_sources as sweep_harvests
 from claims.services.matching import run_similar
 from claims.services.notifications import queue_digests, send_digest, send_notification_email
 from claims.services.series import propose_for_claim, propose_for_series
@@ -146,3 +148,19 @@ def send_reminders() -> int:
     """Once a day (the beat schedule): remind of claims due tomorrow, overdue, or sat too long in a status. Safe to
     run again the same day: each claim, reason and day is reminded once."""
     return send_claim_reminders()
+
+
+# A harvest is bounded (HARVEST_MAX_PAGES_PER_RUN pages, each under the fetch deadline) and safe to run twice:
+# reviews are imported by their URL, so a second run updates the same rows.
+@shared_task(bind=True, acks_late=True, max_retries=5, soft_time_limit=900, time_limit=960)
+def harvest_claimreview(self, source_id: int) -> dict:
+    try:
+        source = run_harvest(source_id=source_id)
+    except RetryLater as exc:
+        raise self.retry(countdown=exc.delay, exc=exc) from exc
+    return source.last_counts if source is not None else {}
+
+
+@shared_task
+def sweep_harvest_sources() -> int:
+    return sweep_harvests()

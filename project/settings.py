@@ -278,7 +278,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "claims.tasks.send_reminders",
         "schedule": crontab(hour=env.int("REMINDERS_HOUR_UTC", default=6), minute=0),
     },
+    # Queue the ClaimReview harvests that are due (each source has its own interval; claims/services/harvest.py).
+    "sweep-harvest-sources": {
+        "task": "claims.tasks.sweep_harvest_sources",
+        "schedule": env.float("HARVEST_SWEEP_SECONDS", default=300.0),
+    },
 }
+# A feed harvest reads at most this many of its newest fact-check pages per run (the rest wait for the next).
+HARVEST_MAX_PAGES_PER_RUN = env.int("HARVEST_MAX_PAGES_PER_RUN", default=20)
 
 # E-mail (docs/notifications.md), through Django's mailers: SMTP to EMAIL_HOST. Without it, `make run`
 # (LOCAL_DEPLOYMENT) and DEBUG print mail on the console, and production uses Django's own default, an SMTP server on
@@ -424,6 +431,7 @@ SPECTACULAR_SETTINGS = {
         "ClaimKindEnum": "claims.models.Claim.Kind",
         "NotificationEventEnum": "claims.models.Notification.Event",
         "WebhookEventEnum": "claims.models.Webhook.Event",
+        "HarvestSourceKindEnum": "claims.models.HarvestSource.Kind",
     },
     # The request schemas state what the API accepts (cross-field rules, NUL-free texts, closed bodies): see
     # claims/api/schema.py. The default hook (shared enums) runs first.

@@ -157,6 +157,9 @@ INTERNAL_TEXT = {
     "unpublished series member: source": "qzxmembersource",
     "proposed series member: statement": "qzxseriesproposed",
     "assignee's username": "qzxassigneeuser",
+    "harvest source: last error": "qzxharvesterror",
+    "harvest source: name": "qzxharvestname",
+    "rating mapping: example": "qzxratingexample",
 }
 #: Public text that no second reviewer approved (four eyes): a pending correction's, a pending edit's, and a
 #: correction's that was sent back. No reader sees any of it.
@@ -319,6 +322,15 @@ def desk_world(editor, reviewer, second_reviewer):
         change_claim_tags(claim=claim, by=reviewer, add=[tag])
     _comment_on(claims[0], article, editor, reviewer)
     _series_world(claims[0], editor, mark)
+    from claims.models import HarvestSource, RatingMapping
+
+    HarvestSource.objects.create(
+        url="https://checker.example.org/feed",
+        name=mark["harvest source: name"],
+        last_error=mark["harvest source: last error"],
+        created_by=editor,
+    )
+    RatingMapping.objects.create(rating="qzx", example=mark["rating mapping: example"], seen=1)
     return {
         "claims": claims[:3],
         "pending_edit": claims[3],

@@ -15,7 +15,20 @@ from django.utils import timezone
 
 from claims.fetching.archive import write_warc
 from claims.fetching.client import Exchange, FetchResult
-from claims.models import Capture, Claim, ClaimLink, Entity, Notification, Page, Series, SeriesMember, Tag, Webhook
+from claims.models import (
+    Capture,
+    Claim,
+    ClaimLink,
+    Entity,
+    HarvestSource,
+    Notification,
+    Page,
+    RatingMapping,
+    Series,
+    SeriesMember,
+    Tag,
+    Webhook,
+)
 from claims.services.comments import add_comment
 from tests.factories import EvidenceFactory, SourceFactory, UserFactory
 
@@ -105,6 +118,11 @@ EXPECTED = {
     "desk:notification-settings": DESK,
     "desk:webhooks": _with(DESK, editor={403}, reviewer={403}),
     "desk:webhook": _with(DESK, editor={403}, reviewer={403}),
+    # Harvest sources: any member adds or pauses one; rating mappings: members read, reviewers and admins decide.
+    "desk:harvest-sources": DESK,
+    "desk:harvest-source": DESK,
+    "desk:rating-mappings": DESK,
+    "desk:rating-mapping": _with(DESK_POST, editor={403}, reviewer={302}, admin={302}),
     "desk:series-list": DESK,
     "desk:series": DESK,
     "desk:series-edit": DESK_POST,
@@ -157,6 +175,11 @@ EXPECTED = {
     "api:notification-detail": _with(API, **dict.fromkeys(MEMBERS, {404})),  # someone else's
     "api:notification-read-all": API_POST,
     "api:notification-preferences": API,
+    "api:harvest-source-list": API,
+    "api:harvest-source-detail": API,
+    "api:harvest-source-harvest": API_POST,
+    "api:rating-mapping-list": API,
+    "api:rating-mapping-detail": API,
     "api:webhook-list": _with(API, editor={403}, reviewer={403}),
     "api:webhook-detail": _with(API, editor={403}, reviewer={403}),
     "api:webhook-deliveries": _with(API, editor={403}, reviewer={403}),
@@ -268,7 +291,12 @@ def _objects(demo):
     public_series = Series.objects.get()
     series = Series.objects.create(slug="permission-matrix", name="Permission matrix")
     member = SeriesMember.objects.create(series=series, claim=public_series.members.get().claim, state="accepted")
+    # Paused, so that walking its "harvest now" URL queues nothing that would fetch.
+    harvest_source = HarvestSource.objects.create(url="https://checker.example.org/feed", active=False)
+    mapping = RatingMapping.objects.create(rating="research in progress", seen=1)
     return {
+        "harvest-sources": harvest_source.pk,
+        "rating-mappings": mapping.pk,
         "series": series.pk,
         "series_slug": public_series.slug,
         "series-members": member.pk,

@@ -25,7 +25,7 @@ from claims.workflow import Status
 
 class RecordOutcomeSerializer(serializers.Serializer):
     position = serializers.CharField(help_text="1-based position in the input; '3.2' is the 2nd review of record 3.")
-    outcome = serializers.ChoiceField(choices=["imported", "unchanged", "error"])
+    outcome = serializers.ChoiceField(choices=["imported", "updated", "unchanged", "error"])
     claim = serializers.IntegerField(allow_null=True)
     review_url = serializers.CharField(allow_blank=True)
     verdict = serializers.CharField(allow_blank=True, help_text="Our verdict id the rating maps to; '' if none.")
@@ -40,6 +40,7 @@ class ImportReportSerializer(serializers.Serializer):
             "imported": serializers.IntegerField(),
             "unchanged": serializers.IntegerField(),
             "error": serializers.IntegerField(),
+            "updated": serializers.IntegerField(),
         },
     )
     records = RecordOutcomeSerializer(many=True)

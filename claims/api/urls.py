@@ -5,6 +5,7 @@ from claims.api import (
     claimreview,
     comments,
     dossiers,
+    harvest,
     matching,
     notifications,
     profile,
@@ -30,6 +31,8 @@ router.register("claim-links", matching.ClaimLinkViewSet, basename="claim-link")
 router.register("comments", comments.CommentViewSet, basename="comment")
 router.register("notifications", notifications.NotificationViewSet, basename="notification")
 router.register("webhooks", webhooks.WebhookViewSet, basename="webhook")
+router.register("harvest-sources", harvest.HarvestSourceViewSet, basename="harvest-source")
+router.register("rating-mappings", harvest.RatingMappingViewSet, basename="rating-mapping")
 router.register("series", series.SeriesViewSet, basename="series")
 router.register("series-members", series.SeriesMemberViewSet, basename="series-member")
 router.register("public/series", series.PublicSeriesViewSet, basename="public-series")

@@ -5,6 +5,7 @@ from .claims import Attendee, Claim, ClaimLink
 from .comments import Comment
 from .corrections import ClaimCorrection
 from .entities import Entity
+from .harvest import HarvestedReview, HarvestSource, RatingMapping
 from .history import ClaimEvent
 from .notifications import Notification, NotificationPreference, Webhook, WebhookDelivery
 from .pages import Page
@@ -27,9 +28,12 @@ __all__ = [
     "DeskSettings",
     "Entity",
     "Evidence",
+    "HarvestSource",
+    "HarvestedReview",
     "Notification",
     "NotificationPreference",
     "Page",
+    "RatingMapping",
     "Series",
     "SeriesMember",
     "Source",

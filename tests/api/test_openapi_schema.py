@@ -31,7 +31,9 @@ from claims.models import (
     Comment,
     Entity,
     Evidence,
+    HarvestSource,
     Notification,
+    RatingMapping,
     Series,
     SeriesMember,
     Source,
@@ -64,6 +66,8 @@ ROWS = {
     "/api/v1/notifications/": lambda: Notification.objects.filter(recipient__auth_token__isnull=False),
     "/api/v1/webhooks/": Webhook.objects.all,
     "/api/v1/tags/": Tag.objects.all,
+    "/api/v1/harvest-sources/": HarvestSource.objects.all,
+    "/api/v1/rating-mappings/": RatingMapping.objects.all,
     "/api/v1/series/": Series.objects.all,
     "/api/v1/series-members/": SeriesMember.objects.all,
     # An entity has a public record only when a published claim names it.
@@ -134,6 +138,9 @@ REFUSALS = [
         (label, "slug", "Another series has this address", "one series per slug")
         for label in ("POST /api/v1/series/", "PUT /api/v1/series/{id}/", "PATCH /api/v1/series/{id}/")
     ],
+    # Whether the fetch guard lets an address through depends on where its name resolves, and on what is stored.
+    ("POST /api/v1/harvest-sources/", "url", "", "where the address resolves (the fetch guard), one source per URL"),
+    ("PATCH /api/v1/harvest-sources/{id}/", "interval_minutes", "", "the same bounds as the schema's, re-checked"),
     ("POST /api/v1/series-members/", "claim", "Only quantity claims go in a series", "the claim's stored kind"),
     ("POST /api/v1/comments/", "article", "no text yet", "the article's state: its text is still being fetched"),
     # A multipart upload's bytes: OpenAPI 3.0 cannot say a binary part holds a spreadsheet, or UTF-8 JSON.
@@ -291,6 +298,8 @@ def fuzzed_desk(demo, editor, monkeypatch):
     # reached). Without its row a path's random ids reached one only when no earlier test had moved the table's
     # sequence past them: tags/{id} passed alone and failed in the whole suite.
     claim = Claim.objects.order_by("pk").first()
+    HarvestSource.objects.create(url="https://checker.example.org/feed", active=False)
+    RatingMapping.objects.create(rating="research in progress", seen=1)
     reviewer = get_user_model().objects.get(username="reviewer")
     tag, _ = find_or_create_tag(name="Wagner", by=reviewer)
     change_claim_tags(claim=claim, by=reviewer, add=[tag])
