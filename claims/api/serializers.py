@@ -11,6 +11,7 @@ from rest_framework.relations import PKOnlyObject
 from claims import limits
 from claims.api.filters import MAX_ID
 from claims.details import CHANNELS, FIELDS
+from claims.fetching.reasons import in_language
 from claims.fetching.urls import MAX_URL_LENGTH
 from claims.models import (
     Article,
@@ -80,6 +81,7 @@ class ArticleSerializer(serializers.ModelSerializer):
         help_text="Text of the current revision. PATCH with a new text adds a revision.",
     )
     revision = serializers.IntegerField(source="revision_number", read_only=True)
+    import_error = serializers.SerializerMethodField()
     language = serializers.CharField(required=False, allow_blank=True, max_length=12)
     direction = serializers.ChoiceField(choices=Article.Direction.choices, required=False)
     title = serializers.CharField(required=False, allow_blank=True, max_length=500)
@@ -111,6 +113,10 @@ class ArticleSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["import_state", "import_error", "created_at", "updated_at"]
+
+    def get_import_error(self, article) -> str:
+        """Why the import failed, in the request's language (English unless the client asks for another)."""
+        return in_language(article.import_error)
 
     def get_public_revision(self, article) -> int | None:
         if not article.public_revision_id:
@@ -504,7 +510,8 @@ class CaptureSerializer(serializers.ModelSerializer):
         ]
 
     def get_error(self, capture) -> str | None:
-        return capture.error or None
+        """The reason in the request's language (English unless the client asks for another)."""
+        return in_language(capture.error) or None
 
 
 @extend_schema_field(

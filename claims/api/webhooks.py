@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from claims.api.permissions import IsDeskAdmin
 from claims.api.serializers import PublicClaimSerializer
 from claims.api.views import claim_queryset
+from claims.fetching.reasons import in_language
 from claims.models import Webhook, WebhookDelivery
 from claims.services import webhooks as service
 
@@ -67,8 +68,12 @@ class WebhookSerializer(serializers.ModelSerializer):
 class AttemptSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     status_code = serializers.IntegerField(allow_null=True)
-    error = serializers.CharField(allow_blank=True)
+    error = serializers.SerializerMethodField()
     duration_ms = serializers.IntegerField(allow_null=True)
+
+    def get_error(self, attempt: dict[str, Any]) -> str:
+        """Why the attempt failed, in the request's language (English unless the client asks for another)."""
+        return in_language(attempt.get("error") or "")
 
 
 class WebhookDeliverySerializer(serializers.ModelSerializer):

@@ -21,6 +21,7 @@ from claims.desk.access import DeskRequest, desk_member_required, role_required
 from claims.desk.workflow_views import PROPOSED_MESSAGE
 from claims.fetching.archive import read_warc_response
 from claims.fetching.decode import decode_html
+from claims.fetching.reasons import in_language
 from claims.files import content_type_of, download_name, file_response
 from claims.models import Capture, Claim, Evidence, Source
 from claims.models.sources import IN_FLIGHT_STATES
@@ -310,7 +311,7 @@ def source_state(source: Source, in_flight: Capture | None = None) -> dict[str, 
         "offline": gettext("Offline document"),
         "unknown": gettext("Not captured yet"),
     }
-    reason = capture.error if capture is not None and capture.state in ("failed", "queued") else ""
+    reason = in_language(capture.error) if capture is not None and capture.state in ("failed", "queued") else ""
     return {
         "source": source.pk,
         "state": state,

@@ -23,6 +23,7 @@ from requests import PreparedRequest
 from requests.adapters import HTTPAdapter
 from urllib3.connectionpool import ConnectionPool, HTTPConnectionPool
 
+from claims.fetching import reasons as R
 from claims.fetching.deadline import WATCHED_POOL_CLASSES, Deadline
 from claims.fetching.errors import (
     ChallengePage,
@@ -36,6 +37,7 @@ from claims.fetching.errors import (
     TooManyRedirects,
     UnsafeDestination,
 )
+from claims.fetching.reasons import reason
 from claims.fetching.safety import IPAddress, Resolver, check_host, check_port
 from claims.fetching.sniff import content_type, declared_type
 from claims.fetching.urls import validate_url
@@ -244,11 +246,8 @@ def _follow(url: str, policy: FetchPolicy, chain: list[RedirectHop]) -> FetchRes
                     peer_address=peer,
                     exchanges=exchanges,
                 )
-    raise TooManyRedirects(
-        f"The address redirected more than {policy.max_redirects} times"
-        + (" in a loop" if len({hop[0] for hop in chain}) < len(chain) else "")
-        + "; the final page was not reached."
-    )
+    looped = len({hop[0] for hop in chain}) < len(chain)
+    raise TooManyRedirects(reason(R.REDIRECTS_LOOP if looped else R.REDIRECTS_TOO_MANY, count=policy.max_redirects))
 
 
 def _check_redirect_target(target: str, policy: FetchPolicy) -> str:
@@ -267,12 +266,15 @@ def _refusal_of(target: str | None, chain: list[RedirectHop]) -> Iterator[None]:
         if target is None:
             raise
         chain.append((target, None, exc.reason))
-        reason = exc.reason[:1].lower() + exc.reason[1:] if exc.reason[1:2].islower() else exc.reason
-        raise type(exc)(f"The redirect to {_shown(target)} was refused because {reason}") from exc
+        raise type(exc)(reason(R.REDIRECT_REFUSED, target=_shown(target), reason=R.lowered(exc.reason))) from exc
 
 
 def _shown(url: str) -> str:
-    return url if len(url) <= SHOWN_URL_CHARS else f"{url[:SHOWN_URL_CHARS]}… ({len(url):,} characters)"
+    return (
+        url
+        if len(url) <= SHOWN_URL_CHARS
+        else reason(R.URL_SHORTENED, start=url[:SHOWN_URL_CHARS], length=f"{len(url):,}")
+    )
 
 
 def _send(session: requests.Session, url: str, policy: FetchPolicy, deadline: Deadline) -> requests.Response:
@@ -319,24 +321,21 @@ def _in_plain_words(timeout: tuple[float, float]) -> Iterator[None]:
     except FetchError:
         raise
     except requests.exceptions.ConnectTimeout as exc:
-        raise Timeout(f"The server did not accept a connection within {timeout[0]:g} seconds.") from exc
+        raise Timeout(reason(R.CONNECT_TIMEOUT, seconds=f"{timeout[0]:g}")) from exc
     except requests.exceptions.ReadTimeout as exc:
-        raise Timeout(f"The server did not answer within {timeout[1]:g} seconds.") from exc
+        raise Timeout(reason(R.READ_TIMEOUT, seconds=f"{timeout[1]:g}")) from exc
     except requests.exceptions.SSLError as exc:
-        raise ConnectFailed(
-            "The secure (HTTPS) connection failed: the site's certificate could not be verified.",
-            transient=False,
-        ) from exc
+        raise ConnectFailed(reason(R.TLS_FAILED), transient=False) from exc
     except (requests.exceptions.ConnectionError, urllib3.exceptions.HTTPError) as exc:
-        raise ConnectFailed("The server could not be reached or closed the connection.") from exc
+        raise ConnectFailed(reason(R.UNREACHABLE)) from exc
     except requests.exceptions.InvalidURL as exc:
-        raise InvalidURL(f"The address is malformed ({exc}).") from exc
+        raise InvalidURL(reason(R.URL_MALFORMED, error=str(exc))) from exc
 
 
 def _check_declared_length(response: requests.Response, policy: FetchPolicy) -> None:
     declared = response.headers.get("content-length", "").strip()
     if declared.isdigit() and int(declared) > policy.max_bytes:
-        raise TooLarge(f"The file is {_megabytes(int(declared))}, more than the {_megabytes(policy.max_bytes)} limit.")
+        raise TooLarge(reason(R.FILE_TOO_LARGE, size=_megabytes(int(declared)), limit=_megabytes(policy.max_bytes)))
 
 
 def _megabytes(size: int) -> str:
@@ -356,7 +355,7 @@ class _Decoder:
         elif encoding in ("", "identity"):
             self._zlib = None
         else:
-            raise ContentTypeRefused(f"The server compressed the page with {encoding!r}, which we cannot read.")
+            raise ContentTypeRefused(reason(R.COMPRESSION_REFUSED, encoding=repr(encoding)))
         self._deflate = encoding == "deflate"
         self.limit = limit
         self.size = 0
@@ -375,13 +374,13 @@ class _Decoder:
                 # Some servers send raw deflate without the zlib header the standard asks for.
                 self._zlib, self._deflate = zlib.decompressobj(-zlib.MAX_WBITS), False
                 return self.feed(data)
-            raise FetchError("The server sent a corrupt compressed response.", transient=True) from exc
+            raise FetchError(reason(R.COMPRESSION_CORRUPT), transient=True) from exc
         return b"".join(out)
 
     def _count(self, piece: bytes) -> bytes:
         self.size += len(piece)
         if self.size > self.limit:
-            raise TooLarge(f"The content is larger than the {_megabytes(self.limit)} limit; reading was stopped.")
+            raise TooLarge(reason(R.CONTENT_TOO_LARGE, limit=_megabytes(self.limit)))
         return piece
 
 
@@ -397,15 +396,15 @@ def _read_body(response: requests.Response, limit: int, deadline: Deadline, poli
                 break
             raw_size += len(chunk)
             if raw_size > limit:
-                raise TooLarge(f"The response is larger than the {_megabytes(limit)} limit; reading was stopped.")
+                raise TooLarge(reason(R.RESPONSE_TOO_LARGE, limit=_megabytes(limit)))
             raw_parts.append(chunk)
             body_parts.append(decoder.feed(chunk))
     except urllib3.exceptions.ReadTimeoutError as exc:
         deadline.check()
-        raise Timeout(f"The server stopped sending data for more than {policy.read_timeout:g} seconds.") from exc
+        raise Timeout(reason(R.STALLED, seconds=f"{policy.read_timeout:g}")) from exc
     except (urllib3.exceptions.ProtocolError, OSError) as exc:
         deadline.check()
-        raise ConnectFailed("The connection broke while the page was being downloaded.") from exc
+        raise ConnectFailed(reason(R.CONNECTION_BROKE)) from exc
     # A connection the deadline shut down ends like a body without Content-Length: it is not the whole page.
     deadline.check()
     return b"".join(raw_parts), b"".join(body_parts)
@@ -474,18 +473,18 @@ def _challenge_reason(status: int, content_type: str | None, body: bytes) -> str
 
 def _status_reason(status: int) -> str:
     if status == 404:
-        return "The page was not found (HTTP 404): it may have been moved or deleted."
+        return reason(R.HTTP_NOT_FOUND)
     if status == 410:
-        return "The site says the page was removed for good (HTTP 410)."
+        return reason(R.HTTP_GONE)
     if status in (401, 403):
-        return f"The site refused access to the page (HTTP {status})."
+        return reason(R.HTTP_REFUSED, status=status)
     if status == 429:
-        return "The site asked us to slow down (HTTP 429); we will try again later."
+        return reason(R.HTTP_SLOW_DOWN)
     if status >= 500:
-        return f"The site had a server error (HTTP {status}); it may work later."
+        return reason(R.HTTP_SERVER_ERROR, status=status)
     if 300 <= status < 400:
-        return f"The site answered with an unexpected redirect status (HTTP {status}) and no usable address."
-    return f"The site answered with an error (HTTP {status})."
+        return reason(R.HTTP_ODD_REDIRECT, status=status)
+    return reason(R.HTTP_ERROR, status=status)
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:

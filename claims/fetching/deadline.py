@@ -13,6 +13,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from claims.fetching.errors import Timeout
+from claims.fetching.reasons import DEADLINE, reason
 
 
 class Deadline:
@@ -42,7 +43,7 @@ class Deadline:
 
     @property
     def reason(self) -> str:
-        return f"The fetch took longer than the {self.seconds:g}-second limit and was stopped."
+        return reason(DEADLINE, seconds=f"{self.seconds:g}")
 
     def remaining(self) -> float:
         """Seconds left; raises Timeout once the deadline has passed."""

@@ -16,7 +16,9 @@ import trafilatura
 from lxml.etree import ParserError
 from trafilatura.settings import Document
 
+from claims.fetching import reasons as R
 from claims.fetching.errors import UnreadableContent
+from claims.fetching.reasons import reason
 
 MAX_PDF_PAGES = 500
 SHORT_PAGE_CHARS = 1500
@@ -143,11 +145,11 @@ def extract_pdf(body: bytes) -> Extracted:
     try:
         reader = pypdf.PdfReader(io.BytesIO(body))
         if reader.is_encrypted and not reader.decrypt(""):
-            raise UnreadableContent("The PDF is password-protected, so its text could not be read.")
+            raise UnreadableContent(reason(R.PDF_ENCRYPTED))
         meta: object = reader.metadata or {}
         pages = [page.extract_text() or "" for page in reader.pages[:MAX_PDF_PAGES]]
     except pypdf.errors.PyPdfError as exc:
-        raise UnreadableContent("The PDF file is damaged and could not be read.") from exc
+        raise UnreadableContent(reason(R.PDF_DAMAGED)) from exc
     text = "\n\n".join(page.strip() for page in pages if page.strip())
     created = _pdf_date(meta, "creation_date")
     modified = _pdf_date(meta, "modification_date")
@@ -182,31 +184,25 @@ def visible_text(html: str) -> str:
 
 # (marker in the lower-cased HTML, reason shown to the desk); the first match wins.
 CHALLENGE_MARKERS = (
-    ("cf-chl", 'Cloudflare\'s bot check ("checking your browser") answered instead of the page.'),
-    ("challenge-platform", 'Cloudflare\'s bot check ("checking your browser") answered instead of the page.'),
-    ("captcha-delivery.com", "The site's bot protection (DataDome) showed a CAPTCHA instead of the page."),
-    ("datadome", "The site's bot protection (DataDome) blocked the fetch."),
-    ("px-captcha", "The site's bot protection (PerimeterX / HUMAN) showed a CAPTCHA instead of the page."),
-    ("perimeterx", "The site's bot protection (PerimeterX / HUMAN) blocked the fetch."),
-    ("_incapsula_resource", "The site's bot protection (Imperva Incapsula) blocked the fetch."),
-    ("ddos-guard", "The site's bot protection (DDoS-Guard) blocked the fetch."),
-    ("awswaf", "The site's bot protection (AWS WAF) showed a challenge instead of the page."),
-    ("checking your browser", 'The site showed a "checking your browser" bot check instead of the page.'),
-    ("checking if the site connection is secure", "The site showed a bot check instead of the page."),
-    (
-        "verify you are human",
-        "The site asked to verify we are human (a bot check) instead of showing the page.",
-    ),
-    (
-        "enable javascript and cookies",
-        "The site asked to enable JavaScript and cookies: a bot check, not the page.",
-    ),
-    ("please enable cookies", "The site asked to enable cookies: a bot check, not the page."),
-    ("are you a robot", "The site asked whether we are a robot (a bot check) instead of showing the page."),
-    ("g-recaptcha", "The site showed a CAPTCHA (a test for robots) instead of the page."),
-    ("h-captcha", "The site showed a CAPTCHA (a test for robots) instead of the page."),
-    ("hcaptcha.com", "The site showed a CAPTCHA (a test for robots) instead of the page."),
-    ("captcha", "The site showed a CAPTCHA (a test for robots) instead of the page."),
+    ("cf-chl", R.CHALLENGE_CLOUDFLARE),
+    ("challenge-platform", R.CHALLENGE_CLOUDFLARE),
+    ("captcha-delivery.com", R.CHALLENGE_DATADOME_CAPTCHA),
+    ("datadome", R.CHALLENGE_DATADOME),
+    ("px-captcha", R.CHALLENGE_PERIMETERX_CAPTCHA),
+    ("perimeterx", R.CHALLENGE_PERIMETERX),
+    ("_incapsula_resource", R.CHALLENGE_INCAPSULA),
+    ("ddos-guard", R.CHALLENGE_DDOS_GUARD),
+    ("awswaf", R.CHALLENGE_AWS_WAF),
+    ("checking your browser", R.CHALLENGE_CHECKING_BROWSER),
+    ("checking if the site connection is secure", R.CHALLENGE_BOT_CHECK),
+    ("verify you are human", R.CHALLENGE_VERIFY_HUMAN),
+    ("enable javascript and cookies", R.CHALLENGE_JAVASCRIPT_COOKIES),
+    ("please enable cookies", R.CHALLENGE_COOKIES),
+    ("are you a robot", R.CHALLENGE_ROBOT),
+    ("g-recaptcha", R.CHALLENGE_CAPTCHA),
+    ("h-captcha", R.CHALLENGE_CAPTCHA),
+    ("hcaptcha.com", R.CHALLENGE_CAPTCHA),
+    ("captcha", R.CHALLENGE_CAPTCHA),
 )
 BLOCKED_STATUSES = (401, 403, 429, 503)
 
@@ -221,13 +217,13 @@ def detect_challenge(status: int, html: str, text: str, *, max_chars: int = EXTR
     shown = visible_text(slim_html(html, max_chars)[0]) if len(text) < SHORT_PAGE_CHARS else text
     blocked = status in BLOCKED_STATUSES
     if blocked or len(shown) < SHORT_PAGE_CHARS:
-        for marker, reason in CHALLENGE_MARKERS:
+        for marker, template in CHALLENGE_MARKERS:
             if marker in lowered:
-                return reason
+                return reason(template)
     if blocked and re.search(r"access denied|access to this page has been denied|request blocked", lowered):
-        return f'The site denied access to automated visitors (HTTP {status}, "Access denied").'
+        return reason(R.CHALLENGE_ACCESS_DENIED, status=status)
     if 200 <= status < 300 and _is_empty_shell(lowered, text, shown):
-        return "The page is an empty shell: almost no text, only scripts, so nothing of the source was captured."
+        return reason(R.EMPTY_SHELL)
     return None
 
 

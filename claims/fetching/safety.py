@@ -7,7 +7,9 @@ import socket
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from claims.fetching import reasons as R
 from claims.fetching.errors import DNSFailure, UnsafeDestination
+from claims.fetching.reasons import reason
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -34,32 +36,32 @@ def classify_address(ip: IPAddress, allowed_networks: Iterable[IPNetwork] = ()) 
         embedded = _embedded_ipv4(ip)
         if embedded is not None:
             inner = classify_address(embedded, allowed_networks)
-            return f"{inner} (written as IPv6)" if inner else None
+            return reason(R.ADDRESS_AS_IPV6, kind=inner) if inner else None
         if ip.teredo:
-            return "a Teredo tunnel address"
+            return reason(R.ADDRESS_TEREDO)
         if ip.sixtofour is not None:
-            return "a 6to4 tunnel address"
+            return reason(R.ADDRESS_6TO4)
     return _plain_reason(ip)
 
 
 def _plain_reason(ip: IPAddress) -> str | None:
     checks = (
-        (ip.is_unspecified, "the unspecified address"),
-        (ip.is_loopback, "a loopback address (this machine)"),
-        (ip.is_link_local, "a link-local (cloud metadata) address"),
-        (ip.is_multicast, "a multicast address"),
-        (ip.version == 4 and ip == ipaddress.IPv4Address("255.255.255.255"), "the broadcast address"),
-        (ip.version == 4 and ip in CGNAT, "a carrier-grade NAT (100.64/10) address"),
-        (ip.version == 6 and ip.is_site_local, "a site-local address"),
+        (ip.is_unspecified, R.ADDRESS_UNSPECIFIED),
+        (ip.is_loopback, R.ADDRESS_LOOPBACK),
+        (ip.is_link_local, R.ADDRESS_LINK_LOCAL),
+        (ip.is_multicast, R.ADDRESS_MULTICAST),
+        (ip.version == 4 and ip == ipaddress.IPv4Address("255.255.255.255"), R.ADDRESS_BROADCAST),
+        (ip.version == 4 and ip in CGNAT, R.ADDRESS_CGNAT),
+        (ip.version == 6 and ip.is_site_local, R.ADDRESS_SITE_LOCAL),
         (
             ip.version == 6 and ip in ipaddress.ip_network("fc00::/7"),
-            "a private network address (unique local)",
+            R.ADDRESS_UNIQUE_LOCAL,
         ),
-        (ip.is_private, "a private network address"),
-        (ip.is_reserved, "a reserved address"),
-        (not ip.is_global, "an address that is not on the public internet"),
+        (ip.is_private, R.ADDRESS_PRIVATE),
+        (ip.is_reserved, R.ADDRESS_RESERVED),
+        (not ip.is_global, R.ADDRESS_NOT_GLOBAL),
     )
-    return next((reason for unsafe, reason in checks if unsafe), None)
+    return next((reason(kind) for unsafe, kind in checks if unsafe), None)
 
 
 def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
@@ -100,10 +102,7 @@ def check_port(port: int, allowed_ports: Iterable[range] = ()) -> None:
     """
     if port in WEB_PORTS or any(port in ports for ports in allowed_ports):
         return
-    raise UnsafeDestination(
-        f"The address uses port {port}, which is not a web port (80 or 443); fetching it could reach another kind "
-        "of service, so it is refused."
-    )
+    raise UnsafeDestination(reason(R.PORT_REFUSED, port=port))
 
 
 def check_host(
@@ -121,12 +120,10 @@ def check_host(
     allowed_networks = tuple(allowed_networks)
     addresses = _resolve(host.strip("[]"), port, resolver)
     for ip in addresses:
-        reason = classify_address(ip, allowed_networks)
-        if reason:
+        kind = classify_address(ip, allowed_networks)
+        if kind:
             shown = host if host.strip("[]") == str(ip) else f"{host} ({ip})"
-            raise UnsafeDestination(
-                f"The address {shown} is {reason}; fetching it could reach an internal system, so it is refused."
-            )
+            raise UnsafeDestination(reason(R.ADDRESS_REFUSED, address=shown, kind=kind))
     return addresses
 
 
@@ -139,11 +136,9 @@ def _resolve(host: str, port: int | None, resolver: Resolver) -> list[IPAddress]
         infos = resolver(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         transient = exc.errno in (socket.EAI_AGAIN, getattr(socket, "EAI_SYSTEM", None))
-        raise DNSFailure(
-            f"The site name {host} could not be looked up; check the address for a typo.", transient=transient
-        ) from exc
+        raise DNSFailure(reason(R.DNS_LOOKUP_FAILED, host=host), transient=transient) from exc
     except UnicodeError as exc:
-        raise DNSFailure(f"The site name {host} is not a valid domain name.", transient=False) from exc
+        raise DNSFailure(reason(R.DNS_INVALID_NAME, host=host), transient=False) from exc
     addresses: list[IPAddress] = []
     for family, _type, _proto, _canon, sockaddr in infos:
         if family not in (socket.AF_INET, socket.AF_INET6):
@@ -152,5 +147,5 @@ def _resolve(host: str, port: int | None, resolver: Resolver) -> list[IPAddress]
         if ip not in addresses:
             addresses.append(ip)
     if not addresses:
-        raise DNSFailure(f"The site name {host} has no internet address.", transient=False)
+        raise DNSFailure(reason(R.DNS_NO_ADDRESS, host=host), transient=False)
     return addresses

@@ -3,7 +3,9 @@ against the body's first bytes, so that an image or an archive labelled as a pag
 
 from __future__ import annotations
 
+from claims.fetching import reasons as R
 from claims.fetching.errors import ContentTypeRefused
+from claims.fetching.reasons import reason
 
 #: Declared types whose body is decoded as text; a body that is not text must not be captured under them.
 TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/json")
@@ -21,9 +23,7 @@ def declared_type(header: str | None, allowed: tuple[str, ...]) -> str:
     """The media type of a Content-Type header ("" when none); ContentTypeRefused when it is not captured."""
     media_type = (header or "").split(";", 1)[0].strip().lower()
     if media_type and media_type not in allowed:
-        raise ContentTypeRefused(
-            f"The address serves {media_type}, which is not captured (allowed: {', '.join(allowed)})."
-        )
+        raise ContentTypeRefused(reason(R.TYPE_REFUSED, type=media_type, allowed=", ".join(allowed)))
     return media_type
 
 
@@ -39,17 +39,12 @@ def content_type(declared: str, body: bytes, allowed: tuple[str, ...]) -> str:
     if not declared:
         guess = "application/pdf" if is_pdf else "text/html" if head.startswith(b"<") else ""
         if guess not in allowed:
-            raise ContentTypeRefused(
-                "The server did not say what kind of file this is, and it does not look like a page."
-            )
+            raise ContentTypeRefused(reason(R.TYPE_UNKNOWN))
         return guess
     if declared in TEXT_TYPES and is_pdf and "application/pdf" in allowed:
         return "application/pdf"
     if declared in TEXT_TYPES and looks_binary(body):
-        raise ContentTypeRefused(
-            f"The address says it serves {declared}, but it sent binary data (an image, an archive or another "
-            "kind of file), which has no text to capture."
-        )
+        raise ContentTypeRefused(reason(R.TYPE_BINARY, type=declared))
     return declared
 
 

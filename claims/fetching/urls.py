@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import cast
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from django.utils.translation import gettext as _
 from url_normalize import url_normalize
 
+from claims.fetching import reasons as R
 from claims.fetching.errors import InvalidURL
+from claims.fetching.reasons import reason
 
 # Parameters that only identify a campaign or a click, never the page itself.
 TRACKING_PARAMS = frozenset(
@@ -53,31 +54,28 @@ MAX_HOST_LABEL_LENGTH = 63
 def validate_url(url: str) -> str:
     """Return the URL stripped of surrounding blanks, or raise InvalidURL saying what is wrong with it."""
     if not isinstance(url, str) or not url.strip():
-        raise InvalidURL("The address is empty.")
+        raise InvalidURL(reason(R.URL_EMPTY))
     url = url.strip()
     if len(url) > MAX_URL_LENGTH:
-        raise InvalidURL(
-            _("This address is %(length)d characters long; the limit is %(limit)d.")
-            % {"length": len(url), "limit": MAX_URL_LENGTH}
-        )
+        raise InvalidURL(reason(R.URL_TOO_LONG, length=len(url), limit=MAX_URL_LENGTH))
     if any(ch.isspace() or ord(ch) < 32 for ch in url):
-        raise InvalidURL("The address contains spaces or control characters.")
+        raise InvalidURL(reason(R.URL_BLANKS))
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise InvalidURL(f"The address is malformed ({exc}).") from exc
+        raise InvalidURL(reason(R.URL_MALFORMED, error=str(exc))) from exc
     scheme = parts.scheme.lower()
     if not scheme:
-        raise InvalidURL("The address has no scheme; it must start with http:// or https://.")
+        raise InvalidURL(reason(R.URL_NO_SCHEME))
     if scheme not in ALLOWED_SCHEMES:
-        raise InvalidURL(f'Only http:// and https:// addresses can be fetched, not "{scheme}:" addresses.')
+        raise InvalidURL(reason(R.URL_SCHEME_REFUSED, scheme=scheme))
     if parts.username is not None or parts.password is not None or "@" in parts.netloc:
-        raise InvalidURL("The address contains a user name or password; remove them before fetching.")
+        raise InvalidURL(reason(R.URL_CREDENTIALS))
     if not parts.hostname:
-        raise InvalidURL("The address has no host name.")
+        raise InvalidURL(reason(R.URL_NO_HOST))
     if port == 0:
-        raise InvalidURL("The address uses port 0, which cannot be fetched.")
+        raise InvalidURL(reason(R.URL_PORT_ZERO))
     if ":" not in parts.hostname:  # an IPv6 literal has no labels
         _check_host_name(parts.hostname)
     return url
@@ -86,20 +84,14 @@ def validate_url(url: str) -> str:
 def _check_host_name(host: str) -> None:
     labels = host.removesuffix(".").split(".")
     if any(not label for label in labels):
-        raise InvalidURL(_("The host name has an empty part (two dots in a row)."))
+        raise InvalidURL(reason(R.HOST_EMPTY_PART))
     ascii_labels = [_ascii_label(label) for label in labels]
     longest = max(ascii_labels, key=len)
     if len(longest) > MAX_HOST_LABEL_LENGTH:
-        raise InvalidURL(
-            _("A part of the host name is %(length)d characters long; the limit is %(limit)d.")
-            % {"length": len(longest), "limit": MAX_HOST_LABEL_LENGTH}
-        )
+        raise InvalidURL(reason(R.HOST_PART_TOO_LONG, length=len(longest), limit=MAX_HOST_LABEL_LENGTH))
     length = len(".".join(ascii_labels))
     if length > MAX_HOST_LENGTH:
-        raise InvalidURL(
-            _("The host name is %(length)d characters long; the limit is %(limit)d.")
-            % {"length": length, "limit": MAX_HOST_LENGTH}
-        )
+        raise InvalidURL(reason(R.HOST_TOO_LONG, length=length, limit=MAX_HOST_LENGTH))
 
 
 def _ascii_label(label: str) -> str:
@@ -109,7 +101,7 @@ def _ascii_label(label: str) -> str:
     try:
         return "xn--" + label.lower().encode("punycode").decode("ascii")
     except UnicodeError as exc:
-        raise InvalidURL(_("The host name contains characters no internet name can hold.")) from exc
+        raise InvalidURL(reason(R.HOST_BAD_CHARACTERS)) from exc
 
 
 def normalize_url(url: str) -> str:
@@ -118,19 +110,13 @@ def normalize_url(url: str) -> str:
     try:
         normalized = cast(str, url_normalize(validate_url(url)))  # None only for a None input
     except UnicodeError as exc:  # idna refuses the host (a character IDNA 2008 disallows, a bad joiner)
-        raise InvalidURL(_("The host name contains characters no internet name can hold.")) from exc
+        raise InvalidURL(reason(R.HOST_BAD_CHARACTERS)) from exc
     parts = urlsplit(normalized)
     normalized = urlunsplit((parts.scheme, parts.netloc, parts.path or "/", _clean_query(parts.query), ""))
     if len(normalized) > MAX_URL_LENGTH:
         # Measured encoded: one Arabic letter is 6 characters once percent-encoded (%D8%B9), so a 1,900-letter
         # address is 11,400 characters stored.
-        raise InvalidURL(
-            _(
-                "This address is %(length)d characters long once encoded for the web; the limit is "
-                "%(limit)d. Use a shorter address for this page."
-            )
-            % {"length": len(normalized), "limit": MAX_URL_LENGTH}
-        )
+        raise InvalidURL(reason(R.URL_TOO_LONG_ENCODED, length=len(normalized), limit=MAX_URL_LENGTH))
     return normalized
 
 

@@ -22,9 +22,11 @@ from django.utils import timezone
 
 from claims.arabic import detect_language, direction_for
 from claims.fetching import pipeline
+from claims.fetching import reasons as R
 from claims.fetching.client import FetchPolicy, retry_delay
 from claims.fetching.errors import DNSFailure, FetchError, HTTPStatusError, Timeout
 from claims.fetching.host_slots import HostBusy, SlotsUnavailable, host_slot
+from claims.fetching.reasons import reason
 from claims.models import Article, ArticleRevision, Capture, Evidence, Source
 from claims.services import events
 from claims.services.articles import add_revision
@@ -103,13 +105,11 @@ def run_capture(*, capture_id: int) -> Capture | None:
             except FetchError as exc:
                 return _record_failure(capture, exc)
             except SoftTimeLimitExceeded:
-                return _record_failure(capture, Timeout("The capture took too long and was stopped."))
+                return _record_failure(capture, Timeout(reason(R.CAPTURE_TOO_LONG)))
             except Exception:
                 # A page that trips a library bug must not stay "fetching" forever: retry, then fail it.
                 log.exception("capture %s of %s failed unexpectedly", capture.pk, capture.requested_url)
-                return _record_failure(
-                    capture, FetchError("The page could not be processed because of an internal error.", transient=True)
-                )
+                return _record_failure(capture, FetchError(reason(R.CAPTURE_NOT_PROCESSED), transient=True))
     except HostBusy as exc:
         raise RetryLater(exc.delay, str(exc)) from exc
     except SlotsUnavailable as exc:
@@ -123,7 +123,7 @@ def run_capture(*, capture_id: int) -> Capture | None:
         log.exception("capture %s of %s could not be stored", capture.pk, capture.requested_url)
         return _record_failure(
             capture,
-            FetchError("The page was fetched but could not be stored because of an internal error.", transient=True),
+            FetchError(reason(R.CAPTURE_NOT_STORED), transient=True),
         )
 
 
@@ -165,7 +165,7 @@ def _give_up(capture: Capture) -> Capture | None:
         return None
     return _record_failure(
         capture,
-        FetchError("The capture stopped its worker every time it was tried (the page may be too heavy to process)."),
+        FetchError(reason(R.CAPTURE_WORKER_LOST)),
     )
 
 
@@ -326,12 +326,14 @@ def import_article_from_url(*, article_id: int) -> Article | None:
         raise RetryLater(SLOTS_RETRY_SECONDS, str(exc)) from exc
     except FetchError as exc:
         if exc.transient and attempt < settings.FETCH_MAX_ATTEMPTS:
-            Article.objects.filter(pk=article.pk).update(import_error=f"Attempt {attempt}: {exc.reason}")
+            Article.objects.filter(pk=article.pk).update(
+                import_error=reason(R.IMPORT_ATTEMPT, attempt=attempt, reason=exc.reason)
+            )
             raise RetryLater(retry_delay(attempt, exc), exc.reason) from exc
         return _import_failed(article, exc.reason)
     extracted = outcome.extracted
     if not extracted.text.strip():
-        return _import_failed(article, "The page was fetched, but no article text could be found in it.")
+        return _import_failed(article, reason(R.IMPORT_NO_TEXT))
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
         if article.import_state != Article.ImportState.FETCHING:

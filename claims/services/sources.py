@@ -17,6 +17,7 @@ from claims import limits
 from claims.arabic.typed_numbers import parse_typed_number
 from claims.fetching.errors import InvalidURL
 from claims.fetching.passages import find_passage
+from claims.fetching.reasons import in_language
 from claims.fetching.urls import normalize_url, validate_url
 from claims.models import Capture, Claim, Evidence, Source
 from claims.services.errors import SourceInvalid
@@ -42,7 +43,7 @@ def find_or_create_source(
         try:
             normalized = normalize_url(validate_url(url.strip()))
         except InvalidURL as exc:
-            raise SourceInvalid({"url": str(exc)}) from exc
+            raise SourceInvalid({"url": in_language(exc.reason)}) from exc
         existing = Source.objects.filter(url=normalized).first()
         if existing:
             return existing, False

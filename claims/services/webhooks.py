@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from claims.fetching import client
 from claims.fetching.errors import FetchError
+from claims.fetching.reasons import ENDPOINT_STATUS, in_language, reason
 from claims.fetching.safety import check_host, check_port
 from claims.fetching.urls import validate_url
 from claims.models import Claim, Notification, Webhook, WebhookDelivery
@@ -75,7 +76,7 @@ def check_destination(url: str) -> str:
         check_host(parts.hostname or "", policy.resolver, policy.allowed_networks, port=port)
         check_port(port, policy.allowed_ports)
     except FetchError as exc:
-        raise WebhookRefused(exc.reason) from exc
+        raise WebhookRefused(in_language(exc.reason)) from exc
     except ValueError as exc:  # urlsplit's port of a malformed address
         raise WebhookRefused(_("The address is malformed (%(error)s).") % {"error": exc}) from exc
     return url
@@ -230,7 +231,7 @@ def deliver(*, delivery_id: int) -> WebhookDelivery | None:
         record["status_code"], record["duration_ms"] = answer.status, answer.elapsed_ms
         if 200 <= answer.status < 300:
             return _succeeded(delivery, record)
-        record["error"] = f"The endpoint answered HTTP {answer.status}."
+        record["error"] = reason(ENDPOINT_STATUS, status=answer.status)
         # A client error other than a timeout or a rate limit will not mend by itself.
         transient = answer.status >= 500 or answer.status in (408, 429)
     return _failed(delivery, record, transient=transient)

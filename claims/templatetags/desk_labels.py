@@ -5,6 +5,7 @@ from django.utils.html import json_script
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, gettext_noop
 
+from claims.fetching.reasons import in_language as reason_in_language
 from claims.workflow import PUBLIC_TEXT, STATUS_LABELS, VERDICTS, Status
 
 register = template.Library()
@@ -36,6 +37,12 @@ FIELD_LABELS = {
     "public_revision": gettext_noop("revision readers see"),
     "statement_language": gettext_noop("statement language"),
 }
+
+
+@register.filter
+def in_language(text: str) -> str:
+    """A stored fetch, capture, import or delivery failure reason (written in English) in the reader's language."""
+    return reason_in_language(text or "")
 
 
 @register.filter
