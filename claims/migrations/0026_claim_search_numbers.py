@@ -43,7 +43,7 @@ def drop_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("claims", "0021_series")]
+    dependencies = [("claims", "0025_harvest")]
 
     operations = [
         migrations.AddField(
