@@ -157,6 +157,9 @@ INTERNAL_TEXT = {
     "unpublished series member: source": "qzxmembersource",
     "proposed series member: statement": "qzxseriesproposed",
     "assignee's username": "qzxassigneeuser",
+    "reader request: contact e-mail": "qzxreadercontact@example.org",
+    "reader request: desk note": "qzxreadernote",
+    "reader request: open request's text": "qzxreaderasks",
 }
 #: Public text that no second reviewer approved (four eyes): a pending correction's, a pending edit's, and a
 #: correction's that was sent back. No reader sees any of it.
@@ -319,6 +322,7 @@ def desk_world(editor, reviewer, second_reviewer):
         change_claim_tags(claim=claim, by=reviewer, add=[tag])
     _comment_on(claims[0], article, editor, reviewer)
     _series_world(claims[0], editor, mark)
+    _reader_requests(claims[0], mark)
     return {
         "claims": claims[:3],
         "pending_edit": claims[3],
@@ -362,6 +366,22 @@ def _series_world(published, editor, mark):
     series.members.create(claim=proposed, state="proposed", score=0.5)
 
 
+def _reader_requests(published, mark):
+    """A reader's request answered by the published claim, with the reader's address and the desk's note, and an
+    open one: what readers ask is the desk's to read, never shown on the claim's page or anywhere public."""
+    from claims.models import ReaderRequest
+
+    ReaderRequest.objects.create(
+        text="Is this true?",
+        key="leak-answered",
+        state="answered",
+        matched_claim=published,
+        contact_emails=[mark["reader request: contact e-mail"]],
+        note=mark["reader request: desk note"],
+    )
+    ReaderRequest.objects.create(text=mark["reader request: open request's text"], key="leak-open")
+
+
 @pytest.fixture
 def second_reviewer(db):
     from tests.factories import UserFactory
@@ -388,6 +408,7 @@ def public_surfaces(desk_world) -> list[str]:
         "/verdicts/",
         "/series/leak-series/",
         "/series/leak-series/estimates.csv",
+        "/check/",
     ]
     pages += [f"/search/?q={marker}" for marker in NOT_PUBLIC.values()]
     api = ["/api/v1/public/claims/", "/api/v1/public/claimreview/", "/api/v1/public/series/"]

@@ -15,7 +15,19 @@ from django.utils import timezone
 
 from claims.fetching.archive import write_warc
 from claims.fetching.client import Exchange, FetchResult
-from claims.models import Capture, Claim, ClaimLink, Entity, Notification, Page, Series, SeriesMember, Tag, Webhook
+from claims.models import (
+    Capture,
+    Claim,
+    ClaimLink,
+    Entity,
+    Notification,
+    Page,
+    ReaderRequest,
+    Series,
+    SeriesMember,
+    Tag,
+    Webhook,
+)
 from claims.services.comments import add_comment
 from tests.factories import EvidenceFactory, SourceFactory, UserFactory
 
@@ -105,6 +117,8 @@ EXPECTED = {
     "desk:notification-settings": DESK,
     "desk:webhooks": _with(DESK, editor={403}, reviewer={403}),
     "desk:webhook": _with(DESK, editor={403}, reviewer={403}),
+    "desk:requests": DESK,
+    "desk:request": DESK,
     "desk:series-list": DESK,
     "desk:series": DESK,
     "desk:series-edit": DESK_POST,
@@ -160,6 +174,10 @@ EXPECTED = {
     "api:webhook-list": _with(API, editor={403}, reviewer={403}),
     "api:webhook-detail": _with(API, editor={403}, reviewer={403}),
     "api:webhook-deliveries": _with(API, editor={403}, reviewer={403}),
+    # Reader requests: members read them and file one (a desk's bot, with a member's token); the public form is
+    # the public namespace's (an empty POST is the form again with its error).
+    "api:reader-request-list": API,
+    "api:reader-request-detail": API,
     "api:series-list": API,
     "api:series-detail": API,
     "api:series-estimates": API,
@@ -268,7 +286,9 @@ def _objects(demo):
     public_series = Series.objects.get()
     series = Series.objects.create(slug="permission-matrix", name="Permission matrix")
     member = SeriesMember.objects.create(series=series, claim=public_series.members.get().claim, state="accepted")
+    reader_request = ReaderRequest.objects.create(text="Is it true?", key="permission-matrix")
     return {
+        "requests": reader_request.pk,
         "series": series.pk,
         "series_slug": public_series.slug,
         "series-members": member.pk,

@@ -165,6 +165,21 @@ def _request_rules() -> dict[str, dict]:
                 {"title": "by its url (fetched)", "required": ["url"], "properties": {"url": {"minLength": 1}}},
             ],
         },
+        "IntakeRequest": {
+            "properties": {
+                "url": url,
+                "contact_email": {
+                    "oneOf": [
+                        {"type": "string", "format": "email", "maxLength": 254},
+                        {"type": "string", "maxLength": 0},
+                    ]
+                },
+            },
+            "anyOf": [
+                {"title": "a claim in words", "required": ["text"], "properties": {"text": {"pattern": NOT_BLANK}}},
+                {"title": "a page by its url", "required": ["url"], "properties": {"url": {"minLength": 1}}},
+            ],
+        },
         "PatchedArticleRequest": {
             "properties": {
                 "url": url,

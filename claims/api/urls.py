@@ -8,6 +8,7 @@ from claims.api import (
     matching,
     notifications,
     profile,
+    requests,
     series,
     spreadsheets,
     views,
@@ -32,6 +33,7 @@ router.register("notifications", notifications.NotificationViewSet, basename="no
 router.register("webhooks", webhooks.WebhookViewSet, basename="webhook")
 router.register("series", series.SeriesViewSet, basename="series")
 router.register("series-members", series.SeriesMemberViewSet, basename="series-member")
+router.register("requests", requests.ReaderRequestViewSet, basename="reader-request")
 router.register("public/series", series.PublicSeriesViewSet, basename="public-series")
 
 urlpatterns = [

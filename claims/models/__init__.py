@@ -9,6 +9,7 @@ from .history import ClaimEvent
 from .notifications import Notification, NotificationPreference, Webhook, WebhookDelivery
 from .pages import Page
 from .profiles import DeskProfile
+from .requests import ReaderRequest
 from .series import Series, SeriesMember
 from .sources import Capture, Evidence, Source
 from .team import DeskSettings, Reminder, Tag
@@ -30,6 +31,7 @@ __all__ = [
     "Notification",
     "NotificationPreference",
     "Page",
+    "ReaderRequest",
     "Series",
     "SeriesMember",
     "Source",
