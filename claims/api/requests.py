@@ -41,8 +41,9 @@ class ReaderRequestSerializer(serializers.ModelSerializer):
     matched_claim = serializers.PrimaryKeyRelatedField(
         queryset=Claim.objects.all(),
         required=False,
-        allow_null=False,
-        help_text="The claim that answers the request; setting it marks the request answered.",
+        allow_null=True,
+        help_text="The claim that answers the request (null until one does); setting it marks the request "
+        "answered, null leaves it as it is.",
     )
     note = serializers.CharField(
         required=False, allow_blank=True, max_length=limits.READER_REQUEST_NOTE_MAX_CHARS, help_text="Internal."
@@ -142,10 +143,12 @@ class ReaderRequestViewSet(
 
     def perform_update(self, serializer) -> None:
         data = serializer.validated_data
-        serializer.instance = request_services.update_request(
+        decided = request_services.update_request(
             request=serializer.instance,
             by=cast(User, self.request.user),
             state=data.get("state"),
             claim=data.get("matched_claim"),
             note=data.get("note"),
         )
+        # Read again as a list row is read, with who decided: the answer has every field the schema promises.
+        serializer.instance = self.get_queryset().get(pk=decided.pk)
