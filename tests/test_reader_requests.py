@@ -189,6 +189,9 @@ def test_a_bot_files_a_request_and_gets_the_match_through_the_api(api):
     done = api.patch(f"/api/v1/requests/{pk}/", {"state": "answered", "matched_claim": claim.pk}, format="json")
     assert done.status_code == 200 and done.json()["state"] == "answered"
     assert api.patch(f"/api/v1/requests/{pk}/", {"state": "open"}, format="json").status_code == 400
+    other = api.post("/api/v1/requests/", {"text": "طلب لم يُبتّ فيه"}, format="json").json()["request"]["id"]
+    undecided = api.patch(f"/api/v1/requests/{other}/", {"note": "later"}, format="json").json()
+    assert undecided["decided_by"] is None  # present, null: a PATCH answers with every field
     noted = api.patch(f"/api/v1/requests/{pk}/", {"note": "answered by mail"}, format="json").json()
     assert noted["note"] == "answered by mail" and noted["decided_by"] == "ed" and noted["matched_claim"] == claim.pk
     fresh = api.post("/api/v1/requests/", {"text": "طلب جديد تماما"}, format="json").json()["request"]

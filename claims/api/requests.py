@@ -57,7 +57,9 @@ class ReaderRequestSerializer(serializers.ModelSerializer):
     contact_emails = serializers.ListField(
         child=serializers.EmailField(), read_only=True, help_text="Internal: the readers to answer."
     )
-    decided_by = serializers.CharField(source="decided_by.username", default=None, read_only=True, allow_null=True)
+    # A related field, not CharField(source="decided_by.username", default=None): on a PATCH (partial) DRF skips
+    # a default, and the answer would lack the field.
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = ReaderRequest
