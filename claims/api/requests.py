@@ -59,7 +59,9 @@ class ReaderRequestSerializer(serializers.ModelSerializer):
     )
     # A related field, not CharField(source="decided_by.username", default=None): on a PATCH (partial) DRF skips
     # a default, and the answer would lack the field.
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    decided_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = ReaderRequest
