@@ -33,6 +33,10 @@ MATCHING_TEXT_MAX_CHARS = 1_000
 #: Claims one bulk action (desk or API) may touch: each status change is its own transaction, so a larger
 #: selection would hold a request for minutes; narrow the filters instead.
 BULK_MAX_CLAIMS = 5_000
+#: What a reader asks the desk to check ("check this"): a claim in a sentence or a short paragraph.
+READER_REQUEST_TEXT_MAX_CHARS = 2_000
+#: The desk's internal note on a reader request.
+READER_REQUEST_NOTE_MAX_CHARS = 5_000
 
 
 def request_body_max_bytes() -> int:

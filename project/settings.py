@@ -237,6 +237,9 @@ CELERY_TASK_ROUTES = {"claims.tasks.capture_source": {"queue": "captures"}}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
+# Reader requests ("check this", docs/requests.md): submissions of the public form one address may make per hour.
+READER_REQUESTS_PER_HOUR = env.int("READER_REQUESTS_PER_HOUR", default=10)
+
 # Fetching sources (see docs/fetching.md).
 FETCH_ALLOWED_NETWORKS = _networks("FETCH_ALLOWED_NETWORKS")
 # Ports fetched besides 80 and 443 (a Redis or SMTP port must not receive our GETs); tests allow their servers'.

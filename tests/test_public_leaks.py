@@ -160,6 +160,9 @@ INTERNAL_TEXT = {
     "harvest source: last error": "qzxharvesterror",
     "harvest source: name": "qzxharvestname",
     "rating mapping: example": "qzxratingexample",
+    "reader request: contact e-mail": "qzxreadercontact@example.org",
+    "reader request: desk note": "qzxreadernote",
+    "reader request: open request's text": "qzxreaderasks",
 }
 #: Public text that no second reviewer approved (four eyes): a pending correction's, a pending edit's, and a
 #: correction's that was sent back. No reader sees any of it.
@@ -331,6 +334,7 @@ def desk_world(editor, reviewer, second_reviewer):
         created_by=editor,
     )
     RatingMapping.objects.create(rating="qzx", example=mark["rating mapping: example"], seen=1)
+    _reader_requests(claims[0], mark)
     return {
         "claims": claims[:3],
         "pending_edit": claims[3],
@@ -374,6 +378,22 @@ def _series_world(published, editor, mark):
     series.members.create(claim=proposed, state="proposed", score=0.5)
 
 
+def _reader_requests(published, mark):
+    """A reader's request answered by the published claim, with the reader's address and the desk's note, and an
+    open one: what readers ask is the desk's to read, never shown on the claim's page or anywhere public."""
+    from claims.models import ReaderRequest
+
+    ReaderRequest.objects.create(
+        text="Is this true?",
+        key="leak-answered",
+        state="answered",
+        matched_claim=published,
+        contact_emails=[mark["reader request: contact e-mail"]],
+        note=mark["reader request: desk note"],
+    )
+    ReaderRequest.objects.create(text=mark["reader request: open request's text"], key="leak-open")
+
+
 @pytest.fixture
 def second_reviewer(db):
     from tests.factories import UserFactory
@@ -400,6 +420,7 @@ def public_surfaces(desk_world) -> list[str]:
         "/verdicts/",
         "/series/leak-series/",
         "/series/leak-series/estimates.csv",
+        "/check/",
     ]
     pages += [f"/search/?q={marker}" for marker in NOT_PUBLIC.values()]
     api = ["/api/v1/public/claims/", "/api/v1/public/claimreview/", "/api/v1/public/series/"]

@@ -24,6 +24,7 @@ from claims.models import (
     Notification,
     Page,
     RatingMapping,
+    ReaderRequest,
     Series,
     SeriesMember,
     Tag,
@@ -123,6 +124,8 @@ EXPECTED = {
     "desk:harvest-source": DESK,
     "desk:rating-mappings": DESK,
     "desk:rating-mapping": _with(DESK_POST, editor={403}, reviewer={302}, admin={302}),
+    "desk:requests": DESK,
+    "desk:request": DESK,
     "desk:series-list": DESK,
     "desk:series": DESK,
     "desk:series-edit": DESK_POST,
@@ -183,6 +186,10 @@ EXPECTED = {
     "api:webhook-list": _with(API, editor={403}, reviewer={403}),
     "api:webhook-detail": _with(API, editor={403}, reviewer={403}),
     "api:webhook-deliveries": _with(API, editor={403}, reviewer={403}),
+    # Reader requests: members read them and file one (a desk's bot, with a member's token); the public form is
+    # the public namespace's (an empty POST is the form again with its error).
+    "api:reader-request-list": API,
+    "api:reader-request-detail": API,
     "api:series-list": API,
     "api:series-detail": API,
     "api:series-estimates": API,
@@ -294,9 +301,11 @@ def _objects(demo):
     # Paused, so that walking its "harvest now" URL queues nothing that would fetch.
     harvest_source = HarvestSource.objects.create(url="https://checker.example.org/feed", active=False)
     mapping = RatingMapping.objects.create(rating="research in progress", seen=1)
+    reader_request = ReaderRequest.objects.create(text="Is it true?", key="permission-matrix")
     return {
         "harvest-sources": harvest_source.pk,
         "rating-mappings": mapping.pk,
+        "requests": reader_request.pk,
         "series": series.pk,
         "series_slug": public_series.slug,
         "series-members": member.pk,

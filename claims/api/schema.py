@@ -165,6 +165,22 @@ def _request_rules() -> dict[str, dict]:
                 {"title": "by its url (fetched)", "required": ["url"], "properties": {"url": {"minLength": 1}}},
             ],
         },
+        "IntakeRequest": {
+            "properties": {
+                "url": url,
+                # anyOf: an empty text also passes as an "email" to a validator that does not check formats.
+                "contact_email": {
+                    "anyOf": [
+                        {"type": "string", "format": "email", "maxLength": 254},
+                        {"type": "string", "maxLength": 0},
+                    ]
+                },
+            },
+            "anyOf": [
+                {"title": "a claim in words", "required": ["text"], "properties": {"text": {"pattern": NOT_BLANK}}},
+                {"title": "a page by its url", "required": ["url"], "properties": {"url": {"minLength": 1}}},
+            ],
+        },
         "PatchedArticleRequest": {
             "properties": {
                 "url": url,

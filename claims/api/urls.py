@@ -9,6 +9,7 @@ from claims.api import (
     matching,
     notifications,
     profile,
+    requests,
     series,
     spreadsheets,
     views,
@@ -35,6 +36,7 @@ router.register("harvest-sources", harvest.HarvestSourceViewSet, basename="harve
 router.register("rating-mappings", harvest.RatingMappingViewSet, basename="rating-mapping")
 router.register("series", series.SeriesViewSet, basename="series")
 router.register("series-members", series.SeriesMemberViewSet, basename="series-member")
+router.register("requests", requests.ReaderRequestViewSet, basename="reader-request")
 router.register("public/series", series.PublicSeriesViewSet, basename="public-series")
 
 urlpatterns = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0021_series'),
+        ('claims', '0023_reader_requests'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,6 +10,7 @@ from .history import ClaimEvent
 from .notifications import Notification, NotificationPreference, Webhook, WebhookDelivery
 from .pages import Page
 from .profiles import DeskProfile
+from .requests import ReaderRequest
 from .series import Series, SeriesMember
 from .sources import Capture, Evidence, Source
 from .team import DeskSettings, Reminder, Tag
@@ -34,6 +35,7 @@ __all__ = [
     "NotificationPreference",
     "Page",
     "RatingMapping",
+    "ReaderRequest",
     "Series",
     "SeriesMember",
     "Source",

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from claims.public import entities, series, views
+from claims.public import entities, requests, series, views
 from claims.public.feeds import ClaimsFeed
 from claims.public.sitemaps import SITEMAPS
 
@@ -21,6 +21,7 @@ urlpatterns = [
     # str, not slug: a topic's address keeps its Arabic letters.
     path("topic/<str:slug>/", views.topic_detail, name="topic"),
     path("search/", views.search_view, name="search"),
+    path("check/", requests.check, name="check"),
     path("feed.atom", ClaimsFeed(), name="feed"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),

@@ -447,6 +447,8 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /api/",
         "Disallow: /search/",
         "Disallow: /ar/search/",
+        "Disallow: /check/",
+        "Disallow: /ar/check/",
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
         "",
     ]

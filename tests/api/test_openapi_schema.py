@@ -34,6 +34,7 @@ from claims.models import (
     HarvestSource,
     Notification,
     RatingMapping,
+    ReaderRequest,
     Series,
     SeriesMember,
     Source,
@@ -70,6 +71,7 @@ ROWS = {
     "/api/v1/rating-mappings/": RatingMapping.objects.all,
     "/api/v1/series/": Series.objects.all,
     "/api/v1/series-members/": SeriesMember.objects.all,
+    "/api/v1/requests/": ReaderRequest.objects.all,
     # An entity has a public record only when a published claim names it.
     "/api/v1/public/entities/": lambda: Entity.objects.filter(
         pk__in=Claim.objects.published().values("entities")
@@ -86,6 +88,7 @@ REFERENCES = {
     "entity": Entity.objects.all,
     "series": Series.objects.all,
     "parent": Comment.objects.all,
+    "matched_claim": Claim.objects.all,
 }
 
 #: Schema-valid requests the API may still refuse with a 400, because the rule depends on stored data or on a
@@ -261,6 +264,15 @@ def _valid(schema: dict, component: str, body) -> bool:
         ("SeriesRequest", {"name": "S", "slug": "a--b"}, False),
         ("SeriesRequest", {"name": "S", "names": 0.1}, False),
         ("SeriesRequest", {"name": "S", "names": {"ar": "فاغنر"}}, True),
+        # A reader's request: a claim in words or a page's address; a contact that is an address or empty.
+        ("IntakeRequest", {}, False),
+        ("IntakeRequest", {"text": " "}, False),
+        ("IntakeRequest", {"text": "هل غادرت فاغنر ليبيا؟"}, True),
+        ("IntakeRequest", {"url": "https://news.example.org/a"}, True),
+        ("IntakeRequest", {"url": "ftp://x"}, False),
+        ("IntakeRequest", {"text": "x", "contact_email": ""}, True),
+        ("PatchedReaderRequestRequest", {"state": "open"}, False),
+        ("PatchedReaderRequestRequest", {"state": "dismissed", "note": "spam"}, True),
     ],
 )
 def test_request_schemas_state_what_the_api_accepts(request_schemas, component, body, valid):
@@ -304,6 +316,8 @@ def fuzzed_desk(demo, editor, monkeypatch):
     tag, _ = find_or_create_tag(name="Wagner", by=reviewer)
     change_claim_tags(claim=claim, by=reviewer, add=[tag])
     add_comment(by=reviewer, claim=claim, body=f"@{editor.username} look")
+    # A reader's request, open, for requests/{id} (the demo files none).
+    ReaderRequest.objects.create(text="Is it true that Wagner left Libya?", key="fuzzed-desk")
     assert Notification.objects.filter(recipient=editor).exists()
     return Token.objects.create(user=editor).key
 
