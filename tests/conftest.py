@@ -33,6 +33,17 @@ hypothesis.settings.load_profile("suite")
 
 
 @pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request through the desk activates its reader's language in the thread (DeskLanguageMiddleware, as
+    Django's LocaleMiddleware does) and nothing resets it, since the next request activates its own; tests also
+    call services with no request, so each test ends in the default language rather than lend the next its own."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _new_public_lists_generation():
     """Public API list pages are cached under the lists generation, and claim ids repeat across test databases:
     each test starts on a generation no earlier test cached a page under."""

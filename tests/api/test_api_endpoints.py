@@ -38,7 +38,7 @@ def test_outsider_cannot_import_claimreview(api_as, outsider):
 def test_import_from_a_json_body_reports_each_record(api):
     body = [SCHEMA_ORG_AR, {"text": "x", "claimReview": [{"title": "no url"}]}]
     report = api.post("/api/v1/claimreview/import/", body, format="json").json()
-    assert report["counts"] == {"imported": 1, "unchanged": 0, "error": 1}
+    assert report["counts"] == {"imported": 1, "updated": 0, "unchanged": 0, "error": 1}
     assert report["records"][0]["verdict"] == "accurate"
     assert "url is missing" in report["records"][1]["reason"]
 
@@ -50,8 +50,8 @@ def test_import_from_an_uploaded_file_is_idempotent(api):
             "/api/v1/claimreview/import/", {"file": SimpleUploadedFile("r.json", payload)}, format="multipart"
         ).json()["counts"]
 
-    assert upload() == {"imported": 1, "unchanged": 0, "error": 0}
-    assert upload() == {"imported": 0, "unchanged": 1, "error": 0}
+    assert upload() == {"imported": 1, "updated": 0, "unchanged": 0, "error": 0}
+    assert upload() == {"imported": 0, "updated": 0, "unchanged": 1, "error": 0}
 
 
 def test_import_of_a_file_that_is_not_json_is_a_400(api):
