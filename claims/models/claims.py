@@ -207,14 +207,17 @@ class Claim(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Computed here, as Entity.search_text is: it is made of this row's own fields only, so every writer (the
         # services, the admin, a command, a factory) stores it with the text it was made from, and none can forget.
-        self.search_text = normalize(" ".join(getattr(self, name) for name in SEARCHED_FIELDS))
-        details = self.details if isinstance(self.details, dict) else {}
-        self.search_numbers = stored_numbers(
-            [getattr(self, name) for name in SEARCHED_FIELDS], [details.get(name) for name in SEARCHED_DETAILS]
-        )
+        # A save of other fields only (a status, an assignee) leaves both as stored: reading a claim's numbers is the
+        # cost of a save that changes its text.
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and not {*SEARCHED_FIELDS, "details"}.isdisjoint(update_fields):
-            kwargs["update_fields"] = {*update_fields, "search_text", "search_numbers"}
+        if update_fields is None or not {*SEARCHED_FIELDS, "details"}.isdisjoint(update_fields):
+            self.search_text = normalize(" ".join(getattr(self, name) for name in SEARCHED_FIELDS))
+            details = self.details if isinstance(self.details, dict) else {}
+            self.search_numbers = stored_numbers(
+                [getattr(self, name) for name in SEARCHED_FIELDS], [details.get(name) for name in SEARCHED_DETAILS]
+            )
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_text", "search_numbers"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
