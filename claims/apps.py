@@ -16,7 +16,7 @@ class ClaimsConfig(AppConfig):
     def _connect_receivers(self) -> None:
         """Who listens to what happens on the desk (claims/services/events.py): the inbox and mail, and webhooks.
         dispatch_uid keeps a second ready() (a test re-importing the app) from connecting them twice."""
-        from claims.services import events, notifications, webhooks
+        from claims.services import events, notifications, requests, webhooks
 
         for signal, receiver in (
             (events.assigned, notifications.on_assigned),
@@ -26,6 +26,7 @@ class ClaimsConfig(AppConfig):
             (events.similar_found, notifications.on_similar_found),
             (events.reminder, notifications.on_reminder),
             (events.status_changed, webhooks.on_status_changed),
+            (events.status_changed, requests.on_status_changed),
             (events.verdict_changed, webhooks.on_verdict_changed),
         ):
             signal.connect(receiver, weak=False, dispatch_uid=f"{receiver.__module__}.{receiver.__name__}")

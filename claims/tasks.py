@@ -22,6 +22,7 @@ from claims.services.harvest import run_harvest
 from claims.services.harvest import sweep_harvest_sources as sweep_harvests
 from claims.services.matching import run_similar
 from claims.services.notifications import queue_digests, send_digest, send_notification_email
+from claims.services.requests import send_request_reply
 from claims.services.series import propose_for_claim, propose_for_series
 from claims.services.sources import check_passage
 from claims.services.webhooks import deliver
@@ -127,6 +128,11 @@ def email_notification(notification_id: int) -> bool:
 @mail_task(soft_time_limit=120, time_limit=180)
 def email_digest(user_id: int) -> int:
     return send_digest(user_id=user_id)
+
+
+@mail_task(soft_time_limit=120, time_limit=180)
+def email_request_reply(request_id: int) -> int:
+    return send_request_reply(request_id=request_id)
 
 
 @shared_task(soft_time_limit=120, time_limit=180)

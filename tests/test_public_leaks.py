@@ -389,6 +389,7 @@ def _reader_requests(published, mark):
         state="answered",
         matched_claim=published,
         contact_emails=[mark["reader request: contact e-mail"]],
+        replied_emails=[mark["reader request: contact e-mail"]],
         note=mark["reader request: desk note"],
     )
     ReaderRequest.objects.create(text=mark["reader request: open request's text"], key="leak-open")

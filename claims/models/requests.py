@@ -42,6 +42,8 @@ class ReaderRequest(models.Model):
     )
     #: Internal: the readers' addresses, for the desk to answer; never shown publicly.
     contact_emails = models.JSONField(default=list, blank=True)
+    #: Internal: those of contact_emails already written to with the published fact-check (each once).
+    replied_emails = models.JSONField(default=list, blank=True)
     #: Internal: the desk's note on the request.
     note = models.TextField(blank=True)
     decided_by = models.ForeignKey(

@@ -14,10 +14,12 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from claims import limits
@@ -30,6 +32,7 @@ from claims.models.claims import ClaimQuerySet
 from claims.services import articles as article_services
 from claims.services.errors import Invalid
 from claims.services.matching import claim_text, has_trigram_extension
+from claims.services.queueing import enqueue_after_commit, task
 
 #: A published claim scoring at least this, and ANSWER_GAP above the next best, is shown to the reader as the
 #: answer. On the demo's published claims reworded requests scored 0.46-0.52 and the next best at most 0.15;
@@ -178,14 +181,14 @@ def submit_request(
                 .first()
             )
             if answered is not None:
-                return Intake(_count_in(answered, contact_email), match, grouped=True)
+                # The reader reads the answer now: an address kept for it would only be kept.
+                return Intake(_count_in(answered, ""), match, grouped=True)
             request = ReaderRequest.objects.create(
                 text=text,
                 url=url,
                 key=key,
                 language=language,
                 channel=channel,
-                contact_emails=contacts,
                 state=ReaderRequest.State.ANSWERED,
                 matched_claim=match,
                 decided_at=timezone.now(),
@@ -249,7 +252,10 @@ def answer_request(*, request: ReaderRequest, by: User, claim: Claim, note: str 
     if note is not None:
         _check_note(note)
         fields["note"] = note
-    return _decide(request, by=by, state=ReaderRequest.State.ANSWERED, **fields)
+    request = _decide(request, by=by, state=ReaderRequest.State.ANSWERED, **fields)
+    if claim.is_public:
+        queue_replies(request)
+    return request
 
 
 @transaction.atomic
@@ -304,3 +310,74 @@ def update_request(
         ReaderRequest.objects.filter(pk=request.pk).update(note=note)
         request.note = note
     return request
+
+
+# --- writing back to the readers ---------------------------------------------------------------------------------
+
+
+def _unanswered_readers(request: ReaderRequest) -> list[str]:
+    return [email for email in request.contact_emails if email not in request.replied_emails]
+
+
+def queue_replies(request: ReaderRequest) -> None:
+    """Queue the mail that tells the request's readers of its published fact-check, after the commit."""
+    if _unanswered_readers(request):
+        enqueue_after_commit(task("email_request_reply"), request.pk)
+
+
+def on_status_changed(*, claim: Claim, target: str, **_kw: object) -> None:
+    """A claim that answers reader requests went public: the readers who left an address hear of it."""
+    if not claim.is_public:
+        return
+    for request in ReaderRequest.objects.filter(matched_claim=claim, state=ReaderRequest.State.ANSWERED).exclude(
+        contact_emails=[]
+    ):
+        queue_replies(request)
+
+
+def send_request_reply(*, request_id: int) -> int:
+    """Write to each reader of an answered request whose fact-check is public, once each, in the language they
+    asked in, one message per reader (no reader sees another's address). Returns how many were sent; SMTP errors
+    propagate (the task retries them), and the readers written to before the error are not written to again."""
+    sent = 0
+    while True:
+        with transaction.atomic():
+            request = (
+                ReaderRequest.objects.select_for_update(of=("self",))
+                .select_related("matched_claim")
+                .filter(pk=request_id, state=ReaderRequest.State.ANSWERED)
+                .first()
+            )
+            claim = request.matched_claim if request is not None else None
+            if request is None or claim is None or not claim.is_public or not _unanswered_readers(request):
+                return sent
+            email = _unanswered_readers(request)[0]
+            _send_reply(request, claim, email)
+            request.replied_emails = [*request.replied_emails, email]
+            request.save(update_fields=["replied_emails"])
+            sent += 1
+
+
+def _send_reply(request: ReaderRequest, claim: Claim, email: str) -> None:
+    language = request.language if request.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    with translation.override(language):
+        verdict = claim.verdict_info
+        context = {
+            "asked": request.text or request.url,
+            "statement": claim.statement,
+            "statement_language": claim.statement_language,
+            "verdict": verdict.label(language) if verdict else "",
+            "link": f"{settings.SITE_URL}{claim.public_url}",
+            "SITE_NAME": settings.SITE_NAME,
+            "language": language,
+            "direction": "rtl" if translation.get_language_bidi() else "ltr",
+        }
+        subject = _("[%(site)s] We have checked what you asked about") % {"site": settings.SITE_NAME}
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string("requests/reply.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[email],
+        )
+        message.attach_alternative(render_to_string("requests/reply.html", context), "text/html")
+    message.send()
