@@ -207,3 +207,9 @@ def test_the_api_list_costs_the_same_queries_at_5_and_50_rows(api, django_assert
         with django_assert_max_num_queries(4):
             response = api.get(f"/api/v1/requests/?page_size={size}&state=answered")
         assert response.status_code == 200 and len(response.json()["results"]) == size
+
+
+def test_every_desk_page_links_to_the_reader_requests(client, editor):
+    client.force_login(editor)
+    for page in (reverse("desk:home"), reverse("desk:claims")):
+        assert f'href="{reverse("desk:requests")}"' in client.get(page).content.decode()
