@@ -92,6 +92,9 @@ EXPECTED = {
     "desk:capture": DESK,
     "desk:capture_archived": DESK,
     "desk:capture_warc": DESK,
+    # Memento over the desk's archive: the matrix asks about an address nothing archived (a 404 for members).
+    "desk:memento-timemap": _with(DESK, **dict.fromkeys(MEMBERS, {404})),
+    "desk:memento-timegate": _with(DESK, **dict.fromkeys(MEMBERS, {404})),
     "desk:entity-search": DESK,
     "desk:entity-create": DESK_POST,
     # Spreadsheets: every member exports and imports (an import makes drafts, as any member may); the desk report
@@ -223,7 +226,12 @@ EXPECTED = {
     "admin:logout": dict.fromkeys(ROLES, {302, 405}),  # ends only the visitor's own session
     "admin/(?P<url>.*)$": _with(STAFF, admin={404}),  # the admin's catch-all: unknown pages
     "public:claim-short": dict.fromkeys(ROLES, {301}),  # to the URL with the slug
-    "public:topic": OPEN,  # a topic of a published claim (an unpublished one's is a 404: tests/test_tags.py)
+    "public:topic": OPEN,
+    # Memento over the public archive, for an address nothing public archived (tests/test_memento.py finds some).
+    "public:memento-timemap": dict.fromkeys(ROLES, {404}),
+    "public:memento-timegate": dict.fromkeys(
+        ROLES, {404}
+    ),  # a topic of a published claim (an unpublished one's is a 404: tests/test_tags.py)
 }
 #: URLs that exist only under some settings.
 CONDITIONAL: set[str] = set()

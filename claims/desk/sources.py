@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from claims.desk.access import DeskRequest, desk_member_required, role_required
+from claims.desk.memento import ARCHIVE as MEMENTO_ARCHIVE
 from claims.desk.workflow_views import PROPOSED_MESSAGE
 from claims.fetching.archive import read_warc_response
 from claims.fetching.decode import decode_html
@@ -431,7 +432,7 @@ def capture_archived(request: DeskRequest, pk: int) -> HttpResponse:
         response = render(request, "desk/sources/archived.html", {"capture": capture, "html": clean, "status": status})
     response["Content-Security-Policy"] = ARCHIVE_CSP
     response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return MEMENTO_ARCHIVE.mark(request, response, capture)
 
 
 @desk_member_required

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from claims.public import entities, requests, series, views
+from claims.public import entities, memento, requests, series, views
 from claims.public.feeds import ClaimsFeed
 from claims.public.sitemaps import SITEMAPS
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("claims/<int:pk>/<str:slug>/", views.claim_detail, name="claim"),
     path("claims/<int:pk>/", views.claim_detail, name="claim-short"),
     path("claims/<int:pk>/sources/<int:source_pk>/archive/", views.archived_copy, name="archive"),
+    path("memento/timemap/<path:url>", memento.timemap, name="memento-timemap"),
+    path("memento/timegate/<path:url>", memento.timegate, name="memento-timegate"),
     path("entities/<int:pk>/", entities.entity_detail, name="entity"),
     path("entities/<int:pk>/meetings/graph/", entities.entity_graph, name="entity-graph"),
     path("entities/<int:pk>/feed.atom", entities.EntityClaimsFeed(), name="entity-feed"),

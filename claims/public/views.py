@@ -32,6 +32,7 @@ from claims.claimreview import claim_review
 from claims.highlight import segments
 from claims.models import Article, Attendee, Capture, Claim, ClaimLink, Evidence, Page, Tag
 from claims.models.claims import ClaimQuerySet
+from claims.public.memento import ARCHIVE as MEMENTO_ARCHIVE
 from claims.public.search import highlight, search
 from claims.services.series import series_of_claim
 from claims.workflow import VERDICTS, Status, Verdict
@@ -329,7 +330,7 @@ def archived_copy(request: HttpRequest, pk: int, source_pk: int) -> HttpResponse
         },
     )
     response["X-Robots-Tag"] = "noindex"
-    return for_cdn(response)
+    return for_cdn(MEMENTO_ARCHIVE.mark(request, response, capture))
 
 
 # --- articles, pages (the entity pages: claims/public/entities.py) -------------------------------------------
