@@ -49,10 +49,22 @@ def test_feed_lists_corrections_with_their_note(client, claims):
     assert not [s for s in summaries if s and "Internal" in s]
 
 
+def sitemap_locations(client) -> list[str]:
+    """Every address the sitemap index leads to, through each section's pages (paths, without the host)."""
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    found = []
+    for page in index.iter(f"{SITEMAP}loc"):
+        response = client.get("/" + page.text.split("://", 1)[1].split("/", 1)[1])
+        assert response.status_code == 200, page.text
+        root = ET.fromstring(response.content)
+        found += [loc.text.split("://", 1)[1].split("/", 1)[1] for loc in root.iter(f"{SITEMAP}loc")]
+    return found
+
+
 def test_sitemap_is_valid_xml_listing_exactly_the_published_claims_in_both_languages(client, claims):
     public, hidden = claims
-    root = ET.fromstring(client.get("/sitemap.xml").content)
-    locations = {loc.text.split("://", 1)[1].split("/", 1)[1] for loc in root.iter(f"{SITEMAP}loc")}
+    locations = set(sitemap_locations(client))
     claim_locations = {loc for loc in locations if "claims/" in loc}
     expected = {url(c, lang).lstrip("/") for c in public for lang in ("en", "ar")}
     assert claim_locations == expected
@@ -71,3 +83,39 @@ def test_feed_entry_title_keeps_the_verdict_in_order_after_a_statement_ending_in
     assert title == f"\u2068Troops left the base{control}{'\u202c' if control == '\u202e' else '\u2069'}\u2069 — False"
     assert get_display(title, base_dir="L").endswith(" — False")
     assert get_display(title, base_dir="R").startswith("False — ")
+
+
+def test_the_sitemap_is_an_index_of_sections_paged_at_the_limit_without_loss_or_repeat(
+    client, claims, monkeypatch, django_assert_max_num_queries
+):
+    from claims.public.sitemaps import ClaimSitemap
+
+    public, _hidden = claims
+    monkeypatch.setattr(ClaimSitemap, "limit", 4)  # 3 claims in 2 languages: 6 addresses on pages of 4
+    index = client.get("/sitemap.xml").content.decode()
+    assert "/sitemap-claims.xml</loc>" in index and "/sitemap-claims.xml?p=2</loc>" in index
+    assert "/sitemap-claims.xml?p=3" not in index
+    with django_assert_max_num_queries(2):  # the count, then the page's own rows
+        second = client.get("/sitemap-claims.xml?p=2")
+    assert second.status_code == 200
+    claims_seen = [loc for loc in sitemap_locations(client) if "claims/" in loc]
+    assert len(claims_seen) == len(set(claims_seen)) == 6
+    assert set(claims_seen) == {url(c, lang).lstrip("/") for c in public for lang in ("en", "ar")}
+    assert client.get("/sitemap-claims.xml?p=3").status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404
+
+
+def test_a_sitemap_page_reads_only_its_own_rows(claims):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from claims.models import Claim
+    from claims.public.sitemaps import LazyPairs
+
+    published = list(Claim.objects.published().order_by("id"))
+    pairs = LazyPairs(Claim.objects.published().order_by("id"), ["en", "ar"])
+    with CaptureQueriesContext(connection) as queries:
+        assert pairs[3:6] == [(published[1], "ar"), (published[2], "en"), (published[2], "ar")]
+    [query] = queries.captured_queries
+    assert "LIMIT 2 OFFSET 1" in query["sql"]  # never the whole table, as Django's i18n sitemap reads it
+    assert len(pairs) == 6 and list(pairs)[0] == (published[0], "en")

@@ -199,7 +199,7 @@ def test_the_sitemap_lists_public_series_only(client, series):
     SeriesMemberFactory(series=series)
     hidden = SeriesFactory(slug="hidden-series")
     SeriesMemberFactory(series=hidden, claim=QuantityClaimFactory(status="draft", verdict=""))
-    body = client.get("/sitemap.xml").content.decode()
+    body = client.get("/sitemap-series.xml").content.decode()
     assert "/series/fighters-libya/" in body and "hidden-series" not in body
 
 

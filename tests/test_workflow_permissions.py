@@ -344,6 +344,7 @@ def _objects(demo):
         "id": get_user_model().objects.order_by("id").first().pk,
         "name": capture.warc.name,
         "table": "weeks",  # the desk report's tables
+        "section": "claims",  # a sitemap section
     }
 
 

@@ -1,4 +1,4 @@
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps.views import index, sitemap
 from django.urls import path
 
 from claims.public import entities, memento, requests, series, views
@@ -25,7 +25,8 @@ urlpatterns = [
     path("search/", views.search_view, name="search"),
     path("check/", requests.check, name="check"),
     path("feed.atom", ClaimsFeed(), name="feed"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", index, {"sitemaps": SITEMAPS, "sitemap_url_name": "public:sitemap-section"}, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("<slug:slug>/", views.page, name="page"),
 ]
