@@ -8,6 +8,7 @@ processes. Each variable is documented in README.md; a malformed value stops sta
 import ipaddress
 import os
 from pathlib import Path
+from typing import Any
 
 import environ
 from celery.schedules import crontab
@@ -380,8 +381,36 @@ SPREADSHEET_EXPORT_MAX_ROWS = env.int("SPREADSHEET_EXPORT_MAX_ROWS", default=500
 SPREADSHEET_IMPORT_MAX_BYTES = env.int("SPREADSHEET_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 SPREADSHEET_IMPORT_MAX_ROWS = env.int("SPREADSHEET_IMPORT_MAX_ROWS", default=1000)
 SPREADSHEET_PREVIEW_SECONDS = env.int("SPREADSHEET_PREVIEW_SECONDS", default=3600)
+# Stored files go to MEDIA_ROOT on the local disk, or, with S3_BUCKET set, to S3-compatible object storage
+# (AWS S3, MinIO, Ceph, Garage...) through django-storages, so that web and worker machines share them
+# (docs/deploy.md). Keys: S3_ACCESS_KEY_ID/S3_SECRET_ACCESS_KEY, else boto3's own chain (AWS_* variables, a role).
+S3_BUCKET = env.str("S3_BUCKET", default="")
+STORAGE_DEFAULT: dict[str, Any] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if S3_BUCKET:
+    if FILES_SENDFILE:
+        raise ImproperlyConfigured(
+            "FILES_SENDFILE hands the web server a file on its disk; with S3_BUCKET set the files are in object "
+            "storage: leave FILES_SENDFILE empty."
+        )
+    STORAGE_DEFAULT = {
+        "BACKEND": "project.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("S3_PREFIX", default=""),
+            "addressing_style": env.str("S3_ADDRESSING_STYLE", default="") or None,
+            # Private objects, never overwritten (a second file of a name gets a suffix, as on disk); readers get
+            # them through claims.files.stored_file, which checks who may see each, never from the bucket.
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": STORAGE_DEFAULT,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

@@ -103,8 +103,11 @@ class Redis:
 class Cluster:
     """Child processes sharing one environment; each logs to its own file under ``logs``."""
 
-    def __init__(self, redis: Redis, logs: Path, **extra_env: str):
+    def __init__(self, redis: Redis, logs: Path, *, separate_data: bool = False, **extra_env: str):
+        """``separate_data``: each process its own DATA_DIR (``logs/data/<name>``), as on machines of their own, so
+        that a file one writes reaches another only through the shared storage (S3_* in ``extra_env``)."""
         db = settings.DATABASES["default"]
+        self.separate_data = separate_data
         self.redis = redis
         self.logs = logs
         self.env = {
@@ -124,12 +127,19 @@ class Cluster:
         self.procs: dict[str, subprocess.Popen] = {}
 
     def spawn(self, name: str, *args: str) -> subprocess.Popen:
+        env = self.env
+        if self.separate_data:
+            env = {**self.env, "DATA_DIR": str(self.data_dir(name))}
+            self.data_dir(name).mkdir(parents=True, exist_ok=True)
         with open(self.logs / f"{name}.log", "w") as log:  # the child keeps its own copy of the descriptor
             proc = subprocess.Popen(
-                args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
             )
         self.procs[name] = proc
         return proc
+
+    def data_dir(self, name: str) -> Path:
+        return self.logs / "data" / name if self.separate_data else self.logs
 
     def web(self, name: str, port: int) -> subprocess.Popen:
         return self.spawn(

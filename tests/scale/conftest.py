@@ -15,10 +15,10 @@ def start_cluster(transactional_db, tmp_path):
         pytest.skip("the scale tests need PostgreSQL and redis-server")
     started = []
 
-    def start(**env: str) -> Cluster:
+    def start(separate_data: bool = False, **env: str) -> Cluster:
         redis = Redis()
         redis.start()
-        started.append(Cluster(redis, tmp_path, **env))
+        started.append(Cluster(redis, tmp_path, separate_data=separate_data, **env))
         return started[-1]
 
     yield start

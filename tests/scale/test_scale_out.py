@@ -4,7 +4,8 @@
 200 sources are added through the API of both web processes; every one is captured exactly once with the work
 shared by both capture workers, even though one of them is SIGKILLed mid-run and Redis is restarted (losing its
 queue) while captures are in flight; beat's sweeper, run by the default-queue worker, re-queues what was lost, and
-the web keeps answering throughout.
+the web keeps answering throughout. Each process has a data directory of its own, as on separate machines: the
+WARCs the workers write reach the web processes only through the object storage (a local S3 server).
 """
 
 import os
@@ -17,6 +18,7 @@ from rest_framework.authtoken.models import Token
 
 from claims.models import Capture, Source
 from tests.factories import UserFactory
+from tests.objectstore import object_store
 from tests.scale.cluster import connects, free_port, page_server, wait_until
 
 N_SOURCES = 200
@@ -25,9 +27,17 @@ pytestmark = [pytest.mark.slow, pytest.mark.worker]
 
 
 @pytest.fixture
-def cluster(start_cluster):
+def bucket():
+    with object_store() as store:
+        yield store
+
+
+@pytest.fixture
+def cluster(start_cluster, bucket):
     pages = page_server(delay=0.05)
     cluster = start_cluster(
+        separate_data=True,
+        **bucket.env,
         FETCH_PER_HOST_CONCURRENCY="16",
         CELERY_VISIBILITY_TIMEOUT="5",
         # Short limits so a killed worker's lease runs out, and lost messages are re-sent, within the test.
@@ -49,6 +59,7 @@ def cluster(start_cluster):
         wait_until(lambda p=port: connects(p), 30, "gunicorn did not start")
     cluster.pages = pages
     cluster.web_ports = web_ports
+    cluster.bucket = bucket
     yield cluster
     pages.shutdown()
 
@@ -107,3 +118,15 @@ def test_two_webs_two_workers_capture_every_source_once_through_faults(cluster):
     assert "Task claims.tasks.capture_source[" not in cluster.log("other")
     for name in ("capture0", "capture1"):
         assert "Task claims.tasks.sweep_captures[" not in cluster.log(name)
+
+    # Every WARC was written by a capture worker to the bucket, none to a disk, and a web process that wrote none
+    # serves each one it is asked for from there. The SIGKILLed worker may have stored a WARC for a capture it
+    # never committed (at most one per pool process); that capture was redone, so the object is only left over.
+    warcs = list(Capture.objects.values_list("pk", "warc"))
+    stored = {key for key in cluster.bucket.object_keys() if key.startswith("warc/")}
+    assert {name for _pk, name in warcs} <= stored and len(stored) - len(warcs) <= 3
+    for name in ("web0", "web1", "capture0", "capture1", "other", "beat"):
+        assert not list((cluster.data_dir(name) / "media").rglob("*.warc.gz")), name
+    for pk, name in warcs[:5]:
+        response = web[1].get(f"http://127.0.0.1:{cluster.web_ports[1]}/api/v1/captures/{pk}/warc/", timeout=30)
+        assert response.status_code == 200 and response.content == cluster.bucket.read(name)
