@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from claim_data import Example, default_paths, read_examples  # noqa: E402
+from claim_data import Example, default_paths, ranked_labels, ranking_figures, read_examples  # noqa: E402
 
 from claims.checkworthiness import MODEL_PATH, Model, load_model, score  # noqa: E402
 
@@ -57,23 +57,9 @@ def classification(examples: Sequence[Example], model: Model) -> dict[str, float
     }
 
 
-def average_precision(ranked_labels: Sequence[int]) -> float:
-    hits, total = 0, 0.0
-    for rank, label in enumerate(ranked_labels, start=1):
-        if label:
-            hits += 1
-            total += hits / rank
-    return total / hits if hits else 0.0
-
-
-def ranking(examples: Sequence[Example], model: Model) -> list[int]:
-    """The labels of `examples` ordered by score, best first (ties keep transcript order)."""
-    scored = [(-score(e.text, language=e.language, model=model), i, e.label) for i, e in enumerate(examples)]
-    return [label for _, _, label in sorted(scored)]
-
-
-def article_cost(model: Model, words: int = 1000) -> tuple[int, int, float]:
-    """(sentences, words, CPU seconds) of scoring a 1,000-word article sentence by sentence, language given."""
+def article_cost(model: Model, *, detect: bool, words: int = 1000) -> tuple[int, int, float]:
+    """(sentences, words, CPU seconds) of scoring a 1,000-word article sentence by sentence, with its language
+    given (as the proposals feature knows the article's) or, with `detect`, detected for each sentence."""
     sentences: list[tuple[str, str]] = []
     count = 0
     while count < words:
@@ -86,7 +72,7 @@ def article_cost(model: Model, words: int = 1000) -> tuple[int, int, float]:
     for _ in range(5):
         started = time.process_time()
         for sentence, language in sentences:
-            score(sentence, language=language, model=model)
+            score(sentence, language="" if detect else language, model=model)
         best = min(best, time.process_time() - started)
     return len(sentences), count, best
 
@@ -120,24 +106,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"recall {f['recall']:.3f}, F1 {f['f1']:.3f}"
         )
 
+    transcripts = sorted(path for path in args.transcripts if path.exists())
+    print(f"CheckThat! 2020 task 5 (check-worthy sentences of debates), {len(transcripts)} transcripts:")
+    trained_on = {str(name) for name in model.about.get("trained_on", [])}
     rankings = []
-    for path in sorted(path for path in args.transcripts if path.exists()):
+    for path in transcripts:
+        if path.name in trained_on:
+            print(f"  {path.name}: skipped, the model was trained on it")
+            continue
         examples = read_examples(path)
-        if any(e.label for e in examples):
-            rankings.append(ranking(examples, model))
-    if rankings:
-        aps = [average_precision(labels) for labels in rankings]
-        p5 = sum(sum(labels[:5]) / 5 for labels in rankings) / len(rankings)
-        p10 = sum(sum(labels[:10]) / 10 for labels in rankings) / len(rankings)
+        rankings.append(ranked_labels(examples, [score(e.text, language=e.language, model=model) for e in examples]))
+    if any(any(labels) for labels in rankings):
+        mean_ap, p5, p10 = ranking_figures(rankings)
         published = f"{PUBLISHED_TASK5_MAP:.3f}" if PUBLISHED_TASK5_MAP is not None else "not found"
-        print(f"CheckThat! 2020 task 5 (check-worthy sentences of debates), {len(rankings)} transcripts:")
         print(
-            f"  MAP {sum(aps) / len(aps):.3f} (random {RANDOM_MAP}, n-gram {NGRAM_MAP}; best published {published}); "
+            f"  MAP {mean_ap:.3f} (random {RANDOM_MAP}, n-gram {NGRAM_MAP}; best published {published}); "
             f"P@5 {p5:.3f}, P@10 {p10:.3f}"
         )
 
-    sentences, words, seconds = article_cost(model)
+    sentences, words, seconds = article_cost(model, detect=False)
     print(f"article cost: {sentences} sentences, {words} words scored in {seconds * 1000:.1f} ms CPU (best of 5)")
+    _, _, seconds = article_cost(model, detect=True)
+    print(f"article cost, language detected per sentence: {seconds * 1000:.1f} ms CPU (best of 5)")
     return 0
 
 

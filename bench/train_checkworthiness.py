@@ -205,7 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "seed": args.seed,
         "positive_weight": args.positive_weight,
     }
-    write_model(model, args.out, about=about)
+    write_model(Model(model.weights, model.bias, model.buckets, about), args.out)
     size = args.out.stat().st_size
     print(
         f"wrote {args.out.name}: {len(model.weights)} weights, {size / 1024:.0f} KiB, {time.process_time() - started:.1f} s CPU"

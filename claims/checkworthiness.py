@@ -13,7 +13,7 @@ import re
 import threading
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -185,6 +185,7 @@ class Model:
     weights: dict[int, float]
     bias: float
     buckets: int = BUCKETS
+    about: dict[str, object] = field(default_factory=dict)  # what it was trained on, and how
 
 
 _lock = threading.Lock()
@@ -212,17 +213,18 @@ def read_model(path: Path) -> Model:
     for delta, weight in zip(stored["deltas"], stored["weights"], strict=True):
         bucket += int(delta)
         weights[bucket] = int(weight) / scale
-    return Model(weights=weights, bias=float(stored["bias"]), buckets=int(stored["buckets"]))
+    about = stored.get("about") if isinstance(stored.get("about"), dict) else {}
+    return Model(weights=weights, bias=float(stored["bias"]), buckets=int(stored["buckets"]), about=about)
 
 
-def write_model(model: Model, path: Path, *, about: dict[str, object] | None = None, scale: int = 10000) -> None:
+def write_model(model: Model, path: Path, *, scale: int = 10000) -> None:
     """Store `model` at `path` (weights rounded to 1/`scale`; those that round to 0 are dropped)."""
     kept = sorted((bucket, round(weight * scale)) for bucket, weight in model.weights.items())
     kept = [(bucket, weight) for bucket, weight in kept if weight]
     deltas = [bucket - previous for (bucket, _), previous in zip(kept, [0] + [b for b, _ in kept[:-1]], strict=True)]
     stored = {
         "format": FORMAT,
-        "about": about or {},
+        "about": model.about,
         "buckets": model.buckets,
         "bias": round(model.bias, 6),
         "scale": scale,

@@ -6,6 +6,7 @@ tiny synthetic files in the shared formats, as subprocesses, the way a developer
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -140,6 +141,45 @@ def test_the_benchmark_prints_its_figures_on_any_split_in_the_same_format(tmp_pa
     assert "claim class: precision " in out
     assert "1 transcripts:" in out and "MAP " in out and "random 0.021, n-gram 0.095" in out
     assert "article cost: " in out and " ms CPU" in out
+
+
+def test_the_benchmark_never_scores_a_transcript_the_model_was_trained_on(tmp_path):
+    tweets = synthetic_tweets(tmp_path / "CT22_english_1B_claim_train.tsv")
+    transcript = synthetic_transcript(tmp_path / "20200101_debate.tsv")
+    other = synthetic_transcript(tmp_path / "20200202_other_debate.tsv")
+    model = tmp_path / "model.json.gz"
+    assert run("train_checkworthiness.py", tweets, transcript, "--out", model, "--epochs", "3").returncode == 0
+    result = run(
+        "claim_spotting.py",
+        "--arabic",
+        tweets,
+        "--english",
+        tweets,
+        "--transcripts",
+        transcript,
+        other,
+        "--model",
+        model,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "20200101_debate.tsv: skipped, the model was trained on it" in result.stdout
+    assert "20200202_other_debate.tsv: skipped" not in result.stdout
+    assert "MAP " in result.stdout
+
+
+def test_scoring_the_sentences_of_a_1000_word_article_costs_well_under_100_ms_of_cpu():
+    sentences = [CLAIMS["en"], CLAIMS["ar"], *NOT_CLAIMS["en"], *NOT_CLAIMS["ar"]]
+    article: list[tuple[str, str]] = []
+    while sum(len(text.split()) for text, _ in article) < 1000:
+        article.extend((text, "ar" if text in NOT_CLAIMS["ar"] or text == CLAIMS["ar"] else "en") for text in sentences)
+    load_model()
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        for text, language in article:
+            score(text, language=language)
+        best = min(best, time.process_time() - started)
+    assert best < 0.1
 
 
 @settings(max_examples=200, deadline=None)
