@@ -80,7 +80,7 @@ format: venv
 
 # The quick benchmarks (bench/seed.py and bench/public_*.py are their helpers, not benchmarks).
 bench: venv
-	@for b in anchoring fetch api public_pages matching_eval; do echo "== bench/$$b.py"; DEBUG=1 $(BIN)/python bench/$$b.py; done
+	@for b in anchoring fetch api public_pages matching_eval claim_spotting; do echo "== bench/$$b.py"; DEBUG=1 $(BIN)/python bench/$$b.py; done
 
 # Load on gunicorn at 100,000 claims and bad input at scale (docs/benchmarks.md); minutes, not part of `make test`.
 bench-scale: venv
