@@ -499,6 +499,7 @@ class CaptureSerializer(serializers.ModelSerializer):
             "modified_at",
             "language",
             "sha256",
+            "warc_sha256",
             "error",
             "error_class",
             "fetched_at",

@@ -139,6 +139,8 @@ class Capture(models.Model):
         default=False, help_text="The page was too long to read whole: the text stops early; the WARC has it all."
     )
     warc = models.FileField(upload_to=warc_name, blank=True, db_index=True)
+    #: SHA-256 of the stored WARC file's bytes (as downloaded), for anyone to check a copy against.
+    warc_sha256 = models.CharField(max_length=64, blank=True)
     body_file = models.FileField(upload_to=body_name, blank=True, db_index=True, help_text="The raw file (PDFs).")
     error_class = models.CharField(max_length=100, blank=True)
     error = models.TextField(blank=True)

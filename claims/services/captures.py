@@ -8,6 +8,7 @@ fenced by the attempt number it claimed, so a late worker cannot overwrite the o
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import datetime, timedelta
 from typing import Any
@@ -272,6 +273,7 @@ def _success_fields(capture: Capture, outcome: pipeline.CaptureOutcome, changed:
         "text": extracted.text,
         "text_truncated": extracted.truncated,
         "warc": capture.warc.name,
+        "warc_sha256": hashlib.sha256(outcome.warc).hexdigest(),
         "body_file": capture.body_file.name or "",
         "error_class": "",
         "error": "",
