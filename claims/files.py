@@ -30,6 +30,7 @@ PUBLIC_MAX_AGE = 300
 #: The first folder of a stored name says which field holds it (see the upload_to functions of the models).
 FOLDERS: dict[str, tuple[type[Capture] | type[Source], str]] = {
     "warc": (Capture, "warc"),
+    "wacz": (Capture, "wacz"),
     "bodies": (Capture, "body_file"),
     "documents": (Source, "document"),
 }
@@ -70,14 +71,18 @@ def download_name(owner: Capture | Source, file: FieldFile) -> str:
     """The name a download is saved under: says what it is, and is not the stored name."""
     if isinstance(owner, Source):
         return f"source-{owner.pk}{extension_of(file.name or '')}"
-    return f"capture-{owner.pk}" + (".warc.gz" if file.name == owner.warc.name else extension_of(file.name or ""))
+    if file.name == owner.warc.name:
+        return f"capture-{owner.pk}.warc.gz"
+    return f"capture-{owner.pk}{extension_of(file.name or '')}"
 
 
 def content_type_of(owner: Capture | Source, file: FieldFile) -> str:
     """The type we decided when the file was stored, never one guessed from its bytes: a document uploaded before
     the allowlist existed, of a type not on it, goes out as bytes to save."""
     if isinstance(owner, Capture):
-        return "application/warc" if file.name == owner.warc.name else "application/pdf"
+        if file.name == owner.warc.name:
+            return "application/warc"
+        return "application/wacz" if file.name == owner.wacz.name else "application/pdf"
     allowed = ALLOWED.get(extension_of(file.name or ""))
     return allowed.content_type if allowed else "application/octet-stream"
 

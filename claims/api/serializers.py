@@ -478,6 +478,7 @@ def _reader(field) -> Callable[[Any], Any]:
 
 class CaptureSerializer(serializers.ModelSerializer):
     error = serializers.SerializerMethodField()
+    wacz_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Capture
@@ -500,6 +501,8 @@ class CaptureSerializer(serializers.ModelSerializer):
             "language",
             "sha256",
             "warc_sha256",
+            "wacz_url",
+            "wacz_sha256",
             "error",
             "error_class",
             "fetched_at",
@@ -513,6 +516,14 @@ class CaptureSerializer(serializers.ModelSerializer):
     def get_error(self, capture) -> str | None:
         """The reason in the request's language (English unless the client asks for another)."""
         return in_language(capture.error) or None
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_wacz_url(self, capture) -> str | None:
+        """The WACZ download (the checked /files/ view), absolute; null before a capture succeeds."""
+        if not capture.wacz:
+            return None
+        request = self.context.get("request")
+        return request.build_absolute_uri(capture.wacz.url) if request else capture.wacz.url
 
 
 @extend_schema_field(

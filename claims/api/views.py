@@ -471,7 +471,9 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def captures(self, request, pk=None, format=None) -> Response:
         source = self.get_object()
         page = self.paginate_queryset(Capture.objects.filter(source=source).order_by("-queued_at", "-id"))
-        return self.get_paginated_response(s.CaptureSerializer(page, many=True).data)
+        return self.get_paginated_response(
+            s.CaptureSerializer(page, many=True, context=self.get_serializer_context()).data
+        )
 
     @extend_schema(request=None, responses={202: s.CaptureSerializer, 400: OpenApiResponse(description="Offline")})
     @action(detail=True, methods=["post"])
@@ -482,7 +484,9 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         capture = recapture(source=self.get_object())
         if capture is None:
             raise ValidationError({"source": "An offline source cannot be captured."})
-        return Response(s.CaptureSerializer(capture).data, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            s.CaptureSerializer(capture, context=self.get_serializer_context()).data, status=status.HTTP_202_ACCEPTED
+        )
 
 
 class CaptureViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):

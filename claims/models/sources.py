@@ -30,6 +30,10 @@ def warc_name(instance, filename: str) -> str:
     return unguessable_name("warc", ".warc.gz")
 
 
+def wacz_name(instance, filename: str) -> str:
+    return unguessable_name("wacz", ".wacz")
+
+
 def body_name(instance, filename: str) -> str:
     return unguessable_name("bodies", PurePosixPath(filename).suffix.lower())
 
@@ -141,6 +145,9 @@ class Capture(models.Model):
     warc = models.FileField(upload_to=warc_name, blank=True, db_index=True)
     #: SHA-256 of the stored WARC file's bytes (as downloaded), for anyone to check a copy against.
     warc_sha256 = models.CharField(max_length=64, blank=True)
+    #: The same WARC packaged as WACZ (claims.fetching.wacz), with its own digest.
+    wacz = models.FileField(upload_to=wacz_name, blank=True, db_index=True)
+    wacz_sha256 = models.CharField(max_length=64, blank=True)
     body_file = models.FileField(upload_to=body_name, blank=True, db_index=True, help_text="The raw file (PDFs).")
     error_class = models.CharField(max_length=100, blank=True)
     error = models.TextField(blank=True)

@@ -28,6 +28,7 @@ from claims.fetching.client import FetchPolicy, retry_delay
 from claims.fetching.errors import DNSFailure, FetchError, HTTPStatusError, Timeout
 from claims.fetching.host_slots import HostBusy, SlotsUnavailable, host_slot
 from claims.fetching.reasons import reason
+from claims.fetching.wacz import Packed, write_wacz
 from claims.models import Article, ArticleRevision, Capture, Evidence, Source
 from claims.services import events
 from claims.services.articles import add_revision
@@ -227,10 +228,12 @@ def _record_success(capture: Capture, outcome: pipeline.CaptureOutcome) -> Captu
     # the extension.
     try:
         capture.warc.save("capture.warc.gz", ContentFile(outcome.warc), save=False)
+        packed = _wacz(outcome)
+        capture.wacz.save("capture.wacz", ContentFile(packed.data), save=False)
         if outcome.result.content_type == "application/pdf":
             capture.body_file.save("capture.pdf", ContentFile(outcome.result.body), save=False)
         with transaction.atomic():
-            if not _fenced(capture).update(**_success_fields(capture, outcome, changed)):
+            if not _fenced(capture).update(**_success_fields(capture, outcome, changed, packed)):
                 _discard_files(capture)
                 return None
             capture.refresh_from_db()
@@ -253,7 +256,9 @@ def _record_success(capture: Capture, outcome: pipeline.CaptureOutcome) -> Captu
     return capture
 
 
-def _success_fields(capture: Capture, outcome: pipeline.CaptureOutcome, changed: bool) -> dict[str, Any]:
+def _success_fields(
+    capture: Capture, outcome: pipeline.CaptureOutcome, changed: bool, packed: Packed
+) -> dict[str, Any]:
     result, extracted = outcome.result, outcome.extracted
     return {
         "state": Capture.State.DONE,
@@ -274,6 +279,8 @@ def _success_fields(capture: Capture, outcome: pipeline.CaptureOutcome, changed:
         "text_truncated": extracted.truncated,
         "warc": capture.warc.name,
         "warc_sha256": hashlib.sha256(outcome.warc).hexdigest(),
+        "wacz": capture.wacz.name,
+        "wacz_sha256": packed.sha256,
         "body_file": capture.body_file.name or "",
         "error_class": "",
         "error": "",
@@ -289,8 +296,19 @@ def _latest_done(source: Source) -> QuerySet[Capture]:
     return source.captures.filter(state=Capture.State.DONE).order_by(F("fetched_at").desc(nulls_last=True), "-id")
 
 
+def _wacz(outcome: pipeline.CaptureOutcome) -> Packed:
+    """The capture's WARC packaged as WACZ, with its page: the final address and the extracted title."""
+    result = outcome.result
+    return write_wacz(
+        outcome.warc,
+        url=result.final_url or result.requested_url,
+        title=outcome.extracted.title[:1000],
+        fetched_at=timezone.now(),
+    )
+
+
 def _discard_files(capture: Capture) -> None:
-    for field in (capture.warc, capture.body_file):
+    for field in (capture.warc, capture.wacz, capture.body_file):
         if field.name:
             field.storage.delete(field.name)
 
