@@ -447,6 +447,8 @@ SPECTACULAR_SETTINGS = {
         "NotificationEventEnum": "claims.models.Notification.Event",
         "WebhookEventEnum": "claims.models.Webhook.Event",
         "HarvestSourceKindEnum": "claims.models.HarvestSource.Kind",
+        "FeedKindEnum": "claims.models.Feed.Kind",
+        "InboxItemStateEnum": "claims.models.InboxItem.State",
     },
     # The request schemas state what the API accepts (cross-field rules, NUL-free texts, closed bodies): see
     # claims/api/schema.py. The default hook (shared enums) runs first.

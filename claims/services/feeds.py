@@ -398,6 +398,23 @@ def _checked_interval(minutes: object) -> int:
     return value
 
 
+def entities_named(text: str) -> list[Entity]:
+    """The entities a desk member listed, one a line: each by its number, its name or an alias (as the series
+    form finds them). Refused, naming the line, when one is not on file."""
+    found: list[Entity] = []
+    for line in (line.strip() for line in (text or "").splitlines()):
+        if not line:
+            continue
+        by_number = Entity.objects.filter(pk=int(line)) if line.isdigit() else Entity.objects.none()
+        key = normalize(line)
+        entity = by_number.first() or Entity.objects.filter(search_text__contains=key).order_by("pk").first()
+        if entity is None:
+            raise FeedRefused("entities", _("No entity on file has this name or number: %(name)s") % {"name": line})
+        if entity not in found:
+            found.append(entity)
+    return found
+
+
 def _checked_keywords(keywords: str) -> str:
     lines = [line.strip() for line in (keywords or "").splitlines() if line.strip()]
     if len(lines) > MAX_KEYWORDS or any(len(line) > 200 for line in lines):

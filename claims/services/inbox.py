@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from claims import syndication
 from claims.models import Article, FeedEntry, InboxItem
+from claims.services.assignments import assign_article
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +116,8 @@ def file_fetched_article(*, article: Article, canonical_url: str = "", author: s
 
 @transaction.atomic
 def decide_inbox_item(*, item: InboxItem, state: str, by: User) -> InboxItem:
-    """Take (someone works on it) or dismiss an inbox item, or put it back as new; who and when are kept."""
+    """Take (the article is assigned to whoever takes it) or dismiss an inbox item, or put it back as new; who
+    and when are kept."""
     if state not in InboxItem.State.values:
         raise InboxRefused(_("Choose whether to take the item, dismiss it or put it back as new."))
     item = InboxItem.objects.select_for_update().get(pk=item.pk)  # two editors deciding at once: the last wins
@@ -123,5 +125,7 @@ def decide_inbox_item(*, item: InboxItem, state: str, by: User) -> InboxItem:
     item.decided_by = None if state == InboxItem.State.NEW else by
     item.decided_at = None if state == InboxItem.State.NEW else timezone.now()
     item.save(update_fields=["state", "decided_by", "decided_at"])
+    if state == InboxItem.State.TAKEN:
+        assign_article(article=item.article, by=by, assignee=by)
     log.info("inbox item %s: %s by %s", item.pk, state, by.pk)
     return item
