@@ -42,6 +42,9 @@ class FeedSerializer(serializers.ModelSerializer):
         help_text="Of the last poll: read, new, kept, filtered, duplicates, failed, not_modified (a 304).",
     )
     items_per_day = serializers.SerializerMethodField(help_text="Items kept per day, the last 7 days' average.")
+    moved_to = serializers.CharField(
+        read_only=True, help_text="Where a permanent redirect sent the feed (its url was updated to it); '' if never."
+    )
 
     class Meta:
         model = Feed
@@ -78,7 +81,6 @@ class FeedSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "url": {"validators": [], "help_text": "An RSS or Atom feed, or a news sitemap."},
             "kind": {"help_text": "What the feed turned out to be at its last good poll; '' before."},
-            "moved_to": {"help_text": "Where a permanent redirect sent the feed; its url was updated to it."},
         }
 
     def get_last_error(self, feed: Feed) -> str:
@@ -165,6 +167,7 @@ class FeedViewSet(
 
 class InboxCopySerializer(serializers.ModelSerializer):
     site = serializers.CharField(read_only=True, help_text="The host that carried this copy.")
+    url = serializers.CharField(read_only=True, help_text="The copy's address; '' for an item with none.")
 
     class Meta:
         model = FeedEntry
@@ -176,6 +179,9 @@ class InboxItemSerializer(serializers.ModelSerializer):
         source="entries", many=True, read_only=True, help_text="Each feed item that carried the story."
     )
     decided_by = serializers.CharField(source="decided_by.username", default=None, read_only=True, allow_null=True)
+    canonical_url = serializers.CharField(
+        read_only=True, help_text="The story's canonical address, its copies' key; '' when none is known."
+    )
 
     class Meta:
         model = InboxItem
@@ -224,9 +230,13 @@ class InboxItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             queryset = queryset.filter(state=state)
         feed = self.request.query_params.get("feed", "")
         if feed:
-            if not feed.isascii() or not feed.isdigit():
+            try:
+                feed_id = int(feed) if feed.isascii() else None
+            except ValueError:
+                feed_id = None
+            if feed_id is None:
                 raise ValidationError({"feed": ["A feed's id, a number."]})
-            queryset = queryset.filter(entries__feed_id=int(feed)).distinct()
+            queryset = queryset.filter(entries__feed_id=feed_id).distinct()
         return queryset
 
     def _decide(self, state: str) -> Response:

@@ -32,6 +32,7 @@ from claims.models import (
     Entity,
     Evidence,
     Feed,
+    FeedEntry,
     HarvestSource,
     InboxItem,
     Notification,
@@ -320,8 +321,12 @@ def fuzzed_desk(demo, editor, monkeypatch):
     claim = Claim.objects.order_by("pk").first()
     HarvestSource.objects.create(url="https://checker.example.org/feed", active=False)
     RatingMapping.objects.create(rating="research in progress", seen=1)
-    Feed.objects.create(url="https://publisher.example.org/rss", active=False)
-    InboxItem.objects.create(article=Article.objects.order_by("pk").first(), title="Inbox")
+    # Feeds enough that the DELETEs fuzzed first leave some for the poll action; an inbox item with a copy.
+    feeds = Feed.objects.bulk_create(
+        Feed(url=f"https://publisher.example.org/{n}/rss", active=False) for n in range(40)
+    )
+    item = InboxItem.objects.create(article=Article.objects.order_by("pk").first(), title="Inbox")
+    FeedEntry.objects.create(feed=feeds[-1], key="fuzzed", inbox_item=item)
     reviewer = get_user_model().objects.get(username="reviewer")
     tag, _ = find_or_create_tag(name="Wagner", by=reviewer)
     change_claim_tags(claim=claim, by=reviewer, add=[tag])
