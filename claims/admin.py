@@ -23,6 +23,9 @@ from claims.models import (
     DeskSettings,
     Entity,
     Evidence,
+    Feed,
+    FeedEntry,
+    InboxItem,
     Notification,
     Page,
     Reminder,
@@ -465,6 +468,33 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_display = ("id", "webhook", "event", "claim_id", "state", "created_at")
     list_filter = ("state", "event")
     list_select_related = ("webhook",)
+
+
+@admin.register(Feed)
+class FeedAdmin(ReadOnlyAdmin):
+    """Added, changed, paused and polled at /desk/feeds/ (claims.services.feeds); shown here with its health."""
+
+    list_display = ("__str__", "url", "kind", "active", "interval_minutes", "last_success_at", "last_error_at")
+    list_filter = ("active", "kind")
+    search_fields = ("name", "url")
+
+
+@admin.register(FeedEntry)
+class FeedEntryAdmin(ReadOnlyAdmin):
+    list_display = ("url", "feed", "kept", "inbox_item", "created_at")
+    list_filter = ("kept",)
+    list_select_related = ("feed", "inbox_item")
+    search_fields = ("url", "title")
+
+
+@admin.register(InboxItem)
+class InboxItemAdmin(ReadOnlyAdmin):
+    """Taken and dismissed at /desk/inbox/ (claims.services.inbox)."""
+
+    list_display = ("__str__", "state", "copies", "decided_by", "created_at")
+    list_filter = ("state",)
+    list_select_related = ("decided_by",)
+    search_fields = ("title", "canonical_url")
 
 
 @admin.register(Series)

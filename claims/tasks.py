@@ -18,6 +18,8 @@ from claims.services.captures import (
     sweep_stuck_captures,
 )
 from claims.services.captures import schedule_recaptures as schedule
+from claims.services.feeds import run_poll
+from claims.services.feeds import sweep_feeds as sweep_due_feeds
 from claims.services.harvest import run_harvest
 from claims.services.harvest import sweep_harvest_sources as sweep_harvests
 from claims.services.matching import run_similar
@@ -170,3 +172,19 @@ def harvest_claimreview(self, source_id: int) -> dict:
 @shared_task
 def sweep_harvest_sources() -> int:
     return sweep_harvests()
+
+
+# A poll is bounded (FEED_MAX_ITEMS_PER_POLL items, each fetch under the fetch deadline) and safe to run twice:
+# each item is recorded once per feed (FeedEntry), so a second run imports nothing again.
+@shared_task(bind=True, acks_late=True, max_retries=5, soft_time_limit=600, time_limit=660)
+def poll_feed(self, feed_id: int) -> dict:
+    try:
+        feed = run_poll(feed_id=feed_id)
+    except RetryLater as exc:
+        raise self.retry(countdown=exc.delay, exc=exc) from exc
+    return feed.last_counts if feed is not None else {}
+
+
+@shared_task
+def sweep_feeds() -> int:
+    return sweep_due_feeds()

@@ -287,9 +287,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "claims.tasks.sweep_harvest_sources",
         "schedule": env.float("HARVEST_SWEEP_SECONDS", default=300.0),
     },
+    # Queue the polls of monitored feeds that are due (each feed has its own interval; claims/services/feeds.py).
+    "sweep-feeds": {
+        "task": "claims.tasks.sweep_feeds",
+        "schedule": env.float("FEED_SWEEP_SECONDS", default=60.0),
+    },
 }
 # A feed harvest reads at most this many of its newest fact-check pages per run (the rest wait for the next).
 HARVEST_MAX_PAGES_PER_RUN = env.int("HARVEST_MAX_PAGES_PER_RUN", default=20)
+
+# Monitored feeds (docs/feeds.md): a poll reads at most FEED_MAX_ITEMS_PER_POLL items (the newest; the rest are
+# older and were read before, or wait for the next poll) and at most FEED_MAX_SITEMAPS_PER_POLL sitemaps of a
+# sitemap index. A new story is compared with the inbox items of the last FEED_DEDUP_DAYS days.
+FEED_MAX_ITEMS_PER_POLL = env.int("FEED_MAX_ITEMS_PER_POLL", default=50)
+FEED_MAX_SITEMAPS_PER_POLL = env.int("FEED_MAX_SITEMAPS_PER_POLL", default=3)
+FEED_DEDUP_DAYS = env.int("FEED_DEDUP_DAYS", default=7)
 
 # E-mail (docs/notifications.md), through Django's mailers: SMTP to EMAIL_HOST. Without it, `make run`
 # (LOCAL_DEPLOYMENT) and DEBUG print mail on the console, and production uses Django's own default, an SMTP server on
@@ -464,6 +476,8 @@ SPECTACULAR_SETTINGS = {
         "NotificationEventEnum": "claims.models.Notification.Event",
         "WebhookEventEnum": "claims.models.Webhook.Event",
         "HarvestSourceKindEnum": "claims.models.HarvestSource.Kind",
+        "FeedKindEnum": "claims.models.Feed.Kind",
+        "InboxItemStateEnum": "claims.models.InboxItem.State",
     },
     # The request schemas state what the API accepts (cross-field rules, NUL-free texts, closed bodies): see
     # claims/api/schema.py. The default hook (shared enums) runs first.

@@ -9,12 +9,19 @@ from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from claims.models import Capture, Claim, Evidence, Source
 from claims.services.profiles import set_interface_language
 
 #: Interface words of the desk, as they read in English; none may appear on an Arabic desk page.
 ENGLISH_LABELS = [
+    "Inbox",
+    "Monitored feeds",
+    "Items per day",
+    "Poll now",
+    "Carried by",
+    "Last error",
     "Articles",
     "Claims",
     "Public site",
@@ -136,6 +143,20 @@ def desk_pages(demo) -> dict[str, str]:
     capture = Capture.objects.order_by("id").first()
     if capture:
         pages["capture"] = reverse("desk:capture", args=[capture.pk])
+    # Monitored feeds and the inbox: a feed that failed (its reason in Arabic too) and a story two sites carried.
+    from claims.models import Feed, FeedEntry, InboxItem
+
+    feed = Feed.objects.create(
+        url="https://publisher.example.org/rss",
+        last_error="The page was not found (HTTP 404): it may have been moved or deleted.",
+        last_error_at=timezone.now(),
+    )
+    item = InboxItem.objects.create(article=demo, title=demo.title, copies=2)
+    FeedEntry.objects.create(feed=feed, key="a", url="https://a.example/1", inbox_item=item, article=demo)
+    FeedEntry.objects.create(feed=feed, key="b", url="https://b.example/1", inbox_item=item)
+    pages["feeds"] = reverse("desk:feeds")
+    pages["feed"] = reverse("desk:feed", args=[feed.pk])
+    pages["inbox"] = reverse("desk:inbox")
     return pages
 
 

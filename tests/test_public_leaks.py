@@ -161,6 +161,10 @@ INTERNAL_TEXT = {
     "harvest source: last error": "qzxharvesterror",
     "harvest source: name": "qzxharvestname",
     "rating mapping: example": "qzxratingexample",
+    "monitored feed: name": "qzxfeedname",
+    "monitored feed: last error": "qzxfeederror",
+    "monitored feed: keywords": "qzxfeedkeyword",
+    "inbox item: author": "qzxinboxauthor",
     "reader request: contact e-mail": "qzxreadercontact@example.org",
     "reader request: desk note": "qzxreadernote",
     "reader request: open request's text": "qzxreaderasks",
@@ -335,6 +339,16 @@ def desk_world(editor, reviewer, second_reviewer):
         created_by=editor,
     )
     RatingMapping.objects.create(rating="qzx", example=mark["rating mapping: example"], seen=1)
+    from claims.models import Feed, InboxItem
+
+    Feed.objects.create(
+        url="https://publisher.example.org/rss",
+        name=mark["monitored feed: name"],
+        last_error=mark["monitored feed: last error"],
+        keywords=mark["monitored feed: keywords"],
+        created_by=editor,
+    )
+    InboxItem.objects.create(article=article, author=mark["inbox item: author"])
     _reader_requests(claims[0], mark)
     return {
         "claims": claims[:3],

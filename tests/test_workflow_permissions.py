@@ -20,7 +20,9 @@ from claims.models import (
     Claim,
     ClaimLink,
     Entity,
+    Feed,
     HarvestSource,
+    InboxItem,
     Notification,
     Page,
     RatingMapping,
@@ -126,6 +128,12 @@ EXPECTED = {
     "desk:harvest-sources": DESK,
     "desk:harvest-source": DESK,
     "desk:rating-mappings": DESK,
+    # Monitored feeds and the inbox: any member adds, pauses or polls a feed, and takes or dismisses an item (an
+    # empty POST is refused with a message and a redirect).
+    "desk:feeds": DESK,
+    "desk:feed": DESK,
+    "desk:inbox": DESK,
+    "desk:inbox-decide": DESK_POST,
     "desk:rating-mapping": _with(DESK_POST, editor={403}, reviewer={302}, admin={302}),
     "desk:requests": DESK,
     "desk:request": DESK,
@@ -185,6 +193,13 @@ EXPECTED = {
     "api:harvest-source-detail": API,
     "api:harvest-source-harvest": API_POST,
     "api:rating-mapping-list": API,
+    "api:feed-list": API,
+    "api:feed-detail": API,
+    "api:feed-poll": API_POST,
+    "api:inbox-item-list": API,
+    "api:inbox-item-detail": API,
+    "api:inbox-item-take": API_POST,
+    "api:inbox-item-dismiss": API_POST,
     "api:rating-mapping-detail": API,
     "api:webhook-list": _with(API, editor={403}, reviewer={403}),
     "api:webhook-detail": _with(API, editor={403}, reviewer={403}),
@@ -310,7 +325,12 @@ def _objects(demo):
     harvest_source = HarvestSource.objects.create(url="https://checker.example.org/feed", active=False)
     mapping = RatingMapping.objects.create(rating="research in progress", seen=1)
     reader_request = ReaderRequest.objects.create(text="Is it true?", key="permission-matrix")
+    # Paused too; its inbox item holds the demo article.
+    feed = Feed.objects.create(url="https://publisher.example.org/rss", active=False)
+    inbox_item = InboxItem.objects.create(article=demo, title="Inbox", canonical_url="https://publisher.example.org/1")
     return {
+        "feeds": feed.pk,
+        "inbox": inbox_item.pk,
         "harvest-sources": harvest_source.pk,
         "rating-mappings": mapping.pk,
         "requests": reader_request.pk,

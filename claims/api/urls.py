@@ -5,6 +5,7 @@ from claims.api import (
     claimreview,
     comments,
     dossiers,
+    feeds,
     harvest,
     matching,
     notifications,
@@ -34,6 +35,8 @@ router.register("notifications", notifications.NotificationViewSet, basename="no
 router.register("webhooks", webhooks.WebhookViewSet, basename="webhook")
 router.register("harvest-sources", harvest.HarvestSourceViewSet, basename="harvest-source")
 router.register("rating-mappings", harvest.RatingMappingViewSet, basename="rating-mapping")
+router.register("feeds", feeds.FeedViewSet, basename="feed")
+router.register("inbox", feeds.InboxItemViewSet, basename="inbox-item")
 router.register("series", series.SeriesViewSet, basename="series")
 router.register("series-members", series.SeriesMemberViewSet, basename="series-member")
 router.register("requests", requests.ReaderRequestViewSet, basename="reader-request")

@@ -68,6 +68,7 @@ KEPT_HEADERS = (
 DEFAULT_PORTS = {"http": 80, "https": 443}
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 CHALLENGE_STATUSES = (401, 403, 429, 503)
+NOT_MODIFIED = 304
 REDIRECT_BODY_LIMIT = 64 * 1024
 ERROR_BODY_LIMIT = 512 * 1024
 SHOWN_URL_CHARS = 200  # of an address quoted in an error message
@@ -189,21 +190,30 @@ class _PinnedAddressAdapter(HTTPAdapter):
         raise NotImplementedError("only get_connection_with_tls_context pins the checked address")
 
 
-def fetch(url: str, policy: FetchPolicy) -> FetchResult:
+def fetch(url: str, policy: FetchPolicy, *, etag: str = "", last_modified: str = "") -> FetchResult:
     """GET `url` under `policy`, following redirects by hand so every hop passes the SSRF guard.
+
+    With `etag` or `last_modified` (the validators a previous answer gave) the GET is conditional
+    (If-None-Match, If-Modified-Since): a 304 Not Modified comes back as a FetchResult with status 304 and no
+    body, not as an error.
 
     A FetchError raised here carries `redirect_chain`: the redirects followed before it, and the target refused
     if the guard refused one.
     """
     chain: list[RedirectHop] = []
+    conditions = {
+        name: value.strip()
+        for name, value in (("If-None-Match", etag), ("If-Modified-Since", last_modified))
+        if value and value.strip() and "\n" not in value and "\r" not in value
+    }
     try:
-        return _follow(url, policy, chain)
+        return _follow(url, policy, chain, conditions)
     except FetchError as exc:
         exc.redirect_chain = chain
         raise
 
 
-def _follow(url: str, policy: FetchPolicy, chain: list[RedirectHop]) -> FetchResult:
+def _follow(url: str, policy: FetchPolicy, chain: list[RedirectHop], conditions: Mapping[str, str]) -> FetchResult:
     started = time.monotonic()
     requested = validate_url(url)
     current = requested
@@ -215,7 +225,7 @@ def _follow(url: str, policy: FetchPolicy, chain: list[RedirectHop]) -> FetchRes
         session.mount("https://", adapter)
         for _hop in range(policy.max_redirects + 1):
             with _refusal_of(current if chain else None, chain):
-                response = _send(session, current, policy, deadline)
+                response = _send(session, current, policy, deadline, conditions)
             with response:
                 peer = str(adapter.peer_address)
                 if response.status_code in REDIRECT_STATUSES and response.headers.get("location"):
@@ -226,6 +236,20 @@ def _follow(url: str, policy: FetchPolicy, chain: list[RedirectHop]) -> FetchRes
                     with _refusal_of(target, chain):
                         current = _check_redirect_target(target, policy)
                     continue
+                if response.status_code == NOT_MODIFIED and conditions:
+                    exchanges.append(_exchange(response, peer, b"", b"", False))
+                    return FetchResult(
+                        requested_url=requested,
+                        final_url=current,
+                        redirect_chain=chain,
+                        status=NOT_MODIFIED,
+                        headers=_kept_headers(response),
+                        content_type="",
+                        body=b"",
+                        elapsed_ms=round((time.monotonic() - started) * 1000),
+                        peer_address=peer,
+                        exchanges=exchanges,
+                    )
                 if response.status_code >= 300:
                     raw, body, truncated = _read_capped(response, ERROR_BODY_LIMIT, deadline, policy)
                     exchanges.append(_exchange(response, peer, raw, body, truncated))
@@ -277,11 +301,13 @@ def _shown(url: str) -> str:
     )
 
 
-def _send(session: requests.Session, url: str, policy: FetchPolicy, deadline: Deadline) -> requests.Response:
+def _send(
+    session: requests.Session, url: str, policy: FetchPolicy, deadline: Deadline, conditions: Mapping[str, str]
+) -> requests.Response:
     remaining = deadline.remaining()
     timeout = (min(policy.connect_timeout, remaining), min(policy.read_timeout, remaining))
     try:
-        response = _get(session, url, policy, timeout)
+        response = _get(session, url, policy, timeout, conditions)
     except FetchError:
         # A connection cut by the deadline fails as whatever the cut looked like (no status line, a broken
         # header); the deadline is the reason to give.
@@ -294,8 +320,15 @@ def _send(session: requests.Session, url: str, policy: FetchPolicy, deadline: De
     return response
 
 
-def _get(session: requests.Session, url: str, policy: FetchPolicy, timeout: tuple[float, float]) -> requests.Response:
+def _get(
+    session: requests.Session,
+    url: str,
+    policy: FetchPolicy,
+    timeout: tuple[float, float],
+    conditions: Mapping[str, str],
+) -> requests.Response:
     headers = {
+        **conditions,
         "User-Agent": policy.user_agent,
         "Accept": "text/html,application/xhtml+xml,application/pdf;q=0.9,text/plain;q=0.8,application/json;q=0.8,"
         "*/*;q=0.1",

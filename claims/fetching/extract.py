@@ -43,6 +43,7 @@ class Extracted:
     language: str = ""
     text: str = ""
     truncated: bool = False  # the page was too long to read whole: its text stops before the page's end
+    canonical: str = ""  # the address the page names as its own (<link rel="canonical">, og:url), "" if none
 
 
 def slim_html(html: str, max_chars: int = EXTRACT_MAX_CHARS) -> tuple[str, bool]:
@@ -105,6 +106,7 @@ def extract(html: str, url: str, *, max_chars: int = EXTRACT_MAX_CHARS) -> Extra
         language=_language(html, text),
         text=text,
         truncated=truncated,
+        canonical=(doc.url or "") if doc else "",
     )
 
 

@@ -220,6 +220,15 @@ IMPORT_NO_TEXT = N_("The page was fetched, but no article text could be found in
 IMPORT_ATTEMPT = N_("Attempt %(attempt)s: %(reason)s")
 ENDPOINT_STATUS = N_("The endpoint answered HTTP %(status)s.")
 
+# Monitored feeds (claims/feeds.py, services/feeds.py).
+FEED_EMPTY = N_("The address answered with an empty document, not a feed.")
+FEED_HTML = N_("The address answers with a web page (HTML), not a feed: look on the site for its RSS or Atom link.")
+FEED_JSON = N_("The address answers with JSON data, not an RSS, Atom or sitemap feed.")
+FEED_NOT_XML = N_("The address did not answer with a feed: its content cannot be read as XML (%(error)s).")
+FEED_OTHER_XML = N_("The address answers with an XML document (%(tag)s), not an RSS, Atom or sitemap feed.")
+FEED_MOVED = N_("The feed moved for good to %(url)s; its address was updated.")
+FEED_ITEMS_FAILED = N_("%(failed)d of %(items)d new items could not be imported; the first: %(reason)s")
+
 #: Every template, the most specific first: a stored text is read as the first one it matches.
 TEMPLATES = (
     URL_EMPTY,
@@ -307,4 +316,11 @@ TEMPLATES = (
     IMPORT_NO_TEXT,
     IMPORT_ATTEMPT,
     ENDPOINT_STATUS,
+    FEED_EMPTY,
+    FEED_HTML,
+    FEED_JSON,
+    FEED_NOT_XML,
+    FEED_OTHER_XML,
+    FEED_MOVED,
+    FEED_ITEMS_FAILED,
 )

@@ -5,6 +5,7 @@ from .claims import Attendee, Claim, ClaimLink
 from .comments import Comment
 from .corrections import ClaimCorrection
 from .entities import Entity
+from .feeds import Feed, FeedEntry, InboxItem
 from .harvest import HarvestedReview, HarvestSource, RatingMapping
 from .history import ClaimEvent
 from .notifications import Notification, NotificationPreference, Webhook, WebhookDelivery
@@ -29,8 +30,11 @@ __all__ = [
     "DeskSettings",
     "Entity",
     "Evidence",
+    "Feed",
+    "FeedEntry",
     "HarvestSource",
     "HarvestedReview",
+    "InboxItem",
     "Notification",
     "NotificationPreference",
     "Page",

@@ -85,6 +85,8 @@ class ArticleRevision(models.Model):
         DEMO = "demo", _("Demo loader")
         #: Another desk's ClaimReview: its claims are theirs, kept as researching drafts until we check them.
         CLAIMREVIEW = "imported", _("Imported ClaimReview")
+        #: The text a monitored feed carried with its item (claims.services.feeds).
+        FEED = "feed", _("From a monitored feed")
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()

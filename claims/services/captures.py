@@ -32,6 +32,7 @@ from claims.fetching.wacz import Packed, write_wacz
 from claims.models import Article, ArticleRevision, Capture, Evidence, Source
 from claims.services import events
 from claims.services.articles import add_revision
+from claims.services.inbox import file_fetched_article
 from claims.services.queueing import send_task, task
 from claims.services.sources import check_passage_against, queue_capture
 
@@ -366,7 +367,11 @@ def import_article_from_url(*, article_id: int) -> Article | None:
             updates["published_at"] = extracted.published
         Article.objects.filter(pk=article.pk).update(**updates)
         add_revision(article=article, text=extracted.text, by=article.created_by, origin=ArticleRevision.Origin.URL)
-    article.refresh_from_db()
+        article.refresh_from_db()
+        # A monitored feed's item that carried only a summary: with its text here, it joins the inbox.
+        file_fetched_article(
+            article=article, canonical_url=extracted.canonical or outcome.result.final_url, author=extracted.author
+        )
     return article
 
 
@@ -381,10 +386,13 @@ def _import_attempt(article: Article) -> int:
 
 
 def _import_failed(article: Article, reason: str) -> Article:
-    Article.objects.filter(pk=article.pk, import_state=Article.ImportState.FETCHING).update(
-        import_state=Article.ImportState.FAILED, import_error=reason
-    )
-    article.refresh_from_db()
+    with transaction.atomic():
+        Article.objects.filter(pk=article.pk, import_state=Article.ImportState.FETCHING).update(
+            import_state=Article.ImportState.FAILED, import_error=reason
+        )
+        article.refresh_from_db()
+        # A feed's item whose page could not be fetched still reaches the inbox, with the article's reason.
+        file_fetched_article(article=article)
     return article
 
 

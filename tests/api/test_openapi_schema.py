@@ -31,7 +31,10 @@ from claims.models import (
     Comment,
     Entity,
     Evidence,
+    Feed,
+    FeedEntry,
     HarvestSource,
+    InboxItem,
     Notification,
     RatingMapping,
     ReaderRequest,
@@ -69,6 +72,8 @@ ROWS = {
     "/api/v1/tags/": Tag.objects.all,
     "/api/v1/harvest-sources/": HarvestSource.objects.all,
     "/api/v1/rating-mappings/": RatingMapping.objects.all,
+    "/api/v1/feeds/": Feed.objects.all,
+    "/api/v1/inbox/": InboxItem.objects.all,
     "/api/v1/series/": Series.objects.all,
     "/api/v1/series-members/": SeriesMember.objects.all,
     "/api/v1/requests/": ReaderRequest.objects.all,
@@ -144,6 +149,10 @@ REFUSALS = [
     # Whether the fetch guard lets an address through depends on where its name resolves, and on what is stored.
     ("POST /api/v1/harvest-sources/", "url", "", "where the address resolves (the fetch guard), one source per URL"),
     ("PATCH /api/v1/harvest-sources/{id}/", "interval_minutes", "", "the same bounds as the schema's, re-checked"),
+    ("POST /api/v1/feeds/", "url", "", "where the address resolves (the fetch guard), one feed per URL"),
+    ("POST /api/v1/feeds/", "keywords", "", "at most 100 keywords of 200 characters, counted by lines"),
+    ("PATCH /api/v1/feeds/{id}/", "interval_minutes", "", "the same bounds as the schema's, re-checked"),
+    ("PATCH /api/v1/feeds/{id}/", "keywords", "", "at most 100 keywords of 200 characters, counted by lines"),
     ("POST /api/v1/series-members/", "claim", "Only quantity claims go in a series", "the claim's stored kind"),
     ("POST /api/v1/comments/", "article", "no text yet", "the article's state: its text is still being fetched"),
     # A multipart upload's bytes: OpenAPI 3.0 cannot say a binary part holds a spreadsheet, or UTF-8 JSON.
@@ -312,6 +321,12 @@ def fuzzed_desk(demo, editor, monkeypatch):
     claim = Claim.objects.order_by("pk").first()
     HarvestSource.objects.create(url="https://checker.example.org/feed", active=False)
     RatingMapping.objects.create(rating="research in progress", seen=1)
+    # Feeds enough that the DELETEs fuzzed first leave some for the poll action; an inbox item with a copy.
+    feeds = Feed.objects.bulk_create(
+        Feed(url=f"https://publisher.example.org/{n}/rss", active=False) for n in range(40)
+    )
+    item = InboxItem.objects.create(article=Article.objects.order_by("pk").first(), title="Inbox")
+    FeedEntry.objects.create(feed=feeds[-1], key="fuzzed", inbox_item=item)
     reviewer = get_user_model().objects.get(username="reviewer")
     tag, _ = find_or_create_tag(name="Wagner", by=reviewer)
     change_claim_tags(claim=claim, by=reviewer, add=[tag])

@@ -311,3 +311,24 @@ def test_each_redirect_hop_is_resolved_once_and_checked(server, internal_server,
     assert resolver.calls == ["rebind.test", "rebind.test"]
     assert [path for path, _headers in server.seen] == ["/first"]
     assert internal_server.seen == []
+
+
+def test_a_conditional_get_sends_the_validators_and_a_304_is_a_result(server, policy):
+    url = server.route("/feed", status=304, body=b"", headers=[("ETag", '"v2"')])
+    result = fetch(url, policy, etag='"v1"', last_modified="Sat, 28 Nov 2026 10:00:00 GMT")
+    sent = server.seen[0][1]
+    assert sent["If-None-Match"] == '"v1"' and sent["If-Modified-Since"] == "Sat, 28 Nov 2026 10:00:00 GMT"
+    assert (result.status, result.body, result.headers["etag"]) == (304, b"", '"v2"')
+
+
+def test_a_304_to_an_unconditional_get_is_still_an_error(server, policy):
+    url = server.route("/odd", status=304, body=b"", headers=[])
+    with pytest.raises(HTTPStatusError):
+        fetch(url, policy)
+    assert "If-None-Match" not in server.seen[0][1]
+
+
+def test_validators_with_line_breaks_are_not_sent(server, policy):
+    url = server.route("/feed", body=PAGE)
+    fetch(url, policy, etag='"v1"\r\nX-Injected: 1')
+    assert "If-None-Match" not in server.seen[0][1] and "X-Injected" not in server.seen[0][1]
