@@ -33,6 +33,7 @@ from claims.models import (
     SeriesMember,
     Source,
     Tag,
+    ThirdPartyCopy,
     Webhook,
     WebhookDelivery,
 )
@@ -468,6 +469,14 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_display = ("id", "webhook", "event", "claim_id", "state", "created_at")
     list_filter = ("state", "event")
     list_select_related = ("webhook",)
+
+
+@admin.register(ThirdPartyCopy)
+class ThirdPartyCopyAdmin(ReadOnlyAdmin):
+    """Asked for by the capture jobs when the desk turns third-party copies on (claims.services.third_party)."""
+
+    list_display = ("id", "capture_id", "service", "state", "url", "tries", "requested_at", "finished_at")
+    list_filter = ("state",)
 
 
 @admin.register(Feed)

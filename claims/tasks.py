@@ -27,6 +27,8 @@ from claims.services.notifications import queue_digests, send_digest, send_notif
 from claims.services.requests import send_request_reply
 from claims.services.series import propose_for_claim, propose_for_series
 from claims.services.sources import check_passage
+from claims.services.third_party import queue_copy as queue_third_party_copy
+from claims.services.third_party import run_copy as run_third_party_copy
 from claims.services.webhooks import deliver
 
 log = logging.getLogger(__name__)
@@ -55,10 +57,21 @@ _SOFT, _HARD = capture_time_limits()
 )
 def capture_source(self, capture_id: int) -> None:
     try:
-        run_capture(capture_id=capture_id)
+        capture = run_capture(capture_id=capture_id)
     except RetryLater as exc:
         # Backoff with jitter, never sooner than the server's Retry-After; the attempt budget lives in the row.
         raise self.retry(countdown=exc.delay, exc=exc) from exc
+    if capture is not None:
+        queue_third_party_copy(capture)
+
+
+# One step of a third-party copy (claims/services/third_party.py); its tries are counted in the row, so retrying
+# without a Celery limit cannot loop for ever.
+@shared_task(bind=True, acks_late=True, max_retries=None, soft_time_limit=120, time_limit=180)
+def third_party_copy(self, copy_id: int) -> None:
+    _copy, again_in = run_third_party_copy(copy_id=copy_id)
+    if again_in is not None:
+        raise self.retry(countdown=again_in)
 
 
 @shared_task(  # type: ignore[call-overload]  # Celery takes float time limits; celery-types say int

@@ -303,6 +303,17 @@ FEED_MAX_ITEMS_PER_POLL = env.int("FEED_MAX_ITEMS_PER_POLL", default=50)
 FEED_MAX_SITEMAPS_PER_POLL = env.int("FEED_MAX_SITEMAPS_PER_POLL", default=3)
 FEED_DEDUP_DAYS = env.int("FEED_DEDUP_DAYS", default=7)
 
+# A third-party copy of each captured page (docs/captures.md), when the desk turns it on in its settings: a
+# Save Page Now 2 service (the Internet Archive by default), with the desk's keys if it has some, at most
+# THIRD_PARTY_ARCHIVE_PER_MINUTE requests a minute, its job checked every THIRD_PARTY_ARCHIVE_CHECK_SECONDS, given
+# up after THIRD_PARTY_ARCHIVE_MAX_TRIES calls.
+THIRD_PARTY_ARCHIVE_URL = env.str("THIRD_PARTY_ARCHIVE_URL", default="https://web.archive.org")
+THIRD_PARTY_ARCHIVE_ACCESS_KEY = env.str("THIRD_PARTY_ARCHIVE_ACCESS_KEY", default="")
+THIRD_PARTY_ARCHIVE_SECRET_KEY = env.str("THIRD_PARTY_ARCHIVE_SECRET_KEY", default="")
+THIRD_PARTY_ARCHIVE_PER_MINUTE = env.int("THIRD_PARTY_ARCHIVE_PER_MINUTE", default=6)
+THIRD_PARTY_ARCHIVE_CHECK_SECONDS = env.int("THIRD_PARTY_ARCHIVE_CHECK_SECONDS", default=20)
+THIRD_PARTY_ARCHIVE_MAX_TRIES = env.int("THIRD_PARTY_ARCHIVE_MAX_TRIES", default=30)
+
 # E-mail (docs/notifications.md), through Django's mailers: SMTP to EMAIL_HOST. Without it, `make run`
 # (LOCAL_DEPLOYMENT) and DEBUG print mail on the console, and production uses Django's own default, an SMTP server on
 # the machine itself (localhost:25). The variables keep Django's classic names.

@@ -136,6 +136,6 @@ def test_the_sitemap_lists_topics_with_a_published_claim_only(client, editor):
     secret, _ = find_or_create_tag(name="zqxsecrettopic", by=editor)
     change_claim_tags(claim=make_claim(statement="Published about Libya"), by=editor, tags=[public])
     change_claim_tags(claim=make_claim(status="researching", statement="x"), by=editor, tags=[secret])
-    body = client.get("/sitemap.xml").content.decode()
+    body = client.get("/sitemap-topics.xml").content.decode()
     assert f"/topic/{quote(public.slug)}/" in body and f"/ar/topic/{quote(public.slug)}/" in body
     assert "zqxsecrettopic" not in body

@@ -503,6 +503,7 @@ class CaptureSerializer(serializers.ModelSerializer):
             "warc_sha256",
             "wacz_url",
             "wacz_sha256",
+            "third_party_url",
             "error",
             "error_class",
             "fetched_at",

@@ -3,6 +3,7 @@
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -209,11 +210,15 @@ def desk_settings(request: DeskRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     values = {status: str(current.age_limits.get(status, "")) for status in AGED_STATUSES}
     enabled = current.reminders_enabled
+    third_party = current.third_party_copies
     if request.method == "POST":
         values = {status: request.POST.get(status, "").strip() for status in AGED_STATUSES}
         enabled = request.POST.get("reminders_enabled") == "on"
+        third_party = request.POST.get("third_party_copies") == "on"
         try:
-            assignments.update_desk_settings(by=request.user, age_limits=values, reminders_enabled=enabled)
+            assignments.update_desk_settings(
+                by=request.user, age_limits=values, reminders_enabled=enabled, third_party_copies=third_party
+            )
         except Invalid as exc:
             errors = exc.errors
         else:
@@ -224,6 +229,12 @@ def desk_settings(request: DeskRequest) -> HttpResponse:
     return render(
         request,
         "desk/desk_settings.html",
-        {"rows": rows, "enabled": enabled, "errors": errors},
+        {
+            "rows": rows,
+            "enabled": enabled,
+            "third_party": third_party,
+            "archive": settings.THIRD_PARTY_ARCHIVE_URL,
+            "errors": errors,
+        },
         status=400 if errors else 200,
     )

@@ -69,6 +69,8 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 CHALLENGE_STATUSES = (401, 403, 429, 503)
 NOT_MODIFIED = 304
+#: Request headers a caller's `headers` never replace: who we are, what we can decode, where we connect.
+OWN_HEADERS = frozenset({"user-agent", "accept-encoding", "host", "connection", "content-length", "transfer-encoding"})
 REDIRECT_BODY_LIMIT = 64 * 1024
 ERROR_BODY_LIMIT = 512 * 1024
 SHOWN_URL_CHARS = 200  # of an address quoted in an error message
@@ -190,8 +192,20 @@ class _PinnedAddressAdapter(HTTPAdapter):
         raise NotImplementedError("only get_connection_with_tls_context pins the checked address")
 
 
-def fetch(url: str, policy: FetchPolicy, *, etag: str = "", last_modified: str = "") -> FetchResult:
+def fetch(
+    url: str,
+    policy: FetchPolicy,
+    *,
+    etag: str = "",
+    last_modified: str = "",
+    form: Mapping[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> FetchResult:
     """GET `url` under `policy`, following redirects by hand so every hop passes the SSRF guard.
+
+    With `form`, the first request is a POST of that form (an API call, such as asking a web archive to save a
+    page); a redirect after it is followed with a GET, as browsers do. `headers` are sent on every request
+    (an API's Accept or Authorization); they never replace OWN_HEADERS.
 
     With `etag` or `last_modified` (the validators a previous answer gave) the GET is conditional
     (If-None-Match, If-Modified-Since): a 304 Not Modified comes back as a FetchResult with status 304 and no
@@ -206,14 +220,27 @@ def fetch(url: str, policy: FetchPolicy, *, etag: str = "", last_modified: str =
         for name, value in (("If-None-Match", etag), ("If-Modified-Since", last_modified))
         if value and value.strip() and "\n" not in value and "\r" not in value
     }
+    extra = {
+        name: value for name, value in (headers or {}).items() if "\n" not in name + value and "\r" not in name + value
+    }
     try:
-        return _follow(url, policy, chain, conditions)
+        return _follow(url, policy, chain, conditions, _Ask(form=form, headers=extra))
     except FetchError as exc:
         exc.redirect_chain = chain
         raise
 
 
-def _follow(url: str, policy: FetchPolicy, chain: list[RedirectHop], conditions: Mapping[str, str]) -> FetchResult:
+@dataclass(frozen=True)
+class _Ask:
+    """What the caller adds to the request: a form to POST on the first hop, and headers for every hop."""
+
+    form: Mapping[str, str] | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+def _follow(
+    url: str, policy: FetchPolicy, chain: list[RedirectHop], conditions: Mapping[str, str], ask: _Ask
+) -> FetchResult:
     started = time.monotonic()
     requested = validate_url(url)
     current = requested
@@ -225,7 +252,8 @@ def _follow(url: str, policy: FetchPolicy, chain: list[RedirectHop], conditions:
         session.mount("https://", adapter)
         for _hop in range(policy.max_redirects + 1):
             with _refusal_of(current if chain else None, chain):
-                response = _send(session, current, policy, deadline, conditions)
+                hop_ask = ask if not chain else _Ask(headers=ask.headers)
+                response = _send(session, current, policy, deadline, conditions, hop_ask)
             with response:
                 peer = str(adapter.peer_address)
                 if response.status_code in REDIRECT_STATUSES and response.headers.get("location"):
@@ -302,12 +330,17 @@ def _shown(url: str) -> str:
 
 
 def _send(
-    session: requests.Session, url: str, policy: FetchPolicy, deadline: Deadline, conditions: Mapping[str, str]
+    session: requests.Session,
+    url: str,
+    policy: FetchPolicy,
+    deadline: Deadline,
+    conditions: Mapping[str, str],
+    ask: _Ask,
 ) -> requests.Response:
     remaining = deadline.remaining()
     timeout = (min(policy.connect_timeout, remaining), min(policy.read_timeout, remaining))
     try:
-        response = _get(session, url, policy, timeout, conditions)
+        response = _get(session, url, policy, timeout, conditions, ask)
     except FetchError:
         # A connection cut by the deadline fails as whatever the cut looked like (no status line, a broken
         # header); the deadline is the reason to give.
@@ -326,18 +359,22 @@ def _get(
     policy: FetchPolicy,
     timeout: tuple[float, float],
     conditions: Mapping[str, str],
+    ask: _Ask,
 ) -> requests.Response:
     headers = {
-        **conditions,
-        "User-Agent": policy.user_agent,
         "Accept": "text/html,application/xhtml+xml,application/pdf;q=0.9,text/plain;q=0.8,application/json;q=0.8,"
         "*/*;q=0.1",
-        "Accept-Encoding": "gzip, deflate",
         "Accept-Language": policy.accept_language,
+        **{name: value for name, value in ask.headers.items() if name.lower() not in OWN_HEADERS},
+        **conditions,
+        "User-Agent": policy.user_agent,
+        "Accept-Encoding": "gzip, deflate",
     }
     with _in_plain_words(timeout):
-        return session.get(
+        return session.request(
+            "POST" if ask.form is not None else "GET",
             url,
+            data=dict(ask.form) if ask.form is not None else None,
             headers=headers,
             timeout=timeout,
             allow_redirects=False,

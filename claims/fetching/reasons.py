@@ -229,6 +229,23 @@ FEED_OTHER_XML = N_("The address answers with an XML document (%(tag)s), not an 
 FEED_MOVED = N_("The feed moved for good to %(url)s; its address was updated.")
 FEED_ITEMS_FAILED = N_("%(failed)d of %(items)d new items could not be imported; the first: %(reason)s")
 
+# A third-party copy: asking a public web archive ("Save Page Now") to keep the page too.
+ARCHIVE_WOULD_NOT_SAVE = N_("The web archive would not save this page: %(detail)s")
+ARCHIVE_KEYS_REFUSED = N_(
+    "The web archive refused the desk's keys (HTTP %(status)s): check THIRD_PARTY_ARCHIVE_ACCESS_KEY and "
+    "THIRD_PARTY_ARCHIVE_SECRET_KEY."
+)
+ARCHIVE_BUSY = N_("The web archive is busy or limiting requests (HTTP %(status)s); the desk will ask again later.")
+ARCHIVE_UNREADABLE = N_("The web archive's answer could not be read as its API's JSON.")
+ARCHIVE_GAVE_UP = N_("The web archive had not saved the page after %(tries)s checks; the desk stopped asking.")
+ARCHIVE_DESK_LIMIT = N_("The desk's own limit of %(count)s requests a minute to the web archive was reached.")
+# What the archive's status codes mean (error:... in Save Page Now's answers).
+ARCHIVE_DETAIL_BLOCKED = N_("the site does not allow archiving")
+ARCHIVE_DETAIL_ROBOTS = N_("the site's robots.txt forbids it")
+ARCHIVE_DETAIL_NOT_FOUND = N_("the archive could not find the page (HTTP 404)")
+ARCHIVE_DETAIL_TOO_MANY = N_("the page was saved too many times today")
+ARCHIVE_DETAIL_UNREACHABLE = N_("the archive could not reach the site")
+
 #: Every template, the most specific first: a stored text is read as the first one it matches.
 TEMPLATES = (
     URL_EMPTY,
@@ -323,4 +340,15 @@ TEMPLATES = (
     FEED_OTHER_XML,
     FEED_MOVED,
     FEED_ITEMS_FAILED,
+    ARCHIVE_WOULD_NOT_SAVE,
+    ARCHIVE_KEYS_REFUSED,
+    ARCHIVE_BUSY,
+    ARCHIVE_UNREADABLE,
+    ARCHIVE_GAVE_UP,
+    ARCHIVE_DESK_LIMIT,
+    ARCHIVE_DETAIL_BLOCKED,
+    ARCHIVE_DETAIL_ROBOTS,
+    ARCHIVE_DETAIL_NOT_FOUND,
+    ARCHIVE_DETAIL_TOO_MANY,
+    ARCHIVE_DETAIL_UNREACHABLE,
 )

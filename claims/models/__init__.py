@@ -13,7 +13,7 @@ from .pages import Page
 from .profiles import DeskProfile
 from .requests import ReaderRequest
 from .series import Series, SeriesMember
-from .sources import Capture, Evidence, Source
+from .sources import Capture, Evidence, Source, ThirdPartyCopy
 from .team import DeskSettings, Reminder, Tag
 
 __all__ = [
@@ -48,4 +48,5 @@ __all__ = [
     "Reminder",
     "Source",
     "Tag",
+    "ThirdPartyCopy",
 ]

@@ -148,6 +148,8 @@ class Capture(models.Model):
     #: The same WARC packaged as WACZ (claims.fetching.wacz), with its own digest.
     wacz = models.FileField(upload_to=wacz_name, blank=True, db_index=True)
     wacz_sha256 = models.CharField(max_length=64, blank=True)
+    #: A public web archive's own copy of the page, once it made one (ThirdPartyCopy holds the asking).
+    third_party_url = models.URLField(max_length=2000, blank=True)
     body_file = models.FileField(upload_to=body_name, blank=True, db_index=True, help_text="The raw file (PDFs).")
     error_class = models.CharField(max_length=100, blank=True)
     error = models.TextField(blank=True)
@@ -246,3 +248,30 @@ class Evidence(models.Model):
     def has_range(self) -> bool:
         """The estimate has a lower or an upper bound (shown as a range, "…" for the open end)."""
         return self.estimate_lower is not None or self.estimate_upper is not None
+
+
+class ThirdPartyCopy(models.Model):
+    """Asking a public web archive (Save Page Now) to keep its own copy of a captured page, when the desk turns it
+    on (DeskSettings.third_party_copies): claims.services.third_party runs it, a step per task."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        PENDING = "pending", _("Being saved")
+        DONE = "done", _("Saved")
+        FAILED = "failed", _("Failed")
+
+    capture = models.OneToOneField(Capture, on_delete=models.CASCADE, related_name="third_party_copy")
+    service = models.URLField(max_length=300, help_text="The archive asked, e.g. https://web.archive.org.")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
+    job_id = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=2000, blank=True, help_text="The archive's copy, once saved.")
+    error = models.TextField(blank=True, help_text="Why it failed, or why the last try must be repeated.")
+    tries = models.PositiveIntegerField(default=0, help_text="Calls made to the archive: asking, then checking.")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "third-party copy"
+
+    def __str__(self) -> str:
+        return f"{self.service} copy of capture #{self.capture_id}: {self.state}"

@@ -46,6 +46,8 @@ class DeskSettings(models.Model):
         default=dict, blank=True, help_text='Days a claim may sit in each status before a reminder: {"researching": 7}.'
     )
     reminders_enabled = models.BooleanField(default=True)
+    #: Ask a public web archive to keep its own copy of every page the desk captures (claims.services.third_party).
+    third_party_copies = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

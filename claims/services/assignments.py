@@ -175,8 +175,11 @@ def assign_article(*, article: Article, by: User, assignee: Any) -> Article:
 # The desk settings and the reminders.
 
 
-def update_desk_settings(*, by: User, age_limits: dict[str, Any], reminders_enabled: bool) -> DeskSettings:
-    """Admins set the days a claim may sit in each status (0 or empty: no limit) and switch reminders."""
+def update_desk_settings(
+    *, by: User, age_limits: dict[str, Any], reminders_enabled: bool, third_party_copies: bool | None = None
+) -> DeskSettings:
+    """Admins set the days a claim may sit in each status (0 or empty: no limit), switch reminders and the
+    third-party copies of captured pages (None: leave as it is)."""
     if not actor_for(by).has(Role.ADMIN):
         raise AssignmentInvalid({"age_limits": _("Only an admin may change the desk settings.")})
     limits: dict[str, int] = {}
@@ -192,9 +195,10 @@ def update_desk_settings(*, by: User, age_limits: dict[str, Any], reminders_enab
             raise AssignmentInvalid({status: _("Give a number of days from 0 to 365.")})
         if days:
             limits[status] = days
-    settings, _created = DeskSettings.objects.update_or_create(
-        pk=1, defaults={"age_limits": limits, "reminders_enabled": reminders_enabled}
-    )
+    defaults: dict[str, Any] = {"age_limits": limits, "reminders_enabled": reminders_enabled}
+    if third_party_copies is not None:
+        defaults["third_party_copies"] = third_party_copies
+    settings, _created = DeskSettings.objects.update_or_create(pk=1, defaults=defaults)
     return settings
 
 
