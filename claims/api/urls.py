@@ -9,6 +9,7 @@ from claims.api import (
     matching,
     notifications,
     profile,
+    proposals,
     requests,
     series,
     spreadsheets,
@@ -37,6 +38,7 @@ router.register("rating-mappings", harvest.RatingMappingViewSet, basename="ratin
 router.register("series", series.SeriesViewSet, basename="series")
 router.register("series-members", series.SeriesMemberViewSet, basename="series-member")
 router.register("requests", requests.ReaderRequestViewSet, basename="reader-request")
+router.register("proposals", proposals.ProposalViewSet, basename="proposal")
 router.register("public/series", series.PublicSeriesViewSet, basename="public-series")
 
 urlpatterns = [

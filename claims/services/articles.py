@@ -19,7 +19,7 @@ from claims.page_cache import invalidate_lists
 from claims.services.comments import reanchor_comments
 from claims.services.errors import ArticleInvalid, RevisionRefused
 from claims.services.history import build_event
-from claims.services.proposals import propose_claims
+from claims.services.proposing import propose_claims
 from claims.services.queueing import enqueue_after_commit, task
 from claims.services.roles import actor_for
 from claims.workflow import Role, TransitionRefused

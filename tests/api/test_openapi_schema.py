@@ -28,6 +28,7 @@ from claims.models import (
     Capture,
     Claim,
     ClaimLink,
+    ClaimProposal,
     Comment,
     Entity,
     Evidence,
@@ -72,6 +73,7 @@ ROWS = {
     "/api/v1/series/": Series.objects.all,
     "/api/v1/series-members/": SeriesMember.objects.all,
     "/api/v1/requests/": ReaderRequest.objects.all,
+    "/api/v1/proposals/": ClaimProposal.objects.all,
     # An entity has a public record only when a published claim names it.
     "/api/v1/public/entities/": lambda: Entity.objects.filter(
         pk__in=Claim.objects.published().values("entities")
