@@ -2,14 +2,15 @@
 kind, details or selector, validated exactly as a new claim) or dismiss it."""
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from claims import limits
 from claims.api.permissions import IsEditorOrReadOnly
-from claims.api.serializers import DetailsField, SelectorSerializer
+from claims.api.serializers import DetailsField, ErrorSerializer, SelectorSerializer
 from claims.models import Claim, ClaimProposal
 from claims.services import proposals as proposal_services
 
@@ -51,6 +52,10 @@ class AcceptSerializer(serializers.Serializer):
     )
 
 
+DECIDED = OpenApiResponse(ErrorSerializer, description="The proposal was already accepted or dismissed")
+INVALID = OpenApiResponse(OpenApiTypes.OBJECT, description="Invalid input: each field name maps to its message(s).")
+
+
 class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Claims proposed in articles, best score first."""
 
@@ -67,7 +72,9 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         responses={
             201: inline_serializer(
                 "AcceptedProposal", {"claim": serializers.IntegerField(), "proposal": ProposalSerializer()}
-            )
+            ),
+            400: INVALID,
+            409: DECIDED,
         },
         description="Make the proposal a claim: as proposed, or with the edited `kind`, `details`, `selector`, "
         "`statement` or `claimant`, validated as a new claim is (400 on the field). 409 when it was already decided.",
@@ -81,7 +88,12 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         data = {"claim": claim.pk, "proposal": self.get_serializer(self.get_queryset().get(pk=proposal.pk)).data}
         return Response(data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: ProposalSerializer}, description="Dismiss the proposal for good.")
+    @extend_schema(
+        request=None,
+        responses={200: ProposalSerializer, 409: DECIDED},
+        description="Dismiss the proposal for good: it is not proposed again on a new revision of the article, nor "
+        "on another article with the same URL.",
+    )
     @action(detail=True, methods=["post"])
     def dismiss(self, request, pk=None, **kwargs) -> Response:
         proposal = proposal_services.dismiss_proposal(proposal=self.get_object(), by=request.user)
