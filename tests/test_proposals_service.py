@@ -133,3 +133,9 @@ def test_a_sentence_written_twice_is_proposed_once(editor, people):
     line = "عام 2018 زار حفتر موسكو والتقى وزير الدفاع سيرغي شويغو.\n"
     article = new_article(editor, text=line + "\n" + line)
     assert ClaimProposal.objects.filter(article=article).count() == 1
+
+
+def test_accepting_as_another_kind_leaves_the_proposed_fields_behind(editor, people):
+    article = new_article(editor)
+    claim = accept_proposal(proposal=by_kind(article)["quantity"], by=editor, kind="other")
+    assert claim.kind == "other" and claim.details == {}

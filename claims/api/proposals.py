@@ -40,7 +40,7 @@ class ProposalSerializer(serializers.ModelSerializer):
         return proposal.selector
 
 
-class AcceptSerializer(serializers.Serializer):
+class ProposalAcceptSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Claim.Kind.choices, required=False, help_text="Default: as proposed.")
     details = DetailsField(required=False, help_text="Default: as proposed; meetings list attendees.")
     selector = SelectorSerializer(required=False, help_text="Default: the proposal's span.")
@@ -68,7 +68,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return ClaimProposal.objects.select_related("revision", "decided_by").order_by("-score", "start", "id")
 
     @extend_schema(
-        request=AcceptSerializer,
+        request=ProposalAcceptSerializer,
         responses={
             201: inline_serializer(
                 "AcceptedProposal", {"claim": serializers.IntegerField(), "proposal": ProposalSerializer()}
@@ -82,7 +82,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None, **kwargs) -> Response:
         proposal = self.get_object()
-        body = AcceptSerializer(data=request.data)
+        body = ProposalAcceptSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         claim = proposal_services.accept_proposal(proposal=proposal, by=request.user, **body.validated_data)
         data = {"claim": claim.pk, "proposal": self.get_serializer(self.get_queryset().get(pk=proposal.pk)).data}

@@ -38,9 +38,11 @@ def accept_proposal(
 ) -> Claim:
     """Make the proposal a claim, as proposed or with the editor's edits; validated exactly as a new claim is."""
     proposal = _lock_pending(proposal)
-    details = dict(proposal.details if details is None else details)
-    attendees = details.pop("attendees", None)
     kind = kind or proposal.kind
+    if details is None:  # the proposal's fields are those of its own kind: another kind starts empty
+        details = proposal.details if kind == proposal.kind else {}
+    details = dict(details)
+    attendees = details.pop("attendees", None)
     if kind != "meeting":
         attendees = None
     if attendees is not None and not isinstance(attendees, list):
