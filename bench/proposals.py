@@ -74,6 +74,7 @@ def thousand_words(text: str) -> str:
     lines, count = [], 0
     while count < WORDS:
         for line in text.splitlines(keepends=True):
+            line = line if line.endswith("\n") else line + "\n"  # the last line: the repeat starts on a new one
             words = line.split()
             if count + len(words) > WORDS:
                 lines.append(" ".join(words[: WORDS - count]))
