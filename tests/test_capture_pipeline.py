@@ -317,6 +317,17 @@ def test_article_import_by_url_creates_the_first_revision(server):
     assert article.current_revision.origin == "url"
 
 
+def test_an_article_fetched_from_its_url_gets_its_proposed_claims(server):
+    url = server.route("/proposed", body=arabic_page().encode(), headers=[("Content-Type", "text/html; charset=utf-8")])
+    article = Article.objects.create(title=url, url=url, import_state="fetching", created_by=UserFactory())
+    article = captures.import_article_from_url(article_id=article.pk)
+    found = article.proposals.filter(kind="quantity", exact__startswith=ARABIC)  # one in each of 8 paragraphs
+    assert found.count() == 8
+    quantity = found.first()
+    assert quantity.revision == article.current_revision
+    assert quantity.details["value"] == 2000 and quantity.details["approximate"] is True
+
+
 def test_article_import_failure_says_why(server):
     article = Article.objects.create(title="x", url=server.url("/gone"), import_state="fetching")
     article = captures.import_article_from_url(article_id=article.pk)

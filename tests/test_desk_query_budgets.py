@@ -85,9 +85,9 @@ PAGES = {
     "reading view": (
         article_with,
         lambda a: reverse("desk:article", args=[a.pk]),
-        9,
+        10,
         "session, user, roles, the article with its current revision, the claims on that revision, the orphaned claims, "
-        "the comments on the article with their authors, and their mentions, the unread count",
+        "the comments on the article with their authors, and their mentions, the pending proposals, the unread count",
     ),
     "claim page": (
         claim_with,

@@ -168,6 +168,8 @@ INTERNAL_TEXT = {
     "reader request: contact e-mail": "qzxreadercontact@example.org",
     "reader request: desk note": "qzxreadernote",
     "reader request: open request's text": "qzxreaderasks",
+    "proposed claim: claimant": "qzxproposalclaimant",
+    "proposed claim: pre-filled field": "qzxproposalwhat",
 }
 #: Public text that no second reviewer approved (four eyes): a pending correction's, a pending edit's, and a
 #: correction's that was sent back. No reader sees any of it.
@@ -350,6 +352,7 @@ def desk_world(editor, reviewer, second_reviewer):
     )
     InboxItem.objects.create(article=article, author=mark["inbox item: author"])
     _reader_requests(claims[0], mark)
+    _proposals(claims[0], mark)
     return {
         "claims": claims[:3],
         "pending_edit": claims[3],
@@ -408,6 +411,25 @@ def _reader_requests(published, mark):
         note=mark["reader request: desk note"],
     )
     ReaderRequest.objects.create(text=mark["reader request: open request's text"], key="leak-open")
+
+
+def _proposals(published, mark):
+    """A proposed claim on the published claim's article: its pre-filled fields are the desk's draft, not public."""
+    from claims.models import ClaimProposal
+
+    revision = published.article.current_revision
+    ClaimProposal.objects.create(
+        article=published.article,
+        revision=revision,
+        exact=revision.text[:12],
+        start=0,
+        end=12,
+        kind="event",
+        details={"what": mark["proposed claim: pre-filled field"]},
+        claimant=mark["proposed claim: claimant"],
+        fingerprint="leak",
+        score=0.9,
+    )
 
 
 @pytest.fixture

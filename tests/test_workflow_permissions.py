@@ -19,6 +19,7 @@ from claims.models import (
     Capture,
     Claim,
     ClaimLink,
+    ClaimProposal,
     Entity,
     Feed,
     HarvestSource,
@@ -74,6 +75,10 @@ EXPECTED = {
     "desk:article-edit": DESK,
     "desk:article-accept-revision": DESK_POST,
     "desk:claim-new": DESK,
+    "desk:proposal-accept": DESK_POST,
+    "desk:proposal-dismiss": DESK_POST,
+    # The pre-filled claim form; once the walk has accepted the proposal, a redirect back to the article.
+    "desk:proposal-edit": _with(DESK, **dict.fromkeys(MEMBERS, {200, 302})),
     "desk:suggest": DESK,
     "desk:claims": DESK,
     "desk:claim": DESK,
@@ -160,6 +165,10 @@ EXPECTED = {
     "api:article-revisions": API,
     "api:article-accept-revision": API_POST,
     "api:claim-list": API,
+    "api:proposal-list": API,
+    "api:proposal-detail": API,
+    "api:proposal-accept": API_POST,
+    "api:proposal-dismiss": API_POST,
     "api:claim-detail": API,
     "api:claim-history": API,
     "api:claim-transitions": API_POST,
@@ -328,9 +337,17 @@ def _objects(demo):
     # Paused too; its inbox item holds the demo article.
     feed = Feed.objects.create(url="https://publisher.example.org/rss", active=False)
     inbox_item = InboxItem.objects.create(article=demo, title="Inbox", canonical_url="https://publisher.example.org/1")
+    # A pending proposal on the demo article's title: the walk's empty POSTs accept (or dismiss) it.
+    title = demo.text.index("بوتين")
+    proposal = ClaimProposal.objects.create(
+        article=demo, revision=demo.current_revision, exact=demo.text[title : title + 22], start=title,
+        end=title + 22, kind="other", fingerprint="permission-matrix", score=0.5,
+    )  # fmt: skip
     return {
         "feeds": feed.pk,
         "inbox": inbox_item.pk,
+        "proposals": proposal.pk,
+        "proposal_pk": proposal.pk,
         "harvest-sources": harvest_source.pk,
         "rating-mappings": mapping.pk,
         "requests": reader_request.pk,

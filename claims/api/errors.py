@@ -4,7 +4,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from claims.services.errors import ClaimGone, ClaimLocked, Invalid, RevisionRefused, StaleVersion
+from claims.services.errors import ClaimGone, ClaimLocked, Invalid, ProposalDecided, RevisionRefused, StaleVersion
 from claims.workflow import TransitionRefused
 
 
@@ -18,7 +18,7 @@ def exception_handler(exc, context) -> Response | None:
 
         current = ClaimSerializer(exc.current, context=context).data
         return Response({"detail": str(exc), "current": current}, status=status.HTTP_409_CONFLICT)
-    if isinstance(exc, ClaimLocked):
+    if isinstance(exc, ClaimLocked | ProposalDecided):
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, ClaimGone):
         return Response({"detail": str(exc)}, status=status.HTTP_404_NOT_FOUND)

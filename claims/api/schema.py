@@ -233,6 +233,11 @@ def _request_rules() -> dict[str, dict]:
             "required": ["version"],
             "anyOf": _claim_kinds(patched=True),
         },
+        # Accepting a proposal: with no details, the proposal's own; edited details come with the kind they are of.
+        "ProposalAcceptRequest": {
+            "properties": {"statement": {"pattern": NOT_BLANK}, "details": DETAILS},
+            "anyOf": _claim_kinds(patched=True),
+        },
         "EvidenceRequest": evidence,
         "PatchedEvidenceRequest": evidence,
         "CommentRequest": _comment(),

@@ -10,6 +10,7 @@ from claims.api import (
     matching,
     notifications,
     profile,
+    proposals,
     requests,
     series,
     spreadsheets,
@@ -40,6 +41,7 @@ router.register("inbox", feeds.InboxItemViewSet, basename="inbox-item")
 router.register("series", series.SeriesViewSet, basename="series")
 router.register("series-members", series.SeriesMemberViewSet, basename="series-member")
 router.register("requests", requests.ReaderRequestViewSet, basename="reader-request")
+router.register("proposals", proposals.ProposalViewSet, basename="proposal")
 router.register("public/series", series.PublicSeriesViewSet, basename="public-series")
 
 urlpatterns = [

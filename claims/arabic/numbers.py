@@ -248,3 +248,14 @@ def _tidy(number: Decimal | None) -> Decimal | None:
         return None
     integral = number.to_integral_value()
     return integral if number == integral else number.normalize()
+
+
+def find_unit(text: str) -> str | None:
+    """The first unit word of `text` (جنود → soldiers, المقاتلين → fighters), wherever it stands: what a
+    quantity counts when the number itself stands apart from it (`ويقدر عددهم بحوالي ألفين`)."""
+    found = scan(text)
+    for index in range(len(found)):
+        hit = match_phrase(found, index, _UNIT_TABLE, definite=True)
+        if hit:
+            return hit[0]
+    return None

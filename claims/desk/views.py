@@ -15,6 +15,7 @@ from claims.desk.claim_form import claim_form_context
 from claims.desk.comment_threads import comment_threads
 from claims.desk.details_display import detail_rows
 from claims.desk.filters import DeskArticleFilter, DeskClaimFilter
+from claims.desk.proposals import proposal_card
 from claims.desk.sources import capture_state, passage_check
 from claims.desk.team import bulk_form_context, team_panel_context
 from claims.desk.workflow_views import workflow_panel_context
@@ -79,10 +80,15 @@ def render_reading_view(
     # Threads whose words are in this revision are highlighted in it; the others are listed as orphaned.
     span_threads = [t for t in threads if t.revision_id == article.current_revision_id]
     orphaned_threads = [t for t in threads if t.revision_id != article.current_revision_id]
+    # Pending proposals on this revision, best first (claims.services.proposals keeps them on the current one).
+    proposals = list(
+        article.proposals.pending().filter(revision=article.current_revision_id).order_by("-score", "start")
+    )
     parts = segments(
         article.text,
         [(c.pk, c.start, c.end) for c in claims],
         [(t.pk, t.start, t.end) for t in span_threads if t.start is not None and t.end is not None],
+        [(p.pk, p.start, p.end) for p in proposals],
     )
     public_number = None
     if article.has_revision_under_review and article.public_revision_id is not None:  # under review: it has one
@@ -96,6 +102,7 @@ def render_reading_view(
         {
             "article": article,
             "claims": claims,
+            "proposals": [proposal_card(p) for p in proposals],
             "orphans": orphans,
             "segments": parts,
             "panel_form": panel_form,

@@ -11,6 +11,7 @@ from .history import ClaimEvent
 from .notifications import Notification, NotificationPreference, Webhook, WebhookDelivery
 from .pages import Page
 from .profiles import DeskProfile
+from .proposals import ClaimProposal, DismissedProposal
 from .requests import ReaderRequest
 from .series import Series, SeriesMember
 from .sources import Capture, Evidence, Source, ThirdPartyCopy
@@ -25,9 +26,11 @@ __all__ = [
     "ClaimCorrection",
     "ClaimEvent",
     "ClaimLink",
+    "ClaimProposal",
     "Comment",
     "DeskProfile",
     "DeskSettings",
+    "DismissedProposal",
     "Entity",
     "Evidence",
     "Feed",

@@ -19,6 +19,7 @@ from claims.page_cache import invalidate_lists
 from claims.services.comments import reanchor_comments
 from claims.services.errors import ArticleInvalid, RevisionRefused
 from claims.services.history import build_event
+from claims.services.proposing import propose_claims
 from claims.services.queueing import enqueue_after_commit, task
 from claims.services.roles import actor_for
 from claims.workflow import Role, TransitionRefused
@@ -81,6 +82,7 @@ def create_article(
     )
     if text.strip():
         _add_revision_row(article=article, text=text, origin=origin, by=by)
+        propose_claims(article=article)
     else:
         enqueue_after_commit(task("fetch_article"), article.pk)
     return article
@@ -149,7 +151,8 @@ def update_article(*, article: Article, by: User, text: str | None = None, **fie
 
 
 def reanchor_claims(*, revision: ArticleRevision, by: User | None = None) -> dict[str, int]:
-    """Re-anchor every claim (and span comment) of the revision's article that still points at an older revision.
+    """Re-anchor every claim (and span comment) of the revision's article that still points at an older revision,
+    then propose claims in the new text (claims.services.proposals).
 
     All of them in one transaction, written in batches with one history row each: 2,000 claims cost a few
     statements, not 4,000 commits.
@@ -185,6 +188,8 @@ def reanchor_claims(*, revision: ArticleRevision, by: User | None = None) -> dic
         ClaimEvent.objects.bulk_create(events, batch_size=REANCHOR_BATCH)
         # The desk's span comments on the article move with its claims, by the same rules.
         reanchor_comments(revision=revision)
+        # Proposed claims follow the text too, once the claims they must not repeat stand on it.
+        propose_claims(article=revision.article)
         if any(claim.is_public for claim in claims):
             # Readers keep the accepted revision's quote, but the public API lists each claim's anchor state.
             transaction.on_commit(invalidate_lists)

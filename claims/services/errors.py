@@ -3,7 +3,7 @@ these; every service module raises them, so they live below all of them."""
 
 from django.utils.translation import gettext
 
-from claims.models import Claim
+from claims.models import Claim, ClaimProposal
 
 
 class Invalid(ValueError):
@@ -67,3 +67,16 @@ class AssignmentInvalid(Invalid):
 
 class TagInvalid(Invalid):
     """A tag name the desk refuses (empty, too long, no letters to make its address from)."""
+
+
+class ProposalDecided(Exception):
+    """The proposal was already accepted or dismissed (by someone else, or in another tab)."""
+
+    def __init__(self, proposal: ClaimProposal) -> None:
+        accepted = proposal.state == ClaimProposal.State.ACCEPTED
+        super().__init__(
+            gettext("This proposal was already accepted.")
+            if accepted
+            else gettext("This proposal was already dismissed.")
+        )
+        self.proposal = proposal

@@ -28,6 +28,7 @@ from claims.models import (
     Capture,
     Claim,
     ClaimLink,
+    ClaimProposal,
     Comment,
     Entity,
     Evidence,
@@ -77,6 +78,7 @@ ROWS = {
     "/api/v1/series/": Series.objects.all,
     "/api/v1/series-members/": SeriesMember.objects.all,
     "/api/v1/requests/": ReaderRequest.objects.all,
+    "/api/v1/proposals/": ClaimProposal.objects.all,
     # An entity has a public record only when a published claim names it.
     "/api/v1/public/entities/": lambda: Entity.objects.filter(
         pk__in=Claim.objects.published().values("entities")
@@ -495,7 +497,10 @@ def _quote_the_article(case, pick: int) -> None:
     selector = case.body.get("selector")
     if not isinstance(selector, dict):
         return
-    if case.operation.method.upper() == "POST":
+    if case.operation.path.startswith("/api/v1/proposals/{id}/"):  # accepting quotes the proposal's article
+        proposal = ClaimProposal.objects.filter(pk=case.path_parameters.get("id")).select_related("article").first()
+        article = proposal.article if proposal else None
+    elif case.operation.method.upper() == "POST":
         article = Article.objects.filter(pk=case.body.get("article")).first()
     else:  # an edit quotes the claim's own article (a PATCH cannot move a claim to another one)
         claim = Claim.objects.filter(pk=case.path_parameters.get("id")).select_related("article").first()
@@ -507,6 +512,9 @@ def _quote_the_article(case, pick: int) -> None:
     end = min(len(text), start + 1 + pick % 30)
     while not text[start:end].strip() and end < len(text):
         end += 1
+    if "exact" in selector:
+        while text.count(text[start:end]) > 1 and end < len(text):  # a quote found twice is ambiguous: a 400
+            end += 1
     if "exact" in selector:
         selector["exact"] = text[start:end]
         for side, part in (("prefix", text[max(0, start - 12) : start]), ("suffix", text[end : end + 12])):

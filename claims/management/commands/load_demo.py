@@ -21,6 +21,7 @@ from claims.demo import desk
 from claims.models import ArticleRevision, Claim, Entity
 from claims.services.articles import create_article
 from claims.services.claims import create_claim, update_claim
+from claims.services.proposals import propose_claims
 from claims.services.roles import ensure_role_groups
 from claims.services.series import add_member, create_series
 from claims.services.sources import add_evidence, find_or_create_source
@@ -86,6 +87,12 @@ class Command(BaseCommand):
     def load(self, text: str, users: dict[str, User]) -> None:
         editor, reviewer = users["editor"], users["reviewer"]
         meta = desk.ARTICLE
+        # The entities first: the article's proposed claims list meeting attendees from them.
+        entities = {}
+        for key, (kind, name, names, aliases, wikidata) in desk.ENTITIES.items():
+            entities[key], _ = Entity.objects.get_or_create(
+                wikidata=wikidata, defaults={"kind": kind, "name": name, "names": names, "aliases": aliases}
+            )
         article = create_article(
             title=meta["title"],
             text=text,
@@ -96,11 +103,6 @@ class Command(BaseCommand):
             origin=ArticleRevision.Origin.DEMO,
             by=editor,
         )
-        entities = {}
-        for key, (kind, name, names, aliases, wikidata) in desk.ENTITIES.items():
-            entities[key], _ = Entity.objects.get_or_create(
-                wikidata=wikidata, defaults={"kind": kind, "name": name, "names": names, "aliases": aliases}
-            )
         sources = {}
         for key, fields in desk.SOURCES.items():
             # Demo sources are not fetched: the demo must work offline. "Re-capture" in the desk fetches them.
@@ -157,6 +159,8 @@ class Command(BaseCommand):
             series = create_series(by=editor, entity=entities[spec["entity"]], **fields)
             for key in spec["members"]:
                 add_member(series=series, claim=Claim.objects.get(pk=claims[key].pk), by=editor)
+        # What the editor has not claimed yet stays proposed; the proposals the claims now cover go.
+        propose_claims(article=article)
 
     def walk(self, claim: Claim, spec: dict[str, Any], editor: User, reviewer: User) -> None:
         """Take the claim through the workflow as the desk would: editor researches and proposes, reviewer publishes."""
