@@ -341,8 +341,14 @@ def _propose_clause(
     details = _valid(kind, details)
     if kind == "meeting":
         details["attendees"] = [{"entity": entity.id, "name": entity.name} for entity in people]
+    # A hedge lowers the claim it hedges: the model scores the words without the hedge, and the hedge costs 0.1
+    # (the model alone may rank "reportedly …" higher than the plain claim: hedged tweets are often check-worthy).
+    scored = exact
+    if hedge_at is not None:
+        hedge_start, hedge_end = found[hedge_at].start - start, found[hedge_at].end - start
+        scored = (exact[:hedge_start] + exact[hedge_end:]).replace("  ", " ")
     value = (
-        0.5 * checkworthiness.score(exact, language=language) + 0.5 * evidence - (0.1 if hedge_at is not None else 0.0)
+        0.5 * checkworthiness.score(scored, language=language) + 0.5 * evidence - (0.1 if hedge_at is not None else 0.0)
     )
     selector = anchoring.describe(text, start, end)
     return Proposal(

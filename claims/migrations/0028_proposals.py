@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0026_claim_search_numbers'),
+        ('claims', '0027_feeds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
