@@ -7,6 +7,7 @@ from .corrections import ClaimCorrection
 from .entities import Entity
 from .harvest import HarvestedReview, HarvestSource, RatingMapping
 from .history import ClaimEvent
+from .memory import ClaimEmbedding
 from .notifications import Notification, NotificationPreference, Webhook, WebhookDelivery
 from .pages import Page
 from .profiles import DeskProfile
@@ -22,6 +23,7 @@ __all__ = [
     "Capture",
     "Claim",
     "ClaimCorrection",
+    "ClaimEmbedding",
     "ClaimEvent",
     "ClaimLink",
     "Comment",
