@@ -32,7 +32,7 @@ DEFAULT_THREADS = 1
 #: claims share a band's key when their vectors fall on the same side of all of its BITS hyperplanes; the memory
 #: looks up each band's key in an index (claims.models.ClaimEmbedding), at most MEMORY_PER_QUERY claims a band.
 BANDS = 8
-BITS = 12
+BITS = 6
 _HYPERPLANES = np.random.default_rng(14_2021).standard_normal((BANDS * BITS, DIMENSIONS)).astype(np.float32)
 #: e5's vectors all lean one way (two unrelated claims score about 0.8): hyperplanes through the origin would
 #: put nearly every claim on the same side. The hash subtracts the mean of these sentences' embeddings first, a

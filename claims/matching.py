@@ -398,4 +398,4 @@ def decide(ranked: list[float], rule: GapRule) -> int:
 
 
 #: The memory's decision (chosen on the train splits: docs/matching.md).
-MEMORY_RULE = GapRule(floor=0.88, gap=0.02, sure=0.94)
+MEMORY_RULE = GapRule(floor=0.94, gap=0.02, sure=0.96)

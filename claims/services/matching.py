@@ -27,7 +27,16 @@ from django.utils import timezone
 from claims import embeddings, limits
 from claims.arabic import normalize
 from claims.arabic.number_forms import contains_key, query_numbers
-from claims.matching import MEMORY_RULE, SUGGEST_THRESHOLD, ClaimText, checks, decide, memory_score, score
+from claims.matching import (
+    MEMORY_RULE,
+    SUGGEST_THRESHOLD,
+    ClaimText,
+    checks,
+    decide,
+    memory_score,
+    refused,
+    score,
+)
 from claims.models import Claim, ClaimEmbedding, ClaimLink
 from claims.models.claims import ClaimQuerySet
 from claims.services import events
@@ -209,9 +218,9 @@ def embed_claims(claim_ids: Iterable[int]) -> int:
 
 
 def _numbers_of(text: str) -> list[Decimal]:
-    """The numbers of `text` worth looking up: not years, not small counts (every third claim has a "2")."""
+    """The numbers of `text` worth looking up: not small counts (every third claim has a "2"), largest first."""
     values, _ = query_numbers(text[: 2 * limits.MATCHING_TEXT_MAX_CHARS])
-    return [v for v in values if v >= 100 and not (1900 <= v <= 2100 and v == v.to_integral_value())]
+    return sorted((v for v in values if v >= 100), reverse=True)
 
 
 def memory_candidate_ids(
@@ -288,20 +297,24 @@ def _memory_matches(
         embed_claims(missing[:EMBED_MISSING_PER_RUN])
         for row in ClaimEmbedding.objects.filter(claim_id__in=missing[:EMBED_MISSING_PER_RUN]):
             stored[row.claim_id] = embeddings.unpack(bytes(row.vector))
-    ranked: list[tuple[float, Claim, str]] = []
+    ranked: list[tuple[bool, float, Claim, str]] = []
     for other in candidates:
         theirs = claim_text(other)
         cos = embeddings.cosine(vector, stored[other.pk]) if vector is not None and other.pk in stored else None
         if vector is not None and cos is None:
             continue  # not embedded yet: compared on its own next run (EMBED_MISSING_PER_RUN)
         value = memory_score(cos, mine, theirs) if vector is not None else score(mine, theirs).score
-        ranked.append((value, other, _reason(cos, mine, theirs)))
-    ranked.sort(key=lambda item: (-item[0], -item[1].pk))
-    if vector is not None:
-        same = decide([value for value, _, _ in ranked], MEMORY_RULE)
-    else:
-        same = sum(1 for value, _, _ in ranked if value >= SUGGEST_THRESHOLD)
-    matches = [MemoryMatch(claim=c, score=v, reason=r, same=i < same) for i, (v, c, r) in enumerate(ranked)]
+        no = vector is not None and refused(checks(mine, theirs))
+        ranked.append((no, value, other, _reason(cos, mine, theirs)))
+    # Ranked by score alone (putting the refused last cost MAP@5 on CheckThat!: tweets carry stray numbers and
+    # negations); the refused are never taken for the same claim, nor count as the best's competition.
+    ranked.sort(key=lambda item: (-item[1], -item[2].pk))
+    kept = [value for no, value, _, _ in ranked if not no]
+    same = decide(kept, MEMORY_RULE) if vector is not None else sum(1 for v in kept if v >= SUGGEST_THRESHOLD)
+    taken = {id(item) for item in [item for item in ranked if not item[0]][:same]}
+    matches = [
+        MemoryMatch(claim=c, score=v, reason=r, same=id(item) in taken) for item in ranked for _, v, c, r in [item]
+    ]
     return matches[:limit] if limit is not None else matches
 
 
