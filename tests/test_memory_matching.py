@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from claims import embeddings
 from claims.matching import MEMORY_RULE, ClaimText, GapRule, checks, decide, negated
@@ -85,6 +86,9 @@ def test_an_arabic_claim_finds_the_english_fact_check_of_it_and_not_its_near_mis
     assert near_misses and not any(m.same for m in near_misses.values())
     if memory[WAGNER_5000] in near_misses:
         assert "different numbers" in near_misses[memory[WAGNER_5000]].reason
+    with translation.override("ar"):
+        reasons = {m.claim.pk: m.reason for m in find_in_memory(WAGNER_5000, limit=10)}
+    assert "أعداد مختلفة" in reasons[memory[WAGNER_EN]]
 
 
 def test_an_english_claim_finds_the_arabic_claim_the_other_way(editor, memory):

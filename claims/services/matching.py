@@ -23,6 +23,7 @@ from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from claims import embeddings, limits
 from claims.arabic import normalize
@@ -264,16 +265,20 @@ def memory_candidate_ids(
 
 
 def _reason(cos: float | None, mine: ClaimText, theirs: ClaimText) -> str:
+    """Why a candidate scores as it does, in the reader's language (shown beside "already checked")."""
     found = checks(mine, theirs)
-    parts = [f"embedding {cos:.2f}" if cos is not None else f"wording {score(mine, theirs).score:.2f}"]
+    if cos is not None:
+        parts = [_("embedding %(score)s") % {"score": f"{cos:.2f}"}]
+    else:
+        parts = [_("wording %(score)s") % {"score": f"{score(mine, theirs).score:.2f}"}]
     parts += [
         name
         for name, differs in (
-            ("different numbers", found.numbers),
-            ("different years", found.years),
-            ("one denies the other", found.negation),
-            ("no shared names", found.entities),
-            ("different place or channel", found.facts > 0),
+            (_("different numbers"), found.numbers),
+            (_("different years"), found.years),
+            (_("one denies the other"), found.negation),
+            (_("no shared names"), found.entities),
+            (_("different place or channel"), found.facts > 0),
         )
         if differs
     ]
