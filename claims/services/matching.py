@@ -260,7 +260,7 @@ def memory_candidate_ids(
             rows_e = ClaimEmbedding.objects.filter(**{f"band_{i}": key})
             if exclude is not None:
                 rows_e = rows_e.exclude(claim_id=exclude)
-            found.update(rows_e.order_by("-claim").values_list("claim_id", flat=True)[:k])
+            found.update(rows_e.order_by("-claim_id").values_list("claim_id", flat=True)[:k])
     return found
 
 
