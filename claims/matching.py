@@ -204,3 +204,198 @@ def series_score(series: SeriesText, *, text: str, entities: frozenset[int], uni
     if series.place and place:
         value += 0.1 if _same_term(series.place, place) else -0.2
     return round(min(1.0, max(0.0, value)), 3)
+
+
+# --- the fact-check memory: embeddings checked by quantities, years, negation and names -----------------------
+
+#: Words that negate what a claim asserts, matched as whole normalized words (claims.arabic.normalize): Arabic
+#: particles and verbs of denial, English ones. "ما" is left out: it is as often "what" or "that".
+_NEGATION_WORDS = frozenset(
+    normalize(word)
+    for word in (
+        "لا",
+        "لم",
+        "لن",
+        "ليس",
+        "ليست",
+        "ليسوا",
+        "لست",
+        "غير",
+        "عدم",
+        "بدون",
+        "نفى",
+        "نفت",
+        "ينفي",
+        "تنفي",
+        "نفي",
+        "ينفون",
+        "كذب",
+        "no",
+        "not",
+        "never",
+        "none",
+        "nobody",
+        "nothing",
+        "neither",
+        "nor",
+        "without",
+        "deny",
+        "denies",
+        "denied",
+        "denying",
+        "isn",
+        "aren",
+        "wasn",
+        "weren",
+        "doesn",
+        "didn",
+        "don",
+        "won",
+        "hasn",
+        "haven",
+        "cannot",
+        "can't",
+    )
+)
+
+
+def negated(text: str) -> bool:
+    """Whether `text` holds a negation word (its own, or a clitic-prefixed Arabic one such as ولم)."""
+    for word in tokens(normalize(text)):
+        if word in _NEGATION_WORDS or strip_clitics(word)[-1] in _NEGATION_WORDS:
+            return True
+        if word[:1] in ("و", "ف") and word[1:] in _NEGATION_WORDS:  # ولم، فلا: the conjunction glued on
+            return True
+    return False
+
+
+def _quantity_bounds(text: str) -> list[tuple[Decimal, Decimal]]:
+    """Each quantity of `text` (years left out) as an interval: a point, a range, an approximate point ±20%,
+    an "at least"/"at most" bound open on one side."""
+    years = {Decimal(year) for year in _YEAR_RE.findall(text)}
+    spans: list[tuple[Decimal, Decimal]] = []
+    for q in find_quantities(text):
+        if q.value is not None:
+            if q.value in years:
+                continue
+            slack = abs(q.value) * Decimal("0.2") if q.approximate else Decimal(0)
+            spans.append((q.value - slack, q.value + slack))
+        elif q.lower is not None or q.upper is not None:
+            lower = q.lower if q.lower is not None else Decimal("-Infinity")
+            upper = q.upper if q.upper is not None else Decimal("Infinity")
+            spans.append((lower, upper))
+    return spans
+
+
+@dataclass(frozen=True)
+class Checks:
+    """What two claims disagree on, each compared on its own (an embedding hardly tells "2,000" from "5,000", or a
+    claim from its denial): True when both say something and it differs."""
+
+    numbers: bool
+    years: bool
+    negation: bool
+    entities: bool
+    facts: int
+
+    @property
+    def any(self) -> bool:
+        return self.numbers or self.years or self.negation or self.entities or self.facts > 0
+
+
+def checks(a: ClaimText, b: ClaimText) -> Checks:
+    nums_a, nums_b = _quantity_bounds(a.text), _quantity_bounds(b.text)
+    numbers_differ = bool(nums_a and nums_b) and not any(
+        lo_a <= hi_b and lo_b <= hi_a for lo_a, hi_a in nums_a for lo_b, hi_b in nums_b
+    )
+    years_differ = _dates_agree(year_spans(a.text, a.dates), year_spans(b.text, b.dates)) == 0.0
+    entities_differ = bool(a.entities and b.entities) and not (a.entities & b.entities)
+    return Checks(
+        numbers=numbers_differ,
+        years=years_differ,
+        negation=negated(a.text) != negated(b.text),
+        entities=entities_differ,
+        facts=_conflicts(a.facts, b.facts),
+    )
+
+
+@dataclass(frozen=True)
+class MemoryWeights:
+    """How the memory's score is made (chosen on the train splits only: bench/claim_matching.py, docs/matching.md).
+
+    score = cosine + lexical × lexical score − a penalty for each check that disagrees.
+    """
+
+    lexical: float = 0.25
+    numbers: float = 0.0
+    years: float = 0.0
+    negation: float = 0.0
+    entities: float = 0.05
+    facts: float = 0.05
+    #: Added when one text is Arabic and the other not: a translation's cosine runs lower than a paraphrase's, and
+    #: their words share nothing (docs/matching.md says how it was estimated).
+    cross_language: float = 0.05
+
+
+MEMORY_WEIGHTS = MemoryWeights()
+
+
+def memory_score(cosine: float | None, a: ClaimText, b: ClaimText, weights: MemoryWeights = MEMORY_WEIGHTS) -> float:
+    """The memory's score for a pair: the embeddings' cosine (when there are embeddings; else the lexical score
+    alone, scaled alike) plus the lexical score, minus the checks that disagree."""
+    lexical = score(a, b).score
+    found = checks(a, b)
+    base = cosine if cosine is not None else lexical
+    value = base + weights.lexical * lexical
+    if cosine is not None and arabic_script(a.text) != arabic_script(b.text):
+        value += weights.cross_language
+    value -= weights.numbers * found.numbers + weights.years * found.years + weights.negation * found.negation
+    value -= weights.entities * found.entities + weights.facts * min(found.facts, 2)
+    return round(value, 4)
+
+
+_ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+
+
+def arabic_script(text: str) -> bool:
+    """Whether most of the letters of `text` are Arabic."""
+    return len(_ARABIC_LETTER.findall(text)) > len(_LATIN_LETTER.findall(text))
+
+
+def refused(found: Checks) -> bool:
+    """Never the same claim, however alike: a different number, a year that does not overlap, or one of the two
+    denying what the other asserts (an embedding scores "2,000 fighters" and "5,000 fighters" 0.98)."""
+    return found.numbers or found.years or found.negation
+
+
+@dataclass(frozen=True)
+class GapRule:
+    """Which ranked candidates are "the same claim": the best one when its score reaches ``floor`` and it leads
+    the next by ``gap`` or more, or when it reaches ``sure`` whatever the gap; after it, each next one that
+    reaches ``sure`` too (a claim checked by several desks). A fixed threshold alone fails: true pairs and near
+    misses overlap in cosine, but a true pair usually stands out from the rest of its candidates."""
+
+    floor: float
+    gap: float
+    sure: float
+
+
+def decide(ranked: list[float], rule: GapRule) -> int:
+    """How many of the best-first scores `ranked` are accepted (0 when none). Leave out the refused candidates
+    first (``refused``): they are other claims, neither the match nor its competition."""
+    if not ranked:
+        return 0
+    best = ranked[0]
+    runner_up = ranked[1] if len(ranked) > 1 else None
+    leads = runner_up is None or best - runner_up >= rule.gap
+    if not (best >= rule.sure or (best >= rule.floor and leads)):
+        return 0
+    accepted = 1
+    while accepted < len(ranked) and ranked[accepted] >= rule.sure:
+        accepted += 1
+    return accepted
+
+
+#: The memory's decision (chosen on the train splits: docs/matching.md).
+MEMORY_RULE = GapRule(floor=0.94, gap=0.02, sure=0.96)

@@ -293,6 +293,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("FEED_SWEEP_SECONDS", default=60.0),
     },
 }
+# Claim matching (docs/matching.md): "auto" uses the sentence embeddings of the optional extra (make embeddings)
+# when installed, and the lexical scorer otherwise; "lexical" always uses the lexical scorer.
+MATCHING_METHOD = env.str("MATCHING_METHOD", default="auto")
+if MATCHING_METHOD not in ("auto", "lexical"):
+    raise ImproperlyConfigured('MATCHING_METHOD must be "auto" or "lexical".')
 # A feed harvest reads at most this many of its newest fact-check pages per run (the rest wait for the next).
 HARVEST_MAX_PAGES_PER_RUN = env.int("HARVEST_MAX_PAGES_PER_RUN", default=20)
 

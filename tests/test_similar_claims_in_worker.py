@@ -65,7 +65,8 @@ def test_a_queued_claim_shows_looking_and_a_url_to_poll(client, editor, demo):
     assert f'data-panel-url="/desk/claims/{claim.pk}/similar/panel/"' in page
 
 
-def test_scoring_holds_no_transaction(transactional_db, demo, scored):
+def test_scoring_holds_no_transaction(transactional_db, demo, scored, settings):
+    settings.MATCHING_METHOD = "lexical"  # `scored` counts the lexical scorer's calls; the memory's path is below
     for claim in Claim.objects.filter(kind="meeting"):
         suggest_similar(claim=claim)
     assert scored and not any(scored)
@@ -80,3 +81,17 @@ def test_each_claim_is_read_to_a_bounded_length(demo):
     claim.save()
     assert len(claim_text(claim).text) <= 2 * limits.MATCHING_TEXT_MAX_CHARS + 1
     assert suggest_similar(claim=claim) is not None
+
+
+def test_the_memory_scores_holding_no_transaction(transactional_db, demo, monkeypatch):
+    calls = []
+    real = matching_services.memory_score
+
+    def counting(*args, **kwargs):
+        calls.append(connection.in_atomic_block)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(matching_services, "memory_score", counting)
+    for claim in Claim.objects.filter(kind="meeting"):
+        suggest_similar(claim=claim)
+    assert calls and not any(calls)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0028_proposals'),
+        ('claims', '0029_claim_embeddings'),
     ]
 
     operations = [

@@ -8,6 +8,7 @@ from .entities import Entity
 from .feeds import Feed, FeedEntry, InboxItem
 from .harvest import HarvestedReview, HarvestSource, RatingMapping
 from .history import ClaimEvent
+from .memory import ClaimEmbedding
 from .notifications import Notification, NotificationPreference, Webhook, WebhookDelivery
 from .pages import Page
 from .profiles import DeskProfile
@@ -24,6 +25,7 @@ __all__ = [
     "Capture",
     "Claim",
     "ClaimCorrection",
+    "ClaimEmbedding",
     "ClaimEvent",
     "ClaimLink",
     "ClaimProposal",
