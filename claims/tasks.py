@@ -24,6 +24,7 @@ from claims.services.harvest import run_harvest
 from claims.services.harvest import sweep_harvest_sources as sweep_harvests
 from claims.services.matching import run_similar
 from claims.services.notifications import queue_digests, send_digest, send_notification_email
+from claims.services.proposal_memory import match_proposals as match_proposals_against_memory
 from claims.services.requests import send_request_reply
 from claims.services.series import propose_for_claim, propose_for_series
 from claims.services.sources import check_passage
@@ -63,6 +64,12 @@ def capture_source(self, capture_id: int) -> None:
         raise self.retry(countdown=exc.delay, exc=exc) from exc
     if capture is not None:
         queue_third_party_copy(capture)
+
+
+# Matching each new proposal against the fact-check memory; safe to run twice (a proposal is checked once).
+@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
+def match_proposals(article_id: int) -> int:
+    return match_proposals_against_memory(article_id=article_id)
 
 
 # One step of a third-party copy (claims/services/third_party.py); its tries are counted in the row, so retrying

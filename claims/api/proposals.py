@@ -32,6 +32,7 @@ class ProposalSerializer(serializers.ModelSerializer):
         fields = [
             "id", "article", "revision", "selector", "kind", "details", "claimant", "claimant_entity", "hedge",
             "score", "state", "claim", "decided_by", "decided_at", "created_at",
+            "memory_claim", "memory_score", "memory_same",
         ]  # fmt: skip
         read_only_fields = fields
 

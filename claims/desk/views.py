@@ -82,7 +82,10 @@ def render_reading_view(
     orphaned_threads = [t for t in threads if t.revision_id != article.current_revision_id]
     # Pending proposals on this revision, best first (claims.services.proposals keeps them on the current one).
     proposals = list(
-        article.proposals.pending().filter(revision=article.current_revision_id).order_by("-score", "start")
+        article.proposals.pending()
+        .filter(revision=article.current_revision_id)
+        .select_related("memory_claim")
+        .order_by("-score", "start")
     )
     parts = segments(
         article.text,

@@ -40,6 +40,12 @@ class ClaimProposal(models.Model):
     entity_ids = models.JSONField(default=list, blank=True)
     hedge = models.CharField(max_length=100, blank=True, help_text="A hedge word in the span (يتردد, reportedly).")
     score = models.FloatField(default=0.0)
+    #: The fact-check memory's best match (claims.services.proposal_memory): a claim of another article, the desk's
+    #: own or an imported ClaimReview, and whether the matching rule takes it for the same claim.
+    memory_claim = models.ForeignKey("Claim", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    memory_score = models.FloatField(null=True, blank=True)
+    memory_same = models.BooleanField(default=False)
+    memory_checked_at = models.DateTimeField(null=True, blank=True)
     #: claims.proposals.fingerprint: the SHA-256 (40 hex digits) of the normalized exact text and the kind.
     fingerprint = models.CharField(max_length=40)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)

@@ -14,6 +14,7 @@ from django.db import transaction
 from claims import anchoring
 from claims import proposals as core
 from claims.models import Article, ArticleRevision, Claim, ClaimProposal, DismissedProposal, Entity
+from claims.services.proposal_memory import queue_memory_check
 
 #: Share of a proposal's span that an existing claim must cover for the proposal to count as already claimed.
 COVERED_SHARE = 0.5
@@ -61,6 +62,8 @@ def propose_claims(*, article: Article) -> list[ClaimProposal]:
         seen.add(proposal.fingerprint)
         spans.append((proposal.start, proposal.end))
     ClaimProposal.objects.bulk_create(created)
+    if created:
+        queue_memory_check(article.pk)
     return sorted([*kept, *created], key=lambda p: (-p.score, p.start))
 
 
