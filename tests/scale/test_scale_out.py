@@ -120,11 +120,12 @@ def test_two_webs_two_workers_capture_every_source_once_through_faults(cluster):
         assert "Task claims.tasks.sweep_captures[" not in cluster.log(name)
 
     # Every WARC was written by a capture worker to the bucket, none to a disk, and a web process that wrote none
-    # serves each one it is asked for from there. The SIGKILLed worker may have stored a WARC for a capture it
-    # never committed (at most one per pool process); that capture was redone, so the object is only left over.
+    # serves each one it is asked for from there. A run that stored its files and then lost its capture (the
+    # SIGKILLed worker's, or one whose lease ran out under these short limits and was redone) leaves its objects
+    # behind: the bucket may hold more than the captures name, never fewer.
     warcs = list(Capture.objects.values_list("pk", "warc"))
     stored = {key for key in cluster.bucket.object_keys() if key.startswith("warc/")}
-    assert {name for _pk, name in warcs} <= stored and len(stored) - len(warcs) <= 3
+    assert {name for _pk, name in warcs} <= stored
     for name in ("web0", "web1", "capture0", "capture1", "other", "beat"):
         assert not list((cluster.data_dir(name) / "media").rglob("*.warc.gz")), name
     for pk, name in warcs[:5]:
