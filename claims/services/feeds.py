@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +37,7 @@ from claims.services import inbox
 from claims.services.articles import create_article
 from claims.services.captures import SLOTS_RETRY_SECONDS, RetryLater, fetch_policy
 from claims.services.errors import Invalid
-from claims.services.queueing import enqueue_after_commit, task
+from claims.services.queueing import queue_due, queue_now
 from claims.services.webhooks import WebhookRefused, check_destination
 
 log = logging.getLogger(__name__)
@@ -135,27 +135,12 @@ def delete_feed(*, feed: Feed) -> None:
 
 def poll_now(*, feed: Feed) -> None:
     """Queue a poll at once, whatever its schedule (after the commit)."""
-    Feed.objects.filter(pk=feed.pk).update(last_polled_at=timezone.now())
-    enqueue_after_commit(task("poll_feed"), feed.pk)
+    queue_now(Feed, feed.pk, stamp="last_polled_at", task_name="poll_feed")
 
 
 def sweep_feeds() -> int:
-    """Queue every active feed whose interval has passed; each is claimed by moving its ``last_polled_at``, so
-    two sweeps never queue the same poll twice. Returns how many were queued."""
-    now = timezone.now()
-    interval = ExpressionWrapper(F("interval_minutes") * timedelta(minutes=1), output_field=DurationField())
-    due = (
-        Feed.objects.filter(active=True)
-        .annotate(due_at=F("last_polled_at") + interval)
-        .filter(Q(last_polled_at__isnull=True) | Q(due_at__lte=now))
-        .values_list("pk", "last_polled_at")[:500]
-    )
-    queued = 0
-    for pk, last_polled_at in due:
-        if Feed.objects.filter(pk=pk, last_polled_at=last_polled_at).update(last_polled_at=now):
-            enqueue_after_commit(task("poll_feed"), pk)
-            queued += 1
-    return queued
+    """Queue every active feed whose interval has passed (each once, however many sweeps run)."""
+    return queue_due(Feed, stamp="last_polled_at", task_name="poll_feed")
 
 
 def with_health(feeds: QuerySet[Feed]) -> QuerySet[Feed]:

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import DurationField, ExpressionWrapper, F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +24,7 @@ from claims.harvest import NotAFeed, claimreview_nodes, feed_links
 from claims.models import HarvestSource
 from claims.services.captures import SLOTS_RETRY_SECONDS, RetryLater, fetch_policy
 from claims.services.claimreview import import_claimreview
-from claims.services.queueing import enqueue_after_commit, task
+from claims.services.queueing import queue_due, queue_now
 from claims.services.webhooks import WebhookRefused, check_destination
 
 log = logging.getLogger(__name__)
@@ -89,27 +88,12 @@ def update_harvest_source(
 
 def harvest_now(*, source: HarvestSource) -> None:
     """Queue a harvest at once, whatever its schedule (after the commit)."""
-    HarvestSource.objects.filter(pk=source.pk).update(last_run_at=timezone.now())
-    enqueue_after_commit(task("harvest_claimreview"), source.pk)
+    queue_now(HarvestSource, source.pk, stamp="last_run_at", task_name="harvest_claimreview")
 
 
 def sweep_harvest_sources() -> int:
-    """Queue every active source whose interval has passed; each is claimed by moving its ``last_run_at``, so
-    two sweeps never queue the same harvest twice. Returns how many were queued."""
-    now = timezone.now()
-    interval = ExpressionWrapper(F("interval_minutes") * timedelta(minutes=1), output_field=DurationField())
-    due = (
-        HarvestSource.objects.filter(active=True)
-        .annotate(due_at=F("last_run_at") + interval)
-        .filter(Q(last_run_at__isnull=True) | Q(due_at__lte=now))
-        .values_list("pk", "last_run_at")[:500]
-    )
-    queued = 0
-    for pk, last_run_at in due:
-        if HarvestSource.objects.filter(pk=pk, last_run_at=last_run_at).update(last_run_at=now):
-            enqueue_after_commit(task("harvest_claimreview"), pk)
-            queued += 1
-    return queued
+    """Queue every active source whose interval has passed (each once, however many sweeps run)."""
+    return queue_due(HarvestSource, stamp="last_run_at", task_name="harvest_claimreview")
 
 
 def run_harvest(*, source_id: int) -> HarvestSource | None:
