@@ -33,12 +33,10 @@ from claims.fetching.errors import FetchError
 from claims.fetching.host_slots import HostBusy, SlotsUnavailable, host_slot
 from claims.fetching.reasons import reason
 from claims.models import ArticleRevision, Entity, Feed, FeedEntry
-from claims.services import inbox
+from claims.services import inbox, schedules
 from claims.services.articles import create_article
 from claims.services.captures import SLOTS_RETRY_SECONDS, RetryLater, fetch_policy
 from claims.services.errors import Invalid
-from claims.services.queueing import queue_due, queue_now
-from claims.services.webhooks import WebhookRefused, check_destination
 
 log = logging.getLogger(__name__)
 
@@ -50,18 +48,14 @@ FEED_TYPES = (
     "text/xml",
 )
 PERMANENT_REDIRECTS = (301, 308)
-MIN_INTERVAL_MINUTES = 5
-MAX_INTERVAL_MINUTES = 60 * 24 * 30
+MIN_INTERVAL_MINUTES, MAX_INTERVAL_MINUTES = schedules.MIN_INTERVAL_MINUTES, schedules.MAX_INTERVAL_MINUTES
 #: Items per day on the health line: the kept items of this many days, averaged.
 RATE_DAYS = 7
 MAX_KEYWORDS = 100
 
 
-class FeedRefused(ValueError):
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(reason)
-        self.field = field
-        self.reason = reason
+class FeedRefused(schedules.Refused):
+    pass
 
 
 # --- the desk's feeds ---------------------------------------------------------------------------------------
@@ -79,14 +73,14 @@ def add_feed(
 ) -> Feed:
     """Subscribe to a feed; refused (in plain words) when the fetch guard would never reach it. Its kind (RSS,
     Atom, sitemap) is read from what it serves at the first poll, queued at once when active."""
-    url = _checked_url(url)
+    url = schedules.checked_url(url, FeedRefused)
     if Feed.objects.filter(url=url).exists():
         raise FeedRefused("url", _("This feed is monitored already."))
     with transaction.atomic():
         feed = Feed.objects.create(
             url=url,
             name=name.strip()[:200],
-            interval_minutes=_checked_interval(interval_minutes),
+            interval_minutes=schedules.checked_interval(interval_minutes, FeedRefused),
             keywords=_checked_keywords(keywords),
             active=active,
             created_by=by,
@@ -112,7 +106,7 @@ def update_feed(
         feed.active = active
         fields.append("active")
     if interval_minutes is not None:
-        feed.interval_minutes = _checked_interval(interval_minutes)
+        feed.interval_minutes = schedules.checked_interval(interval_minutes, FeedRefused)
         fields.append("interval_minutes")
     if name is not None:
         feed.name = name.strip()[:200]
@@ -135,12 +129,12 @@ def delete_feed(*, feed: Feed) -> None:
 
 def poll_now(*, feed: Feed) -> None:
     """Queue a poll at once, whatever its schedule (after the commit)."""
-    queue_now(Feed, feed.pk, stamp="last_polled_at", task_name="poll_feed")
+    schedules.queue_now(Feed, feed.pk, stamp="last_polled_at", task_name="poll_feed")
 
 
 def sweep_feeds() -> int:
     """Queue every active feed whose interval has passed (each once, however many sweeps run)."""
-    return queue_due(Feed, stamp="last_polled_at", task_name="poll_feed")
+    return schedules.queue_due(Feed, stamp="last_polled_at", task_name="poll_feed")
 
 
 def with_health(feeds: QuerySet[Feed]) -> QuerySet[Feed]:
@@ -360,27 +354,6 @@ def mentions_any(item: FeedItem, terms: list[str]) -> bool:
 
 
 # --- checks -------------------------------------------------------------------------------------------------
-
-
-def _checked_url(url: str) -> str:
-    try:
-        return check_destination(url)
-    except WebhookRefused as exc:  # the same fetch guard as webhooks: the reason is the guard's
-        raise FeedRefused("url", exc.reason) from exc
-
-
-def _checked_interval(minutes: object) -> int:
-    try:
-        value = int(str(minutes))
-    except ValueError:
-        value = 0
-    if not MIN_INTERVAL_MINUTES <= value <= MAX_INTERVAL_MINUTES:
-        raise FeedRefused(
-            "interval_minutes",
-            _("The interval is in minutes, from %(low)d to %(high)d.")
-            % {"low": MIN_INTERVAL_MINUTES, "high": MAX_INTERVAL_MINUTES},
-        )
-    return value
 
 
 def entities_named(text: str) -> list[Entity]:

@@ -22,30 +22,25 @@ from claims.fetching.errors import FetchError
 from claims.fetching.host_slots import HostBusy, SlotsUnavailable, host_slot
 from claims.harvest import NotAFeed, claimreview_nodes, feed_links
 from claims.models import HarvestSource
+from claims.services import schedules
 from claims.services.captures import SLOTS_RETRY_SECONDS, RetryLater, fetch_policy
 from claims.services.claimreview import import_claimreview
-from claims.services.queueing import queue_due, queue_now
-from claims.services.webhooks import WebhookRefused, check_destination
 
 log = logging.getLogger(__name__)
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml")
-MIN_INTERVAL_MINUTES = 5
-MAX_INTERVAL_MINUTES = 60 * 24 * 30
+MIN_INTERVAL_MINUTES, MAX_INTERVAL_MINUTES = schedules.MIN_INTERVAL_MINUTES, schedules.MAX_INTERVAL_MINUTES
 
 
-class HarvestSourceRefused(ValueError):
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(reason)
-        self.field = field
-        self.reason = reason
+class HarvestSourceRefused(schedules.Refused):
+    pass
 
 
 def add_harvest_source(
     *, url: str, kind: str, by: User, name: str = "", interval_minutes: int = 360, active: bool = True
 ) -> HarvestSource:
     """Register a page or feed to harvest; refused (in plain words) when the fetch guard would never reach it."""
-    url = _checked_url(url)
+    url = schedules.checked_url(url, HarvestSourceRefused)
     if kind not in HarvestSource.Kind.values:
         raise HarvestSourceRefused("kind", _("Choose whether the address is a fact-check page or a feed."))
     if HarvestSource.objects.filter(url=url).exists():
@@ -54,7 +49,7 @@ def add_harvest_source(
         url=url,
         kind=kind,
         name=name.strip()[:200],
-        interval_minutes=_checked_interval(interval_minutes),
+        interval_minutes=schedules.checked_interval(interval_minutes, HarvestSourceRefused),
         active=active,
         created_by=by,
     )
@@ -76,7 +71,7 @@ def update_harvest_source(
         source.active = active
         fields.append("active")
     if interval_minutes is not None:
-        source.interval_minutes = _checked_interval(interval_minutes)
+        source.interval_minutes = schedules.checked_interval(interval_minutes, HarvestSourceRefused)
         fields.append("interval_minutes")
     if name is not None:
         source.name = name.strip()[:200]
@@ -88,12 +83,12 @@ def update_harvest_source(
 
 def harvest_now(*, source: HarvestSource) -> None:
     """Queue a harvest at once, whatever its schedule (after the commit)."""
-    queue_now(HarvestSource, source.pk, stamp="last_run_at", task_name="harvest_claimreview")
+    schedules.queue_now(HarvestSource, source.pk, stamp="last_run_at", task_name="harvest_claimreview")
 
 
 def sweep_harvest_sources() -> int:
     """Queue every active source whose interval has passed (each once, however many sweeps run)."""
-    return queue_due(HarvestSource, stamp="last_run_at", task_name="harvest_claimreview")
+    return schedules.queue_due(HarvestSource, stamp="last_run_at", task_name="harvest_claimreview")
 
 
 def run_harvest(*, source_id: int) -> HarvestSource | None:
@@ -174,24 +169,3 @@ def _finish(source: HarvestSource, counts: dict[str, int], *, error: str, succes
 
 def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
-
-
-def _checked_url(url: str) -> str:
-    try:
-        return check_destination(url)
-    except WebhookRefused as exc:  # the same fetch guard as webhooks: the reason is the guard's
-        raise HarvestSourceRefused("url", exc.reason) from exc
-
-
-def _checked_interval(minutes: object) -> int:
-    try:
-        value = int(str(minutes))
-    except ValueError:
-        value = 0
-    if not MIN_INTERVAL_MINUTES <= value <= MAX_INTERVAL_MINUTES:
-        raise HarvestSourceRefused(
-            "interval_minutes",
-            _("The interval is in minutes, from %(low)d to %(high)d.")
-            % {"low": MIN_INTERVAL_MINUTES, "high": MAX_INTERVAL_MINUTES},
-        )
-    return value
