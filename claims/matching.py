@@ -6,8 +6,14 @@ suggestions, an editor decides.
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
-from claims.arabic import find_quantities, normalize, skeleton, strip_clitics, tokens
+from claims.arabic import Quantity, find_quantities, normalize, skeleton, strip_clitics, tokens
+
+#: Texts whose features (word keys, trigrams, numbers, years, negation) each process keeps: one claim is scored
+#: against hundreds of candidates, and the same memory claims come back for every claim of a story; reading the
+#: Arabic number words again for each pair was most of the memory's time (docs/benchmarks.md).
+TEXT_FEATURES_CACHED = 4096
 
 #: Suggest a pair to the desk from this score up (chosen on the labelled set in docs/matching.md).
 SUGGEST_THRESHOLD = 0.35
@@ -84,31 +90,63 @@ class Match:
     conflicts: int
 
 
+def forget_text_features() -> None:
+    """Empty the per-process caches of text features (for benchmarks that measure a cold start)."""
+    for cached in (_words, _normalized_words, _quantities, word_keys, trigrams, numbers, _years_of, negated):
+        cached.cache_clear()
+    _quantity_bounds.cache_clear()
+
+
+# Each text is read once for each of these, whatever features ask for them: reading Arabic text (normalizing it,
+# finding number words) is most of the scoring's cost.
+@lru_cache(maxsize=TEXT_FEATURES_CACHED)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(tokens(text))
+
+
+@lru_cache(maxsize=TEXT_FEATURES_CACHED)
+def _normalized_words(text: str) -> tuple[str, ...]:
+    return tuple(tokens(normalize(text)))
+
+
+@lru_cache(maxsize=TEXT_FEATURES_CACHED)
+def _quantities(text: str) -> tuple[Quantity, ...]:
+    return tuple(find_quantities(text))
+
+
+@lru_cache(maxsize=TEXT_FEATURES_CACHED)
 def word_keys(text: str) -> frozenset[str]:
     """Spelling-insensitive keys of the content words: clitics stripped, consonant outline."""
-    keys = (skeleton(strip_clitics(word)[-1]) for word in tokens(text))
+    keys = (skeleton(strip_clitics(word)[-1]) for word in _words(text))
     return frozenset(key for key in keys if len(key) > 1 and key not in _STOP_SKELETONS)
 
 
+@lru_cache(maxsize=TEXT_FEATURES_CACHED)
 def trigrams(text: str) -> frozenset[str]:
     """Character trigrams of each normalized word padded like pg_trgm, so scores agree with the database's."""
     grams: set[str] = set()
-    for word in tokens(normalize(text)):
+    for word in _normalized_words(text):
         padded = f"  {word} "
         grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
     return frozenset(grams)
 
 
+@lru_cache(maxsize=TEXT_FEATURES_CACHED)
 def numbers(text: str) -> frozenset[Decimal]:
     """The quantities of `text` other than years (years are compared as dates)."""
     years = {Decimal(year) for year in _YEAR_RE.findall(text)}
-    found = {q.value if q.value is not None else q.lower for q in find_quantities(text)}
+    found = {q.value if q.value is not None else q.lower for q in _quantities(text)}
     return frozenset(n for n in found if n is not None and n not in years)
+
+
+@lru_cache(maxsize=TEXT_FEATURES_CACHED)
+def _years_of(text: str) -> tuple[int, ...]:
+    return tuple(int(year) for year in _YEAR_RE.findall(text))
 
 
 def year_spans(text: str, dates: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
     """Year intervals the claim speaks of: each year in the text, each date or period ("2016/2020")."""
-    spans = [(int(year), int(year)) for year in _YEAR_RE.findall(text)]
+    spans = [(year, year) for year in _years_of(text)]
     for date in dates:
         years = [int(part[:4]) for part in date.split("/") if part[:4].isdigit()]
         if years:
@@ -138,7 +176,8 @@ def _overlap(a: frozenset[object], b: frozenset[object]) -> float:
 
 def score(a: ClaimText, b: ClaimText) -> Match:
     """A 0-1 score that two claims assert the same thing, with its parts for the desk to see."""
-    words = (jaccard(word_keys(a.text), word_keys(b.text)) + _overlap(word_keys(a.text), word_keys(b.text))) / 2
+    keys_a, keys_b = word_keys(a.text), word_keys(b.text)
+    words = (jaccard(keys_a, keys_b) + _overlap(keys_a, keys_b)) / 2
     grams = jaccard(trigrams(a.text), trigrams(b.text))
     entities = None
     if a.entities and b.entities:
@@ -259,9 +298,10 @@ _NEGATION_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=TEXT_FEATURES_CACHED)
 def negated(text: str) -> bool:
     """Whether `text` holds a negation word (its own, or a clitic-prefixed Arabic one such as ولم)."""
-    for word in tokens(normalize(text)):
+    for word in _normalized_words(text):
         if word in _NEGATION_WORDS or strip_clitics(word)[-1] in _NEGATION_WORDS:
             return True
         if word[:1] in ("و", "ف") and word[1:] in _NEGATION_WORDS:  # ولم، فلا: the conjunction glued on
@@ -269,12 +309,13 @@ def negated(text: str) -> bool:
     return False
 
 
-def _quantity_bounds(text: str) -> list[tuple[Decimal, Decimal]]:
+@lru_cache(maxsize=TEXT_FEATURES_CACHED)
+def _quantity_bounds(text: str) -> tuple[tuple[Decimal, Decimal], ...]:
     """Each quantity of `text` (years left out) as an interval: a point, a range, an approximate point ±20%,
     an "at least"/"at most" bound open on one side."""
     years = {Decimal(year) for year in _YEAR_RE.findall(text)}
     spans: list[tuple[Decimal, Decimal]] = []
-    for q in find_quantities(text):
+    for q in _quantities(text):
         if q.value is not None:
             if q.value in years:
                 continue
@@ -284,7 +325,7 @@ def _quantity_bounds(text: str) -> list[tuple[Decimal, Decimal]]:
             lower = q.lower if q.lower is not None else Decimal("-Infinity")
             upper = q.upper if q.upper is not None else Decimal("Infinity")
             spans.append((lower, upper))
-    return spans
+    return tuple(spans)
 
 
 @dataclass(frozen=True)

@@ -93,21 +93,55 @@ def has_trigram_extension() -> bool:
         return cursor.fetchone() is not None
 
 
+#: The wording look-up's levels of likeness (pg_trgm similarity), closest first: near-copies, then anything alike.
+WORDING_LEVELS = (0.4, TRIGRAM_FLOOR)
+#: At each level, the newest alike claims read at most: `k` times this (and at least 400), ranked in SQL.
+WORDING_POOL_FACTOR = 10
+
+
+def nearest_in_wording(claims: ClaimQuerySet, words: str, k: int) -> list[int]:
+    """The ids of at most `k` claims of `claims` alike to `words` (pg_trgm's similarity, at least TRIGRAM_FLOOR),
+    most alike first: PostgreSQL with pg_trgm only.
+
+    Bounded whatever the memory holds. Sorting every alike claim that the GIN index returns for `%` took 2.2 s
+    at 100,000 alike claims (a GiST index's nearest-first scan, `<->`, was no better: it cannot stop early when
+    every claim is about as near). At each level of WORDING_LEVELS, closest first, the newest alike claims are
+    read up to a pool and ranked by similarity; the near-copies come first, then the rest. The planner answers the
+    pool by pg_trgm's estimate: a backward scan of the primary key that stops at the pool when most claims are
+    alike, the GIN index when few are (docs/benchmarks.md has both plans' times). The approximation: among more
+    alike claims than the pool, the newest are compared."""
+    if not words.strip():
+        return []
+    found: list[int] = []
+    for level in WORDING_LEVELS:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # `%` (trigram_similar) takes its threshold from this setting, here for this transaction only.
+            cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(level)])
+            ranked = wording_neighbours(claims, words, pool=max(400, WORDING_POOL_FACTOR * k))
+            found += [pk for pk in ranked.values_list("pk", flat=True)[:k] if pk not in found]
+    return found[:k]
+
+
+def wording_neighbours(claims: ClaimQuerySet, words: str, *, pool: int) -> ClaimQuerySet:
+    """The newest `pool` of `claims` alike to `words` (pg_trgm's `%` at this transaction's threshold), most alike
+    first: the query nearest_in_wording slices at each level."""
+    from django.contrib.postgres.search import TrigramSimilarity
+
+    newest_alike = claims.filter(search_text__trigram_similar=words).order_by("-pk").values("pk")[:pool]
+    return (
+        Claim.objects.filter(pk__in=newest_alike)
+        .annotate(similarity=TrigramSimilarity("search_text", words))
+        .order_by("-similarity", "-pk")
+    )
+
+
 def candidate_claims(claim: Claim) -> ClaimQuerySet:
     """Claims worth scoring against `claim`: alike in wording (pg_trgm when installed) or sharing an entity."""
     others = Claim.objects.exclude(pk=claim.pk)
     if has_trigram_extension():
-        from django.contrib.postgres.search import TrigramSimilarity
-
-        words = claim.search_text[: 2 * limits.MATCHING_TEXT_MAX_CHARS]
-        by_words: ClaimQuerySet = (
-            others.annotate(similarity=TrigramSimilarity("search_text", words))
-            .filter(similarity__gte=TRIGRAM_FLOOR)
-            .order_by("-similarity")
-        )
+        word_ids = nearest_in_wording(others, claim.search_text[: 2 * limits.MATCHING_TEXT_MAX_CHARS], CANDIDATES)
     else:
-        by_words = others.order_by("-updated_at")
-    word_ids = list(by_words.values_list("pk", flat=True)[:CANDIDATES])
+        word_ids = list(others.order_by("-updated_at").values_list("pk", flat=True)[:CANDIDATES])
     entity_ids = list(
         others.filter(entities__in=claim.entities.all())
         .order_by("-updated_at")
@@ -236,17 +270,7 @@ def memory_candidate_ids(
     found: set[int] = set()
     words = normalize(text)[: 2 * limits.MATCHING_TEXT_MAX_CHARS]
     if has_trigram_extension() and words.strip():
-        from django.contrib.postgres.search import TrigramSimilarity
-
-        with transaction.atomic(), connection.cursor() as cursor:
-            # `%` (trigram_similar) is what the GIN index answers; its threshold is this transaction's.
-            cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(TRIGRAM_FLOOR)])
-            found.update(
-                others.filter(search_text__trigram_similar=words)
-                .annotate(similarity=TrigramSimilarity("search_text", words))
-                .order_by("-similarity")
-                .values_list("pk", flat=True)[:k]
-            )
+        found.update(nearest_in_wording(others, words, k))
     through = Claim.entities.through
     for entity_id in list(entity_ids)[:MEMORY_MAX_ENTITIES]:
         rows = through.objects.filter(entity_id=entity_id).exclude(claim_id=exclude).order_by("-claim_id")
@@ -302,7 +326,7 @@ def _memory_matches(
         embed_claims(missing[:EMBED_MISSING_PER_RUN])
         for row in ClaimEmbedding.objects.filter(claim_id__in=missing[:EMBED_MISSING_PER_RUN]):
             stored[row.claim_id] = embeddings.unpack(bytes(row.vector))
-    ranked: list[tuple[bool, float, Claim, str]] = []
+    ranked: list[tuple[bool, float, Claim, float | None, ClaimText]] = []
     for other in candidates:
         theirs = claim_text(other)
         cos = embeddings.cosine(vector, stored[other.pk]) if vector is not None and other.pk in stored else None
@@ -310,17 +334,20 @@ def _memory_matches(
             continue  # not embedded yet: compared on its own next run (EMBED_MISSING_PER_RUN)
         value = memory_score(cos, mine, theirs) if vector is not None else score(mine, theirs).score
         no = vector is not None and refused(checks(mine, theirs))
-        ranked.append((no, value, other, _reason(cos, mine, theirs)))
+        ranked.append((no, value, other, cos, theirs))
     # Ranked by score alone (putting the refused last cost MAP@5 on CheckThat!: tweets carry stray numbers and
     # negations); the refused are never taken for the same claim, nor count as the best's competition.
     ranked.sort(key=lambda item: (-item[1], -item[2].pk))
-    kept = [value for no, value, _, _ in ranked if not no]
+    kept = [item[1] for item in ranked if not item[0]]
     same = decide(kept, MEMORY_RULE) if vector is not None else sum(1 for v in kept if v >= SUGGEST_THRESHOLD)
     taken = {id(item) for item in [item for item in ranked if not item[0]][:same]}
-    matches = [
-        MemoryMatch(claim=c, score=v, reason=r, same=id(item) in taken) for item in ranked for _, v, c, r in [item]
+    shown = ranked[:limit] if limit is not None else ranked
+    # The reason, in words, only for the matches returned (it compares the pair once more).
+    return [
+        MemoryMatch(claim=other, score=value, reason=_reason(cos, mine, theirs), same=id(item) in taken)
+        for item in shown
+        for _, value, other, cos, theirs in [item]
     ]
-    return matches[:limit] if limit is not None else matches
 
 
 def find_in_memory(
