@@ -274,3 +274,8 @@ def test_the_wording_look_up_can_stop_after_its_pool_however_many_claims_are_ali
     pool = next(i for i, line in enumerate(plan) if "Index Scan Backward using claims_claim_pkey" in line)
     assert any("Limit" in line for line in plan[:pool]), plan
     assert "LIMIT 400" in sql and "% " in sql, sql
+    with connection.cursor() as cursor:
+        # A text sharing only common words with the memory: the GIN index reads each common trigram's whole list,
+        # the GiST index (migration 0039) prunes its tree. Both must be there for the planner to choose.
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'claims_claim' AND indexdef LIKE '%trgm%'")
+        assert {"claim_search_trgm", "claim_search_gist_trgm"} <= {row[0] for row in cursor.fetchall()}

@@ -108,7 +108,8 @@ def nearest_in_wording(claims: ClaimQuerySet, words: str, k: int) -> list[int]:
     every claim is about as near). At each level of WORDING_LEVELS, closest first, the newest alike claims are
     read up to a pool and ranked by similarity; the near-copies come first, then the rest. The planner answers the
     pool by pg_trgm's estimate: a backward scan of the primary key that stops at the pool when most claims are
-    alike, the GIN index when few are (docs/benchmarks.md has both plans' times). The approximation: among more
+    alike, a trigram index (GIN, or the GiST of migration 0039, which prunes where GIN reads the whole list of a
+    common trigram) when few are; docs/benchmarks.md has the times. The approximation: among more
     alike claims than the pool, the newest are compared."""
     if not words.strip():
         return []
