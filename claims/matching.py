@@ -134,7 +134,7 @@ def trigrams(text: str) -> frozenset[str]:
 @lru_cache(maxsize=TEXT_FEATURES_CACHED)
 def numbers(text: str) -> frozenset[Decimal]:
     """The quantities of `text` other than years (years are compared as dates)."""
-    years = {Decimal(year) for year in _YEAR_RE.findall(text)}
+    years = {Decimal(year) for year in _years_of(text)}
     found = {q.value if q.value is not None else q.lower for q in _quantities(text)}
     return frozenset(n for n in found if n is not None and n not in years)
 
@@ -313,7 +313,7 @@ def negated(text: str) -> bool:
 def _quantity_bounds(text: str) -> tuple[tuple[Decimal, Decimal], ...]:
     """Each quantity of `text` (years left out) as an interval: a point, a range, an approximate point ±20%,
     an "at least"/"at most" bound open on one side."""
-    years = {Decimal(year) for year in _YEAR_RE.findall(text)}
+    years = {Decimal(year) for year in _years_of(text)}
     spans: list[tuple[Decimal, Decimal]] = []
     for q in _quantities(text):
         if q.value is not None:
