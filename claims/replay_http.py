@@ -45,11 +45,12 @@ def replay_host() -> str:
 
 def csp() -> str:
     """Strict: only this origin's own scripts, workers and frames (the replayed page runs in a frame the service
-    worker serves here); inline styles for ReplayWeb.page's web components; framed only by the app."""
+    worker serves here); inline styles and data: icons (which its components fetch) for ReplayWeb.page; framed only
+    by the app."""
     app = urlsplit(settings.SITE_URL)
     return (
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
-        "font-src 'self' data:; media-src 'self' blob:; connect-src 'self'; worker-src 'self'; frame-src 'self'; "
+        "font-src 'self' data:; media-src 'self' blob:; connect-src 'self' data:; worker-src 'self'; frame-src 'self'; "
         f"object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors {app.scheme}://{app.netloc}"
     )
 
