@@ -28,7 +28,9 @@ APP, REPLAY = "desk.test", "replay.desk.test"
 
 
 @pytest.fixture
-def replay_browser(live_server):
+def replay_browser(live_server, archived_copy):
+    """After the data: a query made while Playwright's loop runs in this thread would open a connection of its own
+    (Django's connections are per-context), which nothing closes before the test database is dropped."""
     from playwright.sync_api import sync_playwright
 
     port = urlsplit(live_server.url).port
@@ -52,6 +54,7 @@ def archived_copy(live_server, transactional_db, server, fetch_settings, setting
     capture = run_capture(capture_id=queued_capture(server.route("/story", body=english_page(CAPTURED))).pk)
     assert capture.state == "done"
     server.route("/story", body=english_page("The live page says something else now."))
+    UserFactory(username="ed", role="editor")
     claim = make_claim(statement="About 2,000 fighters")
     Evidence.objects.create(claim=claim, source=capture.source, stance="supports")
     return f"http://{APP}:{port}" + reverse("public:archive", args=[claim.pk, capture.source_id]), capture
@@ -78,7 +81,6 @@ def test_the_public_archived_copy_replays_the_captured_page(replay_browser, arch
 
 def test_the_desk_replays_a_capture_with_a_members_token(replay_browser, archived_copy):
     address, capture = archived_copy
-    UserFactory(username="ed", role="editor")
     app = address.split("/claims/")[0]
     context = replay_browser.new_context(viewport={"width": 1280, "height": 1000}, locale="en-GB")
     page = context.new_page()
