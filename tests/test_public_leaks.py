@@ -146,7 +146,9 @@ def test_the_replay_origin_hands_out_no_wacz_of_an_unpublished_claim(client, wor
         response = client.get(f"/wacz/{wacz_token(capture=capture)}/capture.wacz", HTTP_HOST="replay.testserver")
         assert response.status_code == 404, capture.source.title
     shown = captured(EvidenceFactory(claim=world["published"]).source)
-    assert client.get(f"/wacz/{wacz_token(capture=shown)}/capture.wacz", HTTP_HOST="replay.testserver").status_code == 200
+    assert (
+        client.get(f"/wacz/{wacz_token(capture=shown)}/capture.wacz", HTTP_HOST="replay.testserver").status_code == 200
+    )
 
 
 def test_search_of_the_shared_words_finds_only_the_published_claim(client, world):

@@ -23,6 +23,7 @@ import uuid
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from cryptography.exceptions import InvalidSignature
@@ -163,7 +164,7 @@ def write_wacz(
     datapackage = json.dumps(package, ensure_ascii=False, indent=2).encode()
     digest_fields: dict[str, object] = {"path": "datapackage.json", "hash": _sha256(datapackage)}
     if signing_key is not None:
-        digest_fields["signedData"] = sign_digest(_sha256(datapackage), created=package["created"], key=signing_key)
+        digest_fields["signedData"] = sign_digest(_sha256(datapackage), created=_iso(created), key=signing_key)
     digest = json.dumps(digest_fields, indent=2).encode()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -243,7 +244,7 @@ def verify_wacz(data: bytes) -> Verification:
     return Verification(problems=tuple(problems), signed=True, fingerprint=fingerprint, digests=digests)
 
 
-def signer_fingerprint(handle) -> str:
+def signer_fingerprint(handle: BinaryIO) -> str:
     """The fingerprint of the key that signed a WACZ (an open binary file), without reading its WARC; "" when it is
     unsigned or unreadable. For display: ``verify_wacz`` is the check."""
     try:

@@ -9,10 +9,13 @@ a *public* one only for a capture ``Capture.objects.public()`` holds, checked ag
 
 from __future__ import annotations
 
+from typing import BinaryIO, cast
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core import signing
 
 from claims.fetching.wacz import signer_fingerprint
@@ -27,7 +30,7 @@ def replay_enabled() -> bool:
     return bool(settings.REPLAY_ORIGIN)
 
 
-def wacz_token(*, capture: Capture, user=None) -> str:
+def wacz_token(*, capture: Capture, user: AbstractBaseUser | None = None) -> str:
     """A token for the capture's WACZ: a desk one when ``user`` (a desk member) is given, else a public one."""
     payload: dict[str, object] = {"c": capture.pk, "k": PUBLIC}
     if user is not None:
@@ -50,7 +53,10 @@ def capture_for_token(token: str) -> Capture | None:
             signing.loads(token, salt=SALT, max_age=settings.REPLAY_TOKEN_SECONDS)
         except signing.SignatureExpired:
             return None
-        user = get_user_model().objects.filter(pk=payload.get("u"), is_active=True).first()
+        member = payload.get("u")
+        if not isinstance(member, int):
+            return None
+        user = get_user_model().objects.filter(pk=member, is_active=True).first()
         if user is None or not roles_of(user):
             return None
         captures = Capture.objects.all()
@@ -65,7 +71,7 @@ def signer_of(capture: Capture) -> str:
         return ""
     try:
         with capture.wacz.open("rb") as handle:
-            return signer_fingerprint(handle)
+            return signer_fingerprint(cast(BinaryIO, handle))  # a FieldFile reads as a binary file
     except FileNotFoundError:
         return ""
 
@@ -74,12 +80,13 @@ def wacz_address(token: str) -> str:
     return f"{settings.REPLAY_ORIGIN}/wacz/{token}/capture.wacz"
 
 
-def replay_frame_url(*, capture: Capture, user=None) -> str:
+def replay_frame_url(*, capture: Capture, user: AbstractBaseUser | AnonymousUser | None = None) -> str:
     """The ReplayWeb.page frame's address for the capture's WACZ, opened at its page; "" when there is no replay
     (no REPLAY_ORIGIN, or no WACZ)."""
     if not replay_enabled() or not capture.wacz:
         return ""
-    query = urlencode({"source": wacz_address(wacz_token(capture=capture, user=user)), "embed": "replayonly"})
+    member = user if isinstance(user, AbstractBaseUser) else None
+    query = urlencode({"source": wacz_address(wacz_token(capture=capture, user=member)), "embed": "replayonly"})
     page = capture.final_url or capture.requested_url
     moment = capture.fetched_at.strftime("%Y%m%d%H%M%S") if capture.fetched_at else ""
     return f"{settings.REPLAY_ORIGIN}/replay/?{query}#view=replay&url={quote(page, safe='')}&ts={moment}"

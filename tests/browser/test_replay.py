@@ -11,8 +11,8 @@ storage it partitions away), and the origin still keeps the replayed page's scri
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import expect
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from claims.models import Evidence
 from claims.services.captures import run_capture
