@@ -9,6 +9,7 @@ import ipaddress
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -119,6 +120,8 @@ MIDDLEWARE = [
     "claims.middleware.RequestIdMiddleware",
     # Health checks answer before the host check and the HTTPS redirect (load balancers probe by address).
     "claims.middleware.HealthCheckMiddleware",
+    # The replay origin (REPLAY_ORIGIN) is answered whole here: none of its requests reaches a session or a view.
+    "claims.replay_http.ReplayOriginMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -402,6 +405,26 @@ if FILES_SENDFILE not in {"", "x-accel-redirect", "x-sendfile"}:
 FILES_ACCEL_PREFIX = env.str("FILES_ACCEL_PREFIX", default="/protected-files/")
 if not (FILES_ACCEL_PREFIX.startswith("/") and FILES_ACCEL_PREFIX.endswith("/")):
     raise ImproperlyConfigured("FILES_ACCEL_PREFIX must start and end with '/', e.g. /protected-files/.")
+# Each WACZ's datapackage digest is signed (ECDSA P-384, the WACZ signing spec's anonymous signature) with this
+# desk's key: WACZ_SIGNING_KEY (a PEM private key), else the file WACZ_SIGNING_KEY_FILE, created on first use with
+# mode 0600. Its public half is served at /archive-key.pem.
+WACZ_SIGNING_KEY = env.str("WACZ_SIGNING_KEY", default="", multiline=True)
+WACZ_SIGNING_KEY_FILE = Path(env.str("WACZ_SIGNING_KEY_FILE", default=str(DATA_DIR / "wacz_signing_key.pem")))
+# ReplayWeb.page (vendored in claims/vendor/replaywebpage) replays the WACZ files from an origin of its own, so
+# that an archived page's scripts never run where the desk's session lives: REPLAY_ORIGIN, e.g.
+# https://replay.desk.example.org (claims/replay_http.py answers every request for that host; the app never sees
+# them). Empty: no replay, the archived copy is shown as text. A desk member's token to fetch a WACZ there lasts
+# REPLAY_TOKEN_SECONDS; a public one (checked again against what is public at each fetch) lasts
+# REPLAY_PUBLIC_TOKEN_SECONDS, longer than a CDN may serve a stale public page (claims/public/views.py).
+REPLAY_ORIGIN = env.str("REPLAY_ORIGIN", default="").rstrip("/")
+REPLAY_TOKEN_SECONDS = env.int("REPLAY_TOKEN_SECONDS", default=3600)
+REPLAY_PUBLIC_TOKEN_SECONDS = env.int("REPLAY_PUBLIC_TOKEN_SECONDS", default=2 * 86400)
+if REPLAY_ORIGIN:
+    _replay = urlsplit(REPLAY_ORIGIN)
+    if _replay.scheme not in {"http", "https"} or not _replay.hostname or _replay.path:
+        raise ImproperlyConfigured("REPLAY_ORIGIN must be an origin alone, e.g. https://replay.desk.example.org.")
+    if f"{_replay.scheme}://{_replay.netloc}" == SITE_URL:
+        raise ImproperlyConfigured("REPLAY_ORIGIN must not be the desk's own origin (SITE_URL): replay is sandboxed.")
 DOCUMENT_UPLOAD_MAX_BYTES = env.int("DOCUMENT_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 # Spreadsheets (docs/spreadsheets.md): an export holds at most this many claims (the rows are built in memory);
 # an import reads at most this many bytes and data rows, and keeps its preview this many seconds for the confirm.
@@ -517,6 +540,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Host-only cookies (no Domain attribute): the replay origin, a sibling host, never receives the desk's session or
+# CSRF cookie. Not read from the environment on purpose.
+SESSION_COOKIE_DOMAIN = None
+CSRF_COOKIE_DOMAIN = None
 # HSTS preload is a one-way door (browsers hard-code the host); it is the operator's explicit choice, so its
 # reminder is silenced unless they opted in.
 SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[] if SECURE_HSTS_PRELOAD else ["security.W021"])

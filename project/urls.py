@@ -11,6 +11,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from claims import files, health
 from claims.desk import profile
+from claims.public.views import archive_key
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -23,6 +24,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Every stored file, for whoever may see it (MEDIA_URL points here); never Django's static file server.
     path("files/<path:name>", files.stored_file, name="stored-file"),
+    # The public half of the key that signs every WACZ (claims.fetching.wacz), one address in every language.
+    path("archive-key.pem", archive_key, name="archive-key"),
 ]
 # /ar/desk/… is the public site's habit applied to the desk: it sets the language and lands on the one desk address.
 for code in (code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE):

@@ -125,6 +125,32 @@ def test_a_claim_leaves_every_public_list_when_it_is_no_longer_public(client, wo
     assert client.get(address).status_code == 404
 
 
+def test_the_replay_origin_hands_out_no_wacz_of_an_unpublished_claim(client, world, settings):
+    """A public replay token, even minted by hand for the capture of a source only unpublished claims cite, gets
+    nothing from the replay origin; the same token for the published claim's capture does."""
+    from django.core.files.base import ContentFile
+
+    from claims.models import Capture
+    from claims.services.replay import wacz_token
+
+    settings.REPLAY_ORIGIN = "http://replay.testserver"
+
+    def captured(source):
+        capture = Capture.objects.create(source=source, state="done", requested_url=source.url, http_status=200)
+        capture.wacz.save("capture.wacz", ContentFile(b"PK not really a zip"))
+        return capture
+
+    hidden = [captured(evidence.source) for claim in world["hidden"] for evidence in claim.evidence.all()]
+    assert hidden
+    for capture in hidden:
+        response = client.get(f"/wacz/{wacz_token(capture=capture)}/capture.wacz", HTTP_HOST="replay.testserver")
+        assert response.status_code == 404, capture.source.title
+    shown = captured(EvidenceFactory(claim=world["published"]).source)
+    assert (
+        client.get(f"/wacz/{wacz_token(capture=shown)}/capture.wacz", HTTP_HOST="replay.testserver").status_code == 200
+    )
+
+
 def test_search_of_the_shared_words_finds_only_the_published_claim(client, world):
     body = client.get("/search/", {"q": "Common Person"}).content.decode()
     assert url(world["published"]) in body

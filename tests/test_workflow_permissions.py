@@ -245,6 +245,8 @@ EXPECTED = {
     # A stored file: the one named here is the archived copy a published claim's page shows, so anyone's.
     # Who else gets which file is tests/test_stored_files.py.
     "stored-file": OPEN,
+    # The public key every WACZ is signed with: anyone checks a signature with it.
+    "archive-key": OPEN,
     # The admin: staff only, except its login page and its logout (a POST).
     "admin:login": _with(OPEN, admin={302}),
     "admin:logout": dict.fromkeys(ROLES, {302, 405}),  # ends only the visitor's own session

@@ -28,6 +28,7 @@ from claims.models import Capture, Claim, Evidence, Source
 from claims.models.sources import IN_FLIGHT_STATES
 from claims.services.captures import recapture
 from claims.services.errors import SourceInvalid
+from claims.services.replay import replay_frame_url, signer_of
 from claims.services.sources import (
     add_evidence,
     clean_estimate,
@@ -380,6 +381,9 @@ def capture_detail(request: DeskRequest, pk: int) -> HttpResponse:
             "previous": previous,
             "diff": [(op, line, DIFF_CLASSES[op]) for op, line in diff],
             "diff_changes": sum(1 for op, _ in diff if op != " "),
+            # A desk token: this member may replay any capture, published or not.
+            "replay_url": replay_frame_url(capture=capture, user=request.user),
+            "signer": signer_of(capture),
         },
     )
 

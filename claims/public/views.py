@@ -34,6 +34,8 @@ from claims.models import Article, Attendee, Capture, Claim, ClaimLink, Evidence
 from claims.models.claims import ClaimQuerySet
 from claims.public.memento import ARCHIVE as MEMENTO_ARCHIVE
 from claims.public.search import highlight, search
+from claims.services.captures import archive_public_key
+from claims.services.replay import replay_frame_url, signer_of
 from claims.services.series import series_of_claim
 from claims.workflow import VERDICTS, Status, Verdict
 
@@ -327,10 +329,21 @@ def archived_copy(request: HttpRequest, pk: int, source_pk: int) -> HttpResponse
             "source": capture.source,
             "claim_url": claim_url,
             "alternates": alternates(request),
+            # A public token: the replay origin serves this WACZ only while the capture stays public.
+            "replay_url": replay_frame_url(capture=capture),
+            "signer": signer_of(capture),
         },
     )
     response["X-Robots-Tag"] = "noindex"
     return for_cdn(MEMENTO_ARCHIVE.mark(request, response, capture))
+
+
+@require_safe
+def archive_key(request: HttpRequest) -> HttpResponse:
+    """The public key the desk signs its WACZ files with (PEM), for anyone checking one."""
+    response = HttpResponse(archive_public_key(), content_type="application/x-pem-file")
+    response["X-Content-Type-Options"] = "nosniff"
+    return for_cdn(response)
 
 
 # --- articles, pages (the entity pages: claims/public/entities.py) -------------------------------------------

@@ -8,13 +8,17 @@ fenced by the attempt number it claimed, so a late worker cannot overwrite the o
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
+import os
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from celery.exceptions import SoftTimeLimitExceeded
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -28,7 +32,7 @@ from claims.fetching.client import FetchPolicy, retry_delay
 from claims.fetching.errors import DNSFailure, FetchError, HTTPStatusError, Timeout
 from claims.fetching.host_slots import HostBusy, SlotsUnavailable, host_slot
 from claims.fetching.reasons import reason
-from claims.fetching.wacz import Packed, write_wacz
+from claims.fetching.wacz import Packed, new_signing_key, public_key_fingerprint, write_wacz
 from claims.models import Article, ArticleRevision, Capture, Evidence, Source
 from claims.services import events
 from claims.services.articles import add_revision
@@ -298,14 +302,60 @@ def _latest_done(source: Source) -> QuerySet[Capture]:
 
 
 def _wacz(outcome: pipeline.CaptureOutcome) -> Packed:
-    """The capture's WARC packaged as WACZ, with its page: the final address and the extracted title."""
+    """The capture's WARC packaged as WACZ, with its page (the final address and the extracted title), signed."""
     result = outcome.result
     return write_wacz(
         outcome.warc,
         url=result.final_url or result.requested_url,
         title=outcome.extracted.title[:1000],
         fetched_at=timezone.now(),
+        signing_key=archive_signing_key(),
     )
+
+
+@functools.cache
+def _key_from(pem: str, path: str) -> ec.EllipticCurvePrivateKey:
+    if not pem:
+        try:
+            # O_EXCL: two workers starting at once must not each write a key and sign with different ones.
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(
+                    new_signing_key().private_bytes(
+                        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+                    )
+                )
+        with open(path, "rb") as handle:
+            pem = handle.read().decode()
+    key = serialization.load_pem_private_key(pem.encode(), password=None)
+    if not isinstance(key, ec.EllipticCurvePrivateKey) or not isinstance(key.curve, ec.SECP384R1):
+        raise ValueError("The WACZ signing key must be an ECDSA P-384 private key (WACZ_SIGNING_KEY).")
+    return key
+
+
+def archive_signing_key() -> ec.EllipticCurvePrivateKey:
+    """The desk's WACZ signing key: WACZ_SIGNING_KEY, else the key file (created on first use, mode 0600)."""
+    path = settings.WACZ_SIGNING_KEY_FILE
+    if not settings.WACZ_SIGNING_KEY:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return _key_from(settings.WACZ_SIGNING_KEY, str(path))
+
+
+def archive_public_key() -> str:
+    """The public half of the signing key, as PEM: what readers check the WACZ signatures against."""
+    return (
+        archive_signing_key()
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+
+
+def archive_key_fingerprint() -> str:
+    return public_key_fingerprint(archive_signing_key().public_key())
 
 
 def _discard_files(capture: Capture) -> None:
