@@ -22,7 +22,7 @@ from claims.fetching import reasons as R
 from claims.fetching.archive import write_warc
 from claims.fetching.client import Exchange, FetchPolicy, FetchResult, fetch
 from claims.fetching.decode import decode_html
-from claims.fetching.errors import ChallengePage, FetchError, HTTPStatusError, Timeout
+from claims.fetching.errors import ChallengePage, FetchError, HTTPStatusError, Timeout, TooLarge
 from claims.fetching.extract import detect_challenge, extract
 from claims.fetching.pipeline import HTML_TYPES, CaptureOutcome
 from claims.fetching.pipeline import capture as plain_capture
@@ -45,7 +45,7 @@ CHROMIUM_ARGS = (
 )
 #: Everything Chromium would send by itself goes to this proxy, where nothing listens (port 9, discard), loopback
 #: included (Playwright adds ``<-loopback>`` to the bypass list, so 127.0.0.0/8 is proxied too).
-REFUSING_PROXY = {"server": "http://127.0.0.1:9"}
+REFUSING_PROXY = "http://127.0.0.1:9"
 #: Headers of a fetched answer that no longer describe the body handed to Chromium (the client decoded it).
 DROPPED_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding", "connection", "keep-alive"})
 #: Request headers passed on from Chromium to the fetch (the client sets its own User-Agent and encodings).
@@ -128,7 +128,7 @@ def _render(main: FetchResult, loading: _Loading) -> tuple[str, bytes, bytes]:
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
-                executable_path=limits.executable, args=list(CHROMIUM_ARGS), proxy=REFUSING_PROXY
+                executable_path=limits.executable, args=list(CHROMIUM_ARGS), proxy={"server": REFUSING_PROXY}
             )
             try:
                 context = browser.new_context(
@@ -141,7 +141,9 @@ def _render(main: FetchResult, loading: _Loading) -> tuple[str, bytes, bytes]:
                 context.route_web_socket("**/*", lambda socket: socket.close())
                 page = context.new_page()
                 try:
-                    page.goto(main.requested_url, wait_until="load", timeout=_ms(loading, limits.load_timeout))
+                    # The redirects were followed by the client already: Chromium opens the final address, so that the
+                    # page's relative links resolve against it (a fulfilled redirect would not be intercepted again).
+                    page.goto(main.final_url, wait_until="load", timeout=_ms(loading, limits.load_timeout))
                 except PlaywrightTimeout:
                     loading.stopped = loading.stopped or reason(
                         R.BROWSER_STILL_LOADING, seconds=f"{limits.load_timeout:g}"
@@ -193,6 +195,7 @@ def _answer(route: Any, request: Any, loading: _Loading) -> None:
         route.abort("blockedbyclient")
         return
     # The first request is the page itself, fetched already (Chromium may spell its address a little differently).
+    # A file that redirected is handed over at the address asked for, with the final answer's body.
     result = loading.prefetched.pop(url, None) or (loading.prefetched.pop("", None) if not loading.requests else None)
     loading.requests += 1
     if result is None:
@@ -202,16 +205,15 @@ def _answer(route: Any, request: Any, loading: _Loading) -> None:
             route.fulfill(status=exc.status, body=b"")
             return
         except FetchError as exc:
+            if (
+                isinstance(exc, TooLarge)
+                and loading.total_bytes + loading.policy.max_bytes > loading.limits.max_total_bytes
+            ):
+                loading.stopped = loading.stopped or _bytes_reason(loading.limits)
             loading.refused.append((url, exc.reason))
             route.abort("blockedbyclient" if exc.__class__.__name__ == "UnsafeDestination" else "failed")
             return
         loading.exchanges.extend(result.exchanges)
-    if result.redirect_chain and result.final_url != url:
-        # Chromium follows the redirect itself, so the page's address (and its relative links) are the final one;
-        # the answer is already here, kept for that second request.
-        loading.prefetched[result.final_url] = result
-        route.fulfill(status=302, headers={"location": result.final_url}, body=b"")
-        return
     loading.total_bytes += len(result.body)
     headers = {name: value for name, value in _last_headers(result) if name.lower() not in DROPPED_HEADERS}
     route.fulfill(status=result.status, headers=headers, body=result.body)
@@ -227,10 +229,13 @@ def _over_limits(request: Any, loading: _Loading) -> str:
         loading.stopped = loading.stopped or reason(R.BROWSER_TOO_MANY_REQUESTS, count=limits.max_requests)
         return loading.stopped
     if loading.total_bytes >= limits.max_total_bytes:
-        shown = f"{limits.max_total_bytes / 1_048_576:.1f} MB"
-        loading.stopped = loading.stopped or reason(R.BROWSER_TOO_MANY_BYTES, limit=shown)
+        loading.stopped = loading.stopped or _bytes_reason(limits)
         return loading.stopped
     return ""
+
+
+def _bytes_reason(limits: BrowserLimits) -> str:
+    return reason(R.BROWSER_TOO_MANY_BYTES, limit=f"{limits.max_total_bytes / 1_048_576:.1f} MB")
 
 
 def _subresource_policy(loading: _Loading) -> FetchPolicy:
