@@ -8,6 +8,7 @@ from django.urls import reverse
 from claims.models import Capture, Evidence, Source
 from claims.services.captures import run_capture, sweep_stuck_captures
 from claims.services.errors import SourceInvalid
+from claims.services.profiles import set_interface_language
 from claims.services.sources import queue_capture, set_capture_mode
 from tests.capturing import english_page
 from tests.fetching.test_browser_capture import SCRIPT_PAGE
@@ -138,3 +139,76 @@ def test_a_browser_worker_captures_a_script_built_page(browser_worker, server):
     done = Capture.objects.get(pk=capture.pk)
     assert (done.state, done.mode) == ("done", "browser"), done.error
     assert "about two thousand fighters" in done.text and done.screenshot.name and done.pdf.name
+
+
+def test_the_api_gives_the_mode_and_the_files_of_a_browser_capture(db, server, browser_settings, api):
+    url = server.route("/story", body=english_page("About 2,000 fighters."))
+    done = run_capture(capture_id=queue_capture(source=source_of(url, "browser"), trigger="new").pk)
+    data = api.get(f"/api/v1/sources/{done.source_id}/captures/").json()
+    row = data["results"][0] if isinstance(data, dict) else data[0]
+    assert (row["mode"], row["method"], row["stopped_reason"]) == ("browser", "browser", None)
+    assert row["screenshot_url"] == f"http://testserver{done.screenshot.url}"
+    assert row["pdf_url"] == f"http://testserver{done.pdf.url}"
+
+
+def test_the_api_sets_a_sources_capture_mode(db, api, api_as, reviewer, outsider):
+    source = Source.objects.create(url="https://example.org/a", original_url="https://example.org/a")
+    answer = api.post(f"/api/v1/sources/{source.pk}/capture-mode/", {"capture_mode": "browser"}, format="json")
+    assert answer.status_code == 200 and answer.json()["capture_mode"] == "browser"
+    assert (
+        api.post(f"/api/v1/sources/{source.pk}/capture-mode/", {"capture_mode": "x"}, format="json").status_code == 400
+    )
+    assert (
+        api_as(outsider).post(f"/api/v1/sources/{source.pk}/capture-mode/", {"capture_mode": "plain"}).status_code
+        == 403
+    )
+    assert (
+        api_as(reviewer).post(f"/api/v1/sources/{source.pk}/capture-mode/", {"capture_mode": "plain"}).status_code
+        == 200
+    )
+    assert Source.objects.get(pk=source.pk).capture_mode == "plain"
+    assert api.get(f"/api/v1/sources/{source.pk}/").json()["capture_mode"] == "plain"
+
+
+def test_an_editor_chooses_the_capture_mode_on_the_source_page(db, client, editor):
+    source = Source.objects.create(url="https://example.org/a", original_url="https://example.org/a")
+    client.force_login(editor)
+    page = client.get(reverse("desk:source", args=[source.pk])).content.decode()
+    assert reverse("desk:source_capture_mode", args=[source.pk]) in page and 'value="browser"' in page
+    response = client.post(reverse("desk:source_capture_mode", args=[source.pk]), {"capture_mode": "browser"})
+    assert response.status_code == 302 and Source.objects.get(pk=source.pk).capture_mode == "browser"
+    client.post(reverse("desk:source_capture_mode", args=[source.pk]), {"capture_mode": "nonsense"})
+    assert Source.objects.get(pk=source.pk).capture_mode == "browser"
+
+
+def test_the_desk_capture_page_shows_the_screenshot_in_both_languages(db, server, browser_settings, client, editor):
+    url = server.route("/story", body=english_page("About 2,000 fighters."))
+    done = run_capture(capture_id=queue_capture(source=source_of(url, "browser"), trigger="new").pk)
+    client.force_login(editor)
+    page = client.get(reverse("desk:capture", args=[done.pk])).content.decode()
+    assert done.screenshot.url in page and done.pdf.url in page and "Browser" in page
+    set_interface_language(user=editor, language="ar")
+    arabic = client.get(reverse("desk:capture", args=[done.pk])).content.decode()
+    assert done.screenshot.url in arabic and "نزّل لقطة الشاشة (PNG)" in arabic and "طريقة الالتقاط" in arabic
+
+
+def test_the_public_archived_copy_shows_the_screenshot_in_arabic(db, server, browser_settings, client):
+    from tests.public_helpers import make_claim
+
+    url = server.route("/story", body=english_page("About 2,000 fighters."))
+    done = run_capture(capture_id=queue_capture(source=source_of(url, "browser"), trigger="new").pk)
+    claim = make_claim(statement="About 2,000 fighters")
+    Evidence.objects.create(claim=claim, source=done.source, stance="supports")
+    arabic = client.get("/ar" + reverse("public:archive", args=[claim.pk, done.source_id])).content.decode()
+    assert done.screenshot.url in arabic and "الصفحة كما عرضها متصفح عند التقاطها." in arabic
+
+
+def test_an_unpublished_claims_source_has_no_public_screenshot(db, server, browser_settings, client):
+    from tests.public_helpers import make_claim
+
+    url = server.route("/story", body=english_page("About 2,000 fighters."))
+    done = run_capture(capture_id=queue_capture(source=source_of(url, "browser"), trigger="new").pk)
+    claim = make_claim(status="researching", verdict="", statement="About 2,000 fighters")
+    Evidence.objects.create(claim=claim, source=done.source, stance="supports")
+    assert client.get(reverse("public:archive", args=[claim.pk, done.source_id])).status_code == 404
+    assert client.get(done.screenshot.url).status_code == 404 and client.get(done.pdf.url).status_code == 404
