@@ -54,6 +54,10 @@ def test_an_auto_source_whose_page_is_a_script_shell_gets_a_browser_capture(
     assert (follow_up.mode, follow_up.trigger) == ("browser", "auto") and len(sent) == 1
     done = run_capture(capture_id=follow_up.pk)
     assert done.state == "done" and "about two thousand fighters" in done.text and done.screenshot
+    # Its re-checks go to the browser at once, with no plain fetch in vain first.
+    with django_capture_on_commit_callbacks(execute=False):
+        again = queue_capture(source=Source.objects.get(pk=source.pk), trigger="schedule")
+    assert again.mode == "browser"
 
 
 def test_an_auto_source_with_text_is_not_captured_again(db, server, browser_settings):

@@ -104,7 +104,7 @@ def queue_capture(*, source: Source, trigger: str = "manual", mode: str | None =
     if in_flight:
         return in_flight
     if mode is None:
-        mode = Capture.Mode.BROWSER if source.capture_mode == Source.CaptureMode.BROWSER else Capture.Mode.PLAIN
+        mode = _mode_for(source)
     try:
         with transaction.atomic():
             capture = Capture.objects.create(source=source, requested_url=source.url, trigger=trigger, mode=mode)
@@ -112,6 +112,18 @@ def queue_capture(*, source: Source, trigger: str = "manual", mode: str | None =
         return source.captures.in_flight().first()
     enqueue_after_commit(capture_task(mode), capture.pk)
     return capture
+
+
+def _mode_for(source: Source) -> str:
+    """A "browser" source is rendered; an "auto" one too once a plain capture of it came out empty (its latest
+    capture is a browser one), so that each re-check does not fetch it plainly in vain first."""
+    if source.capture_mode == Source.CaptureMode.BROWSER:
+        return Capture.Mode.BROWSER
+    if source.capture_mode == Source.CaptureMode.AUTO and source.latest_capture_id:
+        latest = Capture.objects.filter(pk=source.latest_capture_id).values_list("mode", flat=True).first()
+        if latest == Capture.Mode.BROWSER:
+            return Capture.Mode.BROWSER
+    return Capture.Mode.PLAIN
 
 
 def capture_task(mode: str) -> Any:
