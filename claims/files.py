@@ -32,6 +32,8 @@ FOLDERS: dict[str, tuple[type[Capture] | type[Source], str]] = {
     "warc": (Capture, "warc"),
     "wacz": (Capture, "wacz"),
     "bodies": (Capture, "body_file"),
+    "screenshots": (Capture, "screenshot"),
+    "printed": (Capture, "pdf"),
     "documents": (Source, "document"),
 }
 
@@ -73,6 +75,8 @@ def download_name(owner: Capture | Source, file: FieldFile) -> str:
         return f"source-{owner.pk}{extension_of(file.name or '')}"
     if file.name == owner.warc.name:
         return f"capture-{owner.pk}.warc.gz"
+    if file.name == owner.pdf.name:
+        return f"capture-{owner.pk}-printed.pdf"
     return f"capture-{owner.pk}{extension_of(file.name or '')}"
 
 
@@ -82,6 +86,8 @@ def content_type_of(owner: Capture | Source, file: FieldFile) -> str:
     if isinstance(owner, Capture):
         if file.name == owner.warc.name:
             return "application/warc"
+        if file.name == owner.screenshot.name:
+            return "image/png"
         return "application/wacz" if file.name == owner.wacz.name else "application/pdf"
     allowed = ALLOWED.get(extension_of(file.name or ""))
     return allowed.content_type if allowed else "application/octet-stream"

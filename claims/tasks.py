@@ -66,6 +66,29 @@ def capture_source(self, capture_id: int) -> None:
         queue_third_party_copy(capture)
 
 
+_BROWSER_SOFT, _BROWSER_HARD = capture_time_limits("browser")
+
+
+# A browser capture (claims/fetching/browser.py) is the same job as a plain one, on the browser queue with its own
+# workers and longer limits; safe to run twice for the same reasons. An automatic follow-up of a plain capture asks
+# no second third-party copy.
+@shared_task(  # type: ignore[call-overload]  # Celery takes float time limits; celery-types say int
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=None,
+    soft_time_limit=_BROWSER_SOFT,
+    time_limit=_BROWSER_HARD,
+)
+def capture_in_browser(self, capture_id: int) -> None:
+    try:
+        capture = run_capture(capture_id=capture_id)
+    except RetryLater as exc:
+        raise self.retry(countdown=exc.delay, exc=exc) from exc
+    if capture is not None and capture.trigger != "auto":
+        queue_third_party_copy(capture)
+
+
 # Matching each new proposal against the fact-check memory; safe to run twice (a proposal is checked once).
 @shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
 def match_proposals(article_id: int) -> int:

@@ -237,7 +237,11 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
-CELERY_TASK_ROUTES = {"claims.tasks.capture_source": {"queue": "captures"}}
+CELERY_TASK_ROUTES = {
+    "claims.tasks.capture_source": {"queue": "captures"},
+    # Browser captures run Chromium: their own queue and workers (Procfile "browser", one capture at a time).
+    "claims.tasks.capture_in_browser": {"queue": "browser"},
+}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
@@ -259,6 +263,19 @@ FETCH_MAX_REDIRECTS = env.int("FETCH_MAX_REDIRECTS", default=8)
 FETCH_MAX_ATTEMPTS = env.int("FETCH_MAX_ATTEMPTS", default=4)
 FETCH_PER_HOST_CONCURRENCY = env.int("FETCH_PER_HOST_CONCURRENCY", default=2)
 FETCH_POLITENESS_DELAY = env.float("FETCH_POLITENESS_DELAY", default=1.0)
+# Browser captures (claims/fetching/browser.py, docs/captures.md): Chromium's whole render (page, its files,
+# screenshot and PDF) has BROWSER_TOTAL_TIMEOUT seconds, waits BROWSER_LOAD_TIMEOUT for the load event, loads at
+# most BROWSER_MAX_REQUESTS files and BROWSER_MAX_BYTES in all (each file also under FETCH_MAX_BYTES).
+BROWSER_EXECUTABLE = env.str("BROWSER_EXECUTABLE", default="/usr/bin/chromium")
+BROWSER_TOTAL_TIMEOUT = env.float("BROWSER_TOTAL_TIMEOUT", default=90.0)
+BROWSER_LOAD_TIMEOUT = env.float("BROWSER_LOAD_TIMEOUT", default=30.0)
+BROWSER_SETTLE_MS = env.int("BROWSER_SETTLE_MS", default=1500)
+BROWSER_MAX_REQUESTS = env.int("BROWSER_MAX_REQUESTS", default=300)
+BROWSER_MAX_BYTES = env.int("BROWSER_MAX_BYTES", default=50 * 1024 * 1024)
+BROWSER_MAX_SCREENSHOT_HEIGHT = env.int("BROWSER_MAX_SCREENSHOT_HEIGHT", default=15000)
+# "auto" sources get a browser capture when the plain capture's text is shorter than this (or the page is a
+# script shell).
+BROWSER_AUTO_BELOW_CHARS = env.int("BROWSER_AUTO_BELOW_CHARS", default=200)
 RECAPTURE_RECENT_HOURS = env.int("RECAPTURE_RECENT_HOURS", default=6)
 RECAPTURE_HOURS = env.int("RECAPTURE_HOURS", default=72)
 

@@ -479,6 +479,14 @@ def _reader(field) -> Callable[[Any], Any]:
 class CaptureSerializer(serializers.ModelSerializer):
     error = serializers.SerializerMethodField()
     wacz_url = serializers.SerializerMethodField()
+    screenshot_url = serializers.SerializerMethodField()
+    pdf_url = serializers.SerializerMethodField()
+    method = serializers.ChoiceField(
+        choices=["http", "browser"],
+        read_only=True,
+        help_text="How the page was fetched (the contract's name for mode).",
+    )
+    stopped_reason = serializers.SerializerMethodField()
 
     class Meta:
         model = Capture
@@ -503,6 +511,11 @@ class CaptureSerializer(serializers.ModelSerializer):
             "warc_sha256",
             "wacz_url",
             "wacz_sha256",
+            "mode",
+            "method",
+            "screenshot_url",
+            "pdf_url",
+            "stopped_reason",
             "third_party_url",
             "error",
             "error_class",
@@ -525,6 +538,27 @@ class CaptureSerializer(serializers.ModelSerializer):
             return None
         request = self.context.get("request")
         return request.build_absolute_uri(capture.wacz.url) if request else capture.wacz.url
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_screenshot_url(self, capture) -> str | None:
+        """A browser capture's full-page PNG (the checked /files/ view), absolute; null for plain captures."""
+        return self._file_url(capture.screenshot)
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_pdf_url(self, capture) -> str | None:
+        """A browser capture's printed copy of the page (PDF), absolute; null for plain captures."""
+        return self._file_url(capture.pdf)
+
+    def get_stopped_reason(self, capture) -> str | None:
+        """Why a browser capture stopped loading more of the page (a limit), in the request's language; null when
+        it loaded all of it."""
+        return in_language(capture.stopped_reason) or None
+
+    def _file_url(self, file) -> str | None:
+        if not file:
+            return None
+        request = self.context.get("request")
+        return request.build_absolute_uri(file.url) if request else file.url
 
 
 @extend_schema_field(
@@ -562,10 +596,20 @@ class SourceSerializer(serializers.ModelSerializer):
             "title",
             "note",
             "health",
+            "capture_mode",
             "latest_capture",
             "created_at",
         ]
-        read_only_fields = ["original_url", "health", "created_at"]
+        # Changed through POST sources/{id}/capture-mode/ (the service), like a recapture.
+        read_only_fields = ["original_url", "health", "capture_mode", "created_at"]
+
+
+class CaptureModeSerializer(serializers.Serializer):
+    capture_mode = serializers.ChoiceField(
+        choices=Source.CaptureMode.choices,
+        help_text="auto: a plain fetch, followed by a browser capture when the page comes out empty or a script "
+        "shell; plain: a plain fetch only; browser: always rendered in a browser (screenshot and PDF).",
+    )
 
 
 class EvidenceSerializer(serializers.ModelSerializer):

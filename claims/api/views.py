@@ -488,6 +488,18 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             s.CaptureSerializer(capture, context=self.get_serializer_context()).data, status=status.HTTP_202_ACCEPTED
         )
 
+    @extend_schema(request=s.CaptureModeSerializer, responses={200: s.SourceSerializer})
+    @action(detail=True, methods=["post"], url_path="capture-mode", url_name="capture-mode")
+    def capture_mode(self, request, pk=None, format=None) -> Response:
+        """How the source's next captures fetch it: auto, plain or browser."""
+        from claims.services.sources import set_capture_mode
+
+        source = self.get_object()
+        serializer = s.CaptureModeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        set_capture_mode(source=source, mode=serializer.validated_data["capture_mode"], by=request.user)
+        return Response(s.SourceSerializer(source, context=self.get_serializer_context()).data)
+
 
 class CaptureViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = s.CaptureSerializer

@@ -34,6 +34,7 @@ from claims.services.sources import (
     clean_estimate,
     find_or_create_source,
     remove_evidence,
+    set_capture_mode,
     update_evidence,
 )
 from claims.workflow import Role, TransitionRefused
@@ -250,6 +251,21 @@ def recapture_source(request: DeskRequest, pk: int) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = source.get_absolute_url()
     return redirect(back)
+
+
+@require_POST
+@role_required(Role.EDITOR, Role.REVIEWER)
+def source_capture_mode(request: DeskRequest, pk: int) -> HttpResponse:
+    """How the source's next captures fetch it: automatic, plain, or always in a browser."""
+    source = get_object_or_404(Source, pk=pk)
+    try:
+        set_capture_mode(source=source, mode=request.POST.get("capture_mode", ""), by=request.user)
+    except SourceInvalid as exc:
+        for message in exc.errors.values():
+            messages.error(request, message)
+    else:
+        messages.success(request, gettext("Saved: the next captures use this mode."))
+    return redirect(source.get_absolute_url())
 
 
 @require_GET

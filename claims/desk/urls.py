@@ -55,6 +55,7 @@ urlpatterns = [
     path("evidence/<int:pk>/edit/", sources.edit_evidence, name="evidence_edit"),
     path("evidence/<int:pk>/remove/", sources.remove_evidence_view, name="evidence_remove"),
     path("sources/<int:pk>/recapture/", sources.recapture_source, name="source_recapture"),
+    path("sources/<int:pk>/capture-mode/", sources.source_capture_mode, name="source_capture_mode"),
     path("captures/<int:pk>/", sources.capture_detail, name="capture"),
     path("captures/<int:pk>/archived/", sources.capture_archived, name="capture_archived"),
     path("captures/<int:pk>/warc/", sources.capture_warc, name="capture_warc"),

@@ -217,4 +217,13 @@ def source_detail(request: DeskRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source.objects.select_related("latest_capture"), pk=pk)
     captures = Capture.objects.filter(source=source).order_by("-queued_at", "-id").defer("text")[:50]
     evidence = source.evidence.select_related("claim")
-    return render(request, "desk/source_detail.html", {"source": source, "captures": captures, "evidence": evidence})
+    return render(
+        request,
+        "desk/source_detail.html",
+        {
+            "source": source,
+            "captures": captures,
+            "evidence": evidence,
+            "capture_modes": Source.CaptureMode.choices,
+        },
+    )

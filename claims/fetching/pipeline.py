@@ -22,6 +22,11 @@ class CaptureOutcome:
     extracted: Extracted
     encoding: str | None  # codec the text was decoded with; None for PDFs
     warc: bytes
+    # A browser capture's (claims.fetching.browser): the rendered page as a PNG and as a PDF, and why it stopped
+    # loading more of the page ("" when it loaded all of it).
+    screenshot: bytes = b""
+    pdf: bytes = b""
+    stopped: str = ""
 
 
 def capture(url: str, policy: FetchPolicy) -> CaptureOutcome:

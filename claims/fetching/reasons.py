@@ -211,6 +211,15 @@ EMPTY_SHELL = N_("The page is an empty shell: almost no text, only scripts, so n
 
 # The jobs (services/captures.py, services/webhooks.py).
 CAPTURE_TOO_LONG = N_("The capture took too long and was stopped.")
+BROWSER_TOO_LONG = N_("The browser capture took longer than %(seconds)s seconds and was stopped.")
+BROWSER_STILL_LOADING = N_("The page was still loading after %(seconds)s seconds; it was captured as it stood.")
+BROWSER_TOO_MANY_REQUESTS = N_(
+    "The page asked for more than %(count)s files; the rest were not loaded and the capture shows it without them."
+)
+BROWSER_TOO_MANY_BYTES = N_(
+    "The page's files passed %(limit)s in all; the rest were not loaded and the capture shows it without them."
+)
+BROWSER_FAILED = N_("The browser could not render the page (%(error)s).")
 CAPTURE_NOT_PROCESSED = N_("The page could not be processed because of an internal error.")
 CAPTURE_NOT_STORED = N_("The page was fetched but could not be stored because of an internal error.")
 CAPTURE_WORKER_LOST = N_(
@@ -327,6 +336,11 @@ TEMPLATES = (
     CHALLENGE_ACCESS_DENIED,
     EMPTY_SHELL,
     CAPTURE_TOO_LONG,
+    BROWSER_TOO_LONG,
+    BROWSER_STILL_LOADING,
+    BROWSER_TOO_MANY_REQUESTS,
+    BROWSER_TOO_MANY_BYTES,
+    BROWSER_FAILED,
     CAPTURE_NOT_PROCESSED,
     CAPTURE_NOT_STORED,
     CAPTURE_WORKER_LOST,

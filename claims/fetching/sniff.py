@@ -17,12 +17,15 @@ BINARY_BYTES = frozenset([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0
 #: while a real page may carry a few stray control characters pasted from a word processor.
 BINARY_SHARE = 0.02
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+#: In a policy's allowed types: any type is fetched as it is (a browser capture's images, scripts and styles),
+#: never read as text.
+ANY_TYPE = "*/*"
 
 
 def declared_type(header: str | None, allowed: tuple[str, ...]) -> str:
     """The media type of a Content-Type header ("" when none); ContentTypeRefused when it is not captured."""
     media_type = (header or "").split(";", 1)[0].strip().lower()
-    if media_type and media_type not in allowed:
+    if media_type and media_type not in allowed and ANY_TYPE not in allowed:
         raise ContentTypeRefused(reason(R.TYPE_REFUSED, type=media_type, allowed=", ".join(allowed)))
     return media_type
 
@@ -34,6 +37,8 @@ def content_type(declared: str, body: bytes, allowed: tuple[str, ...]) -> str:
     an archive, an executable) is refused under a text type, since decoding it would store garbage as the
     capture's text. Without a declared type, only a PDF or something starting like markup is accepted.
     """
+    if ANY_TYPE in allowed:
+        return declared or "application/octet-stream"
     head = body[:HEAD_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n")
     is_pdf = head[:5].lower() == b"%pdf-"
     if not declared:

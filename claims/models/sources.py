@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 STANCES = ["supports", "contradicts", "context"]
 CAPTURE_STATES = ["queued", "fetching", "done", "failed"]
+CAPTURE_MODES = ["plain", "browser"]
+SOURCE_CAPTURE_MODES = ["auto", "plain", "browser"]
 #: A capture queued or running: at most one per source (capture_one_in_flight); Capture.is_in_flight, .in_flight().
 IN_FLIGHT_STATES = ["queued", "fetching"]
 PASSAGE_STATES = ["unchecked", "found", "approximate", "not_found"]
@@ -38,6 +40,14 @@ def body_name(instance, filename: str) -> str:
     return unguessable_name("bodies", PurePosixPath(filename).suffix.lower())
 
 
+def screenshot_name(instance, filename: str) -> str:
+    return unguessable_name("screenshots", ".png")
+
+
+def printed_name(instance, filename: str) -> str:
+    return unguessable_name("printed", ".pdf")
+
+
 class Source(models.Model):
     class Kind(models.TextChoices):
         NEWS = "news", _("News")
@@ -57,6 +67,11 @@ class Source(models.Model):
         FAILED = "failed", _("Capture failed")
         OFFLINE = "offline", _("Offline document")
 
+    class CaptureMode(models.TextChoices):
+        AUTO = "auto", _("Automatic (a browser when the page needs one)")
+        PLAIN = "plain", _("Plain fetch only")
+        BROWSER = "browser", _("Always in a browser")
+
     url = models.URLField(max_length=2000, blank=True, help_text="Normalized URL; one source per URL.")
     original_url = models.URLField(max_length=2000, blank=True, help_text="The URL as the editor pasted it.")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NEWS)
@@ -67,6 +82,13 @@ class Source(models.Model):
     health = models.CharField(max_length=8, choices=Health.choices, default=Health.UNKNOWN)
     latest_capture = models.ForeignKey("Capture", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    capture_mode = models.CharField(
+        max_length=8,
+        choices=CaptureMode.choices,
+        default=CaptureMode.AUTO,
+        help_text="How captures fetch the page: a plain fetch, a browser (screenshot, PDF, script-built pages), "
+        "or a plain fetch followed by a browser when the page comes out empty.",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -74,6 +96,9 @@ class Source(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["url"], condition=~models.Q(url=""), name="source_url_unique"),
+            models.CheckConstraint(
+                condition=models.Q(capture_mode__in=SOURCE_CAPTURE_MODES), name="source_capture_mode_valid"
+            ),
             models.CheckConstraint(
                 condition=~models.Q(url="") | ~models.Q(title="") | ~models.Q(note="") | ~models.Q(document=""),
                 name="source_has_url_or_description",
@@ -119,7 +144,12 @@ class Capture(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
+    class Mode(models.TextChoices):
+        PLAIN = "plain", _("Plain fetch")
+        BROWSER = "browser", _("Browser")
+
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="captures")
+    mode = models.CharField(max_length=8, choices=Mode.choices, default=Mode.PLAIN)
     state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
     trigger = models.CharField(max_length=20, default="new", help_text="new, manual, schedule or sweeper.")
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -151,6 +181,12 @@ class Capture(models.Model):
     #: A public web archive's own copy of the page, once it made one (ThirdPartyCopy holds the asking).
     third_party_url = models.URLField(max_length=2000, blank=True)
     body_file = models.FileField(upload_to=body_name, blank=True, db_index=True, help_text="The raw file (PDFs).")
+    #: A browser capture's full-page PNG and printed PDF of the rendered page (claims.fetching.browser).
+    screenshot = models.FileField(upload_to=screenshot_name, blank=True, db_index=True)
+    pdf = models.FileField(upload_to=printed_name, blank=True, db_index=True)
+    stopped_reason = models.TextField(
+        blank=True, help_text="Why a browser capture stopped loading more of the page (a limit); empty when it did not."
+    )
     error_class = models.CharField(max_length=100, blank=True)
     error = models.TextField(blank=True)
     changed = models.BooleanField(default=False, help_text="Content differs from the previous successful capture.")
@@ -168,6 +204,7 @@ class Capture(models.Model):
         indexes = [models.Index(fields=["state", "queued_at"], name="capture_state_queued")]
         constraints = [
             models.CheckConstraint(condition=models.Q(state__in=CAPTURE_STATES), name="capture_state_valid"),
+            models.CheckConstraint(condition=models.Q(mode__in=CAPTURE_MODES), name="capture_mode_valid"),
             # Never fetch one source twice at once: at most one capture in flight per source.
             models.UniqueConstraint(
                 fields=["source"], condition=models.Q(state__in=IN_FLIGHT_STATES), name="capture_one_in_flight"
@@ -180,6 +217,11 @@ class Capture(models.Model):
     @property
     def is_in_flight(self) -> bool:
         return self.state in IN_FLIGHT_STATES
+
+    @property
+    def method(self) -> str:
+        """The contract's name for the mode (PRODUCT.md): ``http`` for a plain fetch, ``browser``."""
+        return "browser" if self.mode == self.Mode.BROWSER else "http"
 
 
 class Evidence(models.Model):

@@ -26,7 +26,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from claims.arabic import detect_language, direction_for
-from claims.fetching import pipeline
+from claims.fetching import browser, pipeline
 from claims.fetching import reasons as R
 from claims.fetching.client import FetchPolicy, retry_delay
 from claims.fetching.errors import DNSFailure, FetchError, HTTPStatusError, Timeout
@@ -38,7 +38,7 @@ from claims.services import events
 from claims.services.articles import add_revision
 from claims.services.inbox import file_fetched_article
 from claims.services.queueing import send_task, task
-from claims.services.sources import check_passage_against, queue_capture
+from claims.services.sources import capture_task, check_passage_against, queue_capture
 
 log = logging.getLogger(__name__)
 
@@ -74,15 +74,30 @@ def fetch_policy() -> FetchPolicy:
     )
 
 
-def lease_duration() -> timedelta:
+def browser_limits() -> browser.BrowserLimits:
+    return browser.BrowserLimits(
+        total_timeout=settings.BROWSER_TOTAL_TIMEOUT,
+        load_timeout=settings.BROWSER_LOAD_TIMEOUT,
+        settle_ms=settings.BROWSER_SETTLE_MS,
+        max_requests=settings.BROWSER_MAX_REQUESTS,
+        max_total_bytes=settings.BROWSER_MAX_BYTES,
+        max_screenshot_height=settings.BROWSER_MAX_SCREENSHOT_HEIGHT,
+        executable=settings.BROWSER_EXECUTABLE,
+    )
+
+
+def lease_duration(mode: str = Capture.Mode.PLAIN) -> timedelta:
     """Longer than the task's hard time limit: past it, the worker holding the capture is surely gone."""
-    return timedelta(seconds=capture_time_limits()[1] + 30)
+    return timedelta(seconds=capture_time_limits(mode)[1] + 30)
 
 
-def capture_time_limits() -> tuple[float, float]:
-    """(soft, hard) Celery time limits of one capture: the fetch deadline plus room to wait for the host,
-    extract and store."""
-    soft = settings.FETCH_TOTAL_TIMEOUT + 30
+def capture_time_limits(mode: str = Capture.Mode.PLAIN) -> tuple[float, float]:
+    """(soft, hard) Celery time limits of one capture: the fetch deadline (a browser capture's: its render's)
+    plus room to wait for the host, extract and store."""
+    deadline = settings.FETCH_TOTAL_TIMEOUT
+    if mode == Capture.Mode.BROWSER:
+        deadline += settings.BROWSER_TOTAL_TIMEOUT
+    soft = deadline + 30
     return soft, soft + 30
 
 
@@ -108,8 +123,13 @@ def run_capture(*, capture_id: int) -> Capture | None:
             if not _claim(capture):
                 return None
             try:
-                outcome = pipeline.capture(capture.requested_url, fetch_policy())
+                outcome = _fetch(capture)
             except FetchError as exc:
+                if _wants_browser_after(capture, exc.reason):
+                    exc.transient = False  # a script shell stays one: the browser capture is the retry
+                    failed = _record_failure(capture, exc)
+                    _queue_browser_capture(capture)
+                    return failed
                 return _record_failure(capture, exc)
             except SoftTimeLimitExceeded:
                 return _record_failure(capture, Timeout(reason(R.CAPTURE_TOO_LONG)))
@@ -124,7 +144,10 @@ def run_capture(*, capture_id: int) -> Capture | None:
         # brings it back.
         raise RetryLater(SLOTS_RETRY_SECONDS, str(exc)) from exc
     try:
-        return _record_success(capture, outcome)
+        done = _record_success(capture, outcome)
+        if done is not None and _wants_browser_after(done, ""):
+            _queue_browser_capture(done)
+        return done
     except Exception:
         # Stored files are gone already (_record_success); the row must not wait "fetching" for its lease.
         log.exception("capture %s of %s could not be stored", capture.pk, capture.requested_url)
@@ -132,6 +155,27 @@ def run_capture(*, capture_id: int) -> Capture | None:
             capture,
             FetchError(reason(R.CAPTURE_NOT_STORED), transient=True),
         )
+
+
+def _fetch(capture: Capture) -> pipeline.CaptureOutcome:
+    if capture.mode == Capture.Mode.BROWSER:
+        return browser.capture(capture.requested_url, fetch_policy(), browser_limits())
+    return pipeline.capture(capture.requested_url, fetch_policy())
+
+
+def _wants_browser_after(capture: Capture, error: str) -> bool:
+    """An "auto" source's plain capture that came out a script shell, or with next to no text from a page, is
+    followed by a browser capture."""
+    if capture.mode != Capture.Mode.PLAIN or capture.source.capture_mode != Source.CaptureMode.AUTO:
+        return False
+    if error:
+        return error == reason(R.EMPTY_SHELL)
+    return capture.content_type in pipeline.HTML_TYPES and len(capture.text.strip()) < settings.BROWSER_AUTO_BELOW_CHARS
+
+
+def _queue_browser_capture(capture: Capture) -> None:
+    with transaction.atomic():
+        queue_capture(source=capture.source, trigger="auto", mode=Capture.Mode.BROWSER)
 
 
 def _claimable(capture: Capture, now: datetime) -> bool:
@@ -153,7 +197,7 @@ def _claim(capture: Capture) -> bool:
     won = Capture.objects.filter(claimable, pk=capture.pk, attempts=capture.attempts).update(
         state=Capture.State.FETCHING,
         attempts=F("attempts") + 1,
-        lease_expires_at=now + lease_duration(),
+        lease_expires_at=now + lease_duration(capture.mode),
         started_at=now,
     )
     if won:
@@ -237,6 +281,10 @@ def _record_success(capture: Capture, outcome: pipeline.CaptureOutcome) -> Captu
         capture.wacz.save("capture.wacz", ContentFile(packed.data), save=False)
         if outcome.result.content_type == "application/pdf":
             capture.body_file.save("capture.pdf", ContentFile(outcome.result.body), save=False)
+        if outcome.screenshot:
+            capture.screenshot.save("capture.png", ContentFile(outcome.screenshot), save=False)
+        if outcome.pdf:
+            capture.pdf.save("capture.pdf", ContentFile(outcome.pdf), save=False)
         with transaction.atomic():
             if not _fenced(capture).update(**_success_fields(capture, outcome, changed, packed)):
                 _discard_files(capture)
@@ -287,6 +335,9 @@ def _success_fields(
         "wacz": capture.wacz.name,
         "wacz_sha256": packed.sha256,
         "body_file": capture.body_file.name or "",
+        "screenshot": capture.screenshot.name or "",
+        "pdf": capture.pdf.name or "",
+        "stopped_reason": outcome.stopped,
         "error_class": "",
         "error": "",
         "changed": changed,
@@ -359,7 +410,7 @@ def archive_key_fingerprint() -> str:
 
 
 def _discard_files(capture: Capture) -> None:
-    for field in (capture.warc, capture.wacz, capture.body_file):
+    for field in (capture.warc, capture.wacz, capture.body_file, capture.screenshot, capture.pdf):
         if field.name:
             field.storage.delete(field.name)
 
@@ -458,11 +509,12 @@ def sweep_stuck_captures() -> int:
         Q(lease_expires_at__isnull=True, queued_at__lte=now - QUEUED_GRACE) | Q(lease_expires_at__lte=now)
     )
     dead = Q(state=Capture.State.FETCHING, lease_expires_at__lte=now)
-    ids = list(Capture.objects.filter(lost | dead).values_list("pk", flat=True)[:SCHEDULE_BATCH])
+    found = list(Capture.objects.filter(lost | dead).values_list("pk", "mode")[:SCHEDULE_BATCH])
+    ids = [capture_id for capture_id, _mode in found]
     # Give the re-sent queued jobs a grace period before the next sweep sends them again.
     Capture.objects.filter(pk__in=ids, state=Capture.State.QUEUED).update(lease_expires_at=now + QUEUED_GRACE)
-    for capture_id in ids:
-        send_task(task("capture_source"), capture_id)
+    for capture_id, mode in found:
+        send_task(capture_task(mode), capture_id)
     stale_imports = Article.objects.filter(
         import_state=Article.ImportState.FETCHING, updated_at__lte=now - QUEUED_GRACE
     )
@@ -484,7 +536,7 @@ def schedule_recaptures() -> int:
             if queue_capture(source=source, trigger="schedule"):
                 queued += 1
             # Pushed forward now so the next beat does not queue it again before this capture ends.
-            Source.objects.filter(pk=source.pk).update(next_check_at=now + lease_duration())
+            Source.objects.filter(pk=source.pk).update(next_check_at=now + lease_duration(Capture.Mode.BROWSER))
     return queued
 
 

@@ -92,20 +92,52 @@ def accept_document(document: "File[bytes]") -> None:
     document.name = "document" + kind_of_file.extension
 
 
-def queue_capture(*, source: Source, trigger: str = "manual") -> Capture | None:
-    """Queue a capture of ``source`` unless one is already queued or running (then return that one)."""
+def queue_capture(*, source: Source, trigger: str = "manual", mode: str | None = None) -> Capture | None:
+    """Queue a capture of ``source`` unless one is already queued or running (then return that one).
+
+    ``mode`` (plain or browser) defaults to what the source asks for: "browser" sources are rendered in a browser,
+    the others fetched plainly ("auto" ones are followed by a browser capture when the page comes out empty).
+    """
     if source.is_offline:
         return None
     in_flight = source.captures.in_flight().first()
     if in_flight:
         return in_flight
+    if mode is None:
+        mode = _mode_for(source)
     try:
         with transaction.atomic():
-            capture = Capture.objects.create(source=source, requested_url=source.url, trigger=trigger)
+            capture = Capture.objects.create(source=source, requested_url=source.url, trigger=trigger, mode=mode)
     except IntegrityError:  # the in-flight uniqueness constraint: someone queued it a moment ago
         return source.captures.in_flight().first()
-    enqueue_after_commit(task("capture_source"), capture.pk)
+    enqueue_after_commit(capture_task(mode), capture.pk)
     return capture
+
+
+def _mode_for(source: Source) -> str:
+    """A "browser" source is rendered; an "auto" one too once a plain capture of it came out empty (its latest
+    capture is a browser one), so that each re-check does not fetch it plainly in vain first."""
+    if source.capture_mode == Source.CaptureMode.BROWSER:
+        return Capture.Mode.BROWSER
+    if source.capture_mode == Source.CaptureMode.AUTO and source.latest_capture_id:
+        latest = Capture.objects.filter(pk=source.latest_capture_id).values_list("mode", flat=True).first()
+        if latest == Capture.Mode.BROWSER:
+            return Capture.Mode.BROWSER
+    return Capture.Mode.PLAIN
+
+
+def capture_task(mode: str) -> Any:
+    """The task that runs a capture of this mode: browser captures have their own queue and workers."""
+    return task("capture_in_browser" if mode == Capture.Mode.BROWSER else "capture_source")
+
+
+def set_capture_mode(*, source: Source, mode: str, by: Any = None) -> Source:
+    """How the source's next captures fetch it (Source.CaptureMode); a bad value raises SourceInvalid."""
+    if mode not in Source.CaptureMode.values:
+        raise SourceInvalid({"capture_mode": gettext("Choose automatic, plain or browser.")})
+    Source.objects.filter(pk=source.pk).update(capture_mode=mode)
+    source.capture_mode = mode
+    return source
 
 
 ESTIMATE_LIMIT = Decimal(10) ** 18
