@@ -28,21 +28,18 @@ APP, REPLAY = "desk.test", "replay.desk.test"
 
 
 @pytest.fixture
-def replay_browser(live_server, archived_copy):
-    """After the data: a query made while Playwright's loop runs in this thread would open a connection of its own
-    (Django's connections are per-context), which nothing closes before the test database is dropped."""
-    from playwright.sync_api import sync_playwright
-
+def replay_browser(browser, live_server, archived_copy):
+    """A Chromium of its own (the shared one lacks the host mapping), launched by the suite's Playwright: a second
+    Playwright cannot start in a thread whose event loop the first one runs."""
     port = urlsplit(live_server.url).port
     args = [
         *CHROMIUM_ARGS,
         f"--host-resolver-rules=MAP {APP} 127.0.0.1, MAP {REPLAY} 127.0.0.1",
         f"--unsafely-treat-insecure-origin-as-secure=http://{APP}:{port},http://{REPLAY}:{port}",
     ]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=args)
-        yield browser
-        browser.close()
+    replaying = browser.browser_type.launch(executable_path="/usr/bin/chromium", args=args)
+    yield replaying
+    replaying.close()
 
 
 @pytest.fixture
