@@ -60,7 +60,7 @@ def archived_copy(live_server, transactional_db, server, fetch_settings, setting
 def test_the_public_archived_copy_replays_the_captured_page(replay_browser, archived_copy, server):
     context = replay_browser.new_context(viewport={"width": 1280, "height": 1000}, locale="en-GB")
     page = context.new_page()
-    page.set_default_timeout(60_000)  # the first replay installs the service worker and indexes the WACZ
+    page.set_default_timeout(120_000)  # the first replay installs the service worker and indexes the WACZ
     page.goto(archived_copy[0])
     frame = page.locator("iframe.replay-frame")
     assert frame.get_attribute("sandbox") == "allow-scripts allow-same-origin allow-downloads"
@@ -81,7 +81,7 @@ def test_the_desk_replays_a_capture_with_a_members_token(replay_browser, archive
     app = address.split("/claims/")[0]
     context = replay_browser.new_context(viewport={"width": 1280, "height": 1000}, locale="en-GB")
     page = context.new_page()
-    page.set_default_timeout(60_000)
+    page.set_default_timeout(120_000)
     page.goto(app + reverse("desk:login"))
     page.fill("#id_username", "ed")
     page.fill("#id_password", "pass-word-123")
