@@ -28,21 +28,18 @@ APP, REPLAY = "desk.test", "replay.desk.test"
 
 
 @pytest.fixture
-def replay_browser(live_server, archived_copy):
-    """After the data: a query made while Playwright's loop runs in this thread would open a connection of its own
-    (Django's connections are per-context), which nothing closes before the test database is dropped."""
-    from playwright.sync_api import sync_playwright
-
+def replay_browser(browser, live_server, archived_copy):
+    """A Chromium of its own (the shared one lacks the host mapping), launched by the suite's Playwright: a second
+    Playwright cannot start in a thread whose event loop the first one runs."""
     port = urlsplit(live_server.url).port
     args = [
         *CHROMIUM_ARGS,
         f"--host-resolver-rules=MAP {APP} 127.0.0.1, MAP {REPLAY} 127.0.0.1",
         f"--unsafely-treat-insecure-origin-as-secure=http://{APP}:{port},http://{REPLAY}:{port}",
     ]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=args)
-        yield browser
-        browser.close()
+    replaying = browser.browser_type.launch(executable_path="/usr/bin/chromium", args=args)
+    yield replaying
+    replaying.close()
 
 
 @pytest.fixture
@@ -63,7 +60,7 @@ def archived_copy(live_server, transactional_db, server, fetch_settings, setting
 def test_the_public_archived_copy_replays_the_captured_page(replay_browser, archived_copy, server):
     context = replay_browser.new_context(viewport={"width": 1280, "height": 1000}, locale="en-GB")
     page = context.new_page()
-    page.set_default_timeout(60_000)  # the first replay installs the service worker and indexes the WACZ
+    page.set_default_timeout(120_000)  # the first replay installs the service worker and indexes the WACZ
     page.goto(archived_copy[0])
     frame = page.locator("iframe.replay-frame")
     assert frame.get_attribute("sandbox") == "allow-scripts allow-same-origin allow-downloads"
@@ -84,7 +81,7 @@ def test_the_desk_replays_a_capture_with_a_members_token(replay_browser, archive
     app = address.split("/claims/")[0]
     context = replay_browser.new_context(viewport={"width": 1280, "height": 1000}, locale="en-GB")
     page = context.new_page()
-    page.set_default_timeout(60_000)
+    page.set_default_timeout(120_000)
     page.goto(app + reverse("desk:login"))
     page.fill("#id_username", "ed")
     page.fill("#id_password", "pass-word-123")
