@@ -18,7 +18,10 @@ CHROMIUM_ARGS = [
 DEMO_PASSWORD = "demo-pass-123"  # the password the shared `demo` fixture gives the demo accounts
 
 
-@pytest.fixture(scope="session")
+# One Playwright a module, not a session: its sync API runs an event loop in this thread while it lives, and the
+# browser captures (claims/fetching/browser.py) that other modules run in-process start a Playwright of their own,
+# which cannot start beside a live one.
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
