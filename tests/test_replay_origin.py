@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from claims.models import Evidence
@@ -98,13 +99,16 @@ def test_the_desks_cookies_are_host_only(client, editor, settings):
 
 
 def test_the_public_archived_copy_frames_the_replay_in_a_sandbox_in_both_languages(client, published, capture):
+    capture.screenshot.save("page.png", ContentFile(b"\x89PNG\r\n\x1a\n"))
     path = reverse("public:archive", args=[published.pk, capture.source_id])
     for address in (path, "/ar" + path):
         page = client.get(address).content.decode()
         src = frame_src(page)
         assert src.startswith(f"http://{REPLAY}/replay/?") and "embed=replayonly" in src
         assert 'sandbox="allow-scripts allow-same-origin allow-downloads"' in page
-        assert "capture-screenshot-slot" in page
+        # The screenshot sits beside the replay, in the same section.
+        section = page[page.index('class="capture-replay"') :]
+        assert 'class="capture-screenshot"' in section[: section.index("</section>")]
     assert "إعادة عرض الصفحة المؤرشفة" in client.get("/ar" + path).content.decode()
 
 
