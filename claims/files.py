@@ -20,6 +20,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 from django.views.defaults import page_not_found
 
+from claims.fetching.images import IMAGE_TYPES
 from claims.models import Capture, Source
 from claims.services.roles import roles_of
 from claims.uploads import ALLOWED, extension_of
@@ -82,7 +83,10 @@ def content_type_of(owner: Capture | Source, file: FieldFile) -> str:
     if isinstance(owner, Capture):
         if file.name == owner.warc.name:
             return "application/warc"
-        return "application/wacz" if file.name == owner.wacz.name else "application/pdf"
+        if file.name == owner.wacz.name:
+            return "application/wacz"
+        # The original file: a PDF, or an image source (claims.fetching.images), whose type was checked.
+        return owner.content_type if owner.content_type in IMAGE_TYPES else "application/pdf"
     allowed = ALLOWED.get(extension_of(file.name or ""))
     return allowed.content_type if allowed else "application/octet-stream"
 

@@ -17,6 +17,13 @@ BINARY_BYTES = frozenset([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0
 #: while a real page may carry a few stray control characters pasted from a word processor.
 BINARY_SHARE = 0.02
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+#: The image signatures of the WHATWG standard ("image type pattern matching"), for the types captured as images.
+IMAGE_SIGNATURES = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
 
 
 def declared_type(header: str | None, allowed: tuple[str, ...]) -> str:
@@ -37,7 +44,7 @@ def content_type(declared: str, body: bytes, allowed: tuple[str, ...]) -> str:
     head = body[:HEAD_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n")
     is_pdf = head[:5].lower() == b"%pdf-"
     if not declared:
-        guess = "application/pdf" if is_pdf else "text/html" if head.startswith(b"<") else ""
+        guess = "application/pdf" if is_pdf else "text/html" if head.startswith(b"<") else image_type(body)
         if guess not in allowed:
             raise ContentTypeRefused(reason(R.TYPE_UNKNOWN))
         return guess
@@ -57,3 +64,11 @@ def looks_binary(body: bytes) -> bool:
     if b"\x00" in head:
         return True
     return sum(byte in BINARY_BYTES for byte in head) > BINARY_SHARE * len(head)
+
+
+def image_type(body: bytes) -> str:
+    """The image type the first bytes say ("" for none): a served image is kept as an image only when its bytes
+    agree (an image labelled as a page stays refused: it has no text, and the label is wrong)."""
+    if body[:4] == b"RIFF" and body[8:12] == b"WEBP":
+        return "image/webp"
+    return next((kind for signature, kind in IMAGE_SIGNATURES if body.startswith(signature)), "")
