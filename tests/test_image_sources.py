@@ -140,3 +140,27 @@ def test_where_else_costs_two_queries_whatever_the_tables_size(server, others, d
     with django_assert_num_queries(2):
         sightings = where_else(image)
     assert [s.capture.source_id for s in sightings] == [copy.source_id]
+
+
+def test_the_capture_api_gives_the_images_facts_and_no_post(server, api):
+    capture = captured(server, "/photo.jpg", original_jpeg())
+    body = api.get(f"/api/v1/captures/{capture.pk}/").json()
+    assert body["image"]["sha256"] == capture.sha256 and len(body["image"]["phash"]) == 16
+    assert (body["image"]["width"], body["image"]["format"]) == (640, "JPEG")
+    assert body["image"]["exif"]["Make"] == CAMERA[0]
+    assert body["post"] is None and body["sha256"] == capture.sha256  # the fields it had stay
+
+
+def test_source_and_capture_lists_cost_the_same_queries_with_images(server, api, django_assert_max_num_queries):
+    counts = []
+    for n in (1, 6):
+        while Source.objects.count() < n:
+            captured(server, f"/{Source.objects.count()}.jpg", original_jpeg())
+        source = Source.objects.order_by("pk").first()
+        for _ in range(n - source.captures.count()):
+            run_capture(capture_id=Capture.objects.create(source=source, requested_url=source.url).pk)
+        with django_assert_max_num_queries(10) as listed:
+            assert api.get("/api/v1/sources/").status_code == 200
+            assert api.get(f"/api/v1/sources/{source.pk}/captures/").status_code == 200
+        counts.append(len(listed))
+    assert counts[0] == counts[1]
