@@ -20,6 +20,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 from django.views.defaults import page_not_found
 
+from claims.fetching.images import IMAGE_TYPES
 from claims.models import Capture, Source
 from claims.services.roles import roles_of
 from claims.uploads import ALLOWED, extension_of
@@ -88,7 +89,13 @@ def content_type_of(owner: Capture | Source, file: FieldFile) -> str:
             return "application/warc"
         if file.name == owner.screenshot.name:
             return "image/png"
-        return "application/wacz" if file.name == owner.wacz.name else "application/pdf"
+        if file.name == owner.wacz.name:
+            return "application/wacz"
+        # The original file of an image source (claims.fetching.images), whose type was checked; else a PDF (the
+        # original of a PDF source, or a browser capture's printed copy).
+        if file.name == owner.body_file.name and owner.content_type in IMAGE_TYPES:
+            return owner.content_type
+        return "application/pdf"
     allowed = ALLOWED.get(extension_of(file.name or ""))
     return allowed.content_type if allowed else "application/octet-stream"
 

@@ -260,6 +260,9 @@ FETCH_MAX_BYTES = env.int("FETCH_MAX_BYTES", default=15 * 1024 * 1024)
 # Characters of HTML read for a capture's text and metadata; longer pages are slimmed, then cut (the WARC keeps all).
 FETCH_EXTRACT_MAX_CHARS = env.int("FETCH_EXTRACT_MAX_CHARS", default=2_000_000)
 FETCH_MAX_REDIRECTS = env.int("FETCH_MAX_REDIRECTS", default=8)
+# Pixels an image source may have (claims/fetching/images.py): checked from its header before decoding, so a small
+# file that unpacks into a huge picture (a decompression bomb) is refused; the file's bytes are under FETCH_MAX_BYTES.
+FETCH_IMAGE_MAX_PIXELS = env.int("FETCH_IMAGE_MAX_PIXELS", default=40_000_000)
 FETCH_MAX_ATTEMPTS = env.int("FETCH_MAX_ATTEMPTS", default=4)
 FETCH_PER_HOST_CONCURRENCY = env.int("FETCH_PER_HOST_CONCURRENCY", default=2)
 FETCH_POLITENESS_DELAY = env.float("FETCH_POLITENESS_DELAY", default=1.0)

@@ -100,6 +100,8 @@ EXPECTED = {
     "desk:capture": DESK,
     "desk:capture_archived": DESK,
     "desk:capture_warc": DESK,
+    # An image capture's thumbnail: the matrix's capture is a page, so members get a 404.
+    "desk:capture_thumbnail": _with(DESK, **dict.fromkeys(MEMBERS, {404})),
     # Memento over the desk's archive: the matrix asks about an address nothing archived (a 404 for members).
     "desk:memento-timemap": _with(DESK, **dict.fromkeys(MEMBERS, {404})),
     "desk:memento-timegate": _with(DESK, **dict.fromkeys(MEMBERS, {404})),

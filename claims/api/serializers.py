@@ -17,6 +17,8 @@ from claims.models import (
     Article,
     ArticleRevision,
     Capture,
+    CaptureImage,
+    CapturePost,
     Claim,
     ClaimCorrection,
     ClaimEvent,
@@ -476,6 +478,32 @@ def _reader(field) -> Callable[[Any], Any]:
     return read
 
 
+class CaptureImageSerializer(serializers.ModelSerializer):
+    """An image source's facts: hashes as 16 hexadecimal digits (64 bits), EXIF as read (bounded, cleaned)."""
+
+    exif = serializers.DictField(read_only=True, help_text="Camera, dates and GPS (decimal degrees), as read.")
+
+    class Meta:
+        model = CaptureImage
+        fields = ["sha256", "phash", "dhash", "width", "height", "format", "exif"]
+        read_only_fields = fields
+
+
+class CapturePostSerializer(serializers.ModelSerializer):
+    """A social post as its page gave it without login; `nothing` says why there is nothing (a login wall)."""
+
+    nothing = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CapturePost
+        fields = ["platform", "title", "text", "author", "author_url", "image_url", "video_url", "nothing"]
+        read_only_fields = fields
+
+    def get_nothing(self, post) -> str | None:
+        """The reason in the request's language; null when the page gave something."""
+        return in_language(post.nothing) or None
+
+
 class CaptureSerializer(serializers.ModelSerializer):
     error = serializers.SerializerMethodField()
     wacz_url = serializers.SerializerMethodField()
@@ -487,6 +515,8 @@ class CaptureSerializer(serializers.ModelSerializer):
         help_text="How the page was fetched (the contract's name for mode).",
     )
     stopped_reason = serializers.SerializerMethodField()
+    image = CaptureImageSerializer(read_only=True, allow_null=True, help_text="null unless the capture is an image.")
+    post = CapturePostSerializer(read_only=True, allow_null=True, help_text="null unless a social platform's post.")
 
     class Meta:
         model = Capture
@@ -525,6 +555,8 @@ class CaptureSerializer(serializers.ModelSerializer):
             "changed",
             "gone",
             "text_truncated",
+            "image",
+            "post",
         ]
 
     def get_error(self, capture) -> str | None:

@@ -456,7 +456,9 @@ class EntityViewSet(viewsets.ModelViewSet, dossiers.DossierActions):
 class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = s.SourceSerializer
     permission_classes = [IsEditorOrReadOnly]
-    queryset = Source.objects.select_related("latest_capture").order_by("-created_at", "-id")
+    queryset = Source.objects.select_related(
+        "latest_capture", "latest_capture__image", "latest_capture__post"
+    ).order_by("-created_at", "-id")
     filterset_class = f.SourceFilter
     ordering_fields = ["created_at", "health"]
 
@@ -470,7 +472,9 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     @action(detail=True, methods=["get"], filter_backends=[])
     def captures(self, request, pk=None, format=None) -> Response:
         source = self.get_object()
-        page = self.paginate_queryset(Capture.objects.filter(source=source).order_by("-queued_at", "-id"))
+        page = self.paginate_queryset(
+            Capture.objects.filter(source=source).select_related("image", "post").order_by("-queued_at", "-id")
+        )
         return self.get_paginated_response(
             s.CaptureSerializer(page, many=True, context=self.get_serializer_context()).data
         )
@@ -504,7 +508,7 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 class CaptureViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = s.CaptureSerializer
     permission_classes = [IsEditorOrReadOnly]
-    queryset = Capture.objects.defer("text")
+    queryset = Capture.objects.select_related("image", "post").defer("text")
 
     @extend_schema(responses={(200, "application/warc"): OpenApiResponse(description="The gzipped WARC file")})
     @action(detail=True, methods=["get"])

@@ -24,10 +24,11 @@ from claims.fetching.archive import read_warc_response
 from claims.fetching.decode import decode_html
 from claims.fetching.reasons import in_language
 from claims.files import content_type_of, download_name, file_response
-from claims.models import Capture, Claim, Evidence, Source
+from claims.models import Capture, CaptureImage, CapturePost, Claim, Evidence, Source
 from claims.models.sources import IN_FLIGHT_STATES
 from claims.services.captures import recapture
 from claims.services.errors import SourceInvalid
+from claims.services.images import reverse_search, where_else
 from claims.services.replay import replay_frame_url, signer_of
 from claims.services.sources import (
     add_evidence,
@@ -381,7 +382,7 @@ def passage_check(evidence: Evidence, state: dict[str, Any]) -> dict[str, Any]:
 
 @desk_member_required
 def capture_detail(request: DeskRequest, pk: int) -> HttpResponse:
-    capture = get_object_or_404(Capture.objects.select_related("source"), pk=pk)
+    capture = get_object_or_404(Capture.objects.select_related("source", "image", "post"), pk=pk)
     previous = (
         Capture.objects.filter(source=capture.source, state="done", queued_at__lt=capture.queued_at)
         .order_by("-queued_at", "-id")
@@ -400,8 +401,49 @@ def capture_detail(request: DeskRequest, pk: int) -> HttpResponse:
             # A desk token: this member may replay any capture, published or not.
             "replay_url": replay_frame_url(capture=capture, user=request.user),
             "signer": signer_of(capture),
+            **media_panels(capture),
         },
     )
+
+
+def media_panels(capture: Capture) -> dict[str, Any]:
+    """The image and social-post panels of a capture (desk/includes/capture_image_panel.html and
+    capture_post_panel.html): the image's facts, where else the desk met it, reverse-image search links."""
+    image = capture.image if _has_image(capture) else None
+    post = capture.post if _has_post(capture) else None
+    return {
+        "image": image,
+        "exif_rows": [(name, value) for name, value in image.exif.items()] if image else [],
+        "sightings": where_else(image) if image else [],
+        "reverse_search": reverse_search(capture),
+        "post": post,
+    }
+
+
+def _has_image(capture: Capture) -> bool:
+    try:
+        return capture.image is not None
+    except CaptureImage.DoesNotExist:
+        return False
+
+
+def _has_post(capture: Capture) -> bool:
+    try:
+        return capture.post is not None
+    except CapturePost.DoesNotExist:
+        return False
+
+
+@desk_member_required
+def capture_thumbnail(request: DeskRequest, pk: int) -> HttpResponseBase:
+    """An image capture's thumbnail, for desk members only (not a folder the public file view serves)."""
+    image = get_object_or_404(CaptureImage, capture_id=pk)
+    if not image.thumbnail:
+        raise Http404(gettext("This capture has no image."))
+    response = file_response(image.thumbnail, filename=f"capture-{pk}-thumbnail.jpg", content_type="image/jpeg")
+    # Shown in an <img> on the capture page: inline, still never sniffed, still sandboxed.
+    response["Content-Disposition"] = "inline"
+    return response
 
 
 #: The CSS class of each kind of line in a text diff.

@@ -59,6 +59,7 @@ urlpatterns = [
     path("captures/<int:pk>/", sources.capture_detail, name="capture"),
     path("captures/<int:pk>/archived/", sources.capture_archived, name="capture_archived"),
     path("captures/<int:pk>/warc/", sources.capture_warc, name="capture_warc"),
+    path("captures/<int:pk>/thumbnail/", sources.capture_thumbnail, name="capture_thumbnail"),
     path("memento/timemap/<path:url>", memento.timemap, name="memento-timemap"),
     path("memento/timegate/<path:url>", memento.timegate, name="memento-timegate"),
     path("articles/new/", articles.article_new, name="article-new"),

@@ -16,7 +16,7 @@ from claims.desk.comment_threads import comment_threads
 from claims.desk.details_display import detail_rows
 from claims.desk.filters import DeskArticleFilter, DeskClaimFilter
 from claims.desk.proposals import proposal_card
-from claims.desk.sources import capture_state, passage_check
+from claims.desk.sources import capture_state, media_panels, passage_check
 from claims.desk.team import bulk_form_context, team_panel_context
 from claims.desk.workflow_views import workflow_panel_context
 from claims.highlight import segments
@@ -214,9 +214,13 @@ def render_claim_page(
 
 @desk_member_required
 def source_detail(request: DeskRequest, pk: int) -> HttpResponse:
-    source = get_object_or_404(Source.objects.select_related("latest_capture"), pk=pk)
+    source = get_object_or_404(
+        Source.objects.select_related("latest_capture", "latest_capture__image", "latest_capture__post"), pk=pk
+    )
     captures = Capture.objects.filter(source=source).order_by("-queued_at", "-id").defer("text")[:50]
     evidence = source.evidence.select_related("claim")
+    # The latest capture's image or post, with where else the desk met the image.
+    panels = media_panels(source.latest_capture) if source.latest_capture else {}
     return render(
         request,
         "desk/source_detail.html",
@@ -225,5 +229,6 @@ def source_detail(request: DeskRequest, pk: int) -> HttpResponse:
             "captures": captures,
             "evidence": evidence,
             "capture_modes": Source.CaptureMode.choices,
+            **panels,
         },
     )

@@ -255,6 +255,19 @@ ARCHIVE_DETAIL_NOT_FOUND = N_("the archive could not find the page (HTTP 404)")
 ARCHIVE_DETAIL_TOO_MANY = N_("the page was saved too many times today")
 ARCHIVE_DETAIL_UNREACHABLE = N_("the archive could not reach the site")
 
+# Image sources (images.py) and social posts (social.py).
+IMAGE_TOO_MANY_PIXELS = N_(
+    "The image is %(width)s × %(height)s pixels, more than the %(limit)s pixels an image may have here, so it was "
+    "not decoded (a small file that unpacks into a huge picture can exhaust the worker's memory)."
+)
+IMAGE_BOMB = N_("The image unpacks into far more pixels than its file suggests (a decompression bomb); it was refused.")
+IMAGE_NOT_ITS_TYPE = N_("The address says it serves %(type)s, but the file is a %(format)s image or another file.")
+IMAGE_UNREADABLE = N_("The image file is damaged or in a format that cannot be read.")
+SOCIAL_NOTHING = N_(
+    "%(platform)s gave nothing of this post without logging in: no text, no preview, no embed. Open it in a "
+    "browser with an account, and keep a screenshot."
+)
+
 #: Every template, the most specific first: a stored text is read as the first one it matches.
 TEMPLATES = (
     URL_EMPTY,
@@ -365,4 +378,9 @@ TEMPLATES = (
     ARCHIVE_DETAIL_NOT_FOUND,
     ARCHIVE_DETAIL_TOO_MANY,
     ARCHIVE_DETAIL_UNREACHABLE,
+    IMAGE_TOO_MANY_PIXELS,
+    IMAGE_BOMB,
+    IMAGE_NOT_ITS_TYPE,
+    IMAGE_UNREADABLE,
+    SOCIAL_NOTHING,
 )

@@ -20,6 +20,13 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 #: In a policy's allowed types: any type is fetched as it is (a browser capture's images, scripts and styles),
 #: never read as text.
 ANY_TYPE = "*/*"
+#: The image signatures of the WHATWG standard ("image type pattern matching"), for the types captured as images.
+IMAGE_SIGNATURES = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
 
 
 def declared_type(header: str | None, allowed: tuple[str, ...]) -> str:
@@ -42,7 +49,7 @@ def content_type(declared: str, body: bytes, allowed: tuple[str, ...]) -> str:
     head = body[:HEAD_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n")
     is_pdf = head[:5].lower() == b"%pdf-"
     if not declared:
-        guess = "application/pdf" if is_pdf else "text/html" if head.startswith(b"<") else ""
+        guess = "application/pdf" if is_pdf else "text/html" if head.startswith(b"<") else image_type(body)
         if guess not in allowed:
             raise ContentTypeRefused(reason(R.TYPE_UNKNOWN))
         return guess
@@ -62,3 +69,11 @@ def looks_binary(body: bytes) -> bool:
     if b"\x00" in head:
         return True
     return sum(byte in BINARY_BYTES for byte in head) > BINARY_SHARE * len(head)
+
+
+def image_type(body: bytes) -> str:
+    """The image type the first bytes say ("" for none): a served image is kept as an image only when its bytes
+    agree (an image labelled as a page stays refused: it has no text, and the label is wrong)."""
+    if body[:4] == b"RIFF" and body[8:12] == b"WEBP":
+        return "image/webp"
+    return next((kind for signature, kind in IMAGE_SIGNATURES if body.startswith(signature)), "")

@@ -8,6 +8,7 @@ from .entities import Entity
 from .feeds import Feed, FeedEntry, InboxItem
 from .harvest import HarvestedReview, HarvestSource, RatingMapping
 from .history import ClaimEvent
+from .media import CaptureImage, CapturePost
 from .memory import ClaimEmbedding
 from .notifications import Notification, NotificationPreference, Webhook, WebhookDelivery
 from .pages import Page
@@ -23,6 +24,8 @@ __all__ = [
     "ArticleRevision",
     "Attendee",
     "Capture",
+    "CaptureImage",
+    "CapturePost",
     "Claim",
     "ClaimCorrection",
     "ClaimEmbedding",

@@ -77,7 +77,7 @@ class ClaimActivity:
         comments = self._comments().for_display().order_by("-created_at", "-id")[:stop]
         captures = (
             self._captures()
-            .select_related("source")
+            .select_related("source", "image", "post")
             .defer("text", "headers", "description")
             .order_by(HAPPENED_AT.desc(), "-id")[:stop]
         )

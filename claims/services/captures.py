@@ -12,6 +12,7 @@ import functools
 import hashlib
 import logging
 import os
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,13 +29,14 @@ from django.utils import timezone
 from claims.arabic import detect_language, direction_for
 from claims.fetching import browser, pipeline
 from claims.fetching import reasons as R
-from claims.fetching.client import FetchPolicy, retry_delay
+from claims.fetching.client import DEFAULT_CONTENT_TYPES, FetchPolicy, retry_delay
 from claims.fetching.errors import DNSFailure, FetchError, HTTPStatusError, Timeout
 from claims.fetching.host_slots import HostBusy, SlotsUnavailable, host_slot
+from claims.fetching.images import IMAGE_TYPES
 from claims.fetching.reasons import reason
 from claims.fetching.wacz import Packed, new_signing_key, public_key_fingerprint, write_wacz
-from claims.models import Article, ArticleRevision, Capture, Evidence, Source
-from claims.services import events
+from claims.models import Article, ArticleRevision, Capture, CaptureImage, Evidence, Source
+from claims.services import events, images
 from claims.services.articles import add_revision
 from claims.services.inbox import file_fetched_article
 from claims.services.queueing import send_task, task
@@ -43,6 +45,14 @@ from claims.services.sources import capture_task, check_passage_against, queue_c
 log = logging.getLogger(__name__)
 
 GONE_STATUSES = (404, 410)
+#: Responses whose raw file is kept beside the WARC (the original PDF or image), with the stored file's extension.
+BODY_EXTENSIONS = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/gif": ".gif",
+    "image/webp": ".webp",
+}
 #: A queued capture with no lease is re-sent by the sweeper once it has waited this long (the broker lost it).
 QUEUED_GRACE = timedelta(seconds=settings.SWEEP_QUEUED_GRACE_SECONDS)
 RECENT_SOURCE = timedelta(days=14)
@@ -84,6 +94,11 @@ def browser_limits() -> browser.BrowserLimits:
         max_screenshot_height=settings.BROWSER_MAX_SCREENSHOT_HEIGHT,
         executable=settings.BROWSER_EXECUTABLE,
     )
+
+
+def capture_policy() -> FetchPolicy:
+    """A source's capture also keeps images (claims.fetching.images); other fetches do not accept them."""
+    return replace(fetch_policy(), allowed_content_types=DEFAULT_CONTENT_TYPES + IMAGE_TYPES)
 
 
 def lease_duration(mode: str = Capture.Mode.PLAIN) -> timedelta:
@@ -160,7 +175,7 @@ def run_capture(*, capture_id: int) -> Capture | None:
 def _fetch(capture: Capture) -> pipeline.CaptureOutcome:
     if capture.mode == Capture.Mode.BROWSER:
         return browser.capture(capture.requested_url, fetch_policy(), browser_limits())
-    return pipeline.capture(capture.requested_url, fetch_policy())
+    return pipeline.capture(capture.requested_url, capture_policy(), max_pixels=settings.FETCH_IMAGE_MAX_PIXELS)
 
 
 def _wants_browser_after(capture: Capture, error: str) -> bool:
@@ -275,21 +290,30 @@ def _record_success(capture: Capture, outcome: pipeline.CaptureOutcome) -> Captu
     changed = previous is not None and previous.sha256 != outcome.result.sha256
     # The fields' upload_to gives each file a random name (claims/models/sources.py): these names only carry
     # the extension.
+    image = images.image_row(capture, outcome.image) if outcome.image else None
     try:
         capture.warc.save("capture.warc.gz", ContentFile(outcome.warc), save=False)
         packed = _wacz(outcome)
         capture.wacz.save("capture.wacz", ContentFile(packed.data), save=False)
-        if outcome.result.content_type == "application/pdf":
-            capture.body_file.save("capture.pdf", ContentFile(outcome.result.body), save=False)
+        if outcome.result.content_type in BODY_EXTENSIONS:
+            extension = BODY_EXTENSIONS[outcome.result.content_type]
+            capture.body_file.save(f"capture{extension}", ContentFile(outcome.result.body), save=False)
+        if image is not None and outcome.image is not None:
+            images.save_thumbnail(image, outcome.image)
         if outcome.screenshot:
             capture.screenshot.save("capture.png", ContentFile(outcome.screenshot), save=False)
         if outcome.pdf:
             capture.pdf.save("capture.pdf", ContentFile(outcome.pdf), save=False)
         with transaction.atomic():
             if not _fenced(capture).update(**_success_fields(capture, outcome, changed, packed)):
-                _discard_files(capture)
+                _discard_files(capture, image)
                 return None
             capture.refresh_from_db()
+            if image is not None:
+                image.capture = capture
+                image.save()
+            if outcome.post is not None:
+                images.store_post(capture=capture, post=outcome.post)
             source_fields: dict[str, Any] = {
                 "health": Source.Health.CHANGED if changed else Source.Health.OK,
                 "latest_capture": capture,
@@ -302,7 +326,7 @@ def _record_success(capture: Capture, outcome: pipeline.CaptureOutcome) -> Captu
                 events.source_changed.send(sender=Source, source=capture.source, capture=capture, change="changed")
     except Exception:
         # Nothing was written (the transaction rolled back), so no row will ever name these files.
-        _discard_files(capture)
+        _discard_files(capture, image)
         raise
     for evidence in Evidence.objects.filter(source_id=capture.source_id).exclude(passage=""):
         check_passage_against(evidence, capture)
@@ -409,8 +433,10 @@ def archive_key_fingerprint() -> str:
     return public_key_fingerprint(archive_signing_key().public_key())
 
 
-def _discard_files(capture: Capture) -> None:
-    for field in (capture.warc, capture.wacz, capture.body_file, capture.screenshot, capture.pdf):
+def _discard_files(capture: Capture, image: CaptureImage | None = None) -> None:
+    fields = [capture.warc, capture.wacz, capture.body_file, capture.screenshot, capture.pdf]
+    fields += [image.thumbnail] if image is not None else []
+    for field in fields:
         if field.name:
             field.storage.delete(field.name)
 
