@@ -177,12 +177,29 @@ def targets(sample: int, token: str) -> list[tuple[str, list[str], dict]]:
     with translation.override("en"):
         claim_paths = [c.public_url for c in Claim.objects.filter(pk__in=picked).select_related("article")]
     pages = [f"?page={n}" for n in range(1, 21)]
+    token_header = {"Authorization": f"Token {token}"}
     return [
         ("public claim page", claim_paths, {}),
         ("public home", ["/"], {}),
         ("API public claims", [f"/api/v1/public/claims/{p}" for p in pages], {}),
-        ("API claims (token)", [f"/api/v1/claims/{p}" for p in pages], {"Authorization": f"Token {token}"}),
+        ("API claims (token)", [f"/api/v1/claims/{p}" for p in pages], token_header),
+        *[
+            (f"API {name} (token)", [f"/api/v1/{name}/?page={n}" for n in range(1, pages_of(model) + 1)], token_header)
+            for name, model in desk_lists()
+        ],
     ]
+
+
+def desk_lists() -> list[tuple[str, type]]:
+    """The token API's other lists, loaded like the claims list (claims/api/list_cache.py caches all five)."""
+    from claims.models import Article, Entity, Evidence, Source
+
+    return [("articles", Article), ("sources", Source), ("evidence", Evidence), ("entities", Entity)]
+
+
+def pages_of(model, page_size: int = 50, most: int = 20) -> int:
+    """How many of a list's first pages exist (the seed makes 20 articles and 200 entities, but 300,000 evidence)."""
+    return max(1, min(most, -(-model.objects.count() // page_size)))
 
 
 def profile(path: str, headers: dict, rounds: int) -> str:

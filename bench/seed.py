@@ -131,6 +131,11 @@ def seed_claims(total: int) -> float:
     with connection.cursor() as cursor:
         # What autovacuum does after a bulk load: statistics, and the visibility map index-only scans need.
         cursor.execute("VACUUM ANALYZE")
+    # The writes above went through Django's cursors, which move the desk's write generations themselves; a load
+    # that bypasses them (COPY) must not leave the API's cached lists in place.
+    from claims.write_generation import writes_happened
+
+    writes_happened()
     return time.perf_counter() - started
 
 

@@ -12,6 +12,7 @@ class ClaimsConfig(AppConfig):
         from claims.services import claims, sources  # noqa: F401
 
         self._connect_receivers()
+        self._watch_writes()
 
     def _connect_receivers(self) -> None:
         """Who listens to what happens on the desk (claims/services/events.py): the inbox and mail, and webhooks.
@@ -30,3 +31,16 @@ class ClaimsConfig(AppConfig):
             (events.verdict_changed, webhooks.on_verdict_changed),
         ):
             signal.connect(receiver, weak=False, dispatch_uid=f"{receiver.__module__}.{receiver.__name__}")
+
+    def _watch_writes(self) -> None:
+        """Every database connection moves the desk's write generations after a write (claims/write_generation.py):
+        the cached API lists and token look-ups then never outlive a change, whoever made it."""
+        from django.db.backends.signals import connection_created
+
+        from claims import write_generation
+
+        connection_created.connect(
+            lambda sender, connection, **kwargs: write_generation.install(connection),
+            weak=False,
+            dispatch_uid="claims.write_generation.install",
+        )

@@ -128,7 +128,7 @@ def _claim_key(claim_id: int) -> str:
     return f"public:generation:claim:{claim_id}"
 
 
-def _new_generation() -> str:
+def new_generation() -> str:
     # 64 random bits: no restart, expiry or other process comes back to a token already used.
     return secrets.token_hex(8)
 
@@ -150,7 +150,7 @@ def lists_generation() -> str | None:
 def _start_lists() -> str | None:
     # Started before the page is rendered, like any generation read: a change committed after this point
     # moves it again. Losing the race to another process (or an unreachable Redis) leaves this one page uncached.
-    generation = _new_generation()
+    generation = new_generation()
     return generation if cache.add(LISTS_KEY, generation, timeout=GENERATION_TIMEOUT) else None
 
 
@@ -173,7 +173,7 @@ def start_claim_generation(claim_id: int, generations: Generations) -> Generatio
     """
     if generations.lists is None or generations.claim is not None:
         return generations
-    generation = _new_generation()
+    generation = new_generation()
     if cache.add(_claim_key(claim_id), generation, timeout=GENERATION_TIMEOUT):
         return replace(generations, claim=generation)
     return generations
@@ -204,6 +204,12 @@ def invalidate_lists() -> None:
     _move_generations([LISTS_KEY])
 
 
+def move_generations(keys: list[str]) -> None:
+    """Give each of ``keys`` a new generation in the shared cache, retrying from this process while it cannot
+    be reached (claims/write_generation.py keeps the desk's here too)."""
+    _move_generations(keys)
+
+
 #: Seconds between attempts to write generations Redis could not take.
 RETRY_SECONDS = 5.0
 #: Generations still to move, each with when it first failed (monotonic seconds).
@@ -212,7 +218,7 @@ _owed_lock = threading.Lock()
 
 
 def _move_generations(keys: list[str], since: dict[str, float] | None = None) -> None:
-    failed = cache.set_many({key: _new_generation() for key in keys}, timeout=GENERATION_TIMEOUT)
+    failed = cache.set_many({key: new_generation() for key in keys}, timeout=GENERATION_TIMEOUT)
     if not failed:
         return
     # Redis may come back with its data (persisted, or only the network was down) and the old generations: the

@@ -205,6 +205,11 @@ else:
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The API's desk lists and token look-ups are cached in the shared cache under the desk's write generations
+# (claims/write_generation.py): on by default with Redis; without it each process's memory is its own, and a
+# worker's write could not reach the web's entries, so the default is off.
+DESK_API_CACHE = env.bool("DESK_API_CACHE", default=bool(REDIS_URL))
+
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ALWAYS_EAGER = False
@@ -491,7 +496,8 @@ STORAGES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's token authentication, its answer cached per token (claims/api/auth.py).
+        "claims.api.auth.CachedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["claims.api.permissions.IsDeskMember"],

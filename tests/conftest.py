@@ -46,12 +46,14 @@ def _default_language_after_each_test():
 
 @pytest.fixture(autouse=True)
 def _new_public_lists_generation():
-    """Public API list pages are cached under the lists generation, and claim ids repeat across test databases:
-    each test starts on a generation no earlier test cached a page under."""
+    """Public API list pages are cached under the lists generation, desk lists under the desk's, and claim ids
+    repeat across test databases: each test starts on generations no earlier test cached a page under."""
     from claims.page_cache import forget_local_pages, invalidate_lists
+    from claims.write_generation import writes_happened
 
     forget_local_pages()
     invalidate_lists()
+    writes_happened()  # the desk's API lists and token look-ups too (claims/write_generation.py)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 import pytest
 
 from claims.models import Claim
+from claims.write_generation import MoveGenerations
 from tests.factories import ArticleFactory, ClaimFactory, EntityFactory
 
 TEXT = (
@@ -208,7 +209,8 @@ def test_article_post_with_only_a_url_is_accepted_for_fetching(api, django_captu
     with django_capture_on_commit_callbacks() as callbacks:
         response = api.post("/api/v1/articles/", {"url": "https://example.org/news/2"}, format="json")
     assert response.status_code == 202 and response.json()["import_state"] == "fetching"
-    assert len(callbacks) == 1
+    # The fetch, beside the desk's write generations moving after each write (claims/write_generation.py).
+    assert len([c for c in callbacks if not isinstance(c, MoveGenerations)]) == 1
 
 
 def test_article_post_with_neither_text_nor_url_is_a_400(api):

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from claims.models import Article, Claim
 from claims.services.articles import add_revision
+from claims.write_generation import MoveGenerations
 from tests.factories import ArticleFactory, ClaimFactory
 
 ARABIC = "زار حفتر موسكو عام 2018 والتقى وزير الدفاع سيرغي شويغو. ويقدر عددهم بحوالي ألفين.\n"
@@ -104,7 +105,8 @@ def test_url_alone_queues_the_fetch_and_the_article_shows_fetching(desk, django_
         import_article(desk, url="https://example.org/news/1")
     article = Article.objects.get()
     assert article.import_state == "fetching" and article.current_revision is None
-    assert len(callbacks) == 1
+    # The fetch, beside the desk's write generations moving after each write (claims/write_generation.py).
+    assert len([c for c in callbacks if not isinstance(c, MoveGenerations)]) == 1
     page = desk.get(article.get_absolute_url()).content.decode()
     assert "being fetched" in page
 

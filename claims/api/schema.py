@@ -1,5 +1,5 @@
-"""OpenAPI generation: every operation also documents the error answers it can give (400, 401/403, 404, 429),
-so clients and schemathesis see each status code the API really sends.
+"""OpenAPI generation: every operation also documents the error answers it can give (400, 401/403, 404, 429), and
+the cached lists their 304, so clients and schemathesis see each status code the API really sends.
 
 Added after drf-spectacular built the operation (``get_operation``, its documented extension point), with the
 public ``resolve_serializer`` and ``map_renderers``: an answer the view documents itself (``extend_schema``) is
@@ -31,6 +31,17 @@ class AutoSchema(SpectacularAutoSchema):
             errors["403"] = (error, "Signed in without the needed role.")
         media_types = self.map_renderers("media_type")
         responses = operation["responses"]
+        if getattr(self.view, "answers_not_modified", False) and getattr(self.view, "action", None) == "list":
+            # Cached list pages (claims/api/list_cache.py) carry an ETag and answer a matching If-None-Match.
+            responses.setdefault(
+                "304",
+                {"description": "Not modified: the page is still the one whose ETag was sent in If-None-Match."},
+            )
+            if "200" in responses:
+                responses["200"].setdefault("headers", {})["ETag"] = {
+                    "schema": {"type": "string"},
+                    "description": "The page's version, for If-None-Match (absent when the page was not cached).",
+                }
         for code, (schema, description) in errors.items():
             if code not in responses:
                 responses[code] = {

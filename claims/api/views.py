@@ -1,32 +1,26 @@
 """API views: thin shells over the services and the models' QuerySets."""
 
-import hashlib
 from typing import Any, cast
-from urllib.parse import urlencode
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Prefetch, QuerySet
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, QueryDict
 from django.http.response import HttpResponseBase
-from django.utils import translation
-from django.utils.cache import get_conditional_response
-from django.utils.http import quote_etag
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
-from claims import page_cache as generations
-from claims.api import dossiers
+from claims.api import dossiers, list_cache
 from claims.api import filters as f
 from claims.api import serializers as s
+from claims.api.list_cache import CachedListMixin
 from claims.api.permissions import IsEditorOrReadOnly, IsEditorReadOrAdminDelete
 from claims.files import content_type_of, download_name, file_response
 from claims.models import Article, Attendee, Capture, Claim, ClaimCorrection, Entity, Evidence, Source, Tag
@@ -106,6 +100,7 @@ PROPOSED_DETAIL = "Your correction is proposed: readers see the published claim 
 
 
 class ArticleViewSet(
+    CachedListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -197,7 +192,7 @@ STALE = OpenApiResponse(
         parameters=[OpenApiParameter("version", int, required=True)], responses={204: None, 400: INVALID, 409: STALE}
     ),
 )
-class ClaimViewSet(viewsets.ModelViewSet):
+class ClaimViewSet(CachedListMixin, viewsets.ModelViewSet):
     serializer_class = s.ClaimSerializer
     permission_classes = [IsEditorOrReadOnly]
     filterset_class = f.ClaimFilter
@@ -419,7 +414,7 @@ class TagViewSet(
         tag_services.delete_tag(tag=instance, by=_editor(self.request))
 
 
-class EntityViewSet(viewsets.ModelViewSet, dossiers.DossierActions):
+class EntityViewSet(CachedListMixin, viewsets.ModelViewSet, dossiers.DossierActions):
     serializer_class = s.EntitySerializer
     permission_classes = [IsEditorOrReadOnly]
     queryset = Entity.objects.order_by("name", "id")
@@ -453,7 +448,13 @@ class EntityViewSet(viewsets.ModelViewSet, dossiers.DossierActions):
         },
     )
 )
-class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class SourceViewSet(
+    CachedListMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
     serializer_class = s.SourceSerializer
     permission_classes = [IsEditorOrReadOnly]
     queryset = Source.objects.select_related(
@@ -533,6 +534,7 @@ CORRECTION = OpenApiParameter(
 
 @extend_schema_view(destroy=extend_schema(parameters=[CORRECTION]))
 class EvidenceViewSet(
+    CachedListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -609,9 +611,10 @@ PUBLIC_LIST_TIMEOUT = 300
 class PublicClaimViewSet(viewsets.ReadOnlyModelViewSet):
     """Published claims only; no authentication needed."""
 
-    # (Not in the docstring, which is the OpenAPI description.) List pages are cached serialized, under the lists
+    # (Not in the docstring, which is the OpenAPI description.) List pages are cached rendered, under the lists
     # generation (claims/page_cache.py) that every change to a published claim bumps, and answer a matching
-    # If-None-Match with 304.
+    # If-None-Match with 304 (claims/api/list_cache.py).
+    answers_not_modified = True
 
     serializer_class = s.PublicClaimSerializer
     permission_classes = [AllowAny]
@@ -631,44 +634,7 @@ class PublicClaimViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     def list(self, request, *args, **kwargs):
-        key = public_list_key(request)
+        key = list_cache.public_list_key(request)
         if key is None:  # the browsable API, rendered for one reader, or a lists generation nobody vouches for
             return super().list(request, *args, **kwargs)
-        etag = quote_etag(hashlib.sha256(key.encode()).hexdigest())
-        not_modified = get_conditional_response(request, etag=etag)
-        if not_modified is not None:
-            not_modified["ETag"] = etag
-            return not_modified
-        cached = generations.get_page(key, timeout=PUBLIC_LIST_TIMEOUT)
-        if cached is None:
-            response = super().list(request, *args, **kwargs)
-            response.accepted_renderer = request.accepted_renderer
-            response.accepted_media_type = request.accepted_media_type
-            response.renderer_context = self.get_renderer_context()  # type: ignore[attr-defined]  # set by DRF, unstubbed
-            response.render()
-            cached = (response["Content-Type"], response.content)
-            generations.set_page(key, cached, timeout=PUBLIC_LIST_TIMEOUT)
-        page = HttpResponse(cached[1], content_type=cached[0])
-        page["ETag"] = etag
-        return page
-
-
-def public_list_key(request) -> str | None:
-    """The cache key of a public list page: everything its bytes depend on, or None when it is not cached (the
-    browsable API, or the shared cache cannot vouch for the lists generation: Redis unreachable).
-
-    The query is normalized (parameters sorted by name, each name's values in their order): the filters read it
-    that way, and the next/previous links are rebuilt from it sorted, so reordered parameters share one entry.
-    """
-    if not isinstance(request.accepted_renderer, JSONRenderer):
-        return None
-    generation = generations.lists_generation()
-    if generation is None:
-        return None
-    query = urlencode(sorted(request.query_params.lists(), key=lambda item: item[0]), doseq=True)
-    # The scheme and host make the absolute URLs; the media type carries the indentation a client may ask for;
-    # the language would prefix public_url (/ar/) should the API ever be served in another than the default.
-    seed = "|".join(
-        [request.build_absolute_uri(request.path), translation.get_language() or "", request.accepted_media_type, query]
-    )
-    return f"public:api:claims:{generation}:{hashlib.sha256(seed.encode()).hexdigest()}"
+        return list_cache.cached_response(request, self, key, lambda: super(PublicClaimViewSet, self).list(request))

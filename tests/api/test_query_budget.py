@@ -6,7 +6,9 @@ from claims.models import Claim, ClaimLink, Evidence
 from claims.services.matching import suggest_similar
 from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory
 
-# Per list: session/token auth (1), role groups (1), count (1), page (1), plus one per prefetch.
+# Per list: session/token auth (1), role groups (1), count (1), page (1), plus one per prefetch. These are the
+# uncached pages (a test's transaction has written, so nothing is cached); a cached desk page, and a miss at any
+# page or table size, are counted in test_desk_list_cache.py.
 ENDPOINTS = {
     "/api/v1/claims/": 8,  # + entities, attendees (with their entities), tags and pending correction prefetches
     "/api/v1/articles/": 5,  # + tags prefetch
