@@ -21,6 +21,7 @@ from claims.desk.team import bulk_form_context, team_panel_context
 from claims.desk.workflow_views import workflow_panel_context
 from claims.highlight import segments
 from claims.models import Article, ArticleRevision, Attendee, Capture, Claim, Evidence, Source, Tag
+from claims.paging import BoundedPaginator
 from claims.services import articles as article_services
 from claims.services.activity import Activity, ClaimActivity
 from claims.services.errors import RevisionRefused
@@ -42,7 +43,7 @@ def article_list(request: DeskRequest) -> HttpResponse:
         ),
     )
     articles = filters.qs.annotate(n_claims=Count("claims")).order_by("-created_at", "-id")
-    page = Paginator(articles, 50).get_page(request.GET.get("page"))
+    page = BoundedPaginator(articles, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "desk/article_list.html",
@@ -143,7 +144,7 @@ def claim_list(request: DeskRequest) -> HttpResponse:
         Prefetch("tags", queryset=Tag.objects.order_by("name"), to_attr="listed_tags")
     )
     filters = DeskClaimFilter(request.GET, queryset=claims)
-    page = Paginator(filters.qs.order_by("-updated_at", "-id"), 50).get_page(request.GET.get("page"))
+    page = BoundedPaginator(filters.qs.order_by("-updated_at", "-id"), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "desk/claim_list.html",
