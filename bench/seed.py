@@ -289,6 +289,7 @@ def seed_claims(total: int, *, users: list[int] | None = None) -> float:
                         "direction": "rtl",
                         "published_at": when,
                         "current_revision_id": revision_id,
+                        "public_revision_id": revision_id,
                         "created_at": when,
                     }
                 )
@@ -334,6 +335,11 @@ def seed_claims(total: int, *, users: list[int] | None = None) -> float:
                             "verdict": VERDICTS[i % len(VERDICTS)] if public or status == "in_review" else "",
                             "rationale": "تتراوح التقديرات بين 800 و2000." if public else "",
                             "published_at": claim_when if public else None,
+                            # What readers see: the revision and span the claim was published in.
+                            "public_revision_id": revision_id if public else None,
+                            "public_selector": Jsonb(
+                                {"exact": statement, "start": offset, "end": offset + len(statement)} if public else {}
+                            ),
                             "assignee_id": users[i % len(users)] if users and not public else None,
                             "search_text": search_text,
                             "search_numbers": search_numbers,
@@ -359,7 +365,13 @@ def seed_claims(total: int, *, users: list[int] | None = None) -> float:
                         )
                         evidence_id += 1
                     events.append(
-                        {"id": event_id, "claim_id": claim_id, "at": claim_when, "action": "created", "to_status": "draft"}
+                        {
+                            "id": event_id,
+                            "claim_id": claim_id,
+                            "at": claim_when,
+                            "action": "created",
+                            "to_status": "draft",
+                        }
                     )
                     event_id += 1
                     if public:

@@ -10,7 +10,7 @@ from django.db import migrations
 
 ESTIMATE = """
 CREATE OR REPLACE FUNCTION claims_count_estimate(query text) RETURNS bigint
-LANGUAGE plpgsql STABLE AS $$
+LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
     plan jsonb;
 BEGIN
