@@ -4,7 +4,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
@@ -42,7 +43,10 @@ def article_list(request: DeskRequest) -> HttpResponse:
             Prefetch("tags", queryset=Tag.objects.order_by("name"), to_attr="listed_tags")
         ),
     )
-    articles = filters.qs.annotate(n_claims=Count("claims")).order_by("-created_at", "-id")
+    # The page's own articles' claims counted, one subquery per row shown: a COUNT over a join grouped every
+    # article of the desk before the page was cut (3.8 s at 100,000 articles).
+    n_claims = Claim.objects.filter(article=OuterRef("pk")).order_by().values("article").annotate(n=Count("id"))
+    articles = filters.qs.annotate(n_claims=Coalesce(Subquery(n_claims.values("n")), 0)).order_by("-created_at", "-id")
     page = BoundedPaginator(articles, 50).get_page(request.GET.get("page"))
     return render(
         request,

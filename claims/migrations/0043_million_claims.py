@@ -21,7 +21,20 @@ $$
 """
 
 #: (name, definition) of the indexes, each one a measured target's (docs/benchmarks.md, "A million claims").
-INDEXES: list[tuple[str, str]] = []
+PUBLIC = "status IN ('corrected', 'published', 'retracted')"
+INDEXES: list[tuple[str, str]] = [
+    # The desk's claims list, newest edit first (and the API's default order): without it each page sorted every
+    # claim (2.9 s at a million); a filter walks it until the page is full.
+    ("claim_updated_recent", "ON claims_claim (updated_at DESC, id DESC)"),
+    # The dashboard's queues and their bounded counts read the desk's open work only, never the published memory.
+    ("claim_open_recent", f"ON claims_claim (updated_at DESC, id DESC) WHERE NOT ({PUBLIC})"),
+    # The sitemap's lastmod: the newest change of a public claim, one step down this index.
+    ("claim_public_updated", f"ON claims_claim (updated_at) WHERE {PUBLIC}"),
+    # The desk's articles list, newest first (3.8 s at 100,000 articles with the count grouped over the join).
+    ("article_created_recent", "ON claims_article (created_at DESC, id DESC)"),
+    # The dashboard's "sources changed or gone": the few shaky sources, not every source's health.
+    ("source_shaky", "ON claims_source (id) WHERE health IN ('changed', 'gone')"),
+]
 
 
 def create(apps, schema_editor):

@@ -2,7 +2,7 @@
 and the articles, entities, series and topics they name, each paged at the protocol's 50,000 addresses.
 
 Neither the index nor a page reads a whole table: a section's pages are ranges of ids (``IdRangePages``), so the
-index asks each section for its highest id only (no count), and a page reads the rows of its range by the
+index asks each section for its lowest and highest ids only (no count), and a page reads the rows of its range by the
 primary key (no OFFSET past the pages before it). A range may hold fewer addresses than the limit, never more.
 """
 
@@ -42,10 +42,16 @@ class IdRangePages:
         self.width = max(1, addresses // len(languages))
 
     @cached_property
+    def _first_and_last(self) -> tuple[int, int]:
+        # Two walks of the primary key, from each end to the first row the section lists: never a count, and the
+        # ranges start where the section's ids do (a database whose early rows were deleted has no empty pages).
+        ids = self.queryset.values_list("id", flat=True)
+        return ids.order_by("id").first() or 1, ids.order_by("-id").first() or 0
+
+    @cached_property
     def num_pages(self) -> int:
-        # The highest id only: a backwards walk of the primary key to the first row the section lists.
-        last = self.queryset.order_by("-id").values_list("id", flat=True).first()
-        return max(1, math.ceil((last or 0) / self.width))
+        first, last = self._first_and_last
+        return max(1, math.ceil((last - first + 1) / self.width))
 
     def page(self, number: Any) -> SitemapPage:
         try:
@@ -54,8 +60,9 @@ class IdRangePages:
             raise PageNotAnInteger("The page number is not an integer.") from None
         if number < 1 or number > self.num_pages:
             raise EmptyPage("That page contains no results.")
-        low, high = (number - 1) * self.width, number * self.width
-        items = self.queryset.filter(id__gt=low, id__lte=high).order_by("id")
+        first, _last = self._first_and_last
+        low = first + (number - 1) * self.width
+        items = self.queryset.filter(id__gte=low, id__lt=low + self.width).order_by("id")
         return SitemapPage([(item, language) for item in items for language in self.languages])
 
 
