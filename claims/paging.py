@@ -26,7 +26,8 @@ def planner_estimate(queryset: QuerySet[Any]) -> int | None:
         return None
     sql, params = queryset.order_by().query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT claims_count_estimate(%s)", [connection.ops.compose_sql(sql, params)])
+        query = connection.ops.compose_sql(sql, params)  # type: ignore[attr-defined]  # PostgreSQL's own
+        cursor.execute("SELECT claims_count_estimate(%s)", [query])
         row = cursor.fetchone()
     return int(row[0]) if row and row[0] is not None else None
 

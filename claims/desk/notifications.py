@@ -24,7 +24,7 @@ def inbox(request: DeskRequest) -> HttpResponse:
         notifications = notifications.filter(read=False)
     page = BoundedPaginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
     for notification in page:
-        notification.message = service.describe(notification)  # type: ignore[attr-defined]
+        notification.message = service.describe(notification)
     return render(
         request,
         "desk/notifications.html",

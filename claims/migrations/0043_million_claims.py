@@ -32,6 +32,8 @@ INDEXES: list[tuple[str, str]] = [
     ("claim_public_updated", f"ON claims_claim (updated_at) WHERE {PUBLIC}"),
     # The desk's articles list, newest first (3.8 s at 100,000 articles with the count grouped over the join).
     ("article_created_recent", "ON claims_article (created_at DESC, id DESC)"),
+    # The API's sources list, newest first (0.37 s at 200,000 sources sorting them all).
+    ("source_created_recent", "ON claims_source (created_at DESC, id DESC)"),
     # The dashboard's "sources changed or gone": the few shaky sources, not every source's health.
     ("source_shaky", "ON claims_source (id) WHERE health IN ('changed', 'gone')"),
 ]
