@@ -335,6 +335,8 @@ HARVEST_MAX_PAGES_PER_RUN = env.int("HARVEST_MAX_PAGES_PER_RUN", default=20)
 FEED_MAX_ITEMS_PER_POLL = env.int("FEED_MAX_ITEMS_PER_POLL", default=50)
 FEED_MAX_SITEMAPS_PER_POLL = env.int("FEED_MAX_SITEMAPS_PER_POLL", default=3)
 FEED_DEDUP_DAYS = env.int("FEED_DEDUP_DAYS", default=7)
+# Addresses per page of /sitemap.xml's sections: the sitemap protocol's limit (sitemaps.org) unless lowered.
+SITEMAP_ADDRESSES_PER_PAGE = env.int("SITEMAP_ADDRESSES_PER_PAGE", default=50_000)
 
 # A third-party copy of each captured page (docs/captures.md), when the desk turns it on in its settings: a
 # Save Page Now 2 service (the Internet Archive by default), with the desk's keys if it has some, at most

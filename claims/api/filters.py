@@ -96,9 +96,9 @@ class ClaimFilter(django_filters.FilterSet):
         method=filter_member, help_text="Claims this username or user id reviews; `none`: no reviewer yet."
     )
     due = django_filters.DateFromToRangeFilter(help_text="Due date range: due_after, due_before (YYYY-MM-DD).")
-    status = django_filters.MultipleChoiceFilter(choices=Claim.Status.choices)
-    verdict = django_filters.MultipleChoiceFilter(choices=Claim.Verdict.choices)
-    kind = django_filters.MultipleChoiceFilter(choices=Claim.Kind.choices)
+    status = django_filters.MultipleChoiceFilter(choices=Claim.Status.choices, distinct=False)
+    verdict = django_filters.MultipleChoiceFilter(choices=Claim.Verdict.choices, distinct=False)
+    kind = django_filters.MultipleChoiceFilter(choices=Claim.Kind.choices, distinct=False)
     entity = django_filters.ModelChoiceFilter(
         field_name="entities", queryset=Entity.objects.all(), help_text="Claims naming this entity."
     )
@@ -141,8 +141,8 @@ class ClaimFilter(django_filters.FilterSet):
 
 class PublicClaimFilter(django_filters.FilterSet):
     tag = django_filters.CharFilter(method=filter_tag, help_text="Published claims with the tag of this slug.")
-    verdict = django_filters.MultipleChoiceFilter(choices=Claim.Verdict.choices)
-    kind = django_filters.MultipleChoiceFilter(choices=Claim.Kind.choices)
+    verdict = django_filters.MultipleChoiceFilter(choices=Claim.Verdict.choices, distinct=False)
+    kind = django_filters.MultipleChoiceFilter(choices=Claim.Kind.choices, distinct=False)
     published = DateTimeRangeFilter(field_name="published_at")
 
     class Meta:

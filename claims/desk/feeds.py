@@ -3,7 +3,6 @@ interval and optional keyword and entity filters), reads each feed's health, pau
 inbox lists the stories the feeds brought, one per story with the sites that carried it, to take or dismiss."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from claims.desk.access import DeskRequest, desk_member_required
 from claims.fetching.reasons import in_language
 from claims.models import Feed, FeedEntry, InboxItem
+from claims.paging import BoundedPaginator
 from claims.services import feeds as service
 from claims.services import inbox
 
@@ -118,7 +118,7 @@ def inbox_list(request: DeskRequest) -> HttpResponse:
     if feed_id.isdigit():
         items = items.filter(entries__feed_id=int(feed_id)).distinct()
     copies = FeedEntry.objects.select_related("feed").order_by("id")
-    page = Paginator(items.prefetch_related(Prefetch("entries", queryset=copies)), INBOX_PAGE).get_page(
+    page = BoundedPaginator(items.prefetch_related(Prefetch("entries", queryset=copies)), INBOX_PAGE).get_page(
         request.GET.get("page")
     )
     states = [(code, label) for code, label in InboxItem.State.choices] + [("all", _("All"))]

@@ -2,7 +2,6 @@
 choice of which events reach them and how."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from claims.desk.access import DeskRequest, desk_member_required
 from claims.models import Notification, NotificationPreference
+from claims.paging import BoundedPaginator
 from claims.services import notifications as service
 
 PAGE_SIZE = 50
@@ -22,9 +22,9 @@ def inbox(request: DeskRequest) -> HttpResponse:
     unread_only = request.GET.get("read") == "false"
     if unread_only:
         notifications = notifications.filter(read=False)
-    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
     for notification in page:
-        notification.message = service.describe(notification)  # type: ignore[attr-defined]
+        notification.message = service.describe(notification)
     return render(
         request,
         "desk/notifications.html",

@@ -3,7 +3,6 @@ request, to answer with a claim, dismiss, or take on as an article to select the
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from claims import limits
 from claims.desk.access import DeskRequest, desk_member_required
 from claims.models import Claim, ReaderRequest
+from claims.paging import BoundedPaginator
 from claims.services import requests as request_services
 from claims.services.errors import Invalid
 
@@ -52,7 +52,7 @@ def request_list(request: DeskRequest) -> HttpResponse:
     rows = ReaderRequest.objects.select_related("matched_claim").order_by("-last_seen_at", "-id")
     if state != "all":
         rows = rows.filter(state=state)
-    page = Paginator(rows, PAGE_ROWS).get_page(request.GET.get("page"))
+    page = BoundedPaginator(rows, PAGE_ROWS).get_page(request.GET.get("page"))
     states = [("all", _("All")), *ReaderRequest.State.choices]
     return render(
         request,

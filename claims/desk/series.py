@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from claims.arabic import normalize
 from claims.desk.access import DeskRequest, desk_member_required
 from claims.models import Claim, Entity, Series, SeriesMember
+from claims.paging import BoundedPaginator
 from claims.services.errors import Invalid
 from claims.services.series import (
     EstimatePages,
@@ -120,7 +121,7 @@ def series_list(request: DeskRequest) -> HttpResponse:
         if series is not None:
             messages.success(request, _("Series created; members are being proposed from its words and entity."))
             return redirect(series.get_absolute_url())
-    page = Paginator(rows.order_by("name", "id"), 50).get_page(request.GET.get("page"))
+    page = BoundedPaginator(rows.order_by("name", "id"), 50).get_page(request.GET.get("page"))
     return render(request, "desk/series_list.html", {"page": page, "form": form}, status=400 if form.errors else 200)
 
 

@@ -4,7 +4,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
@@ -21,6 +22,7 @@ from claims.desk.team import bulk_form_context, team_panel_context
 from claims.desk.workflow_views import workflow_panel_context
 from claims.highlight import segments
 from claims.models import Article, ArticleRevision, Attendee, Capture, Claim, Evidence, Source, Tag
+from claims.paging import BoundedPaginator
 from claims.services import articles as article_services
 from claims.services.activity import Activity, ClaimActivity
 from claims.services.errors import RevisionRefused
@@ -41,8 +43,11 @@ def article_list(request: DeskRequest) -> HttpResponse:
             Prefetch("tags", queryset=Tag.objects.order_by("name"), to_attr="listed_tags")
         ),
     )
-    articles = filters.qs.annotate(n_claims=Count("claims")).order_by("-created_at", "-id")
-    page = Paginator(articles, 50).get_page(request.GET.get("page"))
+    # The page's own articles' claims counted, one subquery per row shown: a COUNT over a join grouped every
+    # article of the desk before the page was cut (3.8 s at 100,000 articles).
+    n_claims = Claim.objects.filter(article=OuterRef("pk")).order_by().values("article").annotate(n=Count("id"))
+    articles = filters.qs.annotate(n_claims=Coalesce(Subquery(n_claims.values("n")), 0)).order_by("-created_at", "-id")
+    page = BoundedPaginator(articles, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "desk/article_list.html",
@@ -143,7 +148,7 @@ def claim_list(request: DeskRequest) -> HttpResponse:
         Prefetch("tags", queryset=Tag.objects.order_by("name"), to_attr="listed_tags")
     )
     filters = DeskClaimFilter(request.GET, queryset=claims)
-    page = Paginator(filters.qs.order_by("-updated_at", "-id"), 50).get_page(request.GET.get("page"))
+    page = BoundedPaginator(filters.qs.order_by("-updated_at", "-id"), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "desk/claim_list.html",

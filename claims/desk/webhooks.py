@@ -2,13 +2,13 @@
 with its attempts."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from claims.desk.access import DeskRequest, role_required
 from claims.models import Webhook
+from claims.paging import BoundedPaginator
 from claims.services import webhooks as service
 from claims.workflow import Role
 
@@ -59,7 +59,7 @@ def webhook_detail(request: DeskRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Webhook saved."))
             return redirect("desk:webhook", pk=webhook.pk)
-    page = Paginator(webhook.deliveries.order_by("-created_at", "-id"), 50).get_page(request.GET.get("page"))
+    page = BoundedPaginator(webhook.deliveries.order_by("-created_at", "-id"), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "desk/webhook_detail.html",

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django.contrib import messages
-from django.db.models import BooleanField, Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models import BooleanField, Exists, OuterRef, Q, Subquery, Value
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext, gettext_lazy
@@ -15,6 +15,7 @@ from claims.desk.access import DeskRequest, desk_member_required
 from claims.desk.filters import DeskClaimFilter
 from claims.models import Article, Claim, ClaimEvent, Entity, Evidence, Source
 from claims.models.claims import IS_PUBLIC, ClaimQuerySet
+from claims.paging import bounded_count
 from claims.services.errors import StaleVersion
 from claims.services.roles import actor_for
 from claims.services.workflow import (
@@ -257,13 +258,23 @@ def dashboard(request: DeskRequest) -> HttpResponse:
     me, and published claims whose sources changed or vanished; every queue narrowed by the same filters."""
     filters = DeskClaimFilter(request.GET, queryset=Claim.objects.all())
     claims = _queue_annotations(filters.qs, request.user)
-    counts = claims.aggregate(
-        mine=Count("id", filter=Q(is_mine=True)),
-        unassigned=Count("id", filter=Q(is_unassigned=True)),
-        awaiting=Count("id", filter=Q(awaits_me=True)),
-        sent_back=Count("id", filter=Q(is_mine=True, status=Status.RESEARCHING, last_from_status=Status.IN_REVIEW)),
-        shaky=Count("id", filter=Q(IS_PUBLIC, has_shaky_source=True)),
-    )
+    # One bounded count per queue (claims.paging): exact up to 10,000, where one aggregate over every claim read
+    # the whole memory (21 s at a million claims).
+    counts = {
+        "mine": bounded_count(claims.filter(is_mine=True)),
+        "unassigned": bounded_count(claims.filter(is_unassigned=True)),
+        "awaiting": bounded_count(claims.filter(awaits_me=True)),
+        "sent_back": bounded_count(
+            claims.filter(is_mine=True, status=Status.RESEARCHING, last_from_status=Status.IN_REVIEW)
+        ),
+        "shaky": bounded_count(
+            Evidence.objects.filter(
+                claim__in=cast(ClaimQuerySet, filters.qs).published(), source__health__in=SHAKY_SOURCES
+            )
+            .values("claim")
+            .distinct()
+        ),
+    }
     rows = claims.select_related("article", "assignee").order_by("-updated_at", "-id")
     public = cast(ClaimQuerySet, filters.qs).published()  # the FilterSet keeps the QuerySet's class
     shaky = (

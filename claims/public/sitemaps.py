@@ -1,67 +1,85 @@
 """sitemap.xml: an index of sitemaps, one section each for the published claim pages, in both interface languages,
 and the articles, entities, series and topics they name, each paged at the protocol's 50,000 addresses.
 
-A page reads only its own rows: Django's i18n sitemap makes a list of every (item, language) pair of the whole
-table for each page it serves; ``LazyPairs`` counts once and cuts the page's slice out of the query instead.
+Neither the index nor a page reads a whole table: a section's pages are ranges of ids (``IdRangePages``), so the
+index asks each section for its lowest and highest ids only (no count), and a page reads the rows of its range by the
+primary key (no OFFSET past the pages before it). A range may hold fewer addresses than the limit, never more.
 """
 
 import math
-from collections.abc import Iterator
 from datetime import datetime
+from functools import cached_property
 from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.urls import reverse
 
 from claims.models import Article, Claim, Entity, Series, Tag
 from claims.services.series import public_series
+from claims.workflow import PUBLIC_STATUSES
 
-#: The sitemap protocol's limit of addresses per file (sitemaps.org).
-ADDRESSES_PER_PAGE = 50_000
+#: Claim.objects.published()'s statuses, for the link tables' EXISTS (a join to the claim, not an IN over claims).
+PUBLIC = sorted(PUBLIC_STATUSES)
 
 
-class LazyPairs:
-    """The (item, language) pairs of an ordered queryset, as a paginator wants them: a count (one COUNT query)
-    and slices (one query for the rows of that slice)."""
+class SitemapPage:
+    """What Django's sitemap reads of a page: its (item, language) pairs."""
 
-    def __init__(self, queryset: QuerySet[Any], languages: list[str]):
+    def __init__(self, object_list: list[tuple[Any, str]]):
+        self.object_list = object_list
+
+
+class IdRangePages:
+    """A section's pages as Django's sitemap views use a paginator (``num_pages``, ``page(n)``): page n holds the
+    items whose id is in the n-th range of `width` ids, `width` being the addresses a page may hold over the
+    languages each item is listed in."""
+
+    def __init__(self, queryset: QuerySet[Any], languages: list[str], addresses: int):
         self.queryset, self.languages = queryset, languages
-        self._count: int | None = None
+        self.width = max(1, addresses // len(languages))
 
-    def count(self) -> int:
-        if self._count is None:
-            self._count = self.queryset.count() * len(self.languages)
-        return self._count
+    @cached_property
+    def _first_and_last(self) -> tuple[int, int]:
+        # Two walks of the primary key, from each end to the first row the section lists: never a count, and the
+        # ranges start where the section's ids do (a database whose early rows were deleted has no empty pages).
+        ids = self.queryset.values_list("id", flat=True)
+        return ids.order_by("id").first() or 1, ids.order_by("-id").first() or 0
 
-    def __len__(self) -> int:
-        return self.count()
+    @cached_property
+    def num_pages(self) -> int:
+        first, last = self._first_and_last
+        return max(1, math.ceil((last - first + 1) / self.width))
 
-    def __getitem__(self, index: slice) -> list[tuple[Any, str]]:
-        if not isinstance(index, slice) or index.step not in (None, 1):
-            raise TypeError("LazyPairs are read in slices")
-        per_item = len(self.languages)
-        start, stop = index.start or 0, index.stop if index.stop is not None else self.count()
-        first, last = start // per_item, math.ceil(stop / per_item)
-        pairs = [(item, language) for item in self.queryset[first:last] for language in self.languages]
-        offset = start - first * per_item
-        return pairs[offset : offset + (stop - start)]
-
-    def __iter__(self) -> Iterator[tuple[Any, str]]:
-        return iter(self[0 : self.count()])
+    def page(self, number: Any) -> SitemapPage:
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("The page number is not an integer.") from None
+        if number < 1 or number > self.num_pages:
+            raise EmptyPage("That page contains no results.")
+        first, _last = self._first_and_last
+        low = first + (number - 1) * self.width
+        items = self.queryset.filter(id__gte=low, id__lt=low + self.width).order_by("id")
+        return SitemapPage([(item, language) for item in items for language in self.languages])
 
 
 class PagedSitemap(Sitemap):
-    """A section in every interface language, read a page at a time."""
+    """A section in every interface language, read a page (a range of ids) at a time."""
 
     i18n = True
     alternates = True
-    limit = ADDRESSES_PER_PAGE
 
-    def _items(self) -> LazyPairs:
+    @property
+    def limit(self) -> int:  # type: ignore[override]
+        return int(settings.SITEMAP_ADDRESSES_PER_PAGE)
+
+    @property
+    def paginator(self) -> IdRangePages:  # type: ignore[override]
         languages = self.languages or [code for code, _name in settings.LANGUAGES]  # Sitemap._languages()
-        return LazyPairs(self.items(), list(languages))
+        return IdRangePages(self.items(), list(languages), self.limit)
 
     def items(self) -> QuerySet[Any]:
         raise NotImplementedError
@@ -94,7 +112,7 @@ class ArticleSitemap(PagedSitemap):
     changefreq = "monthly"
 
     def items(self) -> QuerySet[Article]:
-        return Article.objects.filter(pk__in=Claim.objects.published().values("article_id")).order_by("id")
+        return Article.objects.filter(Exists(Claim.objects.published().filter(article=OuterRef("pk")))).order_by("id")
 
     def location(self, article: Article) -> str:
         return reverse("public:article", args=[article.pk])
@@ -105,9 +123,9 @@ class EntitySitemap(PagedSitemap):
 
     def items(self) -> QuerySet[Entity]:
         published = Claim.objects.published()
-        return Entity.objects.filter(
-            Q(pk__in=published.values("entities")) | Q(pk__in=published.values("claimant_entity"))
-        ).order_by("id")
+        named = Claim.entities.through.objects.filter(entity=OuterRef("pk"), claim__status__in=PUBLIC)
+        claimant = published.filter(claimant_entity=OuterRef("pk"))
+        return Entity.objects.filter(Exists(named) | Exists(claimant)).order_by("id")
 
     def location(self, entity: Entity) -> str:
         return reverse("public:entity", args=[entity.pk])
@@ -129,7 +147,7 @@ class TopicSitemap(PagedSitemap):
     changefreq = "weekly"
 
     def items(self) -> QuerySet[Tag]:
-        tagged = Claim.tags.through.objects.filter(tag=OuterRef("pk"), claim__in=Claim.objects.published())
+        tagged = Claim.tags.through.objects.filter(tag=OuterRef("pk"), claim__status__in=PUBLIC)
         return Tag.objects.filter(Exists(tagged)).order_by("id")
 
     def location(self, tag: Tag) -> str:

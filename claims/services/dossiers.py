@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import (
     Case,
     Count,
@@ -34,6 +34,7 @@ from claims.dates import parse_partial_date
 from claims.graphs import Graph, Neighbour, layout, order, pair_status
 from claims.models import Attendee, Claim, Entity
 from claims.models.claims import ClaimQuerySet
+from claims.paging import BoundedPaginator
 
 MEETINGS_PER_PAGE = 20
 #: Nodes drawn around the focused entity; the table lists more, and says how many it leaves out.
@@ -170,7 +171,7 @@ def meetings_page(
     entity: Entity, *, public: bool, filters: MeetingFilters, page: Any = 1
 ) -> tuple[Page[Claim], list[MeetingRow]]:
     """One page of the timeline. Queries: 1 the count, 2 the page of claims, 3 their attendees."""
-    current = Paginator(meeting_claims(entity, public=public, filters=filters), MEETINGS_PER_PAGE).get_page(page)
+    current = BoundedPaginator(meeting_claims(entity, public=public, filters=filters), MEETINGS_PER_PAGE).get_page(page)
     return current, meeting_rows(entity, current.object_list)
 
 
