@@ -64,6 +64,11 @@ lock: venv
 	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
 		--no-emit-find-links --no-emit-trusted-host $(LOCK_ARGS) --output-file=requirements.lock requirements-dev.txt
 
+# The suite runs in TEST_WORKERS pytest-xdist workers (0: in this process), each with a database, a Redis and a data
+# directory of its own (tests/parallel.py); tests that need the machine to themselves share an xdist_group, which
+# --dist loadgroup keeps on one worker.
+TEST_WORKERS ?= 2
+
 # The suite runs on PostgreSQL and Redis when they answer on their standard local ports (or DATABASE_URL and
 # REDIS_URL say where), and on SQLite with the filesystem broker otherwise.
 test: venv embeddings lint
@@ -73,7 +78,7 @@ test: venv embeddings lint
 	if [ -z "$$REDIS_URL" ] && $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 6379), 1)" 2>/dev/null; then \
 		export REDIS_URL=redis://127.0.0.1:6379/0; fi; \
 	echo "make test: database $${DATABASE_URL:-sqlite (data/)} · broker $${REDIS_URL:-filesystem (data/broker)}"; \
-	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DEBUG=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # The layer contracts are pyproject.toml's [tool.importlinter]; tests/test_layers.py also finds any import cycle.
 # mypy's Django plugin loads the settings, which want DEBUG on for a development secret key.
