@@ -51,11 +51,16 @@ $(LOCAL_ENV):
 	@printf '%s\n' '# Written by make run; read by project/settings.py. Variables set in the environment win.' \
 		'LOCAL_DEPLOYMENT=1' > $@
 
+# The set-up runs two processes at once: one collects the static files, the other migrates, loads the demo and prints
+# the logins in one Django start-up (manage.py prepare_desk). The files are collected again only when a source or
+# the packages changed since the last collection in this mode (DEBUG on or off collect differently).
+STATIC_STAMP = $(or $(STATIC_ROOT),$(or $(DATA_DIR),data)/static)/.collected-debug-$(DEBUG)
+
 setup: venv $(LOCAL_ENV)
-	@$(BIN)/python manage.py migrate --noinput
-	@$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	@$(BIN)/python manage.py load_demo
-	@$(BIN)/python manage.py demo_logins --address http://127.0.0.1:$(PORT)/
+	@{ if [ ! -e $(STATIC_STAMP) ] || [ -n "$$(find claims/static $(BIN)/.installed -newer $(STATIC_STAMP) | head -n 1)" ]; then \
+		$(BIN)/python manage.py collectstatic --noinput --verbosity 0 && touch $(STATIC_STAMP); fi; } & static=$$!; \
+	$(BIN)/python manage.py prepare_desk --address http://127.0.0.1:$(PORT)/; desk=$$?; \
+	wait $$static && exit $$desk
 
 # Recompile the lock after changing a pin in requirements*.txt (README.md, "Upgrading dependencies"); it keeps
 # the other pins unless LOCK_ARGS says `--upgrade` or `--upgrade-package NAME`. Options that name where this

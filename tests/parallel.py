@@ -155,7 +155,8 @@ def _worker_database(connection, worker: str, run_dir: Path) -> str:
 
 
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER")
-_RUN_DIR = os.environ.get(RUN_DIR_ENV)
+# Taken out of the environment, so that a pytest a test starts (the schema run on SQLite) is not taken for a worker.
+_RUN_DIR = os.environ.pop(RUN_DIR_ENV, None)
 
 if _WORKER and _RUN_DIR:
 
