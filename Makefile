@@ -51,11 +51,16 @@ $(LOCAL_ENV):
 	@printf '%s\n' '# Written by make run; read by project/settings.py. Variables set in the environment win.' \
 		'LOCAL_DEPLOYMENT=1' > $@
 
+# The set-up runs two processes at once: one collects the static files, the other migrates, loads the demo and prints
+# the logins in one Django start-up (manage.py prepare_desk). The files are collected again only when a source or
+# the packages changed since the last collection in this mode (DEBUG on or off collect differently).
+STATIC_STAMP = $(or $(STATIC_ROOT),$(or $(DATA_DIR),data)/static)/.collected-debug-$(DEBUG)
+
 setup: venv $(LOCAL_ENV)
-	@$(BIN)/python manage.py migrate --noinput
-	@$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	@$(BIN)/python manage.py load_demo
-	@$(BIN)/python manage.py demo_logins --address http://127.0.0.1:$(PORT)/
+	@{ if [ ! -e $(STATIC_STAMP) ] || [ -n "$$(find claims/static $(BIN)/.installed -newer $(STATIC_STAMP) | head -n 1)" ]; then \
+		$(BIN)/python manage.py collectstatic --noinput --verbosity 0 && touch $(STATIC_STAMP); fi; } & static=$$!; \
+	$(BIN)/python manage.py prepare_desk --address http://127.0.0.1:$(PORT)/; desk=$$?; \
+	wait $$static && exit $$desk
 
 # Recompile the lock after changing a pin in requirements*.txt (README.md, "Upgrading dependencies"); it keeps
 # the other pins unless LOCK_ARGS says `--upgrade` or `--upgrade-package NAME`. Options that name where this
@@ -63,6 +68,11 @@ setup: venv $(LOCAL_ENV)
 lock: venv
 	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
 		--no-emit-find-links --no-emit-trusted-host $(LOCK_ARGS) --output-file=requirements.lock requirements-dev.txt
+
+# The suite runs in TEST_WORKERS pytest-xdist workers (0: in this process), each with a database, a Redis and a data
+# directory of its own (tests/parallel.py); tests that need the machine to themselves share an xdist_group, which
+# --dist loadgroup keeps on one worker.
+TEST_WORKERS ?= 2
 
 # The suite runs on PostgreSQL and Redis when they answer on their standard local ports (or DATABASE_URL and
 # REDIS_URL say where), and on SQLite with the filesystem broker otherwise.
@@ -73,7 +83,7 @@ test: venv embeddings lint
 	if [ -z "$$REDIS_URL" ] && $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 6379), 1)" 2>/dev/null; then \
 		export REDIS_URL=redis://127.0.0.1:6379/0; fi; \
 	echo "make test: database $${DATABASE_URL:-sqlite (data/)} · broker $${REDIS_URL:-filesystem (data/broker)}"; \
-	DEBUG=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DEBUG=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # The layer contracts are pyproject.toml's [tool.importlinter]; tests/test_layers.py also finds any import cycle.
 # mypy's Django plugin loads the settings, which want DEBUG on for a development secret key.

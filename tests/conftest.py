@@ -9,8 +9,8 @@ from rest_framework.test import APIClient
 from tests.factories import UserFactory
 
 # Local HTTP servers and fetch settings for the capture tests; a local SMTP server for the mail tests; a second
-# publisher's server for the feed tests.
-pytest_plugins = ["tests.capturing", "tests.mail", "tests.feedsupport"]
+# publisher's server for the feed tests; a database, a Redis and a data directory for each xdist worker.
+pytest_plugins = ["tests.parallel", "tests.capturing", "tests.mail", "tests.feedsupport"]
 
 # PBKDF2 costs about 0.3 s a password on these machines, and most tests make users and sign them in. No test
 # starts a process that checks a password the suite set, so the suite hashes with a fast hasher; the deployed

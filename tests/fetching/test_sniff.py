@@ -22,8 +22,11 @@ def test_text_in_any_web_encoding_is_never_binary(text, codec):
     assert not looks_binary(text.encode(codec, errors="ignore"))
 
 
+# Named ids: a gzip stream carries the time it was made, and xdist's workers must collect the same test names.
 @pytest.mark.parametrize(
-    "body", [make_png(), make_zip(), gzip.compress(b"<p>page</p>"), RANDOM(4000), b"\x7fELF\x02\x01\x01" + RANDOM(200)]
+    "body",
+    [make_png(), make_zip(), gzip.compress(b"<p>page</p>"), RANDOM(4000), b"\x7fELF\x02\x01\x01" + RANDOM(200)],
+    ids=["png", "zip", "gzip", "random", "elf"],
 )
 def test_images_archives_and_random_bytes_are_binary(body):
     assert looks_binary(body)
