@@ -281,6 +281,9 @@ BROWSER_SETTLE_MS = env.int("BROWSER_SETTLE_MS", default=1500)
 BROWSER_MAX_REQUESTS = env.int("BROWSER_MAX_REQUESTS", default=300)
 BROWSER_MAX_BYTES = env.int("BROWSER_MAX_BYTES", default=50 * 1024 * 1024)
 BROWSER_MAX_SCREENSHOT_HEIGHT = env.int("BROWSER_MAX_SCREENSHOT_HEIGHT", default=15000)
+# Chromium's processes in all (PSS, read from /proc), past which the browser is killed and the capture fails with
+# the reason; 0 turns the watch off. The 19 real pages peaked at 905 MiB of the whole worker (docs/benchmarks.md).
+BROWSER_MAX_MEMORY_MB = env.int("BROWSER_MAX_MEMORY_MB", default=1536)
 # "auto" sources get a browser capture when the plain capture's text is shorter than this (or the page is a
 # script shell).
 BROWSER_AUTO_BELOW_CHARS = env.int("BROWSER_AUTO_BELOW_CHARS", default=200)

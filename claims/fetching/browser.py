@@ -8,7 +8,8 @@ second wall, Chromium resolves no name (``--host-resolver-rules``), sends anythi
 a closed proxy port, prefetches nothing, and has service workers blocked and WebSockets closed before they open.
 
 Bounded in time (one deadline for the whole render), in bytes (per response: the fetch policy's cap; in all:
-``BrowserLimits.max_total_bytes``) and in the number of requests. Nothing here touches the database.
+``BrowserLimits.max_total_bytes``), in the number of requests, and in memory (Chromium's processes, PSS, watched by
+claims.fetching.memory_watch and killed past ``BrowserLimits.max_memory_bytes``). Nothing here touches the database.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from claims.fetching.client import Exchange, FetchPolicy, FetchResult, fetch
 from claims.fetching.decode import decode_html
 from claims.fetching.errors import ChallengePage, FetchError, HTTPStatusError, Timeout, TooLarge
 from claims.fetching.extract import detect_challenge, extract
+from claims.fetching.memory_watch import MemoryWatch
 from claims.fetching.pipeline import HTML_TYPES, CaptureOutcome
 from claims.fetching.pipeline import capture as plain_capture
 from claims.fetching.reasons import reason
@@ -64,6 +66,7 @@ class BrowserLimits:
     viewport_width: int = 1280
     viewport_height: int = 900
     max_screenshot_height: int = 15000  # pixels: an endless page is cut here
+    max_memory_bytes: int = 1536 * 1024 * 1024  # Chromium's processes in all (PSS); 0: not watched
     executable: str = CHROMIUM
 
 
@@ -125,8 +128,9 @@ def _render(main: FetchResult, loading: _Loading) -> tuple[str, bytes, bytes]:
     from playwright.sync_api import sync_playwright
 
     limits = loading.limits
+    watch = MemoryWatch(limits.max_memory_bytes)
     try:
-        with sync_playwright() as playwright:
+        with watch, sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=limits.executable, args=list(CHROMIUM_ARGS), proxy={"server": REFUSING_PROXY}
             )
@@ -156,13 +160,20 @@ def _render(main: FetchResult, loading: _Loading) -> tuple[str, bytes, bytes]:
                 context.close()
             finally:
                 browser.close()
-    except PlaywrightTimeout as exc:
-        raise Timeout(reason(R.BROWSER_TOO_LONG, seconds=f"{limits.total_timeout:g}")) from exc
-    except PlaywrightError as exc:
-        if time.monotonic() > loading.deadline:
+    except PlaywrightError as exc:  # PlaywrightTimeout included
+        if watch.exceeded:
+            # Not transient: the same page would need the same memory again.
+            raise FetchError(_memory_reason(limits), transient=False) from exc
+        if isinstance(exc, PlaywrightTimeout) or time.monotonic() > loading.deadline:
             raise Timeout(reason(R.BROWSER_TOO_LONG, seconds=f"{limits.total_timeout:g}")) from exc
         raise FetchError(reason(R.BROWSER_FAILED, error=str(exc).splitlines()[0][:200]), transient=True) from exc
+    if watch.exceeded:
+        raise FetchError(_memory_reason(limits), transient=False)
     return html, screenshot, pdf
+
+
+def _memory_reason(limits: BrowserLimits) -> str:
+    return reason(R.BROWSER_TOO_MUCH_MEMORY, limit=f"{limits.max_memory_bytes / 1_048_576:.0f} MB")
 
 
 def _ms(loading: _Loading, seconds: float) -> float:

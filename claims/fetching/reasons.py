@@ -220,6 +220,9 @@ BROWSER_TOO_MANY_BYTES = N_(
     "The page's files passed %(limit)s in all; the rest were not loaded and the capture shows it without them."
 )
 BROWSER_FAILED = N_("The browser could not render the page (%(error)s).")
+BROWSER_TOO_MUCH_MEMORY = N_(
+    "The browser needed more than %(limit)s of memory for this page and was stopped; the page was not captured."
+)
 CAPTURE_NOT_PROCESSED = N_("The page could not be processed because of an internal error.")
 CAPTURE_NOT_STORED = N_("The page was fetched but could not be stored because of an internal error.")
 CAPTURE_WORKER_LOST = N_(
@@ -354,6 +357,7 @@ TEMPLATES = (
     BROWSER_TOO_MANY_REQUESTS,
     BROWSER_TOO_MANY_BYTES,
     BROWSER_FAILED,
+    BROWSER_TOO_MUCH_MEMORY,
     CAPTURE_NOT_PROCESSED,
     CAPTURE_NOT_STORED,
     CAPTURE_WORKER_LOST,

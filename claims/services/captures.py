@@ -92,6 +92,7 @@ def browser_limits() -> browser.BrowserLimits:
         max_requests=settings.BROWSER_MAX_REQUESTS,
         max_total_bytes=settings.BROWSER_MAX_BYTES,
         max_screenshot_height=settings.BROWSER_MAX_SCREENSHOT_HEIGHT,
+        max_memory_bytes=settings.BROWSER_MAX_MEMORY_MB * 1024 * 1024,
         executable=settings.BROWSER_EXECUTABLE,
     )
 

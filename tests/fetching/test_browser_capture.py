@@ -3,6 +3,7 @@ the SSRF guard, every response lands in the WARC, script-built pages give their 
 
 import dataclasses
 import io
+import os
 import socket
 import threading
 
@@ -10,7 +11,8 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from claims.fetching import browser
-from claims.fetching.errors import ChallengePage, Timeout
+from claims.fetching.errors import ChallengePage, FetchError, Timeout
+from claims.fetching.memory_watch import MemoryWatch, browser_processes
 from claims.fetching.pipeline import capture as plain_capture
 
 pytestmark = [pytest.mark.browser]
@@ -199,6 +201,37 @@ def test_a_page_past_the_deadline_fails_with_the_reason(server, policy):
     with pytest.raises(Timeout) as failed:
         browser.capture(url, slow_policy, limits(total_timeout=4, load_timeout=20))
     assert failed.value.reason == "The browser capture took longer than 4 seconds and was stopped."
+
+
+def test_a_browser_past_its_memory_limit_is_killed_and_the_capture_fails_with_the_reason(server, policy):
+    # A page that keeps allocating, against a limit below what Chromium needs to start: the watch must kill it.
+    hog = "<script>const kept = []; setInterval(() => kept.push(new Array(1e6).fill(Math.random())), 10);</script>"
+    url = server.route("/hog", body=f"<html><body><p>{WORDS}</p>{hog}</body></html>".encode())
+    with pytest.raises(FetchError) as failed:
+        browser.capture(url, policy, limits(max_memory_bytes=40 * 1024 * 1024, settle_ms=5000))
+    assert failed.value.reason == (
+        "The browser needed more than 40 MB of memory for this page and was stopped; the page was not captured."
+    )
+    assert not failed.value.transient
+    assert browser_processes(os.getpid()) == []
+
+
+def test_the_memory_watch_sees_the_browser_and_keeps_its_peak(server, policy):
+    url = server.route("/story", body=f"<html><body><p>{WORDS}</p></body></html>".encode())
+    seen = []
+    original = MemoryWatch.sample
+
+    def sample(watch):
+        seen.append(original(watch))
+        return seen[-1]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(MemoryWatch, "sample", sample)
+        outcome = browser.capture(url, policy, limits(settle_ms=1000))
+    assert WORDS.split(":")[0] in outcome.extracted.text
+    # Chromium's processes were found and measured while it rendered (tens of MB at least), under the default limit.
+    assert max(seen) > 20 * 1024 * 1024
+    assert max(seen) < browser.BrowserLimits().max_memory_bytes
 
 
 def test_a_page_still_loading_is_captured_as_it_stood(server, policy):
