@@ -90,6 +90,15 @@ def test_the_image_panel_reads_in_arabic(client, editor, recycled):
     assert "Where else" not in page and "near-identical" not in page
 
 
+def test_the_archived_copy_of_an_image_capture_is_the_image_in_the_sandbox(client, editor, recycled):
+    original, _copy, _claim = recycled
+    client.force_login(editor)
+    response = client.get(reverse("desk:capture_archived", args=[original.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert response.content == original_jpeg()
+    assert "sandbox" in response["Content-Security-Policy"] and response["X-Content-Type-Options"] == "nosniff"
+
+
 def test_thumbnail_is_sent_to_desk_members(client, editor, recycled):
     original, _copy, _claim = recycled
     client.force_login(editor)

@@ -22,6 +22,7 @@ from claims.desk.memento import ARCHIVE as MEMENTO_ARCHIVE
 from claims.desk.workflow_views import PROPOSED_MESSAGE
 from claims.fetching.archive import read_warc_response
 from claims.fetching.decode import decode_html
+from claims.fetching.images import IMAGE_TYPES
 from claims.fetching.reasons import in_language
 from claims.files import content_type_of, download_name, file_response
 from claims.models import Capture, CaptureImage, CapturePost, Claim, Evidence, Source
@@ -478,7 +479,11 @@ def capture_archived(request: DeskRequest, pk: int) -> HttpResponse:
     with capture.warc.open("rb") as handle:
         status, headers, body = read_warc_response(handle.read())
     content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
-    if capture.content_type == "application/pdf" or request.GET.get("as") == "text":
+    if capture.content_type in IMAGE_TYPES:
+        # An image source's archived response is the image itself, of the raster type its bytes were checked to be
+        # (claims.fetching.images: never SVG), sent as that type in the same sandbox.
+        response = HttpResponse(body, content_type=capture.content_type)
+    elif capture.content_type == "application/pdf" or request.GET.get("as") == "text":
         text = capture.text if capture.content_type == "application/pdf" else decode_html(body, content_type)[0]
         response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     else:
