@@ -180,3 +180,17 @@ def test_post_panel_shows_the_posts_text_author_and_image(client, editor):
     page = client.get(reverse("desk:capture", args=[capture.pk])).content.decode()
     assert "Post on Telegram" in page and "وصول شحنة أسلحة" in page and "Libya News" in page
     assert "https://tineye.com/search?url=https%3A%2F%2Fcdn.example%2Fphoto.jpg" in page
+
+
+def test_the_public_archived_copy_of_a_published_image_shows_the_image_to_readers(client, server):
+    from tests.public_helpers import fresh_cache, make_claim  # noqa: F401 (fresh_cache is autouse there)
+
+    capture = run_capture(capture_id=queued_capture(server.route("/photo.jpg", body=original_jpeg(), headers=JPEG)).pk)
+    claim = make_claim(statement="The photo shows the port today")
+    Evidence.objects.create(claim=claim, source=capture.source, stance="contradicts")
+    for prefix, alt in (("", "The image as it was captured"), ("/ar", "الصورة كما التُقطت")):
+        page = client.get(prefix + reverse("public:archive", args=[claim.pk, capture.source_id])).content.decode()
+        assert f'<img src="{capture.body_file.url}" alt="{alt}">' in page
+    image = client.get(capture.body_file.url)
+    assert image.status_code == 200 and image["Content-Type"] == "image/jpeg"
+    assert b"".join(image.streaming_content if image.streaming else [image.content]) == original_jpeg()
