@@ -10,8 +10,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from claims import files, health
+from claims.api.errors import not_found
 from claims.desk import profile
 from claims.public.views import archive_key
+
+handler404 = not_found
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -146,3 +146,12 @@ def test_stale_claim_edit_is_a_409_with_the_current_claim(api, demo):
 def test_entities_refuse_a_malformed_wikidata_id(api):
     response = api.post("/api/v1/entities/", {"kind": "person", "name": "X", "wikidata": "wd:1"}, format="json")
     assert response.status_code == 400 and "wikidata" in response.json()
+
+
+def test_an_api_address_no_route_matches_answers_json_and_a_page_address_the_page(client):
+    # A series slug with a dot matches no route (the router's lookup stops at dots): still the API's JSON 404.
+    response = client.get("/api/v1/public/series/use.rtl/estimates/")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
