@@ -123,6 +123,9 @@ REFUSALS = [
     ("PATCH /api/v1/claims/{id}/", "details.", "bound", "an order between two fields (quantity bounds)"),
     ("POST /api/v1/claims/", "details.", "ends before it starts", "an order between the two ends of a period"),
     ("PATCH /api/v1/claims/{id}/", "details.", "ends before it starts", "an order between the two ends of a period"),
+    # Accepting a proposal validates its edits as a claim create (claims/api/proposals.py): the same two orders.
+    ("POST /api/v1/proposals/{id}/accept/", "details.", "bound", "an order between two fields (quantity bounds)"),
+    ("POST /api/v1/proposals/{id}/accept/", "details.", "ends before it starts", "an order between a period's ends"),
     ("POST /api/v1/entities/", "wikidata", "Another entity already has", "one entity per Wikidata id"),
     ("PATCH /api/v1/entities/{id}/", "wikidata", "Another entity already has", "one entity per Wikidata id"),
     # Which moves a claim may make depends on its status and the caller's role (docs/workflow.md).
@@ -593,5 +596,7 @@ def test_schemathesis_run_on_sqlite_too():
         text=True,
         timeout=900,
     )
-    assert run.returncode == 0, run.stdout[-20000:] + run.stderr[-5000:]
+    # The assertion's own lines first: the request log of a failed run would bury them.
+    failure = "\n".join(line for line in run.stdout.splitlines() if line.startswith("E "))
+    assert run.returncode == 0, failure[-20000:] + "\n" + run.stdout[-3000:] + run.stderr[-5000:]
     print(run.stdout[-6000:])
