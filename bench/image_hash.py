@@ -91,37 +91,15 @@ def measure_hashing(images: list[tuple[str, bytes, str]]) -> None:
 
 def seed_rows(total: int) -> None:
     """Random-hash image rows up to `total`, each on its own capture of one noise source."""
-    from claims.fetching.images import hash_bands
-    from claims.models import Capture, CaptureImage, Source
+    from claims.models import CaptureImage, Source
+    from tests.imaging import noise_images
 
     have = CaptureImage.objects.count()
     source, _ = Source.objects.get_or_create(url="https://bench.example/noise", defaults={"title": "noise"})
     rng = random.Random(have)
     while have < total:
         step = min(BATCH, total - have)
-        captures = Capture.objects.bulk_create(
-            Capture(source=source, requested_url=source.url, state="done") for _ in range(step)
-        )
-        rows = []
-        for capture in captures:
-            phash = f"{rng.getrandbits(64):016x}"
-            b0, b1, b2, b3 = hash_bands(phash)
-            rows.append(
-                CaptureImage(
-                    capture=capture,
-                    sha256=f"{rng.getrandbits(256):064x}",
-                    phash=phash,
-                    dhash=phash,
-                    phash_band0=b0,
-                    phash_band1=b1,
-                    phash_band2=b2,
-                    phash_band3=b3,
-                    width=1,
-                    height=1,
-                    format="JPEG",
-                )
-            )
-        CaptureImage.objects.bulk_create(rows)
+        noise_images(source, step, rng)
         have += step
 
 

@@ -4,6 +4,7 @@ EXIF metadata, its recompressed and resized copy, an unrelated picture, and a de
 from __future__ import annotations
 
 import io
+import random
 import struct
 import zlib
 
@@ -75,3 +76,34 @@ def png_declaring(width: int, height: int) -> bytes:
         + chunk(b"IDAT", zlib.compress(b"\x00" * 1024))
         + chunk(b"IEND", b"")
     )
+
+
+def noise_images(source, count: int, rng: random.Random) -> None:
+    """``count`` done captures of ``source``, each with an image row of random hashes: a table to look things up in
+    (the where-else tests and bench/image_hash.py)."""
+    from claims.fetching.images import hash_bands
+    from claims.models import Capture, CaptureImage
+
+    captures = Capture.objects.bulk_create(
+        Capture(source=source, requested_url=source.url, state="done") for _ in range(count)
+    )
+    rows = []
+    for capture in captures:
+        phash = f"{rng.getrandbits(64):016x}"
+        band0, band1, band2, band3 = hash_bands(phash)
+        rows.append(
+            CaptureImage(
+                capture=capture,
+                sha256=f"{rng.getrandbits(256):064x}",
+                phash=phash,
+                dhash=phash,
+                phash_band0=band0,
+                phash_band1=band1,
+                phash_band2=band2,
+                phash_band3=band3,
+                width=1,
+                height=1,
+                format="JPEG",
+            )
+        )
+    CaptureImage.objects.bulk_create(rows)

@@ -16,7 +16,7 @@ from claims.services.captures import run_capture
 from claims.services.images import NEAR_DISTANCE, where_else
 from tests.capturing import queued_capture
 from tests.factories import ClaimFactory
-from tests.imaging import CAMERA, TAKEN, original_jpeg, png_declaring, recycled_jpeg, unrelated_jpeg
+from tests.imaging import CAMERA, TAKEN, noise_images, original_jpeg, png_declaring, recycled_jpeg, unrelated_jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -102,31 +102,8 @@ def test_a_page_served_as_an_image_fails_as_unreadable(server):
 
 
 def _image_rows(count: int, seed: int = 7) -> None:
-    rng = random.Random(seed)
     source = Source.objects.create(url="https://example.org/noise", original_url="https://example.org/noise")
-    captures = Capture.objects.bulk_create(
-        Capture(source=source, requested_url=source.url, state="done") for _ in range(count)
-    )
-    rows = []
-    for capture in captures:
-        phash = f"{rng.getrandbits(64):016x}"
-        band0, band1, band2, band3 = hash_bands(phash)
-        rows.append(
-            CaptureImage(
-                capture=capture,
-                sha256=f"{rng.getrandbits(256):064x}",
-                phash=phash,
-                dhash=phash,
-                phash_band0=band0,
-                phash_band1=band1,
-                phash_band2=band2,
-                phash_band3=band3,
-                width=1,
-                height=1,
-                format="JPEG",
-            )
-        )
-    CaptureImage.objects.bulk_create(rows)
+    noise_images(source, count, random.Random(seed))
 
 
 @pytest.mark.parametrize("others", [10, 2000])
