@@ -80,7 +80,9 @@ def main() -> None:
             shutil.copy2(ROOT / name, project / name)
     if not args.with_venv:
         (project / ".venv").symlink_to((ROOT / ".venv").resolve())
-    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(project)}
+    # The newcomer's shell finds a Python 3.12 or newer: the one this virtualenv was made from.
+    python_dir = Path(os.path.realpath(sys._base_executable)).parent
+    env = {"PATH": f"{python_dir}:/usr/local/bin:/usr/bin:/bin", "HOME": str(project)}
     load = os.getloadavg()[0]
     # -o: a linked virtualenv counts as built although the copied requirements files are newer than its stamp (on
     # make's command line: make does not read -o from MAKEFLAGS).
