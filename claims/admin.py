@@ -16,6 +16,8 @@ from claims.models import (
     ArticleRevision,
     Attendee,
     Capture,
+    CaptureImage,
+    CapturePost,
     Claim,
     ClaimEvent,
     ClaimLink,
@@ -398,6 +400,24 @@ class CaptureAdmin(ReadOnlyAdmin):
     list_display = ("requested_url", "state", "http_status", "changed", "gone", "queued_at", "fetched_at")
     list_filter = ("state", "changed", "gone")
     search_fields = ("requested_url", "final_url", "title")
+
+
+@admin.register(CaptureImage)
+class CaptureImageAdmin(ReadOnlyAdmin):
+    """An image source's facts, read by the capture job (claims.fetching.images): its digests, hashes and EXIF."""
+
+    list_display = ("capture_id", "sha256", "phash", "width", "height", "format", "created_at")
+    list_filter = ("format",)
+    search_fields = ("sha256", "phash", "capture__requested_url")
+
+
+@admin.register(CapturePost)
+class CapturePostAdmin(ReadOnlyAdmin):
+    """A social post's metadata, read by the capture job (claims.fetching.social), or why the platform gave none."""
+
+    list_display = ("capture_id", "platform", "author", "title")
+    list_filter = ("platform",)
+    search_fields = ("text", "author", "title", "capture__requested_url")
 
 
 @admin.register(Evidence)

@@ -279,7 +279,18 @@ def test_a_page_edited_in_the_admin_is_what_readers_get_next(client, chief, djan
 
 
 @pytest.mark.parametrize(
-    "model", ["comment", "notification", "reminder", "webhook", "webhookdelivery", "series", "seriesmember"]
+    "model",
+    [
+        "comment",
+        "notification",
+        "reminder",
+        "webhook",
+        "webhookdelivery",
+        "series",
+        "seriesmember",
+        "captureimage",
+        "capturepost",
+    ],
 )
 def test_the_team_desks_records_are_read_only_in_the_admin(client, chief, model):
     """Comments, notifications, webhooks and series are written by their desk pages' services (mentions told,
