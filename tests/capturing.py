@@ -4,10 +4,14 @@ ports, and queued captures."""
 from __future__ import annotations
 
 import gzip
+from datetime import datetime
 from ipaddress import ip_network
 
 import pytest
+from django.utils import timezone
 
+from claims.fetching.archive import write_warc
+from claims.fetching.client import Exchange, FetchResult
 from claims.models import Capture, Source
 from tests.httpserver import (  # noqa: F401 (fixtures and helpers)
     SERVER_PORTS,
@@ -60,3 +64,34 @@ def queued_capture(url: str, **source_fields) -> Capture:
 
 def gzip_bomb(size: int) -> bytes:
     return gzip.compress(b"<p>" + b"a" * size + b"</p>", compresslevel=9)
+
+
+def html_warc(url: str, fetched_at: datetime | None = None) -> bytes:
+    """The WARC of one small HTML answer from ``url``, as a capture stores it, without a server."""
+    body = b"<html><body><p>Archived.</p></body></html>"
+    exchange = Exchange(
+        url=url,
+        method="GET",
+        request_headers=[],
+        status=200,
+        reason="OK",
+        http_version="1.1",
+        response_headers=[("Content-Type", "text/html")],
+        raw_body=body,
+        peer_address="127.0.0.1",
+        fetched_at=fetched_at or timezone.now(),
+    )
+    return write_warc(
+        FetchResult(
+            requested_url=url,
+            final_url=url,
+            redirect_chain=[],
+            status=200,
+            headers={},
+            content_type="text/html",
+            body=body,
+            elapsed_ms=1,
+            peer_address="127.0.0.1",
+            exchanges=[exchange],
+        )
+    )

@@ -18,12 +18,10 @@ from cryptography.hazmat.primitives import serialization
 from django.urls import reverse
 
 from claims.fetching import wacz as W
-from claims.fetching.archive import write_warc
-from claims.fetching.client import Exchange, FetchResult
 from claims.models import Evidence
 from claims.services import captures as C
 from claims.services.captures import run_capture
-from tests.capturing import english_page, queued_capture
+from tests.capturing import english_page, html_warc, queued_capture
 from tests.public_helpers import fresh_cache, make_claim  # noqa: F401 (fresh_cache is autouse)
 
 PAGE = english_page("About 2,000 fighters.")
@@ -31,33 +29,7 @@ WHEN = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 
 
 def _warc() -> bytes:
-    body = b"<html><body><p>Archived.</p></body></html>"
-    url = "https://example.org/a"
-    exchange = Exchange(
-        url=url,
-        method="GET",
-        request_headers=[],
-        status=200,
-        reason="OK",
-        http_version="1.1",
-        response_headers=[("Content-Type", "text/html")],
-        raw_body=body,
-        peer_address="127.0.0.1",
-        fetched_at=WHEN,
-    )
-    result = FetchResult(
-        requested_url=url,
-        final_url=url,
-        redirect_chain=[],
-        status=200,
-        headers={},
-        content_type="text/html",
-        body=body,
-        elapsed_ms=1,
-        peer_address="127.0.0.1",
-        exchanges=[exchange],
-    )
-    return write_warc(result)
+    return html_warc("https://example.org/a", fetched_at=WHEN)
 
 
 def _signed(key=None) -> bytes:

@@ -11,10 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.urls import URLResolver, get_resolver
-from django.utils import timezone
 
-from claims.fetching.archive import write_warc
-from claims.fetching.client import Exchange, FetchResult
 from claims.models import (
     Capture,
     Claim,
@@ -34,6 +31,7 @@ from claims.models import (
     Webhook,
 )
 from claims.services.comments import add_comment
+from tests.capturing import html_warc
 from tests.factories import EvidenceFactory, SourceFactory, UserFactory
 
 ROLES = ["anonymous", "outsider", "editor", "reviewer", "admin"]
@@ -313,7 +311,7 @@ def _objects(demo):
     capture = Capture.objects.create(
         source=evidence.source, state="done", requested_url=evidence.source.url, http_status=200, text="…"
     )
-    capture.warc.save("capture.warc.gz", ContentFile(_warc(evidence.source.url)))
+    capture.warc.save("capture.warc.gz", ContentFile(html_warc(evidence.source.url)))
     # The link involves the claim the desk URLs name, so /claims/<pk>/similar/<link_pk>/ finds it; confirmed, so
     # "look for similar claims" (walked before it) keeps it.
     other = Claim.objects.exclude(pk=claim.pk).order_by("id").first()
@@ -389,36 +387,6 @@ def _objects(demo):
         "table": "weeks",  # the desk report's tables
         "section": "claims",  # a sitemap section
     }
-
-
-def _warc(url: str) -> bytes:
-    body = b"<html><body><p>Archived.</p></body></html>"
-    exchange = Exchange(
-        url=url,
-        method="GET",
-        request_headers=[],
-        status=200,
-        reason="OK",
-        http_version="1.1",
-        response_headers=[("Content-Type", "text/html")],
-        raw_body=body,
-        peer_address="127.0.0.1",
-        fetched_at=timezone.now(),
-    )
-    return write_warc(
-        FetchResult(
-            requested_url=url,
-            final_url=url,
-            redirect_chain=[],
-            status=200,
-            headers={},
-            content_type="text/html",
-            body=body,
-            elapsed_ms=1,
-            peer_address="127.0.0.1",
-            exchanges=[exchange],
-        )
-    )
 
 
 _PARAM = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
