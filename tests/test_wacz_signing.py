@@ -173,3 +173,18 @@ def test_the_validator_finds_the_digests_the_archived_copy_shows(published_captu
     assert listed["archive/data.warc.gz"] == f"sha256:{capture.warc_sha256}" and capture.warc_sha256 in page
     assert W.verify_wacz(wacz).digests["archive/data.warc.gz"] == listed["archive/data.warc.gz"]
     assert capture.sha256 == hashlib.sha256(PAGE).hexdigest() and capture.sha256 in page
+
+
+def test_the_signer_is_read_from_the_wacz_once_not_on_every_view(published_capture, client, monkeypatch):
+    from claims.services import replay
+
+    claim, capture = published_capture
+    replay._signer_by_digest.cache_clear()
+    reads = []
+    real_read = replay._read_signer
+    monkeypatch.setattr(replay, "_read_signer", lambda name: reads.append(name) or real_read(name))
+    path = reverse("public:archive", args=[claim.pk, capture.source_id])
+    fingerprint = C.archive_key_fingerprint()
+    for address in (path, "/ar" + path, path + "?again=1"):
+        assert fingerprint in client.get(address).content.decode()
+    assert reads == [capture.wacz.name]

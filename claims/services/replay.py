@@ -9,6 +9,7 @@ a *public* one only for a capture ``Capture.objects.public()`` holds, checked ag
 
 from __future__ import annotations
 
+import functools
 from typing import BinaryIO, cast
 from urllib.parse import quote, urlencode
 
@@ -66,12 +67,28 @@ def capture_for_token(token: str) -> Capture | None:
 
 
 def signer_of(capture: Capture) -> str:
-    """The fingerprint of the key that signed the capture's WACZ ("" when unsigned, or there is none)."""
-    if not capture.wacz:
+    """The fingerprint of the key that signed the capture's WACZ ("" when unsigned, or there is none).
+
+    A WACZ never changes once written, so its signer is read from the file once per process and WACZ digest, not
+    on every view of the pages that show it (on object storage each read is a network request)."""
+    name = capture.wacz.name if capture.wacz else ""
+    if not name:
         return ""
+    if not capture.wacz_sha256:
+        return _read_signer(name)
+    return _signer_by_digest(capture.wacz_sha256, name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _signer_by_digest(digest: str, name: str) -> str:
+    return _read_signer(name)
+
+
+def _read_signer(name: str) -> str:
+    storage = Capture._meta.get_field("wacz").storage
     try:
-        with capture.wacz.open("rb") as handle:
-            return signer_fingerprint(cast(BinaryIO, handle))  # a FieldFile reads as a binary file
+        with storage.open(name, "rb") as handle:
+            return signer_fingerprint(cast(BinaryIO, handle))  # a stored file reads as a binary file
     except FileNotFoundError:
         return ""
 
