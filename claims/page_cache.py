@@ -9,8 +9,8 @@ must not fail with a 500.
 
 **Page keys.** A generation per claim (and one for lists) makes invalidation one write. Rendered pages live in
 the shared cache and, in front of it, in a small per-process memory: their keys carry the generations, so a
-changed claim gets a new key and an old copy is never served; asking the shared cache for the generations stays
-one round trip per request.
+changed claim gets a new key and an old copy is never served. The generations themselves come from this process's
+memory while Redis tracks them for it (claims/cache_tracking.py), else from the shared cache in one round trip.
 
 A generation is a random token, never a counter: Redis restarted empty (or a key expired) starts a new token
 that no process has ever keyed a page under, where a counter would restart at 1 and match the pages each web
@@ -24,11 +24,15 @@ import threading
 import time
 from dataclasses import dataclass, replace
 
+from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.base import default_key_func
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from claims.cache_tracking import GenerationTracker
 
 log = logging.getLogger(__name__)
 
@@ -60,10 +64,62 @@ class _OneClientPerPool(RedisCacheClient):
         return client
 
 
+#: Key prefixes whose values each process keeps in memory, told by Redis when they change
+#: (claims/cache_tracking.py): the public pages' generations and the desk's.
+TRACKED_PREFIXES = ("public:generation:", "desk:generation:")
+_trackers: dict[tuple, GenerationTracker] = {}
+_trackers_lock = threading.Lock()
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = _OneClientPerPool
+        # Django gives each thread its own backend object; the tracker (a connection and a thread) is the
+        # process's, shared by every backend object on the same server and key prefix.
+        self._tracker: GenerationTracker | None = None
+        if settings.CACHE_TRACKING and self.key_func is default_key_func:
+            server = self._servers[0]  # type: ignore[attr-defined]  # RedisCache's, which django-stubs leaves out
+            prefixes = tuple(self.make_key(prefix) for prefix in TRACKED_PREFIXES)
+            with _trackers_lock:
+                tracker = _trackers.get((server, prefixes))
+                if tracker is None:
+                    timeout = params.get("OPTIONS", {}).get("socket_connect_timeout", 1.0)
+                    tracker = _trackers[(server, prefixes)] = GenerationTracker(
+                        server, prefixes, connect_timeout=timeout
+                    )
+            self._tracker = tracker
+
+    @property
+    def tracker(self) -> GenerationTracker | None:
+        return self._tracker
+
+    def get_many_tracked(self, keys, version=None) -> dict:
+        """``get_many`` for generations: from this process's memory while Redis tracks them for it."""
+        if self._tracker is None:
+            return self.get_many(keys, version)
+        # make_key, not make_and_validate_key: these are the app's own keys, and the check (for memcached) costs
+        # as much as the rest of the look-up.
+        made = {self.make_key(key, version=version): key for key in keys}
+        try:
+            found = self._tracker.get_many(list(made), self._cache.get_many)  # type: ignore[arg-type]
+        except UNREACHABLE as exc:
+            log.warning("cache unreachable during get_many: %s", exc)
+            return {}
+        return {made[key]: value for key, value in found.items()}
+
+    def tracking_barrier(self) -> None:
+        """Return once every process's tracking connection has been sent the invalidations of this thread's
+        writes so far (a write returns as soon as Redis applied it; the invalidations go out in the same turn of
+        Redis's event loop, which a second command's answer proves has ended). A request another process starts
+        afterwards reads them before it answers from memory (``GenerationTracker.get_many``)."""
+        if self._tracker is not None:
+            self._quietly("ping", None, lambda: self._cache.get_client(write=True).ping())
+
+    def _forget(self, keys, version=None) -> None:
+        tracked = [key for key in keys if key.startswith(TRACKED_PREFIXES)]
+        if self._tracker is not None and tracked:
+            self._tracker.forget(self.make_key(key, version=version) for key in tracked)
 
     def _quietly(self, operation: str, default, call, *args, **kwargs):
         try:
@@ -79,22 +135,34 @@ class ResilientRedisCache(RedisCache):
         return self._quietly("get_many", {}, super().get_many, keys, version)
 
     def set(self, key, value, timeout=None, version=None):
-        return self._quietly("set", None, super().set, key, value, timeout, version)
+        done = self._quietly("set", None, super().set, key, value, timeout, version)
+        self._forget([key], version)  # after the write: a read in between keeps nothing
+        return done
 
     def add(self, key, value, timeout=None, version=None):
-        return self._quietly("add", False, super().add, key, value, timeout, version)
+        done = self._quietly("add", False, super().add, key, value, timeout, version)
+        self._forget([key], version)  # after the write: a read in between keeps nothing
+        return done
 
     def set_many(self, data, timeout=None, version=None):
-        return self._quietly("set_many", list(data), super().set_many, data, timeout, version)
+        done = self._quietly("set_many", list(data), super().set_many, data, timeout, version)
+        self._forget(list(data), version)  # after the write: a read in between keeps nothing
+        return done
 
     def delete(self, key, version=None):
-        return self._quietly("delete", False, super().delete, key, version)
+        done = self._quietly("delete", False, super().delete, key, version)
+        self._forget([key], version)  # after the write: a read in between keeps nothing
+        return done
 
     def delete_many(self, keys, version=None):
-        return self._quietly("delete_many", None, super().delete_many, keys, version)
+        done = self._quietly("delete_many", None, super().delete_many, keys, version)
+        self._forget(list(keys), version)  # after the write: a read in between keeps nothing
+        return done
 
     def incr(self, key, delta=1, version=None):
-        return self._quietly("incr", None, super().incr, key, delta, version)
+        done = self._quietly("incr", None, super().incr, key, delta, version)
+        self._forget([key], version)  # after the write: a read in between keeps nothing
+        return done
 
     def get_or_set(self, key, default, timeout=None, version=None):
         return self._quietly(
@@ -106,6 +174,12 @@ class ResilientRedisCache(RedisCache):
             timeout,
             version,
         )
+
+    def clear(self):
+        done = self._quietly("clear", False, super().clear)
+        if self._tracker is not None:
+            self._tracker.forget_all()
+        return done
 
     def has_key(self, key, version=None):
         return self._quietly("has_key", False, super().has_key, key, version)
@@ -142,9 +216,25 @@ class Generations:
     claim: str | None = None
 
 
+def get_generations(keys: list[str]) -> dict:
+    """The generations among ``keys`` that the shared cache has: read from this process's memory while Redis
+    tracks them for it (``ResilientRedisCache.get_many_tracked``), else from the cache."""
+    tracked = getattr(cache, "get_many_tracked", None)
+    return tracked(keys) if tracked is not None else cache.get_many(keys)
+
+
+def stop_tracking() -> None:
+    """End every tracker of this process (tests that stop their own redis-server)."""
+    with _trackers_lock:
+        trackers = list(_trackers.values())
+        _trackers.clear()
+    for tracker in trackers:
+        tracker.stop()
+
+
 def lists_generation() -> str | None:
     """The lists generation, started if the shared cache has none; None when it cannot vouch for one."""
-    return cache.get(LISTS_KEY) or _start_lists()
+    return get_generations([LISTS_KEY]).get(LISTS_KEY) or _start_lists()
 
 
 def _start_lists() -> str | None:
@@ -160,7 +250,7 @@ def claim_page_generations(claim_id: int) -> Generations:
     A missing claim generation is not started here: the claim may not exist or not be public, and a key for
     every id a client makes up would fill Redis. See ``start_claim_generation``.
     """
-    found = cache.get_many([_claim_key(claim_id), LISTS_KEY])
+    found = get_generations([_claim_key(claim_id), LISTS_KEY])
     return Generations(lists=found.get(LISTS_KEY) or _start_lists(), claim=found.get(_claim_key(claim_id)))
 
 
@@ -220,6 +310,9 @@ _owed_lock = threading.Lock()
 def _move_generations(keys: list[str], since: dict[str, float] | None = None) -> None:
     failed = cache.set_many({key: new_generation() for key in keys}, timeout=GENERATION_TIMEOUT)
     if not failed:
+        barrier = getattr(cache, "tracking_barrier", None)
+        if barrier is not None:
+            barrier()
         return
     # Redis may come back with its data (persisted, or only the network was down) and the old generations: the
     # change would stay hidden behind cached pages until they expire. This process keeps trying (a late new
@@ -249,7 +342,7 @@ def _retry_owed() -> None:
 # --- pages ----------------------------------------------------------------------------------------------------
 
 #: Rendered pages each web process keeps in memory (about 15 KB each; a public API list page of 50, ~60 KB).
-LOCAL_PAGES = 1000
+LOCAL_PAGES = 2500
 # Django's local-memory backend is the per-process tier: each page keeps its own timeout, and a full memory drops
 # its least recently used page (CULL_FREQUENCY = MAX_ENTRIES culls len // MAX_ENTRIES = one entry). It belongs to
 # this module rather than to CACHES: how public pages are cached is no deployment setting, and settings (or a

@@ -33,7 +33,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from claims.page_cache import GENERATION_TIMEOUT, move_generations, new_generation
+from claims.page_cache import GENERATION_TIMEOUT, get_generations, move_generations, new_generation
 
 DESK_KEY = "desk:generation:lists"
 AUTH_KEY = "desk:generation:auth"
@@ -144,7 +144,7 @@ def current() -> DeskGenerations | None:
     cached or served from a cache (see the module's docstring)."""
     if not settings.DESK_API_CACHE or _in_written_transaction(connection):
         return None
-    found = cache.get_many([DESK_KEY, AUTH_KEY])
+    found = get_generations([DESK_KEY, AUTH_KEY])
     desk = found.get(DESK_KEY) or _start(DESK_KEY)
     auth = found.get(AUTH_KEY) or _start(AUTH_KEY)
     if desk is None or auth is None:

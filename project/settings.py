@@ -209,6 +209,9 @@ else:
 # (claims/write_generation.py): on by default with Redis; without it each process's memory is its own, and a
 # worker's write could not reach the web's entries, so the default is off.
 DESK_API_CACHE = env.bool("DESK_API_CACHE", default=bool(REDIS_URL))
+# Each web process keeps the cache generations in memory and Redis tells it when one changes (client-side caching,
+# claims/cache_tracking.py): a cached page then costs no round trip to Redis. Off: every request asks Redis.
+CACHE_TRACKING = env.bool("CACHE_TRACKING", default=True)
 
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

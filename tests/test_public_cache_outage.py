@@ -33,6 +33,7 @@ def cache_on(private_redis, settings):
     }
     forget_local_pages()
     yield private_redis
+    generations.stop_tracking()
     forget_local_pages()
 
 
@@ -223,13 +224,33 @@ def test_a_change_committed_while_a_claim_page_first_renders_is_not_hidden_by_it
 
 def commands_run(server) -> int:
     stats = redis.Redis.from_url(server.url).info("commandstats")
-    # Not counted: this INFO and the handshake (HELLO, CLIENT SETINFO) of the connection that sends it.
-    handshake = ("cmdstat_info", "cmdstat_hello", "cmdstat_client")
+    # Not counted: this INFO and the handshake (HELLO, CLIENT SETINFO) of the connection that sends it, and the
+    # tracking connection's heartbeat (PING) and set-up (CLIENT, SUBSCRIBE).
+    handshake = ("cmdstat_info", "cmdstat_hello", "cmdstat_client", "cmdstat_ping", "cmdstat_subscribe")
     return sum(row["calls"] for name, row in stats.items() if not name.startswith(handshake))
 
 
+def tracking_trusted() -> bool:
+    tracker = generations.cache.tracker  # type: ignore[attr-defined]
+    return tracker is not None and tracker.trusted()
+
+
 @pytest.mark.parametrize("path", ["claim", "/"])
-def test_a_cached_page_costs_one_redis_command(client, cache_on, path):
+def test_a_cached_page_costs_no_redis_command_while_redis_tracks_its_generations(client, cache_on, path):
+    address = url(make_claim()) if path == "claim" else path
+    client.get(address)
+    wait_until(tracking_trusted, timeout=10, message="Redis never confirmed the tracking connection")
+    client.get(address)  # the generations are now in this process's memory
+    before = commands_run(cache_on)
+    assert client.get(address).status_code == 200
+    assert client.get(address).status_code == 200
+    assert commands_run(cache_on) - before == 0
+
+
+@pytest.mark.parametrize("path", ["claim", "/"])
+def test_a_cached_page_costs_one_redis_command_without_tracking(client, cache_on, settings, path):
+    settings.CACHE_TRACKING = False
+    settings.CACHES = {"default": {**settings.CACHES["default"]}}  # a new backend, which reads the setting
     address = url(make_claim()) if path == "claim" else path
     client.get(address), client.get(address)
     before = commands_run(cache_on)
