@@ -24,7 +24,9 @@ def planner_estimate(queryset: QuerySet[Any]) -> int | None:
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return None
-    sql, params = queryset.order_by().query.sql_with_params()
+    # The rows' keys only: the same rows, without the joins select_related adds, which the planner would plan too.
+    rows = queryset.order_by() if queryset.query.combinator else queryset.order_by().values("pk")
+    sql, params = rows.query.sql_with_params()
     with connection.cursor() as cursor:
         query = connection.ops.compose_sql(sql, params)  # type: ignore[attr-defined]  # PostgreSQL's own
         cursor.execute("SELECT claims_count_estimate(%s)", [query])
@@ -48,10 +50,22 @@ def bounded_count(queryset: QuerySet[Any], limit: int = EXACT_COUNT_LIMIT) -> in
 
 
 class BoundedPaginator(Paginator):
-    """Django's Paginator with a bounded count for querysets; other sequences are counted as Django does."""
+    """Django's Paginator with a bounded count for querysets; other sequences are counted as Django does.
+
+    ``counted``, when given, is a queryset of as many rows as the list that is cheaper to count: the entity's links
+    for the claims naming it (one index, where counting the claims reads each claim's key as well).
+    """
+
+    def __init__(
+        self, object_list: Any, per_page: int, *args: Any, counted: QuerySet[Any] | None = None, **kwargs: Any
+    ):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.counted = counted
 
     @cached_property
     def count(self) -> int:
+        if self.counted is not None:
+            return bounded_count(self.counted)
         if isinstance(self.object_list, QuerySet):
             return bounded_count(self.object_list)
         return super().count

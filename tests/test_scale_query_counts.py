@@ -15,10 +15,20 @@ from tests.factories import ArticleFactory, ClaimFactory, EntityFactory, Evidenc
 pytestmark = pytest.mark.django_db
 SIZES = (3, 14)
 
-DESK_LISTS = ["/desk/claims/", "/desk/claims/?status=published", "/desk/claims/?q=2000", "/desk/articles/", "/desk/"]
+DESK_LISTS = [
+    "/desk/claims/",
+    "/desk/claims/?status=published",
+    "/desk/claims/?verdict=false",
+    "/desk/claims/?kind=other",
+    "/desk/claims/?assignee=none",
+    "/desk/claims/?q=2000",
+    "/desk/articles/",
+    "/desk/",
+]
 API_LISTS = [
     "/api/v1/claims/",
     "/api/v1/claims/?status=published",
+    "/api/v1/claims/?kind=other",
     "/api/v1/claims/?search=ليبيا",
     "/api/v1/articles/",
     "/api/v1/sources/",
@@ -76,16 +86,24 @@ def test_an_api_list_costs_the_same_queries_at_two_page_sizes(api, editor, addre
     assert queries(api, f"{address}?page_size=2") == queries(api, f"{address}?page_size=12")
 
 
-@pytest.mark.parametrize("address", ["/desk/claims/", "/entities/{entity}/"])
-def test_a_page_with_the_entity_costs_the_same_queries_at_two_sizes(client, editor, address):
+@pytest.mark.parametrize("address", ["/desk/claims/", "/api/v1/claims/", "/entities/{entity}/"])
+def test_a_page_with_the_entity_costs_the_same_queries_at_two_sizes(client, api, editor, address):
     focus = EntityFactory(name="حفتر")
     client.force_login(editor)
+    reader = api if address.startswith("/api/") else client
     counts = []
     for size in SIZES:
         grow_to(size, focus, editor)
         target = address.format(entity=focus.pk) if "{" in address else f"{address}?entity={focus.pk}"
-        counts.append(queries(client, target))
+        counts.append(queries(reader, target))
     assert counts[0] == counts[1]
+
+
+def test_the_api_list_of_an_entity_costs_the_same_queries_at_two_page_sizes(api, editor):
+    focus = EntityFactory()
+    grow_to(SIZES[1], focus, editor)
+    address = f"/api/v1/claims/?entity={focus.pk}"
+    assert queries(api, f"{address}&page_size=2") == queries(api, f"{address}&page_size=12")
 
 
 # --- the bounded count -------------------------------------------------------------------------------------------

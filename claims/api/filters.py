@@ -139,6 +139,17 @@ class ClaimFilter(django_filters.FilterSet):
         return queryset.matching(value)
 
 
+def entity_links(params) -> QuerySet[Any] | None:
+    """The links of ?entity= when it is the query's only filter: as many as the claims listed (a claim names an
+    entity once), and counted from one index, where counting the claims reads each one's key too (claims.paging).
+    None for any other query. ``params`` are the query's, once ClaimFilter has accepted them."""
+    others = {name for name, values in params.lists() if name not in {*NOT_FILTERS, "entity"} and any(values)}
+    entity = params.get("entity")  # the last value, as the filter reads it
+    if others or not entity:
+        return None
+    return Claim.entities.through.objects.filter(entity_id=entity)
+
+
 class PublicClaimFilter(django_filters.FilterSet):
     tag = django_filters.CharFilter(method=filter_tag, help_text="Published claims with the tag of this slug.")
     verdict = django_filters.MultipleChoiceFilter(choices=Claim.Verdict.choices, distinct=False)

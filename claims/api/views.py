@@ -202,6 +202,10 @@ class ClaimViewSet(CachedListMixin, viewsets.ModelViewSet):
     def get_queryset(self) -> ClaimQuerySet:
         return claim_queryset().order_by("article_id", "start", "id")
 
+    def counted_rows(self) -> QuerySet[Any] | None:
+        """What the list's count reads instead of the claims (PagePagination): the entity's links for ?entity=."""
+        return f.entity_links(self.request.query_params) if self.action == "list" else None
+
     @staticmethod
     def _split(data: dict) -> dict:
         details = dict(data.get("details") or {})

@@ -1,9 +1,11 @@
 """The desk's claim filters (claim list and dashboard queues): one django-filter FilterSet instead of two hand-read
 query strings. A value that is not one of the choices, or not an id, is ignored, as an empty one is."""
 
+from typing import Any
+
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 
 from claims.models import Article, Claim
 
@@ -43,6 +45,15 @@ class DeskClaimFilter(django_filters.FilterSet):
     def filter_entity(self, queryset, name, value):
         # Exists, not a join: a claim naming the entity twice is still listed once.
         return queryset.filter(Exists(Claim.entities.through.objects.filter(claim=OuterRef("pk"), entity=value)))
+
+    def counted_rows(self) -> QuerySet[Any] | None:
+        """What the list's count reads instead of the claims (BoundedPaginator's ``counted``): the entity's links
+        when the entity is the only filter, as many as the claims listed (a claim names an entity once), counted
+        from one index. None otherwise. After ``qs``, which validates the form."""
+        chosen = {name: value for name, value in self.form.cleaned_data.items() if value not in (None, "")}
+        if list(chosen) != ["entity"]:
+            return None
+        return Claim.entities.through.objects.filter(entity_id=chosen["entity"])
 
     @property
     def values(self) -> dict[str, str]:
