@@ -131,7 +131,7 @@ def nearest_in_wording(claims: ClaimQuerySet, words: str, k: int) -> list[int]:
             with transaction.atomic(), connection.cursor() as cursor:
                 # `%` (trigram_similar) takes its threshold from this setting, here for this transaction only.
                 cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(level)])
-                ranked.update(wording_neighbours(older, words, pool=pool).values_list("pk", "similarity")[:k])
+                ranked.update(wording_neighbours(older, words, pool=pool)[:k])
     return sorted(ranked, key=lambda pk: (-ranked[pk], -pk))[:k]
 
 
@@ -141,12 +141,15 @@ def _similarity(words: str) -> Any:
     return TrigramSimilarity("search_text", words)
 
 
-def wording_neighbours(claims: ClaimQuerySet, words: str, *, pool: int) -> ClaimQuerySet:
+def wording_neighbours(claims: ClaimQuerySet, words: str, *, pool: int) -> "QuerySet[Claim, tuple[int, float]]":
     """The newest `pool` of `claims` alike to `words` (pg_trgm's `%` at this transaction's threshold), most alike
-    first: the query nearest_in_wording slices at each level beyond its window."""
+    first, as (id, similarity): the query nearest_in_wording slices at each level beyond its window."""
     newest_alike = claims.filter(search_text__trigram_similar=words).order_by("-pk").values("pk")[:pool]
     return (
-        Claim.objects.filter(pk__in=newest_alike).annotate(similarity=_similarity(words)).order_by("-similarity", "-pk")
+        Claim.objects.filter(pk__in=newest_alike)
+        .annotate(similarity=_similarity(words))
+        .order_by("-similarity", "-pk")
+        .values_list("pk", "similarity")
     )
 
 
