@@ -320,6 +320,30 @@ def test_an_old_near_copy_is_found_beyond_the_window_of_newest_claims(monkeypatc
 
 
 @pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm's operators")
+def test_beyond_the_window_only_near_copies_are_looked_for(monkeypatch):
+    """At the floor the GiST index read its whole tree to find nothing alike to a rare text (2.5 s at a million
+    claims): claims older than the window are looked up as near-copies only."""
+    monkeypatch.setattr(matching_services, "WORDING_WINDOW", 5)
+    loosely = ClaimFactory(
+        article=ArticleFactory(text="Wagner " * 20), statement="Russian Wagner mercenaries in Libya number about 2,000"
+    )
+    flood = ArticleFactory(text="Benghazi " * 20)
+    for i in range(8):
+        ClaimFactory(article=flood, statement=f"A flood in Benghazi destroyed {i} bridges")
+    words = "wagner mercenaries"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT similarity(search_text, %s) FROM claims_claim WHERE id = %s", [words, loosely.pk])
+        assert matching_services.TRIGRAM_FLOOR <= cursor.fetchone()[0] < matching_services.NEAR_COPY
+
+    with CaptureQueriesContext(connection) as captured:
+        found = matching_services.nearest_in_wording(Claim.objects.all(), words, 3)
+    assert loosely.pk not in found
+    levels = [query["sql"] for query in captured if "similarity_threshold" in query["sql"]]
+    assert len(levels) == 1 and "'0.4'" in levels[0], levels
+
+
+@pytest.mark.django_db
 def test_the_claims_sharing_an_entity_are_the_newest_read_from_a_bounded_pool_per_entity(monkeypatch):
     """Joining every link of a common entity and sorting them grew with the memory (37,000 links of a million
     claims): each entity's newest CANDIDATES links are read, and the newest of their union kept."""

@@ -93,13 +93,11 @@ def has_trigram_extension() -> bool:
         return cursor.fetchone() is not None
 
 
-#: The wording look-up's levels of likeness (pg_trgm similarity), closest first: near-copies, then anything alike.
-WORDING_LEVELS = (0.4, TRIGRAM_FLOOR)
+#: The pg_trgm similarity from which a claim is a near-copy of a text: looked for beyond the window too.
+NEAR_COPY = 0.4
 #: The newest claims whose wording is compared with the text's on every look-up, whatever the memory holds: one
 #: similarity each, in SQL, read by a backward scan of the primary key.
 WORDING_WINDOW = 2000
-#: Beyond the window, at the floor level, the newest alike claims read at most: `k` times this (at least 400).
-WORDING_POOL_FACTOR = 10
 #: The entities of a claim whose other claims are candidates (each its newest CANDIDATES).
 CANDIDATE_ENTITIES = 8
 
@@ -109,29 +107,26 @@ def nearest_in_wording(claims: ClaimQuerySet, words: str, k: int) -> list[int]:
     most alike first: PostgreSQL with pg_trgm only.
 
     The newest WORDING_WINDOW claims are compared on every look-up: a fixed number of rows whatever the memory
-    holds. Claims older than the window are looked up only at the levels of WORDING_LEVELS where the window has
-    fewer than `k` (a wording the recent claims do not repeat): through a trigram index when few claims are alike
-    (GIN, or the GiST of migration 0039, which prunes where GIN reads the whole list of a common trigram), or the
-    newest of them up to a pool, which a backward scan of the primary key stops at, when many are. Reading every
-    alike claim until the pool filled, as before the window, grew with the memory: 2.5 s at a million claims whose
-    wording repeats (docs/benchmarks.md). The approximation: where the recent claims hold `k` alike, older ones
-    are not compared by wording (the entity, number and embedding look-ups are beside it)."""
+    holds. Older claims are looked up only for near-copies (NEAR_COPY), and only when the window holds fewer than
+    `k`: the newest `k` of them, through a trigram index when few claims are alike (the GiST of migration 0039
+    prunes its tree at this level), or a backward scan of the primary key that stops at `k` when many are.
+    Reading alike claims until a pool filled, as before the window, grew with the memory: 2.5 s at a million
+    claims whose wording repeats, and 2.5 s for the GiST index to find no claim alike at the floor to a rare text
+    (docs/benchmarks.md). The approximation: an older claim less alike than a near-copy, or an older near-copy
+    where the recent claims hold `k`, is not a wording candidate (the entity, number and embedding look-ups are
+    beside it)."""
     if not words.strip():
         return []
     newest = claims.order_by("-pk").annotate(similarity=_similarity(words)).values_list("pk", "similarity")
     window = list(newest[:WORDING_WINDOW])
     ranked = {pk: value for pk, value in window if value >= TRIGRAM_FLOOR}
-    if len(window) == WORDING_WINDOW:
+    near_copies = sum(1 for value in ranked.values() if value >= NEAR_COPY)
+    if len(window) == WORDING_WINDOW and near_copies < k:
         older = claims.filter(pk__lt=min(pk for pk, _ in window))
-        for level in WORDING_LEVELS:
-            if sum(1 for value in ranked.values() if value >= level) >= k:
-                break
-            # Near-copies are all near: the newest `k` of them; at the floor, a pool ranked by similarity.
-            pool = k if level > TRIGRAM_FLOOR else max(400, WORDING_POOL_FACTOR * k)
-            with transaction.atomic(), connection.cursor() as cursor:
-                # `%` (trigram_similar) takes its threshold from this setting, here for this transaction only.
-                cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(level)])
-                ranked.update(wording_neighbours(older, words, pool=pool)[:k])
+        with transaction.atomic(), connection.cursor() as cursor:
+            # `%` (trigram_similar) takes its threshold from this setting, here for this transaction only.
+            cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(NEAR_COPY)])
+            ranked.update(wording_neighbours(older, words, pool=k))
     return sorted(ranked, key=lambda pk: (-ranked[pk], -pk))[:k]
 
 
@@ -143,7 +138,7 @@ def _similarity(words: str) -> Any:
 
 def wording_neighbours(claims: ClaimQuerySet, words: str, *, pool: int) -> "QuerySet[Claim, tuple[int, float]]":
     """The newest `pool` of `claims` alike to `words` (pg_trgm's `%` at this transaction's threshold), most alike
-    first, as (id, similarity): the query nearest_in_wording slices at each level beyond its window."""
+    first, as (id, similarity): nearest_in_wording's look-up beyond its window."""
     newest_alike = claims.filter(search_text__trigram_similar=words).order_by("-pk").values("pk")[:pool]
     return (
         Claim.objects.filter(pk__in=newest_alike)
