@@ -5,7 +5,9 @@ Seeds a database of its own with bench/seed.py's published claims (all alike: "a
 Libya", the worst case for wording and number look-ups) and gives each an embedding row: a random unit vector
 around a few centres, hashed into bands with claims.embeddings.bands, so that the band look-ups meet full buckets
 (embedding 100,000 claims for real would take hours on this machine; the database work is what grows).
-Run from the repository root: `python bench/matching_scale.py --sizes 10000 100000`.
+Run from the repository root: `python bench/matching_scale.py --sizes 10000 100000`; given a database bench/seed.py
+already filled (`--database`, a copy of bench_million, `--sizes 1000000`), it seeds nothing and only writes the
+missing embedding rows into it.
 """
 
 import argparse
@@ -28,8 +30,8 @@ QUERIES = [
 
 
 def add_embeddings() -> int:
-    """An embedding row for every claim without one, written by COPY in rounds of 20,000 (a million rows in about
-    eight minutes on the loaded machine); how many were added."""
+    """An embedding row for every claim without one, written by COPY in rounds of 20,000 (a million rows, with the
+    VACUUM ANALYZE and the measurement after them, in ten minutes on the loaded machine); how many were added."""
     import numpy as np
     from django.db import connection, transaction
 
