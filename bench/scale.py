@@ -133,8 +133,21 @@ def measure(database: str, size: int, repeat: int, only: str | None = None) -> d
     for name, who, address in targets(ids):
         timed(name, lambda who=who, address=address: clients[who].get(address).status_code)
     timed("similar-claim candidates", lambda: len(matching.candidate_claims(newest)) and None)
+    if only in "memory look-up (find_in_memory)" and matching.use_embeddings():
+        embed_candidates(newest.statement)
     timed("memory look-up (find_in_memory)", lambda: len(matching.find_in_memory(newest.statement)) and None)
     return results
+
+
+def embed_candidates(text: str) -> int:
+    """Store the embeddings of `text`'s memory candidates, as `embed_claims` has on a running desk; the seed has
+    none, and the look-up embeds up to EMBED_MISSING_PER_RUN missing candidates per call: it would measure the
+    model, by an amount that shrinks from one call to the next."""
+    from claims import embeddings
+    from claims.services import matching
+
+    vector = embeddings.embed([text])[0]
+    return matching.embed_claims(matching.memory_candidate_ids(text=text, entity_ids=[], vector=vector))
 
 
 def main() -> None:

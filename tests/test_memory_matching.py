@@ -279,3 +279,92 @@ def test_the_wording_look_up_can_stop_after_its_pool_however_many_claims_are_ali
         # the GiST index (migration 0039) prunes its tree. Both must be there for the planner to choose.
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'claims_claim' AND indexdef LIKE '%trgm%'")
         assert {"claim_search_trgm", "claim_search_gist_trgm"} <= {row[0] for row in cursor.fetchall()}
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm's similarity")
+def test_the_wording_look_up_reads_the_same_rows_however_many_claims_are_alike(monkeypatch):
+    """A million claims whose wording repeats made the look-up read 17,000 of them to fill its pool (2.5 s): the
+    newest WORDING_WINDOW claims are compared, and when they hold `k` alike no older claim is read."""
+    monkeypatch.setattr(matching_services, "WORDING_WINDOW", 5)
+    article = ArticleFactory(text="Wagner " * 20)
+
+    def grow(n):
+        for _ in range(n):
+            ClaimFactory(article=article, statement="Russian Wagner mercenaries in Libya number about 2,000")
+
+    grow(6)
+    words = Claim.objects.order_by("pk").first().search_text
+    small_queries, _small = _queries(lambda: matching_services.nearest_in_wording(Claim.objects.all(), words, 3))
+    grow(30)
+    with CaptureQueriesContext(connection) as captured:
+        large = matching_services.nearest_in_wording(Claim.objects.all(), words, 3)
+    assert len(captured) == small_queries == 1
+    assert "LIMIT 5" in captured[0]["sql"], captured[0]["sql"]
+    assert set(large) <= set(Claim.objects.order_by("-pk").values_list("pk", flat=True)[:5]) and len(large) == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm's operators")
+def test_an_old_near_copy_is_found_beyond_the_window_of_newest_claims(monkeypatch):
+    monkeypatch.setattr(matching_services, "WORDING_WINDOW", 5)
+    old = ClaimFactory(
+        article=ArticleFactory(text="Wagner " * 20), statement="Russian Wagner mercenaries in Libya number about 2,000"
+    )
+    flood = ArticleFactory(text="Benghazi " * 20)
+    for i in range(8):
+        ClaimFactory(article=flood, statement=f"A flood in Benghazi destroyed {i} bridges")
+    words = Claim.objects.get(pk=old.pk).search_text
+
+    assert matching_services.nearest_in_wording(Claim.objects.all(), words, 3)[0] == old.pk
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm's operators")
+def test_beyond_the_window_only_near_copies_are_looked_for(monkeypatch):
+    """At the floor the GiST index read its whole tree to find nothing alike to a rare text (2.5 s at a million
+    claims): claims older than the window are looked up as near-copies only."""
+    monkeypatch.setattr(matching_services, "WORDING_WINDOW", 5)
+    loosely = ClaimFactory(
+        article=ArticleFactory(text="Wagner " * 20), statement="Russian Wagner mercenaries in Libya number about 2,000"
+    )
+    flood = ArticleFactory(text="Benghazi " * 20)
+    for i in range(8):
+        ClaimFactory(article=flood, statement=f"A flood in Benghazi destroyed {i} bridges")
+    words = "wagner mercenaries"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT similarity(search_text, %s) FROM claims_claim WHERE id = %s", [words, loosely.pk])
+        assert matching_services.TRIGRAM_FLOOR <= cursor.fetchone()[0] < matching_services.NEAR_COPY
+
+    with CaptureQueriesContext(connection) as captured:
+        found = matching_services.nearest_in_wording(Claim.objects.all(), words, 3)
+    assert loosely.pk not in found
+    levels = [query["sql"] for query in captured if "similarity_threshold" in query["sql"]]
+    assert len(levels) == 1 and "'0.4'" in levels[0], levels
+
+
+@pytest.mark.django_db
+def test_the_claims_sharing_an_entity_are_the_newest_read_from_a_bounded_pool_per_entity(monkeypatch):
+    """Joining every link of a common entity and sorting them grew with the memory (37,000 links of a million
+    claims): each entity's newest CANDIDATES links are read, and the newest of their union kept."""
+    monkeypatch.setattr(matching_services, "CANDIDATES", 3)
+    haftar, sarraj = EntityFactory(name="Khalifa Haftar"), EntityFactory(name="Fayez al-Sarraj")
+    article = ArticleFactory(text="Haftar " * 50)
+
+    def grow(n):
+        for i in range(n):
+            ClaimFactory(article=article, statement=f"Haftar met delegation {i}").entities.add(
+                haftar if i % 3 else sarraj
+            )
+
+    mine = ClaimFactory(article=article, statement="Haftar and Sarraj met")
+    mine.entities.add(haftar, sarraj)
+    grow(6)
+    small_queries, _small = _queries(lambda: matching_services.sharing_an_entity(mine))
+    grow(30)
+    with CaptureQueriesContext(connection) as captured:
+        found = matching_services.sharing_an_entity(mine)
+    newest = list(Claim.objects.exclude(pk=mine.pk).order_by("-pk").values_list("pk", flat=True)[:3])
+    assert found == newest
+    assert len(captured) == small_queries == 3  # its entities, then one bounded pool each
+    assert all("LIMIT 3" in query["sql"] for query in captured[1:]), captured

@@ -93,63 +93,83 @@ def has_trigram_extension() -> bool:
         return cursor.fetchone() is not None
 
 
-#: The wording look-up's levels of likeness (pg_trgm similarity), closest first: near-copies, then anything alike.
-WORDING_LEVELS = (0.4, TRIGRAM_FLOOR)
-#: At each level, the newest alike claims read at most: `k` times this (and at least 400), ranked in SQL.
-WORDING_POOL_FACTOR = 10
+#: The pg_trgm similarity from which a claim is a near-copy of a text: looked for beyond the window too.
+NEAR_COPY = 0.4
+#: The newest claims whose wording is compared with the text's on every look-up, whatever the memory holds: one
+#: similarity each, in SQL, read by a backward scan of the primary key.
+WORDING_WINDOW = 2000
+#: The entities of a claim whose other claims are candidates (each its newest CANDIDATES).
+CANDIDATE_ENTITIES = 8
 
 
 def nearest_in_wording(claims: ClaimQuerySet, words: str, k: int) -> list[int]:
     """The ids of at most `k` claims of `claims` alike to `words` (pg_trgm's similarity, at least TRIGRAM_FLOOR),
     most alike first: PostgreSQL with pg_trgm only.
 
-    Bounded whatever the memory holds. Sorting every alike claim that the GIN index returns for `%` took 2.2 s
-    at 100,000 alike claims (a GiST index's nearest-first scan, `<->`, was no better: it cannot stop early when
-    every claim is about as near). At each level of WORDING_LEVELS, closest first, the newest alike claims are
-    read up to a pool and ranked by similarity; the near-copies come first, then the rest. The planner answers the
-    pool by pg_trgm's estimate: a backward scan of the primary key that stops at the pool when most claims are
-    alike, a trigram index (GIN, or the GiST of migration 0039, which prunes where GIN reads the whole list of a
-    common trigram) when few are; docs/benchmarks.md has the times. The approximation: among more
-    alike claims than the pool, the newest are compared."""
+    The newest WORDING_WINDOW claims are compared on every look-up: a fixed number of rows whatever the memory
+    holds. Older claims are looked up only for near-copies (NEAR_COPY), and only when the window holds fewer than
+    `k`: the newest `k` of them, through a trigram index when few claims are alike (the GiST of migration 0039
+    prunes its tree at this level), or a backward scan of the primary key that stops at `k` when many are.
+    Reading alike claims until a pool filled, as before the window, grew with the memory: 2.5 s at a million
+    claims whose wording repeats, and 2.5 s for the GiST index to find no claim alike at the floor to a rare text
+    (docs/benchmarks.md). The approximation: an older claim less alike than a near-copy, or an older near-copy
+    where the recent claims hold `k`, is not a wording candidate (the entity, number and embedding look-ups are
+    beside it)."""
     if not words.strip():
         return []
-    found: list[int] = []
-    for level in WORDING_LEVELS:
+    newest = claims.order_by("-pk").annotate(similarity=_similarity(words)).values_list("pk", "similarity")
+    window = list(newest[:WORDING_WINDOW])
+    ranked = {pk: value for pk, value in window if value >= TRIGRAM_FLOOR}
+    near_copies = sum(1 for value in ranked.values() if value >= NEAR_COPY)
+    if len(window) == WORDING_WINDOW and near_copies < k:
+        older = claims.filter(pk__lt=min(pk for pk, _ in window))
         with transaction.atomic(), connection.cursor() as cursor:
             # `%` (trigram_similar) takes its threshold from this setting, here for this transaction only.
-            cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(level)])
-            ranked = wording_neighbours(claims, words, pool=max(400, WORDING_POOL_FACTOR * k))
-            found += [pk for pk in ranked.values_list("pk", flat=True)[:k] if pk not in found]
-    return found[:k]
+            cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(NEAR_COPY)])
+            ranked.update(wording_neighbours(older, words, pool=k))
+    return sorted(ranked, key=lambda pk: (-ranked[pk], -pk))[:k]
 
 
-def wording_neighbours(claims: ClaimQuerySet, words: str, *, pool: int) -> ClaimQuerySet:
-    """The newest `pool` of `claims` alike to `words` (pg_trgm's `%` at this transaction's threshold), most alike
-    first: the query nearest_in_wording slices at each level."""
+def _similarity(words: str) -> Any:
     from django.contrib.postgres.search import TrigramSimilarity
 
+    return TrigramSimilarity("search_text", words)
+
+
+def wording_neighbours(claims: ClaimQuerySet, words: str, *, pool: int) -> "QuerySet[Claim, tuple[int, float]]":
+    """The newest `pool` of `claims` alike to `words` (pg_trgm's `%` at this transaction's threshold), most alike
+    first, as (id, similarity): nearest_in_wording's look-up beyond its window."""
     newest_alike = claims.filter(search_text__trigram_similar=words).order_by("-pk").values("pk")[:pool]
     return (
         Claim.objects.filter(pk__in=newest_alike)
-        .annotate(similarity=TrigramSimilarity("search_text", words))
+        .annotate(similarity=_similarity(words))
         .order_by("-similarity", "-pk")
+        .values_list("pk", "similarity")
     )
 
 
 def candidate_claims(claim: Claim) -> ClaimQuerySet:
-    """Claims worth scoring against `claim`: alike in wording (pg_trgm when installed) or sharing an entity."""
+    """Claims worth scoring against `claim`: alike in wording (pg_trgm when installed) or sharing an entity: at
+    most CANDIDATES each way, read from bounded pools whatever the memory holds (docs/matching.md)."""
     others = Claim.objects.exclude(pk=claim.pk)
     if has_trigram_extension():
         word_ids = nearest_in_wording(others, claim.search_text[: 2 * limits.MATCHING_TEXT_MAX_CHARS], CANDIDATES)
     else:
         word_ids = list(others.order_by("-updated_at").values_list("pk", flat=True)[:CANDIDATES])
-    entity_ids = list(
-        others.filter(entities__in=claim.entities.all())
-        .order_by("-updated_at")
-        .values_list("pk", flat=True)
-        .distinct()[:CANDIDATES]
-    )
-    return Claim.objects.filter(pk__in=set(word_ids) | set(entity_ids)).prefetch_related("entities")
+    return Claim.objects.filter(pk__in={*word_ids, *sharing_an_entity(claim)}).prefetch_related("entities")
+
+
+def sharing_an_entity(claim: Claim) -> list[int]:
+    """The newest CANDIDATES other claims naming one of `claim`'s first CANDIDATE_ENTITIES entities: each entity's
+    newest CANDIDATES links by the (entity, claim) index, then the newest of their union (the same claims as the
+    newest of all, read from a bounded pool). Joining every link of a common entity and sorting them grew with
+    the memory: 37,000 links of a million claims in bench/seed.py's."""
+    through = Claim.entities.through
+    found: set[int] = set()
+    for entity_id in sorted(entity.pk for entity in claim.entities.all())[:CANDIDATE_ENTITIES]:
+        links = through.objects.filter(entity_id=entity_id).exclude(claim_id=claim.pk).order_by("-claim_id")
+        found.update(links.values_list("claim_id", flat=True)[:CANDIDATES])
+    return sorted(found, reverse=True)[:CANDIDATES]
 
 
 def suggest_similar(*, claim: Claim) -> list[ClaimLink]:
