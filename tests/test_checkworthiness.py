@@ -12,7 +12,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claims.checkworthiness import MODEL_PATH, explain, load_model, read_model, score
+from claims.checkworthiness import MODEL_PATH, explain, features, load_model, read_model, score
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -95,6 +95,21 @@ def test_a_sentence_with_figures_names_and_dates_outscores_greetings_opinions_an
 def test_the_language_is_detected_when_not_given():
     assert score(CLAIMS["ar"]) == score(CLAIMS["ar"], language="ar")
     assert score(CLAIMS["en"]) == score(CLAIMS["en"], language="en")
+
+
+def test_the_features_mark_records_money_votes_predictions_and_advice():
+    debate = set(features("You voted against the $697 billion budget, the lowest since 1977.", "en"))
+    assert {"comparison:1", "money:1", "stance:1", "you_said:1", "modal:0", "en|money:1"} <= debate
+    arabic = set(features("ارتفع عدد الإصابات إلى مليون، وهو أكبر رقم منذ مارس", "ar"))
+    assert {"comparison:1", "money:1", "ar|comparison:1"} <= arabic
+    advice = set(features("Stay home and wear a mask, it will pass 🙏", "en"))
+    assert {"advice:1", "modal:1", "emoji:1", "comparison:0", "money:0", "you_said:0"} <= advice
+
+
+def test_a_record_claimed_in_a_debate_outscores_the_talk_around_it():
+    claim = "We spend more on our military than the next eight nations combined."
+    for talk in ("Thank you very much.", "Let me finish, please.", "That is a great question."):
+        assert score(claim, language="en") > score(talk, language="en")
 
 
 def test_explain_names_the_features_that_weigh_most():
