@@ -10,7 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from claims import workflow
-from claims.arabic import normalize
+from claims.arabic import normalize, text_index_keys
 from claims.arabic.number_forms import contains_key, query_numbers, stored_numbers
 from claims.workflow import PUBLIC_STATUSES, VERDICTS
 
@@ -167,6 +167,9 @@ class Claim(models.Model):
     #: Every number of the searched text and of the quantity details, canonical and space-padded (" 2000 1.5 ",
     #: claims.arabic.number_forms), so that `2000` finds `2,000`, `٢٠٠٠` and `ألفين`; set by save().
     search_numbers = models.TextField(blank=True, editable=False)
+    #: The word keys of ``search_text`` (claims.arabic.text_index_keys, space-padded: " حفتر ~ملشت "): every
+    #: word of it that may be the public search's query word, or a spelling variant of it; set by save().
+    search_keys = models.TextField(blank=True, editable=False)
     #: When similar-claims scoring was last queued for this claim, until a worker finishes it (then null): the
     #: desk shows "looking for similar claims…" meanwhile.
     similar_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -207,17 +210,22 @@ class Claim(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Computed here, as Entity.search_text is: it is made of this row's own fields only, so every writer (the
         # services, the admin, a command, a factory) stores it with the text it was made from, and none can forget.
-        # A save of other fields only (a status, an assignee) leaves both as stored: reading a claim's numbers is the
+        # A save of other fields only (a status, an assignee) leaves them as stored: reading a claim's numbers is the
         # cost of a save that changes its text.
         update_fields = kwargs.get("update_fields")
         if update_fields is None or not {*SEARCHED_FIELDS, "details"}.isdisjoint(update_fields):
             self.search_text = normalize(" ".join(getattr(self, name) for name in SEARCHED_FIELDS))
+            self.search_keys = text_index_keys(self.search_text)
             details = self.details if isinstance(self.details, dict) else {}
             self.search_numbers = stored_numbers(
                 [getattr(self, name) for name in SEARCHED_FIELDS], [details.get(name) for name in SEARCHED_DETAILS]
             )
             if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "search_text", "search_numbers"}
+                kwargs["update_fields"] = {*update_fields, "search_text", "search_keys", "search_numbers"}
+        elif "search_text" in update_fields:
+            # A writer of the normalized text itself (a backfill, a test's helper): its keys follow it.
+            self.search_keys = text_index_keys(self.search_text)
+            kwargs["update_fields"] = {*update_fields, "search_keys"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
