@@ -2,9 +2,11 @@
 beyond that it is the planner's estimate of the list's rows (``claims_count_estimate``, migration 0043), so a
 desk of a million claims answers its first page as fast as a desk of ten thousand.
 
-The API keeps its contract: ``count`` is an integer, exact for every list a person pages through by hand; over
-the limit it is the planner's figure, never less than the limit, and a page past the real end answers as any
-page past the end does (404 in the API, the last page on the desk).
+The API keeps its contract: ``count`` is an integer, exact for every list a person pages through by hand (a plain
+list's up to ``EXACT_COUNT_LIMIT`` rows, a word search's up to its queryset's ``exact_count_limit``: 1,000,
+``claims.models.claims.SEARCH_COUNT_LIMIT``); over the limit it is the planner's figure, never less than the
+limit, and a page past the real end answers as any page past the end does (404 in the API, the last page on
+the desk).
 """
 
 from functools import cached_property
@@ -53,5 +55,7 @@ class BoundedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         if isinstance(self.object_list, QuerySet):
-            return bounded_count(self.object_list)
+            # A queryset may ask for a lower bound (a word search's: ClaimQuerySet.matching).
+            limit = getattr(self.object_list, "exact_count_limit", None) or EXACT_COUNT_LIMIT
+            return bounded_count(self.object_list, limit)
         return super().count
