@@ -34,11 +34,12 @@ def planner_estimate(queryset: QuerySet[Any]) -> int | None:
     return int(row[0]) if row and row[0] is not None else None
 
 
-def bounded_count(queryset: QuerySet[Any], limit: int = EXACT_COUNT_LIMIT) -> int:
+def bounded_count(queryset: QuerySet[Any], limit: int = EXACT_COUNT_LIMIT, *, ordered: bool = False) -> int:
     """`queryset`'s row count, read exactly up to `limit` rows (one query that stops there); over it, the
-    planner's estimate (at least `limit` + 1), or the exact count where the database has no planner to ask."""
+    planner's estimate (at least `limit` + 1), or the exact count where the database has no planner to ask.
+    `ordered`: read the rows in the queryset's own order (its index) rather than in any order."""
     try:
-        exact = queryset.order_by()[: limit + 1].count()
+        exact = (queryset if ordered else queryset.order_by())[: limit + 1].count()
         if exact <= limit:
             return exact
         estimate = planner_estimate(queryset)
@@ -52,10 +53,20 @@ def bounded_count(queryset: QuerySet[Any], limit: int = EXACT_COUNT_LIMIT) -> in
 class BoundedPaginator(Paginator):
     """Django's Paginator with a bounded count for querysets; other sequences are counted as Django does."""
 
+    def __init__(self, *args: Any, ordered_search_count: bool = False, **kwargs: Any) -> None:
+        # The desk's claim list, newest first: a word search's count reads the rows in that order, through the index
+        # whose newest rows the page reads too, not by a scan of the large table, which PostgreSQL reads past its
+        # buffer cache (about 30 ms against 50-130 ms for 1,001 matches of one word at a million claims). The API's
+        # order (article, start) has no such head start: its count reads in any order, often a trigram index.
+        super().__init__(*args, **kwargs)
+        self.ordered_search_count = ordered_search_count
+
     @cached_property
     def count(self) -> int:
         if isinstance(self.object_list, QuerySet):
-            # A queryset may ask for a lower bound (a word search's: ClaimQuerySet.matching).
-            limit = getattr(self.object_list, "exact_count_limit", None) or EXACT_COUNT_LIMIT
-            return bounded_count(self.object_list, limit)
+            # A word search's list has its own, lower bound (ClaimQuerySet.matching).
+            own = getattr(self.object_list, "exact_count_limit", None)
+            if own:
+                return bounded_count(self.object_list, own, ordered=self.ordered_search_count)
+            return bounded_count(self.object_list)
         return super().count

@@ -42,3 +42,13 @@ def test_a_word_search_under_the_limit_counts_exactly_through_the_desk_and_the_a
     assert "3 claims" in client.get(reverse("desk:claims"), {"q": "مرتزق"}).content.decode()
     assert api.get("/api/v1/claims/", {"search": "مرتزق روسى"}).json()["count"] == 3
     assert "LIMIT 1001" in count_sql(lambda: api.get("/api/v1/claims/", {"search": "مرتزق"}))
+
+
+def test_the_desk_counts_a_word_search_in_its_own_order_and_the_api_in_any(client, editor, api):
+    ClaimFactory(statement="مرتزق روسي")
+    client.force_login(editor)
+    desk = count_sql(lambda: client.get(reverse("desk:claims"), {"q": "مرتزق"}))
+    assert "ORDER BY" in desk and "LIMIT 1001" in desk
+    plain = count_sql(lambda: client.get(reverse("desk:claims")))
+    assert "ORDER BY" not in plain and f"LIMIT {EXACT_COUNT_LIMIT + 1}" in plain
+    assert "ORDER BY" not in count_sql(lambda: api.get("/api/v1/claims/", {"search": "مرتزق"}))

@@ -148,7 +148,9 @@ def claim_list(request: DeskRequest) -> HttpResponse:
         Prefetch("tags", queryset=Tag.objects.order_by("name"), to_attr="listed_tags")
     )
     filters = DeskClaimFilter(request.GET, queryset=claims)
-    page = BoundedPaginator(filters.qs.order_by("-updated_at", "-id"), 50).get_page(request.GET.get("page"))
+    page = BoundedPaginator(filters.qs.order_by("-updated_at", "-id"), 50, ordered_search_count=True).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "desk/claim_list.html",
