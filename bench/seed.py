@@ -193,7 +193,7 @@ def seed_claims(total: int, *, users: list[int] | None = None) -> float:
     from django.utils import timezone
     from psycopg.types.json import Jsonb
 
-    from claims.arabic import normalize
+    from claims.arabic import normalize, text_index_keys
     from claims.arabic.number_forms import stored_numbers
     from claims.models import Article, ArticleRevision, Capture, Claim, ClaimEvent, Entity, Evidence, Source
 
@@ -207,7 +207,7 @@ def seed_claims(total: int, *, users: list[int] | None = None) -> float:
     tables[ClaimEvent] = Table(ClaimEvent)
     now = timezone.now()
     rng = random.Random(total ^ have)
-    searched: dict[str, tuple[str, str]] = {}
+    searched: dict[str, tuple[str, str, str]] = {}
 
     with transaction.atomic(), connection.cursor() as django_cursor:
         cursor = django_cursor.cursor  # psycopg's own, for COPY
@@ -311,11 +311,13 @@ def seed_claims(total: int, *, users: list[int] | None = None) -> float:
                     english = f"Claim about {n} in Libya"
                     if statement not in searched:
                         fields = [statement, english, statement, claimant]
+                        text = normalize(" ".join(fields))
                         searched[statement] = (
-                            normalize(" ".join(fields)),
+                            text,
+                            text_index_keys(text),
                             stored_numbers(fields, [n if kind == "quantity" else None, None, None]),
                         )
-                    search_text, search_numbers = searched[statement]
+                    search_text, search_keys, search_numbers = searched[statement]
                     claim_when = when + timedelta(seconds=i - first)
                     claims.append(
                         {
@@ -342,6 +344,7 @@ def seed_claims(total: int, *, users: list[int] | None = None) -> float:
                             ),
                             "assignee_id": users[i % len(users)] if users and not public else None,
                             "search_text": search_text,
+                            "search_keys": search_keys,
                             "search_numbers": search_numbers,
                             "created_at": claim_when,
                             "updated_at": claim_when,

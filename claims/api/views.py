@@ -59,7 +59,7 @@ def claim_queryset(*, desk: bool = True) -> ClaimQuerySet:
     (``pending_corrections``); readers' (``desk=False``) never read one."""
     claims = (
         Claim.objects.select_related("revision")
-        .defer("search_text", "search_numbers", "revision__text")
+        .defer("search_text", "search_keys", "search_numbers", "revision__text")
         .prefetch_related(
             Prefetch("entities", queryset=Entity.objects.only("id"), to_attr="listed_entities"),
             Prefetch("attendees", queryset=Attendee.objects.select_related("entity"), to_attr="listed_attendees"),

@@ -13,8 +13,10 @@ from claims.arabic.words import (
     similar_words,
     skeleton,
     strip_clitics,
+    text_index_keys,
     text_similarity,
     tokens,
+    word_index_key,
 )
 
 __all__ = [
@@ -34,6 +36,8 @@ __all__ = [
     "similar_words",
     "skeleton",
     "strip_clitics",
+    "text_index_keys",
     "text_similarity",
     "tokens",
+    "word_index_key",
 ]

@@ -120,6 +120,27 @@ def skeleton(word: str) -> str:
     return "".join(outline)
 
 
+#: Keys shorter than this are compared whole by ``similar_words``; longer ones may differ within their skeleton.
+_SKELETON_MIN = 4
+
+
+def word_index_key(word: str) -> str:
+    """The one key under which ``similar_words`` can find `word` (level 1 or 3): its key when shorter than four
+    letters (only equal keys are alike then), else ``~`` and its skeleton. Two words alike share it, so a text
+    indexed by the keys of its readings (``text_index_keys``) is found by every word that matches it; words with
+    the same key may still differ too much (``قال``/``قيل``), which ``similar_words`` then decides."""
+    key = search_key(word)
+    return key if len(key) < _SKELETON_MIN else f"~{skeleton(key)}"
+
+
+def text_index_keys(text: str) -> str:
+    """The ``word_index_key`` of every reading (``strip_clitics``) of every word of `text`, once each and
+    space-padded (`` k1 ~k2 ``), so that ``LIKE '% key %'`` asks whether a word of `text` may match a query word."""
+    keys = dict.fromkeys(word_index_key(reading) for word in tokens(text) for reading in strip_clitics(word))
+    keys.pop("", None)
+    return f" {' '.join(keys)} " if keys else ""
+
+
 def similar_words(a: str, b: str) -> bool:
     """Whether `a` and `b` are spelling variants of one word.
 
@@ -131,7 +152,7 @@ def similar_words(a: str, b: str) -> bool:
     if key_a == key_b:
         return True
     shortest = min(len(key_a), len(key_b))
-    if shortest < 4 or skeleton(key_a) != skeleton(key_b):
+    if shortest < _SKELETON_MIN or skeleton(key_a) != skeleton(key_b):
         return False
     return Levenshtein.distance(key_a, key_b) <= max(1, shortest // 4)
 

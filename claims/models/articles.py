@@ -49,6 +49,11 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # Public search reads the newest published articles first (bounded, claims.public.search): without it
+            # each search sorted every article (0.2-0.4 s at 100,000 articles).
+            models.Index(fields=["-published_at", "-id"], name="article_published_recent"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(direction__in=["rtl", "ltr"]), name="article_direction_valid"),
             models.CheckConstraint(

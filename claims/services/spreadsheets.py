@@ -56,7 +56,7 @@ def export_claims(claims: "QuerySet[Claim]", *, file_format: str = "csv") -> lis
         )
     rows = (
         claims.select_related("article__current_revision", "created_by")
-        .defer("search_text")
+        .defer("search_text", "search_keys")
         .prefetch_related(
             Prefetch("attendees", queryset=Attendee.objects.select_related("entity"), to_attr="listed_attendees"),
             Prefetch(

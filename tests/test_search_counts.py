@@ -1,0 +1,54 @@
+"""A word search's count reads at most SEARCH_COUNT_LIMIT matching rows exactly (each row's text is tested), a
+plain list's EXACT_COUNT_LIMIT (index entries); beyond, the planner's estimate (claims.paging)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from claims.models import Claim
+from claims.models import claims as claim_models
+from claims.paging import EXACT_COUNT_LIMIT, BoundedPaginator
+from tests.factories import ClaimFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def count_sql(do) -> str:
+    with CaptureQueriesContext(connection) as captured:
+        do()
+    return next(q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT COUNT(*)"))
+
+
+def test_a_word_search_counts_exactly_up_to_its_own_lower_limit(monkeypatch):
+    monkeypatch.setattr(claim_models, "SEARCH_COUNT_LIMIT", 2)
+    for n in range(3):
+        ClaimFactory(statement=f"مرتزق روسي {n}")
+    found = Claim.objects.matching("مرتزق").order_by("-updated_at", "-id")
+    assert found.exact_count_limit == 2  # kept through ordering and filtering
+    assert found.filter(kind="other").exact_count_limit == 2
+    sql = count_sql(lambda: BoundedPaginator(found, 50).count)
+    assert "LIMIT 3" in sql
+    assert BoundedPaginator(found, 50).count >= 3  # over the limit: the estimate, never below the limit + 1
+    assert Claim.objects.all().exact_count_limit is None
+    assert f"LIMIT {EXACT_COUNT_LIMIT + 1}" in count_sql(lambda: BoundedPaginator(Claim.objects.all(), 50).count)
+
+
+def test_a_word_search_under_the_limit_counts_exactly_through_the_desk_and_the_api(client, editor, api):
+    for n in range(3):
+        ClaimFactory(statement=f"مرتزق روسي {n}")
+    ClaimFactory(statement="شيء آخر")
+    client.force_login(editor)
+    assert "3 claims" in client.get(reverse("desk:claims"), {"q": "مرتزق"}).content.decode()
+    assert api.get("/api/v1/claims/", {"search": "مرتزق روسى"}).json()["count"] == 3
+    assert "LIMIT 1001" in count_sql(lambda: api.get("/api/v1/claims/", {"search": "مرتزق"}))
+
+
+def test_the_desk_counts_a_word_search_in_its_own_order_and_the_api_in_any(client, editor, api):
+    ClaimFactory(statement="مرتزق روسي")
+    client.force_login(editor)
+    desk = count_sql(lambda: client.get(reverse("desk:claims"), {"q": "مرتزق"}))
+    assert "ORDER BY" in desk and "LIMIT 1001" in desk
+    plain = count_sql(lambda: client.get(reverse("desk:claims")))
+    assert "ORDER BY" not in plain and f"LIMIT {EXACT_COUNT_LIMIT + 1}" in plain
+    assert "ORDER BY" not in count_sql(lambda: api.get("/api/v1/claims/", {"search": "مرتزق"}))
