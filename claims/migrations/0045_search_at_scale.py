@@ -63,7 +63,7 @@ def drop_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("claims", "0043_million_claims")]
+    dependencies = [("claims", "0044_list_filter_indexes")]
 
     operations = [
         migrations.AddField(
