@@ -261,17 +261,18 @@ def dashboard(request: DeskRequest) -> HttpResponse:
     # One bounded count per queue (claims.paging): exact up to 10,000, where one aggregate over every claim read
     # the whole memory (21 s at a million claims). The counts filter on the queues' conditions alone (no per-row
     # subquery) and each has a partial index of migration 0047 to count from.
-    counts = {name: bounded_count(queue) for name, queue in queues.items() if name != "mine"}
-    # Mine in its two disjoint halves, each counted from its index alone (one OR of both read every row's page).
-    counts["mine"] = sum(bounded_count(filters.qs.filter(part)) for part in _mine(request.user))
+    counts = {name: bounded_count(queue) for name, queue in queues.items()}
+    # Mine in its two disjoint halves, each counted and listed from its own index: one OR of both read and sorted
+    # every one of my claims (12,000 drafts of one editor at a million claims).
+    halves = [filters.qs.filter(half) for half in _mine(request.user)]
+    counts["mine"] = sum(bounded_count(half) for half in halves)
     public = cast(ClaimQuerySet, filters.qs).published()  # the FilterSet keeps the QuerySet's class
     counts["shaky"] = bounded_count(
         Evidence.objects.filter(claim__in=public, source__health__in=SHAKY_SOURCES).values("claim").distinct()
     )
-    rows = {
-        name: queue.select_related("article", "assignee").order_by("-updated_at", "-id")[:QUEUE_SIZE]
-        for name, queue in queues.items()
-    }
+    rows = {name: _newest(queue) for name, queue in queues.items()}
+    newest_mine = [claim for half in halves for claim in _newest(half)]
+    rows["mine"] = sorted(newest_mine, key=lambda claim: (claim.updated_at, claim.pk), reverse=True)[:QUEUE_SIZE]
     shaky = (
         Evidence.objects.filter(claim__in=public, source__health__in=SHAKY_SOURCES)
         .select_related("claim", "source")
@@ -296,6 +297,10 @@ def dashboard(request: DeskRequest) -> HttpResponse:
     )
 
 
+def _newest(queue) -> list[Claim]:
+    return list(queue.select_related("article", "assignee").order_by("-updated_at", "-id")[:QUEUE_SIZE])
+
+
 def _mine(user) -> tuple[Q, Q]:
     """My open claims in two disjoint parts: assigned to me, and nobody's but created or last edited by me."""
     assigned = Q(assignee=user) & ~IS_PUBLIC
@@ -304,11 +309,10 @@ def _mine(user) -> tuple[Q, Q]:
 
 
 def _queues(claims, user) -> dict[str, Any]:
-    """The dashboard's queues of ``claims`` for ``user``, each a QuerySet to count and to list.
+    """The dashboard's queues of ``claims`` for ``user`` but mine (``_mine``), each a QuerySet to count and list.
 
-    Mine: assigned to me, or (nobody assigned) created or last edited by me. Unassigned: open and nobody's. Waiting
-    for my review: in review and given to me, or to no reviewer yet (every reviewer sees those). Sent back to me:
-    mine, back from review (the latest transition's comment shown with it)."""
+    Unassigned: open and nobody's. Waiting for my review: in review and given to me, or to no reviewer yet (every
+    reviewer sees those). Sent back to me: mine, back from review (the latest transition's comment shown with it)."""
     assigned, authored = _mine(user)
     mine = claims.filter(assigned | authored)
     if actor_for(user).has(Role.REVIEWER):
@@ -328,7 +332,6 @@ def _queues(claims, user) -> dict[str, Any]:
         .annotate(last_comment=Subquery(last_transition.values("comment")[:1]))
     )
     return {
-        "mine": mine,
         "unassigned": claims.filter(Q(assignee__isnull=True) & ~IS_PUBLIC),
         "awaiting": awaiting,
         "sent_back": sent_back,

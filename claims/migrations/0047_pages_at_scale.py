@@ -129,8 +129,13 @@ OPEN = f"NOT (status IN {PUBLIC})"
 INDEXES: list[tuple[str, str]] = [
     # The dashboard's queues, each counted (bounded) and listed newest first from its own index: unassigned work,
     # work assigned to a person, claims in review by reviewer; an OR of them read every counted row's page.
-    ("claim_open_unassigned", f"ON claims_claim (updated_at DESC, id DESC) WHERE assignee_id IS NULL AND {OPEN}"),
-    ("claim_open_assigned", f"ON claims_claim (assignee_id, updated_at DESC, id DESC) WHERE {OPEN}"),
+    # The status (and the authors) included: a dashboard filtered by status counts from the index alone too.
+    (
+        "claim_open_unassigned",
+        "ON claims_claim (updated_at DESC, id DESC) INCLUDE (status, created_by_id, last_editor_id) "
+        f"WHERE assignee_id IS NULL AND {OPEN}",
+    ),
+    ("claim_open_assigned", f"ON claims_claim (assignee_id, updated_at DESC, id DESC) INCLUDE (status) WHERE {OPEN}"),
     ("claim_in_review", "ON claims_claim (reviewer_id, updated_at DESC, id DESC) WHERE status = 'in_review'"),
     # "Sent back to me": the few claims a reviewer ever returned, before asking each for its latest transition.
     (
