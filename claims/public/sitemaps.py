@@ -84,6 +84,7 @@ class PagedSitemap(Sitemap):
     #: and `row_lastmod` take.
     view_name = ""
     columns: tuple[str, ...] = ("id",)
+    changefreq = ""
 
     @property
     def limit(self) -> int:  # type: ignore[override]
@@ -162,8 +163,9 @@ def section(request: HttpRequest, section: str) -> HttpResponse:
     response = HttpResponse(urlset(sitemap, rows, origin), content_type="application/xml")
     # As Django's view: a Last-Modified the conditional-GET middleware answers 304 with, when every row has one.
     lastmods = [sitemap.row_lastmod(row) for row in rows]
-    if lastmods and all(lastmods):
-        response.headers["Last-Modified"] = http_date(max(lastmods).timestamp())  # type: ignore[type-var]
+    known = [lastmod for lastmod in lastmods if lastmod is not None]
+    if known and len(known) == len(lastmods):
+        response.headers["Last-Modified"] = http_date(max(known).timestamp())
     return response
 
 

@@ -230,7 +230,8 @@ def entity_record(entity: Entity, *, public: bool, limit: int = RECORD_LIMIT) ->
     claims = _claims(public).select_related("article").annotate(when=Coalesce(F("published_at"), F("created_at")))
     about = claims.filter(entities=entity).order_by("-when", "-id")
     made = claims.filter(claimant_entity=entity).order_by("-when", "-id")
-    shown_about, shown_made = list(about[:limit]), list(made[:limit])
+    shown_about: list[Claim] = list(about[:limit])
+    shown_made: list[Claim] = list(made[:limit])
     if public and connection.vendor == "postgresql":
         counts = EntityClaimCount.objects.filter(entity=entity).values_list("verdict", "about", "made", "either")
         rows = list(counts)
