@@ -75,3 +75,24 @@ def test_a_page_says_when_its_newest_claim_changed(client):
 def test_an_empty_section_is_one_valid_empty_page(client):
     assert entries(client, "/sitemap-topics.xml") == []
     assert client.get("/sitemap-topics.xml?p=2").status_code == 404
+
+
+def test_an_entity_is_listed_while_a_published_claim_names_it_or_it_made_one(client):
+    from claims.models import Claim
+    from tests.factories import EntityFactory
+
+    named, claimant, drafted = EntityFactory(name="حفتر"), EntityFactory(name="السراج"), EntityFactory(name="الدبيبة")
+    claim = make_claim(claimant_entity=claimant)
+    claim.entities.add(named)
+    make_claim(status="draft", verdict="").entities.add(drafted)
+
+    def listed() -> set[str]:
+        return {entry["loc"] for entry in entries(client, "/sitemap-entities.xml")}
+
+    assert listed() == {
+        ORIGIN + prefix + reverse("public:entity", args=[entity.pk]).lstrip("/")
+        for entity in (named, claimant)
+        for prefix in ("/", "/ar/")
+    }
+    Claim.objects.filter(pk=claim.pk).update(status="draft")
+    assert listed() == set()

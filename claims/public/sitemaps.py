@@ -21,6 +21,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db import connection
 from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
@@ -28,7 +29,7 @@ from django.utils import timezone, translation
 from django.utils.http import RFC3986_SUBDELIMS, http_date
 from django.views.decorators.http import require_safe
 
-from claims.models import Article, Claim, Entity, Series, Tag
+from claims.models import Article, Claim, Entity, EntityClaimCount, Series, Tag
 from claims.models.claims import claim_slug
 from claims.services.series import public_series
 from claims.workflow import PUBLIC_STATUSES
@@ -208,6 +209,11 @@ class EntitySitemap(PagedSitemap):
     view_name = "public:entity"
 
     def items(self) -> QuerySet[Entity]:
+        if connection.vendor == "postgresql":
+            # The record's kept counts (migration 0047): one probe of a small table per entity, where the links'
+            # EXISTS visited the claims table for each.
+            counted = EntityClaimCount.objects.filter(entity=OuterRef("pk"), either__gt=0)
+            return Entity.objects.filter(Exists(counted)).order_by("id")
         published = Claim.objects.published()
         named = Claim.entities.through.objects.filter(entity=OuterRef("pk"), claim__status__in=PUBLIC)
         claimant = published.filter(claimant_entity=OuterRef("pk"))
