@@ -143,6 +143,8 @@ INDEXES: list[tuple[str, str]] = [
         "ON claims_claimevent (claim_id) "
         "WHERE action = 'transition' AND from_status = 'in_review' AND to_status = 'researching'",
     ),
+    # The dashboard's entity filter offers the first 200 entities by name: without it, a sort of every entity.
+    ("entity_name_order", "ON claims_entity (name, id)"),
     # The articles sitemap's "has a published claim", one probe of this index per article (no visit of the claim).
     ("claim_public_article", f"ON claims_claim (article_id) WHERE status IN {PUBLIC}"),
     # The entity record's newest published claims (claims.services.dossiers.entity_record's order).
