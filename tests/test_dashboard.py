@@ -1,5 +1,7 @@
 """The desk dashboard: queues for me, for review, sent back and shaky sources, with counts and filters."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -26,6 +28,32 @@ def test_mine_lists_my_unpublished_claims_only(client, editor, second_editor):
     response = _dashboard(client, editor)
     assert list(response.context["mine"]) == [mine]
     assert response.context["counts"]["mine"] == 1
+
+
+def test_mine_counts_and_lists_my_assigned_and_my_unassigned_claims_once_each_newest_first(
+    client, editor, second_editor
+):
+    assigned = ClaimFactory(created_by=second_editor, last_editor=second_editor, assignee=editor)
+    authored = ClaimFactory(created_by=editor, last_editor=editor)
+    both = ClaimFactory(created_by=editor, last_editor=editor, assignee=editor)
+    ClaimFactory(created_by=editor, last_editor=editor, assignee=second_editor)  # given to someone else
+    Claim.objects.filter(pk=assigned.pk).update(updated_at=both.updated_at + timedelta(minutes=1))
+    response = _dashboard(client, editor)
+    assert [c.pk for c in response.context["mine"]] == [assigned.pk, both.pk, authored.pk]
+    assert response.context["counts"]["mine"] == 3
+    drafts = _dashboard(client, editor, status="draft")
+    assert drafts.context["counts"]["mine"] == 3
+    assert _dashboard(client, editor, status="researching").context["counts"]["mine"] == 0
+
+
+def test_a_claim_once_sent_back_but_moved_on_since_is_not_sent_back(client, editor, reviewer):
+    claim = _ready_for_review(ClaimFactory(created_by=editor, last_editor=editor), editor)
+    transition_claim(claim=claim, to="researching", by=reviewer, comment="Find the ministry's own figure.")
+    claim = transition_claim(claim=Claim.objects.get(pk=claim.pk), to="draft", by=editor)
+    transition_claim(claim=claim, to="researching", by=editor)
+    response = _dashboard(client, editor)
+    assert list(response.context["sent_back"]) == []
+    assert response.context["counts"]["sent_back"] == 0
 
 
 def test_awaiting_review_lists_claims_in_review(client, editor, reviewer):

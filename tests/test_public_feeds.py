@@ -119,7 +119,7 @@ def test_a_sitemap_page_reads_only_its_own_range_of_ids(claims):
     pages = IdRangePages(Claim.objects.published(), ["en", "ar"], addresses=2 * (published[1].pk - published[0].pk + 1))
     assert pages.num_pages >= 1  # read once, by the index and by each page's bound check
     with CaptureQueriesContext(connection) as queries:
-        first = pages.page(1).object_list
+        first = pages.rows(1, ("id",))
     [query] = queries.captured_queries
     assert "OFFSET" not in query["sql"] and "COUNT" not in query["sql"].upper()
-    assert first[:4] == [(published[0], "en"), (published[0], "ar"), (published[1], "en"), (published[1], "ar")]
+    assert first[:2] == [(published[0].pk,), (published[1].pk,)]

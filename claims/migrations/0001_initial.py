@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,387 +14,865 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Capture',
+            name="Capture",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('queued', 'Queued'), ('fetching', 'Fetching'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=8)),
-                ('trigger', models.CharField(default='new', help_text='new, manual, schedule or sweeper.', max_length=20)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('lease_expires_at', models.DateTimeField(blank=True, null=True)),
-                ('requested_url', models.URLField(max_length=2000)),
-                ('final_url', models.URLField(blank=True, max_length=2000)),
-                ('redirect_chain', models.JSONField(blank=True, default=list)),
-                ('http_status', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('headers', models.JSONField(blank=True, default=dict)),
-                ('content_type', models.CharField(blank=True, max_length=200)),
-                ('size', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('sha256', models.CharField(blank=True, max_length=64)),
-                ('title', models.CharField(blank=True, max_length=1000)),
-                ('author', models.CharField(blank=True, max_length=500)),
-                ('published_at', models.DateField(blank=True, help_text='Original publication date.', null=True)),
-                ('modified_at', models.DateField(blank=True, help_text='Last update date, when the page has one.', null=True)),
-                ('description', models.TextField(blank=True)),
-                ('language', models.CharField(blank=True, max_length=12)),
-                ('text', models.TextField(blank=True)),
-                ('warc', models.FileField(blank=True, upload_to='warc/%Y/%m/')),
-                ('body_file', models.FileField(blank=True, help_text='The raw file (PDFs).', upload_to='bodies/%Y/%m/')),
-                ('error_class', models.CharField(blank=True, max_length=100)),
-                ('error', models.TextField(blank=True)),
-                ('changed', models.BooleanField(default=False, help_text='Content differs from the previous successful capture.')),
-                ('gone', models.BooleanField(default=False, help_text='The page is gone: 404/410, DNS failure, persistent 5xx.')),
-                ('duration_ms', models.PositiveIntegerField(blank=True, null=True)),
-                ('queued_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('fetched_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("fetching", "Fetching"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "trigger",
+                    models.CharField(default="new", help_text="new, manual, schedule or sweeper.", max_length=20),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("lease_expires_at", models.DateTimeField(blank=True, null=True)),
+                ("requested_url", models.URLField(max_length=2000)),
+                ("final_url", models.URLField(blank=True, max_length=2000)),
+                ("redirect_chain", models.JSONField(blank=True, default=list)),
+                ("http_status", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("headers", models.JSONField(blank=True, default=dict)),
+                ("content_type", models.CharField(blank=True, max_length=200)),
+                ("size", models.PositiveBigIntegerField(blank=True, null=True)),
+                ("sha256", models.CharField(blank=True, max_length=64)),
+                ("title", models.CharField(blank=True, max_length=1000)),
+                ("author", models.CharField(blank=True, max_length=500)),
+                ("published_at", models.DateField(blank=True, help_text="Original publication date.", null=True)),
+                (
+                    "modified_at",
+                    models.DateField(blank=True, help_text="Last update date, when the page has one.", null=True),
+                ),
+                ("description", models.TextField(blank=True)),
+                ("language", models.CharField(blank=True, max_length=12)),
+                ("text", models.TextField(blank=True)),
+                ("warc", models.FileField(blank=True, upload_to="warc/%Y/%m/")),
+                (
+                    "body_file",
+                    models.FileField(blank=True, help_text="The raw file (PDFs).", upload_to="bodies/%Y/%m/"),
+                ),
+                ("error_class", models.CharField(blank=True, max_length=100)),
+                ("error", models.TextField(blank=True)),
+                (
+                    "changed",
+                    models.BooleanField(
+                        default=False, help_text="Content differs from the previous successful capture."
+                    ),
+                ),
+                (
+                    "gone",
+                    models.BooleanField(
+                        default=False, help_text="The page is gone: 404/410, DNS failure, persistent 5xx."
+                    ),
+                ),
+                ("duration_ms", models.PositiveIntegerField(blank=True, null=True)),
+                ("queued_at", models.DateTimeField(auto_now_add=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("fetched_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-queued_at', '-id'],
-                'get_latest_by': 'queued_at',
+                "ordering": ["-queued_at", "-id"],
+                "get_latest_by": "queued_at",
             },
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=500)),
-                ('publisher', models.CharField(blank=True, max_length=200)),
-                ('url', models.URLField(blank=True, max_length=2000)),
-                ('language', models.CharField(default='ar', help_text='ISO 639-1 code, e.g. ar, en.', max_length=12)),
-                ('direction', models.CharField(choices=[('rtl', 'Right to left'), ('ltr', 'Left to right')], default='rtl', max_length=3)),
-                ('published_at', models.DateField(blank=True, help_text='Publication date; resolves relative dates.', null=True)),
-                ('import_state', models.CharField(choices=[('ready', 'Ready'), ('fetching', 'Fetching'), ('failed', 'Fetch failed')], default='ready', max_length=10)),
-                ('import_error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=500)),
+                ("publisher", models.CharField(blank=True, max_length=200)),
+                ("url", models.URLField(blank=True, max_length=2000)),
+                ("language", models.CharField(default="ar", help_text="ISO 639-1 code, e.g. ar, en.", max_length=12)),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("rtl", "Right to left"), ("ltr", "Left to right")], default="rtl", max_length=3
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateField(blank=True, help_text="Publication date; resolves relative dates.", null=True),
+                ),
+                (
+                    "import_state",
+                    models.CharField(
+                        choices=[("ready", "Ready"), ("fetching", "Fetching"), ("failed", "Fetch failed")],
+                        default="ready",
+                        max_length=10,
+                    ),
+                ),
+                ("import_error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ArticleRevision',
+            name="ArticleRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('text', models.TextField()),
-                ('sha256', models.CharField(editable=False, max_length=64)),
-                ('origin', models.CharField(choices=[('paste', 'Pasted'), ('upload', 'Uploaded file'), ('url', 'Fetched from URL'), ('edit', 'Edited'), ('demo', 'Demo loader')], default='paste', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='claims.article')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField()),
+                ("text", models.TextField()),
+                ("sha256", models.CharField(editable=False, max_length=64)),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("paste", "Pasted"),
+                            ("upload", "Uploaded file"),
+                            ("url", "Fetched from URL"),
+                            ("edit", "Edited"),
+                            ("demo", "Demo loader"),
+                        ],
+                        default="paste",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="revisions", to="claims.article"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['article', 'number'],
-            },
-        ),
-        migrations.AddField(
-            model_name='article',
-            name='current_revision',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='claims.articlerevision'),
-        ),
-        migrations.CreateModel(
-            name='Claim',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('exact', models.TextField()),
-                ('prefix', models.CharField(blank=True, max_length=200)),
-                ('suffix', models.CharField(blank=True, max_length=200)),
-                ('start', models.PositiveIntegerField()),
-                ('end', models.PositiveIntegerField()),
-                ('anchor', models.CharField(choices=[('exact', 'Exact'), ('fuzzy', 'Fuzzy (check it)'), ('orphaned', 'Orphaned (text no longer found)')], default='exact', max_length=8)),
-                ('anchor_confidence', models.FloatField(default=1.0)),
-                ('kind', models.CharField(choices=[('quantity', 'Quantity'), ('meeting', 'Meeting'), ('event', 'Event'), ('quote', 'Quote / statement'), ('other', 'Other'), ('opinion', 'Opinion (not checkable)')], default='other', max_length=10)),
-                ('statement', models.TextField(help_text="The editor's neutral restatement of the claim.")),
-                ('statement_language', models.CharField(default='ar', max_length=12)),
-                ('statement_en', models.TextField(blank=True, help_text='Optional English restatement.')),
-                ('claimant', models.CharField(blank=True, help_text='Who asserts it, as the article puts it.', max_length=300)),
-                ('claimed_on', models.CharField(blank=True, help_text='When the claim was made: YYYY, YYYY-MM or YYYY-MM-DD.', max_length=10)),
-                ('details', models.JSONField(blank=True, default=dict, help_text="The kind's structured fields (claims.details).")),
-                ('status', models.CharField(choices=[('Draft', 'Draft'), ('Researching', 'Researching'), ('In review', 'In Review'), ('Published', 'Published'), ('Corrected', 'Corrected'), ('Retracted', 'Retracted')], default='draft', max_length=12)),
-                ('verdict', models.CharField(blank=True, choices=[('Accurate', 'Accurate'), ('Mostly accurate', 'Mostly Accurate'), ('Unproven', 'Unproven'), ('Misleading', 'Misleading'), ('False', 'False'), ('Not checkable', 'Not Checkable')], max_length=16)),
-                ('rationale', models.TextField(blank=True)),
-                ('version', models.PositiveIntegerField(default=1, help_text='Optimistic lock: every write names the version it read.')),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('search_text', models.TextField(blank=True, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='claims.article')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('last_editor', models.ForeignKey(blank=True, help_text='Last substantive editor; four eyes means someone else publishes.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('revision', models.ForeignKey(help_text='The revision the selector was last resolved against.', on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='claims.articlerevision')),
-            ],
-            options={
-                'ordering': ['article', 'start', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='ClaimEvent',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('action', models.CharField(choices=[('created', 'Created'), ('edited', 'Edited'), ('transition', 'Status change'), ('correction', 'Correction'), ('evidence', 'Evidence changed'), ('attendee', 'Attendees changed'), ('reanchored', 'Re-anchored'), ('deleted', 'Deleted')], max_length=12)),
-                ('from_status', models.CharField(blank=True, max_length=12)),
-                ('to_status', models.CharField(blank=True, max_length=12)),
-                ('from_verdict', models.CharField(blank=True, max_length=16)),
-                ('to_verdict', models.CharField(blank=True, max_length=16)),
-                ('changes', models.JSONField(blank=True, default=dict, help_text='{"field": [before, after]}')),
-                ('comment', models.TextField(blank=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('claim', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='claims.claim')),
-            ],
-            options={
-                'ordering': ['claim', 'at', 'id'],
-                'get_latest_by': 'at',
-            },
-        ),
-        migrations.CreateModel(
-            name='ClaimLink',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('suggested', 'Suggested'), ('confirmed', 'Same claim'), ('dismissed', 'Dismissed')], default='suggested', max_length=10)),
-                ('score', models.FloatField(default=0.0)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('from_claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links_out', to='claims.claim')),
-                ('to_claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links_in', to='claims.claim')),
-            ],
-        ),
-        migrations.CreateModel(
-            name='Entity',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('person', 'Person'), ('organisation', 'Organisation'), ('place', 'Place'), ('thing', 'Thing')], default='person', max_length=12)),
-                ('name', models.CharField(help_text="Display name in the desk's main language.", max_length=300)),
-                ('names', models.JSONField(blank=True, default=dict, help_text='Names by language, e.g. {"ar": "…", "en": "…"}.')),
-                ('aliases', models.JSONField(blank=True, default=list, help_text='Other spellings, transliterations, forms.')),
-                ('wikidata', models.CharField(blank=True, help_text='Wikidata id, e.g. Q123.', max_length=20)),
-                ('description', models.TextField(blank=True)),
-                ('search_text', models.TextField(blank=True, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-            ],
-            options={
-                'verbose_name_plural': 'entities',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('wikidata', ''), _negated=True), fields=('wikidata',), name='entity_wikidata_unique'), models.CheckConstraint(condition=models.Q(('kind__in', ['person', 'organisation', 'place', 'thing'])), name='entity_kind_valid'), models.CheckConstraint(condition=models.Q(('wikidata', ''), ('wikidata__regex', '^Q[0-9]+$'), _connector='OR'), name='entity_wikidata_format')],
+                "ordering": ["article", "number"],
             },
         ),
         migrations.AddField(
-            model_name='claim',
-            name='claimant_entity',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='claims_made', to='claims.entity'),
+            model_name="article",
+            name="current_revision",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="claims.articlerevision",
+            ),
+        ),
+        migrations.CreateModel(
+            name="Claim",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("exact", models.TextField()),
+                ("prefix", models.CharField(blank=True, max_length=200)),
+                ("suffix", models.CharField(blank=True, max_length=200)),
+                ("start", models.PositiveIntegerField()),
+                ("end", models.PositiveIntegerField()),
+                (
+                    "anchor",
+                    models.CharField(
+                        choices=[
+                            ("exact", "Exact"),
+                            ("fuzzy", "Fuzzy (check it)"),
+                            ("orphaned", "Orphaned (text no longer found)"),
+                        ],
+                        default="exact",
+                        max_length=8,
+                    ),
+                ),
+                ("anchor_confidence", models.FloatField(default=1.0)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("quantity", "Quantity"),
+                            ("meeting", "Meeting"),
+                            ("event", "Event"),
+                            ("quote", "Quote / statement"),
+                            ("other", "Other"),
+                            ("opinion", "Opinion (not checkable)"),
+                        ],
+                        default="other",
+                        max_length=10,
+                    ),
+                ),
+                ("statement", models.TextField(help_text="The editor's neutral restatement of the claim.")),
+                ("statement_language", models.CharField(default="ar", max_length=12)),
+                ("statement_en", models.TextField(blank=True, help_text="Optional English restatement.")),
+                (
+                    "claimant",
+                    models.CharField(blank=True, help_text="Who asserts it, as the article puts it.", max_length=300),
+                ),
+                (
+                    "claimed_on",
+                    models.CharField(
+                        blank=True, help_text="When the claim was made: YYYY, YYYY-MM or YYYY-MM-DD.", max_length=10
+                    ),
+                ),
+                (
+                    "details",
+                    models.JSONField(
+                        blank=True, default=dict, help_text="The kind's structured fields (claims.details)."
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("Draft", "Draft"),
+                            ("Researching", "Researching"),
+                            ("In review", "In Review"),
+                            ("Published", "Published"),
+                            ("Corrected", "Corrected"),
+                            ("Retracted", "Retracted"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "verdict",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("Accurate", "Accurate"),
+                            ("Mostly accurate", "Mostly Accurate"),
+                            ("Unproven", "Unproven"),
+                            ("Misleading", "Misleading"),
+                            ("False", "False"),
+                            ("Not checkable", "Not Checkable"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("rationale", models.TextField(blank=True)),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1, help_text="Optimistic lock: every write names the version it read."
+                    ),
+                ),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("search_text", models.TextField(blank=True, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="claims", to="claims.article"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "last_editor",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Last substantive editor; four eyes means someone else publishes.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "revision",
+                    models.ForeignKey(
+                        help_text="The revision the selector was last resolved against.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claims",
+                        to="claims.articlerevision",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["article", "start", "id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="ClaimEvent",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("created", "Created"),
+                            ("edited", "Edited"),
+                            ("transition", "Status change"),
+                            ("correction", "Correction"),
+                            ("evidence", "Evidence changed"),
+                            ("attendee", "Attendees changed"),
+                            ("reanchored", "Re-anchored"),
+                            ("deleted", "Deleted"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("from_status", models.CharField(blank=True, max_length=12)),
+                ("to_status", models.CharField(blank=True, max_length=12)),
+                ("from_verdict", models.CharField(blank=True, max_length=16)),
+                ("to_verdict", models.CharField(blank=True, max_length=16)),
+                ("changes", models.JSONField(blank=True, default=dict, help_text='{"field": [before, after]}')),
+                ("comment", models.TextField(blank=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="events",
+                        to="claims.claim",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["claim", "at", "id"],
+                "get_latest_by": "at",
+            },
+        ),
+        migrations.CreateModel(
+            name="ClaimLink",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("suggested", "Suggested"), ("confirmed", "Same claim"), ("dismissed", "Dismissed")],
+                        default="suggested",
+                        max_length=10,
+                    ),
+                ),
+                ("score", models.FloatField(default=0.0)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "from_claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="links_out", to="claims.claim"
+                    ),
+                ),
+                (
+                    "to_claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="links_in", to="claims.claim"
+                    ),
+                ),
+            ],
+        ),
+        migrations.CreateModel(
+            name="Entity",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("person", "Person"),
+                            ("organisation", "Organisation"),
+                            ("place", "Place"),
+                            ("thing", "Thing"),
+                        ],
+                        default="person",
+                        max_length=12,
+                    ),
+                ),
+                ("name", models.CharField(help_text="Display name in the desk's main language.", max_length=300)),
+                (
+                    "names",
+                    models.JSONField(
+                        blank=True, default=dict, help_text='Names by language, e.g. {"ar": "…", "en": "…"}.'
+                    ),
+                ),
+                (
+                    "aliases",
+                    models.JSONField(blank=True, default=list, help_text="Other spellings, transliterations, forms."),
+                ),
+                ("wikidata", models.CharField(blank=True, help_text="Wikidata id, e.g. Q123.", max_length=20)),
+                ("description", models.TextField(blank=True)),
+                ("search_text", models.TextField(blank=True, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+            ],
+            options={
+                "verbose_name_plural": "entities",
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("wikidata", ""), _negated=True),
+                        fields=("wikidata",),
+                        name="entity_wikidata_unique",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["person", "organisation", "place", "thing"])),
+                        name="entity_kind_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("wikidata", ""), ("wikidata__regex", "^Q[0-9]+$"), _connector="OR"),
+                        name="entity_wikidata_format",
+                    ),
+                ],
+            },
         ),
         migrations.AddField(
-            model_name='claim',
-            name='entities',
-            field=models.ManyToManyField(blank=True, related_name='claims', to='claims.entity'),
+            model_name="claim",
+            name="claimant_entity",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="claims_made",
+                to="claims.entity",
+            ),
+        ),
+        migrations.AddField(
+            model_name="claim",
+            name="entities",
+            field=models.ManyToManyField(blank=True, related_name="claims", to="claims.entity"),
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stance', models.CharField(choices=[('supports', 'Supports'), ('contradicts', 'Contradicts'), ('context', 'Context')], default='supports', max_length=12)),
-                ('passage', models.TextField(blank=True, help_text='The passage of the source that matters, as quoted.')),
-                ('passage_language', models.CharField(blank=True, max_length=12)),
-                ('note', models.TextField(blank=True)),
-                ('estimate_value', models.DecimalField(blank=True, decimal_places=2, max_digits=20, null=True)),
-                ('estimate_lower', models.DecimalField(blank=True, decimal_places=2, max_digits=20, null=True)),
-                ('estimate_upper', models.DecimalField(blank=True, decimal_places=2, max_digits=20, null=True)),
-                ('estimate_approximate', models.BooleanField(default=False)),
-                ('estimate_unit', models.CharField(blank=True, max_length=100)),
-                ('passage_found', models.CharField(choices=[('unchecked', 'Not checked yet'), ('found', 'Found in the capture'), ('approximate', 'Found approximately'), ('not_found', 'Not found in the capture')], default='unchecked', max_length=12)),
-                ('passage_start', models.PositiveIntegerField(blank=True, null=True)),
-                ('passage_end', models.PositiveIntegerField(blank=True, null=True)),
-                ('passage_score', models.FloatField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('checked_capture', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='claims.capture')),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='claims.claim')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "stance",
+                    models.CharField(
+                        choices=[("supports", "Supports"), ("contradicts", "Contradicts"), ("context", "Context")],
+                        default="supports",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "passage",
+                    models.TextField(blank=True, help_text="The passage of the source that matters, as quoted."),
+                ),
+                ("passage_language", models.CharField(blank=True, max_length=12)),
+                ("note", models.TextField(blank=True)),
+                ("estimate_value", models.DecimalField(blank=True, decimal_places=2, max_digits=20, null=True)),
+                ("estimate_lower", models.DecimalField(blank=True, decimal_places=2, max_digits=20, null=True)),
+                ("estimate_upper", models.DecimalField(blank=True, decimal_places=2, max_digits=20, null=True)),
+                ("estimate_approximate", models.BooleanField(default=False)),
+                ("estimate_unit", models.CharField(blank=True, max_length=100)),
+                (
+                    "passage_found",
+                    models.CharField(
+                        choices=[
+                            ("unchecked", "Not checked yet"),
+                            ("found", "Found in the capture"),
+                            ("approximate", "Found approximately"),
+                            ("not_found", "Not found in the capture"),
+                        ],
+                        default="unchecked",
+                        max_length=12,
+                    ),
+                ),
+                ("passage_start", models.PositiveIntegerField(blank=True, null=True)),
+                ("passage_end", models.PositiveIntegerField(blank=True, null=True)),
+                ("passage_score", models.FloatField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "checked_capture",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="claims.capture",
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="evidence", to="claims.claim"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'evidence',
-                'ordering': ['claim', 'id'],
+                "verbose_name_plural": "evidence",
+                "ordering": ["claim", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Attendee',
+            name="Attendee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, help_text='As the article names them, if different.', max_length=300)),
-                ('role', models.CharField(blank=True, max_length=200)),
-                ('status', models.CharField(choices=[('confirmed', 'Confirmed'), ('disputed', 'Disputed'), ('unverified', 'Unverified')], default='unverified', max_length=10)),
-                ('evidence_note', models.TextField(blank=True, help_text='Why this attendance status: what shows it.')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendees', to='claims.claim')),
-                ('entity', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attendances', to='claims.entity')),
-                ('evidence', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='claims.evidence')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "name",
+                    models.CharField(blank=True, help_text="As the article names them, if different.", max_length=300),
+                ),
+                ("role", models.CharField(blank=True, max_length=200)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("confirmed", "Confirmed"), ("disputed", "Disputed"), ("unverified", "Unverified")],
+                        default="unverified",
+                        max_length=10,
+                    ),
+                ),
+                ("evidence_note", models.TextField(blank=True, help_text="Why this attendance status: what shows it.")),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="attendees", to="claims.claim"
+                    ),
+                ),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="attendances", to="claims.entity"
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="claims.evidence",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['claim', 'order', 'id'],
+                "ordering": ["claim", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Page',
+            name="Page",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField()),
-                ('language', models.CharField(choices=[('en', 'English'), ('ar', 'العربية')], max_length=12)),
-                ('title', models.CharField(max_length=200)),
-                ('body', models.TextField(help_text='HTML; sanitized (nh3) before display.')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField()),
+                ("language", models.CharField(choices=[("en", "English"), ("ar", "العربية")], max_length=12)),
+                ("title", models.CharField(max_length=200)),
+                ("body", models.TextField(help_text="HTML; sanitized (nh3) before display.")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['slug', 'language'],
-                'constraints': [models.UniqueConstraint(fields=('slug', 'language'), name='page_slug_language_unique')],
+                "ordering": ["slug", "language"],
+                "constraints": [models.UniqueConstraint(fields=("slug", "language"), name="page_slug_language_unique")],
             },
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(blank=True, help_text='Normalized URL; one source per URL.', max_length=2000)),
-                ('original_url', models.URLField(blank=True, help_text='The URL as the editor pasted it.', max_length=2000)),
-                ('kind', models.CharField(choices=[('news', 'News'), ('official', 'Official statement'), ('report', 'Report'), ('dataset', 'Dataset'), ('social', 'Social post'), ('media', 'Photo / video'), ('interview', 'Interview'), ('other', 'Other')], default='news', max_length=10)),
-                ('publisher', models.CharField(blank=True, max_length=200)),
-                ('title', models.CharField(blank=True, max_length=500)),
-                ('document', models.FileField(blank=True, help_text='An offline document.', upload_to='documents/%Y/%m/')),
-                ('note', models.TextField(blank=True, help_text='For offline sources: what it is, where it is kept.')),
-                ('health', models.CharField(choices=[('unknown', 'Not captured yet'), ('ok', 'Live'), ('changed', 'Changed since the previous capture'), ('gone', 'Gone (link rot)'), ('failed', 'Capture failed'), ('offline', 'Offline document')], default='unknown', max_length=8)),
-                ('next_check_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('latest_capture', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='claims.capture')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("url", models.URLField(blank=True, help_text="Normalized URL; one source per URL.", max_length=2000)),
+                (
+                    "original_url",
+                    models.URLField(blank=True, help_text="The URL as the editor pasted it.", max_length=2000),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("news", "News"),
+                            ("official", "Official statement"),
+                            ("report", "Report"),
+                            ("dataset", "Dataset"),
+                            ("social", "Social post"),
+                            ("media", "Photo / video"),
+                            ("interview", "Interview"),
+                            ("other", "Other"),
+                        ],
+                        default="news",
+                        max_length=10,
+                    ),
+                ),
+                ("publisher", models.CharField(blank=True, max_length=200)),
+                ("title", models.CharField(blank=True, max_length=500)),
+                (
+                    "document",
+                    models.FileField(blank=True, help_text="An offline document.", upload_to="documents/%Y/%m/"),
+                ),
+                ("note", models.TextField(blank=True, help_text="For offline sources: what it is, where it is kept.")),
+                (
+                    "health",
+                    models.CharField(
+                        choices=[
+                            ("unknown", "Not captured yet"),
+                            ("ok", "Live"),
+                            ("changed", "Changed since the previous capture"),
+                            ("gone", "Gone (link rot)"),
+                            ("failed", "Capture failed"),
+                            ("offline", "Offline document"),
+                        ],
+                        default="unknown",
+                        max_length=8,
+                    ),
+                ),
+                ("next_check_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "latest_capture",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="claims.capture",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='evidence',
-            name='source',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence', to='claims.source'),
+            model_name="evidence",
+            name="source",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="evidence", to="claims.source"
+            ),
         ),
         migrations.AddField(
-            model_name='capture',
-            name='source',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='captures', to='claims.source'),
+            model_name="capture",
+            name="source",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="captures", to="claims.source"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='articlerevision',
-            constraint=models.UniqueConstraint(fields=('article', 'number'), name='revision_number_unique_per_article'),
+            model_name="articlerevision",
+            constraint=models.UniqueConstraint(fields=("article", "number"), name="revision_number_unique_per_article"),
         ),
         migrations.AddConstraint(
-            model_name='articlerevision',
-            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='revision_number_positive'),
+            model_name="articlerevision",
+            constraint=models.CheckConstraint(condition=models.Q(("number__gte", 1)), name="revision_number_positive"),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(('direction__in', ['rtl', 'ltr'])), name='article_direction_valid'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("direction__in", ["rtl", "ltr"])), name="article_direction_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(('import_state__in', ['ready', 'fetching', 'failed'])), name='article_import_state_valid'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("import_state__in", ["ready", "fetching", "failed"])),
+                name="article_import_state_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claimlink',
-            constraint=models.UniqueConstraint(fields=('from_claim', 'to_claim'), name='claim_link_unique'),
+            model_name="claimlink",
+            constraint=models.UniqueConstraint(fields=("from_claim", "to_claim"), name="claim_link_unique"),
         ),
         migrations.AddConstraint(
-            model_name='claimlink',
-            constraint=models.CheckConstraint(condition=models.Q(('from_claim__lt', models.F('to_claim'))), name='claim_link_ordered'),
+            model_name="claimlink",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("from_claim__lt", models.F("to_claim"))), name="claim_link_ordered"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claimlink',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['suggested', 'confirmed', 'dismissed'])), name='claim_link_state_valid'),
+            model_name="claimlink",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("state__in", ["suggested", "confirmed", "dismissed"])),
+                name="claim_link_state_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claimlink',
-            constraint=models.CheckConstraint(condition=models.Q(('score__gte', 0), ('score__lte', 1)), name='claim_link_score'),
+            model_name="claimlink",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("score__gte", 0), ("score__lte", 1)), name="claim_link_score"
+            ),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['status', '-published_at'], name='claim_status_published'),
+            model_name="claim",
+            index=models.Index(fields=["status", "-published_at"], name="claim_status_published"),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['article', 'start'], name='claim_article_start'),
+            model_name="claim",
+            index=models.Index(fields=["article", "start"], name="claim_article_start"),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('end__gt', models.F('start'))), name='claim_span_not_empty'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end__gt", models.F("start"))), name="claim_span_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['quantity', 'meeting', 'event', 'quote', 'other', 'opinion'])), name='claim_kind_valid'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["quantity", "meeting", "event", "quote", "other", "opinion"])),
+                name="claim_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'researching', 'in_review', 'published', 'corrected', 'retracted'])), name='claim_status_valid'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["draft", "researching", "in_review", "published", "corrected", "retracted"])
+                ),
+                name="claim_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('verdict', ''), ('verdict__in', ['accurate', 'mostly_accurate', 'unproven', 'misleading', 'false', 'not_checkable']), _connector='OR'), name='claim_verdict_valid'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("verdict", ""),
+                    (
+                        "verdict__in",
+                        ["accurate", "mostly_accurate", "unproven", "misleading", "false", "not_checkable"],
+                    ),
+                    _connector="OR",
+                ),
+                name="claim_verdict_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('anchor__in', ['exact', 'fuzzy', 'orphaned'])), name='claim_anchor_valid'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("anchor__in", ["exact", "fuzzy", "orphaned"])), name="claim_anchor_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['published', 'retracted', 'corrected']), _negated=True), models.Q(('verdict', ''), _negated=True), _connector='OR'), name='claim_public_has_verdict'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status__in", ["published", "retracted", "corrected"]), _negated=True),
+                    models.Q(("verdict", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="claim_public_has_verdict",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='claim_version_positive'),
+            model_name="claim",
+            constraint=models.CheckConstraint(condition=models.Q(("version__gte", 1)), name="claim_version_positive"),
         ),
         migrations.AddConstraint(
-            model_name='attendee',
-            constraint=models.UniqueConstraint(fields=('claim', 'entity'), name='attendee_once_per_meeting'),
+            model_name="attendee",
+            constraint=models.UniqueConstraint(fields=("claim", "entity"), name="attendee_once_per_meeting"),
         ),
         migrations.AddConstraint(
-            model_name='attendee',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['confirmed', 'disputed', 'unverified'])), name='attendee_status_valid'),
+            model_name="attendee",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["confirmed", "disputed", "unverified"])),
+                name="attendee_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.UniqueConstraint(condition=models.Q(('url', ''), _negated=True), fields=('url',), name='source_url_unique'),
+            model_name="source",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("url", ""), _negated=True), fields=("url",), name="source_url_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('url', ''), _negated=True), models.Q(('title', ''), _negated=True), models.Q(('note', ''), _negated=True), models.Q(('document', ''), _negated=True), _connector='OR'), name='source_has_url_or_description'),
+            model_name="source",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("url", ""), _negated=True),
+                    models.Q(("title", ""), _negated=True),
+                    models.Q(("note", ""), _negated=True),
+                    models.Q(("document", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="source_has_url_or_description",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.UniqueConstraint(fields=('claim', 'source'), name='evidence_once_per_claim_source'),
+            model_name="evidence",
+            constraint=models.UniqueConstraint(fields=("claim", "source"), name="evidence_once_per_claim_source"),
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.CheckConstraint(condition=models.Q(('stance__in', ['supports', 'contradicts', 'context'])), name='evidence_stance_valid'),
+            model_name="evidence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("stance__in", ["supports", "contradicts", "context"])), name="evidence_stance_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.CheckConstraint(condition=models.Q(('passage_found__in', ['unchecked', 'found', 'approximate', 'not_found'])), name='evidence_passage_valid'),
+            model_name="evidence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("passage_found__in", ["unchecked", "found", "approximate", "not_found"])),
+                name="evidence_passage_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('estimate_value__isnull', True), ('estimate_value__gte', 0), _connector='OR'), models.Q(('estimate_lower__isnull', True), ('estimate_lower__gte', 0), _connector='OR'), models.Q(('estimate_upper__isnull', True), ('estimate_upper__gte', 0), _connector='OR')), name='evidence_estimate_non_negative'),
+            model_name="evidence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("estimate_value__isnull", True), ("estimate_value__gte", 0), _connector="OR"),
+                    models.Q(("estimate_lower__isnull", True), ("estimate_lower__gte", 0), _connector="OR"),
+                    models.Q(("estimate_upper__isnull", True), ("estimate_upper__gte", 0), _connector="OR"),
+                ),
+                name="evidence_estimate_non_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.CheckConstraint(condition=models.Q(('estimate_lower__isnull', True), ('estimate_upper__isnull', True), ('estimate_lower__lte', models.F('estimate_upper')), _connector='OR'), name='evidence_estimate_range_ordered'),
+            model_name="evidence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("estimate_lower__isnull", True),
+                    ("estimate_upper__isnull", True),
+                    ("estimate_lower__lte", models.F("estimate_upper")),
+                    _connector="OR",
+                ),
+                name="evidence_estimate_range_ordered",
+            ),
         ),
         migrations.AddIndex(
-            model_name='capture',
-            index=models.Index(fields=['state', 'queued_at'], name='capture_state_queued'),
+            model_name="capture",
+            index=models.Index(fields=["state", "queued_at"], name="capture_state_queued"),
         ),
         migrations.AddConstraint(
-            model_name='capture',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['queued', 'fetching', 'done', 'failed'])), name='capture_state_valid'),
+            model_name="capture",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("state__in", ["queued", "fetching", "done", "failed"])), name="capture_state_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='capture',
-            constraint=models.UniqueConstraint(condition=models.Q(('state__in', ['queued', 'fetching'])), fields=('source',), name='capture_one_in_flight'),
+            model_name="capture",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state__in", ["queued", "fetching"])),
+                fields=("source",),
+                name="capture_one_in_flight",
+            ),
         ),
     ]

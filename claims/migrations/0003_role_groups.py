@@ -12,8 +12,9 @@ def create_role_groups(apps, schema_editor):
         app_config.models_module = None
     from claims.services.roles import ensure_role_groups
 
-    ensure_role_groups(group_model=apps.get_model("auth", "Group"),
-                       permission_model=apps.get_model("auth", "Permission"))
+    ensure_role_groups(
+        group_model=apps.get_model("auth", "Group"), permission_model=apps.get_model("auth", "Permission")
+    )
 
 
 def remove_role_groups(apps, schema_editor):

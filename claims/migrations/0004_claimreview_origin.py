@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0003_role_groups'),
+        ("claims", "0003_role_groups"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='articlerevision',
-            name='origin',
-            field=models.CharField(choices=[('paste', 'Pasted'), ('upload', 'Uploaded file'), ('url', 'Fetched from URL'), ('edit', 'Edited'), ('demo', 'Demo loader'), ('imported', 'Imported ClaimReview')], default='paste', max_length=10),
+            model_name="articlerevision",
+            name="origin",
+            field=models.CharField(
+                choices=[
+                    ("paste", "Pasted"),
+                    ("upload", "Uploaded file"),
+                    ("url", "Fetched from URL"),
+                    ("edit", "Edited"),
+                    ("demo", "Demo loader"),
+                    ("imported", "Imported ClaimReview"),
+                ],
+                default="paste",
+                max_length=10,
+            ),
         ),
     ]

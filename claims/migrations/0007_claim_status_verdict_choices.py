@@ -4,20 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0006_search_trigram_indexes'),
+        ("claims", "0006_search_trigram_indexes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='claim',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('researching', 'Researching'), ('in_review', 'In review'), ('published', 'Published'), ('corrected', 'Corrected'), ('retracted', 'Retracted')], default='draft', max_length=12),
+            model_name="claim",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("researching", "Researching"),
+                    ("in_review", "In review"),
+                    ("published", "Published"),
+                    ("corrected", "Corrected"),
+                    ("retracted", "Retracted"),
+                ],
+                default="draft",
+                max_length=12,
+            ),
         ),
         migrations.AlterField(
-            model_name='claim',
-            name='verdict',
-            field=models.CharField(blank=True, choices=[('accurate', 'Accurate'), ('mostly_accurate', 'Mostly accurate'), ('unproven', 'Unproven'), ('misleading', 'Misleading'), ('false', 'False'), ('not_checkable', 'Not checkable')], max_length=16),
+            model_name="claim",
+            name="verdict",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("accurate", "Accurate"),
+                    ("mostly_accurate", "Mostly accurate"),
+                    ("unproven", "Unproven"),
+                    ("misleading", "Misleading"),
+                    ("false", "False"),
+                    ("not_checkable", "Not checkable"),
+                ],
+                max_length=16,
+            ),
         ),
     ]

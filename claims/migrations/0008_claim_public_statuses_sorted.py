@@ -5,19 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0007_claim_status_verdict_choices'),
+        ("claims", "0007_claim_status_verdict_choices"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='claim',
-            name='claim_public_has_verdict',
+            model_name="claim",
+            name="claim_public_has_verdict",
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['corrected', 'published', 'retracted']), _negated=True), models.Q(('verdict', ''), _negated=True), _connector='OR'), name='claim_public_has_verdict'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status__in", ["corrected", "published", "retracted"]), _negated=True),
+                    models.Q(("verdict", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="claim_public_has_verdict",
+            ),
         ),
     ]

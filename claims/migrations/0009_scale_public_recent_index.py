@@ -5,15 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0008_claim_public_statuses_sorted'),
+        ("claims", "0008_claim_public_statuses_sorted"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(condition=models.Q(('status__in', ['corrected', 'published', 'retracted'])), fields=['-published_at', '-id'], name='claim_public_recent'),
+            model_name="claim",
+            index=models.Index(
+                condition=models.Q(("status__in", ["corrected", "published", "retracted"])),
+                fields=["-published_at", "-id"],
+                name="claim_public_recent",
+            ),
         ),
     ]

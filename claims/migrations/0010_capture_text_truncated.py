@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0009_scale_public_recent_index'),
+        ("claims", "0009_scale_public_recent_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='capture',
-            name='text_truncated',
-            field=models.BooleanField(default=False, help_text='The page was too long to read whole: the text stops early; the WARC has it all.'),
+            model_name="capture",
+            name="text_truncated",
+            field=models.BooleanField(
+                default=False,
+                help_text="The page was too long to read whole: the text stops early; the WARC has it all.",
+            ),
         ),
     ]

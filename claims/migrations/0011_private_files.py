@@ -41,7 +41,6 @@ def rename_stored_files(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("claims", "0010_capture_text_truncated"),
     ]
@@ -50,8 +49,9 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="capture",
             name="body_file",
-            field=models.FileField(blank=True, db_index=True, help_text="The raw file (PDFs).",
-                                   upload_to=claims.models.sources.body_name),
+            field=models.FileField(
+                blank=True, db_index=True, help_text="The raw file (PDFs).", upload_to=claims.models.sources.body_name
+            ),
         ),
         migrations.AlterField(
             model_name="capture",
@@ -61,8 +61,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="source",
             name="document",
-            field=models.FileField(blank=True, db_index=True, help_text="An offline document.",
-                                   upload_to=claims.models.sources.document_name),
+            field=models.FileField(
+                blank=True,
+                db_index=True,
+                help_text="An offline document.",
+                upload_to=claims.models.sources.document_name,
+            ),
         ),
         migrations.RunPython(rename_stored_files, migrations.RunPython.noop),
     ]

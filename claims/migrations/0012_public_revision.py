@@ -13,32 +13,53 @@ def snapshot_what_readers_see(apps, schema_editor):
     Claim = apps.get_model("claims", "Claim")
     public = Claim.objects.filter(status__in=PUBLIC)
     Article.objects.filter(pk__in=public.values("article_id")).update(public_revision=models.F("current_revision"))
-    public.update(public_revision=models.F("revision"), public_selector=JSONObject(
-        exact="exact", prefix="prefix", suffix="suffix", start="start", end="end",
-    ))
+    public.update(
+        public_revision=models.F("revision"),
+        public_selector=JSONObject(
+            exact="exact",
+            prefix="prefix",
+            suffix="suffix",
+            start="start",
+            end="end",
+        ),
+    )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0011_private_files'),
+        ("claims", "0011_private_files"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='public_revision',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='claims.articlerevision'),
+            model_name="article",
+            name="public_revision",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="claims.articlerevision",
+            ),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='public_revision',
-            field=models.ForeignKey(blank=True, help_text='The revision readers see this claim in.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='claims.articlerevision'),
+            model_name="claim",
+            name="public_revision",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The revision readers see this claim in.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="claims.articlerevision",
+            ),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='public_selector',
-            field=models.JSONField(blank=True, default=dict, help_text="The selector readers see, in public_revision's text."),
+            model_name="claim",
+            name="public_selector",
+            field=models.JSONField(
+                blank=True, default=dict, help_text="The selector readers see, in public_revision's text."
+            ),
         ),
         migrations.RunPython(snapshot_what_readers_see, migrations.RunPython.noop),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0012_public_revision'),
+        ("claims", "0012_public_revision"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='claim',
-            name='similar_queued_at',
+            model_name="claim",
+            name="similar_queued_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
     ]

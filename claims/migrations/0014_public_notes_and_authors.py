@@ -12,7 +12,9 @@ TRIGGER = "claims_claimevent_append_only"
 def copy_public_comments(apps, schema_editor):
     ClaimEvent = apps.get_model("claims", "ClaimEvent")
     Claim = apps.get_model("claims", "Claim")
-    public = (models.Q(action="correction") | models.Q(action="transition", to_status="retracted")) & ~models.Q(comment="")
+    public = (models.Q(action="correction") | models.Q(action="transition", to_status="retracted")) & ~models.Q(
+        comment=""
+    )
     postgres = schema_editor.connection.vendor == "postgresql"
     if postgres:  # history is append-only in the database too (0002); this one rewrite is the schema's own
         schema_editor.execute(f"ALTER TABLE claims_claimevent DISABLE TRIGGER {TRIGGER}")
@@ -30,8 +32,11 @@ def read_text_authors(apps, schema_editor):
     ClaimEvent = apps.get_model("claims", "ClaimEvent")
     Claim = apps.get_model("claims", "Claim")
     authors = {}
-    events = (ClaimEvent.objects.exclude(actor=None).order_by("claim_id", "at", "id")
-              .values_list("claim_id", "actor_id", "changes", "from_verdict", "to_verdict"))
+    events = (
+        ClaimEvent.objects.exclude(actor=None)
+        .order_by("claim_id", "at", "id")
+        .values_list("claim_id", "actor_id", "changes", "from_verdict", "to_verdict")
+    )
     for claim_id, actor_id, changes, from_verdict, to_verdict in events.iterator():
         written = authors.setdefault(claim_id, {})
         for name in ("statement", "statement_en", "rationale"):
@@ -45,25 +50,32 @@ def read_text_authors(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0013_similar_queued_at'),
+        ("claims", "0013_similar_queued_at"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='claim',
-            name='public_note',
-            field=models.TextField(blank=True, help_text='For readers: proposed with the verdict and shown with its publication; then the note of the latest correction or retraction.'),
+            model_name="claim",
+            name="public_note",
+            field=models.TextField(
+                blank=True,
+                help_text="For readers: proposed with the verdict and shown with its publication; then the note of the latest correction or retraction.",
+            ),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='public_text_authors',
-            field=models.JSONField(blank=True, default=dict, editable=False, help_text='Who last wrote each piece of public text (claims.workflow.PUBLIC_TEXT): {field: user id}.'),
+            model_name="claim",
+            name="public_text_authors",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                editable=False,
+                help_text="Who last wrote each piece of public text (claims.workflow.PUBLIC_TEXT): {field: user id}.",
+            ),
         ),
         migrations.AddField(
-            model_name='claimevent',
-            name='public_note',
+            model_name="claimevent",
+            name="public_note",
             field=models.TextField(blank=True),
         ),
         migrations.RunPython(copy_public_comments, migrations.RunPython.noop),

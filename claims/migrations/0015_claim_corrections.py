@@ -9,40 +9,106 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0014_public_notes_and_authors'),
+        ("claims", "0014_public_notes_and_authors"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='claimevent',
-            name='action',
-            field=models.CharField(choices=[('created', 'Created'), ('edited', 'Edited'), ('transition', 'Status change'), ('correction', 'Correction'), ('proposal', 'Correction proposal'), ('evidence', 'Evidence changed'), ('attendee', 'Attendees changed'), ('reanchored', 'Re-anchored'), ('deleted', 'Deleted')], max_length=12),
+            model_name="claimevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("created", "Created"),
+                    ("edited", "Edited"),
+                    ("transition", "Status change"),
+                    ("correction", "Correction"),
+                    ("proposal", "Correction proposal"),
+                    ("evidence", "Evidence changed"),
+                    ("attendee", "Attendees changed"),
+                    ("reanchored", "Re-anchored"),
+                    ("deleted", "Deleted"),
+                ],
+                max_length=12,
+            ),
         ),
         migrations.CreateModel(
-            name='ClaimCorrection',
+            name="ClaimCorrection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('correct', 'Correction of the verdict'), ('retract', 'Retraction'), ('edit', 'Correction of the claim')], max_length=8)),
-                ('state', models.CharField(choices=[('pending', 'Pending'), ('approved', 'Approved'), ('sent_back', 'Sent back'), ('withdrawn', 'Withdrawn')], default='pending', max_length=10)),
-                ('verdict', models.CharField(blank=True, max_length=16)),
-                ('rationale', models.TextField(blank=True)),
-                ('public_note', models.TextField()),
-                ('operation', models.JSONField(blank=True, default=dict)),
-                ('changes', models.JSONField(blank=True, default=dict)),
-                ('authors', models.JSONField(blank=True, default=dict)),
-                ('proposed_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('comment', models.TextField(blank=True)),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='corrections', to='claims.claim')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('proposed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("correct", "Correction of the verdict"),
+                            ("retract", "Retraction"),
+                            ("edit", "Correction of the claim"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("approved", "Approved"),
+                            ("sent_back", "Sent back"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("verdict", models.CharField(blank=True, max_length=16)),
+                ("rationale", models.TextField(blank=True)),
+                ("public_note", models.TextField()),
+                ("operation", models.JSONField(blank=True, default=dict)),
+                ("changes", models.JSONField(blank=True, default=dict)),
+                ("authors", models.JSONField(blank=True, default=dict)),
+                ("proposed_at", models.DateTimeField(auto_now_add=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("comment", models.TextField(blank=True)),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="corrections", to="claims.claim"
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['claim', '-proposed_at', '-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('state', 'pending')), fields=('claim',), name='claimcorrection_one_pending_per_claim'), models.CheckConstraint(condition=models.Q(('kind__in', ['correct', 'retract', 'edit'])), name='claimcorrection_kind_valid')],
+                "ordering": ["claim", "-proposed_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("state", "pending")),
+                        fields=("claim",),
+                        name="claimcorrection_one_pending_per_claim",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["correct", "retract", "edit"])),
+                        name="claimcorrection_kind_valid",
+                    ),
+                ],
             },
         ),
     ]

@@ -6,88 +6,159 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0015_claim_corrections'),
+        ("claims", "0015_claim_corrections"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='assignee',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_articles', to=settings.AUTH_USER_MODEL),
+            model_name="article",
+            name="assignee",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="assigned_articles",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='assignee',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_claims', to=settings.AUTH_USER_MODEL),
+            model_name="claim",
+            name="assignee",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="assigned_claims",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='due',
+            model_name="claim",
+            name="due",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='reviewer',
-            field=models.ForeignKey(blank=True, help_text='None while in review: any reviewer may take it.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reviewing_claims', to=settings.AUTH_USER_MODEL),
+            model_name="claim",
+            name="reviewer",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="None while in review: any reviewer may take it.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="reviewing_claims",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AlterField(
-            model_name='claimevent',
-            name='action',
-            field=models.CharField(choices=[('created', 'Created'), ('edited', 'Edited'), ('transition', 'Status change'), ('correction', 'Correction'), ('proposal', 'Correction proposal'), ('evidence', 'Evidence changed'), ('attendee', 'Attendees changed'), ('reanchored', 'Re-anchored'), ('assigned', 'Assignment changed'), ('tagged', 'Tags changed'), ('deleted', 'Deleted')], max_length=12),
+            model_name="claimevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("created", "Created"),
+                    ("edited", "Edited"),
+                    ("transition", "Status change"),
+                    ("correction", "Correction"),
+                    ("proposal", "Correction proposal"),
+                    ("evidence", "Evidence changed"),
+                    ("attendee", "Attendees changed"),
+                    ("reanchored", "Re-anchored"),
+                    ("assigned", "Assignment changed"),
+                    ("tagged", "Tags changed"),
+                    ("deleted", "Deleted"),
+                ],
+                max_length=12,
+            ),
         ),
         migrations.CreateModel(
-            name='DeskSettings',
+            name="DeskSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('age_limits', models.JSONField(blank=True, default=dict, help_text='Days a claim may sit in each status before a reminder: {"researching": 7}.')),
-                ('reminders_enabled', models.BooleanField(default=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "age_limits",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text='Days a claim may sit in each status before a reminder: {"researching": 7}.',
+                    ),
+                ),
+                ("reminders_enabled", models.BooleanField(default=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'desk settings',
-                'verbose_name_plural': 'desk settings',
-                'constraints': [models.CheckConstraint(condition=models.Q(('pk', 1)), name='desk_settings_singleton')],
+                "verbose_name": "desk settings",
+                "verbose_name_plural": "desk settings",
+                "constraints": [models.CheckConstraint(condition=models.Q(("pk", 1)), name="desk_settings_singleton")],
             },
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, unique=True)),
-                ('slug', models.SlugField(allow_unicode=True, max_length=80, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=80, unique=True)),
+                ("slug", models.SlugField(allow_unicode=True, max_length=80, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['name', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('slug', ''), _negated=True), name='tag_slug_not_empty')],
+                "ordering": ["name", "id"],
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("slug", ""), _negated=True), name="tag_slug_not_empty")
+                ],
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='tags',
-            field=models.ManyToManyField(blank=True, related_name='articles', to='claims.tag'),
+            model_name="article",
+            name="tags",
+            field=models.ManyToManyField(blank=True, related_name="articles", to="claims.tag"),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='tags',
-            field=models.ManyToManyField(blank=True, related_name='claims', to='claims.tag'),
+            model_name="claim",
+            name="tags",
+            field=models.ManyToManyField(blank=True, related_name="claims", to="claims.tag"),
         ),
         migrations.CreateModel(
-            name='Reminder',
+            name="Reminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('due', 'Due tomorrow'), ('overdue', 'Overdue'), ('stale', 'Sat too long in its status')], max_length=8)),
-                ('sent_on', models.DateField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='claims.claim')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("due", "Due tomorrow"),
+                            ("overdue", "Overdue"),
+                            ("stale", "Sat too long in its status"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("sent_on", models.DateField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="reminders", to="claims.claim"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-sent_on', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('claim', 'reason', 'sent_on'), name='reminder_once_per_day'), models.CheckConstraint(condition=models.Q(('reason__in', ['due', 'overdue', 'stale'])), name='reminder_reason')],
+                "ordering": ["-sent_on", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("claim", "reason", "sent_on"), name="reminder_once_per_day"),
+                    models.CheckConstraint(
+                        condition=models.Q(("reason__in", ["due", "overdue", "stale"])), name="reminder_reason"
+                    ),
+                ],
             },
         ),
     ]

@@ -8,40 +8,143 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0016_assignments_tags'),
+        ("claims", "0016_assignments_tags"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('exact', models.TextField(blank=True)),
-                ('prefix', models.TextField(blank=True)),
-                ('suffix', models.TextField(blank=True)),
-                ('start', models.PositiveIntegerField(blank=True, help_text="Code point offset in the revision's text.", null=True)),
-                ('end', models.PositiveIntegerField(blank=True, null=True)),
-                ('anchor', models.CharField(choices=[('exact', 'Exact'), ('fuzzy', 'Fuzzy (check it)'), ('orphaned', 'Orphaned (text no longer found)')], default='exact', max_length=8)),
-                ('anchor_confidence', models.FloatField(default=1.0)),
-                ('body', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('edited_at', models.DateTimeField(blank=True, null=True)),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('article', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='claims.article')),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='desk_comments', to=settings.AUTH_USER_MODEL)),
-                ('claim', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='claims.claim')),
-                ('deleted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('mentions', models.ManyToManyField(blank=True, related_name='mentioned_in', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='replies', to='claims.comment')),
-                ('revision', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='comments', to='claims.articlerevision')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("exact", models.TextField(blank=True)),
+                ("prefix", models.TextField(blank=True)),
+                ("suffix", models.TextField(blank=True)),
+                (
+                    "start",
+                    models.PositiveIntegerField(
+                        blank=True, help_text="Code point offset in the revision's text.", null=True
+                    ),
+                ),
+                ("end", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "anchor",
+                    models.CharField(
+                        choices=[
+                            ("exact", "Exact"),
+                            ("fuzzy", "Fuzzy (check it)"),
+                            ("orphaned", "Orphaned (text no longer found)"),
+                        ],
+                        default="exact",
+                        max_length=8,
+                    ),
+                ),
+                ("anchor_confidence", models.FloatField(default=1.0)),
+                ("body", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("edited_at", models.DateTimeField(blank=True, null=True)),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="claims.article",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="desk_comments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="claims.claim",
+                    ),
+                ),
+                (
+                    "deleted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "mentions",
+                    models.ManyToManyField(blank=True, related_name="mentioned_in", to=settings.AUTH_USER_MODEL),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="replies",
+                        to="claims.comment",
+                    ),
+                ),
+                (
+                    "revision",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="comments",
+                        to="claims.articlerevision",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
-                'indexes': [models.Index(fields=['claim', 'created_at'], name='comment_claim_created'), models.Index(fields=['article', 'created_at'], name='comment_article_created')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('article__isnull', True), ('claim__isnull', False)), models.Q(('article__isnull', False), ('claim__isnull', True)), _connector='OR'), name='comment_on_claim_or_article'), models.CheckConstraint(condition=models.Q(models.Q(('end__isnull', True), ('revision__isnull', True), ('start__isnull', True)), models.Q(('article__isnull', False), ('end__gt', models.F('start')), ('parent__isnull', True), ('revision__isnull', False)), _connector='OR'), name='comment_span_whole'), models.CheckConstraint(condition=models.Q(('anchor__in', ['exact', 'fuzzy', 'orphaned'])), name='comment_anchor_valid'), models.CheckConstraint(condition=models.Q(('deleted_at__isnull', True), ('body', ''), _connector='OR'), name='comment_deleted_has_no_body')],
+                "ordering": ["created_at", "id"],
+                "indexes": [
+                    models.Index(fields=["claim", "created_at"], name="comment_claim_created"),
+                    models.Index(fields=["article", "created_at"], name="comment_article_created"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("article__isnull", True), ("claim__isnull", False)),
+                            models.Q(("article__isnull", False), ("claim__isnull", True)),
+                            _connector="OR",
+                        ),
+                        name="comment_on_claim_or_article",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("end__isnull", True), ("revision__isnull", True), ("start__isnull", True)),
+                            models.Q(
+                                ("article__isnull", False),
+                                ("end__gt", models.F("start")),
+                                ("parent__isnull", True),
+                                ("revision__isnull", False),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="comment_span_whole",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("anchor__in", ["exact", "fuzzy", "orphaned"])), name="comment_anchor_valid"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("deleted_at__isnull", True), ("body", ""), _connector="OR"),
+                        name="comment_deleted_has_no_body",
+                    ),
+                ],
             },
         ),
     ]

@@ -6,85 +6,213 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0017_comments'),
+        ("claims", "0017_comments"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Webhook',
+            name="Webhook",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(max_length=2000)),
-                ('events', models.JSONField(default=list, help_text='The Event values it receives.')),
-                ('secret', models.CharField(help_text='Key of the HMAC-SHA256 signature of every delivery.', max_length=64)),
-                ('description', models.CharField(blank=True, max_length=200)),
-                ('active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('failures_in_row', models.PositiveIntegerField(default=0)),
-                ('failing_since', models.DateTimeField(blank=True, null=True)),
-                ('disabled_at', models.DateTimeField(blank=True, null=True)),
-                ('disabled_reason', models.CharField(blank=True, max_length=300)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("url", models.URLField(max_length=2000)),
+                ("events", models.JSONField(default=list, help_text="The Event values it receives.")),
+                (
+                    "secret",
+                    models.CharField(help_text="Key of the HMAC-SHA256 signature of every delivery.", max_length=64),
+                ),
+                ("description", models.CharField(blank=True, max_length=200)),
+                ("active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("failures_in_row", models.PositiveIntegerField(default=0)),
+                ("failing_since", models.DateTimeField(blank=True, null=True)),
+                ("disabled_at", models.DateTimeField(blank=True, null=True)),
+                ("disabled_reason", models.CharField(blank=True, max_length=300)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event', models.CharField(choices=[('assigned', 'Assigned to you'), ('mentioned', 'Mentioned'), ('sent_back', 'Sent back'), ('published', 'Approved or published'), ('source_changed', 'A source changed or went dead'), ('similar_found', 'A similar claim was found'), ('reminder', 'Due or overdue'), ('webhook_disabled', 'A webhook was switched off')], max_length=20)),
-                ('subject_type', models.CharField(max_length=20)),
-                ('subject_id', models.PositiveBigIntegerField()),
-                ('subject_title', models.CharField(blank=True, max_length=300)),
-                ('url', models.CharField(help_text='Desk path of the subject, e.g. /desk/claims/5/.', max_length=500)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('in_app', models.BooleanField(default=True, help_text="Shown in the recipient's inbox.")),
-                ('email', models.CharField(blank=True, choices=[('', 'No e-mail'), ('immediate', 'At once'), ('digest', 'In the daily digest')], default='', max_length=10)),
-                ('read', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('emailed_at', models.DateTimeField(blank=True, null=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "event",
+                    models.CharField(
+                        choices=[
+                            ("assigned", "Assigned to you"),
+                            ("mentioned", "Mentioned"),
+                            ("sent_back", "Sent back"),
+                            ("published", "Approved or published"),
+                            ("source_changed", "A source changed or went dead"),
+                            ("similar_found", "A similar claim was found"),
+                            ("reminder", "Due or overdue"),
+                            ("webhook_disabled", "A webhook was switched off"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("subject_type", models.CharField(max_length=20)),
+                ("subject_id", models.PositiveBigIntegerField()),
+                ("subject_title", models.CharField(blank=True, max_length=300)),
+                ("url", models.CharField(help_text="Desk path of the subject, e.g. /desk/claims/5/.", max_length=500)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                ("in_app", models.BooleanField(default=True, help_text="Shown in the recipient's inbox.")),
+                (
+                    "email",
+                    models.CharField(
+                        blank=True,
+                        choices=[("", "No e-mail"), ("immediate", "At once"), ("digest", "In the daily digest")],
+                        default="",
+                        max_length=10,
+                    ),
+                ),
+                ("read", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("emailed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['recipient', 'in_app', 'read'], name='notification_inbox'), models.Index(condition=models.Q(('email', 'digest'), ('emailed_at__isnull', True)), fields=['recipient'], name='notification_digest_pending')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["recipient", "in_app", "read"], name="notification_inbox"),
+                    models.Index(
+                        condition=models.Q(("email", "digest"), ("emailed_at__isnull", True)),
+                        fields=["recipient"],
+                        name="notification_digest_pending",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='NotificationPreference',
+            name="NotificationPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event', models.CharField(choices=[('assigned', 'Assigned to you'), ('mentioned', 'Mentioned'), ('sent_back', 'Sent back'), ('published', 'Approved or published'), ('source_changed', 'A source changed or went dead'), ('similar_found', 'A similar claim was found'), ('reminder', 'Due or overdue'), ('webhook_disabled', 'A webhook was switched off')], max_length=20)),
-                ('channel', models.CharField(choices=[('in_app', 'In the desk'), ('email', 'By e-mail'), ('both', 'In the desk and by e-mail'), ('none', 'Not at all')], max_length=10)),
-                ('timing', models.CharField(choices=[('immediate', 'At once'), ('digest', 'In a daily digest')], default='immediate', max_length=10)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notification_preferences', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "event",
+                    models.CharField(
+                        choices=[
+                            ("assigned", "Assigned to you"),
+                            ("mentioned", "Mentioned"),
+                            ("sent_back", "Sent back"),
+                            ("published", "Approved or published"),
+                            ("source_changed", "A source changed or went dead"),
+                            ("similar_found", "A similar claim was found"),
+                            ("reminder", "Due or overdue"),
+                            ("webhook_disabled", "A webhook was switched off"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("in_app", "In the desk"),
+                            ("email", "By e-mail"),
+                            ("both", "In the desk and by e-mail"),
+                            ("none", "Not at all"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "timing",
+                    models.CharField(
+                        choices=[("immediate", "At once"), ("digest", "In a daily digest")],
+                        default="immediate",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notification_preferences",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'event'), name='notification_preference_unique')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "event"), name="notification_preference_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='WebhookDelivery',
+            name="WebhookDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event', models.CharField(choices=[('claim.published', 'Claim published'), ('claim.corrected', 'Claim corrected'), ('claim.retracted', 'Claim retracted'), ('claim.verdict_changed', 'Verdict changed')], max_length=30)),
-                ('claim_id', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('body', models.TextField(help_text='The JSON sent, byte for byte what the signature covers.')),
-                ('state', models.CharField(choices=[('queued', 'Queued'), ('retrying', 'Retrying'), ('delivered', 'Delivered'), ('failed', 'Failed'), ('cancelled', 'Cancelled (webhook switched off)')], default='queued', max_length=10)),
-                ('attempts', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('delivered_at', models.DateTimeField(blank=True, null=True)),
-                ('webhook', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='claims.webhook')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "event",
+                    models.CharField(
+                        choices=[
+                            ("claim.published", "Claim published"),
+                            ("claim.corrected", "Claim corrected"),
+                            ("claim.retracted", "Claim retracted"),
+                            ("claim.verdict_changed", "Verdict changed"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("claim_id", models.PositiveBigIntegerField(blank=True, null=True)),
+                ("body", models.TextField(help_text="The JSON sent, byte for byte what the signature covers.")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("retrying", "Retrying"),
+                            ("delivered", "Delivered"),
+                            ("failed", "Failed"),
+                            ("cancelled", "Cancelled (webhook switched off)"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("attempts", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("delivered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "webhook",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="deliveries", to="claims.webhook"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['webhook', '-created_at'], name='webhook_delivery_recent')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["webhook", "-created_at"], name="webhook_delivery_recent")],
             },
         ),
     ]

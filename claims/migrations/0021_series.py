@@ -6,51 +6,121 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0020_interface_language'),
+        ("claims", "0020_interface_language"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Series',
+            name="Series",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(help_text='The public address: /series/<slug>/.', max_length=80, unique=True)),
-                ('name', models.CharField(help_text="Display name in the desk's main language.", max_length=300)),
-                ('names', models.JSONField(blank=True, default=dict, help_text='Names by language, e.g. {"ar": "…", "en": "…"}.')),
-                ('subject', models.CharField(blank=True, help_text='What is counted, in the words claims use (matched against them).', max_length=300)),
-                ('unit', models.CharField(blank=True, help_text='e.g. fighters, dollars, percent', max_length=100)),
-                ('place', models.CharField(blank=True, max_length=200)),
-                ('description', models.TextField(blank=True, help_text='For readers: what the series counts and how.')),
-                ('search_text', models.TextField(blank=True, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entity', models.ForeignKey(blank=True, help_text='Who is counted.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='series', to='claims.entity')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "slug",
+                    models.SlugField(help_text="The public address: /series/<slug>/.", max_length=80, unique=True),
+                ),
+                ("name", models.CharField(help_text="Display name in the desk's main language.", max_length=300)),
+                (
+                    "names",
+                    models.JSONField(
+                        blank=True, default=dict, help_text='Names by language, e.g. {"ar": "…", "en": "…"}.'
+                    ),
+                ),
+                (
+                    "subject",
+                    models.CharField(
+                        blank=True,
+                        help_text="What is counted, in the words claims use (matched against them).",
+                        max_length=300,
+                    ),
+                ),
+                ("unit", models.CharField(blank=True, help_text="e.g. fighters, dollars, percent", max_length=100)),
+                ("place", models.CharField(blank=True, max_length=200)),
+                ("description", models.TextField(blank=True, help_text="For readers: what the series counts and how.")),
+                ("search_text", models.TextField(blank=True, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Who is counted.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="series",
+                        to="claims.entity",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'series',
-                'ordering': ['name', 'id'],
+                "verbose_name_plural": "series",
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SeriesMember',
+            name="SeriesMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('proposed', 'Proposed'), ('accepted', 'Accepted'), ('dismissed', 'Dismissed')], default='proposed', max_length=10)),
-                ('score', models.FloatField(default=0.0)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='series_memberships', to='claims.claim')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('series', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='claims.series')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("proposed", "Proposed"), ("accepted", "Accepted"), ("dismissed", "Dismissed")],
+                        default="proposed",
+                        max_length=10,
+                    ),
+                ),
+                ("score", models.FloatField(default=0.0)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="series_memberships",
+                        to="claims.claim",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "series",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="members", to="claims.series"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['series', '-score', 'id'],
-                'indexes': [models.Index(fields=['series', 'state'], name='series_member_state')],
-                'constraints': [models.UniqueConstraint(fields=('series', 'claim'), name='series_member_once'), models.CheckConstraint(condition=models.Q(('state__in', ['proposed', 'accepted', 'dismissed'])), name='series_member_state_valid'), models.CheckConstraint(condition=models.Q(('score__gte', 0), ('score__lte', 1)), name='series_member_score')],
+                "ordering": ["series", "-score", "id"],
+                "indexes": [models.Index(fields=["series", "state"], name="series_member_state")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("series", "claim"), name="series_member_once"),
+                    models.CheckConstraint(
+                        condition=models.Q(("state__in", ["proposed", "accepted", "dismissed"])),
+                        name="series_member_state_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("score__gte", 0), ("score__lte", 1)), name="series_member_score"
+                    ),
+                ],
             },
         ),
     ]

@@ -6,36 +6,90 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0021_series'),
+        ("claims", "0021_series"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReaderRequest',
+            name="ReaderRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(blank=True, help_text='What the reader wants checked, as they wrote it.')),
-                ('url', models.CharField(blank=True, help_text='A page the reader wants checked, normalized.', max_length=2000)),
-                ('language', models.CharField(default='en', max_length=8)),
-                ('key', models.CharField(db_index=True, max_length=64)),
-                ('count', models.PositiveIntegerField(default=1, help_text='How many requests were grouped into this one.')),
-                ('state', models.CharField(choices=[('open', 'Open'), ('answered', 'Answered'), ('dismissed', 'Dismissed'), ('claimed', 'Taken on')], default='open', max_length=10)),
-                ('channel', models.CharField(choices=[('form', 'Public form'), ('api', 'API')], default='form', max_length=8)),
-                ('contact_emails', models.JSONField(blank=True, default=list)),
-                ('note', models.TextField(blank=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_seen_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('article', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reader_requests', to='claims.article')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('matched_claim', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reader_requests', to='claims.claim')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.TextField(blank=True, help_text="What the reader wants checked, as they wrote it.")),
+                (
+                    "url",
+                    models.CharField(
+                        blank=True, help_text="A page the reader wants checked, normalized.", max_length=2000
+                    ),
+                ),
+                ("language", models.CharField(default="en", max_length=8)),
+                ("key", models.CharField(db_index=True, max_length=64)),
+                (
+                    "count",
+                    models.PositiveIntegerField(default=1, help_text="How many requests were grouped into this one."),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("answered", "Answered"),
+                            ("dismissed", "Dismissed"),
+                            ("claimed", "Taken on"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(choices=[("form", "Public form"), ("api", "API")], default="form", max_length=8),
+                ),
+                ("contact_emails", models.JSONField(blank=True, default=list)),
+                ("note", models.TextField(blank=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_seen_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="reader_requests",
+                        to="claims.article",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "matched_claim",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="reader_requests",
+                        to="claims.claim",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-last_seen_at', '-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('state', 'open')), fields=('key',), name='reader_request_one_open_per_key'), models.CheckConstraint(condition=models.Q(('count__gte', 1)), name='reader_request_count_positive')],
+                "ordering": ["-last_seen_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("state", "open")), fields=("key",), name="reader_request_one_open_per_key"
+                    ),
+                    models.CheckConstraint(condition=models.Q(("count__gte", 1)), name="reader_request_count_positive"),
+                ],
             },
         ),
     ]

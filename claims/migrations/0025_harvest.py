@@ -6,71 +6,143 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0023_reader_requests'),
+        ("claims", "0023_reader_requests"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HarvestSource',
+            name="HarvestSource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(max_length=2000, unique=True)),
-                ('kind', models.CharField(choices=[('page', 'Fact-check page'), ('feed', 'Feed of fact-check pages')], default='feed', max_length=8)),
-                ('name', models.CharField(blank=True, help_text="Who publishes it, for the desk's list.", max_length=200)),
-                ('interval_minutes', models.PositiveIntegerField(default=360, help_text='How often it is harvested.')),
-                ('active', models.BooleanField(default=True, help_text='Off: paused, not harvested until switched on.')),
-                ('last_run_at', models.DateTimeField(blank=True, null=True)),
-                ('last_success_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('last_counts', models.JSONField(blank=True, default=dict)),
-                ('reviews_total', models.PositiveIntegerField(default=0, help_text='Reviews imported from it, all runs.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("url", models.URLField(max_length=2000, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("page", "Fact-check page"), ("feed", "Feed of fact-check pages")],
+                        default="feed",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(blank=True, help_text="Who publishes it, for the desk's list.", max_length=200),
+                ),
+                ("interval_minutes", models.PositiveIntegerField(default=360, help_text="How often it is harvested.")),
+                (
+                    "active",
+                    models.BooleanField(default=True, help_text="Off: paused, not harvested until switched on."),
+                ),
+                ("last_run_at", models.DateTimeField(blank=True, null=True)),
+                ("last_success_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
+                ("last_counts", models.JSONField(blank=True, default=dict)),
+                (
+                    "reviews_total",
+                    models.PositiveIntegerField(default=0, help_text="Reviews imported from it, all runs."),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'url', 'id'],
+                "ordering": ["name", "url", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HarvestedReview',
+            name="HarvestedReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('review_url', models.URLField(max_length=2000, unique=True)),
-                ('rating_text', models.CharField(blank=True, help_text='As the other desk wrote it.', max_length=1000)),
-                ('rating', models.CharField(blank=True, db_index=True, help_text='normalize_rating(rating_text)', max_length=200)),
-                ('publisher', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('claim', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='harvested_review', to='claims.claim')),
-                ('harvest_source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reviews', to='claims.harvestsource')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("review_url", models.URLField(max_length=2000, unique=True)),
+                ("rating_text", models.CharField(blank=True, help_text="As the other desk wrote it.", max_length=1000)),
+                (
+                    "rating",
+                    models.CharField(
+                        blank=True, db_index=True, help_text="normalize_rating(rating_text)", max_length=200
+                    ),
+                ),
+                ("publisher", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "claim",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="harvested_review", to="claims.claim"
+                    ),
+                ),
+                (
+                    "harvest_source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="reviews",
+                        to="claims.harvestsource",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RatingMapping',
+            name="RatingMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rating', models.CharField(help_text="The rating's words, normalized (claims.claimreview_import).", max_length=200)),
-                ('publisher', models.CharField(blank=True, help_text="Only this publisher's rating; '' for all.", max_length=300)),
-                ('example', models.CharField(blank=True, help_text='The rating as a publisher first wrote it.', max_length=1000)),
-                ('seen', models.PositiveIntegerField(default=0, help_text='Reviews imported with this rating.')),
-                ('verdict', models.CharField(blank=True, help_text="A verdict id (claims.workflow.VERDICTS); '' undecided.", max_length=16)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "rating",
+                    models.CharField(
+                        help_text="The rating's words, normalized (claims.claimreview_import).", max_length=200
+                    ),
+                ),
+                (
+                    "publisher",
+                    models.CharField(blank=True, help_text="Only this publisher's rating; '' for all.", max_length=300),
+                ),
+                (
+                    "example",
+                    models.CharField(
+                        blank=True, help_text="The rating as a publisher first wrote it.", max_length=1000
+                    ),
+                ),
+                ("seen", models.PositiveIntegerField(default=0, help_text="Reviews imported with this rating.")),
+                (
+                    "verdict",
+                    models.CharField(
+                        blank=True, help_text="A verdict id (claims.workflow.VERDICTS); '' undecided.", max_length=16
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-seen', 'rating', 'id'],
+                "ordering": ["-seen", "rating", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='harvestsource',
-            constraint=models.CheckConstraint(condition=models.Q(('interval_minutes__gte', 5)), name='harvest_interval_at_least_5_min'),
+            model_name="harvestsource",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("interval_minutes__gte", 5)), name="harvest_interval_at_least_5_min"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ratingmapping',
-            constraint=models.UniqueConstraint(fields=('rating', 'publisher'), name='rating_mapping_once'),
+            model_name="ratingmapping",
+            constraint=models.UniqueConstraint(fields=("rating", "publisher"), name="rating_mapping_once"),
         ),
     ]

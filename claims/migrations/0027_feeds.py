@@ -6,101 +6,191 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0026_claim_search_numbers'),
+        ("claims", "0026_claim_search_numbers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='articlerevision',
-            name='origin',
-            field=models.CharField(choices=[('paste', 'Pasted'), ('upload', 'Uploaded file'), ('url', 'Fetched from URL'), ('edit', 'Edited'), ('demo', 'Demo loader'), ('imported', 'Imported ClaimReview'), ('feed', 'From a monitored feed')], default='paste', max_length=10),
+            model_name="articlerevision",
+            name="origin",
+            field=models.CharField(
+                choices=[
+                    ("paste", "Pasted"),
+                    ("upload", "Uploaded file"),
+                    ("url", "Fetched from URL"),
+                    ("edit", "Edited"),
+                    ("demo", "Demo loader"),
+                    ("imported", "Imported ClaimReview"),
+                    ("feed", "From a monitored feed"),
+                ],
+                default="paste",
+                max_length=10,
+            ),
         ),
         migrations.CreateModel(
-            name='Feed',
+            name="Feed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(max_length=2000, unique=True)),
-                ('kind', models.CharField(blank=True, choices=[('', 'Not read yet'), ('rss', 'RSS'), ('atom', 'Atom'), ('sitemap', 'News sitemap')], default='', max_length=8)),
-                ('name', models.CharField(blank=True, help_text="Who publishes it, for the desk's list.", max_length=200)),
-                ('interval_minutes', models.PositiveIntegerField(default=30, help_text='How often it is polled.')),
-                ('active', models.BooleanField(default=True, help_text='Off: paused, not polled until switched on.')),
-                ('keywords', models.TextField(blank=True)),
-                ('etag', models.CharField(blank=True, max_length=500)),
-                ('last_modified', models.CharField(blank=True, max_length=100)),
-                ('last_polled_at', models.DateTimeField(blank=True, null=True)),
-                ('last_success_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('last_error_at', models.DateTimeField(blank=True, null=True)),
-                ('moved_to', models.URLField(blank=True, max_length=2000)),
-                ('moved_at', models.DateTimeField(blank=True, null=True)),
-                ('last_counts', models.JSONField(blank=True, default=dict)),
-                ('items_total', models.PositiveIntegerField(default=0, help_text='Items imported from it, all polls.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entities', models.ManyToManyField(blank=True, help_text='Keep only items that name one of these.', related_name='feeds', to='claims.entity')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("url", models.URLField(max_length=2000, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[("", "Not read yet"), ("rss", "RSS"), ("atom", "Atom"), ("sitemap", "News sitemap")],
+                        default="",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(blank=True, help_text="Who publishes it, for the desk's list.", max_length=200),
+                ),
+                ("interval_minutes", models.PositiveIntegerField(default=30, help_text="How often it is polled.")),
+                ("active", models.BooleanField(default=True, help_text="Off: paused, not polled until switched on.")),
+                ("keywords", models.TextField(blank=True)),
+                ("etag", models.CharField(blank=True, max_length=500)),
+                ("last_modified", models.CharField(blank=True, max_length=100)),
+                ("last_polled_at", models.DateTimeField(blank=True, null=True)),
+                ("last_success_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
+                ("last_error_at", models.DateTimeField(blank=True, null=True)),
+                ("moved_to", models.URLField(blank=True, max_length=2000)),
+                ("moved_at", models.DateTimeField(blank=True, null=True)),
+                ("last_counts", models.JSONField(blank=True, default=dict)),
+                ("items_total", models.PositiveIntegerField(default=0, help_text="Items imported from it, all polls.")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entities",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Keep only items that name one of these.",
+                        related_name="feeds",
+                        to="claims.entity",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'url', 'id'],
+                "ordering": ["name", "url", "id"],
             },
         ),
         migrations.CreateModel(
-            name='InboxItem',
+            name="InboxItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(blank=True, max_length=500)),
-                ('canonical_url', models.URLField(blank=True, max_length=2000)),
-                ('url_key', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('fingerprint', models.BigIntegerField(blank=True, null=True)),
-                ('author', models.CharField(blank=True, max_length=200)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('copies', models.PositiveIntegerField(default=1, help_text='How many feed items carried the story.')),
-                ('state', models.CharField(choices=[('new', 'New'), ('taken', 'Taken'), ('dismissed', 'Dismissed')], db_index=True, default='new', max_length=10)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('article', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='inbox_item', to='claims.article')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(blank=True, max_length=500)),
+                ("canonical_url", models.URLField(blank=True, max_length=2000)),
+                ("url_key", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("fingerprint", models.BigIntegerField(blank=True, null=True)),
+                ("author", models.CharField(blank=True, max_length=200)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("copies", models.PositiveIntegerField(default=1, help_text="How many feed items carried the story.")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("new", "New"), ("taken", "Taken"), ("dismissed", "Dismissed")],
+                        db_index=True,
+                        default="new",
+                        max_length=10,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "article",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="inbox_item", to="claims.article"
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='FeedEntry',
+            name="FeedEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64)),
-                ('url', models.URLField(blank=True, max_length=2000)),
-                ('title', models.CharField(blank=True, max_length=500)),
-                ('kept', models.BooleanField(default=True)),
-                ('author', models.CharField(blank=True, max_length=200)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('article', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='feed_entries', to='claims.article')),
-                ('feed', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='claims.feed')),
-                ('inbox_item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='entries', to='claims.inboxitem')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=64)),
+                ("url", models.URLField(blank=True, max_length=2000)),
+                ("title", models.CharField(blank=True, max_length=500)),
+                ("kept", models.BooleanField(default=True)),
+                ("author", models.CharField(blank=True, max_length=200)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="feed_entries",
+                        to="claims.article",
+                    ),
+                ),
+                (
+                    "feed",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="entries", to="claims.feed"
+                    ),
+                ),
+                (
+                    "inbox_item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="entries",
+                        to="claims.inboxitem",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'feed entries',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name_plural": "feed entries",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='feed',
-            constraint=models.CheckConstraint(condition=models.Q(('interval_minutes__gte', 5)), name='feed_interval_at_least_5_min'),
+            model_name="feed",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("interval_minutes__gte", 5)), name="feed_interval_at_least_5_min"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='feed',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['', 'rss', 'atom', 'sitemap'])), name='feed_kind_valid'),
+            model_name="feed",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["", "rss", "atom", "sitemap"])), name="feed_kind_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inboxitem',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['new', 'taken', 'dismissed'])), name='inbox_state_valid'),
+            model_name="inboxitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("state__in", ["new", "taken", "dismissed"])), name="inbox_state_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='feedentry',
-            constraint=models.UniqueConstraint(fields=('feed', 'key'), name='feed_entry_once'),
+            model_name="feedentry",
+            constraint=models.UniqueConstraint(fields=("feed", "key"), name="feed_entry_once"),
         ),
     ]

@@ -6,55 +6,130 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0027_feeds'),
+        ("claims", "0027_feeds"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ClaimProposal',
+            name="ClaimProposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('exact', models.TextField()),
-                ('prefix', models.CharField(blank=True, max_length=200)),
-                ('suffix', models.CharField(blank=True, max_length=200)),
-                ('start', models.PositiveIntegerField()),
-                ('end', models.PositiveIntegerField()),
-                ('kind', models.CharField(max_length=10)),
-                ('details', models.JSONField(blank=True, default=dict)),
-                ('claimant', models.CharField(blank=True, max_length=300)),
-                ('entity_ids', models.JSONField(blank=True, default=list)),
-                ('hedge', models.CharField(blank=True, help_text='A hedge word in the span (يتردد, reportedly).', max_length=100)),
-                ('score', models.FloatField(default=0.0)),
-                ('fingerprint', models.CharField(max_length=40)),
-                ('state', models.CharField(choices=[('pending', 'Pending'), ('accepted', 'Accepted'), ('dismissed', 'Dismissed')], default='pending', max_length=10)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='proposals', to='claims.article')),
-                ('claim', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='proposals', to='claims.claim')),
-                ('claimant_entity', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='claims.entity')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('revision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='claims.articlerevision')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("exact", models.TextField()),
+                ("prefix", models.CharField(blank=True, max_length=200)),
+                ("suffix", models.CharField(blank=True, max_length=200)),
+                ("start", models.PositiveIntegerField()),
+                ("end", models.PositiveIntegerField()),
+                ("kind", models.CharField(max_length=10)),
+                ("details", models.JSONField(blank=True, default=dict)),
+                ("claimant", models.CharField(blank=True, max_length=300)),
+                ("entity_ids", models.JSONField(blank=True, default=list)),
+                (
+                    "hedge",
+                    models.CharField(
+                        blank=True, help_text="A hedge word in the span (يتردد, reportedly).", max_length=100
+                    ),
+                ),
+                ("score", models.FloatField(default=0.0)),
+                ("fingerprint", models.CharField(max_length=40)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("pending", "Pending"), ("accepted", "Accepted"), ("dismissed", "Dismissed")],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="proposals", to="claims.article"
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="proposals",
+                        to="claims.claim",
+                    ),
+                ),
+                (
+                    "claimant_entity",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="claims.entity",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "revision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="claims.articlerevision"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-score', 'start', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('article', 'fingerprint'), name='proposal_once_per_article'), models.CheckConstraint(condition=models.Q(('end__gt', models.F('start'))), name='proposal_span_not_empty'), models.CheckConstraint(condition=models.Q(('kind__in', ['quantity', 'meeting', 'event', 'quote', 'other', 'opinion'])), name='proposal_kind_valid'), models.CheckConstraint(condition=models.Q(('state__in', ['pending', 'accepted', 'dismissed'])), name='proposal_state_valid'), models.CheckConstraint(condition=models.Q(('score__gte', 0), ('score__lte', 1)), name='proposal_score_range')],
+                "ordering": ["-score", "start", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("article", "fingerprint"), name="proposal_once_per_article"),
+                    models.CheckConstraint(
+                        condition=models.Q(("end__gt", models.F("start"))), name="proposal_span_not_empty"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["quantity", "meeting", "event", "quote", "other", "opinion"])),
+                        name="proposal_kind_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("state__in", ["pending", "accepted", "dismissed"])),
+                        name="proposal_state_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("score__gte", 0), ("score__lte", 1)), name="proposal_score_range"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DismissedProposal',
+            name="DismissedProposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(max_length=2000)),
-                ('url_key', models.CharField(max_length=64)),
-                ('fingerprint', models.CharField(max_length=40)),
-                ('dismissed_at', models.DateTimeField(auto_now_add=True)),
-                ('dismissed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("url", models.URLField(max_length=2000)),
+                ("url_key", models.CharField(max_length=64)),
+                ("fingerprint", models.CharField(max_length=40)),
+                ("dismissed_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "dismissed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('url_key', 'fingerprint'), name='dismissed_proposal_once_per_url')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("url_key", "fingerprint"), name="dismissed_proposal_once_per_url")
+                ],
             },
         ),
     ]

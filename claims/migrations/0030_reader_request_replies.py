@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0029_claim_embeddings'),
+        ("claims", "0029_claim_embeddings"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='readerrequest',
-            name='replied_emails',
+            model_name="readerrequest",
+            name="replied_emails",
             field=models.JSONField(blank=True, default=list),
         ),
     ]

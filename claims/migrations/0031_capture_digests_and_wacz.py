@@ -5,25 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0030_reader_request_replies'),
+        ("claims", "0030_reader_request_replies"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='capture',
-            name='wacz',
+            model_name="capture",
+            name="wacz",
             field=models.FileField(blank=True, db_index=True, upload_to=claims.models.sources.wacz_name),
         ),
         migrations.AddField(
-            model_name='capture',
-            name='wacz_sha256',
+            model_name="capture",
+            name="wacz_sha256",
             field=models.CharField(blank=True, max_length=64),
         ),
         migrations.AddField(
-            model_name='capture',
-            name='warc_sha256',
+            model_name="capture",
+            name="warc_sha256",
             field=models.CharField(blank=True, max_length=64),
         ),
     ]

@@ -5,38 +5,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0031_capture_digests_and_wacz'),
+        ("claims", "0031_capture_digests_and_wacz"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='capture',
-            name='third_party_url',
+            model_name="capture",
+            name="third_party_url",
             field=models.URLField(blank=True, max_length=2000),
         ),
         migrations.AddField(
-            model_name='desksettings',
-            name='third_party_copies',
+            model_name="desksettings",
+            name="third_party_copies",
             field=models.BooleanField(default=False),
         ),
         migrations.CreateModel(
-            name='ThirdPartyCopy',
+            name="ThirdPartyCopy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('service', models.URLField(help_text='The archive asked, e.g. https://web.archive.org.', max_length=300)),
-                ('state', models.CharField(choices=[('queued', 'Queued'), ('pending', 'Being saved'), ('done', 'Saved'), ('failed', 'Failed')], default='queued', max_length=8)),
-                ('job_id', models.CharField(blank=True, max_length=200)),
-                ('url', models.URLField(blank=True, help_text="The archive's copy, once saved.", max_length=2000)),
-                ('error', models.TextField(blank=True, help_text='Why it failed, or why the last try must be repeated.')),
-                ('tries', models.PositiveIntegerField(default=0, help_text='Calls made to the archive: asking, then checking.')),
-                ('requested_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('capture', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='third_party_copy', to='claims.capture')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "service",
+                    models.URLField(help_text="The archive asked, e.g. https://web.archive.org.", max_length=300),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("pending", "Being saved"),
+                            ("done", "Saved"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=8,
+                    ),
+                ),
+                ("job_id", models.CharField(blank=True, max_length=200)),
+                ("url", models.URLField(blank=True, help_text="The archive's copy, once saved.", max_length=2000)),
+                (
+                    "error",
+                    models.TextField(blank=True, help_text="Why it failed, or why the last try must be repeated."),
+                ),
+                (
+                    "tries",
+                    models.PositiveIntegerField(
+                        default=0, help_text="Calls made to the archive: asking, then checking."
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "capture",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="third_party_copy",
+                        to="claims.capture",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'third-party copy',
+                "verbose_name": "third-party copy",
             },
         ),
     ]

@@ -5,30 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0032_third_party_copies'),
+        ("claims", "0032_third_party_copies"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='claimproposal',
-            name='memory_checked_at',
+            model_name="claimproposal",
+            name="memory_checked_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='claimproposal',
-            name='memory_claim',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='claims.claim'),
+            model_name="claimproposal",
+            name="memory_claim",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to="claims.claim"
+            ),
         ),
         migrations.AddField(
-            model_name='claimproposal',
-            name='memory_same',
+            model_name="claimproposal",
+            name="memory_same",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='claimproposal',
-            name='memory_score',
+            model_name="claimproposal",
+            name="memory_score",
             field=models.FloatField(blank=True, null=True),
         ),
     ]

@@ -6,44 +6,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0039_claim_wording_gist'),
+        ("claims", "0039_claim_wording_gist"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='capture',
-            name='mode',
-            field=models.CharField(choices=[('plain', 'Plain fetch'), ('browser', 'Browser')], default='plain', max_length=8),
+            model_name="capture",
+            name="mode",
+            field=models.CharField(
+                choices=[("plain", "Plain fetch"), ("browser", "Browser")], default="plain", max_length=8
+            ),
         ),
         migrations.AddField(
-            model_name='capture',
-            name='pdf',
+            model_name="capture",
+            name="pdf",
             field=models.FileField(blank=True, db_index=True, upload_to=claims.models.sources.printed_name),
         ),
         migrations.AddField(
-            model_name='capture',
-            name='screenshot',
+            model_name="capture",
+            name="screenshot",
             field=models.FileField(blank=True, db_index=True, upload_to=claims.models.sources.screenshot_name),
         ),
         migrations.AddField(
-            model_name='capture',
-            name='stopped_reason',
-            field=models.TextField(blank=True, help_text='Why a browser capture stopped loading more of the page (a limit); empty when it did not.'),
+            model_name="capture",
+            name="stopped_reason",
+            field=models.TextField(
+                blank=True,
+                help_text="Why a browser capture stopped loading more of the page (a limit); empty when it did not.",
+            ),
         ),
         migrations.AddField(
-            model_name='source',
-            name='capture_mode',
-            field=models.CharField(choices=[('auto', 'Automatic (a browser when the page needs one)'), ('plain', 'Plain fetch only'), ('browser', 'Always in a browser')], default='auto', help_text='How captures fetch the page: a plain fetch, a browser (screenshot, PDF, script-built pages), or a plain fetch followed by a browser when the page comes out empty.', max_length=8),
+            model_name="source",
+            name="capture_mode",
+            field=models.CharField(
+                choices=[
+                    ("auto", "Automatic (a browser when the page needs one)"),
+                    ("plain", "Plain fetch only"),
+                    ("browser", "Always in a browser"),
+                ],
+                default="auto",
+                help_text="How captures fetch the page: a plain fetch, a browser (screenshot, PDF, script-built pages), or a plain fetch followed by a browser when the page comes out empty.",
+                max_length=8,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='capture',
-            constraint=models.CheckConstraint(condition=models.Q(('mode__in', ['plain', 'browser'])), name='capture_mode_valid'),
+            model_name="capture",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("mode__in", ["plain", "browser"])), name="capture_mode_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.CheckConstraint(condition=models.Q(('capture_mode__in', ['auto', 'plain', 'browser'])), name='source_capture_mode_valid'),
+            model_name="source",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("capture_mode__in", ["auto", "plain", "browser"])), name="source_capture_mode_valid"
+            ),
         ),
     ]

@@ -6,51 +6,90 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0040_browser_captures'),
+        ("claims", "0040_browser_captures"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CapturePost',
+            name="CapturePost",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('platform', models.CharField(choices=[('x', 'X (Twitter)'), ('facebook', 'Facebook'), ('youtube', 'YouTube'), ('telegram', 'Telegram'), ('tiktok', 'TikTok'), ('instagram', 'Instagram')], max_length=10)),
-                ('title', models.CharField(blank=True, max_length=500)),
-                ('text', models.TextField(blank=True, help_text="The post's text, where the page gives it.")),
-                ('author', models.CharField(blank=True, max_length=500)),
-                ('author_url', models.URLField(blank=True, max_length=2000)),
-                ('image_url', models.URLField(blank=True, max_length=2000)),
-                ('video_url', models.URLField(blank=True, max_length=2000)),
-                ('oembed_url', models.URLField(blank=True, max_length=2000)),
-                ('oembed', models.JSONField(blank=True, default=dict)),
-                ('meta', models.JSONField(blank=True, default=dict, help_text='OpenGraph and Twitter-card tags, as found.')),
-                ('nothing', models.TextField(blank=True, help_text='Why the platform gave nothing (a login wall).')),
-                ('capture', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='post', to='claims.capture')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "platform",
+                    models.CharField(
+                        choices=[
+                            ("x", "X (Twitter)"),
+                            ("facebook", "Facebook"),
+                            ("youtube", "YouTube"),
+                            ("telegram", "Telegram"),
+                            ("tiktok", "TikTok"),
+                            ("instagram", "Instagram"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=500)),
+                ("text", models.TextField(blank=True, help_text="The post's text, where the page gives it.")),
+                ("author", models.CharField(blank=True, max_length=500)),
+                ("author_url", models.URLField(blank=True, max_length=2000)),
+                ("image_url", models.URLField(blank=True, max_length=2000)),
+                ("video_url", models.URLField(blank=True, max_length=2000)),
+                ("oembed_url", models.URLField(blank=True, max_length=2000)),
+                ("oembed", models.JSONField(blank=True, default=dict)),
+                (
+                    "meta",
+                    models.JSONField(blank=True, default=dict, help_text="OpenGraph and Twitter-card tags, as found."),
+                ),
+                ("nothing", models.TextField(blank=True, help_text="Why the platform gave nothing (a login wall).")),
+                (
+                    "capture",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="post", to="claims.capture"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CaptureImage',
+            name="CaptureImage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sha256', models.CharField(db_index=True, max_length=64)),
-                ('phash', models.CharField(help_text='Perceptual hash (pHash), 64 bits in hexadecimal.', max_length=16)),
-                ('dhash', models.CharField(help_text='Difference hash (dHash), 64 bits in hexadecimal.', max_length=16)),
-                ('phash_band0', models.PositiveIntegerField()),
-                ('phash_band1', models.PositiveIntegerField()),
-                ('phash_band2', models.PositiveIntegerField()),
-                ('phash_band3', models.PositiveIntegerField()),
-                ('width', models.PositiveIntegerField()),
-                ('height', models.PositiveIntegerField()),
-                ('format', models.CharField(max_length=10)),
-                ('exif', models.JSONField(blank=True, default=dict, help_text='Camera, dates and GPS, bounded and cleaned.')),
-                ('thumbnail', models.FileField(blank=True, upload_to=claims.models.media.thumbnail_name)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('capture', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='image', to='claims.capture')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sha256", models.CharField(db_index=True, max_length=64)),
+                (
+                    "phash",
+                    models.CharField(help_text="Perceptual hash (pHash), 64 bits in hexadecimal.", max_length=16),
+                ),
+                (
+                    "dhash",
+                    models.CharField(help_text="Difference hash (dHash), 64 bits in hexadecimal.", max_length=16),
+                ),
+                ("phash_band0", models.PositiveIntegerField()),
+                ("phash_band1", models.PositiveIntegerField()),
+                ("phash_band2", models.PositiveIntegerField()),
+                ("phash_band3", models.PositiveIntegerField()),
+                ("width", models.PositiveIntegerField()),
+                ("height", models.PositiveIntegerField()),
+                ("format", models.CharField(max_length=10)),
+                (
+                    "exif",
+                    models.JSONField(blank=True, default=dict, help_text="Camera, dates and GPS, bounded and cleaned."),
+                ),
+                ("thumbnail", models.FileField(blank=True, upload_to=claims.models.media.thumbnail_name)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "capture",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="image", to="claims.capture"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['phash_band0'], name='captureimage_band0'), models.Index(fields=['phash_band1'], name='captureimage_band1'), models.Index(fields=['phash_band2'], name='captureimage_band2'), models.Index(fields=['phash_band3'], name='captureimage_band3')],
+                "indexes": [
+                    models.Index(fields=["phash_band0"], name="captureimage_band0"),
+                    models.Index(fields=["phash_band1"], name="captureimage_band1"),
+                    models.Index(fields=["phash_band2"], name="captureimage_band2"),
+                    models.Index(fields=["phash_band3"], name="captureimage_band3"),
+                ],
             },
         ),
     ]

@@ -4,7 +4,7 @@ from .articles import Article, ArticleRevision
 from .claims import Attendee, Claim, ClaimLink
 from .comments import Comment
 from .corrections import ClaimCorrection
-from .entities import Entity
+from .entities import Entity, EntityClaimCount
 from .feeds import Feed, FeedEntry, InboxItem
 from .harvest import HarvestedReview, HarvestSource, RatingMapping
 from .history import ClaimEvent
@@ -37,6 +37,7 @@ __all__ = [
     "DeskSettings",
     "DismissedProposal",
     "Entity",
+    "EntityClaimCount",
     "Evidence",
     "Feed",
     "FeedEntry",

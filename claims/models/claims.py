@@ -39,6 +39,11 @@ STATUSES = [s.value for s in workflow.Status]
 IS_PUBLIC = models.Q(status__in=sorted(PUBLIC_STATUSES))
 
 
+def claim_slug(statement: str, statement_en: str) -> str:
+    """The words of a claim's public address (``Claim.slug``), from its statements alone."""
+    return slugify(statement_en or statement, allow_unicode=True)[:80] or "claim"
+
+
 class ClaimQuerySet(models.QuerySet["Claim"]):
     #: Rows a bounded count of this list reads exactly (claims.paging); None: the paginator's default.
     exact_count_limit: int | None = None
@@ -248,7 +253,7 @@ class Claim(models.Model):
 
     @property
     def slug(self) -> str:
-        return slugify(self.statement_en or self.statement, allow_unicode=True)[:80] or "claim"
+        return claim_slug(self.statement, self.statement_en)
 
     @property
     def is_public(self) -> bool:

@@ -65,7 +65,7 @@ def _base_context(request: HttpRequest, entity: Entity) -> dict:
 @condition(etag_func=_lists_etag)
 def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Queries: 1 the entity, 2 whether a published claim mentions it; the meetings timeline 3-5 (count, page,
-    # attendees); the record 6-10 (claims about it and their count, claims it made and their count, verdicts).
+    # attendees); the record 6-8 (claims about it, claims it made, their counts by verdict as the triggers keep them).
     entity = _public_entity(pk)
     filters = meeting_filters(request.GET)
     page, rows = meetings_page(entity, public=True, filters=filters, page=request.GET.get("page"))

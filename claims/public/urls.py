@@ -1,9 +1,8 @@
-from django.contrib.sitemaps.views import index, sitemap
+from django.contrib.sitemaps.views import index
 from django.urls import path
 
-from claims.public import entities, memento, requests, series, views
+from claims.public import entities, memento, requests, series, sitemaps, views
 from claims.public.feeds import ClaimsFeed
-from claims.public.sitemaps import SITEMAPS
 
 app_name = "public"
 
@@ -25,8 +24,13 @@ urlpatterns = [
     path("search/", views.search_view, name="search"),
     path("check/", requests.check, name="check"),
     path("feed.atom", ClaimsFeed(), name="feed"),
-    path("sitemap.xml", index, {"sitemaps": SITEMAPS, "sitemap_url_name": "public:sitemap-section"}, name="sitemap"),
-    path("sitemap-<slug:section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
+    path(
+        "sitemap.xml",
+        index,
+        {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "public:sitemap-section"},
+        name="sitemap",
+    ),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("<slug:slug>/", views.page, name="page"),
 ]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -32,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from claims.dates import parse_partial_date
 from claims.graphs import Graph, Neighbour, layout, order, pair_status
-from claims.models import Attendee, Claim, Entity
+from claims.models import Attendee, Claim, Entity, EntityClaimCount
 from claims.models.claims import ClaimQuerySet
 from claims.paging import BoundedPaginator
 
@@ -222,17 +223,31 @@ class Record:
 def entity_record(entity: Entity, *, public: bool, limit: int = RECORD_LIMIT) -> Record:
     """Claims about the entity and claims it made as claimant, newest first (bounded), with counts by verdict.
 
-    Queries: 1 and 2 the claims about it and their count, 3 and 4 those it made and their count, 5 the verdicts.
+    Queries: 1 the claims about it, 2 those it made, then the counts: the public record's in one read of
+    EntityClaimCount (kept by triggers on PostgreSQL), the desk's (or another database's) counted here, 3 and 4
+    the claims about it and those it made, 5 by verdict.
     """
-    from claims.workflow import VERDICTS
-
     claims = _claims(public).select_related("article").annotate(when=Coalesce(F("published_at"), F("created_at")))
     about = claims.filter(entities=entity).order_by("-when", "-id")
     made = claims.filter(claimant_entity=entity).order_by("-when", "-id")
-    either = _claims(public).filter(Q(pk__in=about.values("pk")) | Q(claimant_entity=entity))
-    by_verdict = dict(either.values_list("verdict").annotate(n=Count("id")).order_by())
-    verdicts = [(v, by_verdict[v]) for v in [*VERDICTS, ""] if by_verdict.get(v)]
-    return Record(list(about[:limit]), list(made[:limit]), about.count(), made.count(), verdicts)
+    shown_about: list[Claim] = list(about[:limit])
+    shown_made: list[Claim] = list(made[:limit])
+    if public and connection.vendor == "postgresql":
+        counts = EntityClaimCount.objects.filter(entity=entity).values_list("verdict", "about", "made", "either")
+        rows = list(counts)
+        about_count, made_count = sum(row[1] for row in rows), sum(row[2] for row in rows)
+        by_verdict = {verdict: either for verdict, _about, _made, either in rows}
+    else:
+        either = _claims(public).filter(Q(pk__in=about.values("pk")) | Q(claimant_entity=entity))
+        by_verdict = dict(either.values_list("verdict").annotate(n=Count("id")).order_by())
+        about_count, made_count = about.count(), made.count()
+    return Record(shown_about, shown_made, about_count, made_count, _in_scale_order(by_verdict))
+
+
+def _in_scale_order(by_verdict: Mapping[str, int]) -> list[tuple[str, int]]:
+    from claims.workflow import VERDICTS
+
+    return [(v, by_verdict[v]) for v in [*VERDICTS, ""] if by_verdict.get(v)]
 
 
 def has_public_claims(entity: Entity) -> bool:
