@@ -264,6 +264,8 @@ def _valid(schema: dict, component: str, body) -> bool:
         ("BulkRequest", {"ids": [1], "action": "untag", "tags": ["--"]}, False),
         ("ClaimRequest", {"article": 1, "selector": {"exact": "x"}, "statement": "S", "tags": ["؟ !"]}, False),
         ("PatchedArticleRequest", {"tags": ["Libya 2019", "٢٠١٩"]}, True),
+        ("TagRequest", {"name": "¦\x18\x89¦"}, False),
+        ("TagRequest", {"name": "ليبيا 2019"}, True),
         # A comment is on a claim, on words of an article, or a reply: one of the three.
         ("CommentRequest", {"body": "x"}, False),
         ("CommentRequest", {"body": "x", "claim": 1}, True),
