@@ -253,6 +253,8 @@ def _request_rules() -> dict[str, dict]:
         "PatchedEvidenceRequest": evidence,
         "CommentRequest": _comment(),
         "BulkRequest": _bulk(),
+        # A tag is made from its name as a claim's or an article's tags are (find_or_create_tag): the same rule.
+        "TagRequest": {"properties": {"name": {"pattern": TAG_NAME}}},
     }
     for name in ("ArticleRequest", "PatchedArticleRequest", "ClaimRequest", "PatchedClaimRequest"):
         rules[name]["properties"]["tags"] = _tags()
