@@ -1,6 +1,6 @@
 """Scale: every list, filter, search (Arabic spelling variants included), dashboard queue, entity page, similar-claim
-candidate search and sitemap, measured at each size in one run, with each target's cost at the largest size as a
-ratio of its cost at the smallest (the target: at most 1.5).
+candidate search, reader request match and sitemap, measured at each size in one run, with each target's cost at
+the largest size as a ratio of its cost at the smallest (the target: at most 1.5).
 
 ``nice -n 19 .venv/bin/python bench/scale.py --size 10000:bench_million_10k --size 1000000:bench_million``
 
@@ -34,6 +34,13 @@ SEARCHES = {
     "search: اعلنت الحكومه (no hamza, ه)": "اعلنت الحكومه",
     "search: 2000 طرابلس (number)": "2000 طرابلس",
     "search: a rare word": "قباله الكفرة",
+}
+
+# A reader's "check this" (claims.services.requests.find_published_match): a short text against the published
+# claims, one worded as the seed's commonest template, one that no claim holds.
+READER_REQUESTS = {
+    "reader request match": "هل صحيح أن في ليبيا 2000 مرتزق روسي؟",
+    "reader request match (a text no claim holds)": "هل غرقت سفينة شحن يابانية قرب جزيرة مالطا؟",
 }
 
 
@@ -90,7 +97,7 @@ def measure(database: str, size: int, repeat: int, only: list[str] | None = None
     from django.test.utils import setup_test_environment
 
     from claims.models import Claim, Entity
-    from claims.services import matching
+    from claims.services import matching, requests
 
     seconds = seed.seed_desk(size)
     setup_test_environment()
@@ -112,8 +119,6 @@ def measure(database: str, size: int, repeat: int, only: list[str] | None = None
     results: dict[str, Any] = {"claims": Claim.objects.count(), "seeded_s": seconds, "targets": {}}
 
     def timed(name: str, call: Any) -> None:
-        if only and only not in name:
-            return
         call()  # warm-up: caches, the planner's statistics, the page cache's first fill
         costs = []
         for _ in range(repeat):
@@ -143,6 +148,8 @@ def measure(database: str, size: int, repeat: int, only: list[str] | None = None
     calls.append(
         ("memory look-up (find_in_memory)", None, lambda: len(matching.find_in_memory(newest.statement)) and None)
     )
+    for name, text in READER_REQUESTS.items():
+        calls.append((name, None, lambda text=text: requests.find_published_match(text=text, url="") and None))
     for name, address, call in calls:
         if chosen(name, only):
             if name.startswith("memory look-up") and matching.use_embeddings():

@@ -95,6 +95,9 @@ def has_trigram_extension() -> bool:
 
 #: The pg_trgm similarity from which a claim is a near-copy of a text: looked for beyond the window too.
 NEAR_COPY = 0.4
+#: The same for pg_trgm's word_similarity (a reader's short text inside a longer claim scores higher than by
+#: similarity): the demo's reworded requests score 0.28-0.57 against their fact-check (docs/requests.md).
+WORD_NEAR_COPY = 0.5
 #: The newest claims whose wording is compared with the text's on every look-up, whatever the memory holds: one
 #: similarity each, in SQL, read by a backward scan of the primary key.
 WORDING_WINDOW = 2000
@@ -102,9 +105,11 @@ WORDING_WINDOW = 2000
 CANDIDATE_ENTITIES = 8
 
 
-def nearest_in_wording(claims: ClaimQuerySet, words: str, k: int) -> list[int]:
+def nearest_in_wording(claims: ClaimQuerySet, words: str, k: int, *, word_similarity: bool = False) -> list[int]:
     """The ids of at most `k` claims of `claims` alike to `words` (pg_trgm's similarity, at least TRIGRAM_FLOOR),
-    most alike first: PostgreSQL with pg_trgm only.
+    most alike first: PostgreSQL with pg_trgm only. With `word_similarity`, pg_trgm's word_similarity instead
+    (how much of `words` one stretch of a claim's text holds: a reader's short text against a longer claim), and
+    WORD_NEAR_COPY for the near-copies.
 
     The newest WORDING_WINDOW claims are compared on every look-up: a fixed number of rows whatever the memory
     holds. Older claims are looked up only for near-copies (NEAR_COPY), and only when the window holds fewer than
@@ -117,32 +122,45 @@ def nearest_in_wording(claims: ClaimQuerySet, words: str, k: int) -> list[int]:
     beside it)."""
     if not words.strip():
         return []
-    newest = claims.order_by("-pk").annotate(similarity=_similarity(words)).values_list("pk", "similarity")
+    near_copy, setting = (
+        (WORD_NEAR_COPY, "pg_trgm.word_similarity_threshold")
+        if word_similarity
+        else (NEAR_COPY, "pg_trgm.similarity_threshold")
+    )
+    newest = (
+        claims.order_by("-pk")
+        .annotate(similarity=_similarity(words, word_similarity=word_similarity))
+        .values_list("pk", "similarity")
+    )
     window = list(newest[:WORDING_WINDOW])
     ranked = {pk: value for pk, value in window if value >= TRIGRAM_FLOOR}
-    near_copies = sum(1 for value in ranked.values() if value >= NEAR_COPY)
+    near_copies = sum(1 for value in ranked.values() if value >= near_copy)
     if len(window) == WORDING_WINDOW and near_copies < k:
         older = claims.filter(pk__lt=min(pk for pk, _ in window))
         with transaction.atomic(), connection.cursor() as cursor:
-            # `%` (trigram_similar) takes its threshold from this setting, here for this transaction only.
-            cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(NEAR_COPY)])
-            ranked.update(wording_neighbours(older, words, pool=k))
+            # `%` and `<%` take their threshold from this setting, here for this transaction only.
+            cursor.execute("SELECT set_config(%s, %s, true)", [setting, str(near_copy)])
+            ranked.update(wording_neighbours(older, words, pool=k, word_similarity=word_similarity))
     return sorted(ranked, key=lambda pk: (-ranked[pk], -pk))[:k]
 
 
-def _similarity(words: str) -> Any:
-    from django.contrib.postgres.search import TrigramSimilarity
+def _similarity(words: str, *, word_similarity: bool = False) -> Any:
+    from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 
-    return TrigramSimilarity("search_text", words)
+    return TrigramWordSimilarity(words, "search_text") if word_similarity else TrigramSimilarity("search_text", words)
 
 
-def wording_neighbours(claims: ClaimQuerySet, words: str, *, pool: int) -> "QuerySet[Claim, tuple[int, float]]":
-    """The newest `pool` of `claims` alike to `words` (pg_trgm's `%` at this transaction's threshold), most alike
-    first, as (id, similarity): nearest_in_wording's look-up beyond its window."""
-    newest_alike = claims.filter(search_text__trigram_similar=words).order_by("-pk").values("pk")[:pool]
+def wording_neighbours(
+    claims: ClaimQuerySet, words: str, *, pool: int, word_similarity: bool = False
+) -> "QuerySet[Claim, tuple[int, float]]":
+    """The newest `pool` of `claims` alike to `words` (pg_trgm's `%`, or with `word_similarity` its `<%` written
+    `search_text %> words`, at this transaction's threshold), most alike first, as (id, similarity):
+    nearest_in_wording's look-up beyond its window."""
+    lookup = "search_text__trigram_word_similar" if word_similarity else "search_text__trigram_similar"
+    newest_alike = claims.filter(**{lookup: words}).order_by("-pk").values("pk")[:pool]
     return (
         Claim.objects.filter(pk__in=newest_alike)
-        .annotate(similarity=_similarity(words))
+        .annotate(similarity=_similarity(words, word_similarity=word_similarity))
         .order_by("-similarity", "-pk")
         .values_list("pk", "similarity")
     )

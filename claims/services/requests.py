@@ -31,7 +31,7 @@ from claims.models import Article, Claim, ReaderRequest
 from claims.models.claims import ClaimQuerySet
 from claims.services import articles as article_services
 from claims.services.errors import Invalid
-from claims.services.matching import claim_text, has_trigram_extension
+from claims.services.matching import claim_text, has_trigram_extension, nearest_in_wording
 from claims.services.queueing import enqueue_after_commit, task
 
 #: A published claim scoring at least this, and ANSWER_GAP above the next best, is shown to the reader as the
@@ -41,7 +41,7 @@ ANSWER_THRESHOLD = 0.35
 ANSWER_GAP = 0.1
 #: An open request scoring at least this against a new one is the same request: the new one is counted in it.
 GROUP_THRESHOLD = 0.6
-#: Published claims scored per request (the best by pg_trgm, or the latest without it).
+#: Published claims scored per request (the closest in words by pg_trgm, or the latest without it).
 CANDIDATES = 100
 #: Open requests scored per request when grouping by wording (the most recently asked).
 GROUP_CANDIDATES = 200
@@ -94,16 +94,20 @@ def _request_text(text: str) -> ClaimText:
 
 
 def candidate_claims(text: str) -> ClaimQuerySet:
-    """Published claims worth scoring against a reader's text: the closest by pg_trgm, or else the latest."""
-    published = Claim.objects.published().select_related("article").prefetch_related("entities")
-    if has_trigram_extension():
-        from django.contrib.postgres.search import TrigramWordSimilarity
+    """Published claims worth scoring against a reader's text: the closest in words by pg_trgm, or else the latest.
 
+    Bounded whatever the memory holds (nearest_in_wording): the newest WORDING_WINDOW published claims ranked by
+    word similarity, and older near-copies (WORD_NEAR_COPY) through the trigram index where those hold fewer than
+    CANDIDATES. Ranking every published claim by its word similarity took seconds at a million claims
+    (docs/benchmarks.md)."""
+    published = Claim.objects.published()
+    if has_trigram_extension():
         words = normalize(text[: limits.MATCHING_TEXT_MAX_CHARS])
-        return published.annotate(similarity=TrigramWordSimilarity(words, "search_text")).order_by("-similarity")[
-            :CANDIDATES
-        ]
-    return published.order_by("-published_at", "-id")[:CANDIDATES]
+        ids = nearest_in_wording(published, words, CANDIDATES, word_similarity=True)
+        return Claim.objects.filter(pk__in=ids).select_related("article").prefetch_related("entities")
+    return (
+        published.select_related("article").prefetch_related("entities").order_by("-published_at", "-id")[:CANDIDATES]
+    )
 
 
 def find_published_match(*, text: str, url: str) -> Claim | None:
