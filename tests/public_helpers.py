@@ -24,6 +24,18 @@ def make_claim(status="published", verdict="false", statement="Claim", **fields)
     return claim
 
 
+def redis_cache(server, prefix: str) -> dict:
+    """CACHES for a test's own redis-server, as production configures it (short timeouts)."""
+    return {
+        "default": {
+            "BACKEND": "claims.page_cache.ResilientRedisCache",
+            "LOCATION": server.url,
+            "KEY_PREFIX": prefix,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+        }
+    }
+
+
 def url(claim, language="en") -> str:
     with translation.override(language):
         return claim.public_url or f"/claims/{claim.pk}/"

@@ -6,7 +6,7 @@ import redis
 
 from claims import page_cache
 from claims.page_cache import LISTS_KEY
-from tests.public_helpers import make_claim, url
+from tests.public_helpers import make_claim, redis_cache, url
 from tests.scale.cluster import wait_until
 
 pytestmark = pytest.mark.django_db
@@ -16,14 +16,7 @@ pytestmark = pytest.mark.django_db
 def tracked(private_redis, settings):
     """The cache on the test's own redis-server, with tracking, once Redis has confirmed the tracking connection."""
     settings.CACHE_TRACKING = True
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "claims.page_cache.ResilientRedisCache",
-            "LOCATION": private_redis.url,
-            "KEY_PREFIX": "tracked",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
-        }
-    }
+    settings.CACHES = redis_cache(private_redis, "tracked")
     page_cache.forget_local_pages()
     page_cache.lists_generation()
     wait_until(lambda: tracker().trusted(), timeout=10, message="Redis never confirmed the tracking connection")

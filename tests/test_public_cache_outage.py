@@ -12,7 +12,7 @@ from claims.models import Claim
 from claims.page_cache import forget_local_pages
 from claims.services.workflow import transition_claim
 from tests.factories import EvidenceFactory, UserFactory
-from tests.public_helpers import fresh_cache, make_claim, url  # noqa: F401 (fresh_cache is autouse)
+from tests.public_helpers import fresh_cache, make_claim, redis_cache, url  # noqa: F401 (fresh_cache is autouse)
 from tests.scale.cluster import connects, wait_until
 
 pytestmark = pytest.mark.django_db
@@ -23,14 +23,7 @@ RETRACTED = 'class="status-badge status-retracted"'
 @pytest.fixture
 def cache_on(private_redis, settings):
     """The cache on the test's own redis-server, as production configures it (short timeouts)."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "claims.page_cache.ResilientRedisCache",
-            "LOCATION": private_redis.url,
-            "KEY_PREFIX": "outage",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
-        }
-    }
+    settings.CACHES = redis_cache(private_redis, "outage")
     forget_local_pages()
     yield private_redis
     generations.stop_tracking()
