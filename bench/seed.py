@@ -405,8 +405,10 @@ def seed_claims(total: int, *, users: list[int] | None = None) -> float:
             print(f"  index {name} rebuilt after {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
         for table in tables.values():
             table.reset_sequence(cursor)
-        # The load wrote with triggers off (replica role): the entity records' counts are recounted once.
+        # The load wrote with triggers off (replica role): the entity records' counts are recounted, and the
+        # entity feeds' rows rebuilt, once.
         cursor.execute("SELECT claims_recount_entity_claims()")
+        cursor.execute("SELECT claims_rebuild_entity_feed()")
     with connection.cursor() as cursor:
         # What autovacuum does after a bulk load: statistics, and the visibility map index-only scans need.
         cursor.execute("VACUUM ANALYZE")

@@ -4,7 +4,7 @@ from .articles import Article, ArticleRevision
 from .claims import Attendee, Claim, ClaimLink
 from .comments import Comment
 from .corrections import ClaimCorrection
-from .entities import Entity, EntityClaimCount
+from .entities import Entity, EntityClaimCount, EntityFeedItem
 from .feeds import Feed, FeedEntry, InboxItem
 from .harvest import HarvestedReview, HarvestSource, RatingMapping
 from .history import ClaimEvent
@@ -38,6 +38,7 @@ __all__ = [
     "DismissedProposal",
     "Entity",
     "EntityClaimCount",
+    "EntityFeedItem",
     "Evidence",
     "Feed",
     "FeedEntry",

@@ -81,3 +81,31 @@ class EntityClaimCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity_id} {self.verdict or '-'}: {self.either}"
+
+
+class EntityFeedItem(models.Model):
+    """One public event (a publication or a correction) of a claim about an entity or made by it: the entity's Atom
+    feed (claims.public.entities.EntityClaimsFeed) reads its newest rows, where walking all the desk's events newest
+    first to find the entity's probed each event's claim and links (the most named entity's 72,000 claims are old:
+    8,800 events probed for 50 at a million claims, 47 ms).
+
+    Kept by PostgreSQL triggers (migration 0049) on every public event written, entity link added, moved or removed,
+    claimant changed and claim deleted, in the transaction of the change, so no code path (service, admin, bulk
+    update, raw SQL) can leave it behind. A row is kept whatever the claim's status: the feed joins the claims that
+    are public now. Other databases have no triggers here: the feed walks the events there.
+    """
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="feed_items", db_index=False)
+    # Events are append-only (migration 0002): nothing looks a row up by its event but the unique constraint.
+    event = models.ForeignKey("ClaimEvent", on_delete=models.CASCADE, related_name="feed_items", db_index=False)
+    #: The event's claim, for the triggers that drop a claim's rows (no database foreign key: as the event's own).
+    claim = models.ForeignKey("Claim", on_delete=models.DO_NOTHING, db_constraint=False, related_name="feed_items")
+    #: The event's ``at``, so that the feed's order is this table's index.
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entity", "event"], name="entity_feed_item_unique")]
+        indexes = [models.Index(fields=["entity", "-at", "-event"], name="entity_feed_item_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.entity_id} {self.event_id}"

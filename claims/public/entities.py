@@ -7,6 +7,7 @@ mention has no page, and an unpublished meeting is no row, no edge and no count.
 import json
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -15,7 +16,7 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import condition, require_safe
 
-from claims.models import Claim, ClaimEvent, Entity
+from claims.models import Claim, ClaimEvent, Entity, EntityFeedItem
 from claims.public.feeds import FEED_SIZE, ClaimsFeed
 from claims.public.views import SCRIPT_ESCAPES, _lists_etag, absolute, alternates, for_cdn
 from claims.services.dossiers import entity_record, has_public_claims, meeting_filters, meeting_graph, meetings_page
@@ -109,10 +110,28 @@ class EntityClaimsFeed(ClaimsFeed):
         return absolute(reverse("public:entity-feed", args=[entity.pk]))
 
     def items(self, entity: Entity) -> list[ClaimEvent]:  # type: ignore[override]
-        public = Claim.objects.published().filter(Q(entities=entity) | Q(claimant_entity=entity))
-        return list(
-            ClaimEvent.objects.filter(claim__in=public.values("pk"))
-            .filter(Q(action="correction") | Q(action="transition", to_status__in=PUBLIC_STATUSES))
-            .select_related("claim")
-            .order_by("-at", "-id")[:FEED_SIZE]
-        )
+        if connection.vendor == "postgresql":
+            return kept_feed_events(entity)
+        return feed_events(entity)
+
+
+def feed_events(entity: Entity) -> list[ClaimEvent]:
+    """The entity feed's events, found among all the desk's events: where no trigger keeps EntityFeedItem."""
+    public = Claim.objects.published().filter(Q(entities=entity) | Q(claimant_entity=entity))
+    return list(
+        ClaimEvent.objects.filter(claim__in=public.values("pk"))
+        .filter(Q(action="correction") | Q(action="transition", to_status__in=PUBLIC_STATUSES))
+        .select_related("claim")
+        .order_by("-at", "-id")[:FEED_SIZE]
+    )
+
+
+def kept_feed_events(entity: Entity) -> list[ClaimEvent]:
+    """The same events as ``feed_events``, read newest first from the entity's EntityFeedItem rows (kept by the
+    triggers of migration 0049): the walk stops at the feed's size among this entity's rows, not all the desk's."""
+    items = (
+        EntityFeedItem.objects.filter(entity=entity, claim__in=Claim.objects.published())
+        .select_related("event__claim")
+        .order_by("-at", "-event_id")[:FEED_SIZE]
+    )
+    return [item.event for item in items]
