@@ -119,7 +119,9 @@ def _drop_template(config, name: str) -> None:
 
 
 @contextmanager
-def _locked(path: Path):
+def locked(path: Path):
+    """Hold an exclusive lock on ``path`` (made if missing): one process of the run at a time, e.g. the first worker
+    to need a template builds it while the others wait."""
     with open(path, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
@@ -137,7 +139,7 @@ def _worker_database(connection, worker: str, run_dir: Path) -> str:
     old_name = connection.settings_dict["NAME"]
     clone = connection.settings_dict["TEST"]["NAME"]  # pytest-django's suffix: test_x_gw1
     template = clone.removesuffix(f"_{worker}")
-    with _locked(run_dir / "template.lock"):
+    with locked(run_dir / "template.lock"):
         ready = run_dir / "template.ready"
         if not ready.exists():
             connection.settings_dict["TEST"]["NAME"] = template

@@ -4,10 +4,16 @@ positive_data_acceptance check), but for the documented refusals that depend on 
 
 import collections
 import gzip
+import hashlib
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -48,6 +54,7 @@ from claims.models import (
 from claims.services.comments import add_comment
 from claims.services.matching import run_similar
 from claims.services.tags import change_claim_tags, find_or_create_tag
+from tests.parallel import locked
 
 #: Examples per operation: enough to reach each parameter and body shape past the first refusals, bounded so one
 #: database's run takes about a minute on one core.
@@ -605,14 +612,79 @@ def test_schemathesis_reaches_every_operation_and_finds_no_server_error(fuzzed_d
     assert not unreached, f"never got past the path's 404: {unreached}"
 
 
+ROOT = Path(__file__).resolve().parents[2]
+#: The project's migrations: their names and contents key the migrated SQLite template (sqlite_template).
+MIGRATIONS = ROOT / "claims" / "migrations"
+
+
+def migrations_digest(folder: Path = MIGRATIONS) -> str:
+    """A digest of the migrations' file names and contents: an edited, added or removed migration changes it."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def sqlite_template(folder: Path, digest: str, migrate: Callable[[Path], None]) -> Path:
+    """The SQLite database ``migrate`` builds for migrations of this digest, in ``folder``: the first caller builds
+    it under a lock while the others wait, and later callers find it. Built beside its final name and renamed, so
+    that a build that failed half-way is never taken for a template."""
+    template = folder / f"sqlite-template-{digest}.sqlite3"
+    with locked(folder / "sqlite-template.lock"):
+        if not template.exists():
+            partial = folder / f"sqlite-template-{digest}.partial"
+            partial.unlink(missing_ok=True)
+            migrate(partial)
+            # Out of WAL mode, which checkpoints the log into the file: a copy of the file alone is then whole.
+            with closing(sqlite3.connect(partial)) as database:
+                database.execute("PRAGMA journal_mode=DELETE")
+            partial.replace(template)
+    return template
+
+
+def _migrate(path: Path) -> None:
+    """Build an SQLite database at ``path`` with the project's migrations, as pytest-django builds a test database
+    (``migrate --run-syncdb``, system checks left to the test run), in a process configured for that file."""
+    env = {k: v for k, v in os.environ.items() if k != "TEST_DATABASE_NAME"}
+    env["DATABASE_URL"] = f"sqlite:///{path}"
+    run = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--run-syncdb", "--skip-checks", "--no-input", "--verbosity", "0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-5000:]
+
+
+@pytest.fixture
+def sqlite_test_database(request, tmp_path_factory, tmp_path) -> Path:
+    """A copy of its own, for this test, of an SQLite database migrated once per run: the folder of the run that
+    every xdist worker shares holds the template (each worker's basetemp is a folder in it)."""
+    shared = tmp_path_factory.getbasetemp()
+    if hasattr(request.config, "workerinput"):
+        shared = shared.parent
+    copy = tmp_path / "test.sqlite3"
+    shutil.copyfile(sqlite_template(shared, migrations_digest(), _migrate), copy)
+    return copy
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="the test above runs on SQLite already")
 @pytest.mark.parametrize("share", range(SHARES))
-def test_schemathesis_run_on_sqlite_too(share):
+def test_schemathesis_run_on_sqlite_too(sqlite_test_database, share):
     """The same run (share by share) in a process of its own without DATABASE_URL: the embedded default (SQLite),
     whose types and limits differ (an integer past 64 bits is an OverflowError there, a 500; PostgreSQL refuses a
-    NUL)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TEST_DATABASE_NAME")}
+    NUL).
+
+    The process runs on its own copy of the migrated template (sqlite_test_database), which pytest-django's
+    --reuse-db keeps: its own migrate finds every migration applied, where each share used to migrate an empty
+    database. Only the two plugins the test uses are loaded: with the others, their packages (schemathesis, faker,
+    hypothesis) are marked for assertion rewriting, which recompiles them in every process when no bytecode is
+    written (PYTHONDONTWRITEBYTECODE)."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["TEST_DATABASE_NAME"] = str(sqlite_test_database)
     run = subprocess.run(
         [
             sys.executable,
@@ -621,6 +693,12 @@ def test_schemathesis_run_on_sqlite_too(share):
             "-q",
             "-p",
             "no:cacheprovider",
+            "--disable-plugin-autoload",
+            "-p",
+            "pytest_django.plugin",
+            "-p",
+            "_hypothesis_pytestplugin",
+            "--reuse-db",
             "-rP",
             f"{__file__}::test_schemathesis_reaches_every_operation_and_finds_no_server_error[{share}]",
         ],
@@ -633,3 +711,55 @@ def test_schemathesis_run_on_sqlite_too(share):
     failure = "\n".join(line for line in run.stdout.splitlines() if line.startswith("E "))
     assert run.returncode == 0, failure[-20000:] + "\n" + run.stdout[-3000:] + run.stderr[-5000:]
     print(run.stdout[-6000:])
+
+
+def test_migrations_digest_changes_with_any_migration(tmp_path):
+    (tmp_path / "0001_initial.py").write_text("operations = []\n")
+    first = migrations_digest(tmp_path)
+    assert migrations_digest(tmp_path) == first
+    (tmp_path / "0001_initial.py").write_text("operations = [1]\n")
+    edited = migrations_digest(tmp_path)
+    (tmp_path / "0002_more.py").write_text("operations = []\n")
+    added = migrations_digest(tmp_path)
+    (tmp_path / "0001_initial.py").rename(tmp_path / "0001_renamed.py")
+    assert len({first, edited, added, migrations_digest(tmp_path)}) == 4
+
+
+def _migrate_and_die(path: Path) -> None:
+    """A migration that leaves its rows in the write-ahead log: its process ends without closing the database."""
+    script = (
+        "import os, sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.execute('PRAGMA journal_mode=WAL');"
+        "db.execute('PRAGMA wal_autocheckpoint=0'); db.execute('CREATE TABLE migrated (name TEXT)');"
+        "db.execute(\"INSERT INTO migrated VALUES ('0001_initial')\"); db.commit(); os._exit(0)"
+    )
+    subprocess.run([sys.executable, "-c", script, str(path)], check=True)
+
+
+def test_the_sqlite_template_is_migrated_once_per_digest_and_whole_in_its_file(tmp_path):
+    built = []
+
+    def migrate(path):
+        built.append(path)
+        _migrate_and_die(path)
+
+    template = sqlite_template(tmp_path, "aaaa", migrate)
+    assert sqlite_template(tmp_path, "aaaa", migrate) == template
+    assert len(built) == 1
+    assert sqlite_template(tmp_path, "bbbb", migrate) != template
+    assert len(built) == 2
+    # A copy of the file alone (what each share runs on) holds every migrated row.
+    shutil.copyfile(template, tmp_path / "copy.sqlite3")
+    with closing(sqlite3.connect(tmp_path / "copy.sqlite3")) as copy:
+        assert copy.execute("SELECT name FROM migrated").fetchall() == [("0001_initial",)]
+
+
+def test_a_failed_migration_leaves_no_sqlite_template(tmp_path):
+    def fail(path):
+        path.write_bytes(b"half a database")
+        raise RuntimeError("migration failed")
+
+    with pytest.raises(RuntimeError):
+        sqlite_template(tmp_path, "aaaa", fail)
+    template = sqlite_template(tmp_path, "aaaa", _migrate_and_die)
+    with closing(sqlite3.connect(template)) as database:
+        assert database.execute("SELECT name FROM migrated").fetchall() == [("0001_initial",)]
