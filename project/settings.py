@@ -524,8 +524,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "claims.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "claims.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "claims.api.throttling.AnonRateThrottle",
+        "claims.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_ANON_RATE", default="120/minute"),

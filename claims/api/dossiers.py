@@ -12,10 +12,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 
 from claims.api.serializers import PARTIAL_DATE as SERIALIZER_PARTIAL_DATE
 from claims.api.serializers import EntitySerializer
+from claims.api.throttling import AnonRateThrottle
 from claims.models import Attendee, Claim, Entity
 from claims.services.dossiers import (
     MeetingRow,

@@ -11,10 +11,10 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 
 from claims.api.filters import IdFilter
 from claims.api.permissions import IsEditorOrReadOnly
+from claims.api.throttling import AnonRateThrottle
 from claims.models import Claim, Entity, Series, SeriesMember
 from claims.services import series as series_services
 from claims.services.series import EstimatePages, SeriesView

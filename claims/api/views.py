@@ -15,13 +15,13 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 
 from claims.api import dossiers, list_cache
 from claims.api import filters as f
 from claims.api import serializers as s
 from claims.api.list_cache import CachedListMixin
 from claims.api.permissions import IsEditorOrReadOnly, IsEditorReadOrAdminDelete
+from claims.api.throttling import AnonRateThrottle
 from claims.files import content_type_of, download_name, file_response
 from claims.models import Article, Attendee, Capture, Claim, ClaimCorrection, Entity, Evidence, Source, Tag
 from claims.models.claims import ClaimQuerySet
