@@ -111,12 +111,11 @@ def demo(db, settings, tmp_path):
 
 @pytest.fixture
 def celery_worker(transactional_db):
-    """A real Celery worker thread consuming from the configured broker (Redis in CI)."""
-    from celery.contrib.testing.worker import start_worker
+    """A real Celery worker thread consuming from the configured broker (Redis in CI); its tasks have ended and
+    its queues are empty when the test is over (tests/workers.py)."""
+    from tests.workers import running_worker
 
-    from project.celery import app
-
-    with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=30) as worker:
+    with running_worker() as worker:
         yield worker
 
 

@@ -124,16 +124,13 @@ def test_the_screenshot_is_the_desks_until_a_published_claim_cites_it(db, server
 def browser_worker(transactional_db, browser_settings, settings):
     """A real Celery worker consuming only the browser queue from Redis, as the Procfile's "browser" line does."""
     import redis
-    from celery.contrib.testing.worker import start_worker
 
-    from project.celery import app
+    from tests.workers import running_worker
 
     if not settings.REDIS_URL:
         pytest.skip("needs REDIS_URL: the worker tests run through Redis")
     redis.Redis.from_url(settings.REDIS_URL).flushdb()  # this task's own Redis database
-    with start_worker(
-        app, pool="threads", concurrency=1, perform_ping_check=False, shutdown_timeout=30, queues=["browser"]
-    ) as worker:
+    with running_worker(concurrency=1, queues=["browser"]) as worker:
         yield worker
 
 

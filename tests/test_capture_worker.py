@@ -37,18 +37,9 @@ def clean_broker(settings):
 @pytest.fixture
 def capture_worker(transactional_db, clean_broker, fetch_settings):
     """A real worker thread pool consuming the capture queue from Redis."""
-    from celery.contrib.testing.worker import start_worker
+    from tests.workers import running_worker
 
-    from project.celery import app
-
-    with start_worker(
-        app,
-        pool="threads",
-        concurrency=4,
-        perform_ping_check=False,
-        shutdown_timeout=30,
-        queues=["captures", "default"],
-    ) as worker:
+    with running_worker(concurrency=4, queues=["captures", "default"]) as worker:
         yield worker
 
 
