@@ -6,7 +6,8 @@ the largest size as a ratio of its cost at the smallest (the target: at most 1.5
 
 Each size is a database seeded by bench/seed.py (``seed_desk``; seeded here when it holds fewer claims) and
 measured in its own process, through Django's test client: the fastest of ``--repeat`` requests after one
-warm-up (the machine is shared: slower runs measure the neighbours), and the queries of the last. The same addresses are asked at each size: the entity measured is the
+warm-up (the machine is shared: slower runs measure the neighbours), and the queries of the last. The sizes'
+requests of a target alternate (``measure``), so that a slow spell of the machine weighs on both sides of a ratio. The same addresses are asked at each size: the entity measured is the
 desk's most named one (the seed's first), the claims and articles the newest.
 """
 
@@ -16,6 +17,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -83,80 +85,156 @@ def targets(ids: dict[str, Any]) -> list[tuple[str, str, str]]:
     return found
 
 
-def measure(database: str, size: int, repeat: int, only: list[str] | None = None) -> dict[str, Any]:
-    """One size's costs (ms, median) and query counts, in this process."""
-    seed.create_database(database)
-    seed.setup_django(database)
-    from django.conf import settings
+class Site:
+    """One size's desk in this process, answering one request of a target at a time (``serve``)."""
 
-    # The database's cost, not the page cache's: every request renders (a dummy cache is an empty one).
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-    from django.contrib.auth import get_user_model
-    from django.db import connection, reset_queries
-    from django.test import Client
-    from django.test.utils import setup_test_environment
+    def __init__(self, database: str, size: int) -> None:
+        seed.create_database(database)
+        seed.setup_django(database)
+        from django.conf import settings
 
-    from claims.models import Claim, Entity
-    from claims.services import matching, requests
+        # The database's cost, not the page cache's: every request renders (a dummy cache is an empty one).
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+        from django.contrib.auth import get_user_model
+        from django.test import Client
+        from django.test.utils import setup_test_environment
 
-    seconds = seed.seed_desk(size)
-    setup_test_environment()
-    settings.DEBUG = True
-    settings.ALLOWED_HOSTS = ["testserver"]
-    editor = get_user_model().objects.get(username="bench-editor")
-    token = seed.editor_token("bench-editor")
-    newest = Claim.objects.published().order_by("-id").first()
-    assert newest is not None
-    ids: dict[str, Any] = {
-        "entity": Entity.objects.order_by("id").values_list("id", flat=True)[0],
-        "article": newest.article_id,
-        "claim": newest.pk,
-        "claim_url": newest.public_url,
-        "user": editor.pk,
-    }
-    clients = {"public": Client(), "desk": Client(), "api": Client(HTTP_AUTHORIZATION=f"Token {token}")}
-    clients["desk"].force_login(editor)
-    results: dict[str, Any] = {"claims": Claim.objects.count(), "seeded_s": seconds, "targets": {}}
+        from claims.models import Claim, Entity
+        from claims.services import matching, requests
 
-    def timed(name: str, call: Any) -> None:
-        call()  # warm-up: caches, the planner's statistics, the page cache's first fill
-        costs = []
-        for _ in range(repeat):
-            reset_queries()
-            started = time.perf_counter()
-            status = call()
-            costs.append((time.perf_counter() - started) * 1000)
-        # The fastest of the runs: on a shared machine the others measure the neighbours' load as much as ours.
-        results["targets"][name] = {
-            "ms": min(costs),
-            "median_ms": statistics.median(costs),
-            "queries": len(connection.queries),
-            "status": status,
+        self.seconds = seed.seed_desk(size)
+        setup_test_environment()
+        settings.DEBUG = True
+        settings.ALLOWED_HOSTS = ["testserver"]
+        editor = get_user_model().objects.get(username="bench-editor")
+        token = seed.editor_token("bench-editor")
+        newest = Claim.objects.published().order_by("-id").first()
+        assert newest is not None
+        self.newest = newest
+        ids: dict[str, Any] = {
+            "entity": Entity.objects.order_by("id").values_list("id", flat=True)[0],
+            "article": newest.article_id,
+            "claim": newest.pk,
+            "claim_url": newest.public_url,
+            "user": editor.pk,
         }
+        self.clients = {"public": Client(), "desk": Client(), "api": Client(HTTP_AUTHORIZATION=f"Token {token}")}
+        self.clients["desk"].force_login(editor)
+        self.claims = Claim.objects.count()
+        self.calls: dict[str, tuple[str | None, Any]] = {
+            name: (address, lambda who=who, address=address: self.get(who, address))
+            for name, who, address in targets(ids)
+        }
+        self.calls["similar-claim candidates"] = (None, lambda: len(matching.candidate_claims(newest)) and None)
+        self.calls["memory look-up (find_in_memory)"] = (
+            None,
+            lambda: len(matching.find_in_memory(newest.statement)) and None,
+        )
+        for name, text in READER_REQUESTS.items():
+            self.calls[name] = (None, lambda text=text: requests.find_published_match(text=text, url="") and None)
+        self.addresses: dict[str, int] = {}
 
-    def get(who: str, address: str) -> int:
-        response = clients[who].get(address)
+    def get(self, who: str, address: str) -> int:
+        response = self.clients[who].get(address)
         if address.startswith("/sitemap-"):
-            addresses[address] = response.content.count(b"<url>")
+            self.addresses[address] = response.content.count(b"<url>")
         return response.status_code
 
-    addresses: dict[str, int] = {}
-    calls: list[tuple[str, str | None, Any]] = [
-        (name, address, lambda who=who, address=address: get(who, address)) for name, who, address in targets(ids)
-    ]
-    calls.append(("similar-claim candidates", None, lambda: len(matching.candidate_claims(newest)) and None))
-    calls.append(
-        ("memory look-up (find_in_memory)", None, lambda: len(matching.find_in_memory(newest.statement)) and None)
-    )
-    for name, text in READER_REQUESTS.items():
-        calls.append((name, None, lambda text=text: requests.find_published_match(text=text, url="") and None))
-    for name, address, call in calls:
-        if chosen(name, only):
-            if name.startswith("memory look-up") and matching.use_embeddings():
-                embed_candidates(newest.statement)
-            timed(name, call)
-            if address in addresses:
-                results["targets"][name]["addresses"] = addresses[address]
+    def warm(self, name: str) -> None:
+        """The warm-up before a target's timed requests: caches, the planner's statistics, the model's weights."""
+        from claims.services import matching
+
+        if name.startswith("memory look-up") and matching.use_embeddings():
+            embed_candidates(self.newest.statement)
+        self.calls[name][1]()
+
+    def time(self, name: str) -> dict[str, Any]:
+        """One timed request of ``name``: its cost, its queries and what it answered."""
+        from django.db import connection, reset_queries
+
+        address, call = self.calls[name]
+        reset_queries()
+        started = time.perf_counter()
+        status = call()
+        found = {"ms": (time.perf_counter() - started) * 1000, "queries": len(connection.queries), "status": status}
+        if address in self.addresses:
+            found["addresses"] = self.addresses[address]
+        return found
+
+
+def serve(database: str, size: int) -> None:
+    """A child's loop: one JSON line out when seeded (its claims and target names), then for each command line in
+    (``warm NAME`` or ``time NAME``) one JSON line out."""
+    # The answers go out on the original standard output alone: whatever the code measured prints goes to stderr.
+    answers = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    site = Site(database, size)
+    print(json.dumps({"claims": site.claims, "seeded_s": site.seconds, "targets": list(site.calls)}), file=answers)
+    answers.flush()
+    for line in sys.stdin:
+        command, name = line.rstrip("\n").split(" ", 1)
+        if command == "warm":
+            site.warm(name)
+            print(json.dumps({}), file=answers)
+        else:
+            print(json.dumps(site.time(name)), file=answers)
+        answers.flush()
+
+
+class Child:
+    """A size's `serve` process, asked one request at a time."""
+
+    def __init__(self, spec: str) -> None:
+        self.spec = spec
+        self.errors = tempfile.TemporaryFile("w+")  # noqa: SIM115 (read when the child fails, closed with it)
+        self.process = subprocess.Popen(
+            [sys.executable, __file__, "--serve", spec],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.errors,
+            text=True,
+            env={**os.environ, "DEBUG": "1"},
+        )
+
+    def answer(self) -> dict[str, Any]:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            code = self.process.wait()
+            self.errors.seek(0)
+            raise SystemExit(f"measuring {self.spec} stopped (exit code {code}):\n{self.errors.read()[-4000:]}")
+        return json.loads(line)
+
+    def ask(self, command: str, name: str) -> dict[str, Any]:
+        assert self.process.stdin is not None
+        self.process.stdin.write(f"{command} {name}\n")
+        self.process.stdin.flush()
+        return self.answer()
+
+    def close(self) -> None:
+        if self.process.stdin:
+            self.process.stdin.close()
+        self.process.wait()
+        self.errors.close()
+
+
+def measure(children: list[Child], names: list[str], repeat: int) -> list[dict[str, Any]]:
+    """Each target's cost at every size: its requests interleaved across the sizes, in an order reversed every
+    round (ABBA), so that a slow spell of the shared machine falls on both sizes rather than on one size's whole
+    run; the fastest of ``repeat`` per size, after one warm-up each, and the queries of the last."""
+    results: list[dict[str, Any]] = [{} for _ in children]
+    for name in names:
+        for child in children:
+            child.ask("warm", name)
+        timings: list[list[dict[str, Any]]] = [[] for _ in children]
+        for round_ in range(repeat):
+            order = list(enumerate(children))
+            for index, child in order if round_ % 2 == 0 else reversed(order):
+                timings[index].append(child.ask("time", name))
+        for index, runs in enumerate(timings):
+            costs = [run["ms"] for run in runs]
+            results[index][name] = {**runs[-1], "ms": min(costs), "median_ms": statistics.median(costs)}
     return results
 
 
@@ -179,34 +257,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", action="append", help="CLAIMS:DATABASE, smallest first (two or more)")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--measure", help=argparse.SUPPRESS)  # CLAIMS:DATABASE, in a child process
+    parser.add_argument("--serve", help=argparse.SUPPRESS)  # CLAIMS:DATABASE, in a child process
     parser.add_argument(
         "--only", action="append", help="measure only targets whose name contains this (repeatable: any of them)"
     )
     args = parser.parse_args()
-    if args.measure:
-        size, database = args.measure.split(":", 1)
-        print(json.dumps(measure(database, int(size), args.repeat, args.only)))
+    if args.serve:
+        size, database = args.serve.split(":", 1)
+        serve(database, int(size))
         return
     sizes = args.size or ["10000:bench_million_10k", "1000000:bench_million"]
-    runs = []
+    # Seeded one after the other (each seeds its database when it holds fewer claims), then measured together.
+    children, ready = [], []
     for spec in sizes:
-        child = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--measure",
-                spec,
-                "--repeat",
-                str(args.repeat),
-                *(f"--only={part}" for part in args.only or []),
-            ],
-            check=True,
-            capture_output=True,
-            text=True,
-            env={**os.environ, "DEBUG": "1"},
-        )
-        runs.append(json.loads(child.stdout.strip().splitlines()[-1]))
+        child = Child(spec)
+        ready.append(child.answer())
+        children.append(child)
+    names = [name for name in ready[0]["targets"] if chosen(name, args.only)]
+    measured = measure(children, names, args.repeat)
+    for child in children:
+        child.close()
+    runs = [{**info, "targets": found} for info, found in zip(ready, measured, strict=True)]
     small, large = runs[0], runs[-1]
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     print(f"{'target':44} {small['claims']:>10,} {large['claims']:>12,}   ratio  queries")
