@@ -58,6 +58,7 @@ def targets(ids: dict[str, Any]) -> list[tuple[str, str, str]]:
         ("desk claims ?assignee=me", "desk", f"/desk/claims/?assignee={user}"),
         ("desk claims ?entity=", "desk", f"/desk/claims/?entity={entity}"),
         ("desk claims ?q=مرتزق", "desk", "/desk/claims/?q=مرتزق"),
+        ("desk claims ?q=مرتزق روسي (two words)", "desk", "/desk/claims/?q=مرتزق روسي"),
         ("desk articles list", "desk", "/desk/articles/"),
         ("desk dashboard", "desk", "/desk/"),
         ("desk dashboard ?status=draft", "desk", "/desk/?status=draft"),

@@ -149,9 +149,7 @@ def claim_list(request: DeskRequest) -> HttpResponse:
     )
     filters = DeskClaimFilter(request.GET, queryset=claims)
     listed = filters.qs.order_by("-updated_at", "-id")
-    page = BoundedPaginator(listed, 50, counted=filters.counted_rows(), ordered_search_count=True).get_page(
-        request.GET.get("page")
-    )
+    page = BoundedPaginator(listed, 50, counted=filters.counted_rows()).get_page(request.GET.get("page"))
     return render(
         request,
         "desk/claim_list.html",
