@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from claims.arabic import normalize
 from claims.models import Article, Claim, Entity, Evidence, Source, Tag
+from claims.models.claims import SEARCH_COUNT_LIMIT
 
 #: Query parameters the pagination, ordering and rendering read; no FilterSet has a filter by these names.
 NOT_FILTERS = frozenset({"page", "page_size", "ordering", "format"})
@@ -102,7 +103,9 @@ class ClaimFilter(django_filters.FilterSet):
     entity = django_filters.ModelChoiceFilter(
         field_name="entities", queryset=Entity.objects.all(), help_text="Claims naming this entity."
     )
-    claimant = django_filters.CharFilter(lookup_expr="icontains")
+    claimant = django_filters.CharFilter(
+        method="filter_claimant", help_text="Part of the claimant as the article names them (any case)."
+    )
     created = DateTimeRangeFilter(field_name="created_at")
     updated = DateTimeRangeFilter(field_name="updated_at")
     published = DateTimeRangeFilter(field_name="published_at")
@@ -137,6 +140,12 @@ class ClaimFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value) -> QuerySet[Any]:
         return queryset.matching(value)
+
+    def filter_claimant(self, queryset, name, value) -> QuerySet[Any]:
+        # A part of a word, as a word search is: each match's text is tested, so the count has the same bound.
+        found = queryset.filter(claimant__icontains=value)
+        found.exact_count_limit = SEARCH_COUNT_LIMIT
+        return found
 
 
 def entity_links(params) -> QuerySet[Any] | None:
