@@ -36,14 +36,18 @@ def planner_estimate(queryset: QuerySet[Any]) -> int | None:
     return int(row[0]) if row and row[0] is not None else None
 
 
-def bounded_count(queryset: QuerySet[Any], limit: int = EXACT_COUNT_LIMIT) -> int:
+def bounded_count(queryset: QuerySet[Any], limit: int | None = None) -> int:
     """`queryset`'s row count, read exactly up to `limit` rows (one query that stops there); over it, the
     planner's estimate (at least `limit` + 1), or the exact count where the database has no planner to ask.
+    Without `limit`, the queryset's own (a word search's, ``ClaimQuerySet.matching``), else ``EXACT_COUNT_LIMIT``:
+    the dashboard's queues narrowed by a word count as the claims list does.
 
     The rows are read in any order, never the list's: a count in order either walks the list's index until
     `limit` rows match, which reads the whole table when matches are rarer than the planner thinks, or sorts
     every match first. At a million claims the desk's count of `مرتزق روسي` in its order took 558 ms (a bitmap
     scan and a sort of all 100,030 matches), in any order 35 ms (docs/benchmarks.md, stop 28)."""
+    if limit is None:
+        limit = getattr(queryset, "exact_count_limit", None) or EXACT_COUNT_LIMIT
     try:
         exact = queryset.order_by()[: limit + 1].count()
         if exact <= limit:
@@ -79,9 +83,5 @@ class BoundedPaginator(Paginator):
         if self.counted is not None:
             return bounded_count(self.counted)
         if isinstance(self.object_list, QuerySet):
-            # A word search's list has its own, lower bound (ClaimQuerySet.matching).
-            own = getattr(self.object_list, "exact_count_limit", None)
-            if own:
-                return bounded_count(self.object_list, own)
-            return bounded_count(self.object_list)
+            return bounded_count(self.object_list)  # a word search's list has its own, lower bound
         return super().count

@@ -57,3 +57,16 @@ def test_neither_the_desk_nor_the_api_counts_a_word_search_in_the_lists_order(cl
         assert "ORDER BY" not in api_sql and "LIMIT 1001" in api_sql
     plain = count_sql(lambda: client.get(reverse("desk:claims")))
     assert "ORDER BY" not in plain and f"LIMIT {EXACT_COUNT_LIMIT + 1}" in plain
+
+
+def test_the_dashboards_queues_narrowed_by_a_word_count_as_a_word_search(client, editor):
+    # Each queue's count read up to 10,001 matches of the word: six counts of a common word at a million claims.
+    ClaimFactory(statement="مرتزق روسي", status="draft")
+    client.force_login(editor)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("desk:home"), {"q": "مرتزق"}).status_code == 200
+    worded = [
+        q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT COUNT(*)") and "LIKE" in q["sql"]
+    ]
+    assert worded and all(f"LIMIT {EXACT_COUNT_LIMIT + 1}" not in sql for sql in worded), worded
+    assert any("LIMIT 1001" in sql for sql in worded)
