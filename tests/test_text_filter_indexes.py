@@ -6,8 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from claims.models import Article, Claim, Source
-from claims.models import claims as claim_models
+from claims.models import Article, Claim, Source, querysets
 from tests.factories import ArticleFactory, ClaimFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,13 +53,20 @@ def test_the_api_filters_find_a_part_of_a_word_in_any_case(api):
     assert api.get("/api/v1/sources/", {"search": "LIBYA"}).json()["count"] == 2
 
 
-def test_a_claimant_filter_counts_exactly_up_to_the_search_limit(api, monkeypatch):
-    monkeypatch.setattr(claim_models, "SEARCH_COUNT_LIMIT", 2)
-    monkeypatch.setattr("claims.api.filters.SEARCH_COUNT_LIMIT", 2)
+@pytest.mark.parametrize(
+    ("address", "query", "make"),
+    [
+        ("/api/v1/claims/", {"claimant": "حفتر"}, lambda n: ClaimFactory(claimant=f"حفتر {n}")),
+        ("/api/v1/articles/", {"search": "طرابلس"}, lambda n: ArticleFactory(title=f"طرابلس {n}")),
+        ("/api/v1/sources/", {"search": "libya"}, lambda n: SourceFactory(title=f"Libya {n}")),
+    ],
+)
+def test_a_part_of_a_word_filter_counts_exactly_up_to_the_text_match_limit(api, monkeypatch, address, query, make):
+    monkeypatch.setattr(querysets, "TEXT_MATCH_COUNT_LIMIT", 2)
     for n in range(2):
-        ClaimFactory(claimant=f"حفتر {n}")
+        make(n)
     with CaptureQueriesContext(connection) as captured:
-        assert api.get("/api/v1/claims/", {"claimant": "حفتر"}).json()["count"] == 2
+        assert api.get(address, query).json()["count"] == 2
     assert any(q["sql"].startswith("SELECT COUNT(*)") and "LIMIT 3" in q["sql"] for q in captured.captured_queries)
-    ClaimFactory(claimant="حفتر 2")
-    assert api.get("/api/v1/claims/", {"claimant": "حفتر"}).json()["count"] >= 3  # the estimate, never below 3
+    make(2)
+    assert api.get(address, query).json()["count"] >= 3  # over the limit: the estimate, never below the limit + 1

@@ -6,7 +6,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_filters.fields import IsoDateTimeField, RangeField
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.widgets import DateRangeWidget
@@ -14,7 +14,6 @@ from drf_spectacular.utils import extend_schema_field
 
 from claims.arabic import normalize
 from claims.models import Article, Claim, Entity, Evidence, Source, Tag
-from claims.models.claims import SEARCH_COUNT_LIMIT
 
 #: Query parameters the pagination, ordering and rendering read; no FilterSet has a filter by these names.
 NOT_FILTERS = frozenset({"page", "page_size", "ordering", "format"})
@@ -143,9 +142,7 @@ class ClaimFilter(django_filters.FilterSet):
 
     def filter_claimant(self, queryset, name, value) -> QuerySet[Any]:
         # A part of a word, as a word search is: each match's text is tested, so the count has the same bound.
-        found = queryset.filter(claimant__icontains=value)
-        found.exact_count_limit = SEARCH_COUNT_LIMIT
-        return found
+        return queryset.filter(claimant__icontains=value).text_matched()
 
 
 def entity_links(params) -> QuerySet[Any] | None:
@@ -177,11 +174,14 @@ class ArticleFilter(django_filters.FilterSet):
     )
     created = DateTimeRangeFilter(field_name="created_at")
     published = django_filters.DateFromToRangeFilter(field_name="published_at")
-    search = django_filters.CharFilter(field_name="title", lookup_expr="icontains")
+    search = django_filters.CharFilter(method="filter_search", help_text="Part of the title (any case).")
 
     class Meta:
         model = Article
         fields = ["language", "direction", "import_state", "publisher"]
+
+    def filter_search(self, queryset, name, value) -> QuerySet[Any]:
+        return queryset.filter(title__icontains=value).text_matched()
 
 
 class SourceFilter(django_filters.FilterSet):
@@ -193,7 +193,7 @@ class SourceFilter(django_filters.FilterSet):
         fields = ["kind", "health", "publisher"]
 
     def filter_search(self, queryset, name, value) -> QuerySet[Any]:
-        return queryset.filter(url__icontains=value) | queryset.filter(title__icontains=value)
+        return queryset.filter(Q(url__icontains=value) | Q(title__icontains=value)).text_matched()
 
 
 class EntityFilter(django_filters.FilterSet):

@@ -8,6 +8,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from claims.models.querysets import BoundedCountQuerySet
+
 if TYPE_CHECKING:
     from claims.models.team import Tag
 
@@ -46,6 +48,8 @@ class Article(models.Model):
     tags: "models.ManyToManyField[Tag, Any]" = models.ManyToManyField("Tag", blank=True, related_name="articles")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BoundedCountQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

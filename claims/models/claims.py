@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from claims import workflow
 from claims.arabic import normalize, text_index_keys
 from claims.arabic.number_forms import contains_key, query_numbers, stored_numbers
+from claims.models.querysets import TEXT_MATCH_COUNT_LIMIT, BoundedCountQuerySet
 from claims.workflow import PUBLIC_STATUSES, VERDICTS
 
 if TYPE_CHECKING:
@@ -29,9 +30,8 @@ SEARCHED_DETAILS = ("value", "lower", "upper")
 #: Numbers and words of a query that a search compares at most: a longer query asks nothing more of the database.
 MAX_QUERY_TERMS = 8
 MAX_QUERY_CHARS = 500
-#: Rows the paginator's count of a word search reads exactly (claims.paging): it tests each row's text, about 25 µs
-#: a row, so 10,000 of them cost a quarter of a second where a plain list's index entries cost 2 ms.
-SEARCH_COUNT_LIMIT = 1_000
+#: Rows the paginator's count of a word search reads exactly (claims.paging, claims.models.querysets).
+SEARCH_COUNT_LIMIT = TEXT_MATCH_COUNT_LIMIT
 KINDS = ["quantity", "meeting", "event", "quote", "other", "opinion"]
 STATUSES = [s.value for s in workflow.Status]
 #: ``Claim.is_public`` in SQL, for the public QuerySet, the partial index, the constraint and the desk's queues.
@@ -44,16 +44,7 @@ def claim_slug(statement: str, statement_en: str) -> str:
     return slugify(statement_en or statement, allow_unicode=True)[:80] or "claim"
 
 
-class ClaimQuerySet(models.QuerySet["Claim"]):
-    #: Rows a bounded count of this list reads exactly (claims.paging); None: the paginator's default.
-    exact_count_limit: int | None = None
-
-    def _clone(self) -> "ClaimQuerySet":
-        # Django's clone copies its own attributes only: the count bound follows every filter and ordering.
-        clone = super()._clone()  # type: ignore[misc]  # Django's clone hook, absent from the stubs
-        clone.exact_count_limit = self.exact_count_limit
-        return clone
-
+class ClaimQuerySet(BoundedCountQuerySet["Claim"]):
     def published(self) -> "ClaimQuerySet":
         """The only way public pages, feeds, the sitemap, search and the public API read claims."""
         return self.filter(IS_PUBLIC)

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from claims.models.querysets import BoundedCountQuerySet
+
 STANCES = ["supports", "contradicts", "context"]
 CAPTURE_STATES = ["queued", "fetching", "done", "failed"]
 CAPTURE_MODES = ["plain", "browser"]
@@ -91,6 +93,8 @@ class Source(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BoundedCountQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
