@@ -7,8 +7,9 @@ the largest size as a ratio of its cost at the smallest (the target: at most 1.5
 Each size is a database seeded by bench/seed.py (``seed_desk``; seeded here when it holds fewer claims) and
 measured in its own process, through Django's test client: the fastest of ``--repeat`` requests after one
 warm-up (the machine is shared: slower runs measure the neighbours), and the queries of the last. The sizes'
-requests of a target alternate (``measure``), so that a slow spell of the machine weighs on both sides of a ratio. The same addresses are asked at each size: the entity measured is the
-desk's most named one (the seed's first), the claims and articles the newest.
+requests of a target alternate (``measure``), so that a slow spell of the machine weighs on both sides of a ratio.
+The same addresses are asked at each size: the entity measured is the desk's most named one (the seed's first),
+the claims and articles the newest.
 """
 
 import argparse

@@ -4,7 +4,7 @@ desk of a million claims answers its first page as fast as a desk of ten thousan
 
 The API keeps its contract: ``count`` is an integer, exact for every list a person pages through by hand (a plain
 list's up to ``EXACT_COUNT_LIMIT`` rows, a word search's up to its queryset's ``exact_count_limit``: 1,000,
-``claims.models.claims.SEARCH_COUNT_LIMIT``); over the limit it is the planner's figure, never less than the
+``claims.models.querysets.TEXT_MATCH_COUNT_LIMIT``); over the limit it is the planner's figure, never less than the
 limit, and a page past the real end answers as any page past the end does (404 in the API, the last page on
 the desk).
 """

@@ -1,4 +1,4 @@
-"""A word search's count reads at most SEARCH_COUNT_LIMIT matching rows exactly (each row's text is tested), a
+"""A word search's count reads at most TEXT_MATCH_COUNT_LIMIT matching rows exactly (each row's text is tested), a
 plain list's EXACT_COUNT_LIMIT (index entries); beyond, the planner's estimate (claims.paging)."""
 
 import pytest
@@ -6,8 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from claims.models import Claim
-from claims.models import claims as claim_models
+from claims.models import Claim, querysets
 from claims.paging import EXACT_COUNT_LIMIT, BoundedPaginator
 from tests.factories import ClaimFactory
 
@@ -21,7 +20,7 @@ def count_sql(do) -> str:
 
 
 def test_a_word_search_counts_exactly_up_to_its_own_lower_limit(monkeypatch):
-    monkeypatch.setattr(claim_models, "SEARCH_COUNT_LIMIT", 2)
+    monkeypatch.setattr(querysets, "TEXT_MATCH_COUNT_LIMIT", 2)
     for n in range(3):
         ClaimFactory(statement=f"مرتزق روسي {n}")
     found = Claim.objects.matching("مرتزق").order_by("-updated_at", "-id")

@@ -1,6 +1,6 @@
 """A million claims (issue 16): the API's part-of-a-word filters read a trigram index of the text Django's
 `icontains` compares (migration 0050), not the whole table, and `?claimant=` counts as a word search does: exactly
-up to SEARCH_COUNT_LIMIT matches, then the planner's estimate."""
+up to TEXT_MATCH_COUNT_LIMIT matches, then the planner's estimate."""
 
 import pytest
 from django.db import connection

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from claims import workflow
 from claims.arabic import normalize, text_index_keys
 from claims.arabic.number_forms import contains_key, query_numbers, stored_numbers
-from claims.models.querysets import TEXT_MATCH_COUNT_LIMIT, BoundedCountQuerySet
+from claims.models.querysets import BoundedCountQuerySet
 from claims.workflow import PUBLIC_STATUSES, VERDICTS
 
 if TYPE_CHECKING:
@@ -30,8 +30,6 @@ SEARCHED_DETAILS = ("value", "lower", "upper")
 #: Numbers and words of a query that a search compares at most: a longer query asks nothing more of the database.
 MAX_QUERY_TERMS = 8
 MAX_QUERY_CHARS = 500
-#: Rows the paginator's count of a word search reads exactly (claims.paging, claims.models.querysets).
-SEARCH_COUNT_LIMIT = TEXT_MATCH_COUNT_LIMIT
 KINDS = ["quantity", "meeting", "event", "quote", "other", "opinion"]
 STATUSES = [s.value for s in workflow.Status]
 #: ``Claim.is_public`` in SQL, for the public QuerySet, the partial index, the constraint and the desk's queues.
@@ -58,10 +56,8 @@ class ClaimQuerySet(BoundedCountQuerySet["Claim"]):
             found = found.filter(search_numbers__contains=contains_key(value))
         for word in normalize(rest).split()[:MAX_QUERY_TERMS]:
             found = found.filter(search_text__contains=word)
-        if found is not self:
-            # Testing each row's text is the count's cost: at a million claims a common word has tens of thousands.
-            found.exact_count_limit = SEARCH_COUNT_LIMIT
-        return found
+        # Testing each row's text is the count's cost: at a million claims a common word has tens of thousands.
+        return found.text_matched() if found is not self else found
 
 
 class Claim(models.Model):
